@@ -3,9 +3,7 @@
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
 import { ChatCancelledError, ChatInput, ChatSink, forwardChat } from './forwarder';
-import type { ChatFollowup, ChatHistoryTurn, Range } from './protocol';
-
-export const participantId = 'dbagent.database-expert';
+import { ChatFollowup, ChatHistoryTurn, participantId, Range } from './protocol';
 
 interface DbAgentChatMetadata {
   command: string | null;

@@ -14,6 +14,9 @@ export interface Range {
   end: Position;
 }
 
+/** The participant's id, as declared in package.json (contributes.chatParticipants). */
+export const participantId = 'dbagent.database-expert';
+
 /** The slash commands of @database-expert, without the slash. */
 export const chatCommands = [
   'schema',
