@@ -4,7 +4,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  ErrorHandler,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+} from 'vscode-languageclient/node';
 import { findExecutableOnPath, locateServer, LocatorResult, noServerMessage, ServerLaunch } from './serverLocator';
 
 /** Lets a feature hook its handlers onto every client the server gets (a restart makes a new one). */
@@ -65,6 +72,7 @@ export class DbAgentServer implements vscode.Disposable {
     }
     const failures: string[] = [];
     const serverOptions: ServerOptions = () => spawnFirst(located.launches, this.output, failures);
+    const lifecycle = new StartAwareErrorHandler();
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'sql' },
@@ -72,8 +80,10 @@ export class DbAgentServer implements vscode.Disposable {
       ],
       synchronize: { configurationSection: 'dbagent' },
       outputChannel: this.output,
+      errorHandler: lifecycle,
     };
-    const client = new LanguageClient('dbagent', 'DbAgent', serverOptions, clientOptions);
+    const client = new QuietStartLanguageClient('dbagent', 'DbAgent', serverOptions, clientOptions);
+    lifecycle.afterStart = client.createDefaultErrorHandler(4);
     this.client = client;
     for (const registration of this.registrations) {
       this.clientDisposables.push(...registration(client));
@@ -85,6 +95,8 @@ export class DbAgentServer implements vscode.Disposable {
       const reason = failures.length > 0 ? failures : [`The server did not start: ${messageOf(error)}`];
       return this.fail(noServerMessage(located, process.platform, process.arch, reason));
     }
+    client.started = true;
+    lifecycle.started = true;
     this.startError = undefined;
     this.onDidStartEmitter.fire(client);
     return client;
@@ -136,6 +148,30 @@ export class DbAgentServer implements vscode.Disposable {
         this.output.appendLine(`[server] stopping the server failed: ${messageOf(error)}`);
       }
     }
+  }
+}
+
+/** Keeps a failed start to the one message DbAgentServer shows: the client's own popups are reserved for later trouble. */
+class QuietStartLanguageClient extends LanguageClient {
+  started = false;
+
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
+    super.error(message, data, this.started ? showNotification : false);
+  }
+}
+
+/** A server that dies while starting is not restarted (the start fails with the reason); after that, the
+ * client's default policy applies (restart, but not endlessly). */
+class StartAwareErrorHandler implements ErrorHandler {
+  started = false;
+  afterStart: ErrorHandler | undefined;
+
+  error(...args: Parameters<ErrorHandler['error']>): ReturnType<ErrorHandler['error']> {
+    return this.started && this.afterStart ? this.afterStart.error(...args) : { action: ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): ReturnType<ErrorHandler['closed']> {
+    return this.started && this.afterStart ? this.afterStart.closed() : { action: CloseAction.DoNotRestart, handled: true };
   }
 }
 
