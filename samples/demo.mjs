@@ -54,8 +54,12 @@ console.log(`${rel(join(workspace, 'migrations'))}, and queries in ${rel(join(wo
 console.log('dangerous, some good. dbagent reads them with the generated database as its connection.');
 
 heading('Building the server');
-const build = await run('dotnet', ['build', rel(serverProject), '-c', 'Debug', '-nologo', '-v', 'quiet', '-clp:ErrorsOnly;NoSummary']);
-if (build.code !== 0 || !existsSync(serverDll)) fail(`the server did not build (dotnet build exited with ${build.code})`);
+// The build's own output only matters when it fails.
+const build = await run('dotnet', ['build', rel(serverProject), '-c', 'Debug', '-nologo', '-v', 'quiet'], { capture: true });
+if (build.code !== 0 || !existsSync(serverDll)) {
+  process.stdout.write(build.output);
+  fail(`the server did not build (dotnet build exited with ${build.code})`);
+}
 console.log(`built ${rel(serverDll)}`);
 
 const reason = needsGeneration();
