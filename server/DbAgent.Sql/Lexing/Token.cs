@@ -1,0 +1,67 @@
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Sql.Lexing;
+
+public enum TokenKind : byte
+{
+    Whitespace,
+    LineComment,
+    BlockComment,
+    /// <summary>A bare word: keyword or identifier (the parser decides which).</summary>
+    Word,
+    /// <summary>"name" (not MySQL), `name` (MySQL, SQLite), [name] (T-SQL, SQLite).</summary>
+    QuotedIdentifier,
+    /// <summary>'text', E'text', N'text', X'..', B'..', U&amp;'..', $tag$ text $tag$, and MySQL "text".</summary>
+    String,
+    Number,
+    /// <summary>$1, ?, ?1, :name, @name, $name (SQLite), and T-SQL @variables / @@globals.</summary>
+    Parameter,
+    Operator,
+    Comma,
+    Semicolon,
+    OpenParen,
+    CloseParen,
+    OpenBracket,
+    CloseBracket,
+    Dot,
+    /// <summary>T-SQL batch separator: a line holding only GO (and an optional count).</summary>
+    BatchSeparator,
+    /// <summary>A psql meta-command line (\set, \i, \gset ...).</summary>
+    MetaCommand,
+    /// <summary>A MySQL client DELIMITER line; the new delimiter follows the keyword.</summary>
+    DelimiterCommand,
+    /// <summary>The statement delimiter set by DELIMITER (when it is not ';').</summary>
+    CustomDelimiter,
+    /// <summary>A character no dialect gives meaning to (binary garbage lands here, one run per token).</summary>
+    Unknown,
+}
+
+[Flags]
+public enum TokenFlags : byte
+{
+    None = 0,
+    /// <summary>A string, quoted identifier or comment that runs to the end of the input.</summary>
+    Unterminated = 1,
+    /// <summary>A string with backslash escapes (PostgreSQL E'...', MySQL strings).</summary>
+    BackslashEscapes = 2,
+    /// <summary>A dollar-quoted string ($$...$$ or $tag$...$tag$).</summary>
+    DollarQuoted = 4,
+    /// <summary>National (N'...'), binary (X'..', B'..') or Unicode (U&amp;'..') prefix.</summary>
+    Prefixed = 8,
+}
+
+/// <summary>One token: a kind and a span into the source text. Sixteen bytes; text is read from the source on demand.</summary>
+public readonly record struct Token(TokenKind Kind, int Start, int Length, TokenFlags Flags = TokenFlags.None)
+{
+    public TextSpan Span => new(Start, Length);
+    public int End => Start + Length;
+
+    public bool IsTrivia => Kind is TokenKind.Whitespace or TokenKind.LineComment or TokenKind.BlockComment;
+    public bool IsComment => Kind is TokenKind.LineComment or TokenKind.BlockComment;
+    public bool IsUnterminated => (Flags & TokenFlags.Unterminated) != 0;
+
+    public ReadOnlySpan<char> TextIn(string source) => source.AsSpan(Start, Length);
+
+    public bool IsWord(string source, string word) =>
+        Kind == TokenKind.Word && source.AsSpan(Start, Length).Equals(word, StringComparison.OrdinalIgnoreCase);
+}
