@@ -71,7 +71,11 @@ function readTrx(file) {
       skippedTests.push({ name, reason: reason || '(no reason given)' });
     } else {
       counts.failed++;
-      failedTests.push({ name, reason: reason.split('\n')[0] });
+      // NUnit 4 starts its message with the assertion's source; what differed follows from "Expected".
+      const messageLines = reason.split('\n').map((l) => l.trim()).filter(Boolean);
+      const expected = messageLines.findIndex((l) => l.startsWith('Expected'));
+      const summary = (expected >= 0 ? messageLines.slice(expected, expected + 2) : messageLines.slice(0, 2)).join(' / ');
+      failedTests.push({ name, reason: summary.length > 300 ? `${summary.slice(0, 297)}...` : summary });
     }
   }
   // A run that aborted (test host crash) may have fewer results than it announced.
@@ -155,9 +159,18 @@ async function extension() {
   for (const match of result.output.matchAll(/^\s*ok \d+ - (.*?) # (SKIP|TODO)\b\s*(.*)$/gm)) {
     note(skippedTests, match[1], match[3] || match[2].toLowerCase());
   }
-  for (const match of result.output.matchAll(/^\s*not ok \d+ - (.*?)(?: # TODO.*)?$/gm)) {
-    note(failedTests, match[1], '');
-  }
+  // A suite whose tests failed is "not ok" too, with "type: 'suite'" in its YAML block: list the tests only.
+  const lines = result.output.split('\n');
+  lines.forEach((line, i) => {
+    const match = /^\s*not ok \d+ - (.*?)(?: # TODO.*)?$/.exec(line);
+    if (!match) return;
+    let end = i + 1;
+    while (end < lines.length && !/^\s*\.\.\.\s*$/.test(lines[end]) && !/^\s*(?:not )?ok \d+/.test(lines[end])) end++;
+    const block = lines.slice(i + 1, end).join('\n');
+    if (/^\s*type: 'suite'/m.test(block)) return;
+    const failureType = /^\s*failureType: '([^']+)'/m.exec(block)?.[1];
+    note(failedTests, match[1], failureType ?? '');
+  });
   for (const match of result.output.matchAll(/^\s*([﹣✔✖]) (.*?) \([\d.]+m?s\)(?: # (.*))?$/gm)) {
     if (match[1] === '✖') note(failedTests, match[2], '');
     else if (match[1] === '﹣' || match[3] !== undefined) note(skippedTests, match[2], match[3] ?? 'skipped');
