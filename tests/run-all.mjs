@@ -99,6 +99,8 @@ async function dotnet() {
     '--logger', 'trx',
     '--logger', 'console;verbosity=normal',
     '--results-directory', resultsDir,
+    // A hung test is killed and reported as failed instead of eating the CI's time budget.
+    '--blame-hang-timeout', '15m', '--blame-hang-dump-type', 'none',
   ]);
 
   const files = existsSync(resultsDir)
