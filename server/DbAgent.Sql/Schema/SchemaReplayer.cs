@@ -461,10 +461,11 @@ public sealed class SchemaReplayer
 
     private bool DropIndex(QualifiedName name, QualifiedName? onTable)
     {
-        IEnumerable<TableModel?> tables = onTable is not null ? [Schema.FindTable(onTable)] : Schema.Tables.Where(t => name.Schema is null || SameSchema(t.Name.Schema, name.Schema));
+        var tables = onTable is not null
+            ? Schema.Tables.Where(t => SameObject(t.Name, onTable))
+            : Schema.Tables.Where(t => name.Schema is null || SameSchema(t.Name.Schema, name.Schema));
         foreach (var table in tables)
         {
-            if (table is null) continue;
             if (table.Indexes.RemoveAll(i => NameComparer.SameName(i.Name, name.Name)) > 0) return true;
         }
         return false;
