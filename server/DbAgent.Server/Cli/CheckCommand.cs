@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using DbAgent.Analysis.Findings;
-using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
@@ -70,7 +70,7 @@ public static class CheckCommand
             try
             {
                 source = SourceText.From(text);
-                var (dialect, _) = DialectSelector.Select(text, options.Dialect);
+                var dialect = DialectResolver.Resolve(text, connectionDialect: null, options.Dialect, out _);
                 var script = SqlScript.Parse(source, dialect);
                 var result = ScriptAnalyzer.Analyze(script, DbAgentSettings.Default, cancellationToken);
                 foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);

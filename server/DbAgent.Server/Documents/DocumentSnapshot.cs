@@ -1,17 +1,9 @@
 using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
 namespace DbAgent.Server.Documents;
-
-/// <summary>Where a document's dialect came from, for the hover and the log.</summary>
-public enum DialectSource
-{
-    Comment,
-    Setting,
-    Content,
-    Default,
-}
 
 /// <summary>
 /// One version of an open document: immutable, shared by every reader (hover, code actions, chat, symbols).

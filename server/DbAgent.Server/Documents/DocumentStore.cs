@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
@@ -86,7 +87,8 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
 
     private DocumentSnapshot Build(string uri, int version, string languageId, SourceText text, DocumentSnapshot? previous)
     {
-        var (dialect, source) = DialectSelector.Select(text.Text, configuredDialect(uri));
+        // The connection's engine will come first once documents are bound to connections (issue 4).
+        var dialect = DialectResolver.Resolve(text.Text, connectionDialect: null, configuredDialect(uri), out var source);
         try
         {
             return new DocumentSnapshot(uri, version, languageId, text, SqlScript.Parse(text, dialect), source);

@@ -1,4 +1,5 @@
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Server.Host;
@@ -40,7 +41,7 @@ public sealed class CodeActionHandler(LanguageServerContext context)
     /// <summary>Appends a WHERE with a placeholder condition: the statement then fails to run until the user writes one, which is the point.</summary>
     private static CodeAction? AddWhere(DocumentSnapshot snapshot, Finding finding, Diagnostic diagnostic)
     {
-        if (finding.RuleId is not (ScriptAnalyzer.DeleteWithoutWhere or ScriptAnalyzer.UpdateWithoutWhere)) return null;
+        if (finding.RuleId != CoreRules.DeleteWithoutWhere.Id && finding.RuleId != CoreRules.UpdateWithoutWhere.Id) return null;
         var statement = snapshot.Script.StatementAt(finding.Span.Start);
         if (statement is null) return null;
         var end = statement.Model.Span.End;
@@ -56,7 +57,7 @@ public sealed class CodeActionHandler(LanguageServerContext context)
     /// <summary>Inserts `-- dbagent-ignore rule-id` on its own line above the statement, at the statement's indentation.</summary>
     private static CodeAction? Ignore(DocumentSnapshot snapshot, Finding finding, Diagnostic diagnostic)
     {
-        if (finding.RuleId == ScriptAnalyzer.SyntaxErrorRule) return null;
+        if (finding.RuleId == CoreRules.SyntaxError.Id) return null;
         var statement = snapshot.Script.StatementAt(finding.Span.Start);
         if (statement is null) return null;
         var text = snapshot.Text;

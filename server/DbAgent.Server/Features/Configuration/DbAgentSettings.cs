@@ -1,28 +1,8 @@
 using System.Text.Json;
-using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
 using DbAgent.Sql;
 
 namespace DbAgent.Server.Features.Configuration;
-
-/// <summary>What a rule setting says: off, or the severity to report it with.</summary>
-public readonly record struct RuleSetting(bool Enabled, FindingSeverity? Severity)
-{
-    public static readonly RuleSetting Off = new(false, null);
-
-    public static bool TryParse(string? text, out RuleSetting setting)
-    {
-        switch (text?.Trim().ToLowerInvariant())
-        {
-            case "off" or "none" or "false": setting = Off; return true;
-            case "error": setting = new(true, FindingSeverity.Error); return true;
-            case "warning" or "warn": setting = new(true, FindingSeverity.Warning); return true;
-            case "information" or "info": setting = new(true, FindingSeverity.Information); return true;
-            case "hint": setting = new(true, FindingSeverity.Hint); return true;
-            case "on" or "true": setting = new(true, null); return true;
-            default: setting = default; return false;
-        }
-    }
-}
 
 /// <summary>The `dbagent.plans.*` settings.</summary>
 public sealed record PlanSettings
@@ -43,12 +23,11 @@ public sealed record DbAgentSettings
     public static readonly DbAgentSettings Default = new();
 
     public SqlDialect? Dialect { get; init; }
-    public IReadOnlyDictionary<string, RuleSetting> Rules { get; init; } = new Dictionary<string, RuleSetting>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>`dbagent.rules`, read by the analysis layer (unknown ids and levels are kept as problems for the log).</summary>
+    public RuleSettings Rules { get; init; } = RuleSettings.Default;
     public PlanSettings Plans { get; init; } = new();
     /// <summary>The `dbagent.connections` array as JSON (may be undefined).</summary>
     public JsonElement Connections { get; init; }
-
-    public RuleSetting? RuleFor(string ruleId) => Rules.TryGetValue(ruleId, out var s) ? s : null;
 
     /// <summary>Reads the section's value (the object under `dbagent`), tolerating nulls and wrong types.</summary>
     public static DbAgentSettings FromJson(JsonElement section)
@@ -58,21 +37,7 @@ public sealed record DbAgentSettings
         if (Get(section, "dialect") is { ValueKind: JsonValueKind.String } d && SqlDialectNames.TryParse(d.GetString(), out var parsed))
             dialect = parsed;
 
-        var rules = new Dictionary<string, RuleSetting>(StringComparer.OrdinalIgnoreCase);
-        if (Get(section, "rules") is { ValueKind: JsonValueKind.Object } r)
-        {
-            foreach (var property in r.EnumerateObject())
-            {
-                var text = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString(),
-                    JsonValueKind.False => "off",
-                    JsonValueKind.True => "on",
-                    _ => null,
-                };
-                if (RuleSetting.TryParse(text, out var setting)) rules[property.Name] = setting;
-            }
-        }
+        var rules = Get(section, "rules") is { } r ? RuleSettings.FromJson(r) : RuleSettings.Default;
 
         var plans = new PlanSettings();
         if (Get(section, "plans") is { ValueKind: JsonValueKind.Object } p)

@@ -87,6 +87,7 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
 
     public void Forget(string uri) => _byDocument.TryRemove(uri, out _);
 
+    /// <summary>Compares by what each rule ends up as: the rules of the catalog plus any id either side names.</summary>
     private static bool SameRules(DbAgentSettings a, DbAgentSettings b) =>
-        a.Rules.Count == b.Rules.Count && a.Rules.All(kv => b.Rules.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        DbAgent.Analysis.Rules.RuleCatalog.All.All(r => a.Rules.LevelOf(r.Id) == b.Rules.LevelOf(r.Id));
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using DbAgent.Analysis.Rules;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
@@ -45,8 +46,11 @@ public sealed class HoverHandler(LanguageServerContext context)
         foreach (var finding in findings)
         {
             if (markdown.Length > 0) markdown.AppendLine().AppendLine("---").AppendLine();
-            markdown.Append("**").Append(finding.RuleId).Append("** (").Append(finding.Severity.ToString().ToLowerInvariant()).Append("): ")
-                .AppendLine(finding.Message);
+            var rule = RuleCatalog.Find(finding.RuleId);
+            markdown.Append("**").Append(rule?.Title ?? finding.RuleId).Append("** `").Append(finding.RuleId).Append("` (")
+                .Append(finding.Severity.ToString().ToLowerInvariant()).Append("): ").AppendLine(finding.Message);
+            // The rule's one-line why, when the finding's own message does not already say it.
+            if (rule is not null && rule.Message != finding.Message) markdown.AppendLine().Append("_").Append(rule.Message).AppendLine("_");
             if (!string.IsNullOrWhiteSpace(finding.Detail)) markdown.AppendLine().AppendLine(finding.Detail);
             range ??= finding.Span;
         }
