@@ -66,6 +66,9 @@ public sealed record ChatContext
     /// <summary>Why the configured connection is not usable right now (unreachable, wrong password...), if it is not.</summary>
     public string? ConnectionProblem { get; init; }
 
+    /// <summary>The model for free-form questions; null or unconfigured: answers come from the tools alone.</summary>
+    public Models.ModelSettings? Model { get; init; }
+
     /// <summary>The dialect: the session's engine first, then the document's, then the schema's.</summary>
     public SqlDialect? Dialect =>
         Session is not null ? DialectOf(Session.ServerInfo.Engine) : Document?.Dialect ?? Schema?.Dialect;
