@@ -34,9 +34,9 @@ public sealed class ReviewCommand : IChatCommand
             await response.ReferenceAsync(doc.Uri, range);
             var sb = new StringBuilder("\n\n");
             var guide = RuleGuide.For(finding.RuleId);
-            if (guide is not null) sb.Append("**Why it matters:** ").Append(guide.Why).Append("\n\n");
+            if (guide is { Why.Length: > 0 }) sb.Append("**Why it matters:** ").Append(guide.Why).Append("\n\n");
             if (!string.IsNullOrWhiteSpace(finding.Detail)) sb.Append(finding.Detail.TrimEnd()).Append("\n\n");
-            if (guide is not null) sb.Append("**How to fix:** ").Append(guide.Fix).Append("\n\n");
+            if (guide is { Fix.Length: > 0 }) sb.Append("**How to fix:** ").Append(guide.Fix).Append("\n\n");
             else if (string.IsNullOrWhiteSpace(finding.Detail)) sb.Append($"Turn it off with `\"dbagent.rules\": {{ \"{finding.RuleId}\": \"off\" }}` or `-- dbagent-ignore {finding.RuleId}` if it does not apply.\n\n");
             await response.MarkdownAsync(sb.ToString());
         }
