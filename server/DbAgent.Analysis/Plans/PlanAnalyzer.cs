@@ -87,7 +87,7 @@ public static class PlanAnalyzer
         var message = $"Full scan of {table} (about {Rows(rows)} rows) to keep "
             + (node.EstimatedRows is { } k ? $"about {Rows(k)} rows" : "the rows its filter selects")
             + (node.FilterColumns.Count > 0 ? $" by {string.Join(", ", node.FilterColumns)}" : "") + ": an index would read only those.";
-        return Make(PlanRules.FullScan, SpanOf(reference, context.Statement), message, node, path, plan, rows, reference, context, node.FilterColumns);
+        return Make(PlanRules.FullScan, SpanOf(reference, context), message, node, path, plan, rows, reference, context, node.FilterColumns);
     }
 
     private static Finding? LargeSort(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
@@ -99,7 +99,7 @@ public static class PlanAnalyzer
         TextSpan span;
         if (statement.OrderBy.Count > 0) span = TextSpan.FromBounds(statement.OrderBy[0].Span.Start, statement.OrderBy[^1].Span.End);
         else if (statement.GroupBy.Count > 0) span = TextSpan.FromBounds(statement.GroupBy[0].Span.Start, statement.GroupBy[^1].Span.End);
-        else span = StatementSpan(statement);
+        else span = StatementSpan(context);
 
         // The table whose rows are sorted, when one scan feeds the sort.
         var scans = node.DescendantsAndSelf().Where(n => n.Relation is not null).ToList();
@@ -137,7 +137,7 @@ public static class PlanAnalyzer
         var innerPath = new List<PlanNode>(path);
         innerPath.AddRange(PathBetween(node, inner).Skip(1));
         var joinColumns = node.JoinColumns.Count > 0 ? node.JoinColumns : inner.FilterColumns;
-        return Make(PlanRules.NestedLoopScan, SpanOf(reference, context.Statement), message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
+        return Make(PlanRules.NestedLoopScan, SpanOf(reference, context), message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
             reference, context, joinColumns);
     }
 
@@ -150,7 +150,7 @@ public static class PlanAnalyzer
         detail.Append("\n\n```text\n");
         AppendTree(detail, plan.Root, 0, 40);
         detail.Append("```\n");
-        return new Finding(PlanRules.HighCost.Id, PlanRules.HighCost.DefaultSeverity, message, StatementSpan(context.Statement))
+        return new Finding(PlanRules.HighCost.Id, PlanRules.HighCost.DefaultSeverity, message, StatementSpan(context))
         {
             Detail = detail.ToString(),
             Data = new Dictionary<string, string> { ["cost"] = Number(cost), ["engine"] = plan.Engine },
@@ -284,11 +284,22 @@ public static class PlanAnalyzer
     private static string TableName(PlanNode node, RelationReference? reference) =>
         reference?.Name.ToString() ?? (node.Relation is null ? "a table" : node.Schema is null ? node.Relation : node.Schema + "." + node.Relation);
 
-    private static TextSpan SpanOf(RelationReference? reference, StatementModel statement) =>
-        reference?.Span is { Length: > 0 } span ? span : StatementSpan(statement);
+    private static TextSpan SpanOf(RelationReference? reference, PlanContext context) =>
+        reference?.Span is { Length: > 0 } span ? span : StatementSpan(context);
 
-    private static TextSpan StatementSpan(StatementModel statement) =>
-        statement.KeywordSpan.Length > 0 ? statement.KeywordSpan : statement.Span;
+    /// <summary>The statement's leading keywords (trailing blanks trimmed when the text is known), else the statement.</summary>
+    private static TextSpan StatementSpan(PlanContext context)
+    {
+        var statement = context.Statement;
+        var span = statement.KeywordSpan.Length > 0 ? statement.KeywordSpan : statement.Span;
+        if (context.Text is { } text && span.End <= text.Length)
+        {
+            var end = span.End;
+            while (end > span.Start && char.IsWhiteSpace(text[end - 1])) end--;
+            if (end > span.Start) span = TextSpan.FromBounds(span.Start, end);
+        }
+        return span;
+    }
 
     /// <summary>"o.created_at DESC" → "created_at".</summary>
     private static string KeyColumn(string key)
