@@ -29,7 +29,7 @@ public static class IndexAdvisor
                 result.Add(candidate);
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // A model the advisor cannot read yields no proposal rather than an error in the editor.
         }

@@ -43,7 +43,7 @@ public static class PlanAnalyzer
             if (plan.TotalCost is { } cost && cost > thresholds.CostThreshold)
                 findings.Add(HighCost(plan, context, cost, thresholds));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // A plan shape we do not understand yields fewer findings, never an error in the editor.
         }
@@ -55,8 +55,12 @@ public static class PlanAnalyzer
             .ToList();
     }
 
+    /// <summary>Deeper than any real plan; a guard against a malformed one exhausting the stack.</summary>
+    private const int MaxDepth = 256;
+
     private static void Walk(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds, List<Finding> findings)
     {
+        if (path.Count >= MaxDepth) return;
         path.Add(node);
         switch (node.Operation)
         {
@@ -102,7 +106,7 @@ public static class PlanAnalyzer
         else span = StatementSpan(context);
 
         // The table whose rows are sorted, when one scan feeds the sort.
-        var scans = node.DescendantsAndSelf().Where(n => n.Relation is not null).ToList();
+        var scans = node.DescendantsAndSelf().Take(1000).Where(n => n.Relation is not null).ToList();
         var reference = scans.Count == 1 ? StatementRelations.Match(statement, scans[0].Relation, scans[0].Schema, scans[0].Alias) : null;
         var keys = node.SortKeys.Count > 0 ? string.Join(", ", node.SortKeys) : "the ORDER BY keys";
         var message = $"Sort of about {Rows(rows)} rows by {keys}: no index provides this order.";
@@ -167,8 +171,15 @@ public static class PlanAnalyzer
         if (table is not null) data["table"] = table.ToString();
 
         // The advisor's index for this table, when the statement says enough; else the plan's own columns.
-        var candidate = reference is null ? null
-            : IndexAdvisor.ProposeFor(context.Statement, reference, context.Schema, context.Dialect, context.Text);
+        IndexCandidate? candidate = null;
+        try
+        {
+            if (reference is not null) candidate = IndexAdvisor.ProposeFor(context.Statement, reference, context.Schema, context.Dialect, context.Text);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The finding stands without a proposal.
+        }
         if (candidate is not null)
         {
             data["columns"] = string.Join(",", candidate.Columns);
@@ -222,7 +233,7 @@ public static class PlanAnalyzer
         var count = 0;
         void Visit(PlanNode n, int d)
         {
-            if (count++ >= budget) return;
+            if (count++ >= budget || d >= MaxDepth) return;
             sb.Append(new string(' ', d * 2)).Append(d == 0 ? "" : "-> ").Append(Line(n)).Append('\n');
             foreach (var c in n.Children) Visit(c, d + 1);
         }
@@ -246,12 +257,13 @@ public static class PlanAnalyzer
         return sb.ToString();
     }
 
-    private static IEnumerable<PlanNode> PathBetween(PlanNode from, PlanNode to)
+    private static IEnumerable<PlanNode> PathBetween(PlanNode from, PlanNode to, int depth = 0)
     {
         if (from == to) return [from];
+        if (depth >= MaxDepth) return [];
         foreach (var child in from.Children)
         {
-            var rest = PathBetween(child, to).ToList();
+            var rest = PathBetween(child, to, depth + 1).ToList();
             if (rest.Count > 0) return [from, .. rest];
         }
         return [];

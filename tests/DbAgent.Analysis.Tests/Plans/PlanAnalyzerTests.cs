@@ -328,5 +328,11 @@ public class PlanAnalyzerTests
         Assert.That(PlanAnalyzer.Analyze(null, new PlanContext(model)), Is.Empty);
         var odd = Pg(new PlanNode { NodeType = "Nested Loop", Operation = PlanOperation.NestedLoop, Children = [new PlanNode { NodeType = "?", Operation = PlanOperation.Other }] });
         Assert.That(PlanAnalyzer.Analyze(odd, model), Is.Empty);
+
+        // A malformed plan nested far deeper than any engine produces must not exhaust the stack.
+        var deep = PgSeqScan("orders", "orders", 500_000, 5, "(x = 1)");
+        for (var i = 0; i < 20_000; i++)
+            deep = new PlanNode { NodeType = "Materialize", Operation = PlanOperation.Materialize, Children = [deep] };
+        Assert.DoesNotThrow(() => PlanAnalyzer.Analyze(Pg(deep), model));
     }
 }
