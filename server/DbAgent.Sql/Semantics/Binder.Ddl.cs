@@ -338,7 +338,7 @@ internal sealed partial class Binder
                 if (target is DropTarget.Table or DropTarget.View or DropTarget.MaterializedView)
                     _relations.Add(new RelationReference(name, null, c.Span, RelationRole.Dropped));
             }
-            else if (c.Kind == SyntaxKind.TableReference)
+            else if (c.Kind == SyntaxKind.TableReference && _dialect != SqlDialect.Postgres)
             {
                 onTable = AddRelation(c, RelationRole.Altered, null)?.Name;
             }
@@ -367,8 +367,20 @@ internal sealed partial class Binder
 
     private void BindNamedDdl(SyntaxNode node)
     {
+        QualifiedName? name = null;
         var alias = node.Child(SyntaxKind.Alias);
-        var name = !alias.IsNull && alias.ChildCount > 0 ? NameOf(alias[0]) : null;
+        if (!alias.IsNull && alias.ChildCount > 0)
+        {
+            if (alias[0].Kind == SyntaxKind.TableReference) name = AddRelation(alias[0], RelationRole.Created, null)?.Name;
+            else name = NameOf(alias[0]);
+        }
+        foreach (var c in node.Children)
+        {
+            if (c.Kind != SyntaxKind.TableReference) continue;
+            var role = c.Tag == 1 ? RelationRole.Read : node.Kind == SyntaxKind.CreateSequenceStatement ? RelationRole.Created : RelationRole.Altered;
+            var rel = AddRelation(c, role, null);
+            if (c.Tag == 0) name ??= rel?.Name;
+        }
         if (name is null) return;
         switch (node.Kind)
         {
@@ -434,6 +446,12 @@ internal sealed partial class Binder
             var kind = (AlterActionKind)(action.Tag & 0xFF);
             var flag = (action.Tag & 0x100) != 0;
             var span = action.Span;
+            if (kind == AlterActionKind.Other)
+            {
+                foreach (var c in action.Children)
+                    if (c.Kind == SyntaxKind.TableReference) AddRelation(c, RelationRole.Read, null);
+                continue;
+            }
             switch (kind)
             {
                 case AlterActionKind.AddColumn:

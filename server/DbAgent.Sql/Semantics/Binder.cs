@@ -153,6 +153,7 @@ internal sealed partial class Binder
                 BindCreateView(node);
                 break;
             case SyntaxKind.CreateSequenceStatement:
+            case SyntaxKind.AlterSequenceStatement:
             case SyntaxKind.CreateSchemaStatement:
             case SyntaxKind.CreateTypeStatement:
             case SyntaxKind.AlterTypeStatement:

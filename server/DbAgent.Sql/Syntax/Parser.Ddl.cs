@@ -41,7 +41,7 @@ internal sealed partial class Parser
             switch (K)
             {
                 case Kw.TEMPORARY or Kw.TEMP: flags |= DdlTag.Temporary; Bump(); continue;
-                case Kw.GLOBAL or Kw.LOCAL or Kw.UNLOGGED or Kw.VIRTUAL or Kw.EXTERNAL or Kw.RECURSIVE or Kw.FULLTEXT or Kw.SPATIAL
+                case Kw.GLOBAL or Kw.LOCAL or Kw.UNLOGGED or Kw.VIRTUAL or Kw.EXTERNAL or Kw.FOREIGN or Kw.RECURSIVE or Kw.FULLTEXT or Kw.SPATIAL
                     or Kw.NONCLUSTERED or Kw.DEFINER or Kw.ALGORITHM or Kw.SQL or Kw.SECURITY or Kw.TRUSTED or Kw.PROCEDURAL
                     or Kw.CONSTRAINT or Kw.DEFAULT when !(PeekKind(1) is TokenKind.Dot):
                     Bump();
@@ -540,13 +540,38 @@ internal sealed partial class Parser
         Bump();
         if (K == Kw.IF && PeekKw(1) == Kw.NOT) { Bump(); Bump(); Eat(Kw.EXISTS); flags |= DdlTag.IfNotExists; }
         if (kind == SyntaxKind.CreateSchemaStatement && K == Kw.AUTHORIZATION) { Bump(); }
-        Start(SyntaxKind.Alias);
+        Start(kind == SyntaxKind.CreateSequenceStatement ? SyntaxKind.TableReference : SyntaxKind.Alias);
         QualifiedName();
         Finish();
         if (kind == SyntaxKind.CreateFunctionStatement)
         {
-            // Bodies are kept whole: relations inside routine bodies are not the statement's own.
-            while (!AtEnd) Bump();
+            // String bodies stay text. SQL-standard bodies (BEGIN ATOMIC ... END, RETURN expr) are parsed.
+            while (!AtEnd)
+            {
+                if (K == Kw.BEGIN && PeekKw(1) == Kw.ATOMIC && _dialect == SqlDialect.Postgres && _depth < MaxDepth)
+                {
+                    Bump(); Bump();
+                    _depth++;
+                    while (!AtEnd && K != Kw.END)
+                    {
+                        if (Eat(TokenKind.Semicolon)) continue;
+                        var before = _pos;
+                        StatementBody();
+                        if (_pos == before) Bump();
+                    }
+                    _depth--;
+                    Eat(Kw.END);
+                    continue;
+                }
+                if (K == Kw.RETURN && _dialect == SqlDialect.Postgres)
+                {
+                    Bump();
+                    Expression();
+                    continue;
+                }
+                if (T == TokenKind.OpenParen) { SkipParenGroup(); continue; }
+                Bump();
+            }
         }
         else SkipRest();
         SetTag((short)flags);
@@ -574,8 +599,12 @@ internal sealed partial class Parser
     {
         Start(SyntaxKind.CreateTypeStatement);
         Bump();
+        // A composite type (AS (...)) is a relation in PostgreSQL; other types are not.
+        var composite = PeekKw(1) == Kw.AS && PeekKind(2) == TokenKind.OpenParen || (IsNameAt(0) && PeekKind(1) == TokenKind.Dot && PeekKw(3) == Kw.AS && PeekKind(4) == TokenKind.OpenParen);
         Start(SyntaxKind.Alias);
+        if (composite) Start(SyntaxKind.TableReference);
         QualifiedName();
+        if (composite) Finish();
         Finish();
         if (K == Kw.AS && PeekKw(1) == Kw.ENUM)
         {
@@ -602,6 +631,8 @@ internal sealed partial class Parser
     {
         var start = _pos;
         Bump();
+        if (K == Kw.FOREIGN && PeekKw(1) == Kw.TABLE) Bump();
+        if (K == Kw.MATERIALIZED && PeekKw(1) == Kw.VIEW) Bump();
         switch (K)
         {
             case Kw.TABLE: return AlterTable();
@@ -619,9 +650,18 @@ internal sealed partial class Parser
         Start(kind);
         Bump();
         if (K == Kw.IF && PeekKw(1) == Kw.EXISTS) { Bump(); Bump(); }
-        Start(SyntaxKind.Alias);
+        if (K == Kw.ALL && PeekKw(1) == Kw.IN) { SkipRest(); Finish(); return kind; }
+        // Indexes, sequences and views are relations (PostgreSQL's catalog says so, and so does libpg_query).
+        Start(SyntaxKind.TableReference);
         QualifiedName();
         Finish();
+        if (K == Kw.ATTACH && PeekKw(1) == Kw.PARTITION)
+        {
+            Bump(); Bump();
+            Start(SyntaxKind.TableReference, 1);
+            QualifiedName();
+            Finish();
+        }
         if (K == Kw.RENAME && PeekKw(1) == Kw.TO)
         {
             Start(SyntaxKind.AlterAction, (short)AlterActionKind.RenameIndex);
@@ -666,6 +706,7 @@ internal sealed partial class Parser
         Start(SyntaxKind.AlterTableStatement);
         Bump(); // TABLE
         if (K == Kw.IF && PeekKw(1) == Kw.EXISTS) { Bump(); Bump(); }
+        if (K == Kw.ALL && PeekKw(1) == Kw.IN) { SkipRest(); Finish(); return SyntaxKind.AlterTableStatement; }
         Eat(Kw.ONLY);
         Start(SyntaxKind.TableReference);
         QualifiedName();
@@ -850,6 +891,15 @@ internal sealed partial class Parser
             }
         }
         Start(SyntaxKind.AlterAction, (short)AlterActionKind.Other);
+        if (K == Kw.NO && PeekKw(1) == Kw.INHERIT) Bump();
+        if (K == Kw.INHERIT || (K is Kw.ATTACH or Kw.DETACH && PeekKw(1) == Kw.PARTITION))
+        {
+            if (K != Kw.INHERIT) Bump();
+            Bump();
+            Start(SyntaxKind.TableReference, 1);
+            QualifiedName();
+            Finish();
+        }
         SkipBalanced(static p => p.T == TokenKind.Comma);
         Finish();
     }

@@ -157,8 +157,9 @@ internal sealed partial class Parser
         Leaf(SyntaxKind.Identifier);
         while (T == TokenKind.Dot && IsNameAt(1)) { Bump(); Leaf(SyntaxKind.Identifier); }
         Finish();
-        if (T == TokenKind.OpenBracket)
+        while (T == TokenKind.OpenBracket || (T == TokenKind.Dot && IsNameAt(1)))
         {
+            if (T == TokenKind.Dot) { Bump(); Bump(); continue; }
             while (!AtEnd && T != TokenKind.CloseBracket) Bump();
             Eat(TokenKind.CloseBracket);
         }

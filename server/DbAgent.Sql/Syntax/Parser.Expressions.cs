@@ -70,6 +70,7 @@ internal sealed partial class Parser
             if (op is "||" && _dialect == SqlDialect.MySql) return PrecOr;
             return PrecOther;
         }
+        if (t == TokenKind.Parameter && _dialect == SqlDialect.Postgres && CurrentText is "?") return PrecOther;
         if (t != TokenKind.Word) return 0;
         switch (K)
         {
@@ -342,10 +343,11 @@ internal sealed partial class Parser
                 return;
         }
         // A typed literal: DATE '2020-01-01', TIMESTAMP '...', int4 '1', _utf8mb4'x'.
-        if (PeekKind(1) == TokenKind.String && (kw is Kw.None or Kw.TIME or Kw.TIMESTAMP or Kw.CHARACTER) )
+        if (IsTypedLiteralStart(kw))
         {
             Start(SyntaxKind.Literal);
             Bump();
+            if (K is Kw.WITH or Kw.WITHOUT) { Bump(); Bump(); Bump(); }
             Bump();
             Finish();
             return;
@@ -356,6 +358,17 @@ internal sealed partial class Parser
             return;
         }
         NameOrCall();
+    }
+
+    /// <summary>type 'literal': DATE '..', timestamp with time zone '..', json '..' (PostgreSQL: any type name), _utf8mb4'..'.</summary>
+    private bool IsTypedLiteralStart(Kw kw)
+    {
+        if (kw is Kw.TIME or Kw.TIMESTAMP && PeekKw(1) is Kw.WITH or Kw.WITHOUT && PeekKw(2) == Kw.TIME && PeekKw(3) == Kw.ZONE && PeekKind(4) == TokenKind.String)
+            return true;
+        if (PeekKind(1) != TokenKind.String) return false;
+        if (_dialect == SqlDialect.Postgres) return !Keywords.IsClauseWord(kw);
+        var w = CurrentText;
+        return w.StartsWith("_") || kw is Kw.TIME or Kw.TIMESTAMP || w.Equals("DATE", StringComparison.OrdinalIgnoreCase);
     }
 
     private bool IsIntervalUnit()
@@ -491,7 +504,7 @@ internal sealed partial class Parser
         while (!AtEnd && T != TokenKind.CloseParen)
         {
             if (T == TokenKind.Comma) { Bump(); first = false; continue; }
-            if (K is Kw.DISTINCT or Kw.ALL or Kw.FROM or Kw.FOR or Kw.IN or Kw.AS or Kw.USING or Kw.PLACING or Kw.BOTH or Kw.LEADING or Kw.TRAILING or Kw.SEPARATOR or Kw.VARIADIC
+            if (K is Kw.DISTINCT or Kw.ALL or Kw.FROM or Kw.FOR or Kw.IN or Kw.AS or Kw.USING or Kw.PLACING or Kw.BOTH or Kw.LEADING or Kw.TRAILING or Kw.SEPARATOR or Kw.VARIADIC or Kw.SIMILAR or Kw.ESCAPE
                 && !(PeekKind(1) is TokenKind.Comma or TokenKind.CloseParen && K is not (Kw.BOTH or Kw.LEADING or Kw.TRAILING)))
             {
                 if (K == Kw.AS && functionKw != Kw.None) { Bump(); DataType(); continue; }

@@ -13,7 +13,15 @@ internal sealed partial class Parser
     /// <summary>[WITH ...] query-term { set-op query-term } [ORDER BY] [LIMIT/OFFSET/FETCH] [FOR UPDATE ...], into the open node.</summary>
     private void Query()
     {
-        if (K == Kw.WITH) With();
+        if (K == Kw.WITH)
+        {
+            With();
+            if (K is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE)
+            {
+                StatementBody();
+                return;
+            }
+        }
         var m = Mark();
         QueryTerm();
         var open = false;
@@ -80,7 +88,8 @@ internal sealed partial class Parser
         _depth++;
         Start(SyntaxKind.Subquery);
         Bump(); // (
-        Query();
+        if (K is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE) StatementBody();
+        else Query();
         ExpectCloseParen();
         Finish();
         _depth--;
@@ -117,7 +126,9 @@ internal sealed partial class Parser
             if (T == TokenKind.OpenParen) Subquery();
             else Missing(SyntaxKind.Subquery);
             // PostgreSQL SEARCH / CYCLE clauses of recursive CTEs.
-            if (K is Kw.SEARCH or Kw.CYCLE) SkipBalanced(static p => p.T == TokenKind.Comma || p.K is Kw.SELECT or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE or Kw.VALUES);
+            if (K is Kw.SEARCH or Kw.CYCLE)
+                SkipBalanced(static p => p.K is Kw.SELECT or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE or Kw.VALUES
+                    || (p.T == TokenKind.Comma && p.IsNameAt(1) && (p.PeekKw(2) == Kw.AS || p.PeekKind(2) == TokenKind.OpenParen)));
             Finish();
         } while (Eat(TokenKind.Comma));
         Finish();
@@ -262,6 +273,12 @@ internal sealed partial class Parser
     {
         var m = Mark();
         TableItem();
+        JoinLoop(m);
+    }
+
+    /// <summary>Joins onto the item at the marker; A JOIN B JOIN C ON x ON y nests the inner join on the right.</summary>
+    private void JoinLoop(Marker m)
+    {
         while (true)
         {
             var kind = JoinStart();
@@ -273,7 +290,14 @@ internal sealed partial class Parser
                 while (!AtEnd && K != Kw.JOIN && K != Kw.STRAIGHT_JOIN) Bump();
                 Bump(); // JOIN
             }
+            var right = Mark();
             TableItem();
+            if (kind is not (JoinKind.Cross or JoinKind.Natural or JoinKind.CrossApply or JoinKind.OuterApply) && K is not (Kw.ON or Kw.USING) && JoinStart() != 0 && _depth < MaxDepth)
+            {
+                _depth++;
+                JoinLoop(right);
+                _depth--;
+            }
             if (K == Kw.ON)
             {
                 Start(SyntaxKind.JoinCondition);

@@ -185,9 +185,10 @@ internal sealed partial class Parser
         if (leading is Kw.LOCK or Kw.CLUSTER or Kw.REFRESH or Kw.COPY or Kw.REINDEX)
         {
             Bump();
-            while (K is Kw.TABLE or Kw.MATERIALIZED or Kw.VIEW or Kw.CONCURRENTLY or Kw.ONLY or Kw.VERBOSE) Bump();
+            if (leading == Kw.REINDEX && T == TokenKind.OpenParen) SkipParenGroup();
+            while (K is Kw.TABLE or Kw.MATERIALIZED or Kw.VIEW or Kw.CONCURRENTLY or Kw.ONLY or Kw.VERBOSE or Kw.INDEX) Bump();
             if (T == TokenKind.OpenParen && leading == Kw.COPY) { Subquery(); }
-            else if (IsName && (leading != Kw.REINDEX || _kw[_pos - 1] == Kw.TABLE))
+            else if (IsName && (leading != Kw.REINDEX || _kw[_pos - 1] is Kw.TABLE or Kw.INDEX))
             {
                 do
                 {
@@ -198,6 +199,24 @@ internal sealed partial class Parser
                 } while (leading == Kw.LOCK && Eat(TokenKind.Comma) && IsName);
             }
         }
+        if (leading is Kw.CREATE or Kw.ALTER or Kw.DROP)
+        {
+            // CREATE/ALTER POLICY p ON t, CREATE RULE r AS ON event TO t: the table is a relation of the statement.
+            var objectKw = PeekKw(1) == Kw.OR ? PeekKw(3) : PeekKw(1);
+            if (objectKw is Kw.POLICY or Kw.RULE && leading != Kw.DROP)
+            {
+                while (!AtEnd && !(K == Kw.ON && objectKw == Kw.POLICY) && !(K == Kw.TO && objectKw == Kw.RULE)) Bump();
+                if (!AtEnd)
+                {
+                    Bump();
+                    Start(SyntaxKind.TableReference);
+                    QualifiedName();
+                    Finish();
+                }
+            }
+        }
+        // Cursor and COPY statements name cursors and files after FROM/TO, not relations.
+        var scanNames = leading is not (Kw.COPY or Kw.FETCH or Kw.MOVE or Kw.CLOSE or Kw.DECLARE or Kw.LISTEN or Kw.NOTIFY);
         var previous = Kw.None;
         while (!AtEnd)
         {
@@ -209,8 +228,9 @@ internal sealed partial class Parser
                 previous = Kw.None;
                 continue;
             }
-            if ((kw is Kw.FROM or Kw.JOIN or Kw.INTO || (kw == Kw.UPDATE && previous is not (Kw.ON or Kw.FOR or Kw.OR or Kw.BEFORE or Kw.AFTER or Kw.OF or Kw.INSTEAD))
-                 || (kw == Kw.TABLE && previous is not (Kw.RETURNS or Kw.ON)))
+            if (scanNames
+                && (kw is Kw.FROM or Kw.JOIN or Kw.INTO || (kw == Kw.UPDATE && previous is not (Kw.ON or Kw.FOR or Kw.OR or Kw.BEFORE or Kw.AFTER or Kw.OF or Kw.INSTEAD))
+                    || (kw == Kw.TABLE && previous is not (Kw.RETURNS or Kw.ON)))
                 && IsNameAt(1) && PeekKw(1) is Kw.None or Kw.ONLY)
             {
                 Bump();
@@ -224,8 +244,8 @@ internal sealed partial class Parser
                 previous = kw;
                 continue;
             }
-            if (kw is Kw.SELECT or Kw.WITH or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.VALUES
-                && previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD or Kw.FOR && (kw != Kw.UPDATE || previous != Kw.FOR)
+            if (kw is Kw.SELECT or Kw.WITH or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.VALUES or Kw.MERGE
+                && (previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD || (previous == Kw.FOR && kw is Kw.SELECT or Kw.WITH or Kw.VALUES))
                 && _depth < MaxDepth)
             {
                 _depth++;

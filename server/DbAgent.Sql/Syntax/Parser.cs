@@ -210,7 +210,7 @@ internal sealed partial class Parser
     private bool StartsQuery(int ahead)
     {
         var kw = PeekKw(ahead);
-        return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
+        return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect == SqlDialect.Postgres) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
             || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4);
     }
 
@@ -251,9 +251,9 @@ internal sealed partial class Parser
         {
             if (IsName) Leaf(SyntaxKind.Identifier);
             else ErrorUntil(static p => p.T is TokenKind.Comma or TokenKind.CloseParen);
-            // MySQL key prefix lengths and ASC/DESC in key lists.
-            if (T == TokenKind.OpenParen) SkipParenGroup();
-            while (K is Kw.ASC or Kw.DESC) Bump();
+            // Field and subscript targets (f.x, a[1]), key prefix lengths, ASC/DESC, and the types of column
+            // definition lists (AS x(a int, b text)) are kept as tokens.
+            SkipBalanced(static p => p.T == TokenKind.Comma);
             if (!Eat(TokenKind.Comma)) break;
         }
         ExpectCloseParen();
