@@ -424,6 +424,22 @@ internal sealed partial class Binder
         }
     }
 
+    /// <summary>MySQL ALTER TABLE ..., ALGORITHM=INPLACE, LOCK=NONE: the options apply to the indexes the statement adds.</summary>
+    private void ApplyOnlineOptions(SyntaxNode action)
+    {
+        var text = TextOf(action).Replace(" ", "");
+        var eq = text.IndexOf('=');
+        if (eq < 0) return;
+        var key = text[..eq].ToUpperInvariant();
+        var value = text[(eq + 1)..].ToUpperInvariant();
+        if (key is not ("ALGORITHM" or "LOCK")) return;
+        for (var i = 0; i < _ddl.Count; i++)
+        {
+            if (_ddl[i] is CreateIndexAction c)
+                _ddl[i] = c with { Index = key == "ALGORITHM" ? c.Index with { Algorithm = value } : c.Index with { Lock = value } };
+        }
+    }
+
     /// <summary>A string literal's value: quotes and doubled quotes removed.</summary>
     private string StringValue(SyntaxNode literal)
     {
@@ -448,6 +464,7 @@ internal sealed partial class Binder
             var span = action.Span;
             if (kind == AlterActionKind.Other)
             {
+                ApplyOnlineOptions(action);
                 foreach (var c in action.Children)
                     if (c.Kind == SyntaxKind.TableReference) AddRelation(c, RelationRole.Read, null);
                 continue;

@@ -562,13 +562,11 @@ internal sealed partial class Binder
             var r = _relations[i];
             if (r.Alias is not null ? NameComparer.SameName(r.Alias, target.Name.Name) : NameComparer.SameName(r.Name.Name, target.Name.Name))
             {
+                // The target names a FROM item (by alias or by name): that item is the written relation, not a second one.
                 ReplaceRelation(r, r with { Role = RelationRole.Written }, scope);
-                if (r.Alias is not null && NameComparer.SameName(r.Alias, target.Name.Name))
-                {
-                    // The target was only an alias: it is not a relation of its own.
-                    _relations.Remove(target);
-                    scope.Items.RemoveAll(item => ReferenceEquals(item.Relation, target));
-                }
+                var current = _relations.Find(x => ReferenceEquals(x, target) || (x.Span == target.Span && x.Name == target.Name));
+                if (current is not null) _relations.Remove(current);
+                scope.Items.RemoveAll(item => item.Relation is { } rel && rel.Span == target.Span);
                 return;
             }
         }
