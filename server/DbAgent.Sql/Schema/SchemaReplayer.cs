@@ -75,21 +75,21 @@ public sealed class SchemaReplayer
             _statements++;
             return true;
         }
-        if (ChangesSchema(statement.Kind))
-        {
-            _skipped.Add(new SkippedStatement(statement.Kind, statement.Span, "The statement changes the schema, but its change could not be read.", documentUri));
-        }
-        else if (statement.IsOpaque && statement.Kind != StatementKind.Unknown)
+        if (statement.IsOpaque && statement.Kind != StatementKind.Unknown)
         {
             _skipped.Add(new SkippedStatement(statement.Kind, statement.Span, "Statement not understood.", documentUri));
+        }
+        else if (CreatesOrDrops(statement.Kind))
+        {
+            // An ALTER that yields no action may change only what the model does not keep (owner, statistics, storage).
+            _skipped.Add(new SkippedStatement(statement.Kind, statement.Span, "The statement changes the schema, but its change could not be read.", documentUri));
         }
         return false;
     }
 
-    private static bool ChangesSchema(StatementKind kind) => kind is StatementKind.CreateTable or StatementKind.AlterTable or StatementKind.DropTable
-        or StatementKind.CreateIndex or StatementKind.AlterIndex or StatementKind.DropIndex or StatementKind.CreateView
-        or StatementKind.CreateMaterializedView or StatementKind.AlterView or StatementKind.DropView or StatementKind.CreateSequence
-        or StatementKind.AlterSequence or StatementKind.DropSequence or StatementKind.CreateType or StatementKind.AlterType
+    private static bool CreatesOrDrops(StatementKind kind) => kind is StatementKind.CreateTable or StatementKind.DropTable
+        or StatementKind.CreateIndex or StatementKind.DropIndex or StatementKind.CreateView or StatementKind.CreateMaterializedView
+        or StatementKind.DropView or StatementKind.CreateSequence or StatementKind.DropSequence or StatementKind.CreateType
         or StatementKind.DropType or StatementKind.CreateSchema or StatementKind.DropSchema;
 
     public void Apply(DdlAction action, string? documentUri = null)

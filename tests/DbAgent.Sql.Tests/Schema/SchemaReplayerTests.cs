@@ -237,8 +237,9 @@ public class SchemaReplayerTests
         Assert.That(replayer.Apply(new StatementModel { Kind = StatementKind.CreateTable, Span = new TextSpan(5, 10) }), Is.False);
         Assert.That(replayer.Apply(new StatementModel { Kind = StatementKind.Other, Span = new TextSpan(20, 3), IsOpaque = true }), Is.False);
         Assert.That(replayer.Apply(new StatementModel { Kind = StatementKind.Insert, Span = new TextSpan(30, 3) }), Is.False);
+        Assert.That(replayer.Apply(new StatementModel { Kind = StatementKind.AlterTable, Span = new TextSpan(40, 3) }), Is.False);
         Assert.That(replayer.Skipped.Select(s => (s.Kind, s.Span)), Is.EqualTo(new[] { (StatementKind.CreateTable, new TextSpan(5, 10)), (StatementKind.Other, new TextSpan(20, 3)) }),
-            "DML changes no schema and is not listed");
+            "DML changes no schema, and an understood ALTER without actions (OWNER TO) changes nothing the model keeps");
     }
 
     [Test]
