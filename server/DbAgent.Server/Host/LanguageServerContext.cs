@@ -1,6 +1,7 @@
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Diagnostics;
+using DbAgent.Server.Workspace;
 
 namespace DbAgent.Server.Host;
 
@@ -14,6 +15,7 @@ public sealed class LanguageServerContext
         Configuration = new WorkspaceConfiguration(client, State, Log);
         Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect);
         Diagnostics = new DiagnosticsPublisher(Documents, Configuration, client, Log);
+        Schema = new WorkspaceSchema(State, Configuration, Log);
     }
 
     public ILanguageClient Client { get; }
@@ -22,6 +24,9 @@ public sealed class LanguageServerContext
     public WorkspaceConfiguration Configuration { get; }
     public DocumentStore Documents { get; }
     public DiagnosticsPublisher Diagnostics { get; }
+
+    /// <summary>The schema the workspace's migrations build.</summary>
+    public WorkspaceSchema Schema { get; }
 
     /// <summary>Stopped on exit or disconnection: background work (diagnostics, plans, chat) observes it.</summary>
     public CancellationTokenSource ServerLifetime { get; } = new();

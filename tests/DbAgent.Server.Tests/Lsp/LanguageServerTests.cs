@@ -67,6 +67,21 @@ public sealed class LanguageServerTests
     }
 
     [Test]
+    public async Task Exact_postgres_syntax_errors_come_from_libpg_query_on_the_offending_token()
+    {
+        if (!DbAgent.Sql.Validation.LibPgQuery.IsAvailable) Assert.Ignore($"libpg_query is not installed: {DbAgent.Sql.Validation.LibPgQuery.UnavailableReason}");
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT 1;\nSELECT id FROM WHERE x = 1;\n");
+        var published = await client.DiagnosticsAsync(Uri);
+        var diagnostic = published.Diagnostics.Single();
+        Assert.That(diagnostic.Code, Is.EqualTo("syntax-error"));
+        Assert.That(diagnostic.Message, Does.Contain("WHERE"));
+        Assert.That(diagnostic.Range, Is.EqualTo(R(1, 15, 1, 20)));
+        Assert.That(diagnostic.Data!["source"], Is.EqualTo("libpg_query"));
+    }
+
+    [Test]
     public async Task Rapid_incremental_edits_are_applied_in_order_and_the_latest_version_wins()
     {
         await using var client = LspTestClient.InProcess();
