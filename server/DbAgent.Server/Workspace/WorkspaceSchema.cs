@@ -8,7 +8,7 @@ using DbAgent.Sql.Schema;
 namespace DbAgent.Server.Workspace;
 
 /// <summary>The schema the workspace's migrations build, with where it came from (for hovers and the chat).</summary>
-public sealed record WorkspaceSchemaSnapshot(SchemaModel Schema, string Source, IReadOnlyList<MigrationReplayResult> Replays)
+public sealed record WorkspaceSchemaSnapshot(SchemaModel Schema, string Source, IReadOnlyList<MigrationSet> Sets, IReadOnlyList<MigrationReplayResult> Replays)
 {
     /// <summary>Every migration file replayed, as document URIs (a save of one of them rebuilds the schema).</summary>
     public IReadOnlySet<string> MigrationUris { get; } =
@@ -95,7 +95,7 @@ public sealed class WorkspaceSchema
             var files = replays.Sum(r => r.Files.Count);
             var source = $"{files} migration file{(files == 1 ? "" : "s")} in {string.Join(", ", sets.Select(s => Relative(s.Directory)))}";
             _log.Info($"Schema from {source}: {schema.Tables.Count} tables, {schema.Views.Count} views.");
-            return new WorkspaceSchemaSnapshot(schema, source, replays);
+            return new WorkspaceSchemaSnapshot(schema, source, sets, replays);
         }
         catch (Exception e)
         {
