@@ -1,3 +1,4 @@
+using DbAgent.Analysis.Advisor;
 using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Rules;
 using DbAgent.Server.Documents;
@@ -5,6 +6,7 @@ using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using DbAgent.Server.Workspace;
+using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Text;
 using StreamJsonRpc;
 
@@ -34,8 +36,8 @@ public sealed class CodeActionHandler(LanguageServerContext context)
             cancellationToken.ThrowIfCancellationRequested();
             var diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
             if (AddWhere(snapshot, finding, diagnostic) is { } addWhere) actions.Add(addWhere);
-            if (finding.Data.TryGetValue("ddl", out var ddl) && !string.IsNullOrWhiteSpace(ddl))
-                actions.Add(await CreateIndexAsync(snapshot, finding, diagnostic, ddl, cancellationToken).ConfigureAwait(false));
+            if (IndexFor(snapshot, finding) is { } index)
+                actions.Add(await CreateIndexAsync(snapshot, finding, diagnostic, index, cancellationToken).ConfigureAwait(false));
             if (Ignore(snapshot, finding, diagnostic) is { } ignore) actions.Add(ignore);
         }
         return actions;
@@ -45,10 +47,9 @@ public sealed class CodeActionHandler(LanguageServerContext context)
     /// The advisor's index for a plan finding: as a new reversible migration in the workspace's migration folder when
     /// there is one and the client can create files, else as a statement inserted before the query.
     /// </summary>
-    private async Task<CodeAction> CreateIndexAsync(DocumentSnapshot snapshot, Finding finding, Diagnostic diagnostic, string ddl, CancellationToken cancellationToken)
+    private async Task<CodeAction> CreateIndexAsync(DocumentSnapshot snapshot, Finding finding, Diagnostic diagnostic, (string Name, string Up, string Down) index, CancellationToken cancellationToken)
     {
-        var name = finding.Data.TryGetValue("index", out var n) && n.Length > 0 ? n : "index";
-        var down = finding.Data.TryGetValue("down", out var d) ? d : "";
+        var (name, ddl, down) = index;
         var set = await MigrationSetAsync(cancellationToken).ConfigureAwait(false);
         if (set is not null && context.State.ClientCanCreateFiles)
         {
@@ -80,6 +81,25 @@ public sealed class CodeActionHandler(LanguageServerContext context)
             Diagnostics = [diagnostic],
             Edit = Edit(snapshot, new TextSpan(at, 0), insert),
         };
+    }
+
+    /// <summary>
+    /// The index a plan finding calls for: the advisor's (name, up, down) when it had one, else one over the columns
+    /// the plan filtered on, rendered by the advisor for the document's dialect.
+    /// </summary>
+    private static (string Name, string Up, string Down)? IndexFor(DocumentSnapshot snapshot, Finding finding)
+    {
+        var data = finding.Data;
+        if (data.TryGetValue("ddl", out var up) && !string.IsNullOrWhiteSpace(up))
+            return (data.TryGetValue("index", out var n) && n.Length > 0 ? n : "index", up, data.TryGetValue("down", out var d) ? d : "");
+        if (!data.TryGetValue("table", out var table) || !data.TryGetValue("columns", out var list)) return null;
+        var columns = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (string.IsNullOrWhiteSpace(table) || columns.Length == 0) return null;
+        var name = QualifiedName.Parse(table);
+        var keys = columns.Select(c => new CandidateKey(new IndexKey(c, null, false), IndexKeyRole.Equality)).ToList();
+        var candidate = new IndexCandidate(name, keys, IndexAdvisor.IndexName(name, keys.Select(k => k.Key)));
+        var rendered = IndexAdvisor.Render(candidate, snapshot.Dialect);
+        return (candidate.Name, rendered.Up, rendered.Down);
     }
 
     private async Task<DbAgent.Sql.Migrations.MigrationSet?> MigrationSetAsync(CancellationToken cancellationToken)

@@ -13,5 +13,6 @@ public sealed class DidSaveHandler(LanguageServerContext context)
     {
         context.Schema.OnSaved(parameters.TextDocument.Uri);
         context.Diagnostics.Schedule(parameters.TextDocument.Uri);
+        context.Plans.Request(parameters.TextDocument.Uri);
     }
 }
