@@ -9,8 +9,9 @@ namespace DbAgent.Server.Host;
 /// <summary>The services every handler may use; one per server connection.</summary>
 public sealed class LanguageServerContext
 {
-    public LanguageServerContext(ILanguageClient client)
+    public LanguageServerContext(ILanguageClient client, ServerState? state = null)
     {
+        State = state ?? new ServerState();
         Client = client;
         Log = new ServerLogger(client);
         Configuration = new WorkspaceConfiguration(client, State, Log);
@@ -24,7 +25,7 @@ public sealed class LanguageServerContext
 
     public ILanguageClient Client { get; }
     public ServerLogger Log { get; }
-    public ServerState State { get; } = new();
+    public ServerState State { get; }
     public WorkspaceConfiguration Configuration { get; }
     public DocumentStore Documents { get; }
     public DiagnosticsPublisher Diagnostics { get; }

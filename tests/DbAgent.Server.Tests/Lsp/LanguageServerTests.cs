@@ -331,6 +331,32 @@ public sealed class LanguageServerTests
     }
 
     [Test]
+    public async Task Requests_before_initialize_are_refused_with_server_not_initialized()
+    {
+        await using var client = LspTestClient.InProcess();
+        var error = Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(async () =>
+            await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 0))));
+        Assert.That(error!.ErrorCode, Is.EqualTo(LspErrorCodes.ServerNotInitialized));
+        // Notifications before initialize are dropped, and initialize still works afterwards.
+        await client.OpenAsync(Uri, "DELETE FROM orders;");
+        await client.InitializeAsync();
+        Assert.That(client.Server!.Context.Documents.TryGet(Uri), Is.Null);
+    }
+
+    [Test]
+    public async Task Requests_after_shutdown_are_refused_as_invalid()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.RequestAsync<object>(Methods.Shutdown, new { });
+        var error = Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(async () =>
+            await client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(Uri))));
+        Assert.That(error!.ErrorCode, Is.EqualTo(LspErrorCodes.InvalidRequest));
+        await client.Rpc.NotifyAsync(Methods.Exit);
+        Assert.That(await client.Server!.Context.State.Exited.WaitAsync(LspTestClient.Timeout), Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task Shutdown_then_exit_ends_the_server_with_exit_code_zero()
     {
         var client = LspTestClient.InProcess();
