@@ -122,6 +122,9 @@ public static class IndexAdvisor
                 }
             }
 
+            // WHERE equalities lead, join columns follow: both are point lookups, but the filter narrows first.
+            keys = keys.OrderBy(k => k.Role == IndexKeyRole.Join ? 1 : 0).ToList();
+
             // Only the first range column can bound the scan; ORDER BY keys help only when no other range precedes them.
             var ranges = items.Where(i => i.Predicate.Kind is PredicateKind.Range or PredicateKind.Between or PredicateKind.LikePrefix
                 && (i.Predicate.OrGroup is null || !splitOrGroups.Contains(i.Predicate.OrGroup.Value))).ToList();
