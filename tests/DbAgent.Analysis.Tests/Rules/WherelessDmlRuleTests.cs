@@ -106,6 +106,9 @@ public class WherelessDmlRuleTests
         Assert.That(Lint("UPDATE o SET o.region = c.region FROM dbo.orders o INNER JOIN dbo.customers c ON c.id = o.customer_id;", SqlDialect.TSql), Is.Empty);
         Assert.That(Lint("UPDATE STATISTICS dbo.orders;", SqlDialect.TSql), Is.Empty);
         Assert.That(Lint("DELETE FROM #staging;", SqlDialect.TSql), Is.Empty, "a temp table");
+        Assert.That(Lint("ALTER FULLTEXT INDEX ON dbo.docs START UPDATE POPULATION;", SqlDialect.TSql), Is.Empty, "not an UPDATE statement");
+        Assert.That(Lint("DELETE OPENQUERY (Remote, 'SELECT id FROM t WHERE id = 1');", SqlDialect.TSql), Is.Empty, "the remote query picks the rows");
+        Assert.That(Lint("UPDATE OPENQUERY (Remote, 'SELECT name FROM t WHERE id = 1') SET name = 'x';", SqlDialect.TSql), Is.Empty);
     }
 
     [Test]

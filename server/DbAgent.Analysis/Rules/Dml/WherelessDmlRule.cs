@@ -46,6 +46,13 @@ public abstract class WherelessDmlRule : ILintRule
         if (_kind == StatementKind.Update && verbAt + 1 < significant.Count && tokens.IsWord(significant[verbAt + 1].Token, "STATISTICS"))
             yield break;
 
+        // Every UPDATE has a SET: without one this is another statement's UPDATE keyword (T-SQL START UPDATE POPULATION).
+        if (_kind == StatementKind.Update && !significant.Skip(verbAt + 1).Any(t => t.Depth == 0 && tokens.IsWord(t.Token, "SET")))
+            yield break;
+        // T-SQL pass-through targets (OPENQUERY, OPENROWSET): the remote query chooses the rows.
+        if (significant.Skip(verbAt + 1).Take(2).Any(t => tokens.IsWord(t.Token, "OPENQUERY") || tokens.IsWord(t.Token, "OPENROWSET") || tokens.IsWord(t.Token, "OPENDATASOURCE")))
+            yield break;
+
         var targets = model.Targets.Where(t => !t.IsCommonTableExpression).Select(t => t.Name).ToList();
         // Emptying a T-SQL temporary table or table variable is routine and harms nobody.
         if (targets.Count > 0 && targets.All(t => t.Name.StartsWith('#') || t.Name.StartsWith('@'))) yield break;
