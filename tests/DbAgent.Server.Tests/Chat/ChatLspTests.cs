@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using DbAgent.Server.Features.Custom;
+using DbAgent.Server.Tests.Lsp;
+
+namespace DbAgent.Server.Tests.Chat;
+
+[TestFixture]
+public sealed class ChatLspTests
+{
+    private const string Uri = "file:///work/app/cleanup.sql";
+
+    private static object ChatParams(string? command, string prompt = "", string token = "chat-1", string? uri = Uri, object? selection = null) => new
+    {
+        prompt,
+        command,
+        history = new[] { new { role = "user", content = "earlier question" } },
+        document = uri is null ? null : new { uri, languageId = "sql" },
+        selection,
+        partialResultToken = token,
+    };
+
+    private static List<JsonElement> Parts(LspTestClient client, string token) =>
+        client.Progress.Snapshot().Where(p => p.GetProperty("token").GetString() == token).Select(p => p.GetProperty("value")).ToList();
+
+    [Test]
+    public async Task A_review_streams_parts_with_the_finding_and_its_range_then_returns_followups()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT 1;\nDELETE FROM orders;\n");
+
+        var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("review"));
+
+        var parts = Parts(client, "chat-1");
+        Assert.That(parts, Has.Count.GreaterThanOrEqualTo(2));
+        Assert.That(parts.Select(p => p.GetProperty("kind").GetString()), Has.All.AnyOf("markdown", "reference", "progress"));
+        var markdown = string.Concat(parts.Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        Assert.That(markdown, Does.Contain("`delete-without-where`"));
+        var reference = parts.First(p => p.GetProperty("kind").GetString() == "reference");
+        Assert.That(reference.GetProperty("uri").GetString(), Is.EqualTo(Uri));
+        var range = reference.GetProperty("range");
+        Assert.That(range.GetProperty("start").GetProperty("line").GetInt32(), Is.EqualTo(1));
+        Assert.That(range.GetProperty("start").GetProperty("character").GetInt32(), Is.EqualTo(0));
+        Assert.That(range.GetProperty("end").GetProperty("character").GetInt32(), Is.EqualTo(18));
+
+        var followups = result.GetProperty("followups");
+        Assert.That(followups.GetArrayLength(), Is.GreaterThan(0));
+        foreach (var f in followups.EnumerateArray())
+        {
+            Assert.That(f.GetProperty("label").GetString(), Is.Not.Empty);
+            Assert.That(f.GetProperty("prompt").GetString(), Is.Not.Empty);
+            Assert.That(f.TryGetProperty("command", out _), Is.True, "command is always present (string or null)");
+        }
+        Assert.That(result.GetProperty("metadata").GetProperty("command").GetString(), Is.EqualTo("review"));
+    }
+
+    [Test]
+    public async Task A_free_form_question_without_a_model_says_how_to_configure_one()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "DELETE FROM orders;");
+
+        var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams(null, "how do I restore last night's backup?", token: "chat-2"));
+
+        var markdown = string.Concat(Parts(client, "chat-2").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        Assert.That(markdown, Does.Contain("No language model is configured"));
+        Assert.That(markdown, Does.Contain("dbagent.model.endpoint").And.Contain("dbagent.model.name"));
+        Assert.That(markdown, Does.Contain("pg_dump"), "the closest command (/backup) answers meanwhile");
+        Assert.That(result.GetProperty("metadata").GetProperty("command").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(result.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Explain_answers_for_the_statement_under_the_selection()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT 1;\nDELETE FROM orders;\n");
+        var caret = new { start = new { line = 1, character = 3 }, end = new { line = 1, character = 3 } };
+
+        await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("explain", token: "chat-3", selection: caret));
+
+        var parts = Parts(client, "chat-3");
+        var markdown = string.Concat(parts.Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        Assert.That(markdown, Does.Contain("A DELETE").And.Contain("changes every row"));
+        Assert.That(markdown, Does.Not.Contain("Statement at line 1 "));
+        Assert.That(markdown, Does.Contain("needs a connection"));
+    }
+
+    [Test]
+    public async Task A_chat_about_a_document_the_server_does_not_have_still_answers()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("scaling", token: "chat-4", uri: "file:///not/open.sql"));
+        var markdown = string.Concat(Parts(client, "chat-4").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        Assert.That(markdown, Does.Contain("No engine detected").And.Contain("PgBouncer"));
+        Assert.That(result.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task A_cancelled_chat_answers_request_cancelled_and_sends_no_part_after_that()
+    {
+        await using var connection = new RawLspConnection();
+        await connection.InitializeAsync();
+        // A long migration: thousands of parts, so the answer is still streaming when the cancel arrives.
+        var sql = new StringBuilder();
+        for (var i = 0; i < 3000; i++) sql.Append("CREATE INDEX ix_t").Append(i).Append(" ON t").Append(i).Append(" (c);\n");
+        await connection.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "sql", version = 1, text = sql.ToString() } });
+
+        await connection.RequestAsync(7, CustomMethods.Chat, ChatParams("migrations", token: "long"));
+        await connection.WaitAsync(m => RawLspConnection.IsProgress(m, "long"));
+        await connection.NotifyAsync("$/cancelRequest", new { id = 7 });
+
+        var response = await connection.ResponseAsync(7);
+        Assert.That(response.TryGetProperty("result", out _), Is.False, "a cancelled chat has no result");
+        Assert.That(response.GetProperty("error").GetProperty("code").GetInt32(), Is.EqualTo(-32800));
+
+        // Give a straggler time to show up, then check nothing followed the acknowledgement.
+        await Task.Delay(300);
+        var received = connection.Received;
+        var acknowledged = received.ToList().FindIndex(m => m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 7 && !m.TryGetProperty("method", out _));
+        var partsAfter = received.Skip(acknowledged + 1).Count(m => RawLspConnection.IsProgress(m, "long"));
+        var partsBefore = received.Take(acknowledged).Count(m => RawLspConnection.IsProgress(m, "long"));
+        TestContext.Out.WriteLine($"parts before the acknowledgement: {partsBefore}, after: {partsAfter}");
+        Assert.That(partsAfter, Is.Zero);
+        Assert.That(partsBefore, Is.GreaterThanOrEqualTo(1).And.LessThan(3 * 3000), "the answer stopped early");
+    }
+
+    [Test]
+    public async Task The_server_keeps_answering_after_a_cancelled_chat()
+    {
+        await using var connection = new RawLspConnection();
+        await connection.InitializeAsync();
+        await connection.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "sql", version = 1, text = "DELETE FROM orders;" } });
+        await connection.NotifyAsync("$/cancelRequest", new { id = 8 });
+        await connection.RequestAsync(9, CustomMethods.Chat, ChatParams("review", token: "after"));
+        var response = await connection.ResponseAsync(9);
+        Assert.That(response.GetProperty("result").GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
+    }
+}
