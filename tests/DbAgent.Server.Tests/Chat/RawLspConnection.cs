@@ -33,6 +33,9 @@ internal sealed class RawLspConnection : IAsyncDisposable
         _reader = Task.Run(ReadLoopAsync);
     }
 
+    /// <summary>What the client answers workspace/configuration with (the `dbagent` section), as JSON.</summary>
+    public string ConfigurationSection { get; set; } = "{}";
+
     /// <summary>Every message received so far, in order.</summary>
     public IReadOnlyList<JsonElement> Received { get { lock (_received) return _received.ToList(); } }
 
@@ -123,7 +126,7 @@ internal sealed class RawLspConnection : IAsyncDisposable
         if (method == "workspace/configuration")
         {
             var items = message.GetProperty("params").GetProperty("items").GetArrayLength();
-            var result = new JsonArray(Enumerable.Range(0, items).Select(_ => (JsonNode?)new JsonObject()).ToArray());
+            var result = new JsonArray(Enumerable.Range(0, items).Select(_ => JsonNode.Parse(ConfigurationSection)).ToArray());
             return WriteAsync(Encoding.UTF8.GetBytes(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = idNode, ["result"] = result }.ToJsonString()));
         }
         return WriteAsync(Encoding.UTF8.GetBytes(new JsonObject
