@@ -44,7 +44,8 @@ public sealed record IndexAdvice(IReadOnlyList<IndexCandidate> Candidates, IRead
 /// </summary>
 public static class IndexAdvisor
 {
-    public static IndexAdvice Advise(StatementModel statement, SqlDialect dialect, SchemaModel? schema = null)
+    /// <param name="text">The document text, to key an expression index on the expression exactly as written.</param>
+    public static IndexAdvice Advise(StatementModel statement, SqlDialect dialect, SchemaModel? schema = null, string? text = null)
     {
         var candidates = new List<IndexCandidate>();
         var hints = new List<IndexHint>();
@@ -109,7 +110,7 @@ public static class IndexAdvisor
                         reasons.Add($"`{c.Name} IS NULL` can use an index key lookup in MySQL (it has no partial indexes)");
                         break;
                     case PredicateKind.FunctionWrapped:
-                        var expression = ExpressionKey(p.Function, c.Name, dialect);
+                        var expression = ExpressionKey(p, c, dialect, text);
                         if (expression is null || keys.Any(k => k.Expression == expression)) break;
                         keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Equality, false) { Expression = expression });
                         reasons.Add($"`{c.Name}` is wrapped in `{p.Function}`: a plain index on `{c.Name}` cannot be used, an expression index on `{expression}` can" +
@@ -215,13 +216,39 @@ public static class IndexAdvisor
         return items;
     }
 
-    private static string? ExpressionKey(string? function, string column, SqlDialect dialect)
+    /// <summary>
+    /// The wrapped column as an index expression: the left side of the comparison as written (lower(o.email) becomes
+    /// lower(email)), else rebuilt from the function name; null when it cannot be written as a key.
+    /// </summary>
+    private static string? ExpressionKey(Predicate p, ColumnReference column, SqlDialect dialect, string? text)
     {
+        if (text is not null && p.Span.End <= text.Length && p.Operator is { Length: > 0 } op)
+        {
+            var written = text.Substring(p.Span.Start, p.Span.Length);
+            var at = written.IndexOf(op, StringComparison.OrdinalIgnoreCase);
+            if (at > 0)
+            {
+                var left = written[..at].Trim();
+                if (left.Contains(column.Name, StringComparison.OrdinalIgnoreCase) && left.Length < 200 && left.IndexOf('\n') < 0)
+                {
+                    if (column.Qualifier is { } q) left = left.Replace(q + ".", "", StringComparison.OrdinalIgnoreCase);
+                    return left.StartsWith('(') || IsCall(left) ? left : $"({left})";
+                }
+            }
+        }
+        var function = p.Function;
         if (string.IsNullOrWhiteSpace(function)) return null;
-        var col = Engines.Quote(column, dialect);
+        var col = Engines.Quote(column.Name, dialect);
         if (function.StartsWith("::", StringComparison.Ordinal)) return $"({col}{function})";
-        if (function.StartsWith("CAST", StringComparison.OrdinalIgnoreCase)) return $"({function.Replace("?", col)})";
-        return $"{function}({col})";
+        return function.All(ch => char.IsLetterOrDigit(ch) || ch == '_') && !function.Equals("CAST", StringComparison.OrdinalIgnoreCase)
+            ? $"{function}({col})"
+            : null;
+    }
+
+    private static bool IsCall(string expression)
+    {
+        var open = expression.IndexOf('(');
+        return open > 0 && expression.EndsWith(')') && expression[..open].All(ch => char.IsLetterOrDigit(ch) || ch == '_');
     }
 
     private static string OrAdvice(SqlDialect dialect, List<string> columns) => dialect switch
