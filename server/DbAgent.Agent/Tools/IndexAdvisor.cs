@@ -82,6 +82,7 @@ public static class IndexAdvisor
             var keys = new List<IndexCandidateKey>();
             var reasons = new List<string>();
             string? partial = null;
+            var joinColumns = new List<string>();
             bool HasKey(string column) => keys.Any(k => k.Expression is null && NameComparer.SameName(k.Column, column));
 
             foreach (var (p, c) in items.Where(i => i.Predicate.OrGroup is null || !splitOrGroups.Contains(i.Predicate.OrGroup.Value)))
@@ -92,9 +93,8 @@ public static class IndexAdvisor
                         keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Equality, false));
                         reasons.Add($"`{c.Name}` is compared with `=`: equality keys go first");
                         break;
-                    case PredicateKind.Join when !HasKey(c.Name):
-                        keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Join, false));
-                        reasons.Add($"`{c.Name}` is a join key: an index on it lets the join look rows up instead of scanning");
+                    case PredicateKind.Join when !joinColumns.Contains(c.Name, NameComparer.Instance):
+                        joinColumns.Add(c.Name);
                         break;
                     case PredicateKind.InList when !HasKey(c.Name):
                         keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Equality, false));
@@ -122,9 +122,6 @@ public static class IndexAdvisor
                         break;
                 }
             }
-
-            // WHERE equalities lead, join columns follow: both are point lookups, but the filter narrows first.
-            keys = keys.OrderBy(k => k.Role == IndexKeyRole.Join ? 1 : 0).ToList();
 
             // Only the first range column can bound the scan; ORDER BY keys help only when no other range precedes them.
             var ranges = items.Where(i => i.Predicate.Kind is PredicateKind.Range or PredicateKind.Between or PredicateKind.LikePrefix
@@ -163,6 +160,31 @@ public static class IndexAdvisor
                 reasons.Add($"the ORDER BY is on another column than the range on `{rangeColumn}`, so the sort stays (an index cannot serve both)");
             }
 
+            // Join columns serve the table as the inner side of a nested loop: after the equalities, they are looked up
+            // too. With a range or an order in the index they would break it for the table read on its own, so then
+            // they are only mentioned.
+            var joinsUsable = joinColumns.Where(j => !HasKey(j)).ToList();
+            if (joinsUsable.Count > 0 && !keys.Any(k => k.Role is IndexKeyRole.Range or IndexKeyRole.Order))
+            {
+                var at = keys.Count(k => k.Role == IndexKeyRole.Equality);
+                foreach (var j in joinsUsable)
+                {
+                    keys.Insert(at++, new IndexCandidateKey(j, IndexKeyRole.Join, false));
+                    reasons.Add($"`{j}` is a join key: when `{table.Name}` is the inner side of a nested loop, each outer row becomes an index lookup");
+                }
+            }
+            else if (joinsUsable.Count > 0)
+            {
+                reasons.Add($"`{string.Join("`, `", joinsUsable)}` joins `{table.Name}` to another table: if `{table.Name}` is the inner side of a nested loop, an index leading with {(joinsUsable.Count == 1 ? "it" : "them")} (then the equality keys) serves the join instead");
+            }
+
+            // Without a schema, a lone join key named `id` is taken for the primary key: it is indexed already.
+            if (schema?.FindTable(table) is null && keys.Count == 1 && keys[0].Role == IndexKeyRole.Join && NameComparer.SameName(keys[0].Column, "id") && partial is null)
+            {
+                hints.Add(new IndexHint(table, $"`{table.Name}.id` is joined on; it is taken to be the primary key, which is indexed already."));
+                continue;
+            }
+
             if (keys.Count == 0 && partial is null) continue;
             if (keys.Count == 0) continue; // a partial index needs a key; the IS NULL filter alone is not selective enough to propose one.
 
@@ -172,7 +194,11 @@ public static class IndexAdvisor
             else reasons.Add("the ORDER BY mixes ASC and DESC, so the index declares each direction");
 
             var name = IndexName(table, keys);
-            var covered = schema?.FindTable(table)?.Indexes.FirstOrDefault(i => Covers(i, keys, partial));
+            var schemaTable = schema?.FindTable(table);
+            var covered = schemaTable?.Indexes.FirstOrDefault(i => Covers(i, keys, partial))
+                ?? schemaTable?.Constraints.Where(k => k.Kind is ConstraintKind.PrimaryKey or ConstraintKind.Unique)
+                    .Select(k => new IndexModel { Name = k.Name ?? (k.Kind == ConstraintKind.PrimaryKey ? "primary key" : "unique key"), Table = table, Keys = k.Columns.Select(col => new IndexKey(col, null, false)).ToList() })
+                    .FirstOrDefault(i => Covers(i, keys, partial));
             candidates.Add(new IndexCandidate(table, keys, name, Ddl(table, keys, name, partial, dialect))
             {
                 Predicate = partial,

@@ -127,4 +127,39 @@ public class IndexAdvisorTests
     [Test]
     public void Ddl_statements_get_no_advice() =>
         Assert.That(IndexAdvisor.Advise(new StatementModel { Kind = StatementKind.CreateTable, Span = default }, SqlDialect.Postgres).Candidates, Is.Empty);
+
+    [Test]
+    public void A_join_key_stays_out_of_an_index_that_serves_a_range_and_a_lone_id_is_taken_for_the_primary_key()
+    {
+        var customers = new RelationReference(new QualifiedName(null, "customers"), "c", default, RelationRole.Read);
+        var model = new StatementModel
+        {
+            Kind = StatementKind.Select,
+            Span = default,
+            Relations = [OrdersRef, customers],
+            Predicates =
+            [
+                new Predicate(PredicateKind.Join, new ColumnReference("c", "id", default) { Relation = customers }, default) { OtherColumn = Col("customer_id"), Clause = PredicateClause.JoinOn },
+                new Predicate(PredicateKind.Equality, Col("status"), default),
+                new Predicate(PredicateKind.Range, Col("created_at"), default),
+            ],
+            OrderBy = [new OrderItem(Col("created_at"), "o.created_at", true, default)],
+        };
+        var advice = IndexAdvisor.Advise(model, SqlDialect.Postgres);
+        var orders = advice.Candidates.Single();
+        Assert.That(orders.KeyList, Is.EqualTo("status, created_at"));
+        Assert.That(orders.Reasons, Has.Some.Contains("inner side of a nested loop"));
+        Assert.That(advice.Hints.Select(h => h.Text), Has.Some.Contains("`customers.id` is joined on"));
+    }
+
+    [Test]
+    public void A_primary_key_covers_a_candidate_on_its_columns()
+    {
+        var schema = new SchemaModel(SqlDialect.Postgres);
+        var table = new TableModel { Name = Orders };
+        table.Constraints.Add(new ConstraintModel { Kind = ConstraintKind.PrimaryKey, Name = "orders_pkey", Columns = ["id"] });
+        schema.Tables.Add(table);
+        var model = Select([new Predicate(PredicateKind.Equality, Col("id"), default)]);
+        Assert.That(IndexAdvisor.Advise(model, SqlDialect.Postgres, schema).Candidates.Single().CoveredBy, Is.EqualTo("orders_pkey"));
+    }
 }
