@@ -50,9 +50,12 @@ public sealed class ReviewCommand : IChatCommand
         // Anti-patterns beyond the rules, without repeating what a finding already says on the same range.
         var extra = new List<(AntiPattern Pattern, Sql.Text.LineSpan Range)>();
         foreach (var statement in doc.Script.Statements)
+        {
+            response.CancellationToken.ThrowIfCancellationRequested();
             foreach (var pattern in AntiPatterns.Find(doc.Script, statement))
                 if (!findings.Any(f => f.RuleId == pattern.Id && f.Span.Overlaps(pattern.Span) || f.RuleId == pattern.Id && f.Span == pattern.Span))
                     extra.Add((pattern, doc.RangeOf(pattern.Span)));
+        }
         if (extra.Count > 0)
         {
             await response.MarkdownAsync($"### Also worth a look\n\n");

@@ -152,6 +152,27 @@ public sealed class ChatLspTests
     }
 
     [Test]
+    public async Task Schema_answers_from_the_ddl_of_the_open_migrations()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync("file:///work/app/migrations/001_init.sql",
+            "CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);\n" +
+            "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), created_at timestamptz NOT NULL);\n");
+        await client.OpenAsync("file:///work/app/migrations/002_events.sql", "CREATE TABLE events (kind text, at timestamptz);\n");
+        await client.OpenAsync(Uri, "SELECT * FROM orders WHERE customer_id = 1;");
+
+        var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("schema", token: "schema"));
+
+        var markdown = string.Concat(Parts(client, "schema").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        Assert.That(markdown, Does.Contain("from the DDL of 2 open files").And.Contain("3 tables"));
+        Assert.That(markdown, Does.Contain("### `orders`").And.Contain("`customer_id` bigint"));
+        Assert.That(markdown, Does.Contain("foreign-key-without-index").And.Contain("missing-primary-key"));
+        Assert.That(markdown.IndexOf("### `orders`", StringComparison.Ordinal), Is.LessThan(markdown.IndexOf("### `customers`", StringComparison.Ordinal)), "the tables the active file uses come first");
+        Assert.That(result.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
+    }
+
+    [Test]
     public async Task The_server_keeps_answering_after_a_cancelled_chat()
     {
         await using var connection = new RawLspConnection();

@@ -36,7 +36,12 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         }
         var (schema, source) = ReplaySchema(document, cancellationToken);
         var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
-        return new ChatContext { Document = document, Schema = schema, SchemaSource = source, Model = model };
+        var plans = server.Configuration.For(document?.Uri).Plans;
+        return new ChatContext
+        {
+            Document = document, Schema = schema, SchemaSource = source, Model = model,
+            ExplainOptions = new DbAgent.Databases.ExplainOptions { StatementTimeoutMs = plans.StatementTimeoutMs },
+        };
     }
 
     private IReadOnlyList<DbAgent.Analysis.Findings.Finding> FindingsOf(DocumentSnapshot snapshot, CancellationToken cancellationToken)
