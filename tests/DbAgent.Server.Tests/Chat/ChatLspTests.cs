@@ -173,6 +173,21 @@ public sealed class ChatLspTests
     }
 
     [Test]
+    public async Task Stats_names_the_configured_connection_of_the_document()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = JsonDocument.Parse("""{ "connections": [ { "name": "shop", "engine": "postgres", "host": "localhost", "database": "shop", "user": "app" } ] }""").RootElement;
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT * FROM orders WHERE id = 1;");
+
+        await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("stats", token: "stats"));
+
+        var markdown = string.Concat(Parts(client, "stats").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        Assert.That(markdown, Does.Contain("connection **shop** is not usable right now"));
+        Assert.That(markdown, Does.Not.Contain("none is configured"));
+    }
+
+    [Test]
     public async Task The_server_keeps_answering_after_a_cancelled_chat()
     {
         await using var connection = new RawLspConnection();
