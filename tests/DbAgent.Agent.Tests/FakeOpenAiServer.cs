@@ -16,8 +16,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _requests = [];
 
-    public FakeOpenAiServer(IReadOnlyList<string> chunks, TimeSpan? delay = null, int status = 200, bool endless = false)
+    public FakeOpenAiServer(IReadOnlyList<string> chunks, TimeSpan? delay = null, int status = 200, bool endless = false, (string Name, string Arguments)? toolCall = null)
     {
+        ToolCall = toolCall;
         Chunks = chunks;
         Delay = delay ?? TimeSpan.Zero;
         Status = status;
@@ -35,6 +36,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public int Status { get; }
     /// <summary>Keep streaming the chunks until the client goes away (for cancellation tests).</summary>
     public bool Endless { get; }
+
+    /// <summary>A function the model calls in its first answer (as `plugin-function`), before it answers with text.</summary>
+    public (string Name, string Arguments)? ToolCall { get; }
 
     /// <summary>The request bodies received, as JSON text.</summary>
     public IReadOnlyList<string> Requests { get { lock (_requests) return _requests.ToList(); } }
@@ -66,7 +70,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        lock (_requests) _requests.Add(body);
+        int number;
+        lock (_requests) { _requests.Add(body); number = _requests.Count; }
         var response = context.Response;
         try
         {
@@ -82,6 +87,26 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             response.StatusCode = 200;
             response.ContentType = "text/event-stream";
             response.SendChunked = true;
+            if (ToolCall is { } call && number == 1)
+            {
+                await WriteEventAsync(response, JsonSerializer.Serialize(new
+                {
+                    id = "chatcmpl-test", @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake",
+                    choices = new[]
+                    {
+                        new
+                        {
+                            index = 0,
+                            delta = new { role = "assistant", tool_calls = new[] { new { index = 0, id = "call_1", type = "function", function = new { name = call.Name, arguments = call.Arguments } } } },
+                            finish_reason = (string?)null,
+                        },
+                    },
+                }));
+                await WriteEventAsync(response, Delta(null, "tool_calls"));
+                await response.OutputStream.WriteAsync("data: [DONE]\n\n"u8.ToArray());
+                response.Close();
+                return;
+            }
             var round = 0;
             do
             {

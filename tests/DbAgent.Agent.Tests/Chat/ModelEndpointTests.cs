@@ -31,6 +31,23 @@ public class ModelEndpointTests
     }
 
     [Test]
+    public async Task The_model_calls_a_database_function_and_answers_from_its_result()
+    {
+        await using var server = new FakeOpenAiServer(["Build the index above."], toolCall: ("database-suggest_indexes", "{\"line\":1}"));
+        var context = ChatHarness.Context("SELECT id FROM orders WHERE customer_id = $1 AND created_at > now() ORDER BY created_at DESC;") with
+        {
+            Model = new ModelSettings { Endpoint = server.BaseUri.ToString(), Name = "llama3.1" },
+        };
+        var sink = new BufferedChatSink();
+        await new ChatOrchestrator().RunAsync(new ChatRequest("which index do I need?"), context, sink, CancellationToken.None);
+
+        Assert.That(sink.ToMarkdown(), Is.EqualTo("Build the index above."));
+        Assert.That(server.Requests, Has.Count.EqualTo(2), "one call for the tool, one for the answer");
+        // The second request carries the function's result back to the model: the advisor's DDL.
+        Assert.That(server.Requests[1], Does.Contain("call_1").And.Contain("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id_created_at"));
+    }
+
+    [Test]
     public async Task A_rejected_key_gives_a_clear_message_and_the_tools_answer()
     {
         await using var server = new FakeOpenAiServer([], status: 401);
