@@ -91,7 +91,7 @@ public static class PlanAnalyzer
         var message = $"Full scan of {table} (about {Rows(rows)} rows) to keep "
             + (node.EstimatedRows is { } k ? $"about {Rows(k)} rows" : "the rows its filter selects")
             + (node.FilterColumns.Count > 0 ? $" by {string.Join(", ", node.FilterColumns)}" : "") + ": an index would read only those.";
-        return Make(PlanRules.FullScan, SpanOf(reference, context), message, node, path, plan, rows, reference, context, node.FilterColumns);
+        return Make(PlanRules.FullScan, SpanOf(reference, context), message, node, path, plan, rows, reference, context, node.FilterColumns, []);
     }
 
     private static Finding? LargeSort(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
@@ -110,9 +110,8 @@ public static class PlanAnalyzer
         var reference = scans.Count == 1 ? StatementRelations.Match(statement, scans[0].Relation, scans[0].Schema, scans[0].Alias) : null;
         var keys = node.SortKeys.Count > 0 ? string.Join(", ", node.SortKeys) : "the ORDER BY keys";
         var message = $"Sort of about {Rows(rows)} rows by {keys}: no index provides this order.";
-        var columns = node.SortKeys.Select(KeyColumn).Where(c => c.Length > 0).ToList();
-        return Make(PlanRules.LargeSort, span, message, node, path, plan, rows, reference, context, columns,
-            scans.Count == 1 ? scans[0] : null);
+        return Make(PlanRules.LargeSort, span, message, node, path, plan, rows, reference, context,
+            scans.Count == 1 ? scans[0].FilterColumns : [], node.SortKeys, scans.Count == 1 ? scans[0] : null);
     }
 
     private static Finding? NestedLoopScan(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
@@ -142,7 +141,7 @@ public static class PlanAnalyzer
         innerPath.AddRange(PathBetween(node, inner).Skip(1));
         var joinColumns = node.JoinColumns.Count > 0 ? node.JoinColumns : inner.FilterColumns;
         return Make(PlanRules.NestedLoopScan, SpanOf(reference, context), message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
-            reference, context, joinColumns);
+            reference, context, joinColumns, []);
     }
 
     private static Finding HighCost(QueryPlan plan, PlanContext context, double cost, PlanThresholds thresholds)
@@ -162,7 +161,7 @@ public static class PlanAnalyzer
     }
 
     private static Finding Make(RuleDescriptor rule, TextSpan span, string message, PlanNode node, List<PlanNode> path, QueryPlan plan,
-        double? rows, RelationReference? reference, PlanContext context, IReadOnlyList<string> planColumns, PlanNode? tableNode = null)
+        double? rows, RelationReference? reference, PlanContext context, IReadOnlyList<string> planColumns, IReadOnlyList<string> planSortKeys, PlanNode? tableNode = null)
     {
         var data = new Dictionary<string, string> { ["engine"] = plan.Engine, ["nodeType"] = node.NodeType };
         if (rows is { } r) data["estimatedRows"] = r.ToString("0", CultureInfo.InvariantCulture);
@@ -175,6 +174,14 @@ public static class PlanAnalyzer
         try
         {
             if (reference is not null) candidate = IndexAdvisor.ProposeFor(context.Statement, reference, context.Schema, context.Dialect, context.Text);
+            // The statement said too little (an opaque model, a table the model did not resolve): use the plan's own columns.
+            if (candidate is null && table is not null && planColumns.Count + planSortKeys.Count > 0)
+            {
+                candidate = IndexAdvisor.FromColumns(table,
+                    planColumns.Select(KeyColumn).Where(IsPlainColumn),
+                    planSortKeys.Select(SortKeyWithoutQualifier).Where(k => IsPlainColumn(KeyColumn(k))),
+                    context.Schema);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -188,9 +195,9 @@ public static class PlanAnalyzer
             data["ddl"] = ddl.Up;
             data["down"] = ddl.Down;
         }
-        else if (planColumns.Count > 0)
+        else if (planColumns.Count + planSortKeys.Count > 0)
         {
-            data["columns"] = string.Join(",", planColumns.Select(KeyColumn).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
+            data["columns"] = string.Join(",", planColumns.Concat(planSortKeys).Select(KeyColumn).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
         }
 
         return new Finding(rule.Id, rule.DefaultSeverity, message, span)
@@ -311,6 +318,17 @@ public static class PlanAnalyzer
             if (end > span.Start) span = TextSpan.FromBounds(span.Start, end);
         }
         return span;
+    }
+
+    private static bool IsPlainColumn(string column) =>
+        column.Length > 0 && column.All(c => char.IsLetterOrDigit(c) || c is '_' or '$');
+
+    /// <summary>"o.created_at DESC" → "created_at DESC".</summary>
+    private static string SortKeyWithoutQualifier(string key)
+    {
+        var descending = key.TrimEnd().EndsWith(" DESC", StringComparison.OrdinalIgnoreCase);
+        var column = KeyColumn(key);
+        return descending ? column + " DESC" : column;
     }
 
     /// <summary>"o.created_at DESC" → "created_at".</summary>

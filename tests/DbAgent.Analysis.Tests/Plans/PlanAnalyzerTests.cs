@@ -45,6 +45,26 @@ public class PlanAnalyzerTests
         Assert.That(f.Data["table"], Is.EqualTo("orders"));
         Assert.That(f.Data["columns"], Is.EqualTo("customer_id"));
         Assert.That(f.Data["estimatedRows"], Is.EqualTo("500000"));
+        // Before the parser gives predicates, the quick fix's index comes from the plan's filter columns.
+        Assert.That(f.Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id);"));
+        Assert.That(f.Data["down"], Is.EqualTo("DROP INDEX CONCURRENTLY IF EXISTS ix_orders_customer_id;"));
+        Assert.That(f.Detail, Does.Contain("Proposed index"));
+    }
+
+    [Test]
+    public void A_full_scan_despite_an_index_on_the_filter_column_proposes_no_second_index()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var schema = new DbAgent.Sql.Schema.SchemaModel(SqlDialect.Postgres);
+        var table = new DbAgent.Sql.Schema.TableModel { Name = new QualifiedName(null, "orders") };
+        table.Indexes.Add(new DbAgent.Sql.Schema.IndexModel { Name = "ix_existing", Table = table.Name, Keys = [new IndexKey("customer_id", null, false)] });
+        schema.Tables.Add(table);
+        var model = SqlScript.Parse(sql, SqlDialect.Postgres).Statements[0].Model;
+        var finding = PlanAnalyzer.Analyze(Pg(PgSeqScan("orders", "orders", 500_000, 50, "(customer_id = 42)", "customer_id")),
+            new PlanContext(model) { Schema = schema }).Single();
+        Assert.That(finding.RuleId, Is.EqualTo("plan-full-scan"));
+        Assert.That(finding.Data.ContainsKey("ddl"), Is.False);
+        Assert.That(finding.Data["columns"], Is.EqualTo("customer_id"));
     }
 
     [Test, Category("NeedsParser")]
@@ -204,6 +224,7 @@ public class PlanAnalyzerTests
         Assert.That(sort.Span, Is.EqualTo(new TextSpan(0, 6)));
         Assert.That(sort.Data["table"], Is.EqualTo("public.events"));
         Assert.That(sort.Data["columns"], Is.EqualTo("created_at"));
+        Assert.That(sort.Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_events_created_at ON public.events (created_at);"));
     }
 
     [Test]
@@ -256,6 +277,7 @@ public class PlanAnalyzerTests
         Assert.That(loop.Data["table"], Is.EqualTo("public.order_items"));
         Assert.That(loop.Data["columns"], Is.EqualTo("order_id"));
         Assert.That(loop.Data["estimatedRows"], Is.EqualTo("100000"));
+        Assert.That(loop.Data["index"], Is.EqualTo("ix_order_items_order_id"));
     }
 
     [Test]
