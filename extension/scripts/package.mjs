@@ -6,7 +6,7 @@
 //   node extension/scripts/package.mjs --all           linux-x64, win32-x64 and darwin-arm64
 //
 // Each target is staged in artifacts/vsix/<target>/ (manifest, dist/, server/<target>/, LICENSE, README) and
-// packed with vsce from there; the .vsix files land in artifacts/.
+// packed with vsce from there; the .vsix files land in the repository root.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -123,7 +123,7 @@ if (!fs.existsSync(vsce)) {
 const produced = [];
 for (const target of targets) {
   const staging = stage(target, manifest);
-  const out = path.join(root, 'artifacts', `${manifest.name}-${target}-${manifest.version}.vsix`);
+  const out = path.join(root, `${manifest.name}-${target}-${manifest.version}.vsix`);
   run(
     process.execPath,
     [vsce, 'package', '--target', target, '--no-dependencies', '--allow-missing-repository', '--out', out],

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+
+namespace DbAgent.Databases.Plans;
+
+/// <summary>Picks the column names out of a condition as an engine prints it ("(o.status = 'paid'::text)").</summary>
+public static partial class PlanExpressions
+{
+    [GeneratedRegex(@"'(?:[^']|'')*'|""(?:[^""]|"""")*""|`[^`]*`|\[[^\]]*\]|::\s*[A-Za-z_][\w ]*(?:\([^)]*\))?(?:\[\])?|[A-Za-z_][\w$]*(?:\s*\.\s*(?:[A-Za-z_][\w$]*|""[^""]*""|`[^`]*`|\[[^\]]*\]))*\s*\(?")]
+    private static partial Regex Pieces();
+
+    private static readonly HashSet<string> Words = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "and", "or", "not", "is", "null", "true", "false", "in", "like", "ilike", "between", "any", "all", "some", "case", "when",
+        "then", "else", "end", "exists", "as", "asc", "desc", "nulls", "first", "last", "escape", "similar", "to", "collate",
+        "interval", "date", "timestamp", "time", "array", "row", "distinct", "from", "select", "where", "cast", "with", "zone",
+        "at", "using", "sorted", "subplan", "initplan", "returns", "hashed", "scalaroperator", "expr", "unknown",
+    };
+
+    /// <summary>Column names (last part of a dotted name), distinct, in order of appearance.</summary>
+    public static IReadOnlyList<string> Columns(string? expression)
+    {
+        if (string.IsNullOrWhiteSpace(expression))
+            return [];
+        var result = new List<string>();
+        foreach (Match m in Pieces().Matches(expression))
+        {
+            var piece = m.Value;
+            if (piece[0] is '\'' or ':')
+                continue; // a literal or a cast's type name
+            if (piece.TrimEnd().EndsWith('('))
+                continue; // a function name
+            string name;
+            if (piece[0] is '"' or '`' or '[')
+                name = piece[1..^1];
+            else
+            {
+                var parts = piece.Split('.');
+                name = parts[^1].Trim().Trim('"', '`', '[', ']');
+                if (parts.Length == 1 && (Words.Contains(name) || char.IsDigit(name[0])))
+                    continue;
+            }
+            if (name.StartsWith('$') || name.Length == 0 || name.StartsWith("Expr", StringComparison.Ordinal) && name[4..].All(char.IsDigit))
+                continue;
+            if (!result.Contains(name, StringComparer.OrdinalIgnoreCase))
+                result.Add(name);
+        }
+        return result;
+    }
+}
