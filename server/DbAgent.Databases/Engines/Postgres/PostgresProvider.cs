@@ -35,10 +35,11 @@ public sealed class PostgresProvider : IDatabaseProvider
                 await connection.OpenAsync(cancellationToken);
                 var info = await Db.QueryAsync(connection, null, """
                     SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_database(),
-                           EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'hypopg'),
+                           (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'),
                            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')
-                    """, r => (Num: r.Int(0), Version: r.GetString(1), Database: r.GetString(2), Hypo: r.Bool(3), HypoAvailable: r.Bool(4)), cancellationToken);
-                var (num, version, database, hypo, hypoAvailable) = info[0];
+                    """, r => (Num: r.Int(0), Version: r.GetString(1), Database: r.GetString(2), HypoSchema: r.Str(3), HypoAvailable: r.Bool(4)), cancellationToken);
+                var (num, version, database, hypoSchema, hypoAvailable) = info[0];
+                var hypo = hypoSchema is not null;
                 var capabilities = Capabilities with
                 {
                     HypotheticalIndexes = hypo,
@@ -46,7 +47,7 @@ public sealed class PostgresProvider : IDatabaseProvider
                         ? "HypoPG is available on the server but not installed in this database: CREATE EXTENSION hypopg enables what-if indexes."
                         : "HypoPG is not installed on this server: indexes are proposed without a what-if plan.",
                 };
-                return (IDatabaseSession)new PostgresSession(target, connection, new ServerInfo(DatabaseEngine.Postgres, version, database), num, capabilities);
+                return (IDatabaseSession)new PostgresSession(target, connection, new ServerInfo(DatabaseEngine.Postgres, version, database), num, capabilities, hypoSchema);
             }
             catch
             {
@@ -61,7 +62,7 @@ public sealed class PostgresProvider : IDatabaseProvider
 /// One PostgreSQL connection. Every read runs in a READ ONLY transaction with statement and lock timeouts and is
 /// rolled back; EXPLAIN never carries ANALYZE unless asked for a read-only statement.
 /// </summary>
-internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlConnection connection, ServerInfo serverInfo, int versionNumber, EngineCapabilities capabilities)
+internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlConnection connection, ServerInfo serverInfo, int versionNumber, EngineCapabilities capabilities, string? hypoSchema)
     : IDatabaseSession
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -99,7 +100,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             // dropped right after (they are not transactional, so a rollback alone would not remove them).
             try
             {
-                var created = await Db.QueryAsync(connection, tx, "SELECT indexname FROM hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
+                var created = await Db.QueryAsync(connection, tx, $"SELECT indexname FROM {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
                 var after = await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken);
                 var hypoName = created.FirstOrDefault();
                 var used = hypoName is not null && after.Nodes.Any(n => n.IndexName is not null && n.IndexName.Contains(hypoName, StringComparison.Ordinal));
@@ -112,7 +113,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             }
             finally
             {
-                await Db.ExecuteAsync(connection, tx, "SELECT hypopg_reset()", CancellationToken.None);
+                await Db.ExecuteAsync(connection, tx, $"SELECT {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_reset()", CancellationToken.None);
             }
         }, cancellationToken);
     }
