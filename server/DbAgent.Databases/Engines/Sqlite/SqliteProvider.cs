@@ -90,7 +90,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
             try
             {
                 await Db.ExecuteAsync(writer, tx, IndexDdl.Create(DatabaseEngine.Sqlite, index, name), ct);
-                var after = await Explain(writer, tx, statement, ct);
+                var after = await BuildPlan(await ExplainRows(writer, tx, statement, ct), statement, ct);
                 var used = after.Nodes.Any(n => string.Equals(n.IndexName, name, StringComparison.OrdinalIgnoreCase));
                 return new WhatIfIndexResult
                 {
@@ -109,27 +109,33 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     private async Task<QueryPlan> ExplainOn(SqliteConnection c, ExplainableStatement statement, ExplainOptions options, CancellationToken ct)
     {
         // EXPLAIN QUERY PLAN compiles the statement and never runs it; the transaction is rolled back all the same.
-        await using var tx = c.BeginTransaction(deferred: true);
-        try
+        List<SqliteQueryPlanRow> rows;
+        await using (var tx = c.BeginTransaction(deferred: true))
         {
-            return await Explain(c, tx, statement, ct);
+            try
+            {
+                rows = await ExplainRows(c, tx, statement, ct);
+            }
+            finally
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+            }
         }
-        finally
-        {
-            await tx.RollbackAsync(CancellationToken.None);
-        }
+        return await BuildPlan(rows, statement, ct);
     }
 
-    private static async Task<QueryPlan> Explain(SqliteConnection c, SqliteTransaction tx, ExplainableStatement statement, CancellationToken ct)
+    private static Task<List<SqliteQueryPlanRow>> ExplainRows(SqliteConnection c, SqliteTransaction tx, ExplainableStatement statement, CancellationToken ct) =>
+        Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
+
+    /// <summary>Row estimates are read on the session's own connection, outside any transaction.</summary>
+    private async Task<QueryPlan> BuildPlan(List<SqliteQueryPlanRow> rows, ExplainableStatement statement, CancellationToken ct)
     {
-        var text = WithoutParameters(statement.Sql);
-        var rows = await Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + text, r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
         var model = SqlScript.Parse(statement.Sql, SqlDialect.Sqlite).Statements.FirstOrDefault()?.Model;
         var relations = model?.Relations.Where(r => !r.IsCommonTableExpression).ToList() ?? [];
         var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var relation in relations.Where(r => r.Alias is not null))
             aliases.TryAdd(relation.Alias!, relation.Name.Name);
-        var estimates = await SqliteStatisticsReader.EstimatesAsync(c, relations.Select(r => r.Name.Name), ct);
+        var estimates = await SqliteStatisticsReader.EstimatesAsync(connection, relations.Select(r => r.Name.Name), ct);
         return SqliteQueryPlanParser.Parse(rows, estimates, aliases);
     }
 
