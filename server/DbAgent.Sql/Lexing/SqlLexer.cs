@@ -345,7 +345,12 @@ public static class SqlLexer
         private void ScanWord(int start)
         {
             _pos++;
-            while (_pos < _s.Length && IsIdentifierPart(_s[_pos])) _pos++;
+            while (_pos < _s.Length && IsIdentifierPart(_s[_pos]))
+            {
+                // DELIMITER $$ then END$$: the delimiter ends the word even where '$' could continue it.
+                if (_delimiter is not null && _s[_pos] == _delimiter[0] && _s.AsSpan(_pos).StartsWith(_delimiter, StringComparison.Ordinal)) break;
+                _pos++;
+            }
             Add(TokenKind.Word, start);
         }
 

@@ -36,68 +36,217 @@ public static class StatementSplitter
     {
         var result = new List<StatementSlice>();
         var i = 0;
-        while (i < tokens.Count)
-        {
-            var leading = i;
-            while (i < tokens.Count && (tokens[i].IsTrivia || IsScriptLine(tokens[i].Kind) || IsDelimiter(tokens[i].Kind))) 
-            {
-                if (!tokens[i].IsTrivia) leading = i + 1;
-                i++;
-            }
-            if (i >= tokens.Count) break;
-
-            var first = i;
-            var last = i;
-            var blockDepth = 0;
-            var caseDepth = 0;
-            var routine = RoutineKind.None;
-            var words = 0;
-            var terminatorIndex = -1;
-            var terminator = StatementTerminator.None;
-
-            for (; i < tokens.Count; i++)
-            {
-                var t = tokens[i];
-                if (t.IsTrivia) continue;
-
-                if (IsScriptLine(t.Kind))
-                {
-                    terminator = t.Kind == TokenKind.BatchSeparator ? StatementTerminator.BatchSeparator : StatementTerminator.None;
-                    break;
-                }
-
-                if (t.Kind == TokenKind.CustomDelimiter)
-                {
-                    terminatorIndex = i;
-                    terminator = StatementTerminator.CustomDelimiter;
-                    i++;
-                    break;
-                }
-
-                if (t.Kind == TokenKind.Semicolon && blockDepth == 0 && routine != RoutineKind.TSqlBatch)
-                {
-                    terminatorIndex = i;
-                    terminator = StatementTerminator.Semicolon;
-                    i++;
-                    break;
-                }
-
-                if (t.Kind == TokenKind.Word)
-                {
-                    if (words < 8)
-                    {
-                        words++;
-                        if (routine == RoutineKind.None) routine = DetectRoutine(text, tokens, first, i, dialect);
-                    }
-                    TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
-                }
-                last = i;
-            }
-
-            var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
-            result.Add(new StatementSlice(leading, first, last, terminatorIndex, span, terminator));
-        }
+        while (Next(text, tokens, dialect, ref i, out var slice)) result.Add(slice);
         return result;
+    }
+
+    /// <summary>
+    /// Reads the statement that starts at or after token <paramref name="i"/> and leaves <paramref name="i"/> where the
+    /// next one may start. Splitting is deterministic from any statement's <see cref="StatementSlice.LeadingTriviaStart"/>,
+    /// which is what lets an edit re-split only the statements it touched.
+    /// </summary>
+    public static bool Next(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice)
+    {
+        slice = default;
+        var leading = i;
+        while (i < tokens.Count && (tokens[i].IsTrivia || IsScriptLine(tokens[i].Kind) || IsDelimiter(tokens[i].Kind)))
+        {
+            if (!tokens[i].IsTrivia) leading = i + 1;
+            i++;
+        }
+        if (i >= tokens.Count) return false;
+
+        var first = i;
+        var last = i;
+        var blockDepth = 0;
+        var caseDepth = 0;
+        var routine = RoutineKind.None;
+        var words = 0;
+        var terminatorIndex = -1;
+        var terminator = StatementTerminator.None;
+        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow(text, tokens) : default;
+
+        for (; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (t.IsTrivia) continue;
+
+            if (IsScriptLine(t.Kind))
+            {
+                terminator = t.Kind == TokenKind.BatchSeparator ? StatementTerminator.BatchSeparator : StatementTerminator.None;
+                break;
+            }
+
+            if (t.Kind == TokenKind.CustomDelimiter)
+            {
+                terminatorIndex = i;
+                terminator = StatementTerminator.CustomDelimiter;
+                i++;
+                break;
+            }
+
+            if (t.Kind == TokenKind.Semicolon && blockDepth == 0 && routine != RoutineKind.TSqlBatch)
+            {
+                terminatorIndex = i;
+                terminator = StatementTerminator.Semicolon;
+                i++;
+                break;
+            }
+
+            if (dialect == SqlDialect.TSql && blockDepth == 0 && routine != RoutineKind.TSqlBatch && i > first && tsql.StartsStatement(i))
+                break;
+
+            if (t.Kind == TokenKind.Word)
+            {
+                if (words < 8)
+                {
+                    words++;
+                    if (routine == RoutineKind.None) routine = DetectRoutine(text, tokens, first, i, dialect);
+                }
+                TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
+            }
+            if (dialect == SqlDialect.TSql) tsql.Observe(i);
+            last = i;
+        }
+
+        var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
+        slice = new StatementSlice(leading, first, last, terminatorIndex, span, terminator);
+        return true;
+    }
+
+    /// <summary>
+    /// T-SQL needs no semicolons: a statement keyword at top level starts a new statement, unless the statement in
+    /// progress continues with it (INSERT ... SELECT, set operations, UPDATE ... SET, MERGE ... THEN UPDATE, IF bodies,
+    /// CREATE VIEW ... AS SELECT, WITH ... SELECT, GRANT SELECT, INSERT).
+    /// </summary>
+    private struct TSqlFlow
+    {
+        private readonly string _text;
+        private readonly IReadOnlyList<Token> _tokens;
+        private int _depth;
+        private int _previous;
+        private Head _head;
+        private bool _insertHasSource;
+        private bool _headSet;
+
+        private enum Head : byte { Other, Select, Insert, Update, Delete, Merge, With, Control, Create, Alter, Grant, Declare }
+
+        public TSqlFlow(string text, IReadOnlyList<Token> tokens)
+        {
+            _text = text;
+            _tokens = tokens;
+            _depth = 0;
+            _previous = -1;
+            _head = Head.Other;
+            _insertHasSource = false;
+            _headSet = false;
+        }
+
+        public void Observe(int i)
+        {
+            var t = _tokens[i];
+            if (t.Kind == TokenKind.OpenParen) _depth++;
+            else if (t.Kind == TokenKind.CloseParen) _depth = Math.Max(0, _depth - 1);
+            else if (t.Kind == TokenKind.Word && _depth == 0)
+            {
+                if (!_headSet)
+                {
+                    _headSet = true;
+                    _head = HeadOf(t);
+                }
+                else if (_head == Head.Insert && (Is(t, "SELECT") || Is(t, "VALUES") || Is(t, "EXEC") || Is(t, "EXECUTE") || Is(t, "DEFAULT")))
+                {
+                    _insertHasSource = true;
+                }
+            }
+            _previous = i;
+        }
+
+        private Head HeadOf(Token t)
+        {
+            if (Is(t, "SELECT")) return Head.Select;
+            if (Is(t, "INSERT")) return Head.Insert;
+            if (Is(t, "UPDATE")) return Head.Update;
+            if (Is(t, "DELETE")) return Head.Delete;
+            if (Is(t, "MERGE")) return Head.Merge;
+            if (Is(t, "WITH")) return Head.With;
+            if (Is(t, "IF") || Is(t, "WHILE") || Is(t, "ELSE")) return Head.Control;
+            if (Is(t, "CREATE")) return Head.Create;
+            if (Is(t, "ALTER")) return Head.Alter;
+            if (Is(t, "GRANT") || Is(t, "REVOKE") || Is(t, "DENY")) return Head.Grant;
+            if (Is(t, "DECLARE")) return Head.Declare;
+            return Head.Other;
+        }
+
+        private readonly bool Is(Token t, string word) => t.IsWord(_text, word);
+
+        public bool StartsStatement(int i)
+        {
+            var t = _tokens[i];
+            if (t.Kind != TokenKind.Word || _depth > 0 || !IsStatementKeyword(i)) return false;
+            if (_previous >= 0)
+            {
+                var p = _tokens[_previous];
+                if (p.Kind is TokenKind.Dot or TokenKind.Comma or TokenKind.OpenParen or TokenKind.Operator) return false;
+                if (p.Kind == TokenKind.Word && (Is(p, "UNION") || Is(p, "ALL") || Is(p, "EXCEPT") || Is(p, "INTERSECT") || Is(p, "AS")
+                    || Is(p, "THEN") || Is(p, "ELSE") || Is(p, "FOR") || Is(p, "BEGIN") || Is(p, "DISTINCT") || Is(p, "INTO")
+                    || Is(p, "ON") || Is(p, "OF") || Is(p, "ROWS") || Is(p, "ROW") || Is(p, "NOT")
+                    || (Is(t, "SET") && (Is(p, "DELETE") || Is(p, "UPDATE")))))
+                    return false;
+            }
+            var dml = Is(t, "SELECT") || Is(t, "INSERT") || Is(t, "UPDATE") || Is(t, "DELETE") || Is(t, "MERGE");
+            switch (_head)
+            {
+                case Head.With when dml:
+                    _head = HeadOf(t);
+                    return false;
+                case Head.Control:
+                    // IF cond statement: the first statement keyword is the body.
+                    _head = HeadOf(t);
+                    if (_head == Head.Control) _head = Head.Other;
+                    return false;
+                case Head.Insert when !_insertHasSource && (Is(t, "SELECT") || Is(t, "WITH") || Is(t, "EXEC") || Is(t, "EXECUTE")):
+                    return false;
+                case Head.Update or Head.Merge when Is(t, "SET"):
+                    return false;
+                case Head.Alter when Is(t, "ALTER") || Is(t, "DROP") || Is(t, "SET") || Is(t, "WITH"):
+                    return false;
+                case Head.Grant:
+                    return false;
+            }
+            return true;
+        }
+
+        private readonly bool IsStatementKeyword(int i)
+        {
+            var t = _tokens[i];
+            if (Is(t, "WITH"))
+            {
+                // WITH starts a statement only as WITH name AS ( / WITH name (cols): not WITH TIES, WITH CHECK, WITH (hints).
+                var n1 = NextSignificant(i);
+                if (n1 < 0 || _tokens[n1].Kind is not (TokenKind.Word or TokenKind.QuotedIdentifier)) return false;
+                var n2 = NextSignificant(n1);
+                return n2 >= 0 && (_tokens[n2].IsWord(_text, "AS") || _tokens[n2].Kind == TokenKind.OpenParen);
+            }
+            var span = t.TextIn(_text);
+            foreach (var keyword in StatementKeywords)
+                if (span.Equals(keyword, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
+
+        private readonly int NextSignificant(int i)
+        {
+            for (var j = i + 1; j < _tokens.Count; j++)
+                if (!_tokens[j].IsTrivia) return j;
+            return -1;
+        }
+
+        private static readonly string[] StatementKeywords =
+        [
+            "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "DECLARE", "SET", "EXEC", "EXECUTE",
+            "PRINT", "IF", "WHILE", "BEGIN", "RETURN", "TRUNCATE", "USE", "GRANT", "REVOKE", "DENY", "COMMIT", "ROLLBACK",
+            "SAVE", "RAISERROR", "THROW", "FETCH", "OPEN", "CLOSE", "DEALLOCATE", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "BULK",
+        ];
     }
 
     private enum RoutineKind : byte

@@ -1,0 +1,34 @@
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using StreamJsonRpc;
+
+namespace DbAgent.Server.Features.Lifecycle;
+
+/// <summary>initialized: the client is ready for requests from the server, so pull the `dbagent` settings now.</summary>
+public sealed class InitializedHandler(LanguageServerContext context)
+{
+    [JsonRpcMethod(Methods.Initialized, UseSingleObjectParameterDeserialization = true)]
+    public void Initialized(object? parameters)
+    {
+        context.State.Initialized = true;
+        var client = context.State.InitializeParams?.ClientInfo;
+        context.Log.Info($"dbagent {InitializeHandler.Version} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
+        _ = RefreshAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await context.Configuration.RefreshAsync(context.Documents.OpenDocuments, context.ServerLifetime.Token).ConfigureAwait(false);
+            await context.Documents.ReselectDialects().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            context.Log.Warning($"Reading settings failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}
