@@ -11,7 +11,7 @@ namespace DbAgent.Databases.Tests.Support;
 /// </summary>
 public static class SafetyHarness
 {
-    public sealed record Outcome(string Statement, bool Analyze, string Result);
+    public sealed record Outcome(string Statement, bool Analyze, string Result, bool WholeScript);
 
     public static async Task<List<Outcome>> AnalyseAllAsync(IDatabaseSession session, string script, SqlDialect dialect)
     {
@@ -37,7 +37,7 @@ public static class SafetyHarness
                 {
                     result = "failed:" + e.Failure.Kind;
                 }
-                outcomes.Add(new Outcome(text.Length > 60 ? text[..60] : text, analyze, result));
+                outcomes.Add(new Outcome(text.Length > 60 ? text[..60] : text, analyze, result, ReferenceEquals(text, script)));
             }
         }
         return outcomes;

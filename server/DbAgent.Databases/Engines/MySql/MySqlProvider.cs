@@ -89,10 +89,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
                 CommandTimeout = Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2),
             };
             var json = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "{}";
-            var model = DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements.FirstOrDefault()?.Model;
-            var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var relation in model?.Relations.Where(r => r.Alias is not null && !r.IsCommonTableExpression) ?? [])
-                aliases.TryAdd(relation.Alias!, relation.Name.Name);
+            var aliases = StatementAliases.Of(statement.Sql, SqlDialect.MySql);
             return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases);
         }, ct);
     }

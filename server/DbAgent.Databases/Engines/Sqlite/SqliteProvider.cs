@@ -132,12 +132,15 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     {
         var model = SqlScript.Parse(statement.Sql, SqlDialect.Sqlite).Statements.FirstOrDefault()?.Model;
         var relations = model?.Relations.Where(r => !r.IsCommonTableExpression).ToList() ?? [];
-        var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var relation in relations.Where(r => r.Alias is not null))
-            aliases.TryAdd(relation.Alias!, relation.Name.Name);
-        var estimates = await SqliteStatisticsReader.EstimatesAsync(connection, relations.Select(r => r.Name.Name), ct);
+        var aliases = StatementAliases.Of(statement.Sql, SqlDialect.Sqlite);
+        var estimates = await SqliteStatisticsReader.EstimatesAsync(connection, relations.Select(r => r.Name.Name).Concat(aliases.Values).Concat(PlanTables(rows, aliases)), ct);
         return SqliteQueryPlanParser.Parse(rows, estimates, aliases);
     }
+
+    private static IEnumerable<string> PlanTables(List<SqliteQueryPlanRow> rows, Dictionary<string, string> aliases) =>
+        rows.Select(r => System.Text.RegularExpressions.Regex.Match(r.Detail, @"^(?:SCAN|SEARCH)\s+(?:TABLE\s+)?(\S+)"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value.Trim('"'))
+            .Select(name => aliases.TryGetValue(name, out var table) ? table : name);
 
     /// <summary>Parameters (?, ?1, :name, @name, $name) become NULL: EXPLAIN QUERY PLAN needs no values and plans `col = NULL` like `col = ?`.</summary>
     private static string WithoutParameters(string sql)
