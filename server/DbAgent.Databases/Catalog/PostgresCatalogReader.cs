@@ -43,7 +43,7 @@ public static class PostgresCatalogReader
 
         // Key constraints: one row per column, in key order; CHECK constraints as a whole.
         rows.Constraints.AddRange(await Db.QueryAsync(connection, transaction, $"""
-            SELECT n.nspname, c.relname, con.conname, con.contype, k.ord::int, a.attname, fn.nspname, fc.relname, fa.attname,
+            SELECT n.nspname, c.relname, con.conname, con.contype::text, k.ord::int, a.attname, fn.nspname, fc.relname, fa.attname,
                    CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
             FROM pg_constraint con
             JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -101,6 +101,18 @@ public static class PostgresCatalogReader
         return CatalogBuilder.Build(SqlDialect.Postgres, rows);
     }
 
+    private static bool Balanced(string s)
+    {
+        var depth = 0;
+        foreach (var ch in s)
+        {
+            depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+            if (depth < 0)
+                return false;
+        }
+        return depth == 0;
+    }
+
     /// <summary>"CHECK ((total >= 0))" → "(total >= 0)", as a migration would have written it.</summary>
     private static string? StripCheck(string? definition)
     {
@@ -111,7 +123,7 @@ public static class PostgresCatalogReader
             d = d[6..].Trim();
         if (d.EndsWith(" NOT VALID", StringComparison.OrdinalIgnoreCase))
             d = d[..^10];
-        if (d.StartsWith("((") && d.EndsWith("))"))
+        if (d.StartsWith('(') && d.EndsWith(')') && Balanced(d[1..^1]))
             d = d[1..^1];
         return d;
     }

@@ -25,6 +25,8 @@ public sealed class ScratchDatabase : IAsyncDisposable
     }
 
     public DatabaseEngine Engine { get; }
+    /// <summary>PostgreSQL: the fixture's schema; MySQL: the fixture's database.</summary>
+    public string SchemaName { get; private init; } = "";
     /// <summary>The scratch database (holds a password: never print it).</summary>
     public string ConnectionString { get; }
     /// <summary>The server's configured database, for dropping the scratch one.</summary>
@@ -64,42 +66,29 @@ public sealed class ScratchDatabase : IAsyncDisposable
             container = pg;
             admin = pg.GetConnectionString();
         }
+        // A schema of its own in the configured database: HypoPG (which only a superuser can install) is there.
         var name = NewName();
         try
         {
-            await using (var c = new NpgsqlConnection(admin))
-            {
-                await c.OpenAsync();
-                await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
-                await cmd.ExecuteNonQueryAsync();
-            }
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE SCHEMA {name}", c);
+            await cmd.ExecuteNonQueryAsync();
         }
         catch (Exception e) when (e is NpgsqlException or SocketException)
         {
             Assert.Ignore($"PostgreSQL from DBAGENT_TEST_POSTGRES is not usable: {SecretRedactor.Redact(e.Message, [new NpgsqlConnectionStringBuilder(admin).Password])}");
         }
-        var b = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false };
-        // HypoPG, where the server has it (CI installs it); tests that need it check the session's capabilities.
-        await using (var c = new NpgsqlConnection(b.ConnectionString))
-        {
-            await c.OpenAsync();
-            try
-            {
-                await using var cmd = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS hypopg", c);
-                await cmd.ExecuteNonQueryAsync();
-            }
-            catch (PostgresException)
-            {
-            }
-        }
-        return new ScratchDatabase(DatabaseEngine.Postgres, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString, admin, async () =>
+        // The extension's own schema stays on the path so that its functions resolve.
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { SearchPath = $"{name},public" }.ConnectionString;
+        return new ScratchDatabase(DatabaseEngine.Postgres, connectionString, admin, async () =>
         {
             NpgsqlConnection.ClearAllPools();
             await using var c = new NpgsqlConnection(admin);
             await c.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c);
+            await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {name} CASCADE", c);
             await cmd.ExecuteNonQueryAsync();
-        }, container);
+        }, container) { SchemaName = name };
     }
 
     public static async Task<ScratchDatabase> MySqlAsync()
@@ -134,7 +123,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
             await c.OpenAsync();
             await using var cmd = new MySqlCommand($"DROP DATABASE IF EXISTS {name}", c);
             await cmd.ExecuteNonQueryAsync();
-        }, container);
+        }, container) { SchemaName = name };
     }
 
     /// <summary>Runs setup SQL (several statements) directly, outside DbAgent: the test's own arrangement.</summary>
