@@ -36,6 +36,14 @@ export class ConnectionStatusBar implements vscode.Disposable {
       this.byDocument.set(status.uri, status);
     } else {
       this.workspaceStatus = status;
+      // A change of one connection's state (it went down, it came back) holds for every file that uses it.
+      if (status.connection) {
+        for (const [uri, known] of this.byDocument) {
+          if (known.connection === status.connection) {
+            this.byDocument.set(uri, { ...known, state: status.state, message: status.message });
+          }
+        }
+      }
     }
     this.render();
   }
