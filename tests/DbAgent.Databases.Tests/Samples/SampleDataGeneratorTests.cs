@@ -73,6 +73,11 @@ public sealed class SampleDataGeneratorTests
         var coupon = await ScalarAsync(db, "SELECT count(*) FROM orders WHERE coupon_code = 'SPRING24'");
         Assert.That(coupon, Is.InRange(1, 8_000 / 50));
         Assert.That(await ScalarAsync(db, "SELECT count(*) FROM customers WHERE last_name LIKE '%son'"), Is.GreaterThan(0));
+        // A checkout event names an order of the same customer, placed within a day of the event.
+        Assert.That(await ScalarAsync(db, "SELECT count(*) FROM events WHERE kind = 'checkout'"), Is.GreaterThan(0));
+        Assert.That(await ScalarAsync(db,
+            "SELECT count(*) FROM events e JOIN orders o ON o.id = e.order_id " +
+            "WHERE e.customer_id <> o.customer_id OR abs(julianday(e.occurred_at) - julianday(o.ordered_at)) > 1"), Is.Zero);
         // Dates follow ids, as in a table filled over time (what makes the ordered_at index worth having).
         Assert.That(await ScalarAsync(db,
             "SELECT count(*) FROM orders a JOIN orders b ON b.id = a.id + 100 WHERE b.ordered_at < a.ordered_at"), Is.Zero);
