@@ -53,7 +53,8 @@ public sealed class LspTestClient : IAsyncDisposable
     public static LspTestClient InProcess()
     {
         var (clientStream, serverStream) = FullDuplexStream.CreatePair();
-        var host = new LanguageServerHost(serverStream, serverStream);
+        // No connections from the environment: a developer's PGHOST must not change what the tests see.
+        var host = new LanguageServerHost(serverStream, serverStream, new LanguageServerOptions { Environment = null });
         return new LspTestClient(clientStream, host);
     }
 
