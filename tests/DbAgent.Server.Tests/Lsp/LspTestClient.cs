@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using Nerdbank.Streams;
@@ -44,6 +46,11 @@ public sealed class LspTestClient : IAsyncDisposable
     public Notifications<PublishDiagnosticsParams> Diagnostics { get; } = new();
     public Notifications<LogMessageParams> Logs { get; } = new();
     public Notifications<JsonElement> Progress { get; } = new();
+    public Notifications<ConnectionStatusParams> ConnectionStatus { get; } = new();
+
+    /// <summary>What the client's SecretStorage holds, by connection name (answers dbagent/connectionPassword).</summary>
+    public Dictionary<string, string> Passwords { get; } = new(StringComparer.Ordinal);
+    public Notifications<string> PasswordRequests { get; } = new();
     public int ConfigurationRequests => _target.ConfigurationRequests;
 
     public JsonRpc Rpc => _rpc;
@@ -143,6 +150,16 @@ public sealed class LspTestClient : IAsyncDisposable
 
         [JsonRpcMethod(Methods.Progress, UseSingleObjectParameterDeserialization = true)]
         public void Progress(JsonElement parameters) => client.Progress.Add(parameters.Clone());
+
+        [JsonRpcMethod(CustomMethods.ConnectionStatus, UseSingleObjectParameterDeserialization = true)]
+        public void ConnectionStatus(ConnectionStatusParams parameters) => client.ConnectionStatus.Add(parameters);
+
+        [JsonRpcMethod(CustomMethods.ConnectionPassword, UseSingleObjectParameterDeserialization = true)]
+        public ConnectionPasswordResult ConnectionPassword(ConnectionPasswordParams parameters)
+        {
+            client.PasswordRequests.Add(parameters.Connection);
+            return new ConnectionPasswordResult(client.Passwords.TryGetValue(parameters.Connection, out var p) ? p : null);
+        }
 
         [JsonRpcMethod(Methods.Configuration, UseSingleObjectParameterDeserialization = true)]
         public JsonElement[] Configuration(ConfigurationParams parameters)
