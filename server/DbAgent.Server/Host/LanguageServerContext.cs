@@ -17,7 +17,9 @@ public sealed class LanguageServerContext
         Client = client;
         Log = new ServerLogger(client);
         Configuration = new WorkspaceConfiguration(client, State, Log);
-        Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect);
+        // Connections is built below; the store asks it lazily, once documents arrive.
+        Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect,
+            uri => Connections?.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null);
         Plans = new PlanDiagnostics(Documents, Configuration, Log, ServerLifetime.Token);
         Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log);
         Schema = new WorkspaceSchema(State, Configuration, Log);

@@ -59,6 +59,14 @@ public sealed class DocumentConnections : IAsyncDisposable
             _log.Info($"Connections: {string.Join(", ", targets.Targets.Select(t => t.ToString()))}.");
     }
 
+    public static DbAgent.Sql.SqlDialect DialectOf(DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.MySql => DbAgent.Sql.SqlDialect.MySql,
+        DatabaseEngine.SqlServer => DbAgent.Sql.SqlDialect.TSql,
+        DatabaseEngine.Sqlite => DbAgent.Sql.SqlDialect.Sqlite,
+        _ => DbAgent.Sql.SqlDialect.Postgres,
+    };
+
     /// <summary>The connection a document uses, or null.</summary>
     public ConnectionTarget? For(string documentUri) => ConnectionTargets.ForDocument(documentUri, _targets.Targets, _workspace.Folders);
 
