@@ -130,6 +130,42 @@ public sealed class SqliteConnectionTests
     }
 
     [Test]
+    public async Task Work_such_as_a_chat_gets_a_session_to_the_documents_database_or_the_reason_there_is_none()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        var connections = client.Server!.Context.Connections;
+        var none = await connections.WithSessionAsync(Uri, (access, _) => Task.FromResult(access), CancellationToken.None);
+        Assert.That(none.Session, Is.Null);
+        Assert.That(none.ConnectionName, Is.Null);
+
+        client.Settings = Settings(_database);
+        await client.NotifyAsync(Methods.DidChangeConfiguration, new { settings = (object?)null });
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (connections.Targets.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var runs = 0;
+        var engine = await connections.WithSessionAsync(Uri, async (access, ct) =>
+        {
+            runs++;
+            var stats = await access.Session!.GetTableStatsAsync(new DbAgent.Sql.Semantics.QualifiedName(null, "orders"), ct);
+            return (access.Session.ServerInfo.Engine, access.ConnectionName, stats?.EstimatedRows);
+        }, CancellationToken.None);
+        Assert.That(engine.Engine, Is.EqualTo(DbAgent.Databases.DatabaseEngine.Sqlite));
+        Assert.That(engine.ConnectionName, Is.EqualTo("shop"));
+        Assert.That(engine.EstimatedRows, Is.GreaterThan(50_000));
+        Assert.That(runs, Is.EqualTo(1));
+
+        client.Settings = Settings(Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid(), "x.db"));
+        await client.NotifyAsync(Methods.DidChangeConfiguration, new { settings = (object?)null });
+        deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (connections.Targets.SingleOrDefault()?.Database == _database && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var broken = await connections.WithSessionAsync(Uri, (access, _) => Task.FromResult(access), CancellationToken.None);
+        Assert.That(broken.Session, Is.Null);
+        Assert.That(broken.ConnectionName, Is.EqualTo("shop"));
+        Assert.That(broken.Problem, Is.Not.Null.And.Not.Empty);
+    }
+
+    [Test]
     public async Task A_document_without_a_connection_is_told_so_and_a_broken_connection_keeps_the_static_checks()
     {
         await using var client = LspTestClient.InProcess();

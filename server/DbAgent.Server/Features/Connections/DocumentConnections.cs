@@ -77,6 +77,31 @@ public sealed class DocumentConnections : IAsyncDisposable
         return await Manager.UseAsync(target.Name, operation, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs work that may use the document's database (the chat): with an open session when the document has a
+    /// connection that answers, else with none and the reason (no connection, or why it failed) — the work runs once
+    /// either way. The session is closed when the work ends.
+    /// </summary>
+    public async Task<T> WithSessionAsync<T>(string? documentUri, Func<DatabaseAccess, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var target = documentUri is null ? (Targets.Count == 1 && Targets[0].Folders.Count == 0 ? Targets[0] : null) : For(documentUri);
+        if (target is null) return await work(new DatabaseAccess(null, null, null), cancellationToken).ConfigureAwait(false);
+
+        var started = false;
+        T value = default!;
+        var result = await Manager.UseAsync(target.Name, async (session, ct) =>
+        {
+            started = true;
+            value = await work(new DatabaseAccess(session, target.Name, null), ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.Ok) return value;
+        cancellationToken.ThrowIfCancellationRequested();
+        // The work ran and a database call inside it failed: its own answer is gone, so say why rather than run it twice.
+        if (started) throw new InvalidOperationException(result.Failure?.Message ?? "The database failed during the work.");
+        return await work(new DatabaseAccess(null, target.Name, result.Failure?.Message), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The live catalog of the document's database (cached by the manager); null without a connection.</summary>
     public async Task<ConnectionResult<SchemaModel>?> CatalogAsync(string documentUri, CancellationToken cancellationToken)
     {
@@ -151,3 +176,6 @@ public sealed class DocumentConnections : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Manager.DisposeAsync();
 }
+
+/// <summary>What work gets of a document's database: a session, or the connection's name and why there is none.</summary>
+public sealed record DatabaseAccess(IDatabaseSession? Session, string? ConnectionName, string? Problem);
