@@ -3,7 +3,7 @@ using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
-using Microsoft.Data.Sqlite;
+using DbAgent.Server.Tests.Support;
 
 namespace DbAgent.Server.Tests.Lsp;
 
@@ -18,43 +18,10 @@ public sealed class SqliteConnectionTests
     private static string _database = null!;
 
     [OneTimeSetUp]
-    public static void CreateDatabase()
-    {
-        _database = Path.Combine(Path.GetTempPath(), $"dbagent-server-{Guid.NewGuid():N}.db");
-        using var connection = new SqliteConnection($"Data Source={_database};Pooling=False");
-        connection.Open();
-        using var transaction = connection.BeginTransaction();
-        using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, status TEXT NOT NULL, total REAL);";
-            create.ExecuteNonQuery();
-        }
-        using (var insert = connection.CreateCommand())
-        {
-            insert.CommandText = "INSERT INTO orders (customer_id, status, total) VALUES ($c, $s, $t);";
-            var c = insert.Parameters.Add("$c", SqliteType.Integer);
-            var s = insert.Parameters.Add("$s", SqliteType.Text);
-            var t = insert.Parameters.Add("$t", SqliteType.Real);
-            for (var i = 0; i < 60_000; i++)
-            {
-                c.Value = i % 5_000;
-                s.Value = (i % 10) switch { < 7 => "shipped", < 9 => "pending", _ => "cancelled" };
-                t.Value = i % 997 * 1.5;
-                insert.ExecuteNonQuery();
-            }
-        }
-        transaction.Commit();
-        using var analyze = connection.CreateCommand();
-        analyze.CommandText = "ANALYZE;";
-        analyze.ExecuteNonQuery();
-    }
+    public static void CreateDatabase() => _database = SqliteShop.Create();
 
     [OneTimeTearDown]
-    public static void DeleteDatabase()
-    {
-        SqliteConnection.ClearAllPools();
-        File.Delete(_database);
-    }
+    public static void DeleteDatabase() => SqliteShop.Delete(_database);
 
     private static JsonElement Settings(string database) => JsonDocument.Parse(JsonSerializer.Serialize(new
     {
