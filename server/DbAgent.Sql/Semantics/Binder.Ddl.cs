@@ -66,7 +66,7 @@ internal sealed partial class Binder
         var raw = typeNode.IsNull ? "" : TextOf(typeNode);
         bool? nullable = null;
         string? defaultValue = null;
-        var identity = TypeNames.IsSerial(raw);
+        var identity = Schema.TypeNames.NormalizeWithIdentity(raw, _dialect).ImpliesIdentity;
         var primary = false;
         var unique = false;
         ConstraintDefinition? references = null;
@@ -112,7 +112,7 @@ internal sealed partial class Binder
                 }
             }
         }
-        return new ColumnDefinition(name, TypeNames.Normalize(raw), element.Span)
+        return new ColumnDefinition(name, Schema.TypeNames.Normalize(raw, _dialect), element.Span)
         {
             RawType = raw,
             Nullable = nullable,
@@ -490,7 +490,7 @@ internal sealed partial class Binder
                 {
                     var type = action.Child(SyntaxKind.DataType);
                     var raw = type.IsNull ? "" : TextOf(type);
-                    _ddl.Add(new AlterColumnTypeAction(table, IdentifierText(action[0]), TypeNames.Normalize(raw), raw, span));
+                    _ddl.Add(new AlterColumnTypeAction(table, IdentifierText(action[0]), Schema.TypeNames.Normalize(raw, _dialect), raw, span));
                     break;
                 }
                 case AlterActionKind.SetNotNull when action.ChildCount > 0:
