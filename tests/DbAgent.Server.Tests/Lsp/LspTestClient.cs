@@ -68,16 +68,19 @@ public sealed class LspTestClient : IAsyncDisposable
     /// <summary>A client of a server process: writes to its stdin, reads its stdout.</summary>
     public static LspTestClient OverStreams(Stream toServer, Stream fromServer) => new(toServer, null, fromServer);
 
-    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true)
+    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true, string? workspaceFolder = null, bool canCreateFiles = false)
     {
+        var edits = canCreateFiles ? """, "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] }""" : "";
         var capabilities = supportsConfiguration
-            ? JsonDocument.Parse("""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false } }, "textDocument": { "publishDiagnostics": { "versionSupport": true } } }""").RootElement
-            : JsonDocument.Parse("{}").RootElement;
+            ? JsonDocument.Parse($$"""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false }{{edits}} }, "textDocument": { "publishDiagnostics": { "versionSupport": true } } }""").RootElement
+            : JsonDocument.Parse($$"""{ "workspace": { "a": 1{{edits}} } }""").RootElement;
+        var folderUri = workspaceFolder is null ? null : new Uri(workspaceFolder).AbsoluteUri;
         var result = await RequestAsync<InitializeResult>(Methods.Initialize, new
         {
             processId = Environment.ProcessId,
             clientInfo = new { name = "dbagent-tests", version = "1" },
-            rootUri = (string?)null,
+            rootUri = folderUri,
+            workspaceFolders = folderUri is null ? null : new[] { new { uri = folderUri, name = Path.GetFileName(workspaceFolder) } },
             capabilities,
         });
         await NotifyAsync(Methods.Initialized, new { });
