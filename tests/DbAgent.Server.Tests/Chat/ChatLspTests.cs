@@ -188,6 +188,31 @@ public sealed class ChatLspTests
     }
 
     [Test]
+    public async Task Odd_params_still_get_an_answer()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "\u0000\u0001garbage ' unterminated");
+
+        var odd = await client.RequestAsync<JsonElement>(CustomMethods.Chat, new
+        {
+            prompt = (string?)null,
+            command = "  ",
+            history = (object?)null,
+            document = new { uri = Uri, languageId = "sql" },
+            selection = new { start = new { line = 500, character = -3 }, end = new { line = -1, character = 9999 } },
+            partialResultToken = "odd",
+        });
+        Assert.That(odd.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
+        Assert.That(Parts(client, "odd"), Is.Not.Empty);
+
+        // No partialResultToken: nothing can be streamed, but the request still completes with followups.
+        var bare = await client.RequestAsync<JsonElement>(CustomMethods.Chat, new { prompt = "review", command = "review" });
+        Assert.That(bare.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
+        Assert.That(bare.GetProperty("metadata").GetProperty("command").GetString(), Is.EqualTo("review"));
+    }
+
+    [Test]
     public async Task The_server_keeps_answering_after_a_cancelled_chat()
     {
         await using var connection = new RawLspConnection();
