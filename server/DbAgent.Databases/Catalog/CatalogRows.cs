@@ -81,7 +81,8 @@ public static class CatalogBuilder
                 continue;
             table.Columns.Add(new ColumnModel
             {
-                Name = c.Name, DataType = c.DataType, Nullable = c.Nullable, Default = c.Default, IsIdentity = c.IsIdentity,
+                // The same spelling the migration replay uses, so live and replayed schemas compare equal.
+                Name = c.Name, DataType = TypeNames.Normalize(c.DataType, dialect), Nullable = c.Nullable, Default = c.Default, IsIdentity = c.IsIdentity,
             });
         }
 

@@ -20,6 +20,9 @@ public static class ExplainGuard
     private static readonly HashSet<StatementKind> Explainable =
         [StatementKind.Select, StatementKind.Insert, StatementKind.Update, StatementKind.Delete, StatementKind.Merge];
 
+    private static readonly string[] WritingWords =
+        ["INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "DROP", "ALTER", "CREATE", "GRANT", "REVOKE", "INTO", "CALL", "EXEC", "EXECUTE", "COPY", "LOCK", "NEXTVAL", "SETVAL"];
+
     public static ExplainableStatement Check(string sql, SqlDialect dialect)
     {
         var script = SqlScript.Parse(sql ?? "", dialect);
@@ -37,8 +40,12 @@ public static class ExplainGuard
         var parameters = script.Tokens.Where(t => t.Kind == Sql.Lexing.TokenKind.Parameter && t.Start >= model.Span.Start && t.End <= model.Span.End)
             .Select(t => sql.Substring(t.Start, t.Length)).ToList();
         var positional = parameters.Where(p => p.Length > 1 && p[0] == '$' && p[1..].All(char.IsAsciiDigit)).Select(p => int.Parse(p[1..])).DefaultIfEmpty(0).Max();
-        var readOnly = model.Kind == StatementKind.Select && !model.IsOpaque && !model.Targets.Any() &&
-                       !ContainsWord(text, "INTO") && !ContainsWord(text, "FOR UPDATE") && !ContainsWord(text, "FOR SHARE");
+        // Read-only for ANALYZE means: a SELECT the model understood, writing nothing, with no data-changing keyword
+        // anywhere in it (a DELETE inside a WITH, SELECT ... INTO, FOR UPDATE locks).
+        var words = script.Tokens.Where(t => t.Kind == Sql.Lexing.TokenKind.Word && t.Start >= model.Span.Start && t.End <= model.Span.End)
+            .Select(t => sql.Substring(t.Start, t.Length)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var readOnly = model.Kind == StatementKind.Select && !model.IsOpaque && !model.Targets.Any() && !words.Overlaps(WritingWords) &&
+                       !ContainsWord(text, "FOR UPDATE") && !ContainsWord(text, "FOR SHARE");
         return new ExplainableStatement(text, model.Kind, readOnly, positional, parameters.Distinct().ToList());
     }
 

@@ -12,8 +12,12 @@ namespace DbAgent.Databases.Plans;
 /// </summary>
 public static class MySqlPlanParser
 {
-    public static QueryPlan Parse(string json, bool mariaDb)
+    [ThreadStatic] private static IReadOnlyDictionary<string, string>? _aliases;
+
+    /// <param name="aliases">The statement's aliases (alias → table): both engines print the alias as table_name.</param>
+    public static QueryPlan Parse(string json, bool mariaDb, IReadOnlyDictionary<string, string>? aliases = null)
     {
+        _aliases = aliases;
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("query_block", out var block))
@@ -200,7 +204,8 @@ public static class MySqlPlanParser
         {
             NodeType = access ?? "table",
             Operation = operation,
-            Relation = Str(table, "table_name"),
+            Relation = RealName(Str(table, "table_name")),
+            Alias = Str(table, "table_name") is { } printed && _aliases?.ContainsKey(printed) == true ? printed : null,
             IndexName = key,
             EstimatedRows = rows,
             TotalCost = table.TryGetProperty("cost_info", out var ci) ? Num(ci, "prefix_cost") ?? Num(ci, "read_cost") : Num(table, "cost"),
@@ -211,6 +216,9 @@ public static class MySqlPlanParser
             Details = filtered is null ? details : details.Append(new("selectivity", (filtered.Value / 100).ToString("0.####", CultureInfo.InvariantCulture))).ToDictionary(),
         };
     }
+
+    private static string? RealName(string? printed) =>
+        printed is not null && _aliases is not null && _aliases.TryGetValue(printed, out var real) ? real : printed;
 
     private static double? RowsOf(List<PlanNode> nodes) =>
         nodes.Count == 0 ? null : nodes.Select(n => n.EstimatedRows ?? 0).Aggregate(1.0, (a, b) => a * Math.Max(b, 1));

@@ -117,8 +117,8 @@ public static class SqlServerShowplanParser
         // Elements that belong to this operator, not to the operators nested under it.
         var own = OwnDescendants(relOp).ToList();
         var obj = own.FirstOrDefault(e => e.Name == Ns + "Object");
-        var predicates = own.Where(e => e.Name == Ns + "Predicate" || e.Name == Ns + "SeekPredicates" || e.Name == Ns + "SeekPredicateNew")
-            .Select(e => e.Descendants(Ns + "ScalarOperator").FirstOrDefault()?.Attribute("ScalarString")?.Value ?? SeekText(e))
+        var predicates = own.Where(e => e.Name == Ns + "SeekPredicates" || e.Name == Ns + "Predicate")
+            .Select(e => e.Name == Ns + "SeekPredicates" ? SeekText(e) : e.Descendants(Ns + "ScalarOperator").FirstOrDefault()?.Attribute("ScalarString")?.Value)
             .Where(s => !string.IsNullOrWhiteSpace(s)).Distinct().ToList();
         var seekColumns = own.Where(e => e.Name == Ns + "SeekKeys" || e.Name == Ns + "Prefix" || e.Name == Ns + "StartRange" || e.Name == Ns + "EndRange")
             .SelectMany(e => e.Descendants(Ns + "ColumnReference").Take(1)).Select(c => Unquote((string?)c.Attribute("Column"))).OfType<string>();
