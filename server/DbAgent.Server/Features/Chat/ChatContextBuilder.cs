@@ -36,7 +36,11 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
                 Selection = SelectionIn(snapshot, parameters.Selection),
             };
         }
-        var (schema, source) = ReplaySchema(document, cancellationToken);
+        // The workspace's migrations first (replayed in their tool's order); else the DDL of the open documents.
+        var workspace = await WorkspaceSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var (schema, source) = workspace is { Schema.Tables.Count: > 0 }
+            ? (workspace.Schema, workspace.Source)
+            : ReplaySchema(document, cancellationToken);
         var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
         var plans = server.Configuration.For(document?.Uri).Plans;
         var connection = ConnectionFor(document?.Uri);
@@ -87,6 +91,23 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         var start = snapshot.Text.ToOffset(range.Start);
         var end = snapshot.Text.ToOffset(range.End);
         return TextSpan.FromBounds(Math.Min(start, end), Math.Max(start, end));
+    }
+
+    private async Task<DbAgent.Server.Workspace.WorkspaceSchemaSnapshot?> WorkspaceSchemaAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await server.Schema.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            server.Log.Warning($"The chat could not read the workspace schema ({e.GetType().Name}); using the open documents.");
+            return null;
+        }
     }
 
     /// <summary>
