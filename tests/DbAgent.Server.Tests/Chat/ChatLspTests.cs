@@ -86,7 +86,7 @@ public sealed class ChatLspTests
         var markdown = string.Concat(parts.Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Does.Contain("A DELETE").And.Contain("changes every row"));
         Assert.That(markdown, Does.Not.Contain("Statement at line 1 "));
-        Assert.That(markdown, Does.Contain("needs a connection"));
+        Assert.That(markdown, Does.Match("needs a (live )?connection"), "the plan needs a connection (configured or not, depending on the environment)");
     }
 
     [Test]
