@@ -237,6 +237,26 @@ public class PostgresProviderTests
     }
 
     [Test]
+    public async Task The_password_comes_from_the_client_when_the_settings_have_none()
+    {
+        var password = new NpgsqlConnectionStringBuilder(_db.ConnectionString).Password;
+        var withoutPassword = _target with { Name = "asks", Password = null };
+        var asked = 0;
+        var answer = "Wr0ng-Pa55word";
+        await using var manager = new ConnectionManager { InitialBackoff = TimeSpan.FromMilliseconds(10), PasswordProvider = (t, ct) => { asked++; return Task.FromResult<string?>(answer); } };
+        manager.Configure([withoutPassword]);
+        var refused = await manager.UseAsync("asks", (s, ct) => s.GetTableStatsAsync(new QualifiedName(null, "orders"), ct), CancellationToken.None);
+        Assert.That(refused.Failure!.Kind, Is.EqualTo(ConnectionFailureKind.AuthenticationFailed));
+        Assert.That(refused.Failure.Message, Does.Not.Contain(answer));
+        answer = password!;
+        manager.ForgetPassword("asks");
+        var accepted = await manager.UseAsync("asks", (s, ct) => s.GetTableStatsAsync(new QualifiedName(null, "orders"), ct), CancellationToken.None);
+        Assert.That(accepted.Ok, Is.True, accepted.Failure?.Message);
+        Assert.That(asked, Is.GreaterThanOrEqualTo(2), "asked again after the refusal");
+        Assert.That(manager.GetStatus("asks").State, Is.EqualTo(ConnectionState.Connected));
+    }
+
+    [Test]
     public void Nothing_listening_and_unknown_host_are_told_apart()
     {
         var closedPort = _target with { Host = "127.0.0.1", Port = 1 };
