@@ -90,7 +90,7 @@ public class SqlServerProviderTests
         if (!ScratchDatabase.DockerAnswers())
             Assert.Ignore("SQL Server has no engine on this machine: live tests need DBAGENT_TEST_SQLSERVER or a Docker engine for Testcontainers.MsSql. " +
                           "Its plan and catalog mapping are tested on recorded showplan XML and catalog rows instead.");
-        var container = new Testcontainers.MsSql.MsSqlBuilder().Build();
+        var container = new Testcontainers.MsSql.MsSqlBuilder("mcr.microsoft.com/mssql/server:2022-latest").Build();
         await container.StartAsync();
         return (container.GetConnectionString(), container);
     }
