@@ -5,7 +5,7 @@ SELECT o.id, o.ordered_at, oi.quantity, oi.unit_price_cents
 FROM products p
 JOIN order_items oi ON oi.product_id = p.id
 JOIN orders o ON o.id = oi.order_id
-WHERE p.sku = 'SKU-004217';
+WHERE p.sku = 'SKU-001234';
 
 -- A customer's activity log: events.customer_id has no index either.
 SELECT e.kind, e.occurred_at, e.payload

@@ -66,6 +66,9 @@ public sealed record ChatContext
     /// <summary>Why the configured connection is not usable right now (unreachable, wrong password...), if it is not.</summary>
     public string? ConnectionProblem { get; init; }
 
+    /// <summary>How plans are asked for (timeouts from `dbagent.plans.statementTimeoutMs`).</summary>
+    public DbAgent.Databases.ExplainOptions ExplainOptions { get; init; } = new();
+
     /// <summary>The model for free-form questions; null or unconfigured: answers come from the tools alone.</summary>
     public Models.ModelSettings? Model { get; init; }
 

@@ -43,7 +43,7 @@ public sealed class ExplainCommand : IChatCommand
                 try
                 {
                     // EXPLAIN without ANALYZE inside a rolled-back read-only transaction: the statement is not run.
-                    var plan = await session.ExplainAsync(doc.TextOf(statement.Span), new ExplainOptions(), response.CancellationToken);
+                    var plan = await session.ExplainAsync(doc.TextOf(statement.Span), context.ExplainOptions, response.CancellationToken);
                     await response.MarkdownAsync($"**Plan** ({session.ServerInfo.Engine}, {session.ServerInfo.Version}):\n\n" + StatementDescription.RenderPlan(plan) + "\n");
                     planned = true;
                 }

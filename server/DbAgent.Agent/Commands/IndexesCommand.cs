@@ -43,7 +43,7 @@ public sealed class IndexesCommand : IChatCommand
     internal static async Task<int> AdviseAsync(ChatDocument doc, ParsedStatement statement, ChatContext context, ChatResponse response, bool withHeader = true)
     {
         var dialect = context.Dialect ?? doc.Dialect;
-        var advice = IndexAdvisor.Advise(statement.Model, dialect, context.Schema);
+        var advice = IndexAdvisor.Advise(statement.Model, dialect, context.Schema, doc.Script.Text.Text);
         if (advice.Candidates.Count == 0 && advice.Hints.Count == 0) return 0;
         if (withHeader)
         {

@@ -8,6 +8,9 @@ namespace DbAgent.Agent.Commands;
 /// <summary>/review: the active file's findings (rule id, range, why, fix), then the anti-patterns the rules do not report.</summary>
 public sealed class ReviewCommand : IChatCommand
 {
+    /// <summary>A chat answer is read, not scrolled: past this many findings the Problems panel is the place.</summary>
+    private const int MaxFindings = 30;
+
     public string Name => "review";
     public string Description => "review the active file";
 
@@ -26,7 +29,7 @@ public sealed class ReviewCommand : IChatCommand
                 ? $"No findings in its {doc.Script.Statements.Count} statement{(doc.Script.Statements.Count == 1 ? "" : "s")}.\n\n"
                 : $"{findings.Count} finding{(findings.Count == 1 ? "" : "s")} in {doc.Script.Statements.Count} statement{(doc.Script.Statements.Count == 1 ? "" : "s")}:\n\n"));
 
-        foreach (var finding in findings)
+        foreach (var finding in findings.Take(MaxFindings))
         {
             response.CancellationToken.ThrowIfCancellationRequested();
             var range = doc.RangeOf(finding.Span);
@@ -41,12 +44,18 @@ public sealed class ReviewCommand : IChatCommand
             await response.MarkdownAsync(sb.ToString());
         }
 
+        if (findings.Count > MaxFindings)
+            await response.MarkdownAsync($"...and {findings.Count - MaxFindings} more findings: the Problems panel lists them all.\n\n");
+
         // Anti-patterns beyond the rules, without repeating what a finding already says on the same range.
         var extra = new List<(AntiPattern Pattern, Sql.Text.LineSpan Range)>();
         foreach (var statement in doc.Script.Statements)
+        {
+            response.CancellationToken.ThrowIfCancellationRequested();
             foreach (var pattern in AntiPatterns.Find(doc.Script, statement))
                 if (!findings.Any(f => f.RuleId == pattern.Id && f.Span.Overlaps(pattern.Span) || f.RuleId == pattern.Id && f.Span == pattern.Span))
                     extra.Add((pattern, doc.RangeOf(pattern.Span)));
+        }
         if (extra.Count > 0)
         {
             await response.MarkdownAsync($"### Also worth a look\n\n");

@@ -42,7 +42,12 @@ public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
             }
             catch (HttpOperationException ex)
             {
-                throw new ChatModelException(Describe(ex), ex);
+                throw new ChatModelException(Describe(ex.StatusCode is { } code ? (int)code : 0, ex.InnerException?.Message ?? ex.Message), ex);
+            }
+            catch (System.ClientModel.ClientResultException ex)
+            {
+                // The OpenAI client's own error: Status is the HTTP status, 0 when nothing answered.
+                throw new ChatModelException(Describe(ex.Status, ex.InnerException?.Message ?? ex.Message), ex);
             }
             catch (HttpRequestException ex)
             {
@@ -100,15 +105,17 @@ public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
         return sb.ToString();
     }
 
-    private string Describe(HttpOperationException ex)
+    private string Describe(int status, string detail)
     {
-        var where = settings.EndpointUri?.GetLeftPart(UriPartial.Authority) ?? "api.openai.com";
-        return ex.StatusCode switch
+        var where = settings.EndpointUri?.GetLeftPart(UriPartial.Authority) ?? "https://api.openai.com";
+        return status switch
         {
-            System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden => $"The model endpoint {where} rejected the API key. Store a valid one with **DbAgent: Set Model API Key**.",
-            System.Net.HttpStatusCode.NotFound => $"The model endpoint {where} does not know model `{settings.Name}` (or the URL is not an OpenAI-compatible `/v1` base). Check `dbagent.model.name` and `dbagent.model.endpoint`.",
-            null => $"The model endpoint {where} did not answer. Is the server running? ({ex.InnerException?.Message ?? ex.Message})",
-            _ => $"The model endpoint {where} answered {(int)ex.StatusCode}: {ex.Message}",
+            401 or 403 => $"The model endpoint {where} rejected the API key. Store a valid one with **DbAgent: Set Model API Key**.",
+            404 => $"The model endpoint {where} does not know model `{settings.Name}` (or the URL is not an OpenAI-compatible `/v1` base). Check `dbagent.model.name` and `dbagent.model.endpoint`.",
+            0 => $"The model endpoint {where} did not answer ({FirstLine(detail)}). Is the server running?",
+            _ => $"The model endpoint {where} answered HTTP {status}: {FirstLine(detail)}",
         };
     }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

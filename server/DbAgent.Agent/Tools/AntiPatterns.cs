@@ -49,7 +49,7 @@ public static class AntiPatterns
                         "A not-equal filter matches most rows; no index can narrow it.",
                         "Filter on what you want rather than what you do not, or accept the scan when the other predicates are selective."));
                     break;
-                case PredicateKind.InSubquery when p.Operator is { } op && op.Contains("NOT", StringComparison.OrdinalIgnoreCase):
+                case PredicateKind.InSubquery or PredicateKind.Other when IsNotInSubquery(script, p):
                     found.Add(new AntiPattern("not-in-subquery", $"`NOT IN (subquery)` on `{column}`", p.Span,
                         "If the subquery returns a single NULL, `NOT IN` is never true and the query returns no rows; it also often plans worse than an anti-join.",
                         "Use `NOT EXISTS (SELECT 1 FROM ... WHERE ... = outer.column)`, which is NULL-safe and plans as an anti-join."));
@@ -94,6 +94,12 @@ public static class AntiPatterns
                 "Join them with `JOIN ... ON` on their keys."));
         return found;
     }
+
+    /// <summary>`col NOT IN (SELECT ...)`: the NULL trap (a literal list the user wrote is left alone).</summary>
+    private static bool IsNotInSubquery(SqlScript script, Predicate p) =>
+        p.Operator is { } op && op.Equals("NOT IN", StringComparison.OrdinalIgnoreCase)
+        && p.Span.End <= script.Text.Length
+        && script.Text.ToString(p.Span).Contains("SELECT", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A top-level `*` (or `t.*`) in the select list; `count(*)` and products are not it.</summary>
     public static TextSpan? FindSelectStar(SqlScript script, ParsedStatement statement)

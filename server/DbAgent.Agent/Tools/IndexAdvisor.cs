@@ -44,7 +44,8 @@ public sealed record IndexAdvice(IReadOnlyList<IndexCandidate> Candidates, IRead
 /// </summary>
 public static class IndexAdvisor
 {
-    public static IndexAdvice Advise(StatementModel statement, SqlDialect dialect, SchemaModel? schema = null)
+    /// <param name="text">The document text, to key an expression index on the expression exactly as written.</param>
+    public static IndexAdvice Advise(StatementModel statement, SqlDialect dialect, SchemaModel? schema = null, string? text = null)
     {
         var candidates = new List<IndexCandidate>();
         var hints = new List<IndexHint>();
@@ -81,6 +82,7 @@ public static class IndexAdvisor
             var keys = new List<IndexCandidateKey>();
             var reasons = new List<string>();
             string? partial = null;
+            var joinColumns = new List<string>();
             bool HasKey(string column) => keys.Any(k => k.Expression is null && NameComparer.SameName(k.Column, column));
 
             foreach (var (p, c) in items.Where(i => i.Predicate.OrGroup is null || !splitOrGroups.Contains(i.Predicate.OrGroup.Value)))
@@ -91,9 +93,8 @@ public static class IndexAdvisor
                         keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Equality, false));
                         reasons.Add($"`{c.Name}` is compared with `=`: equality keys go first");
                         break;
-                    case PredicateKind.Join when !HasKey(c.Name):
-                        keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Join, false));
-                        reasons.Add($"`{c.Name}` is a join key: an index on it lets the join look rows up instead of scanning");
+                    case PredicateKind.Join when !joinColumns.Contains(c.Name, NameComparer.Instance):
+                        joinColumns.Add(c.Name);
                         break;
                     case PredicateKind.InList when !HasKey(c.Name):
                         keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Equality, false));
@@ -109,7 +110,7 @@ public static class IndexAdvisor
                         reasons.Add($"`{c.Name} IS NULL` can use an index key lookup in MySQL (it has no partial indexes)");
                         break;
                     case PredicateKind.FunctionWrapped:
-                        var expression = ExpressionKey(p.Function, c.Name, dialect);
+                        var expression = ExpressionKey(p, c, dialect, text);
                         if (expression is null || keys.Any(k => k.Expression == expression)) break;
                         keys.Add(new IndexCandidateKey(c.Name, IndexKeyRole.Equality, false) { Expression = expression });
                         reasons.Add($"`{c.Name}` is wrapped in `{p.Function}`: a plain index on `{c.Name}` cannot be used, an expression index on `{expression}` can" +
@@ -159,6 +160,31 @@ public static class IndexAdvisor
                 reasons.Add($"the ORDER BY is on another column than the range on `{rangeColumn}`, so the sort stays (an index cannot serve both)");
             }
 
+            // Join columns serve the table as the inner side of a nested loop: after the equalities, they are looked up
+            // too. With a range or an order in the index they would break it for the table read on its own, so then
+            // they are only mentioned.
+            var joinsUsable = joinColumns.Where(j => !HasKey(j)).ToList();
+            if (joinsUsable.Count > 0 && !keys.Any(k => k.Role is IndexKeyRole.Range or IndexKeyRole.Order))
+            {
+                var at = keys.Count(k => k.Role == IndexKeyRole.Equality);
+                foreach (var j in joinsUsable)
+                {
+                    keys.Insert(at++, new IndexCandidateKey(j, IndexKeyRole.Join, false));
+                    reasons.Add($"`{j}` is a join key: when `{table.Name}` is the inner side of a nested loop, each outer row becomes an index lookup");
+                }
+            }
+            else if (joinsUsable.Count > 0)
+            {
+                reasons.Add($"`{string.Join("`, `", joinsUsable)}` joins `{table.Name}` to another table: if `{table.Name}` is the inner side of a nested loop, an index leading with {(joinsUsable.Count == 1 ? "it" : "them")} (then the equality keys) serves the join instead");
+            }
+
+            // Without a schema, a lone join key named `id` is taken for the primary key: it is indexed already.
+            if (schema?.FindTable(table) is null && keys.Count == 1 && keys[0].Role == IndexKeyRole.Join && NameComparer.SameName(keys[0].Column, "id") && partial is null)
+            {
+                hints.Add(new IndexHint(table, $"`{table.Name}.id` is joined on; it is taken to be the primary key, which is indexed already."));
+                continue;
+            }
+
             if (keys.Count == 0 && partial is null) continue;
             if (keys.Count == 0) continue; // a partial index needs a key; the IS NULL filter alone is not selective enough to propose one.
 
@@ -168,7 +194,11 @@ public static class IndexAdvisor
             else reasons.Add("the ORDER BY mixes ASC and DESC, so the index declares each direction");
 
             var name = IndexName(table, keys);
-            var covered = schema?.FindTable(table)?.Indexes.FirstOrDefault(i => Covers(i, keys, partial));
+            var schemaTable = schema?.FindTable(table);
+            var covered = schemaTable?.Indexes.FirstOrDefault(i => Covers(i, keys, partial))
+                ?? schemaTable?.Constraints.Where(k => k.Kind is ConstraintKind.PrimaryKey or ConstraintKind.Unique)
+                    .Select(k => new IndexModel { Name = k.Name ?? (k.Kind == ConstraintKind.PrimaryKey ? "primary key" : "unique key"), Table = table, Keys = k.Columns.Select(col => new IndexKey(col, null, false)).ToList() })
+                    .FirstOrDefault(i => Covers(i, keys, partial));
             candidates.Add(new IndexCandidate(table, keys, name, Ddl(table, keys, name, partial, dialect))
             {
                 Predicate = partial,
@@ -212,13 +242,39 @@ public static class IndexAdvisor
         return items;
     }
 
-    private static string? ExpressionKey(string? function, string column, SqlDialect dialect)
+    /// <summary>
+    /// The wrapped column as an index expression: the left side of the comparison as written (lower(o.email) becomes
+    /// lower(email)), else rebuilt from the function name; null when it cannot be written as a key.
+    /// </summary>
+    private static string? ExpressionKey(Predicate p, ColumnReference column, SqlDialect dialect, string? text)
     {
+        if (text is not null && p.Span.End <= text.Length && p.Operator is { Length: > 0 } op)
+        {
+            var written = text.Substring(p.Span.Start, p.Span.Length);
+            var at = written.IndexOf(op, StringComparison.OrdinalIgnoreCase);
+            if (at > 0)
+            {
+                var left = written[..at].Trim();
+                if (left.Contains(column.Name, StringComparison.OrdinalIgnoreCase) && left.Length < 200 && left.IndexOf('\n') < 0)
+                {
+                    if (column.Qualifier is { } q) left = left.Replace(q + ".", "", StringComparison.OrdinalIgnoreCase);
+                    return left.StartsWith('(') || IsCall(left) ? left : $"({left})";
+                }
+            }
+        }
+        var function = p.Function;
         if (string.IsNullOrWhiteSpace(function)) return null;
-        var col = Engines.Quote(column, dialect);
+        var col = Engines.Quote(column.Name, dialect);
         if (function.StartsWith("::", StringComparison.Ordinal)) return $"({col}{function})";
-        if (function.StartsWith("CAST", StringComparison.OrdinalIgnoreCase)) return $"({function.Replace("?", col)})";
-        return $"{function}({col})";
+        return function.All(ch => char.IsLetterOrDigit(ch) || ch == '_') && !function.Equals("CAST", StringComparison.OrdinalIgnoreCase)
+            ? $"{function}({col})"
+            : null;
+    }
+
+    private static bool IsCall(string expression)
+    {
+        var open = expression.IndexOf('(');
+        return open > 0 && expression.EndsWith(')') && expression[..open].All(ch => char.IsLetterOrDigit(ch) || ch == '_');
     }
 
     private static string OrAdvice(SqlDialect dialect, List<string> columns) => dialect switch

@@ -98,6 +98,35 @@ public static class IndexAdvisor
         return new IndexCandidate(tableName, keys, IndexName(tableName, keys.Select(k => k.Key))) { TableSpan = relation.Span };
     }
 
+    /// <summary>
+    /// A proposal from what a plan names when the statement model says too little: the filter or join columns as
+    /// equality keys, then the sort keys (<c>created_at DESC</c>). Null when there are no keys or the table's
+    /// existing indexes already serve them.
+    /// </summary>
+    public static IndexCandidate? FromColumns(QualifiedName table, IEnumerable<string> equalityColumns, IEnumerable<string> sortKeys, SchemaModel? schema)
+    {
+        var keys = new List<CandidateKey>();
+        foreach (var column in equalityColumns)
+        {
+            var key = new IndexKey(column.Trim(), null, false);
+            if (key.Column!.Length > 0 && !keys.Any(k => SameKey(k.Key, key))) keys.Add(new CandidateKey(key, IndexKeyRole.Equality));
+        }
+        foreach (var sortKey in sortKeys)
+        {
+            var text = sortKey.Trim();
+            var descending = text.EndsWith(" DESC", StringComparison.OrdinalIgnoreCase);
+            if (descending) text = text[..^5].TrimEnd();
+            else if (text.EndsWith(" ASC", StringComparison.OrdinalIgnoreCase)) text = text[..^4].TrimEnd();
+            var key = new IndexKey(text, null, descending);
+            if (text.Length > 0 && !keys.Any(k => SameKey(k.Key, key))) keys.Add(new CandidateKey(key, IndexKeyRole.Sort));
+        }
+        if (keys.Count == 0) return null;
+        var model = schema?.FindTable(table);
+        if (model is not null && IsCovered(model, keys)) return null;
+        var name = model?.Name ?? table;
+        return new IndexCandidate(name, keys, IndexName(name, keys.Select(k => k.Key)));
+    }
+
     /// <summary>True when an existing index (or primary/unique key) starts with the candidate's keys.</summary>
     public static bool IsCovered(TableModel table, IReadOnlyList<CandidateKey> candidate)
     {

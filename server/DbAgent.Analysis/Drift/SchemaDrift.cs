@@ -43,18 +43,76 @@ public static partial class SchemaDrift
             CompareIndexes(declared, actual, live, fallback, liveName, findings);
         }
 
-        // Extra tables: only in the schemas the migrations manage, so other applications' schemas are not drift.
-        var managedSchemas = migrations.Tables.Select(t => t.Name.Schema ?? migrations.DefaultSchema ?? live.DefaultSchema).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var managed = ManagedSchemas(migrations, live);
         foreach (var actual in live.Tables)
         {
             if (matchedLive.Contains(actual) || BookkeepingTables.Contains(actual.Name.Name)) continue;
-            var schema = actual.Name.Schema ?? live.DefaultSchema;
-            if (schema is not null && migrations.Tables.Count > 0 && !managedSchemas.Contains(schema!) && !managedSchemas.Contains(null!)) continue;
+            if (!IsManaged(actual.Name, live, managed, migrations)) continue;
             findings.Add(Make(fallback, "extra-table",
                 $"Table {actual.Name} exists in {liveName} but no migration creates it.", actual.Name, null, "missing", "exists"));
         }
 
+        CompareViews(migrations, live, fallback, liveName, findings);
+        CompareEnums(migrations, live, fallback, liveName, findings);
         return findings;
+    }
+
+    private static void CompareViews(SchemaModel migrations, SchemaModel live, SchemaOrigin? fallback, string liveName, List<Finding> findings)
+    {
+        var matched = new HashSet<ViewModel>();
+        foreach (var view in migrations.Views)
+        {
+            var other = live.Views.FirstOrDefault(v => !matched.Contains(v) && SameTable(view.Name, migrations.DefaultSchema, v.Name, live.DefaultSchema));
+            if (other is null)
+            {
+                var kind = view.Materialized ? "Materialized view" : "View";
+                findings.Add(Make(view.Origin ?? fallback, "missing-view",
+                    $"{kind} {view.Name} is created by the migrations but does not exist in {liveName}.", view.Name, null, "exists", "missing"));
+                continue;
+            }
+            matched.Add(other);
+        }
+        var managed = ManagedSchemas(migrations, live);
+        foreach (var other in live.Views)
+        {
+            if (matched.Contains(other) || !IsManaged(other.Name, live, managed, migrations)) continue;
+            findings.Add(Make(fallback, "extra-view", $"View {other.Name} exists in {liveName} but no migration creates it.", other.Name, null, "missing", "exists"));
+        }
+    }
+
+    private static void CompareEnums(SchemaModel migrations, SchemaModel live, SchemaOrigin? fallback, string liveName, List<Finding> findings)
+    {
+        foreach (var type in migrations.Enums)
+        {
+            var other = live.Enums.FirstOrDefault(e => SameTable(type.Name, migrations.DefaultSchema, e.Name, live.DefaultSchema));
+            if (other is null)
+            {
+                findings.Add(Make(type.Origin ?? fallback, "missing-enum",
+                    $"Enum type {type.Name} is created by the migrations but does not exist in {liveName}.", type.Name, null, "exists", "missing"));
+                continue;
+            }
+            // Enum values are ordered: a different order sorts rows differently.
+            if (!type.Values.SequenceEqual(other.Values, StringComparer.Ordinal))
+            {
+                var expected = string.Join(", ", type.Values.Select(v => "'" + v + "'"));
+                var actual = string.Join(", ", other.Values.Select(v => "'" + v + "'"));
+                findings.Add(Make(type.Origin ?? fallback, "enum-values",
+                    $"Enum type {type.Name} has values ({expected}) in the migrations but ({actual}) in {liveName}.", type.Name, null, expected, actual));
+            }
+        }
+    }
+
+    private static HashSet<string> ManagedSchemas(SchemaModel migrations, SchemaModel live) =>
+        migrations.Tables.Select(t => t.Name.Schema).Concat(migrations.Views.Select(v => v.Name.Schema))
+            .Select(s => s ?? migrations.DefaultSchema ?? live.DefaultSchema ?? "")
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Extra objects count only in the schemas the migrations manage: other applications' schemas are not drift.</summary>
+    private static bool IsManaged(QualifiedName name, SchemaModel live, HashSet<string> managed, SchemaModel migrations)
+    {
+        var schema = name.Schema ?? live.DefaultSchema;
+        if (schema is null || managed.Count == 0 || managed.Contains("")) return true;
+        return managed.Contains(schema);
     }
 
     private static void CompareColumns(TableModel declared, TableModel actual, SchemaOrigin? fallback, string liveName, List<Finding> findings)

@@ -81,17 +81,20 @@ public static class PlanAnalyzer
     private static Finding? FullScan(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
     {
         var reference = StatementRelations.Match(context.Statement, node.Relation, node.Schema, node.Alias);
-        var read = RowsRead(node, reference, context);
-        if (read is not { } rows || rows <= thresholds.LargeTableRows) return null;
+        var (read, kept) = Estimates(node, plan, reference, context);
+        // Without the rows read, what the scan returns is a lower bound of the table's size.
+        var size = read ?? kept;
+        if (size is not { } rows || rows <= thresholds.LargeTableRows) return null;
         if (!IsFiltered(node, reference, context)) return null;
         // With both estimates known, a filter keeping a large share of the table makes the scan the right plan.
-        if (node.EstimatedRows is { } kept && read > 0 && kept / rows > thresholds.SelectiveFraction) return null;
+        if (read is { } r && r > 0 && kept is { } k && k / r > thresholds.SelectiveFraction) return null;
 
         var table = TableName(node, reference);
         var message = $"Full scan of {table} (about {Rows(rows)} rows) to keep "
-            + (node.EstimatedRows is { } k ? $"about {Rows(k)} rows" : "the rows its filter selects")
+            + (read is not null && kept is { } k2 ? $"about {Rows(k2)} rows" : "the rows its filter selects")
             + (node.FilterColumns.Count > 0 ? $" by {string.Join(", ", node.FilterColumns)}" : "") + ": an index would read only those.";
-        return Make(PlanRules.FullScan, SpanOf(reference, context), message, node, path, plan, rows, reference, context, node.FilterColumns);
+        return Make(PlanRules.FullScan, SpanOf(reference, context), message, node, path, plan, rows, reference, context, node.FilterColumns, [],
+            returned: kept);
     }
 
     private static Finding? LargeSort(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
@@ -110,9 +113,8 @@ public static class PlanAnalyzer
         var reference = scans.Count == 1 ? StatementRelations.Match(statement, scans[0].Relation, scans[0].Schema, scans[0].Alias) : null;
         var keys = node.SortKeys.Count > 0 ? string.Join(", ", node.SortKeys) : "the ORDER BY keys";
         var message = $"Sort of about {Rows(rows)} rows by {keys}: no index provides this order.";
-        var columns = node.SortKeys.Select(KeyColumn).Where(c => c.Length > 0).ToList();
-        return Make(PlanRules.LargeSort, span, message, node, path, plan, rows, reference, context, columns,
-            scans.Count == 1 ? scans[0] : null);
+        return Make(PlanRules.LargeSort, span, message, node, path, plan, rows, reference, context,
+            scans.Count == 1 ? scans[0].FilterColumns : [], node.SortKeys, scans.Count == 1 ? scans[0] : null);
     }
 
     private static Finding? NestedLoopScan(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
@@ -126,7 +128,8 @@ public static class PlanAnalyzer
         if (inner.Operation != PlanOperation.FullScan) return null;
 
         var reference = StatementRelations.Match(context.Statement, inner.Relation, inner.Schema, inner.Alias);
-        var innerRows = RowsRead(inner, reference, context);
+        var (innerRead, innerKept) = Estimates(inner, plan, reference, context);
+        var innerRows = innerRead ?? innerKept;
         var outerRows = node.Children[0].EstimatedRows;
         // One outer row reads the inner table once: that is a plain scan, not a loop problem.
         if (outerRows is { } outer && outer <= 1) return null;
@@ -142,7 +145,7 @@ public static class PlanAnalyzer
         innerPath.AddRange(PathBetween(node, inner).Skip(1));
         var joinColumns = node.JoinColumns.Count > 0 ? node.JoinColumns : inner.FilterColumns;
         return Make(PlanRules.NestedLoopScan, SpanOf(reference, context), message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
-            reference, context, joinColumns);
+            reference, context, joinColumns, []);
     }
 
     private static Finding HighCost(QueryPlan plan, PlanContext context, double cost, PlanThresholds thresholds)
@@ -162,7 +165,7 @@ public static class PlanAnalyzer
     }
 
     private static Finding Make(RuleDescriptor rule, TextSpan span, string message, PlanNode node, List<PlanNode> path, QueryPlan plan,
-        double? rows, RelationReference? reference, PlanContext context, IReadOnlyList<string> planColumns, PlanNode? tableNode = null)
+        double? rows, RelationReference? reference, PlanContext context, IReadOnlyList<string> planColumns, IReadOnlyList<string> planSortKeys, PlanNode? tableNode = null, double? returned = null)
     {
         var data = new Dictionary<string, string> { ["engine"] = plan.Engine, ["nodeType"] = node.NodeType };
         if (rows is { } r) data["estimatedRows"] = r.ToString("0", CultureInfo.InvariantCulture);
@@ -175,6 +178,14 @@ public static class PlanAnalyzer
         try
         {
             if (reference is not null) candidate = IndexAdvisor.ProposeFor(context.Statement, reference, context.Schema, context.Dialect, context.Text);
+            // The statement said too little (an opaque model, a table the model did not resolve): use the plan's own columns.
+            if (candidate is null && table is not null && planColumns.Count + planSortKeys.Count > 0)
+            {
+                candidate = IndexAdvisor.FromColumns(table,
+                    planColumns.Select(KeyColumn).Where(IsPlainColumn),
+                    planSortKeys.Select(SortKeyWithoutQualifier).Where(k => IsPlainColumn(KeyColumn(k))),
+                    context.Schema);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -188,20 +199,20 @@ public static class PlanAnalyzer
             data["ddl"] = ddl.Up;
             data["down"] = ddl.Down;
         }
-        else if (planColumns.Count > 0)
+        else if (planColumns.Count + planSortKeys.Count > 0)
         {
-            data["columns"] = string.Join(",", planColumns.Select(KeyColumn).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
+            data["columns"] = string.Join(",", planColumns.Concat(planSortKeys).Select(KeyColumn).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
         }
 
         return new Finding(rule.Id, rule.DefaultSeverity, message, span)
         {
-            Detail = Excerpt(node, path, plan, rows, candidate, context.Dialect),
+            Detail = Excerpt(node, path, plan, rows, returned ?? node.EstimatedRows, candidate, context.Dialect),
             Data = data,
         };
     }
 
     /// <summary>Markdown: the offending node, its estimates, the path from the root to it, and the proposed index.</summary>
-    private static string Excerpt(PlanNode node, List<PlanNode> path, QueryPlan plan, double? rows, IndexCandidate? candidate, SqlDialect dialect)
+    private static string Excerpt(PlanNode node, List<PlanNode> path, QueryPlan plan, double? rows, double? returned, IndexCandidate? candidate, SqlDialect dialect)
     {
         var sb = new StringBuilder();
         sb.Append("**").Append(node.NodeType).Append("**");
@@ -209,7 +220,7 @@ public static class PlanAnalyzer
         if (node.Alias is not null && !NameComparer.SameName(node.Alias, node.Relation)) sb.Append(" as `").Append(node.Alias).Append('`');
         sb.Append(" (").Append(plan.Engine).Append(" plan)\n\n");
         if (rows is { } r) sb.Append("- estimated rows: ").Append(Rows(r)).Append('\n');
-        if (node.EstimatedRows is { } kept && kept != rows) sb.Append("- estimated rows returned: ").Append(Rows(kept)).Append('\n');
+        if (returned is { } kept && kept != rows) sb.Append("- estimated rows returned: ").Append(Rows(kept)).Append('\n');
         if (node.TotalCost is { } cost) sb.Append("- estimated cost: ").Append(Number(cost)).Append('\n');
         if (!string.IsNullOrWhiteSpace(node.Filter)) sb.Append("- filter: `").Append(node.Filter.Replace('`', '\'')).Append("`\n");
         if (node.SortKeys.Count > 0) sb.Append("- sort keys: ").Append(string.Join(", ", node.SortKeys)).Append('\n');
@@ -269,17 +280,45 @@ public static class PlanAnalyzer
         return [];
     }
 
-    /// <summary>Rows a scan reads: the engine's count, else the table's statistics, else (no filter) what it returns.</summary>
-    private static double? RowsRead(PlanNode node, RelationReference? reference, PlanContext context)
+    /// <summary>
+    /// Rows a scan reads and rows it returns, each engine as it says them: PostgreSQL's Plan Rows are returned rows;
+    /// MySQL's rows are rows examined, with the filtered share; SQL Server gives EstimatedRowsRead or the table's
+    /// cardinality; SQLite's SCAN carries the table's rows. The table's statistics fill in what the plan lacks.
+    /// </summary>
+    private static (double? Read, double? Returned) Estimates(PlanNode node, QueryPlan plan, RelationReference? reference, PlanContext context)
     {
-        if (node.EstimatedRowsRead is { } read) return read;
-        if (context.TableRows is { } lookup)
+        var read = node.EstimatedRowsRead ?? Detail(node, "EstimatedRowsRead") ?? Detail(node, "TableCardinality") ?? Detail(node, "rows_examined_per_scan");
+        var returned = node.EstimatedRows;
+        if (plan.Engine is "mysql" or "mariadb")
         {
-            var name = reference?.Name ?? (node.Relation is { } r ? new QualifiedName(node.Schema, r) : null);
-            if (name is not null && lookup(name) is { } rows) return rows;
+            read ??= node.EstimatedRows;
+            var share = Detail(node, "selectivity") ?? (Detail(node, "filtered") is { } percent ? percent / 100 : null);
+            returned = read is { } r && share is { } s ? r * s : null;
         }
-        return node.EstimatedRows;
+        else if (plan.Engine == "sqlite" && node.Operation == PlanOperation.FullScan)
+        {
+            read ??= node.EstimatedRows;
+            returned = null;
+        }
+        if (read is null && context.TableRows is { } lookup)
+        {
+            var name = reference?.Name ?? (node.Relation is { } rel ? new QualifiedName(node.Schema, rel) : null);
+            try
+            {
+                if (name is not null) read = lookup(name);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // Statistics that cannot be read are statistics we do not have.
+            }
+        }
+        return (read, returned);
     }
+
+    private static double? Detail(PlanNode node, string key) =>
+        node.Details.TryGetValue(key, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : null;
 
     /// <summary>True when the scan filters: the engine prints a filter, or the statement's WHERE restricts this table.</summary>
     private static bool IsFiltered(PlanNode node, RelationReference? reference, PlanContext context)
@@ -311,6 +350,17 @@ public static class PlanAnalyzer
             if (end > span.Start) span = TextSpan.FromBounds(span.Start, end);
         }
         return span;
+    }
+
+    private static bool IsPlainColumn(string column) =>
+        column.Length > 0 && column.All(c => char.IsLetterOrDigit(c) || c is '_' or '$');
+
+    /// <summary>"o.created_at DESC" → "created_at DESC".</summary>
+    private static string SortKeyWithoutQualifier(string key)
+    {
+        var descending = key.TrimEnd().EndsWith(" DESC", StringComparison.OrdinalIgnoreCase);
+        var column = KeyColumn(key);
+        return descending ? column + " DESC" : column;
     }
 
     /// <summary>"o.created_at DESC" → "created_at".</summary>

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
+using DbAgent.Databases;
+using DbAgent.Databases.Connections;
 using DbAgent.Databases.Samples;
 using DbAgent.Sql;
 
@@ -19,10 +21,12 @@ public static class SampleCommand
         """
         usage: dbagent sample generate --engine sqlite|postgres|mysql --connection <connection> [options]
 
-          --engine E          sqlite, postgres or mysql (MariaDB)
-          --connection C      SQLite: a file path (created if missing) or a connection string;
-                              PostgreSQL: an Npgsql connection string (the current schema receives the tables);
-                              MySQL/MariaDB: a MySqlConnector connection string naming a database
+          --engine E          sqlite, postgres or mysql (MariaDB); may be left out when C is a URL
+          --connection C      SQLite: a file path (created if missing), sqlite:PATH or a connection string;
+                              PostgreSQL: postgres://user:password@host:port/db or an Npgsql connection string
+                              (the current schema receives the tables);
+                              MySQL/MariaDB: mysql://user:password@host:port/db or a MySqlConnector connection
+                              string naming a database
           --rows N            orders to generate (default 200000); customers (N/4), products (N/10),
                               order lines (~3N) and events (N) scale with it
           --workspace DIR     the sample workspace whose migrations/ are applied (default: samples/workspace,
@@ -85,10 +89,10 @@ public static class SampleCommand
         }
         catch (Exception e) when (e is SampleTargetNotEmptyException or DbException or IOException
                                       or ArgumentException or InvalidOperationException
-                                      or UnauthorizedAccessException)
+                                      or UnauthorizedAccessException or TimeoutException)
         {
-            // Driver messages name the server and the problem, never the password.
-            stderr.WriteLine($"dbagent sample: {e.Message}");
+            // Driver messages name the server and the problem; redacted all the same, with the password as a known secret.
+            stderr.WriteLine($"dbagent sample: {SecretRedactor.Redact(e.Message, [PasswordOf(parsed.Connection)])}");
             return Failure;
         }
         finally
@@ -150,16 +154,58 @@ public static class SampleCommand
             }
         }
 
-        if (engineName is null || !SqlDialectNames.TryParse(engineName, out var engine) || engine == SqlDialect.TSql)
-        {
-            stderr.WriteLine(engineName is null
-                ? "dbagent sample: --engine is required (sqlite, postgres or mysql)"
-                : $"dbagent sample: --engine '{engineName}' is not one of sqlite, postgres, mysql");
-            return false;
-        }
         if (string.IsNullOrWhiteSpace(connection))
         {
             stderr.WriteLine("dbagent sample: --connection is required");
+            return false;
+        }
+
+        // A URL names its engine and becomes the driver's own connection string.
+        SqlDialect? urlEngine = null;
+        if (ConnectionTargetParser.LooksLikeUrl(connection))
+        {
+            try
+            {
+                var target = ConnectionTargetParser.FromUrl(connection, "sample");
+                urlEngine = target.Engine switch
+                {
+                    DatabaseEngine.Postgres => SqlDialect.Postgres,
+                    DatabaseEngine.MySql => SqlDialect.MySql,
+                    DatabaseEngine.Sqlite => SqlDialect.Sqlite,
+                    _ => null,
+                };
+                if (urlEngine is null)
+                {
+                    stderr.WriteLine("dbagent sample: the sample generator fills sqlite, postgres and mysql databases only");
+                    return false;
+                }
+                connection = DriverConnectionStrings.Build(target with { ReadOnly = false }, "dbagent sample", 15);
+            }
+            catch (ConnectionConfigurationException e)
+            {
+                stderr.WriteLine($"dbagent sample: {SecretRedactor.Redact(e.Message)}");
+                return false;
+            }
+        }
+
+        SqlDialect engine;
+        if (engineName is null)
+        {
+            if (urlEngine is null)
+            {
+                stderr.WriteLine("dbagent sample: --engine is required (sqlite, postgres or mysql)");
+                return false;
+            }
+            engine = urlEngine.Value;
+        }
+        else if (!SqlDialectNames.TryParse(engineName, out engine) || engine == SqlDialect.TSql)
+        {
+            stderr.WriteLine($"dbagent sample: --engine '{engineName}' is not one of sqlite, postgres, mysql");
+            return false;
+        }
+        if (urlEngine is not null && urlEngine != engine)
+        {
+            stderr.WriteLine($"dbagent sample: --engine {engine.ToName()} does not match the {urlEngine.Value.ToName()} URL");
             return false;
         }
 
@@ -177,6 +223,24 @@ public static class SampleCommand
 
         parsed = new Arguments(engine, connection, SampleSize.ForOrders(orders), Path.GetFullPath(workspace), seed, force);
         return true;
+    }
+
+    /// <summary>The password of a driver connection string, if it has one, so messages can be scrubbed of it.</summary>
+    private static string? PasswordOf(string connection)
+    {
+        try
+        {
+            var builder = new DbConnectionStringBuilder { ConnectionString = connection };
+            foreach (var key in new[] { "password", "pwd" })
+            {
+                if (builder.TryGetValue(key, out var value) && value is string { Length: > 0 } password) return password;
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not key=value (a plain SQLite path): nothing to scrub.
+        }
+        return null;
     }
 
     private static bool TryInt(string? text, int minimum, out int value) =>

@@ -18,6 +18,9 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
     private readonly ConcurrentDictionary<string, DocumentSnapshot> _documents = new(StringComparer.Ordinal);
     private readonly SerialQueue _writes = new();
 
+    /// <summary>The writer queue (tests hold it to prove that readers wait for it and honour cancellation).</summary>
+    internal SerialQueue Writes => _writes;
+
     /// <summary>Raised on the writer after each new version (open, edit, dialect change).</summary>
     public event Action<DocumentSnapshot>? Changed;
 

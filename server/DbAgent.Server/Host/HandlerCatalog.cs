@@ -1,3 +1,4 @@
+using DbAgent.Server.Features.Chat;
 using DbAgent.Server.Features.CodeActions;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.DocumentSync;
@@ -27,5 +28,6 @@ public static class HandlerCatalog
         new HoverHandler(context),
         new CodeActionHandler(context),
         new DocumentSymbolHandler(context),
+        new ChatHandler(context),
     ];
 }

@@ -17,7 +17,8 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     {
         var formatter = new SystemTextJsonFormatter();
         ConfigureSerializer(formatter.JsonSerializerOptions);
-        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(sendingStream, receivingStream, formatter))
+        var state = new ServerState();
+        _rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(sendingStream, receivingStream, formatter), state)
         {
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
             // Handlers start in message order, one at a time up to their first await, so the document store sees
@@ -25,7 +26,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
             SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
         };
         var client = new JsonRpcLanguageClient(_rpc);
-        Context = new LanguageServerContext(client);
+        Context = new LanguageServerContext(client, state);
         foreach (var handler in HandlerCatalog.Create(Context))
             _rpc.AddLocalRpcTarget(handler, new JsonRpcTargetOptions { DisposeOnDisconnect = handler is IDisposable });
         _rpc.Disconnected += (_, _) => Context.ServerLifetime.Cancel();

@@ -15,6 +15,15 @@ public sealed class ServerState
     /// <summary>The client's capabilities from initialize (an undefined element before it).</summary>
     public JsonElement ClientCapabilities => InitializeParams?.Capabilities ?? default;
 
+    /// <summary>The client applies workspace edits that create files (`workspace.workspaceEdit.resourceOperations` has "create").</summary>
+    public bool ClientCanCreateFiles =>
+        ClientCapabilities.ValueKind == JsonValueKind.Object &&
+        ClientCapabilities.TryGetProperty("workspace", out var ws) && ws.ValueKind == JsonValueKind.Object &&
+        ws.TryGetProperty("workspaceEdit", out var edit) && edit.ValueKind == JsonValueKind.Object &&
+        edit.TryGetProperty("documentChanges", out var dc) && dc.ValueKind == JsonValueKind.True &&
+        edit.TryGetProperty("resourceOperations", out var ops) && ops.ValueKind == JsonValueKind.Array &&
+        ops.EnumerateArray().Any(o => o.ValueKind == JsonValueKind.String && o.GetString() == "create");
+
     /// <summary>Completes on `exit` with the process exit code: 0 after a shutdown request, 1 without (as the spec says).</summary>
     public Task<int> Exited => _exit.Task;
 

@@ -38,9 +38,22 @@ public sealed record TextEdit(
     [property: JsonPropertyName("range")] Range Range,
     [property: JsonPropertyName("newText")] string NewText);
 
-/// <summary>Only the <c>changes</c> form: a map of document URI to edits.</summary>
+/// <summary>
+/// Either <see cref="Changes"/> (a map of document URI to edits) or <see cref="DocumentChanges"/> (text document
+/// edits and resource operations such as <see cref="CreateFile"/>, in order).
+/// </summary>
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#workspaceEdit"/>
-public sealed record WorkspaceEdit([property: JsonPropertyName("changes")] IReadOnlyDictionary<string, IReadOnlyList<TextEdit>> Changes);
+public sealed record WorkspaceEdit
+{
+    public WorkspaceEdit() { }
+
+    public WorkspaceEdit(IReadOnlyDictionary<string, IReadOnlyList<TextEdit>> changes) => Changes = changes;
+
+    [JsonPropertyName("changes")] public IReadOnlyDictionary<string, IReadOnlyList<TextEdit>>? Changes { get; init; }
+
+    /// <summary>Elements are <see cref="TextDocumentEdit"/> or <see cref="CreateFile"/>; serialised by their runtime type.</summary>
+    [JsonPropertyName("documentChanges")] public IReadOnlyList<object>? DocumentChanges { get; init; }
+}
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#markupContentInnerDefinition"/>
 public sealed record MarkupContent(
@@ -64,3 +77,28 @@ public static class LspErrorCodes
     public const int RequestCancelled = -32800;
     public const int ContentModified = -32801;
 }
+
+/// <summary>A text document edit for <see cref="WorkspaceEdit.DocumentChanges"/>; version null means "as the client has it".</summary>
+/// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocumentEdit"/>
+public sealed record TextDocumentEdit(
+    [property: JsonPropertyName("textDocument")] OptionalVersionedTextDocumentIdentifier TextDocument,
+    [property: JsonPropertyName("edits")] IReadOnlyList<TextEdit> Edits);
+
+/// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#optionalVersionedTextDocumentIdentifier"/>
+public sealed record OptionalVersionedTextDocumentIdentifier(
+    [property: JsonPropertyName("uri")] string Uri,
+    [property: JsonPropertyName("version")] int? Version);
+
+/// <summary>A resource operation that creates a file (the client must announce `resourceOperations: ["create"]`).</summary>
+/// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#resourceChanges"/>
+public sealed record CreateFile(
+    [property: JsonPropertyName("uri")] string Uri,
+    [property: JsonPropertyName("options")] CreateFileOptions? Options)
+{
+    [JsonPropertyName("kind")] public string Kind => "create";
+}
+
+/// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#resourceChanges"/>
+public sealed record CreateFileOptions(
+    [property: JsonPropertyName("overwrite")] bool Overwrite,
+    [property: JsonPropertyName("ignoreIfExists")] bool IgnoreIfExists);

@@ -14,10 +14,27 @@ public static class SqlLexer
     public static List<Token> Lex(string text, SqlDialect dialect)
     {
         var tokens = new List<Token>(Math.Max(16, text.Length / 4));
-        var scanner = new Scanner(text, dialect, tokens);
-        scanner.Run();
+        var scanner = new Scanner(text, dialect, tokens, 0, true, null);
+        scanner.Run(int.MaxValue, null);
         return tokens;
     }
+
+    /// <summary>
+    /// Lexes from <paramref name="start"/> (a token boundary whose state is given: at the start of a line or not, no
+    /// custom delimiter) into <paramref name="output"/>, and stops as soon as, at or after <paramref name="resyncFrom"/>,
+    /// <paramref name="canResync"/> says the old tokens from that position on are the same. Returns the position
+    /// where it stopped (the input's length when it ran to the end). Lexing is deterministic from a token boundary
+    /// and its state, which is what makes this safe.
+    /// </summary>
+    internal static int LexFrom(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool> canResync)
+    {
+        var scanner = new Scanner(text, dialect, output, start, atLineStart, null);
+        return scanner.Run(resyncFrom, canResync);
+    }
+
+    /// <summary>The lexer's state at a token boundary: true after a whitespace token that holds a line feed.</summary>
+    internal static bool AtLineStartAfter(string text, in Token previous) =>
+        previous.Kind == TokenKind.Whitespace && text.AsSpan(previous.Start, previous.Length).Contains('\n');
 
     private ref struct Scanner
     {
@@ -28,14 +45,14 @@ public static class SqlLexer
         private string? _delimiter; // MySQL DELIMITER other than ';'
         private bool _atLineStart;
 
-        public Scanner(string s, SqlDialect dialect, List<Token> tokens)
+        public Scanner(string s, SqlDialect dialect, List<Token> tokens, int start, bool atLineStart, string? delimiter)
         {
             _s = s;
             _dialect = dialect;
             _tokens = tokens;
-            _pos = 0;
-            _delimiter = null;
-            _atLineStart = true;
+            _pos = start;
+            _delimiter = delimiter;
+            _atLineStart = atLineStart;
         }
 
         private readonly char Peek(int ahead = 0) => _pos + ahead < _s.Length ? _s[_pos + ahead] : '\0';
@@ -45,10 +62,11 @@ public static class SqlLexer
             _tokens.Add(new Token(kind, start, _pos - start, flags));
         }
 
-        public void Run()
+        public int Run(int resyncFrom, Func<int, bool, bool>? canResync)
         {
             while (_pos < _s.Length)
             {
+                if (canResync is not null && _pos >= resyncFrom && canResync(_pos, _atLineStart)) return _pos;
                 var lineStart = _atLineStart;
                 _atLineStart = false;
                 var start = _pos;
@@ -132,6 +150,7 @@ public static class SqlLexer
 
                 ScanUnknown(start);
             }
+            return _pos;
         }
 
         /// <summary>MySQL needs whitespace (or end) after "--" for a comment.</summary>

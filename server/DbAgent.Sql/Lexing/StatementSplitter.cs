@@ -190,7 +190,8 @@ public static class StatementSplitter
                 if (p.Kind is TokenKind.Dot or TokenKind.Comma or TokenKind.OpenParen or TokenKind.Operator) return false;
                 if (p.Kind == TokenKind.Word && (Is(p, "UNION") || Is(p, "ALL") || Is(p, "EXCEPT") || Is(p, "INTERSECT") || Is(p, "AS")
                     || Is(p, "THEN") || Is(p, "ELSE") || Is(p, "FOR") || Is(p, "BEGIN") || Is(p, "DISTINCT") || Is(p, "INTO")
-                    || Is(p, "ON") || Is(p, "OF") || Is(p, "ROWS") || Is(p, "ROW") || Is(p, "NOT")
+                    || ((Is(p, "ON") || Is(p, "OF")) && (Is(t, "DELETE") || Is(t, "UPDATE") || Is(t, "INSERT")))
+                    || ((Is(p, "ROWS") || Is(p, "ROW")) && Is(t, "FETCH"))
                     || (Is(t, "SET") && (Is(p, "DELETE") || Is(p, "UPDATE")))))
                     return false;
             }

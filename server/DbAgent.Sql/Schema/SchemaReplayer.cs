@@ -23,6 +23,8 @@ public sealed class SchemaReplayer
 {
     private readonly List<SkippedStatement> _skipped = [];
     private readonly List<ReplayIssue> _issues = [];
+    /// <summary>Indexes InnoDB built for a foreign key by itself: it drops them when a later index can serve the key.</summary>
+    private readonly HashSet<IndexModel> _implicitForeignKeyIndexes = new(ReferenceEqualityComparer.Instance);
     private int _statements;
     private int _actions;
 
@@ -73,21 +75,21 @@ public sealed class SchemaReplayer
             _statements++;
             return true;
         }
-        if (ChangesSchema(statement.Kind))
-        {
-            _skipped.Add(new SkippedStatement(statement.Kind, statement.Span, "The statement changes the schema, but its change could not be read.", documentUri));
-        }
-        else if (statement.IsOpaque && statement.Kind != StatementKind.Unknown)
+        if (statement.IsOpaque && statement.Kind != StatementKind.Unknown)
         {
             _skipped.Add(new SkippedStatement(statement.Kind, statement.Span, "Statement not understood.", documentUri));
+        }
+        else if (CreatesOrDrops(statement.Kind))
+        {
+            // An ALTER that yields no action may change only what the model does not keep (owner, statistics, storage).
+            _skipped.Add(new SkippedStatement(statement.Kind, statement.Span, "The statement changes the schema, but its change could not be read.", documentUri));
         }
         return false;
     }
 
-    private static bool ChangesSchema(StatementKind kind) => kind is StatementKind.CreateTable or StatementKind.AlterTable or StatementKind.DropTable
-        or StatementKind.CreateIndex or StatementKind.AlterIndex or StatementKind.DropIndex or StatementKind.CreateView
-        or StatementKind.CreateMaterializedView or StatementKind.AlterView or StatementKind.DropView or StatementKind.CreateSequence
-        or StatementKind.AlterSequence or StatementKind.DropSequence or StatementKind.CreateType or StatementKind.AlterType
+    private static bool CreatesOrDrops(StatementKind kind) => kind is StatementKind.CreateTable or StatementKind.DropTable
+        or StatementKind.CreateIndex or StatementKind.DropIndex or StatementKind.CreateView or StatementKind.CreateMaterializedView
+        or StatementKind.DropView or StatementKind.CreateSequence or StatementKind.DropSequence or StatementKind.CreateType
         or StatementKind.DropType or StatementKind.CreateSchema or StatementKind.DropSchema;
 
     public void Apply(DdlAction action, string? documentUri = null)
@@ -225,17 +227,19 @@ public sealed class SchemaReplayer
             case ConstraintKind.Unique:
                 table.Indexes.Add(new IndexModel
                 {
-                    Name = name, Table = table.Name, Unique = true,
+                    Name = Dialect == SqlDialect.Sqlite ? $"sqlite_autoindex_{table.Name.Name}_{table.Indexes.Count + 1}" : name, Table = table.Name, Unique = true,
                     Keys = definition.Columns.Select(c => new IndexKey(c, null, false)).ToList(), Origin = origin,
                 });
                 break;
             case ConstraintKind.ForeignKey when Dialect == SqlDialect.MySql && !HasIndexLeadingWith(table, definition.Columns):
                 // InnoDB needs an index on the referencing columns and builds one, named after the constraint, when none leads with them.
-                table.Indexes.Add(new IndexModel
+                var implicitIndex = new IndexModel
                 {
                     Name = definition.Name ?? definition.Columns.FirstOrDefault() ?? name, Table = table.Name,
                     Keys = definition.Columns.Select(c => new IndexKey(c, null, false)).ToList(), Origin = origin,
-                });
+                };
+                table.Indexes.Add(implicitIndex);
+                _implicitForeignKeyIndexes.Add(implicitIndex);
                 break;
         }
     }
@@ -358,11 +362,19 @@ public sealed class SchemaReplayer
             if (!definition.IfNotExists) _issues.Add(new ReplayIssue($"Index {name} already exists.", definition.Span, uri));
             return;
         }
-        table.Indexes.Add(new IndexModel
+        var index = new IndexModel
         {
             Name = name, Table = table.Name, Keys = [.. definition.Keys], Unique = definition.Unique, Method = definition.Method,
             Predicate = definition.Predicate, Include = [.. definition.Include], Origin = new SchemaOrigin(uri, definition.Span),
-        });
+        };
+        if (Dialect == SqlDialect.MySql)
+        {
+            // "The index may be silently dropped later if you create another index that can be used to enforce the foreign key."
+            table.Indexes.RemoveAll(i => _implicitForeignKeyIndexes.Contains(i)
+                && i.Keys.Count <= index.Keys.Count
+                && i.Keys.Select((k, n) => NameComparer.SameName(k.Column, index.Keys[n].Column)).All(x => x));
+        }
+        table.Indexes.Add(index);
     }
 
     private void RenameIndex(RenameIndexAction a, string? uri)
@@ -529,6 +541,8 @@ public sealed class SchemaReplayer
     private string PrimaryKeyIndexName(TableModel table, string constraintName) => Dialect switch
     {
         SqlDialect.MySql => "PRIMARY",
+        // SQLite names the index behind any key constraint itself, whatever the constraint is called.
+        SqlDialect.Sqlite => $"sqlite_autoindex_{table.Name.Name}_{table.Indexes.Count + 1}",
         _ => constraintName,
     };
 

@@ -1,4 +1,5 @@
 using DbAgent.Sql.Lexing;
+using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Text;
 
@@ -7,24 +8,34 @@ namespace DbAgent.Sql.Syntax;
 /// <summary>An error the front end is certain of, with where it comes from (our lexer/parser, libpg_query, ScriptDom).</summary>
 public sealed record SyntaxError(TextSpan Span, string Message, string Source = "dbagent");
 
-/// <summary>One statement of a script: its slice of tokens and its semantic model.</summary>
+/// <summary>One statement of a script: its slice of tokens, its syntax tree and its semantic model.</summary>
 public sealed class ParsedStatement
 {
+    internal GreenNode? Green { get; init; }
+
     public required StatementSlice Slice { get; init; }
     public required StatementModel Model { get; init; }
     public TextSpan Span => Slice.Span;
+
+    /// <summary>The statement's syntax tree; its root spans <see cref="Span"/>.</summary>
+    public SyntaxNode Syntax => Green is null ? default : new SyntaxNode(Green, Slice.Span.Start);
+
+    /// <summary>True when the tree holds an error node or a missing piece (the parser recovered here).</summary>
+    public bool HasSyntaxErrors => Green is not null && (Green.Flags & NodeFlags.ContainsError) != 0;
 }
 
 /// <summary>
-/// The immutable parse of a whole document: tokens, statements with their models, and certain syntax errors.
-/// Safe to share across threads; an edit produces a new instance.
+/// The immutable parse of a whole document: tokens, statements with their trees and models, and certain syntax
+/// errors. Safe to share across threads; an edit produces a new instance through <see cref="WithChanges"/>, which
+/// re-lexes from a safe restart point and re-parses only the statements the edit touched.
 /// </summary>
 public sealed class SqlScript
 {
-    private SqlScript(SourceText text, SqlDialect dialect, List<Token> tokens, List<ParsedStatement> statements, List<SyntaxError> errors)
+    private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, List<Token> tokens, List<ParsedStatement> statements, List<SyntaxError> errors)
     {
         Text = text;
         Dialect = dialect;
+        Schema = schema;
         Tokens = tokens;
         Statements = statements;
         Errors = errors;
@@ -32,22 +43,175 @@ public sealed class SqlScript
 
     public SourceText Text { get; }
     public SqlDialect Dialect { get; }
+    /// <summary>The schema used to resolve unqualified columns, when one was given.</summary>
+    public SchemaModel? Schema { get; }
     public IReadOnlyList<Token> Tokens { get; }
     public IReadOnlyList<ParsedStatement> Statements { get; }
     public IReadOnlyList<SyntaxError> Errors { get; }
 
-    public static SqlScript Parse(string text, SqlDialect dialect) => Parse(SourceText.From(text), dialect);
+    public static SqlScript Parse(string text, SqlDialect dialect, SchemaModel? schema = null) => Parse(SourceText.From(text), dialect, schema);
 
-    public static SqlScript Parse(SourceText text, SqlDialect dialect)
+    public static SqlScript Parse(SourceText text, SqlDialect dialect) => Parse(text, dialect, null);
+
+    /// <summary>Parses a document; with a schema, unqualified columns resolve to the relation that has them.</summary>
+    public static SqlScript Parse(SourceText text, SqlDialect dialect, SchemaModel? schema)
     {
-        var tokens = SqlLexer.Lex(text.Text, dialect);
-        var slices = StatementSplitter.Split(text.Text, tokens, dialect);
-        var statements = new List<ParsedStatement>(slices.Count);
-        foreach (var slice in slices)
+        var source = text.Text;
+        var tokens = SqlLexer.Lex(source, dialect);
+        var parser = new Parser();
+        var statements = new List<ParsedStatement>();
+        var i = 0;
+        while (StatementSplitter.Next(source, tokens, dialect, ref i, out var slice))
+            statements.Add(ParseOne(parser, source, tokens, slice, dialect, schema));
+        return new SqlScript(text, dialect, schema, tokens, statements, LexicalErrors.Find(source, tokens, dialect));
+    }
+
+    private static ParsedStatement ParseOne(Parser parser, string source, List<Token> tokens, in StatementSlice slice, SqlDialect dialect, SchemaModel? schema)
+    {
+        var green = parser.ParseStatement(source, tokens, slice, dialect);
+        var model = new Binder(source, dialect, schema).Bind(new SyntaxNode(green, slice.Span.Start), tokens, slice);
+        return new ParsedStatement { Slice = slice, Model = model, Green = green };
+    }
+
+    /// <summary>
+    /// The script after an edit. <paramref name="newText"/> is the whole new document; <paramref name="changes"/> are
+    /// the edits that produced it, as LSP sends them. The changed region is found by comparing the old and new texts
+    /// (exact however the edits were described, and linear with vectorised compares). Tokens are re-lexed from the
+    /// statement before the change until a token boundary lines up with the old tokens in the same lexer state;
+    /// statements are re-split and re-parsed until a statement boundary lines up; everything after is reused, moved
+    /// by the length difference. The result equals a full <see cref="Parse(SourceText, SqlDialect, SchemaModel)"/>.
+    /// </summary>
+    public SqlScript WithChanges(SourceText newText, IReadOnlyList<TextChange> changes)
+    {
+        _ = changes;
+        var oldSource = Text.Text;
+        var newSource = newText.Text;
+        var prefix = oldSource.AsSpan().CommonPrefixLength(newSource);
+        var maxSuffix = Math.Min(oldSource.Length, newSource.Length) - prefix;
+        var suffix = CommonSuffixLength(oldSource.AsSpan(prefix), newSource.AsSpan(prefix), maxSuffix);
+        var newEnd = newSource.Length - suffix;
+        var delta = newSource.Length - oldSource.Length;
+        var oldTokens = (List<Token>)Tokens;
+        var oldStatements = (List<ParsedStatement>)Statements;
+        if (prefix == oldSource.Length && prefix == newSource.Length)
+            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors);
+
+        // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
+        if (Dialect == SqlDialect.MySql && (oldTokens.Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newSource.Contains("DELIMITER", StringComparison.OrdinalIgnoreCase)))
+            return Parse(newText, Dialect, Schema);
+
+        // Restart at the statement before the first one the edit can touch (its end decides where the next begins).
+        var k = 0;
+        while (k < oldStatements.Count && oldStatements[k].Slice.FullSpan(oldTokens).End + 4 < prefix) k++;
+        var keep = Math.Max(0, k - 1);
+        var restartToken = TokenAt(oldTokens, Math.Max(0, prefix - 4));
+        if (keep < oldStatements.Count) restartToken = Math.Min(restartToken, oldStatements[keep].Slice.LeadingTriviaStart);
+        var restartPos = restartToken < oldTokens.Count ? oldTokens[restartToken].Start : 0;
+        if (oldTokens.Count == 0) restartToken = 0;
+        var atLineStart = restartToken == 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[restartToken - 1]);
+
+        // Re-lex until a token boundary after the edit lines up with an old one in the same state.
+        var tokens = new List<Token>(oldTokens.Count + 16);
+        for (var i = 0; i < restartToken; i++) tokens.Add(oldTokens[i]);
+        var resumeOld = -1;
+        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, tokens, newEnd, (pos, lineStart) =>
         {
-            statements.Add(new ParsedStatement { Slice = slice, Model = StatementClassifier.Classify(text.Text, tokens, slice, dialect) });
+            var j = FindTokenStartingAt(oldTokens, pos - delta);
+            if (j <= 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[j - 1]) != lineStart) return false;
+            resumeOld = j;
+            return true;
+        });
+        var relexedEnd = tokens.Count;
+        var tokenDelta = 0;
+        if (resumeOld >= 0)
+        {
+            tokenDelta = relexedEnd - resumeOld;
+            for (var j = resumeOld; j < oldTokens.Count; j++)
+            {
+                var t = oldTokens[j];
+                tokens.Add(t with { Start = t.Start + delta });
+            }
         }
-        return new SqlScript(text, dialect, tokens, statements, LexicalErrors.Find(text.Text, tokens, dialect));
+
+        // Re-split and re-parse from the kept statements until a statement boundary lines up with an old one.
+        var statements = new List<ParsedStatement>(oldStatements.Count + 4);
+        for (var s = 0; s < keep; s++) statements.Add(oldStatements[s]);
+        var parser = new Parser();
+        var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : restartToken;
+        while (StatementSplitter.Next(newSource, tokens, Dialect, ref index, out var slice))
+        {
+            if (resumeOld >= 0 && slice.LeadingTriviaStart >= relexedEnd)
+            {
+                var m = FindStatementByLeading(oldStatements, slice.LeadingTriviaStart - tokenDelta);
+                if (m >= 0)
+                {
+                    for (var s = m; s < oldStatements.Count; s++) statements.Add(Shift(oldStatements[s], delta, tokenDelta));
+                    break;
+                }
+            }
+            statements.Add(ParseOne(parser, newSource, tokens, slice, Dialect, Schema));
+        }
+        return new SqlScript(newText, Dialect, Schema, tokens, statements, LexicalErrors.Find(newSource, tokens, Dialect));
+    }
+
+    private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
+    {
+        var n = 0;
+        // Whole blocks first (vectorised compares), then characters.
+        const int block = 64;
+        while (n + block <= max && a.Slice(a.Length - n - block, block).SequenceEqual(b.Slice(b.Length - n - block, block))) n += block;
+        while (n < max && a[a.Length - n - 1] == b[b.Length - n - 1]) n++;
+        return n;
+    }
+
+    private static ParsedStatement Shift(ParsedStatement statement, int delta, int tokenDelta)
+    {
+        if (delta == 0 && tokenDelta == 0) return statement;
+        var s = statement.Slice;
+        var slice = new StatementSlice(s.LeadingTriviaStart + tokenDelta, s.FirstToken + tokenDelta, s.LastToken + tokenDelta,
+            s.TerminatorToken >= 0 ? s.TerminatorToken + tokenDelta : -1, new TextSpan(s.Span.Start + delta, s.Span.Length), s.Terminator);
+        return new ParsedStatement { Slice = slice, Model = ModelShifter.Shift(statement.Model, delta), Green = statement.Green };
+    }
+
+    /// <summary>Index of the token containing the offset (or the nearest one).</summary>
+    private static int TokenAt(List<Token> tokens, int offset)
+    {
+        int lo = 0, hi = tokens.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var t = tokens[mid];
+            if (offset < t.Start) hi = mid - 1;
+            else if (offset >= t.End) lo = mid + 1;
+            else return mid;
+        }
+        return Math.Max(0, Math.Min(lo, tokens.Count - 1));
+    }
+
+    private static int FindTokenStartingAt(List<Token> tokens, int offset)
+    {
+        int lo = 0, hi = tokens.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var start = tokens[mid].Start;
+            if (start == offset) return mid;
+            if (start < offset) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
+    }
+
+    private static int FindStatementByLeading(List<ParsedStatement> statements, int leading)
+    {
+        int lo = 0, hi = statements.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var v = statements[mid].Slice.LeadingTriviaStart;
+            if (v == leading) return mid;
+            if (v < leading) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
     }
 
     /// <summary>The statement whose span contains (or touches) the offset, if any.</summary>

@@ -51,6 +51,21 @@ public static class LibPgQuery
         }
     }
 
+    /// <summary>The error PostgreSQL's grammar finds in the text, or null; does not copy the parse tree into managed memory.</summary>
+    public static PgQueryError? FindError(string sql)
+    {
+        var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
+        var native = binding.Parse(ToNullTerminatedUtf8(sql));
+        try
+        {
+            return ReadError(native.Error);
+        }
+        finally
+        {
+            binding.FreeParse(native);
+        }
+    }
+
     /// <summary>True when PostgreSQL's grammar accepts the text; skips building the managed JSON string.</summary>
     public static bool Accepts(byte[] nullTerminatedUtf8)
     {

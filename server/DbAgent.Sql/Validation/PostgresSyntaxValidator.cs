@@ -8,18 +8,23 @@ public sealed class PostgresSyntaxValidator : ISyntaxValidator
 {
     public const string SourceName = "libpg_query";
 
+    /// <summary>
+    /// Longer statements (bulk INSERTs of generated data) are not sent: libpg_query builds a JSON tree many times
+    /// the input's size, and the editor must stay responsive. Our own certain errors still cover them.
+    /// </summary>
+    public const int MaxStatementLength = 1_000_000;
+
     public SqlDialect Dialect => SqlDialect.Postgres;
     public bool IsAvailable => LibPgQuery.IsAvailable;
     public string UnavailableReason => LibPgQuery.UnavailableReason;
 
     public IReadOnlyList<SyntaxError> Validate(string statementText, int offsetInDocument)
     {
-        if (!IsAvailable || string.IsNullOrWhiteSpace(statementText)) return [];
+        if (!IsAvailable || string.IsNullOrWhiteSpace(statementText) || statementText.Length > MaxStatementLength) return [];
         var tokens = SqlLexer.Lex(statementText, SqlDialect.Postgres);
         var text = WithoutPsqlSyntax(statementText, tokens, out var skip);
         if (skip || text.Contains('\0')) return []; // psql variables are substituted by psql, and C strings end at NUL: no exact answer
-        var result = LibPgQuery.Parse(text);
-        if (result.Error is not { } error) return [];
+        if (LibPgQuery.FindError(text) is not { } error) return [];
         var offset = LibPgQuery.CursorToUtf16Offset(text, error.CursorPosition);
         var span = ErrorSpans.AtOffset(text, tokens, error.CursorPosition > 0 ? offset : 0);
         return [new SyntaxError(new Text.TextSpan(span.Start + offsetInDocument, span.Length), Capitalise(error.Message), SourceName)];

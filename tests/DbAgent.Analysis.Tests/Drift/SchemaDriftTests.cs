@@ -113,6 +113,31 @@ public class SchemaDriftTests
         Assert.That(finding.Message, Does.Contain("(customer_id)").And.Contain("(customer_id, note)"));
     }
 
+    [Test]
+    public void Views_and_enum_values()
+    {
+        var migrations = Migrations();
+        var viewOrigin = new SchemaOrigin(Migration, new TextSpan(200, 50));
+        var enumOrigin = new SchemaOrigin(Migration, new TextSpan(260, 40));
+        migrations.Views.Add(new ViewModel { Name = new QualifiedName(null, "open_orders"), Origin = viewOrigin });
+        migrations.Enums.Add(new EnumModel { Name = new QualifiedName(null, "order_status"), Values = ["new", "paid", "shipped"], Origin = enumOrigin });
+
+        var live = Live();
+        live.Views.Add(new ViewModel { Name = new QualifiedName("public", "open_orders") });
+        live.Enums.Add(new EnumModel { Name = new QualifiedName("public", "order_status"), Values = ["new", "paid", "shipped"] });
+        Assert.That(SchemaDrift.Compare(migrations, live), Is.Empty);
+
+        live.Views.Clear();
+        live.Views.Add(new ViewModel { Name = new QualifiedName("public", "report_cache"), Materialized = true });
+        live.Enums[0].Values = ["new", "shipped", "paid"];
+        var findings = SchemaDrift.Compare(migrations, live, Latest);
+        Assert.That(findings.Select(f => f.Data["kind"]), Is.EquivalentTo(new[] { "missing-view", "extra-view", "enum-values" }));
+        Assert.That(findings.Single(f => f.Data["kind"] == "missing-view").Span, Is.EqualTo(viewOrigin.Span));
+        var values = findings.Single(f => f.Data["kind"] == "enum-values");
+        Assert.That(values.Span, Is.EqualTo(enumOrigin.Span));
+        Assert.That(values.Message, Is.EqualTo("Enum type order_status has values ('new', 'paid', 'shipped') in the migrations but ('new', 'shipped', 'paid') in the live database."));
+    }
+
     [TestCase("int(11)", "integer")]
     [TestCase("character varying(20)", "varchar(20)")]
     [TestCase("timestamp with time zone", "timestamptz")]

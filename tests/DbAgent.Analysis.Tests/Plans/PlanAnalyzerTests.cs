@@ -45,6 +45,26 @@ public class PlanAnalyzerTests
         Assert.That(f.Data["table"], Is.EqualTo("orders"));
         Assert.That(f.Data["columns"], Is.EqualTo("customer_id"));
         Assert.That(f.Data["estimatedRows"], Is.EqualTo("500000"));
+        // Before the parser gives predicates, the quick fix's index comes from the plan's filter columns.
+        Assert.That(f.Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id);"));
+        Assert.That(f.Data["down"], Is.EqualTo("DROP INDEX CONCURRENTLY IF EXISTS ix_orders_customer_id;"));
+        Assert.That(f.Detail, Does.Contain("Proposed index"));
+    }
+
+    [Test]
+    public void A_full_scan_despite_an_index_on_the_filter_column_proposes_no_second_index()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var schema = new DbAgent.Sql.Schema.SchemaModel(SqlDialect.Postgres);
+        var table = new DbAgent.Sql.Schema.TableModel { Name = new QualifiedName(null, "orders") };
+        table.Indexes.Add(new DbAgent.Sql.Schema.IndexModel { Name = "ix_existing", Table = table.Name, Keys = [new IndexKey("customer_id", null, false)] });
+        schema.Tables.Add(table);
+        var model = SqlScript.Parse(sql, SqlDialect.Postgres).Statements[0].Model;
+        var finding = PlanAnalyzer.Analyze(Pg(PgSeqScan("orders", "orders", 500_000, 50, "(customer_id = 42)", "customer_id")),
+            new PlanContext(model) { Schema = schema }).Single();
+        Assert.That(finding.RuleId, Is.EqualTo("plan-full-scan"));
+        Assert.That(finding.Data.ContainsKey("ddl"), Is.False);
+        Assert.That(finding.Data["columns"], Is.EqualTo("customer_id"));
     }
 
     [Test, Category("NeedsParser")]
@@ -93,15 +113,43 @@ public class PlanAnalyzerTests
     public void MySql_access_type_all_with_rows_examined_and_a_small_filtered_share_is_reported()
     {
         const string sql = "UPDATE orders SET status = 'x' WHERE customer_id = 42";
-        var scan = new PlanNode
+        // As the MySQL mapper gives it: rows are rows examined per scan, filtered is the share the condition keeps.
+        PlanNode Scan(string filtered) => new()
         {
-            NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "orders", Alias = "orders",
-            EstimatedRowsRead = 300_000, EstimatedRows = 3_000, TotalCost = 30_500, Filter = "(`shop`.`orders`.`customer_id` = 42)",
-            Details = new Dictionary<string, string> { ["access_type"] = "ALL", ["filtered"] = "1.00" },
+            NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "orders",
+            EstimatedRows = 300_000, TotalCost = 30_500, Filter = "(`shop`.`orders`.`customer_id` = 42)", FilterColumns = ["customer_id"],
+            Details = new Dictionary<string, string>
+            {
+                ["access_type"] = "ALL", ["rows_examined_per_scan"] = "300000", ["filtered"] = filtered,
+                ["selectivity"] = (double.Parse(filtered, System.Globalization.CultureInfo.InvariantCulture) / 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
         };
-        var findings = Analyze(new QueryPlan { Root = scan, Engine = "mysql" }, sql, SqlDialect.MySql);
+        var findings = Analyze(new QueryPlan { Root = Scan("1.00"), Engine = "mysql" }, sql, SqlDialect.MySql);
         Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
         Assert.That(Text(sql, findings[0].Span), Is.EqualTo("orders"));
+        Assert.That(findings[0].Message, Does.Contain("300,000").And.Contain("3,000"));
+        Assert.That(findings[0].Data["ddl"], Is.EqualTo("ALTER TABLE orders ADD INDEX ix_orders_customer_id (customer_id), ALGORITHM=INPLACE, LOCK=NONE;"));
+
+        Assert.That(Analyze(new QueryPlan { Root = Scan("50.00"), Engine = "mariadb" }, sql, SqlDialect.MySql), Is.Empty, "keeps half the table");
+    }
+
+    [Test]
+    public void Pg_scan_without_the_table_size_uses_statistics_or_its_own_output_as_a_lower_bound()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var model = SqlScript.Parse(sql, SqlDialect.Postgres).Statements[0].Model;
+        PlanNode Scan(double planRows) => new()
+        {
+            NodeType = "Seq Scan", Operation = PlanOperation.FullScan, Relation = "orders", Schema = "public", Alias = "orders",
+            EstimatedRows = planRows, TotalCost = 9_000, Filter = "(customer_id = 42)", FilterColumns = ["customer_id"],
+        };
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(50)), model), Is.Empty, "50 rows returned says nothing of the table");
+        var withStats = new PlanContext(model) { TableRows = name => name.Name == "orders" ? 500_000 : null };
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(50)), withStats).Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(20_000)), model).Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }),
+            "returning 20,000 rows, the table holds at least that many");
+        var throwingStats = new PlanContext(model) { TableRows = _ => throw new InvalidOperationException("connection lost") };
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(50)), throwingStats), Is.Empty);
     }
 
     [Test]
@@ -159,9 +207,9 @@ public class PlanAnalyzerTests
                     new PlanNode { NodeType = "ref", Operation = PlanOperation.IndexSeek, Relation = "orders", Alias = "o", IndexName = "ix_orders_customer_id", EstimatedRows = 20 },
                     new PlanNode
                     {
-                        NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "order_items", Alias = "i", EstimatedRowsRead = 80_000, EstimatedRows = 8_000,
+                        NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "order_items", EstimatedRows = 80_000,
                         Filter = "(`shop`.`i`.`order_id` = `shop`.`o`.`id`)", FilterColumns = ["order_id"],
-                        Details = new Dictionary<string, string> { ["using_join_buffer"] = "hash join" },
+                        Details = new Dictionary<string, string> { ["rows_examined_per_scan"] = "80000", ["filtered"] = "10.00", ["selectivity"] = "0.1", ["using_join_buffer"] = "hash join" },
                     },
                 ],
             },
@@ -204,6 +252,7 @@ public class PlanAnalyzerTests
         Assert.That(sort.Span, Is.EqualTo(new TextSpan(0, 6)));
         Assert.That(sort.Data["table"], Is.EqualTo("public.events"));
         Assert.That(sort.Data["columns"], Is.EqualTo("created_at"));
+        Assert.That(sort.Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_events_created_at ON public.events (created_at);"));
     }
 
     [Test]
@@ -256,6 +305,7 @@ public class PlanAnalyzerTests
         Assert.That(loop.Data["table"], Is.EqualTo("public.order_items"));
         Assert.That(loop.Data["columns"], Is.EqualTo("order_id"));
         Assert.That(loop.Data["estimatedRows"], Is.EqualTo("100000"));
+        Assert.That(loop.Data["index"], Is.EqualTo("ix_order_items_order_id"));
     }
 
     [Test]

@@ -98,6 +98,8 @@ public class WherelessDmlRuleTests
             Is.EqualTo(new[] { "delete-without-where" }), "a left join keeps every target row");
         Assert.That(Lint("DELETE o, i FROM orders o JOIN items i ON i.order_id = o.id WHERE o.status = 'void';", SqlDialect.MySql), Is.Empty);
         Assert.That(Lint("DELETE o FROM orders o INNER JOIN stale s ON s.id = o.id;", SqlDialect.MySql), Is.Empty);
+        Assert.That(Lint("DELETE t1.*, t2.* FROM t1 INNER JOIN t2 INNER JOIN t3 WHERE t1.id = t2.id AND t2.id = t3.id;", SqlDialect.MySql), Is.Empty);
+        Assert.That(Lint("DELETE FROM t1.*, t2.* USING t1 INNER JOIN t2 INNER JOIN t3 WHERE t1.id = t2.id AND t2.id = t3.id;", SqlDialect.MySql), Is.Empty);
     }
 
     [Test]

@@ -32,6 +32,8 @@ public sealed class SampleCommandTests
     [TestCase(new[] { "generate", "--engine", "sqlite", "--connection", "x.db", "--rows", "many" }, "--rows wants")]
     [TestCase(new[] { "generate", "--engine", "sqlite", "--connection", "x.db", "--colour" }, "unknown option '--colour'")]
     [TestCase(new[] { "generate", "--engine", "sqlite", "--connection" }, "--connection needs a value")]
+    [TestCase(new[] { "generate", "--engine", "sqlite", "--connection", "postgres://shop@127.0.0.1/shop" }, "--engine sqlite does not match the postgres URL")]
+    [TestCase(new[] { "generate", "--connection", "sqlserver://127.0.0.1;databaseName=shop" }, "sqlite, postgres and mysql databases only")]
     public void Usage_errors_exit_with_2_and_say_what_is_wrong(string[] args, string expected)
     {
         var (code, _, stderr) = Run(args);
@@ -89,6 +91,29 @@ public sealed class SampleCommandTests
         Assert.That(code, Is.EqualTo(SampleCommand.Failure));
         Assert.That(stderr, Does.StartWith("dbagent sample: "));
         Assert.That(stderr, Does.Not.Contain("s3cret-Pa55"));
+    }
+
+    [Test]
+    public void A_url_names_the_engine_and_its_password_stays_out_of_the_message()
+    {
+        var (code, _, stderr) = Run("generate", "--connection", "postgres://shop:An0ther-s3cret@127.0.0.1:1/shop",
+            "--workspace", SampleWorkspace("postgres"));
+
+        Assert.That(code, Is.EqualTo(SampleCommand.Failure), "the engine came from the URL, so the run got as far as connecting");
+        Assert.That(stderr, Does.StartWith("dbagent sample: "));
+        Assert.That(stderr, Does.Not.Contain("An0ther-s3cret"));
+    }
+
+    [Test]
+    public void A_sqlite_url_creates_the_file()
+    {
+        var path = Path.Combine(_tempDirectory, "from-url.db");
+
+        var (code, stdout, stderr) = Run("generate", "--connection", "sqlite:" + path, "--rows", "20", "--workspace", SampleWorkspace());
+
+        Assert.That(code, Is.EqualTo(SampleCommand.Success), stderr);
+        Assert.That(stdout, Does.Contain("orders: 20 rows"));
+        Assert.That(File.Exists(path), Is.True);
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)

@@ -67,6 +67,21 @@ public sealed class LanguageServerTests
     }
 
     [Test]
+    public async Task Exact_postgres_syntax_errors_come_from_libpg_query_on_the_offending_token()
+    {
+        if (!DbAgent.Sql.Validation.LibPgQuery.IsAvailable) Assert.Ignore($"libpg_query is not installed: {DbAgent.Sql.Validation.LibPgQuery.UnavailableReason}");
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT 1;\nSELECT id FROM WHERE x = 1;\n");
+        var published = await client.DiagnosticsAsync(Uri);
+        var diagnostic = published.Diagnostics.Single();
+        Assert.That(diagnostic.Code, Is.EqualTo("syntax-error"));
+        Assert.That(diagnostic.Message, Does.Contain("WHERE"));
+        Assert.That(diagnostic.Range, Is.EqualTo(R(1, 15, 1, 20)));
+        Assert.That(diagnostic.Data!["source"], Is.EqualTo("libpg_query"));
+    }
+
+    [Test]
     public async Task Rapid_incremental_edits_are_applied_in_order_and_the_latest_version_wins()
     {
         await using var client = LspTestClient.InProcess();
@@ -292,20 +307,53 @@ public sealed class LanguageServerTests
     }
 
     [Test]
-    public async Task A_cancelled_request_is_answered_with_request_cancelled()
+    public async Task A_request_cancelled_while_it_waits_for_pending_edits_is_answered_as_cancelled()
     {
         await using var client = LspTestClient.InProcess();
         await client.InitializeAsync();
-        // A large document keeps the writer busy so that the hover is still waiting when it is cancelled.
-        var big = string.Concat(Enumerable.Repeat("UPDATE accounts SET balance = balance + 1 WHERE id = 7;\n", 40_000));
-        await client.OpenAsync(Uri, big);
+        await client.OpenAsync(Uri, "DELETE FROM orders;");
+        await client.DiagnosticsAsync(Uri);
+
+        // Hold the writer, as a long re-parse would: the hover must wait for it, and stop waiting when cancelled.
+        using var release = new ManualResetEventSlim();
+        _ = client.Server!.Context.Documents.Writes.Enqueue(() => release.Wait(LspTestClient.Timeout));
         using var cts = new CancellationTokenSource();
         var hover = client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 0)), cts.Token);
+        await Task.Delay(100);
+        Assert.That(hover.IsCompleted, Is.False, "the hover waits for the edits sent before it");
         cts.Cancel();
-        Assert.That(async () => await hover, Throws.InstanceOf<OperationCanceledException>());
-        // The server keeps answering afterwards.
+        // Well before the client's own timeout: the server answered the $/cancelRequest (a TimeoutException otherwise).
+        Assert.That(async () => await hover.WaitAsync(TimeSpan.FromSeconds(5)), Throws.InstanceOf<OperationCanceledException>());
+        release.Set();
+
         var symbols = await client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(Uri)));
-        Assert.That(symbols, Has.Length.EqualTo(40_000));
+        Assert.That(symbols, Has.Length.EqualTo(1), "the server keeps answering");
+    }
+
+    [Test]
+    public async Task Requests_before_initialize_are_refused_with_server_not_initialized()
+    {
+        await using var client = LspTestClient.InProcess();
+        var error = Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(async () =>
+            await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 0))));
+        Assert.That(error!.ErrorCode, Is.EqualTo(LspErrorCodes.ServerNotInitialized));
+        // Notifications before initialize are dropped, and initialize still works afterwards.
+        await client.OpenAsync(Uri, "DELETE FROM orders;");
+        await client.InitializeAsync();
+        Assert.That(client.Server!.Context.Documents.TryGet(Uri), Is.Null);
+    }
+
+    [Test]
+    public async Task Requests_after_shutdown_are_refused_as_invalid()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.RequestAsync<object>(Methods.Shutdown, new { });
+        var error = Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(async () =>
+            await client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(Uri))));
+        Assert.That(error!.ErrorCode, Is.EqualTo(LspErrorCodes.InvalidRequest));
+        await client.Rpc.NotifyAsync(Methods.Exit);
+        Assert.That(await client.Server!.Context.State.Exited.WaitAsync(LspTestClient.Timeout), Is.EqualTo(0));
     }
 
     [Test]

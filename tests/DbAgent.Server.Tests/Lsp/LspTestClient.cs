@@ -118,7 +118,7 @@ public sealed class LspTestClient : IAsyncDisposable
         {
             await ShutdownAsync();
         }
-        catch (Exception) when (_rpc.IsDisposed || _serverRun?.IsCompleted == true)
+        catch (Exception) when (_rpc.IsDisposed || _serverRun?.IsCompleted == true || _host?.Context.State.ShutdownRequested == true)
         {
             // The test already ended the connection.
         }

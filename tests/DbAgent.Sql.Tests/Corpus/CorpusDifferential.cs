@@ -132,7 +132,7 @@ public static class CorpusDifferential
             foreach (var statement in script.Statements)
             {
                 statements++;
-                if (!TSqlSyntaxValidator.Accepts(text.Substring(statement.Span.Start, statement.Span.Length))) continue;
+                if (TSqlSyntaxValidator.Accepts(text.Substring(statement.Span.Start, statement.Span.Length)) != true) continue;
                 accepted++;
                 if (!HasErrorNode(script, statement)) noError++;
                 else if (examples.Count < maxExamples)

@@ -41,6 +41,10 @@ public abstract class WherelessDmlRule : ILintRule
         }
         if (verbAt < 0) yield break;
 
+        // A WHERE at the statement's top level after the verb is the statement's own (subqueries sit in parentheses):
+        // a safety net for forms the model did not read (MySQL DELETE t1.*, t2.* FROM ... WHERE).
+        if (significant.Skip(verbAt + 1).Any(t => t.Depth == 0 && tokens.IsWord(t.Token, "WHERE"))) yield break;
+
         var dialect = context.Script.Dialect;
         // T-SQL UPDATE STATISTICS refreshes optimizer statistics; it changes no rows.
         if (_kind == StatementKind.Update && verbAt + 1 < significant.Count && tokens.IsWord(significant[verbAt + 1].Token, "STATISTICS"))

@@ -15,6 +15,8 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
 
     private readonly ConcurrentDictionary<string, DbAgentSettings> _byDocument = new(StringComparer.Ordinal);
     private volatile DbAgentSettings _global = DbAgentSettings.Default;
+    /// <summary>What the last pull answered, so that an unchanged answer does not re-analyse every document.</summary>
+    private string _signature = "";
 
     /// <summary>Raised after settings changed (pulled or pushed); documents are re-analysed on it.</summary>
     public event Action? Changed;
@@ -34,6 +36,7 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
     {
         if (settings.ValueKind != JsonValueKind.Object) return;
         _global = DbAgentSettings.FromSettingsObject(settings);
+        _signature = "";
         _byDocument.Clear();
         Changed?.Invoke();
     }
@@ -49,6 +52,9 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
         {
             var answer = await client.RequestAsync<JsonElement[]>(Methods.Configuration, new ConfigurationParams(items), cancellationToken).ConfigureAwait(false);
             if (answer is null || answer.Length == 0) return;
+            var signature = Signature(answer);
+            if (signature == _signature) return;
+            _signature = signature;
             _global = DbAgentSettings.FromJson(answer[0]);
             _byDocument.Clear();
             for (var i = 0; i < uris.Count && i + 1 < answer.Length; i++)
@@ -83,6 +89,14 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
             log.Warning($"Could not read the dbagent settings for a document ({e.GetType().Name}).");
             return false;
         }
+    }
+
+    /// <summary>The global answer, and each scoped one that differs from it; an empty section counts as no settings.</summary>
+    private static string Signature(JsonElement[] answer)
+    {
+        static string Raw(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.EnumerateObject().Any() ? e.GetRawText() : "";
+        var global = Raw(answer[0]);
+        return string.Join('\u0001', answer.Skip(1).Select(Raw).Where(r => r != global).Prepend(global));
     }
 
     public void Forget(string uri) => _byDocument.TryRemove(uri, out _);

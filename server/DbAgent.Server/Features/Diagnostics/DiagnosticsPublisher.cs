@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
+using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Host;
@@ -18,11 +20,14 @@ public sealed class DiagnosticsPublisher
     private readonly WorkspaceConfiguration _configuration;
     private readonly ILanguageClient _client;
     private readonly ServerLogger _log;
+    private readonly PlanDiagnostics _plans;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PublishedFindings> _published = new(StringComparer.Ordinal);
 
-    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, ILanguageClient client, ServerLogger log)
+    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log)
     {
+        _plans = plans;
+        plans.Updated += Schedule;
         _documents = documents;
         _configuration = configuration;
         _client = client;
@@ -84,9 +89,14 @@ public sealed class DiagnosticsPublisher
     {
         try
         {
-            var result = ScriptAnalyzer.Analyze(snapshot.Script, _configuration.For(snapshot.Uri), cancellationToken);
+            var settings = _configuration.For(snapshot.Uri);
+            var result = ScriptAnalyzer.Analyze(snapshot.Script, settings, cancellationToken);
             foreach (var problem in result.Problems) _log.Warning($"{snapshot.Uri}: {problem}");
-            return result.Findings;
+            var plans = _plans.FindingsFor(snapshot);
+            if (plans.Count == 0) return result.Findings;
+            // Plan findings obey the same switches as the others: rule settings and -- dbagent-ignore.
+            return result.Findings.Concat(Linter.ApplySettings(snapshot.Script, plans, settings.Rules))
+                .OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e)

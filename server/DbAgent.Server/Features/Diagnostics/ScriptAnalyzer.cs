@@ -10,15 +10,12 @@ namespace DbAgent.Server.Features.Diagnostics;
 public sealed record AnalysisResult(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// The one analysis path the editor and `dbagent check` share: the analysis layer's linter (syntax errors, the lint
-/// rules, the `dbagent.rules` setting and `-- dbagent-ignore` comments). Never throws for bad input.
+/// The one analysis path the editor and `dbagent check` share: the analysis layer's linter (our front end's certain
+/// syntax errors, the lint rules, the `dbagent.rules` setting and `-- dbagent-ignore` comments), plus the exact
+/// syntax errors of the engines' own grammars where they are installed. Never throws for bad input.
 /// </summary>
 public static class ScriptAnalyzer
 {
-    public static string SyntaxErrorRule => CoreRules.SyntaxError.Id;
-    public static string UpdateWithoutWhere => CoreRules.UpdateWithoutWhere.Id;
-    public static string DeleteWithoutWhere => CoreRules.DeleteWithoutWhere.Id;
-
     public static AnalysisResult Analyze(SqlScript script, DbAgentSettings settings, CancellationToken cancellationToken, SchemaModel? schema = null)
     {
         var result = Linter.Run(script, settings.Rules, schema, cancellationToken: cancellationToken);
@@ -26,6 +23,24 @@ public static class ScriptAnalyzer
             .Select(f => $"rule {f.RuleId} failed on the statement at {f.StatementSpan}: {f.Error}")
             .Concat(settings.Rules.Problems)
             .ToList();
-        return new AnalysisResult(result.Findings, problems);
+
+        IReadOnlyList<SyntaxError> exact = [];
+        try
+        {
+            exact = ExactSyntaxErrors.Find(script, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            problems.Add($"the exact syntax check failed: {e.GetType().Name}: {e.Message}");
+        }
+        if (exact.Count == 0) return new AnalysisResult(result.Findings, problems);
+
+        var syntax = exact.Select(e => new Finding(CoreRules.SyntaxError.Id, CoreRules.SyntaxError.DefaultSeverity, e.Message, e.Span)
+        {
+            Data = new Dictionary<string, string> { ["source"] = e.Source },
+        });
+        var findings = result.Findings.Concat(Linter.ApplySettings(script, syntax, settings.Rules))
+            .OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
+        return new AnalysisResult(findings, problems);
     }
 }

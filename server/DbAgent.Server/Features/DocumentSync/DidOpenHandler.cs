@@ -12,6 +12,7 @@ public sealed class DidOpenHandler(LanguageServerContext context)
     {
         // Enqueued synchronously: the store applies open and edits in the order they arrived.
         _ = context.Documents.Open(parameters.TextDocument);
+        context.Plans.Request(parameters.TextDocument.Uri);
         _ = RefreshScopedSettingsAsync(parameters.TextDocument.Uri);
     }
 

@@ -1,8 +1,10 @@
 using System.Text;
+using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Rules;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
+using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Text;
 using StreamJsonRpc;
@@ -11,8 +13,9 @@ using HoverResult = DbAgent.Server.Protocol.Hover;
 namespace DbAgent.Server.Features.Hover;
 
 /// <summary>
-/// textDocument/hover: on a table or column, what the schema model knows of it; on a finding's range, the finding
-/// and why it matters. Answers from the document snapshot that includes every edit sent before the request.
+/// textDocument/hover: on a table or column, what the schema model knows of it (the workspace's migrations, plus the
+/// DDL of the document itself); on a finding's range, the finding and why it matters. Answers from the snapshot that
+/// includes every edit sent before the request.
 /// </summary>
 public sealed class HoverHandler(LanguageServerContext context)
 {
@@ -29,29 +32,30 @@ public sealed class HoverHandler(LanguageServerContext context)
         if (statement is not null)
         {
             var model = statement.Model;
-            if (model.Columns.FirstOrDefault(c => c.Span.ContainsOrTouches(offset)) is { } column)
+            var column = model.Columns.FirstOrDefault(c => c.Span.ContainsOrTouches(offset));
+            var relation = column is null ? model.Relations.FirstOrDefault(r => r.Span.ContainsOrTouches(offset)) : null;
+            if (column is not null || relation is not null)
             {
-                DescribeColumn(markdown, snapshot, column);
-                range = column.Span;
-            }
-            else if (model.Relations.FirstOrDefault(r => r.Span.ContainsOrTouches(offset)) is { } relation)
-            {
-                DescribeRelation(markdown, snapshot, relation);
-                range = relation.Span;
+                var schema = await SchemaForAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                if (column is not null)
+                {
+                    ObjectHover.DescribeColumn(markdown, schema.Model, model, column);
+                    range = column.Span;
+                }
+                else
+                {
+                    ObjectHover.DescribeRelation(markdown, schema.Model, relation!, schema.Source);
+                    range = relation!.Span;
+                }
+                ObjectHover.StatisticsNeedConnection(markdown, column is not null);
             }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var findings = FindingsAt(snapshot, offset, cancellationToken);
-        foreach (var finding in findings)
+        foreach (var finding in FindingsAt(snapshot, offset, cancellationToken))
         {
             if (markdown.Length > 0) markdown.AppendLine().AppendLine("---").AppendLine();
-            var rule = RuleCatalog.Find(finding.RuleId);
-            markdown.Append("**").Append(rule?.Title ?? finding.RuleId).Append("** `").Append(finding.RuleId).Append("` (")
-                .Append(finding.Severity.ToString().ToLowerInvariant()).Append("): ").AppendLine(finding.Message);
-            // The rule's one-line why, when the finding's own message does not already say it.
-            if (rule is not null && rule.Message != finding.Message) markdown.AppendLine().Append("_").Append(rule.Message).AppendLine("_");
-            if (!string.IsNullOrWhiteSpace(finding.Detail)) markdown.AppendLine().AppendLine(finding.Detail);
+            DescribeFinding(markdown, finding);
             range ??= finding.Span;
         }
 
@@ -59,63 +63,42 @@ public sealed class HoverHandler(LanguageServerContext context)
         return new HoverResult(MarkupContent.Markdown(markdown.ToString().TrimEnd()), range is { } r ? snapshot.Text.ToRange(r) : null);
     }
 
-    private IReadOnlyList<DbAgent.Analysis.Findings.Finding> FindingsAt(DocumentSnapshot snapshot, int offset, CancellationToken cancellationToken)
+    private static void DescribeFinding(StringBuilder markdown, Finding finding)
+    {
+        var rule = RuleCatalog.Find(finding.RuleId);
+        markdown.Append("**").Append(rule?.Title ?? finding.RuleId).Append("** `").Append(finding.RuleId).Append("` (")
+            .Append(finding.Severity.ToString().ToLowerInvariant()).Append("): ").AppendLine(finding.Message);
+        // The rule's one-line why, when the finding's own message does not already say it.
+        if (rule is not null && rule.Message != finding.Message) markdown.AppendLine().Append('_').Append(rule.Message).AppendLine("_");
+        if (!string.IsNullOrWhiteSpace(finding.Detail)) markdown.AppendLine().AppendLine(finding.Detail);
+    }
+
+    private IReadOnlyList<Finding> FindingsAt(DocumentSnapshot snapshot, int offset, CancellationToken cancellationToken)
     {
         var published = context.Diagnostics.LastPublished(snapshot.Uri);
         var findings = published?.Version == snapshot.Version ? published.Findings : context.Diagnostics.Analyze(snapshot, cancellationToken);
         return findings.Where(f => f.Span.ContainsOrTouches(offset)).ToList();
     }
 
-    private static void DescribeRelation(StringBuilder markdown, DocumentSnapshot snapshot, RelationReference relation)
+    /// <summary>
+    /// The workspace schema with this document's own DDL replayed on a copy (a migration being written, or a script
+    /// that creates what it queries). A migration the workspace already replayed is not applied twice.
+    /// </summary>
+    private async Task<(SchemaModel? Model, string? Source)> SchemaForAsync(DocumentSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var kind = relation.IsCommonTableExpression ? "CTE" : "table";
-        markdown.Append("**").Append(kind).Append("** `").Append(relation.Name).Append('`');
-        if (relation.Alias is { Length: > 0 } alias) markdown.Append(" as `").Append(alias).Append('`');
-        markdown.AppendLine();
-        if (relation.IsCommonTableExpression) return;
-
-        var definition = FindDefinition(snapshot, relation.Name);
-        if (definition is not null)
+        var workspace = await context.Schema.GetAsync(cancellationToken).ConfigureAwait(false);
+        var hasDdl = snapshot.Script.Statements.Any(s => s.Model.Ddl.Count > 0);
+        if (workspace is not null && (!hasDdl || workspace.MigrationUris.Contains(snapshot.Uri))) return (workspace.Schema, workspace.Source);
+        if (!hasDdl) return (null, null);
+        var schema = workspace?.Schema.Clone() ?? new SchemaModel(snapshot.Dialect);
+        try
         {
-            markdown.AppendLine();
-            markdown.AppendLine("| column | type | null |").AppendLine("|---|---|---|");
-            foreach (var column in definition.Columns)
-                markdown.Append("| ").Append(column.Name).Append(" | ").Append(column.DataType).Append(" | ")
-                    .Append(column.IsPrimaryKey || column.Nullable == false ? "not null" : "null").AppendLine(" |");
-            var indexes = IndexesOf(snapshot, relation.Name);
-            if (indexes.Count > 0)
-            {
-                markdown.AppendLine().Append("Indexes: ");
-                markdown.AppendLine(string.Join(", ", indexes.Select(i => $"`{i.Name ?? "(unnamed)"}` ({string.Join(", ", i.Keys)})")));
-            }
-            markdown.AppendLine().AppendLine("_Defined in this file._");
+            SchemaReplayer.Replay(snapshot.Script, schema, snapshot.Uri);
         }
-        markdown.AppendLine().AppendLine("_Statistics (rows, sizes, scans) need a connection: add one in `dbagent.connections`._");
-    }
-
-    private static void DescribeColumn(StringBuilder markdown, DocumentSnapshot snapshot, ColumnReference column)
-    {
-        markdown.Append("**column** `");
-        if (column.Relation is { } owner) markdown.Append(owner.Name).Append('.');
-        else if (column.Qualifier is { Length: > 0 } qualifier) markdown.Append(qualifier).Append('.');
-        markdown.Append(column.Name).AppendLine("`");
-        if (column.Relation is { } relation && FindDefinition(snapshot, relation.Name)?.Columns
-                .FirstOrDefault(c => NameComparer.SameName(c.Name, column.Name)) is { } definition)
+        catch (Exception e)
         {
-            markdown.AppendLine().Append("Type `").Append(definition.DataType).Append('`')
-                .Append(definition.IsPrimaryKey || definition.Nullable == false ? ", not null" : ", nullable");
-            if (definition.Default is { } d) markdown.Append(", default `").Append(d).Append('`');
-            markdown.AppendLine(".");
+            context.Log.Warning($"Replaying the DDL of {snapshot.Uri} for a hover failed: {e.GetType().Name}: {e.Message}");
         }
-        markdown.AppendLine().AppendLine("_Null fraction, distinct values and most common values need a connection._");
+        return (schema, workspace is null ? "this file" : $"{workspace.Source} and this file");
     }
-
-    /// <summary>The CREATE TABLE of this document for a name, if the document has one.</summary>
-    private static CreateTableAction? FindDefinition(DocumentSnapshot snapshot, QualifiedName name) =>
-        snapshot.Script.Statements.SelectMany(s => s.Model.Ddl).OfType<CreateTableAction>()
-            .LastOrDefault(t => NameComparer.SameObject(t.Table, name));
-
-    private static List<IndexDefinition> IndexesOf(DocumentSnapshot snapshot, QualifiedName table) =>
-        snapshot.Script.Statements.SelectMany(s => s.Model.Ddl).OfType<CreateIndexAction>()
-            .Select(a => a.Index).Where(i => NameComparer.SameObject(i.Table, table)).ToList();
 }

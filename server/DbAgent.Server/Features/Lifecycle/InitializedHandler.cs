@@ -1,3 +1,4 @@
+using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using StreamJsonRpc;
@@ -13,6 +14,8 @@ public sealed class InitializedHandler(LanguageServerContext context)
         context.State.Initialized = true;
         var client = context.State.InitializeParams?.ClientInfo;
         context.Log.Info($"dbagent {InitializeHandler.Version} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
+        foreach (var (dialect, reason) in ExactSyntaxErrors.Validators.Unavailable)
+            context.Log.Info($"Exact {dialect} syntax errors are off: {reason}");
         _ = RefreshAsync();
     }
 
@@ -22,6 +25,8 @@ public sealed class InitializedHandler(LanguageServerContext context)
         {
             await context.Configuration.RefreshAsync(context.Documents.OpenDocuments, context.ServerLifetime.Token).ConfigureAwait(false);
             await context.Documents.ReselectDialects().ConfigureAwait(false);
+            // Replay the migrations now, so that the first hover does not wait for the disk.
+            await context.Schema.GetAsync(context.ServerLifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,263 @@
+using DbAgent.Sql.Lexing;
+
+namespace DbAgent.Sql.Syntax;
+
+internal sealed partial class Parser
+{
+    private GreenNode Statement()
+    {
+        var kind = StatementBody();
+        if (!AtEnd)
+        {
+            // Whatever is left is not part of the statement as we understand it.
+            Start(SyntaxKind.Error);
+            while (!AtEnd) Bump();
+            Finish();
+        }
+        // The statement node was finished into _children; wrap the trailing error with it when there is one.
+        if (_children.Count == 1) return _children[0];
+        var first = _children[0];
+        var children = new GreenNode[first.Children.Length + _children.Count - 1];
+        first.Children.CopyTo(children, 0);
+        for (var i = 1; i < _children.Count; i++) children[first.Children.Length + i - 1] = _children[i];
+        return new GreenNode(kind, first.Start, first.Length, children, first.Flags | NodeFlags.ContainsError, first.Tag);
+    }
+
+    /// <summary>Parses one statement into a single node in _children and returns its kind.</summary>
+    private SyntaxKind StatementBody()
+    {
+        switch (K)
+        {
+            case Kw.SELECT or Kw.VALUES or Kw.WITH:
+                return QueryStatement();
+            case Kw.TABLE when _dialect == SqlDialect.Postgres && IsNameAt(1):
+                return QueryStatement();
+            case Kw.None when T == TokenKind.OpenParen:
+                return QueryStatement();
+            case Kw.INSERT or Kw.REPLACE when K == Kw.INSERT || PeekKw(1) is Kw.INTO || IsNameAt(1):
+                return Insert();
+            case Kw.UPDATE:
+                return Update();
+            case Kw.DELETE:
+                return Delete();
+            case Kw.MERGE:
+                return Merge();
+            case Kw.CREATE:
+                return Create();
+            case Kw.ALTER:
+                return Alter();
+            case Kw.DROP:
+                return Drop();
+            case Kw.TRUNCATE:
+                return Truncate();
+            case Kw.BEGIN when IsTransactionBegin():
+            case Kw.START or Kw.COMMIT or Kw.ROLLBACK or Kw.SAVEPOINT or Kw.RELEASE or Kw.ABORT:
+            case Kw.END when _dialect != SqlDialect.TSql:
+            case Kw.SAVE when _dialect == SqlDialect.TSql && PeekKw(1) is Kw.TRAN or Kw.TRANSACTION:
+                return Simple(SyntaxKind.TransactionStatement);
+            case Kw.SET or Kw.RESET or Kw.PRAGMA:
+                return Simple(SyntaxKind.SetStatement);
+            case Kw.USE:
+                return Simple(SyntaxKind.UseStatement);
+            case Kw.EXPLAIN or Kw.DESCRIBE when IsExplain():
+                return Explain();
+            case Kw.GRANT or Kw.REVOKE or Kw.DENY:
+                return Grant();
+            case Kw.COMMENT when PeekKw(1) == Kw.ON:
+                return Simple(SyntaxKind.CommentStatement);
+            case Kw.ANALYZE or Kw.ANALYSE:
+                return Maintenance(SyntaxKind.AnalyzeStatement);
+            case Kw.VACUUM:
+                return Maintenance(SyntaxKind.VacuumStatement);
+            default:
+                return Opaque();
+        }
+    }
+
+    private bool IsTransactionBegin()
+    {
+        if (_dialect == SqlDialect.TSql)
+            return PeekKw(1) is Kw.TRAN or Kw.TRANSACTION or Kw.DISTRIBUTED || _n == 1;
+        return PeekKw(1) is Kw.None or Kw.TRANSACTION or Kw.WORK or Kw.ISOLATION or Kw.READ or Kw.DEFERRED or Kw.IMMEDIATE or Kw.EXCLUSIVE || _n == 1;
+    }
+
+    private bool IsExplain()
+    {
+        // MySQL DESCRIBE t is a table description; EXPLAIN (of a statement) everywhere.
+        if (K == Kw.DESCRIBE && PeekKw(1) is not (Kw.SELECT or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.WITH)) return false;
+        return true;
+    }
+
+    /// <summary>A statement read to its end without structure (SET, transaction control, USE, COMMENT).</summary>
+    private SyntaxKind Simple(SyntaxKind kind)
+    {
+        Start(kind);
+        SkipRest();
+        Finish();
+        return kind;
+    }
+
+    private SyntaxKind QueryStatement()
+    {
+        Start(SyntaxKind.SelectStatement);
+        Query();
+        Finish();
+        return SyntaxKind.SelectStatement;
+    }
+
+    private SyntaxKind Explain()
+    {
+        Start(SyntaxKind.ExplainStatement);
+        Bump();
+        // EXPLAIN [ANALYZE] [VERBOSE] [(options)] [QUERY PLAN] [FORMAT=..] statement
+        while (!AtEnd && K is not (Kw.SELECT or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.WITH or Kw.VALUES or Kw.MERGE or Kw.CREATE or Kw.DECLARE or Kw.EXECUTE or Kw.TABLE))
+        {
+            if (T == TokenKind.OpenParen && !StartsQuery(1)) SkipParenGroup();
+            else if (T == TokenKind.OpenParen) break;
+            else Bump();
+        }
+        if (!AtEnd)
+        {
+            var saved = _children.Count;
+            StatementBody();
+            _ = saved;
+        }
+        Finish();
+        return SyntaxKind.ExplainStatement;
+    }
+
+    private SyntaxKind Grant()
+    {
+        Start(SyntaxKind.GrantStatement);
+        // GRANT privileges ON [TABLE] names TO ...: the table names are relations; other object kinds are not.
+        while (!AtEnd && K != Kw.ON) Bump();
+        if (Eat(Kw.ON))
+        {
+            var tableObject = K == Kw.TABLE || (IsName && K is Kw.None or Kw.ONLY && !IsNameAllTables());
+            if (K == Kw.TABLE) Bump();
+            if (tableObject && K != Kw.ALL)
+            {
+                do
+                {
+                    Start(SyntaxKind.TableReference);
+                    QualifiedName();
+                    Finish();
+                } while (Eat(TokenKind.Comma) && IsName);
+            }
+        }
+        SkipRest();
+        Finish();
+        return SyntaxKind.GrantStatement;
+    }
+
+    private bool IsNameAllTables() => K is Kw.SCHEMA or Kw.SEQUENCE or Kw.FUNCTION or Kw.PROCEDURE or Kw.DATABASE or Kw.TYPE or Kw.DOMAIN or Kw.LANGUAGE;
+
+    private SyntaxKind Maintenance(SyntaxKind kind)
+    {
+        Start(kind);
+        Bump();
+        while (!AtEnd && (K is Kw.FULL or Kw.VERBOSE or Kw.FREEZE or Kw.ANALYZE or Kw.ANALYSE or Kw.TABLE || T == TokenKind.OpenParen))
+        {
+            if (T == TokenKind.OpenParen) SkipParenGroup();
+            else Bump();
+        }
+        while (IsName)
+        {
+            Start(SyntaxKind.TableReference);
+            QualifiedName();
+            Finish();
+            if (T == TokenKind.OpenParen) SkipParenGroup();
+            if (!Eat(TokenKind.Comma)) break;
+        }
+        SkipRest();
+        Finish();
+        return kind;
+    }
+
+    /// <summary>
+    /// A statement the parser does not know: kept whole, with the relations it can still see (after FROM, JOIN, INTO,
+    /// UPDATE, TABLE) and the queries inside it (PREPARE ... AS SELECT, DECLARE ... FOR SELECT, CREATE RULE ... DO ...).
+    /// </summary>
+    private SyntaxKind Opaque()
+    {
+        Start(SyntaxKind.OpaqueStatement);
+        var leading = K;
+        if (leading is Kw.LOCK or Kw.CLUSTER or Kw.REFRESH or Kw.COPY or Kw.REINDEX)
+        {
+            Bump();
+            if (leading == Kw.REINDEX && T == TokenKind.OpenParen) SkipParenGroup();
+            while (K is Kw.TABLE or Kw.MATERIALIZED or Kw.VIEW or Kw.CONCURRENTLY or Kw.ONLY or Kw.VERBOSE or Kw.INDEX) Bump();
+            if (T == TokenKind.OpenParen && leading == Kw.COPY) { Subquery(); }
+            else if (IsName && (leading != Kw.REINDEX || _kw[_pos - 1] is Kw.TABLE or Kw.INDEX))
+            {
+                do
+                {
+                    Start(SyntaxKind.TableReference);
+                    QualifiedName();
+                    Finish();
+                    Eat(TokenKind.Operator);
+                } while (leading == Kw.LOCK && Eat(TokenKind.Comma) && IsName);
+            }
+        }
+        if (leading is Kw.CREATE or Kw.ALTER or Kw.DROP)
+        {
+            // CREATE/ALTER POLICY p ON t, CREATE RULE r AS ON event TO t: the table is a relation of the statement.
+            var objectKw = PeekKw(1) == Kw.OR ? PeekKw(3) : PeekKw(1);
+            if (objectKw is Kw.POLICY or Kw.RULE && leading != Kw.DROP)
+            {
+                while (!AtEnd && !(K == Kw.ON && objectKw == Kw.POLICY) && !(K == Kw.TO && objectKw == Kw.RULE)) Bump();
+                if (!AtEnd)
+                {
+                    Bump();
+                    Start(SyntaxKind.TableReference);
+                    QualifiedName();
+                    Finish();
+                }
+            }
+        }
+        // Cursor and COPY statements name cursors and files after FROM/TO, not relations.
+        var scanNames = leading is not (Kw.COPY or Kw.FETCH or Kw.MOVE or Kw.CLOSE or Kw.DECLARE or Kw.LISTEN or Kw.NOTIFY);
+        var previous = Kw.None;
+        while (!AtEnd)
+        {
+            var kw = K;
+            if (T == TokenKind.OpenParen)
+            {
+                if (StartsQuery(1) && _depth < MaxDepth) { Subquery(); previous = Kw.None; continue; }
+                Bump();
+                previous = Kw.None;
+                continue;
+            }
+            if (scanNames
+                && (kw is Kw.FROM or Kw.JOIN or Kw.INTO || (kw == Kw.UPDATE && previous is not (Kw.ON or Kw.FOR or Kw.OR or Kw.BEFORE or Kw.AFTER or Kw.OF or Kw.INSTEAD))
+                    || (kw == Kw.TABLE && previous is not (Kw.RETURNS or Kw.ON)))
+                && IsNameAt(1) && PeekKw(1) is Kw.None or Kw.ONLY)
+            {
+                Bump();
+                Eat(Kw.ONLY);
+                if (IsName && !(PeekKind(1) == TokenKind.OpenParen && kw != Kw.INTO))
+                {
+                    Start(SyntaxKind.TableReference);
+                    QualifiedName();
+                    Finish();
+                }
+                previous = kw;
+                continue;
+            }
+            if (kw is Kw.SELECT or Kw.WITH or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.VALUES or Kw.MERGE
+                && (previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD || (previous == Kw.FOR && kw is Kw.SELECT or Kw.WITH or Kw.VALUES))
+                && _depth < MaxDepth)
+            {
+                _depth++;
+                StatementBody();
+                _depth--;
+                previous = Kw.None;
+                continue;
+            }
+            previous = kw;
+            Bump();
+        }
+        Finish();
+        return SyntaxKind.OpaqueStatement;
+    }
+}

@@ -1,0 +1,317 @@
+using DbAgent.Sql.Lexing;
+
+namespace DbAgent.Sql.Syntax;
+
+/// <summary>
+/// A resilient recursive-descent parser over one statement's tokens. It never throws: what it does not expect it wraps
+/// in an <see cref="SyntaxKind.Error"/> node and goes on at the next clause; what the grammar needs and the text lacks
+/// becomes an empty missing node; statements it does not know become <see cref="SyntaxKind.OpaqueStatement"/> with the
+/// relations and queries it can still see. Nesting is bounded (deeper groups are kept as <see cref="SyntaxKind.Unparsed"/>),
+/// so no input overflows the stack. One instance is reused across the statements of a script.
+/// </summary>
+internal sealed partial class Parser
+{
+    /// <summary>Deeper nesting than this (parentheses, subqueries, unary chains) is kept flat and unparsed.</summary>
+    private const int MaxDepth = 160;
+
+    private string _text = "";
+    private SqlDialect _dialect;
+    private Token[] _tok = new Token[256];
+    private Kw[] _kw = new Kw[256];
+    private int _n;
+    private int _pos;
+    private int _base;
+    private int _lastEnd;
+    private int _depth;
+
+    private readonly List<GreenNode> _children = new(256);
+    private readonly List<OpenNode> _open = new(64);
+
+    private struct OpenNode
+    {
+        public SyntaxKind Kind;
+        public int ChildStart;
+        public int Start;
+        public short Tag;
+    }
+
+    private readonly struct Marker(int childIndex, int start)
+    {
+        public int ChildIndex { get; } = childIndex;
+        public int Start { get; } = start;
+    }
+
+    /// <summary>Parses the significant tokens of one statement into its tree; the root spans exactly the slice.</summary>
+    public GreenNode ParseStatement(string text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
+    {
+        _text = text;
+        _dialect = dialect;
+        _base = slice.Span.Start;
+        _n = 0;
+        for (var i = slice.FirstToken; i <= slice.LastToken; i++)
+        {
+            var t = tokens[i];
+            if (t.IsTrivia) continue;
+            if (_n == _tok.Length)
+            {
+                Array.Resize(ref _tok, _n * 2);
+                Array.Resize(ref _kw, _n * 2);
+            }
+            _tok[_n] = t;
+            _kw[_n] = t.Kind == TokenKind.Word ? Keywords.Of(text.AsSpan(t.Start, t.Length)) : Kw.None;
+            _n++;
+        }
+        _pos = 0;
+        _lastEnd = _base;
+        _depth = 0;
+        _children.Clear();
+        _open.Clear();
+
+        var root = Statement();
+        return new GreenNode(root.Kind, 0, slice.Span.Length, root.Children, root.Flags, root.Tag);
+    }
+
+    // ---- token access -------------------------------------------------------------------------------------------
+
+    private bool AtEnd => _pos >= _n;
+    private Kw K => _pos < _n ? _kw[_pos] : Kw.None;
+    private TokenKind T => _pos < _n ? _tok[_pos].Kind : TokenKind.Semicolon;
+    private Kw PeekKw(int ahead) => _pos + ahead < _n ? _kw[_pos + ahead] : Kw.None;
+    private TokenKind PeekKind(int ahead) => _pos + ahead < _n ? _tok[_pos + ahead].Kind : TokenKind.Semicolon;
+    private bool IsWordToken => _pos < _n && _tok[_pos].Kind == TokenKind.Word;
+    private bool IsName => _pos < _n && _tok[_pos].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
+    private bool IsNameAt(int ahead) => _pos + ahead < _n && _tok[_pos + ahead].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
+    private ReadOnlySpan<char> CurrentText => _pos < _n ? _text.AsSpan(_tok[_pos].Start, _tok[_pos].Length) : default;
+    private bool IsOp(string op) => _pos < _n && _tok[_pos].Kind == TokenKind.Operator && CurrentText.SequenceEqual(op);
+    private bool IsOpAt(int ahead, string op) =>
+        _pos + ahead < _n && _tok[_pos + ahead].Kind == TokenKind.Operator && _text.AsSpan(_tok[_pos + ahead].Start, _tok[_pos + ahead].Length).SequenceEqual(op);
+    private int CurrentStart => _pos < _n ? _tok[_pos].Start : _lastEnd;
+
+    private void Bump()
+    {
+        if (_pos >= _n) return;
+        _lastEnd = _tok[_pos].End;
+        _pos++;
+    }
+
+    private bool Eat(Kw kw)
+    {
+        if (_pos < _n && _kw[_pos] == kw) { Bump(); return true; }
+        return false;
+    }
+
+    private bool Eat(TokenKind kind)
+    {
+        if (_pos < _n && _tok[_pos].Kind == kind) { Bump(); return true; }
+        return false;
+    }
+
+    private bool EatOp(string op)
+    {
+        if (IsOp(op)) { Bump(); return true; }
+        return false;
+    }
+
+    // ---- tree building ------------------------------------------------------------------------------------------
+
+    private Marker Mark() => new(_children.Count, CurrentStart);
+
+    private void Start(SyntaxKind kind, short tag = 0) =>
+        _open.Add(new OpenNode { Kind = kind, ChildStart = _children.Count, Start = CurrentStart, Tag = tag });
+
+    private void StartAt(Marker m, SyntaxKind kind, short tag = 0) =>
+        _open.Add(new OpenNode { Kind = kind, ChildStart = m.ChildIndex, Start = m.ChildIndex < _children.Count ? _base + _children[m.ChildIndex].Start : m.Start, Tag = tag });
+
+    private void SetTag(short tag)
+    {
+        var o = _open[^1];
+        o.Tag = tag;
+        _open[^1] = o;
+    }
+
+    private GreenNode Finish(NodeFlags flags = NodeFlags.None)
+    {
+        var o = _open[^1];
+        _open.RemoveAt(_open.Count - 1);
+        var count = _children.Count - o.ChildStart;
+        GreenNode[] children;
+        if (count == 0) children = GreenNode.NoChildren;
+        else
+        {
+            children = new GreenNode[count];
+            _children.CopyTo(o.ChildStart, children, 0, count);
+            _children.RemoveRange(o.ChildStart, count);
+            foreach (var c in children)
+                if ((c.Flags & NodeFlags.ContainsError) != 0) { flags |= NodeFlags.ContainsError; break; }
+        }
+        if (o.Kind == SyntaxKind.Error) flags |= NodeFlags.ContainsError;
+        var end = Math.Max(o.Start, _lastEnd);
+        var node = new GreenNode(o.Kind, o.Start - _base, end - o.Start, children, flags, o.Tag);
+        _children.Add(node);
+        return node;
+    }
+
+    /// <summary>A node for the current token alone.</summary>
+    private void Leaf(SyntaxKind kind, short tag = 0)
+    {
+        var t = _tok[_pos];
+        _children.Add(new GreenNode(kind, t.Start - _base, t.Length, GreenNode.NoChildren, NodeFlags.None, tag));
+        Bump();
+    }
+
+    /// <summary>An empty node where the grammar needs something the text does not have.</summary>
+    private void Missing(SyntaxKind kind)
+    {
+        var at = _pos < _n ? _tok[_pos].Start : _lastEnd;
+        _children.Add(new GreenNode(kind, at - _base, 0, GreenNode.NoChildren, NodeFlags.Missing | NodeFlags.ContainsError));
+    }
+
+    /// <summary>Wraps tokens the grammar does not expect, up to the stop condition at paren depth 0, in an error node.</summary>
+    private void ErrorUntil(Func<Parser, bool> stop)
+    {
+        if (AtEnd || stop(this)) return;
+        Start(SyntaxKind.Error);
+        SkipBalanced(stop);
+        Finish();
+    }
+
+    /// <summary>
+    /// Consumes tokens with balanced parentheses until the stop condition holds at depth 0 or an unmatched ')'.
+    /// Queries inside parentheses are parsed, so their relations stay visible. Iterative: any depth is fine.
+    /// </summary>
+    private void SkipBalanced(Func<Parser, bool>? stop)
+    {
+        var depth = 0;
+        while (!AtEnd)
+        {
+            var kind = T;
+            if (depth == 0 && stop is not null && stop(this)) return;
+            if (kind == TokenKind.OpenParen)
+            {
+                if (StartsQuery(1) && _depth < MaxDepth)
+                {
+                    Subquery();
+                    continue;
+                }
+                depth++;
+            }
+            else if (kind == TokenKind.CloseParen)
+            {
+                if (depth == 0) return;
+                depth--;
+            }
+            Bump();
+        }
+    }
+
+    /// <summary>Skips to the end of the statement (balanced), keeping queries in parentheses visible.</summary>
+    private void SkipRest() => SkipBalanced(null);
+
+    private bool StartsQuery(int ahead)
+    {
+        var kw = PeekKw(ahead);
+        return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect == SqlDialect.Postgres) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
+            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4);
+    }
+
+    // ---- names --------------------------------------------------------------------------------------------------
+
+    /// <summary>name[.name[.name]] as a Name node of Identifier leaves.</summary>
+    private bool QualifiedName()
+    {
+        if (!IsName)
+        {
+            Missing(SyntaxKind.Name);
+            return false;
+        }
+        Start(SyntaxKind.Name);
+        Leaf(SyntaxKind.Identifier);
+        while (T == TokenKind.Dot && (IsNameAt(1) || (PeekKind(1) == TokenKind.Dot)))
+        {
+            Bump();
+            if (T == TokenKind.Dot) continue; // T-SQL db..table
+            Leaf(SyntaxKind.Identifier);
+        }
+        Finish();
+        return true;
+    }
+
+    private void Identifier()
+    {
+        if (IsName || T == TokenKind.String) Leaf(SyntaxKind.Identifier);
+        else Missing(SyntaxKind.Identifier);
+    }
+
+    /// <summary>( name, name, ... ) as a ColumnList.</summary>
+    private void ColumnList()
+    {
+        Start(SyntaxKind.ColumnList);
+        Bump(); // (
+        while (!AtEnd && T != TokenKind.CloseParen)
+        {
+            if (IsName) Leaf(SyntaxKind.Identifier);
+            else ErrorUntil(static p => p.T is TokenKind.Comma or TokenKind.CloseParen);
+            // Field and subscript targets (f.x, a[1]), key prefix lengths, ASC/DESC, and the types of column
+            // definition lists (AS x(a int, b text)) are kept as tokens.
+            SkipBalanced(static p => p.T == TokenKind.Comma);
+            if (!Eat(TokenKind.Comma)) break;
+        }
+        ExpectCloseParen();
+        Finish();
+    }
+
+    private void ExpectCloseParen()
+    {
+        if (Eat(TokenKind.CloseParen)) return;
+        if (AtEnd) return; // the lexical pass reports the unbalanced '('
+        ErrorUntil(static p => p.T == TokenKind.CloseParen);
+        Eat(TokenKind.CloseParen);
+    }
+
+    /// <summary>A balanced ( ... ) skipped whole, queries inside still parsed.</summary>
+    private void SkipParenGroup()
+    {
+        if (T != TokenKind.OpenParen) return;
+        Bump();
+        SkipBalanced(null);
+        Eat(TokenKind.CloseParen);
+    }
+
+    /// <summary>An optional alias: AS name, or a bare name that is not a clause keyword.</summary>
+    private bool OptionalAlias(bool allowColumns = false)
+    {
+        if (K == Kw.AS)
+        {
+            Start(SyntaxKind.Alias);
+            Bump();
+            Identifier();
+            Finish();
+        }
+        else if ((T == TokenKind.QuotedIdentifier) || (IsWordToken && !Keywords.IsClauseWord(K) && !IsAliasStopper(K)))
+        {
+            Start(SyntaxKind.Alias);
+            Leaf(SyntaxKind.Identifier);
+            Finish();
+        }
+        else if (T == TokenKind.String && _dialect is SqlDialect.MySql or SqlDialect.TSql or SqlDialect.Sqlite)
+        {
+            Start(SyntaxKind.Alias);
+            Leaf(SyntaxKind.Identifier);
+            Finish();
+        }
+        else return false;
+        if (allowColumns && T == TokenKind.OpenParen && (IsNameAt(1) || PeekKind(1) == TokenKind.CloseParen)) ColumnList();
+        return true;
+    }
+
+    private bool IsAliasStopper(Kw kw) => kw switch
+    {
+        Kw.LIMIT or Kw.OFFSET or Kw.FETCH or Kw.RETURNING or Kw.WINDOW or Kw.ON or Kw.USING or Kw.NATURAL or Kw.CROSS
+            or Kw.FULL or Kw.INNER or Kw.LEFT or Kw.RIGHT or Kw.OUTER or Kw.JOIN or Kw.WHERE or Kw.GROUP or Kw.HAVING
+            or Kw.ORDER or Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.SET or Kw.FROM or Kw.WITH or Kw.APPLY
+            or Kw.OUTPUT or Kw.OPTION or Kw.FOR or Kw.TABLESAMPLE or Kw.STRAIGHT_JOIN or Kw.PARTITION or Kw.VALUES
+            or Kw.SELECT or Kw.INTO or Kw.WHEN or Kw.THEN or Kw.ELSE or Kw.END or Kw.DO or Kw.FORCE or Kw.IGNORE
+            or Kw.USE or Kw.LOCK or Kw.GO or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,141 @@
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Sql.Syntax;
+
+public enum SyntaxKind : ushort
+{
+    // Statements
+    SelectStatement, InsertStatement, UpdateStatement, DeleteStatement, MergeStatement, CreateTableStatement,
+    AlterTableStatement, CreateIndexStatement, DropStatement, CreateViewStatement, CreateSequenceStatement,
+    AlterSequenceStatement, CreateTypeStatement, AlterTypeStatement, CreateSchemaStatement, TruncateStatement,
+    TransactionStatement, SetStatement, UseStatement, ExplainStatement, AlterIndexStatement, CreateFunctionStatement,
+    CreateTriggerStatement, GrantStatement, CommentStatement, AnalyzeStatement, VacuumStatement, OpaqueStatement,
+
+    // Queries
+    WithClause, CommonTableExpression, SetOperation, QuerySpecification, ValuesClause, SelectList, SelectItem,
+    FromClause, TableReference, DerivedTable, FunctionTable, Join, JoinCondition, UsingClause, WhereClause,
+    GroupByClause, HavingClause, OrderByClause, OrderItem, LimitClause, OffsetClause, FetchClause, TopClause,
+    WindowClause, IntoClause, LockingClause, TableHint, Alias, ColumnList,
+
+    // DML parts
+    InsertTarget, InsertSource, OnConflictClause, OnDuplicateKeyClause, ReturningClause, OutputClause, SetClause,
+    Assignment, UsingTables, MergeWhen,
+
+    // Expressions
+    ColumnReference, Literal, Parameter, BinaryExpression, UnaryExpression, FunctionCall, Cast, Between, InList,
+    InSubquery, Like, IsNull, Exists, Subquery, CaseExpression, Parenthesized, ExpressionList, Star, ArrayExpression,
+    WindowSpecification, Interval, Collate, AnyAll, Unparsed,
+
+    // Names and types
+    Name, Identifier, DataType, Operator,
+
+    // DDL parts
+    ColumnDefinition, ColumnConstraint, TableConstraint, ReferencesClause, IndexKey, IncludeClause, IndexOption,
+    AlterAction, EnumValues, SequenceOptions, TableOptions,
+
+    /// <summary>Tokens the parser did not expect where they stand; skipped to recover.</summary>
+    Error,
+}
+
+[Flags]
+internal enum NodeFlags : byte
+{
+    None = 0,
+    /// <summary>A piece the grammar requires that is not in the text (an empty node).</summary>
+    Missing = 1,
+    /// <summary>This node or one below it is an error or missing.</summary>
+    ContainsError = 2,
+}
+
+/// <summary>
+/// The immutable, position-independent part of a node: kind, offset from its statement's start, length, children.
+/// Statements after an edit keep their green trees; only the statement's start moves.
+/// </summary>
+internal sealed class GreenNode(SyntaxKind kind, int start, int length, GreenNode[] children, NodeFlags flags, short tag = 0)
+{
+    public static readonly GreenNode[] NoChildren = [];
+
+    public SyntaxKind Kind { get; } = kind;
+    public int Start { get; } = start;
+    public int Length { get; } = length;
+    public GreenNode[] Children { get; } = children;
+    public NodeFlags Flags { get; } = flags;
+    /// <summary>Kind-specific detail (the join kind, the set operator, ...), read through <see cref="SyntaxNode.Tag"/>.</summary>
+    public short Tag { get; } = tag;
+    public int End => Start + Length;
+}
+
+/// <summary>A node of a statement's syntax tree with its absolute span: a cheap view over the shared green node.</summary>
+public readonly struct SyntaxNode : IEquatable<SyntaxNode>
+{
+    private readonly GreenNode? _green;
+    private readonly int _offset;
+
+    internal SyntaxNode(GreenNode green, int offset)
+    {
+        _green = green;
+        _offset = offset;
+    }
+
+    internal GreenNode Green => _green!;
+    public bool IsNull => _green is null;
+    public SyntaxKind Kind => _green!.Kind;
+    public TextSpan Span => new(_offset + _green!.Start, _green.Length);
+    /// <summary>A piece the grammar requires that is not in the text.</summary>
+    public bool IsMissing => (_green!.Flags & NodeFlags.Missing) != 0;
+    /// <summary>True when this node or one below it is an <see cref="SyntaxKind.Error"/> node or missing.</summary>
+    public bool ContainsError => (_green!.Flags & NodeFlags.ContainsError) != 0;
+    public int Tag => _green!.Tag;
+    public int ChildCount => _green!.Children.Length;
+    public SyntaxNode this[int index] => new(_green!.Children[index], _offset);
+
+    public IEnumerable<SyntaxNode> Children
+    {
+        get
+        {
+            var green = _green!;
+            for (var i = 0; i < green.Children.Length; i++) yield return new SyntaxNode(green.Children[i], _offset);
+        }
+    }
+
+    /// <summary>The first child of the kind, or a null node.</summary>
+    public SyntaxNode Child(SyntaxKind kind)
+    {
+        foreach (var c in _green!.Children)
+            if (c.Kind == kind) return new SyntaxNode(c, _offset);
+        return default;
+    }
+
+    /// <summary>This node and every node below it, in document order (iterative: deep trees are fine).</summary>
+    public IEnumerable<SyntaxNode> DescendantsAndSelf()
+    {
+        var stack = new Stack<GreenNode>();
+        stack.Push(_green!);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            yield return new SyntaxNode(n, _offset);
+            for (var i = n.Children.Length - 1; i >= 0; i--) stack.Push(n.Children[i]);
+        }
+    }
+
+    /// <summary>The deepest node whose span contains the position.</summary>
+    public SyntaxNode FindNode(int position)
+    {
+        var node = _green!;
+        if (position < _offset + node.Start || position > _offset + node.End) return default;
+        while (true)
+        {
+            GreenNode? next = null;
+            foreach (var c in node.Children)
+                if (position >= _offset + c.Start && position <= _offset + c.End && c.Length > 0) { next = c; break; }
+            if (next is null) return new SyntaxNode(node, _offset);
+            node = next;
+        }
+    }
+
+    public bool Equals(SyntaxNode other) => ReferenceEquals(_green, other._green) && _offset == other._offset;
+    public override bool Equals(object? obj) => obj is SyntaxNode other && Equals(other);
+    public override int GetHashCode() => HashCode.Combine(_green, _offset);
+    public override string ToString() => _green is null ? "(null)" : $"{Kind} {Span}";
+}

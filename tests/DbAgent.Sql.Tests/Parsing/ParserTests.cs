@@ -1,0 +1,135 @@
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Semantics;
+
+namespace DbAgent.Sql.Tests.Parsing;
+
+public class ParserTests
+{
+    private static ParsedStatement One(string sql, SqlDialect dialect = SqlDialect.Postgres)
+    {
+        var script = SqlScript.Parse(sql, dialect);
+        Assert.That(script.Statements, Has.Count.EqualTo(1), sql);
+        return script.Statements[0];
+    }
+
+    [TestCase("SELECT a, b AS c, count(*) FILTER (WHERE x > 1) OVER (PARTITION BY d ORDER BY e ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", SqlDialect.Postgres)]
+    [TestCase("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT * FROM r", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM a NATURAL JOIN b CROSS JOIN c LEFT OUTER JOIN d USING (id) FULL JOIN e ON e.x = d.x, LATERAL (SELECT * FROM f WHERE f.a = a.a) g", SqlDialect.Postgres)]
+    [TestCase("SELECT x FROM t1 UNION SELECT y FROM t2 INTERSECT SELECT z FROM t3 EXCEPT SELECT w FROM t4 ORDER BY 1 LIMIT 5 OFFSET 2", SqlDialect.Postgres)]
+    [TestCase("SELECT CASE WHEN a IS NULL THEN 'x' WHEN a BETWEEN 1 AND 2 THEN 'y' ELSE CAST(a AS text) END, a::numeric(10,2), ARRAY[1,2][1], EXISTS (SELECT 1) FROM t", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM t WHERE a IN (SELECT b FROM u) AND c NOT IN (1, 2) AND d LIKE 'x%' ESCAPE '!' AND e = ANY ($1) AND f IS DISTINCT FROM g", SqlDialect.Postgres)]
+    [TestCase("INSERT INTO t (a, b) VALUES (1, DEFAULT), (2, 3) ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b WHERE t.b < EXCLUDED.b RETURNING *", SqlDialect.Postgres)]
+    [TestCase("UPDATE t SET a = u.a, (b, c) = (1, 2) FROM u WHERE t.id = u.id RETURNING t.id", SqlDialect.Postgres)]
+    [TestCase("DELETE FROM t USING u WHERE t.id = u.id RETURNING t.*", SqlDialect.Postgres)]
+    [TestCase("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED AND s.d THEN DELETE WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)", SqlDialect.Postgres)]
+    [TestCase("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON ONLY public.t USING btree (lower(email) DESC NULLS LAST, id) INCLUDE (name) WITH (fillfactor = 70) WHERE deleted_at IS NULL", SqlDialect.Postgres)]
+    [TestCase("CREATE TABLE IF NOT EXISTS s.t (id bigserial PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, org_id int REFERENCES orgs (id) ON DELETE CASCADE, created timestamp with time zone DEFAULT now(), CONSTRAINT ck CHECK (id > 0), FOREIGN KEY (org_id) REFERENCES orgs (id))", SqlDialect.Postgres)]
+    [TestCase("ALTER TABLE t ADD COLUMN IF NOT EXISTS c int DEFAULT 0 NOT NULL, DROP COLUMN d CASCADE, ALTER COLUMN e TYPE bigint USING e::bigint, ALTER COLUMN f SET NOT NULL, ALTER COLUMN g DROP DEFAULT, RENAME COLUMN h TO i, ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES u (id) NOT VALID", SqlDialect.Postgres)]
+    [TestCase("SELECT `a`.`b`, COUNT(DISTINCT c) FROM `t` AS `a` FORCE INDEX (ix) STRAIGHT_JOIN u ON u.x = a.x WHERE d REGEXP '^x' GROUP BY 1 WITH ROLLUP LIMIT 3, 4", SqlDialect.MySql)]
+    [TestCase("INSERT IGNORE INTO t SET a = 1, b = 'x'", SqlDialect.MySql)]
+    [TestCase("DELETE a, b FROM a INNER JOIN b ON a.id = b.id WHERE a.x = 1", SqlDialect.MySql)]
+    [TestCase("SELECT TOP 10 PERCENT WITH TIES [a].[b] FROM [dbo].[t] [a] WITH (NOLOCK) OUTER APPLY dbo.fn(a.id) f ORDER BY a.b", SqlDialect.TSql)]
+    [TestCase("INSERT INTO #t (a) OUTPUT inserted.a INTO @ids SELECT a FROM dbo.s", SqlDialect.TSql)]
+    [TestCase("SELECT CONVERT(varchar(10), d, 120), DATEADD(day, 1, d), TRY_CAST(x AS int) FROM t", SqlDialect.TSql)]
+    [TestCase("INSERT OR REPLACE INTO t (a) VALUES (?1)", SqlDialect.Sqlite)]
+    [TestCase("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL ON CONFLICT IGNORE) WITHOUT ROWID", SqlDialect.Sqlite)]
+    [TestCase("SELECT * FROM t INDEXED BY ix WHERE name GLOB 'ab*'", SqlDialect.Sqlite)]
+    public void Real_sql_parses_without_error_nodes(string sql, SqlDialect dialect)
+    {
+        var statement = One(sql, dialect);
+        var errors = statement.Syntax.DescendantsAndSelf().Where(n => n.Kind == SyntaxKind.Error || n.IsMissing).Select(n => $"{n.Kind} at {n.Span.Start - statement.Span.Start}: '{sql.Substring(n.Span.Start, Math.Min(30, sql.Length - n.Span.Start))}'").ToList();
+        Assert.That(errors, Is.Empty);
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        Assert.That(statement.Model.IsOpaque, Is.False);
+    }
+
+    [Test]
+    public void Every_node_lies_within_its_parent_and_the_root_spans_the_statement()
+    {
+        const string sql = "select a.x, (select max(y) from b where b.id = a.id) from a join c on c.k = a.k where a.z in (1, 2) order by 1;";
+        var statement = One(sql);
+        Assert.That(statement.Syntax.Span, Is.EqualTo(statement.Span));
+        var stack = new Stack<SyntaxNode>();
+        stack.Push(statement.Syntax);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            foreach (var child in node.Children)
+            {
+                Assert.That(node.Span.Contains(child.Span), Is.True, $"{child} outside {node}");
+                stack.Push(child);
+            }
+        }
+    }
+
+    [Test]
+    public void A_half_typed_statement_recovers_with_a_missing_node_and_keeps_what_it_saw()
+    {
+        var statement = One("SELECT a FROM orders o WHERE o.id = ");
+        Assert.That(statement.HasSyntaxErrors, Is.True);
+        Assert.That(statement.Syntax.DescendantsAndSelf().Any(n => n.IsMissing), Is.True);
+        Assert.That(statement.Model.Relations.Single().Name.Name, Is.EqualTo("orders"));
+        Assert.That(statement.Model.HasWhere, Is.True);
+    }
+
+    [Test]
+    public void Leftover_tokens_become_an_error_node_not_an_exception()
+    {
+        var statement = One("SELECT a FROM t ) garbage here");
+        Assert.That(statement.Syntax.DescendantsAndSelf().Any(n => n.Kind == SyntaxKind.Error), Is.True);
+        Assert.That(statement.Model.Kind, Is.EqualTo(StatementKind.Select));
+    }
+
+    [Test]
+    public void Unknown_statements_are_opaque_with_the_relations_they_show()
+    {
+        var statement = One("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+        Assert.That(statement.Model.IsOpaque, Is.True);
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        Assert.That(statement.Model.Relations.Select(r => r.Name.Name), Is.EqualTo(new[] { "accounts" }));
+
+        var prepared = One("PREPARE q AS SELECT * FROM orders WHERE id = $1");
+        Assert.That(prepared.Model.IsOpaque, Is.True);
+        Assert.That(prepared.Model.Relations.Select(r => r.Name.Name), Is.EqualTo(new[] { "orders" }));
+    }
+
+    [Test]
+    public void Keyword_span_is_the_leading_keywords_after_a_with_clause()
+    {
+        const string sql = "WITH x AS (SELECT 1) DELETE FROM t WHERE id IN (SELECT * FROM x)";
+        var model = One(sql).Model;
+        Assert.That(model.Kind, Is.EqualTo(StatementKind.Delete));
+        Assert.That(sql.Substring(model.KeywordSpan.Start, model.KeywordSpan.Length), Is.EqualTo("DELETE FROM"));
+        Assert.That(model.Span, Is.EqualTo(new DbAgent.Sql.Text.TextSpan(0, sql.Length)));
+    }
+
+    [TestCase("BEGIN", StatementKind.Transaction, "BEGIN")]
+    [TestCase("COMMIT", StatementKind.Transaction, "COMMIT")]
+    [TestCase("ROLLBACK TO SAVEPOINT s1", StatementKind.Transaction, "ROLLBACK")]
+    [TestCase("SET search_path = app, public", StatementKind.Set, "search_path")]
+    [TestCase("CREATE MATERIALIZED VIEW mv AS SELECT * FROM t", StatementKind.CreateMaterializedView, null)]
+    [TestCase("CREATE SEQUENCE s START 1", StatementKind.CreateSequence, null)]
+    [TestCase("CREATE TYPE mood AS ENUM ('sad', 'ok')", StatementKind.CreateType, null)]
+    [TestCase("ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok'", StatementKind.AlterType, null)]
+    [TestCase("CREATE SCHEMA IF NOT EXISTS app", StatementKind.CreateSchema, null)]
+    [TestCase("DROP TABLE IF EXISTS a, b CASCADE", StatementKind.DropTable, null)]
+    [TestCase("DROP INDEX CONCURRENTLY ix", StatementKind.DropIndex, null)]
+    [TestCase("TRUNCATE TABLE a, b", StatementKind.Truncate, null)]
+    [TestCase("EXPLAIN ANALYZE SELECT 1", StatementKind.Explain, null)]
+    [TestCase("VACUUM FULL t", StatementKind.Vacuum, null)]
+    [TestCase("GRANT SELECT ON t TO u", StatementKind.Grant, null)]
+    public void Statement_kinds(string sql, StatementKind kind, string? detail)
+    {
+        var model = One(sql).Model;
+        Assert.That(model.Kind, Is.EqualTo(kind));
+        Assert.That(model.Detail, Is.EqualTo(detail));
+    }
+
+    [Test]
+    public void Tsql_statements_without_semicolons_become_separate_statements()
+    {
+        var script = SqlScript.Parse("UPDATE t SET a = 1\nDELETE FROM u\nSELECT * FROM v", SqlDialect.TSql);
+        Assert.That(script.Statements.Select(s => s.Model.Kind), Is.EqualTo(new[] { StatementKind.Update, StatementKind.Delete, StatementKind.Select }));
+        Assert.That(script.Statements[1].Model.HasWhere, Is.False);
+    }
+}

@@ -1,0 +1,159 @@
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
+
+namespace DbAgent.Sql.Tests.Semantics;
+
+public class BinderTests
+{
+    private static StatementModel Model(string sql, SqlDialect dialect = SqlDialect.Postgres, SchemaModel? schema = null)
+    {
+        var script = SqlScript.Parse(sql, dialect, schema);
+        Assert.That(script.Statements, Has.Count.EqualTo(1), sql);
+        return script.Statements[0].Model;
+    }
+
+    private static string Rel(RelationReference r) => $"{r.Name}{(r.Alias is null ? "" : " " + r.Alias)}:{r.Role}{(r.IsCommonTableExpression ? ":cte" : "")}";
+
+    [Test]
+    public void Relations_have_schema_alias_span_and_role()
+    {
+        const string sql = "SELECT * FROM app.orders o JOIN customers AS c ON c.id = o.customer_id";
+        var model = Model(sql);
+        Assert.That(model.Relations.Select(Rel), Is.EqualTo(new[] { "app.orders o:Read", "customers c:Read" }));
+        var orders = model.Relations[0];
+        Assert.That(sql.Substring(orders.Span.Start, orders.Span.Length), Is.EqualTo("app.orders"));
+    }
+
+    [Test]
+    public void Cte_names_are_flagged_and_the_dml_target_is_written()
+    {
+        var model = Model("WITH recent AS (SELECT id FROM orders WHERE created > now() - interval '1 day') UPDATE orders SET flag = true WHERE id IN (SELECT id FROM recent)");
+        Assert.That(model.Kind, Is.EqualTo(StatementKind.Update));
+        Assert.That(model.Relations.Select(Rel), Is.EqualTo(new[] { "orders:Read", "orders:Written", "recent:Read:cte" }));
+    }
+
+    [Test]
+    public void Quoted_names_lose_their_quotes()
+    {
+        Assert.That(Model("SELECT * FROM \"My Schema\".\"Order\"\"s\"").Relations[0].Name, Is.EqualTo(new QualifiedName("My Schema", "Order\"s")));
+        Assert.That(Model("SELECT * FROM `db`.`order`", SqlDialect.MySql).Relations[0].Name, Is.EqualTo(new QualifiedName("db", "order")));
+        Assert.That(Model("SELECT * FROM [dbo].[Order Details]", SqlDialect.TSql).Relations[0].Name, Is.EqualTo(new QualifiedName("dbo", "Order Details")));
+    }
+
+    [Test]
+    public void Columns_resolve_by_qualifier_by_single_relation_and_by_schema()
+    {
+        var m1 = Model("SELECT o.total, c.name FROM orders o JOIN customers c ON c.id = o.cid");
+        Assert.That(m1.Columns.Where(c => c.Name == "total").Single().Relation!.Name.Name, Is.EqualTo("orders"));
+        Assert.That(m1.Columns.Where(c => c.Name == "name").Single().Relation!.Name.Name, Is.EqualTo("customers"));
+
+        var m2 = Model("SELECT total FROM orders WHERE status = 'x'");
+        Assert.That(m2.Columns.All(c => c.Relation?.Name.Name == "orders"), Is.True);
+
+        var m3 = Model("SELECT total, name FROM orders JOIN customers ON cid = customers.id");
+        Assert.That(m3.Columns.First(c => c.Name == "total").Relation, Is.Null, "ambiguous without a schema");
+
+        var schema = new SchemaModel(SqlDialect.Postgres);
+        schema.Tables.Add(new TableModel { Name = new QualifiedName(null, "orders"), Columns = { new ColumnModel { Name = "total", DataType = "numeric" }, new ColumnModel { Name = "cid", DataType = "integer" } } });
+        schema.Tables.Add(new TableModel { Name = new QualifiedName(null, "customers"), Columns = { new ColumnModel { Name = "name", DataType = "text" }, new ColumnModel { Name = "id", DataType = "integer" } } });
+        var m4 = Model("SELECT total, name FROM orders JOIN customers ON cid = customers.id", schema: schema);
+        Assert.That(m4.Columns.First(c => c.Name == "total").Relation!.Name.Name, Is.EqualTo("orders"));
+        Assert.That(m4.Columns.First(c => c.Name == "name").Relation!.Name.Name, Is.EqualTo("customers"));
+    }
+
+    [Test]
+    public void Correlated_subqueries_resolve_outer_aliases()
+    {
+        var model = Model("SELECT * FROM orders o WHERE EXISTS (SELECT 1 FROM items i WHERE i.order_id = o.id)");
+        var pred = model.Predicates.Single(p => p.Kind == PredicateKind.Join);
+        Assert.That(pred.Column!.Relation!.Name.Name, Is.EqualTo("items"));
+        Assert.That(pred.OtherColumn!.Relation!.Name.Name, Is.EqualTo("orders"));
+        Assert.That(model.Predicates.Any(p => p.Kind == PredicateKind.Exists), Is.True);
+    }
+
+    [TestCase("a = 1", PredicateKind.Equality, "=", null)]
+    [TestCase("1 = a", PredicateKind.Equality, "=", null)]
+    [TestCase("a <> $1", PredicateKind.NotEqual, "<>", null)]
+    [TestCase("a != 2", PredicateKind.NotEqual, "!=", null)]
+    [TestCase("a >= 3", PredicateKind.Range, ">=", null)]
+    [TestCase("3 < a", PredicateKind.Range, ">", null)]
+    [TestCase("a BETWEEN 1 AND 5", PredicateKind.Between, "BETWEEN", null)]
+    [TestCase("a IN (1, 2, 3)", PredicateKind.InList, "IN", null)]
+    [TestCase("a = ANY($1)", PredicateKind.InList, "= ANY", null)]
+    [TestCase("a IN (SELECT b FROM u)", PredicateKind.InSubquery, "IN", null)]
+    [TestCase("a LIKE 'abc%'", PredicateKind.LikePrefix, "LIKE", null)]
+    [TestCase("a LIKE '%abc'", PredicateKind.LikeInfix, "LIKE", null)]
+    [TestCase("a ILIKE '_bc'", PredicateKind.LikeInfix, "ILIKE", null)]
+    [TestCase("a IS NULL", PredicateKind.IsNull, "IS NULL", null)]
+    [TestCase("a IS NOT NULL", PredicateKind.IsNotNull, "IS NOT NULL", null)]
+    [TestCase("lower(a) = $1", PredicateKind.FunctionWrapped, "=", "lower")]
+    [TestCase("a::date = '2020-01-01'", PredicateKind.FunctionWrapped, "=", "::date")]
+    [TestCase("CAST(a AS date) = $1", PredicateKind.FunctionWrapped, "=", "CAST")]
+    [TestCase("date(a) >= '2020-01-01'", PredicateKind.FunctionWrapped, ">=", "date")]
+    [TestCase("a NOT IN (1, 2)", PredicateKind.Other, "NOT IN", null)]
+    public void Predicates_are_classified(string condition, PredicateKind kind, string op, string? function)
+    {
+        var model = Model($"SELECT * FROM t WHERE {condition}");
+        var p = model.Predicates.Single();
+        Assert.That((p.Kind, p.Operator, p.Function), Is.EqualTo((kind, op, function)));
+        Assert.That(p.Column?.Name, Is.EqualTo("a"));
+        Assert.That(p.Column?.Relation?.Name.Name, Is.EqualTo("t"));
+        Assert.That(p.Clause, Is.EqualTo(PredicateClause.Where));
+        Assert.That(p.OrGroup, Is.Null);
+    }
+
+    [Test]
+    public void Or_groups_and_join_conditions()
+    {
+        var model = Model("SELECT * FROM a JOIN b ON b.a_id = a.id WHERE a.x = 1 AND (a.y = 2 OR b.z > 3) AND (a.p = 1 OR a.q = 2)");
+        var join = model.Predicates.Single(p => p.Clause == PredicateClause.JoinOn);
+        Assert.That((join.Kind, join.Column!.Name, join.OtherColumn!.Name), Is.EqualTo((PredicateKind.Join, "a_id", "id")));
+        var where = model.Predicates.Where(p => p.Clause == PredicateClause.Where).ToList();
+        Assert.That(where.Select(p => p.OrGroup), Is.EqualTo(new int?[] { null, 1, 1, 2, 2 }));
+    }
+
+    [Test]
+    public void Group_order_and_limit()
+    {
+        var model = Model("SELECT a, count(*) FROM t GROUP BY a, b HAVING count(*) > 1 ORDER BY a DESC NULLS LAST, b LIMIT 10 OFFSET 20");
+        Assert.That(model.GroupBy.Select(c => c.Name), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(model.OrderBy.Select(o => (o.Expression, o.Descending, o.NullsFirst)), Is.EqualTo(new[] { ("a", true, (bool?)false), ("b", false, (bool?)null) }));
+        Assert.That((model.Limit!.Limit, model.Limit.Offset), Is.EqualTo(((long?)10, (long?)20)));
+        Assert.That(model.Predicates.Single().Clause, Is.EqualTo(PredicateClause.Having));
+    }
+
+    [TestCase("SELECT * FROM t LIMIT 5, 10", SqlDialect.MySql, 10L, 5L)]
+    [TestCase("SELECT TOP 7 * FROM t", SqlDialect.TSql, 7L, null)]
+    [TestCase("SELECT * FROM t ORDER BY a OFFSET 3 ROWS FETCH NEXT 4 ROWS ONLY", SqlDialect.TSql, 4L, 3L)]
+    [TestCase("SELECT * FROM t FETCH FIRST 2 ROWS ONLY", SqlDialect.Postgres, 2L, null)]
+    public void Limits_in_every_dialect(string sql, SqlDialect dialect, long? limit, long? offset)
+    {
+        var model = Model(sql, dialect);
+        Assert.That((model.Limit!.Limit, model.Limit.Offset), Is.EqualTo((limit, offset)));
+    }
+
+    [Test]
+    public void Dml_targets_in_every_dialect()
+    {
+        Assert.That(Model("UPDATE o SET o.total = s.sum FROM dbo.Orders o JOIN #sums s ON s.id = o.id", SqlDialect.TSql).Relations.Select(Rel),
+            Is.EqualTo(new[] { "dbo.Orders o:Written", "#sums s:Read" }));
+        Assert.That(Model("UPDATE a JOIN b ON a.id = b.aid SET a.x = b.y, b.n = 1", SqlDialect.MySql).Relations.Select(Rel),
+            Is.EqualTo(new[] { "a:Written", "b:Written" }));
+        Assert.That(Model("DELETE t1 FROM t1 JOIN t2 ON t1.id = t2.id", SqlDialect.MySql).Relations.Select(Rel),
+            Is.EqualTo(new[] { "t1:Written", "t2:Read" }));
+        Assert.That(Model("DELETE FROM t USING u WHERE t.id = u.id").Relations.Select(Rel), Is.EqualTo(new[] { "t:Written", "u:Read" }));
+        Assert.That(Model("INSERT INTO t (a) SELECT a FROM u").Relations.Select(Rel), Is.EqualTo(new[] { "t:Written", "u:Read" }));
+        Assert.That(Model("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE").Relations.Select(Rel), Is.EqualTo(new[] { "t:Written", "s:Read" }));
+        Assert.That(Model("SELECT * INTO archive FROM orders").Relations.Select(Rel), Is.EqualTo(new[] { "archive:Created", "orders:Read" }));
+    }
+
+    [Test]
+    public void Where_is_seen_on_the_outer_statement_only()
+    {
+        Assert.That(Model("DELETE FROM t WHERE id IN (SELECT id FROM u WHERE x = 1)").HasWhere, Is.True);
+        var model = Model("DELETE FROM t USING (SELECT id FROM u WHERE x = 1) s");
+        Assert.That(model.HasWhere, Is.False);
+        Assert.That(Model("UPDATE t SET a = (SELECT max(b) FROM u WHERE u.id = t.id)").HasWhere, Is.False);
+    }
+}
