@@ -91,7 +91,15 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             };
             var json = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "{}";
             var aliases = StatementAliases.Of(statement.Sql, SqlDialect.MySql);
-            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases);
+            (string, double?)? target = null;
+            if (json.Contains("\"Deleting all rows", StringComparison.Ordinal) &&
+                DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements.FirstOrDefault()?.Model.Targets.FirstOrDefault() is { } written)
+            {
+                var rows = await Db.QueryAsync(connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
+                    r => r.Double(0), ct, null, ("schema", written.Name.Schema), ("name", written.Name.Name));
+                target = (written.Name.Name, rows.FirstOrDefault());
+            }
+            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases, target);
         }, ct, readOnly: statement.Kind == StatementKind.Select);
     }
 
