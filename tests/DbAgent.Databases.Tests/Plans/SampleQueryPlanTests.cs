@@ -68,7 +68,7 @@ public class SampleQueryPlanTests
         var path = Path.Combine(Path.GetTempPath(), $"dbagent-sample-plans-{Guid.NewGuid():N}.db");
         try
         {
-            await SampleDataGenerator.GenerateAsync(new SampleGenerationOptions(SqlDialect.Sqlite, path, Path.Combine(workspace, "migrations"), SampleSize.ForOrders(20_000)));
+            await SampleDataGenerator.GenerateAsync(new SampleGenerationOptions(SqlDialect.Sqlite, path, Path.Combine(workspace, "migrations"), SampleSize.ForOrders(10_000)));
             var before = await File.ReadAllBytesAsync(path);
             await using (var session = await new SqliteProvider().OpenAsync(new ConnectionTarget("sample", DatabaseEngine.Sqlite) { Database = path }, CancellationToken.None))
                 AssertShape(await ExplainAll(session, workspace, SqlDialect.Sqlite));
@@ -87,10 +87,10 @@ public class SampleQueryPlanTests
     {
         var workspace = Workspace("workspace-postgres");
         await using var db = await ScratchDatabase.PostgresAsync();
-        await SampleDataGenerator.GenerateAsync(new SampleGenerationOptions(SqlDialect.Postgres, db.ConnectionString, Path.Combine(workspace, "migrations"), SampleSize.ForOrders(20_000)));
+        await SampleDataGenerator.GenerateAsync(new SampleGenerationOptions(SqlDialect.Postgres, db.ConnectionString, Path.Combine(workspace, "migrations"), SampleSize.ForOrders(10_000)));
         await using var session = await new PostgresProvider().OpenAsync(db.Target(), CancellationToken.None);
         AssertShape(await ExplainAll(session, workspace, SqlDialect.Postgres));
-        Assert.That((await db.QueryAsync("SELECT count(*) FROM orders"))[0][0], Is.EqualTo(20_000L));
+        Assert.That((await db.QueryAsync("SELECT count(*) FROM orders"))[0][0], Is.EqualTo(10_000L));
     }
 
     [Test]
@@ -98,9 +98,9 @@ public class SampleQueryPlanTests
     {
         var workspace = Workspace("workspace-mysql");
         await using var db = await ScratchDatabase.MySqlAsync();
-        await SampleDataGenerator.GenerateAsync(new SampleGenerationOptions(SqlDialect.MySql, db.ConnectionString, Path.Combine(workspace, "migrations"), SampleSize.ForOrders(20_000)));
+        await SampleDataGenerator.GenerateAsync(new SampleGenerationOptions(SqlDialect.MySql, db.ConnectionString, Path.Combine(workspace, "migrations"), SampleSize.ForOrders(10_000)));
         await using var session = await new MySqlProvider().OpenAsync(db.Target(), CancellationToken.None);
         AssertShape(await ExplainAll(session, workspace, SqlDialect.MySql));
-        Assert.That((await db.QueryAsync("SELECT count(*) FROM orders"))[0][0], Is.EqualTo(20_000L));
+        Assert.That((await db.QueryAsync("SELECT count(*) FROM orders"))[0][0], Is.EqualTo(10_000L));
     }
 }
