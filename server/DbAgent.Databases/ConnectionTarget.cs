@@ -16,6 +16,9 @@ public sealed record ConnectionTarget(string Name, DatabaseEngine Engine)
     /// <summary>Workspace folders or files that use this connection (empty: every SQL file, when it is the only one).</summary>
     public IReadOnlyList<string> Folders { get; init; } = [];
 
+    /// <summary>Driver options that came with a URL's query (sslmode=require ...), applied through the driver's builder.</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Kept out of ToString, records' printing and logs.</summary>
     public string? Password { get; init; }
 

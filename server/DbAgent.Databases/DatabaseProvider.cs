@@ -22,6 +22,8 @@ public sealed record EngineCapabilities
     public bool TableStatistics { get; init; }
     public bool ColumnStatistics { get; init; }
     public bool IndexUsageStatistics { get; init; }
+    /// <summary>SQL Server's optimizer reports the indexes it missed.</summary>
+    public bool MissingIndexReport { get; init; }
     /// <summary>A sentence for the user about what is missing and why.</summary>
     public string? Notes { get; init; }
 }
@@ -49,6 +51,29 @@ public interface IDatabaseSession : IAsyncDisposable
     Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken);
     /// <summary>The plan of a statement, without running it (unless <see cref="ExplainOptions.Analyze"/> on a read-only statement).</summary>
     Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken);
+
+    /// <summary>What this database can do, found when the session opened (e.g. HypoPG installed in this database).</summary>
+    EngineCapabilities Capabilities => new();
+
+    /// <summary>
+    /// The plan of a statement as it would be with one more index, without building it for real: HypoPG on
+    /// PostgreSQL, a rolled-back transaction on SQLite. Engines that cannot answer say so in the result.
+    /// </summary>
+    Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(WhatIfIndexResult.Unsupported("This engine cannot evaluate an index without building it; the index is only proposed."));
+}
+
+/// <summary>The outcome of a what-if index: plans before and after, or why the engine could not tell.</summary>
+public sealed record WhatIfIndexResult
+{
+    public bool Supported { get; init; }
+    public QueryPlan? Before { get; init; }
+    public QueryPlan? After { get; init; }
+    /// <summary>True when the plan with the hypothetical index names that index.</summary>
+    public bool IndexUsed { get; init; }
+    public string? Message { get; init; }
+
+    public static WhatIfIndexResult Unsupported(string message) => new() { Supported = false, Message = message };
 }
 
 public interface IDatabaseProvider

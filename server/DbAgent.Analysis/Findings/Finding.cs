@@ -18,4 +18,6 @@ public sealed record Finding(string RuleId, FindingSeverity Severity, string Mes
 {
     public string? Detail { get; init; }
     public IReadOnlyDictionary<string, string> Data { get; init; } = new Dictionary<string, string>();
+    /// <summary>The document the span is in, when it is not the document being analysed (schema drift points at migrations).</summary>
+    public string? DocumentUri { get; init; }
 }

@@ -33,6 +33,12 @@ public sealed class PlanNode
     public string? Alias { get; init; }
     public string? IndexName { get; init; }
     public double? EstimatedRows { get; init; }
+    /// <summary>
+    /// Rows the operator reads before its filter, when the engine (or the table's statistics) tells: for a full scan,
+    /// the table's rows (PostgreSQL reltuples, MySQL rows_examined_per_scan, SQL Server EstimatedRowsRead/TableCardinality).
+    /// <see cref="EstimatedRows"/> is what it returns.
+    /// </summary>
+    public double? EstimatedRowsRead { get; init; }
     public double? StartupCost { get; init; }
     public double? TotalCost { get; init; }
     /// <summary>The filter or condition as the engine prints it.</summary>

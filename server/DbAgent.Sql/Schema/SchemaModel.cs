@@ -62,6 +62,9 @@ public sealed class TableModel
     public List<IndexModel> Indexes { get; set; } = [];
     public SchemaOrigin? Origin { get; set; }
 
+    /// <summary>True when the table was created from a query (CREATE TABLE ... AS): the model does not know all its columns.</summary>
+    public bool ColumnsIncomplete { get; set; }
+
     public ColumnModel? FindColumn(string name) => Columns.FirstOrDefault(c => NameComparer.SameName(c.Name, name));
 
     public ConstraintModel? PrimaryKey => Constraints.FirstOrDefault(c => c.Kind == ConstraintKind.PrimaryKey);
@@ -75,6 +78,7 @@ public sealed class TableModel
         Constraints = Constraints.Select(c => c.Clone()).ToList(),
         Indexes = Indexes.Select(i => i.Clone()).ToList(),
         Origin = Origin,
+        ColumnsIncomplete = ColumnsIncomplete,
     };
 }
 

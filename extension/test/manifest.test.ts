@@ -1,0 +1,76 @@
+// The manifest (package.json) and the code must agree: VS Code only wires what both declare.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { chatCommands, participantId } from '../src/chat/protocol';
+import { engines } from '../src/connections/protocol';
+
+const root = path.resolve(__dirname, '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? sources(full) : entry.name.endsWith('.ts') ? [fs.readFileSync(full, 'utf8')] : [];
+  });
+}
+
+describe('package.json', () => {
+  it('declares the chat participant the code registers, with every slash command', () => {
+    const [participant] = manifest.contributes.chatParticipants;
+    assert.equal(participant.id, participantId);
+    assert.equal(participant.name, 'database-expert');
+    assert.equal(participant.isSticky, true);
+    assert.deepEqual(
+      participant.commands.map((c: { name: string }) => c.name),
+      [...chatCommands],
+    );
+    for (const command of participant.commands) {
+      assert.ok(command.description?.length > 10, `/${command.name} has no description`);
+    }
+  });
+
+  it('contributes exactly the commands the code registers', () => {
+    const registered = new Set(
+      sources(path.join(root, 'extension', 'src')).flatMap((text) =>
+        [...text.matchAll(/registerCommand\(\s*'([^']+)'/g)].map((m) => m[1]),
+      ),
+    );
+    const contributed = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    assert.deepEqual([...contributed].sort(), [...registered].sort());
+  });
+
+  it('has every dbagent setting of the protocol, each described, the dialect per resource', () => {
+    const properties = manifest.contributes.configuration.properties;
+    assert.deepEqual(Object.keys(properties).sort(), [
+      'dbagent.connections',
+      'dbagent.dialect',
+      'dbagent.plans.costThreshold',
+      'dbagent.plans.enabled',
+      'dbagent.plans.largeTableRows',
+      'dbagent.plans.sortRows',
+      'dbagent.plans.statementTimeoutMs',
+      'dbagent.rules',
+      'dbagent.server.path',
+      'dbagent.trace.server',
+    ]);
+    for (const [key, value] of Object.entries<Record<string, unknown>>(properties)) {
+      assert.ok(value.description || value.markdownDescription, `${key} has no description`);
+      assert.ok('default' in value, `${key} has no default`);
+    }
+    assert.equal(properties['dbagent.dialect'].scope, 'resource');
+    assert.deepEqual(properties['dbagent.dialect'].enum, ['postgres', 'mysql', 'tsql', 'sqlite']);
+    assert.deepEqual(properties['dbagent.connections'].items.properties.engine.enum, [...engines]);
+    assert.ok(!('password' in properties['dbagent.connections'].items.properties), 'settings must not hold a password');
+    assert.equal(properties['dbagent.plans.largeTableRows'].default, 10000);
+    assert.equal(properties['dbagent.plans.statementTimeoutMs'].default, 5000);
+  });
+
+  it('starts on SQL files from the bundle', () => {
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:sql']);
+    assert.equal(manifest.main, './dist/extension.js');
+    assert.match(fs.readFileSync(path.join(root, 'extension', 'scripts', 'bundle.mjs'), 'utf8'), /outfile: 'dist\/extension\.js'/);
+    assert.match(manifest.engines.vscode, /^\^1\.95\./);
+  });
+});

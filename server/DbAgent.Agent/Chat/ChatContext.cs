@@ -1,0 +1,86 @@
+using DbAgent.Analysis.Findings;
+using DbAgent.Databases;
+using DbAgent.Sql;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Agent.Chat;
+
+/// <summary>The active document as an immutable snapshot: its parse, its findings and the user's selection.</summary>
+public sealed record ChatDocument(string Uri, SqlScript Script)
+{
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    /// <summary>The selection (or caret, as an empty span) in the document, when the client sent one.</summary>
+    public TextSpan? Selection { get; init; }
+
+    public SqlDialect Dialect => Script.Dialect;
+
+    /// <summary>
+    /// The statements the user means: those the selection touches, else the one at the caret, else all of them.
+    /// </summary>
+    public IReadOnlyList<ParsedStatement> FocusStatements()
+    {
+        if (Selection is { } selection)
+        {
+            if (selection.IsEmpty)
+            {
+                var at = Script.StatementAt(selection.Start);
+                if (at is not null) return [at];
+            }
+            else
+            {
+                var touched = Script.Statements.Where(s => s.Span.Overlaps(selection)).ToList();
+                if (touched.Count > 0) return touched;
+            }
+        }
+        return Script.Statements;
+    }
+
+    public LineSpan RangeOf(TextSpan span) => Script.Text.GetLineSpan(span);
+
+    public string TextOf(TextSpan span) => Script.Text.ToString(span);
+}
+
+/// <summary>
+/// Everything the server knows when a chat request arrives. Built by the host from immutable snapshots, so the
+/// orchestration can read it from any thread while edits continue.
+/// </summary>
+public sealed record ChatContext
+{
+    public ChatDocument? Document { get; init; }
+
+    /// <summary>The schema replayed from the workspace migrations, or read from the live catalog; null when unknown.</summary>
+    public SchemaModel? Schema { get; init; }
+
+    /// <summary>Where <see cref="Schema"/> came from, in words ("3 migration files", "the live catalog of shop").</summary>
+    public string? SchemaSource { get; init; }
+
+    /// <summary>An open session to the connection the document uses; null when none is configured or reachable.</summary>
+    public IDatabaseSession? Session { get; init; }
+
+    /// <summary>The name of the configured connection, even when it is unreachable.</summary>
+    public string? ConnectionName { get; init; }
+
+    /// <summary>Why the configured connection is not usable right now (unreachable, wrong password...), if it is not.</summary>
+    public string? ConnectionProblem { get; init; }
+
+    /// <summary>How plans are asked for (timeouts from `dbagent.plans.statementTimeoutMs`).</summary>
+    public DbAgent.Databases.ExplainOptions ExplainOptions { get; init; } = new();
+
+    /// <summary>The model for free-form questions; null or unconfigured: answers come from the tools alone.</summary>
+    public Models.ModelSettings? Model { get; init; }
+
+    /// <summary>The dialect: the session's engine first, then the document's, then the schema's.</summary>
+    public SqlDialect? Dialect =>
+        Session is not null ? DialectOf(Session.ServerInfo.Engine) : Document?.Dialect ?? Schema?.Dialect;
+
+    public static SqlDialect DialectOf(DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.Postgres => SqlDialect.Postgres,
+        DatabaseEngine.MySql => SqlDialect.MySql,
+        DatabaseEngine.SqlServer => SqlDialect.TSql,
+        _ => SqlDialect.Sqlite,
+    };
+}

@@ -1,0 +1,30 @@
+using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
+
+namespace DbAgent.Analysis.Plans;
+
+/// <summary>Descriptors of the findings read from a statement's plan.</summary>
+public static class PlanRules
+{
+    public static readonly RuleDescriptor FullScan = new(
+        "plan-full-scan", "Full scan of a large table",
+        "The plan reads every row of a large table to apply a selective filter; an index would read only the matching rows.",
+        FindingSeverity.Warning, RuleCategory.Performance);
+
+    public static readonly RuleDescriptor LargeSort = new(
+        "plan-large-sort", "Large sort without an index",
+        "The plan sorts many rows because no index provides the order.",
+        FindingSeverity.Warning, RuleCategory.Performance);
+
+    public static readonly RuleDescriptor NestedLoopScan = new(
+        "plan-nested-loop-scan", "Nested loop over a scanned table",
+        "A nested loop scans its inner table once per outer row.",
+        FindingSeverity.Warning, RuleCategory.Performance);
+
+    public static readonly RuleDescriptor HighCost = new(
+        "plan-high-cost", "High plan cost",
+        "The planner's estimated cost of this statement is above the threshold.",
+        FindingSeverity.Information, RuleCategory.Performance);
+
+    public static IReadOnlyList<RuleDescriptor> All { get; } = [FullScan, LargeSort, NestedLoopScan, HighCost];
+}

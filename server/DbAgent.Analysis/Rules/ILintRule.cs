@@ -1,0 +1,39 @@
+using DbAgent.Analysis.Findings;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Analysis.Rules;
+
+/// <summary>A lint rule: reads one statement's model (with its script and, when known, the schema) and reports findings.</summary>
+public interface ILintRule
+{
+    RuleDescriptor Descriptor { get; }
+
+    /// <summary>The findings for one statement, at the rule's default severity; the linter applies settings and suppressions.</summary>
+    IEnumerable<Finding> Analyze(LintContext context);
+}
+
+/// <summary>What a rule sees of one statement.</summary>
+public sealed class LintContext
+{
+    public LintContext(SqlScript script, ParsedStatement statement, SchemaModel? schema)
+    {
+        Script = script;
+        Statement = statement;
+        Schema = schema;
+    }
+
+    public SqlScript Script { get; }
+    public ParsedStatement Statement { get; }
+    public StatementModel Model => Statement.Model;
+    public SchemaModel? Schema { get; }
+
+    /// <summary>The statement's tokens, for the few shape questions the model does not answer yet.</summary>
+    public StatementTokens Tokens => new(Script, Statement);
+
+    /// <summary>A finding of <paramref name="rule"/> at its default severity.</summary>
+    public Finding Report(RuleDescriptor rule, TextSpan span, string? message = null) =>
+        new(rule.Id, rule.DefaultSeverity, message ?? rule.Message, span);
+}

@@ -1,0 +1,107 @@
+using DbAgent.Analysis.Findings;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Analysis.Rules;
+
+/// <summary>A rule that threw on a statement: reported for the log, never as a finding and never as a crash.</summary>
+public sealed record RuleFailure(string RuleId, TextSpan StatementSpan, string Error);
+
+public sealed record LintResult(IReadOnlyList<Finding> Findings, IReadOnlyList<RuleFailure> Failures);
+
+/// <summary>
+/// Runs the lint rules over a script: syntax errors become <c>syntax-error</c> findings, each statement goes through
+/// every enabled rule, and the <c>dbagent.rules</c> setting and <c>-- dbagent-ignore</c> comments decide what is kept
+/// and at which severity. Never throws.
+/// </summary>
+public static class Linter
+{
+    public static IReadOnlyList<Finding> Analyze(SqlScript script, RuleSettings? settings = null, SchemaModel? schema = null) =>
+        Run(script, settings, schema).Findings;
+
+    public static LintResult Run(SqlScript? script, RuleSettings? settings = null, SchemaModel? schema = null,
+        IReadOnlyList<ILintRule>? rules = null, CancellationToken cancellationToken = default)
+    {
+        if (script is null) return new LintResult([], []);
+        settings ??= RuleSettings.Default;
+        rules ??= RuleCatalog.LintRules;
+        var raw = new List<Finding>();
+        var failures = new List<RuleFailure>();
+
+        foreach (var error in script.Errors)
+        {
+            raw.Add(new Finding(CoreRules.SyntaxError.Id, CoreRules.SyntaxError.DefaultSeverity, error.Message, error.Span)
+            {
+                Data = new Dictionary<string, string> { ["source"] = error.Source },
+            });
+        }
+
+        foreach (var statement in script.Statements)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            LintContext context;
+            try
+            {
+                context = new LintContext(script, statement, schema);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(new RuleFailure("*", statement.Span, ex.GetType().Name + ": " + ex.Message));
+                continue;
+            }
+            foreach (var rule in rules)
+            {
+                if (!settings.IsEnabled(rule.Descriptor.Id)) continue;
+                try
+                {
+                    // Materialise inside the try: rules are usually iterators and throw while enumerated.
+                    raw.AddRange(rule.Analyze(context).ToList());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failures.Add(new RuleFailure(rule.Descriptor.Id, statement.Span, ex.GetType().Name + ": " + ex.Message));
+                }
+            }
+        }
+
+        return new LintResult(ApplySettings(script, raw, settings), failures);
+    }
+
+    /// <summary>
+    /// Applies the settings (off, severity overrides) and the inline suppressions of the statement each finding lies
+    /// in. For findings made elsewhere too: plan findings, schema drift.
+    /// </summary>
+    public static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings)
+    {
+        settings ??= RuleSettings.Default;
+        var suppressions = new Dictionary<ParsedStatement, InlineSuppression>();
+        var kept = new List<Finding>();
+        foreach (var finding in findings)
+        {
+            var severity = settings.SeverityFor(finding.RuleId, finding.Severity);
+            if (severity is null) continue;
+            if (script is not null && IsSuppressed(script, finding, suppressions)) continue;
+            kept.Add(severity == finding.Severity ? finding : finding with { Severity = severity.Value });
+        }
+        kept.Sort((a, b) => a.Span.Start != b.Span.Start ? a.Span.Start.CompareTo(b.Span.Start) : string.CompareOrdinal(a.RuleId, b.RuleId));
+        return kept;
+    }
+
+    private static bool IsSuppressed(SqlScript script, Finding finding, Dictionary<ParsedStatement, InlineSuppression> cache)
+    {
+        try
+        {
+            var statement = script.StatementAt(finding.Span.Start);
+            if (statement is null) return false;
+            if (!cache.TryGetValue(statement, out var suppression))
+                cache[statement] = suppression = InlineSuppression.For(script, statement);
+            return suppression.Suppresses(finding.RuleId);
+        }
+        catch (Exception)
+        {
+            // A suppression comment we cannot read suppresses nothing.
+            return false;
+        }
+    }
+}

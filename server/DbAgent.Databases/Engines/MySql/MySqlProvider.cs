@@ -1,0 +1,141 @@
+using DbAgent.Analysis.Plans;
+using DbAgent.Databases.Catalog;
+using DbAgent.Databases.Connections;
+using DbAgent.Databases.Plans;
+using DbAgent.Databases.Statistics;
+using DbAgent.Sql;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using MySqlConnector;
+
+namespace DbAgent.Databases.Engines.MySql;
+
+public sealed class MySqlProvider : IDatabaseProvider
+{
+    public DatabaseEngine Engine => DatabaseEngine.MySql;
+    public SqlDialect Dialect => SqlDialect.MySql;
+
+    public EngineCapabilities Capabilities { get; } = new()
+    {
+        HypotheticalIndexes = false, JsonPlans = true, GenericPlans = false, TableStatistics = true, ColumnStatistics = true,
+        IndexUsageStatistics = true,
+        Notes = "MySQL and MariaDB have no hypothetical indexes: an index is only proposed, never built, and its effect is not measured. " +
+                "Index use needs performance_schema; column histograms need ANALYZE TABLE (MariaDB PERSISTENT FOR, MySQL UPDATE HISTOGRAM).",
+    };
+
+    public static bool IsMariaDbVersion(string version) => version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+
+    public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        return await Db.Guard(target, async () =>
+        {
+            var connection = new MySqlConnection(DriverConnectionStrings.Build(target));
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                var info = await Db.QueryAsync(connection, null, "SELECT VERSION(), COALESCE(DATABASE(), ''), @@performance_schema",
+                    r => (Version: r.GetString(0), Database: r.GetString(1), PerformanceSchema: r.Bool(2)), cancellationToken);
+                var (version, database, performanceSchema) = info[0];
+                var mariaDb = IsMariaDbVersion(version) || connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+                var capabilities = Capabilities with
+                {
+                    IndexUsageStatistics = performanceSchema,
+                    Notes = Capabilities.Notes + (performanceSchema ? "" : " performance_schema is off on this server, so index use is not known."),
+                };
+                return (IDatabaseSession)new MySqlSession(target, connection, new ServerInfo(DatabaseEngine.MySql, version, database) { IsMariaDb = mariaDb }, capabilities);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        });
+    }
+}
+
+/// <summary>
+/// One MySQL/MariaDB connection. Reads run in START TRANSACTION READ ONLY with max_statement_time (MariaDB) or
+/// max_execution_time (MySQL) and lock_wait_timeout, and are rolled back.
+/// </summary>
+internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public ServerInfo ServerInfo { get; } = serverInfo;
+    public EngineCapabilities Capabilities { get; } = capabilities;
+
+    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(connection, tx, ServerInfo.IsMariaDb, ct), ct);
+
+    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
+        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadTableAsync(connection, tx, table, ct), ct);
+
+    public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
+        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
+
+    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
+    {
+        var statement = ExplainGuard.Check(sql, SqlDialect.MySql);
+        if (statement.ParameterNames.Count > 0)
+            throw new StatementNotExplainableException("MySQL and MariaDB cannot plan a statement with parameters (?, :name) without values.");
+        return InReadOnlyTransaction(options, async tx =>
+        {
+            // MariaDB's ANALYZE runs the statement; only for read-only statements the user opted in for. MySQL's
+            // EXPLAIN ANALYZE has no JSON form, so MySQL always gets the estimate-only plan.
+            var analyze = options.Analyze && statement.IsReadOnly && ServerInfo.IsMariaDb;
+            var prefix = analyze ? "ANALYZE FORMAT=JSON " : "EXPLAIN FORMAT=JSON ";
+            await using var command = new MySqlCommand(prefix + statement.Sql, connection, tx)
+            {
+                CommandTimeout = Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2),
+            };
+            var json = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "{}";
+            var aliases = StatementAliases.Of(statement.Sql, SqlDialect.MySql);
+            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases);
+        }, ct);
+    }
+
+    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct) =>
+        Task.FromResult(WhatIfIndexResult.Unsupported(
+            $"{(ServerInfo.IsMariaDb ? "MariaDB" : "MySQL")} has no hypothetical indexes, and DbAgent never builds one to find out: the index is only proposed."));
+
+    private async Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await Db.Guard(target, async () =>
+            {
+                var seconds = Math.Max(1, (options.LockTimeoutMs + 999) / 1000);
+                var timeout = ServerInfo.IsMariaDb
+                    ? $"SET SESSION max_statement_time = {options.StatementTimeoutMs / 1000.0:0.###}"
+                    : $"SET SESSION max_execution_time = {Math.Max(1, options.StatementTimeoutMs)}";
+                await Db.ExecuteAsync(connection, null,
+                    $"{timeout.Replace(',', '.')}; SET SESSION lock_wait_timeout = {seconds}; SET SESSION innodb_lock_wait_timeout = {seconds}", ct);
+                await Db.ExecuteAsync(connection, null, "SET SESSION TRANSACTION READ ONLY", ct);
+                await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: true, ct);
+                try
+                {
+                    return await work(tx);
+                }
+                finally
+                {
+                    if (connection.State == System.Data.ConnectionState.Open)
+                    {
+                        try { await tx.RollbackAsync(CancellationToken.None); }
+                        catch (Exception e) when (e is MySqlException or InvalidOperationException) { /* the connection broke: nothing was committed */ }
+                    }
+                }
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await connection.DisposeAsync();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DbAgent.Analysis.Plans;
+using DbAgent.Databases.Catalog;
+using DbAgent.Databases.Connections;
+using DbAgent.Databases.Plans;
+using DbAgent.Databases.Statistics;
+using DbAgent.Sql;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using Npgsql;
+
+namespace DbAgent.Databases.Engines.Postgres;
+
+public sealed class PostgresProvider : IDatabaseProvider
+{
+    public DatabaseEngine Engine => DatabaseEngine.Postgres;
+    public SqlDialect Dialect => SqlDialect.Postgres;
+
+    /// <summary>What every PostgreSQL offers; a session adds HypoPG when the database has it.</summary>
+    public EngineCapabilities Capabilities { get; } = new()
+    {
+        JsonPlans = true, GenericPlans = true, TableStatistics = true, ColumnStatistics = true, IndexUsageStatistics = true,
+        HypotheticalIndexes = false,
+        Notes = "Hypothetical indexes need the HypoPG extension in the database (CREATE EXTENSION hypopg).",
+    };
+
+    public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        return await Db.Guard(target, async () =>
+        {
+            var connection = new NpgsqlConnection(DriverConnectionStrings.Build(target));
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                var info = await Db.QueryAsync(connection, null, """
+                    SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_database(),
+                           (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'),
+                           EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')
+                    """, r => (Num: r.Int(0), Version: r.GetString(1), Database: r.GetString(2), HypoSchema: r.Str(3), HypoAvailable: r.Bool(4)), cancellationToken);
+                var (num, version, database, hypoSchema, hypoAvailable) = info[0];
+                var hypo = hypoSchema is not null;
+                var capabilities = Capabilities with
+                {
+                    HypotheticalIndexes = hypo,
+                    Notes = hypo ? null : hypoAvailable
+                        ? "HypoPG is available on the server but not installed in this database: CREATE EXTENSION hypopg enables what-if indexes."
+                        : "HypoPG is not installed on this server: indexes are proposed without a what-if plan.",
+                };
+                return (IDatabaseSession)new PostgresSession(target, connection, new ServerInfo(DatabaseEngine.Postgres, version, database), num, capabilities, hypoSchema);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        });
+    }
+}
+
+/// <summary>
+/// One PostgreSQL connection. Every read runs in a READ ONLY transaction with statement and lock timeouts and is
+/// rolled back; EXPLAIN never carries ANALYZE unless asked for a read-only statement.
+/// </summary>
+internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlConnection connection, ServerInfo serverInfo, int versionNumber, EngineCapabilities capabilities, string? hypoSchema)
+    : IDatabaseSession
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public ServerInfo ServerInfo { get; } = serverInfo;
+    public EngineCapabilities Capabilities { get; } = capabilities;
+
+    public Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken) =>
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(connection, tx, cancellationToken), cancellationToken);
+
+    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken) =>
+        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(connection, tx, table, cancellationToken), cancellationToken);
+
+    public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken) =>
+        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(connection, tx, table, column, cancellationToken), cancellationToken);
+
+    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken)
+    {
+        var statement = ExplainGuard.Check(sql, SqlDialect.Postgres);
+        return InReadOnlyTransaction(options, tx => ExplainInTransactionAsync(statement, options, tx, cancellationToken), cancellationToken);
+    }
+
+    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.HypotheticalIndexes)
+            return WhatIfIndexResult.Unsupported(Capabilities.Notes ?? "HypoPG is not installed in this database.");
+        var statement = ExplainGuard.Check(sql, SqlDialect.Postgres);
+        var plainOptions = options with { Analyze = false };
+        var name = index.Name ?? $"dbagent_whatif_{index.Table.Name}_{string.Join("_", index.Keys.Select(k => k.Column ?? "expr"))}";
+        var ddl = IndexDdl.Create(DatabaseEngine.Postgres, index, name);
+        return await InReadOnlyTransaction(plainOptions, async tx =>
+        {
+            var before = await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken);
+            // HypoPG keeps hypothetical indexes in this backend's memory only: nothing is written, and they are
+            // dropped right after (they are not transactional, so a rollback alone would not remove them).
+            try
+            {
+                var created = await Db.QueryAsync(connection, tx, $"SELECT indexname FROM {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
+                var after = await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken);
+                var hypoName = created.FirstOrDefault();
+                var used = hypoName is not null && after.Nodes.Any(n => n.IndexName is not null && n.IndexName.Contains(hypoName, StringComparison.Ordinal));
+                return new WhatIfIndexResult
+                {
+                    Supported = true, Before = before, After = after, IndexUsed = used,
+                    Message = used ? $"With the index the estimated cost goes from {before.TotalCost:0.##} to {after.TotalCost:0.##} (HypoPG, nothing was built)."
+                        : "The planner would not use this index for this statement (HypoPG, nothing was built).",
+                };
+            }
+            finally
+            {
+                await Db.ExecuteAsync(connection, tx, $"SELECT {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_reset()", CancellationToken.None);
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<QueryPlan> ExplainInTransactionAsync(ExplainableStatement statement, ExplainOptions options, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var analyze = options.Analyze && statement.IsReadOnly && statement.ParameterCount == 0;
+        string json;
+        if (statement.ParameterCount == 0)
+        {
+            json = await ExplainText($"EXPLAIN (FORMAT JSON{(analyze ? ", ANALYZE, BUFFERS" : "")}) {statement.Sql}", tx, options, ct);
+        }
+        else if (versionNumber >= 160000)
+        {
+            // PostgreSQL 16+ plans $n parameters itself, without values.
+            json = await ExplainText($"EXPLAIN (GENERIC_PLAN, FORMAT JSON) {statement.Sql}", tx, options, ct);
+        }
+        else
+        {
+            // PostgreSQL 15 and older: PREPARE lets the server infer the parameters' types, and plan_cache_mode =
+            // force_generic_plan makes EXECUTE show the plan for unknown values (NULLs are only placeholders; with a
+            // custom plan they would be folded into the plan). Prepared statements outlive a rollback: deallocate.
+            var name = "dbagent_explain_" + Guid.NewGuid().ToString("N")[..12];
+            await Db.ExecuteAsync(connection, tx, "SET LOCAL plan_cache_mode = force_generic_plan", ct);
+            await Db.ExecuteAsync(connection, tx, $"PREPARE {name} AS {statement.Sql}", ct);
+            try
+            {
+                var nulls = string.Join(", ", Enumerable.Repeat("NULL", statement.ParameterCount));
+                json = await ExplainText($"EXPLAIN (FORMAT JSON) EXECUTE {name}({nulls})", tx, options, ct);
+            }
+            finally
+            {
+                await Db.ExecuteAsync(connection, tx, $"DEALLOCATE {name}", CancellationToken.None);
+            }
+        }
+        var plan = PostgresPlanParser.Parse(json);
+        return plan;
+    }
+
+    private async Task<string> ExplainText(string sql, NpgsqlTransaction tx, ExplainOptions options, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = ClientTimeoutSeconds(options) };
+        var value = await command.ExecuteScalarAsync(ct);
+        return value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "[]";
+    }
+
+    private static int ClientTimeoutSeconds(ExplainOptions options) => Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2);
+
+    /// <summary>BEGIN READ ONLY, the timeouts as SET LOCAL, the work, then ROLLBACK whatever happened.</summary>
+    private async Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await Db.Guard(target, async () =>
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                try
+                {
+                    await Db.ExecuteAsync(connection, tx,
+                        $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {Math.Max(1, options.StatementTimeoutMs)}; SET LOCAL lock_timeout = {Math.Max(1, options.LockTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = {Math.Max(1000, options.StatementTimeoutMs * 2)}",
+                        ct);
+                    return await work(tx);
+                }
+                finally
+                {
+                    if (connection.State == System.Data.ConnectionState.Open)
+                    {
+                        try { await tx.RollbackAsync(CancellationToken.None); }
+                        catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { /* the connection broke: nothing was committed */ }
+                    }
+                }
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await connection.DisposeAsync();
+        _gate.Dispose();
+    }
+}

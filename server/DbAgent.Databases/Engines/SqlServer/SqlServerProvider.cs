@@ -1,0 +1,137 @@
+using DbAgent.Analysis.Plans;
+using DbAgent.Databases.Catalog;
+using DbAgent.Databases.Connections;
+using DbAgent.Databases.Plans;
+using DbAgent.Databases.Statistics;
+using DbAgent.Sql;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using Microsoft.Data.SqlClient;
+
+namespace DbAgent.Databases.Engines.SqlServer;
+
+public sealed class SqlServerProvider : IDatabaseProvider
+{
+    public DatabaseEngine Engine => DatabaseEngine.SqlServer;
+    public SqlDialect Dialect => SqlDialect.TSql;
+
+    public EngineCapabilities Capabilities { get; } = new()
+    {
+        HypotheticalIndexes = false, JsonPlans = false, GenericPlans = true, TableStatistics = true, ColumnStatistics = true,
+        IndexUsageStatistics = true, MissingIndexReport = true,
+        Notes = "Plans come from showplan XML, which never runs the statement; index advice comes from the optimizer's missing-index report, " +
+                "not from a hypothetical index. Index use counters reset when the server restarts.",
+    };
+
+    public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        return await Db.Guard(target, async () =>
+        {
+            var connection = new SqlConnection(DriverConnectionStrings.Build(target));
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                var info = await Db.QueryAsync(connection, null, "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)), DB_NAME()",
+                    r => (Version: r.GetString(0), Database: r.GetString(1)), cancellationToken);
+                return (IDatabaseSession)new SqlServerSession(target, connection, new ServerInfo(DatabaseEngine.SqlServer, info[0].Version, info[0].Database), Capabilities);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        });
+    }
+}
+
+/// <summary>
+/// One SQL Server connection. Plans come from SET SHOWPLAN_XML ON, under which the server compiles statements and
+/// executes none; it is set inside a transaction that is rolled back, with SET LOCK_TIMEOUT.
+/// </summary>
+internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public ServerInfo ServerInfo { get; } = serverInfo;
+    public EngineCapabilities Capabilities { get; } = capabilities;
+
+    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
+        InRolledBackTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(connection, tx, ct), ct);
+
+    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
+        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(connection, tx, table, ct), ct);
+
+    public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
+        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(connection, tx, table, column, ct), ct);
+
+    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
+    {
+        var statement = ExplainGuard.Check(sql, SqlDialect.TSql);
+        return InRolledBackTransaction(options, async tx =>
+        {
+            // SHOWPLAN_XML must be alone in its batch. From here until OFF, nothing sent is executed.
+            await Db.ExecuteAsync(connection, tx, "SET SHOWPLAN_XML ON", ct);
+            try
+            {
+                await using var command = new SqlCommand(statement.Sql, connection, tx) { CommandTimeout = Math.Max(1, options.StatementTimeoutMs / 1000) };
+                var xml = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "";
+                return SqlServerShowplanParser.Parse(xml);
+            }
+            finally
+            {
+                if (connection.State == System.Data.ConnectionState.Open)
+                    await Db.ExecuteAsync(connection, tx, "SET SHOWPLAN_XML OFF", CancellationToken.None);
+            }
+        }, ct);
+    }
+
+    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
+    {
+        // SQL Server has no hypothetical index for ordinary users; what it offers is the optimizer's own report of
+        // the index it missed, which the plan carries.
+        var plan = await ExplainAsync(sql, options, ct);
+        var missing = plan.Root.Details.TryGetValue("MissingIndexes", out var m) ? m : null;
+        return new WhatIfIndexResult
+        {
+            Supported = false, Before = plan,
+            Message = missing is null
+                ? "SQL Server cannot evaluate an index without building it, and its optimizer reports no missing index for this statement."
+                : $"SQL Server cannot evaluate an index without building it; its optimizer reports as missing: {missing}",
+        };
+    }
+
+    private async Task<T> InRolledBackTransaction<T>(ExplainOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await Db.Guard(target, async () =>
+            {
+                await using var tx = (SqlTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+                try
+                {
+                    await Db.ExecuteAsync(connection, tx, $"SET LOCK_TIMEOUT {Math.Max(1, options.LockTimeoutMs)}", ct);
+                    return await work(tx);
+                }
+                finally
+                {
+                    if (connection.State == System.Data.ConnectionState.Open && tx.Connection is not null)
+                    {
+                        try { await tx.RollbackAsync(CancellationToken.None); }
+                        catch (Exception e) when (e is SqlException or InvalidOperationException) { /* the connection broke: nothing was committed */ }
+                    }
+                }
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await connection.DisposeAsync();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using DbAgent.Analysis.Plans;
+using DbAgent.Databases.Catalog;
+using DbAgent.Databases.Connections;
+using DbAgent.Databases.Plans;
+using DbAgent.Databases.Statistics;
+using DbAgent.Sql;
+using DbAgent.Sql.Lexing;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
+using Microsoft.Data.Sqlite;
+
+namespace DbAgent.Databases.Engines.Sqlite;
+
+public sealed class SqliteProvider : IDatabaseProvider
+{
+    public DatabaseEngine Engine => DatabaseEngine.Sqlite;
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public EngineCapabilities Capabilities { get; } = new()
+    {
+        HypotheticalIndexes = true, JsonPlans = false, GenericPlans = true, TableStatistics = true, ColumnStatistics = true,
+        IndexUsageStatistics = false,
+        Notes = "SQLite prints no row estimates or costs: rows come from sqlite_stat1 (after ANALYZE) or bounded counts, column figures from a sample, " +
+                "and it keeps no index usage counters. What-if indexes are built inside a transaction that is always rolled back.",
+    };
+
+    public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        return await Db.Guard(target, async () =>
+        {
+            var path = target.Database ?? new SqliteConnectionStringBuilder(target.ConnectionString ?? "").DataSource;
+            if (string.IsNullOrEmpty(path) || path != ":memory:" && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !File.Exists(path))
+                throw new ConnectionConfigurationException($"Connection '{target.Name}': the SQLite file '{path}' does not exist.");
+            var connection = new SqliteConnection(DriverConnectionStrings.Build(target));
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                // The connection is read-only already (Mode=ReadOnly); query_only makes SQLite itself refuse writes too.
+                await Db.ExecuteAsync(connection, null, "PRAGMA query_only = 1", cancellationToken);
+                var version = (string?)await Db.ScalarAsync(connection, null, "SELECT sqlite_version()", cancellationToken) ?? "?";
+                return (IDatabaseSession)new SqliteSession(target, connection, new ServerInfo(DatabaseEngine.Sqlite, version, Path.GetFileName(path)), Capabilities);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        });
+    }
+}
+
+internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public ServerInfo ServerInfo { get; } = serverInfo;
+    public EngineCapabilities Capabilities { get; } = capabilities;
+
+    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) => Locked(() => SqliteCatalogReader.ReadAsync(connection, ct), ct);
+
+    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) => Locked(() => SqliteStatisticsReader.ReadTableAsync(connection, table, ct), ct);
+
+    public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
+        Locked(() => SqliteStatisticsReader.ReadColumnAsync(connection, table, column, ct), ct);
+
+    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
+    {
+        var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
+        return Locked(() => ExplainOn(connection, statement, options, ct), ct);
+    }
+
+    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
+    {
+        var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
+        var path = new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource;
+        if (path == ":memory:" || !File.Exists(path) || new FileInfo(path).IsReadOnly)
+            return WhatIfIndexResult.Unsupported("The SQLite file is not writable, so the index cannot be tried even inside a rolled-back transaction.");
+        return await Locked(async () =>
+        {
+            var before = await ExplainOn(connection, statement, options, ct);
+            var name = index.Name ?? $"dbagent_whatif_{index.Table.Name}_{string.Join("_", index.Keys.Select(k => k.Column ?? "expr"))}";
+            // The only write analysis ever makes: CREATE INDEX inside a transaction that is always rolled back, on a
+            // connection of its own, so nothing reaches the file (SQLite's journal restores it even after a crash).
+            var builder = new SqliteConnectionStringBuilder(connection.ConnectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = Math.Max(1, options.LockTimeoutMs / 1000) };
+            await using var writer = new SqliteConnection(builder.ConnectionString);
+            await writer.OpenAsync(ct);
+            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(ct);
+            try
+            {
+                await Db.ExecuteAsync(writer, tx, IndexDdl.Create(DatabaseEngine.Sqlite, index, name), ct);
+                var after = await BuildPlan(await ExplainRows(writer, tx, statement, ct), statement, ct);
+                var used = after.Nodes.Any(n => string.Equals(n.IndexName, name, StringComparison.OrdinalIgnoreCase));
+                return new WhatIfIndexResult
+                {
+                    Supported = true, Before = before, After = after, IndexUsed = used,
+                    Message = used ? "SQLite would use the index (tried inside a transaction that was rolled back)."
+                        : "SQLite would not use this index for this statement (tried inside a transaction that was rolled back).",
+                };
+            }
+            finally
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+            }
+        }, ct);
+    }
+
+    private async Task<QueryPlan> ExplainOn(SqliteConnection c, ExplainableStatement statement, ExplainOptions options, CancellationToken ct)
+    {
+        // EXPLAIN QUERY PLAN compiles the statement and never runs it; the transaction is rolled back all the same.
+        List<SqliteQueryPlanRow> rows;
+        await using (var tx = c.BeginTransaction(deferred: true))
+        {
+            try
+            {
+                rows = await ExplainRows(c, tx, statement, ct);
+            }
+            finally
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+            }
+        }
+        return await BuildPlan(rows, statement, ct);
+    }
+
+    private static Task<List<SqliteQueryPlanRow>> ExplainRows(SqliteConnection c, SqliteTransaction tx, ExplainableStatement statement, CancellationToken ct) =>
+        Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
+
+    /// <summary>Row estimates are read on the session's own connection, outside any transaction.</summary>
+    private async Task<QueryPlan> BuildPlan(List<SqliteQueryPlanRow> rows, ExplainableStatement statement, CancellationToken ct)
+    {
+        var model = SqlScript.Parse(statement.Sql, SqlDialect.Sqlite).Statements.FirstOrDefault()?.Model;
+        var relations = model?.Relations.Where(r => !r.IsCommonTableExpression).ToList() ?? [];
+        var aliases = StatementAliases.Of(statement.Sql, SqlDialect.Sqlite);
+        var estimates = await SqliteStatisticsReader.EstimatesAsync(connection, relations.Select(r => r.Name.Name).Concat(aliases.Values).Concat(PlanTables(rows, aliases)), ct);
+        return SqliteQueryPlanParser.Parse(rows, estimates, aliases);
+    }
+
+    private static IEnumerable<string> PlanTables(List<SqliteQueryPlanRow> rows, Dictionary<string, string> aliases) =>
+        rows.Select(r => System.Text.RegularExpressions.Regex.Match(r.Detail, @"^(?:SCAN|SEARCH)\s+(?:TABLE\s+)?(\S+)"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value.Trim('"'))
+            .Select(name => aliases.TryGetValue(name, out var table) ? table : name);
+
+    /// <summary>Parameters (?, ?1, :name, @name, $name) become NULL: EXPLAIN QUERY PLAN needs no values and plans `col = NULL` like `col = ?`.</summary>
+    private static string WithoutParameters(string sql)
+    {
+        var tokens = SqlLexer.Lex(sql, SqlDialect.Sqlite);
+        if (!tokens.Any(t => t.Kind == TokenKind.Parameter))
+            return sql;
+        var sb = new StringBuilder(sql.Length);
+        var last = 0;
+        foreach (var t in tokens.Where(t => t.Kind == TokenKind.Parameter))
+        {
+            sb.Append(sql, last, t.Start - last).Append("NULL");
+            last = t.End;
+        }
+        return sb.Append(sql, last, sql.Length - last).ToString();
+    }
+
+    private async Task<T> Locked<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await Db.Guard(target, work);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await connection.DisposeAsync();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,207 @@
+using System.Text;
+using System.Text.Json;
+using DbAgent.Analysis.Findings;
+using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Diagnostics;
+using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Server.Cli;
+
+/// <summary>
+/// `dbagent check PATH...`: the editor's analysis without an editor. Prints `file:line:col: severity rule-id: message`
+/// (1-based), or JSON with `--format json`. Exit 0 when no finding is at error level, 1 otherwise, 2 on usage errors.
+/// A file that cannot be read or analysed is reported on stderr and the run goes on.
+/// </summary>
+public static class CheckCommand
+{
+    /// <summary>Larger files are reported and skipped: nobody reviews a 100 MB dump as SQL source.</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    public sealed record Options(IReadOnlyList<string> Paths, SqlDialect? Dialect, string? Connection, bool Json);
+
+    public sealed record Reported(string File, int Line, int Column, int EndLine, int EndColumn, string Severity, string Rule, string Message);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        if (!TryParse(args, out var options, out var problem))
+        {
+            await error.WriteLineAsync($"dbagent check: {problem}").ConfigureAwait(false);
+            await error.WriteLineAsync("usage: dbagent check PATH... [--dialect postgres|mysql|tsql|sqlite] [--connection NAME|URL|CONNECTION-STRING] [--format text|json]").ConfigureAwait(false);
+            return 2;
+        }
+        if (options.Connection is not null)
+        {
+            await error.WriteLineAsync("dbagent check: --connection is not available in this build yet (plan-based checks need the database layer); run without it for the static checks.").ConfigureAwait(false);
+            return 2;
+        }
+
+        var files = new List<string>();
+        foreach (var path in options.Paths)
+        {
+            if (File.Exists(path)) files.Add(path);
+            else if (Directory.Exists(path)) files.AddRange(SqlFilesUnder(path, error));
+            else
+            {
+                await error.WriteLineAsync($"dbagent check: no such file or directory: {path}").ConfigureAwait(false);
+                return 2;
+            }
+        }
+
+        var reported = new List<Reported>();
+        var errors = 0;
+        var warnings = 0;
+        var skipped = 0;
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var display = Display(file);
+            var (text, whyNot) = Read(file);
+            if (text is null)
+            {
+                skipped++;
+                await error.WriteLineAsync($"{display}: skipped: {whyNot}").ConfigureAwait(false);
+                continue;
+            }
+            IReadOnlyList<Finding> findings;
+            SourceText source;
+            try
+            {
+                source = SourceText.From(text);
+                var dialect = DialectResolver.Resolve(text, connectionDialect: null, options.Dialect, out _);
+                var script = SqlScript.Parse(source, dialect);
+                var result = ScriptAnalyzer.Analyze(script, DbAgentSettings.Default, cancellationToken);
+                foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
+                findings = result.Findings;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                skipped++;
+                await error.WriteLineAsync($"{display}: could not be analysed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+                continue;
+            }
+            foreach (var finding in findings)
+            {
+                var start = source.GetLinePosition(finding.Span.Start);
+                var end = source.GetLinePosition(finding.Span.End);
+                var severity = finding.Severity.ToString().ToLowerInvariant();
+                if (finding.Severity == FindingSeverity.Error) errors++;
+                else if (finding.Severity == FindingSeverity.Warning) warnings++;
+                var item = new Reported(display, start.Line + 1, start.Character + 1, end.Line + 1, end.Character + 1, severity, finding.RuleId, finding.Message);
+                reported.Add(item);
+                if (!options.Json)
+                    await output.WriteLineAsync($"{item.File}:{item.Line}:{item.Column}: {item.Severity} {item.Rule}: {OneLine(item.Message)}").ConfigureAwait(false);
+            }
+        }
+
+        if (options.Json)
+        {
+            var json = JsonSerializer.Serialize(new { files = files.Count, errors, warnings, skipped, findings = reported },
+                new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true });
+            await output.WriteLineAsync(json).ConfigureAwait(false);
+        }
+        else
+        {
+            await error.WriteLineAsync($"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s){(skipped > 0 ? $", {skipped} skipped" : "")}.").ConfigureAwait(false);
+        }
+        return errors > 0 ? 1 : 0;
+    }
+
+    public static bool TryParse(string[] args, out Options options, out string problem)
+    {
+        var paths = new List<string>();
+        SqlDialect? dialect = null;
+        string? connection = null;
+        var json = false;
+        options = new Options([], null, null, false);
+        problem = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? Value()
+            {
+                var eq = arg.IndexOf('=');
+                if (eq > 0) return arg[(eq + 1)..];
+                return i + 1 < args.Length ? args[++i] : null;
+            }
+            var name = arg.Contains('=') && arg.StartsWith("--", StringComparison.Ordinal) ? arg[..arg.IndexOf('=')] : arg;
+            switch (name)
+            {
+                case "--dialect":
+                    var d = Value();
+                    if (d is null || !SqlDialectNames.TryParse(d, out var parsed)) { problem = $"--dialect needs one of postgres, mysql, tsql, sqlite (got '{d}')."; return false; }
+                    dialect = parsed;
+                    break;
+                case "--connection":
+                    connection = Value();
+                    if (string.IsNullOrWhiteSpace(connection)) { problem = "--connection needs a connection name, URL or connection string."; return false; }
+                    break;
+                case "--format":
+                    var f = Value();
+                    if (f is "json") json = true;
+                    else if (f is "text") json = false;
+                    else { problem = $"--format needs text or json (got '{f}')."; return false; }
+                    break;
+                case "--":
+                    paths.AddRange(args[(i + 1)..]);
+                    i = args.Length;
+                    break;
+                default:
+                    if (arg.StartsWith('-') && arg.Length > 1) { problem = $"unknown option '{arg}'."; return false; }
+                    paths.Add(arg);
+                    break;
+            }
+        }
+        if (paths.Count == 0) { problem = "no PATH given: name .sql files or folders to check."; return false; }
+        options = new Options(paths, dialect, connection, json);
+        return true;
+    }
+
+    private static IEnumerable<string> SqlFilesUnder(string directory, TextWriter error)
+    {
+        var enumeration = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseInsensitive, AttributesToSkip = FileAttributes.ReparsePoint };
+        List<string> files;
+        try
+        {
+            files = Directory.EnumerateFiles(directory, "*.sql", enumeration)
+                .Where(f => !f.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part is "node_modules" or ".git"))
+                .Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{directory}: could not be listed: {e.Message}");
+            return [];
+        }
+        return files;
+    }
+
+    /// <summary>The text of a file, or why it is not SQL text we can read (too large, binary, unreadable).</summary>
+    private static (string? Text, string? WhyNot) Read(string file)
+    {
+        try
+        {
+            var length = new FileInfo(file).Length;
+            if (length > MaxFileBytes) return (null, $"{length / (1024 * 1024)} MB is larger than the {MaxFileBytes / (1024 * 1024)} MB limit");
+            var bytes = File.ReadAllBytes(file);
+            // NUL bytes do not occur in SQL text (UTF-16 files carry a BOM and are decoded below).
+            var utf16 = bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF));
+            if (!utf16 && Array.IndexOf(bytes, (byte)0) >= 0) return (null, "binary content, not SQL text");
+            using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
+            return (reader.ReadToEnd(), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static string Display(string file)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, file);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? file : relative;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Server.Documents;
+
+/// <summary>
+/// The open documents. Edits are applied in order by one writer (<see cref="SerialQueue"/>); each applied version is
+/// an immutable <see cref="DocumentSnapshot"/> that any number of readers share. Calls that enqueue must be made in
+/// message order (the host dispatches handlers in order up to their first await).
+/// </summary>
+public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> configuredDialect)
+{
+    private readonly ConcurrentDictionary<string, DocumentSnapshot> _documents = new(StringComparer.Ordinal);
+    private readonly SerialQueue _writes = new();
+
+    /// <summary>The writer queue (tests hold it to prove that readers wait for it and honour cancellation).</summary>
+    internal SerialQueue Writes => _writes;
+
+    /// <summary>Raised on the writer after each new version (open, edit, dialect change).</summary>
+    public event Action<DocumentSnapshot>? Changed;
+
+    /// <summary>Raised on the writer after a document closed.</summary>
+    public event Action<string>? Closed;
+
+    public IReadOnlyCollection<string> OpenDocuments => _documents.Keys.ToList();
+
+    /// <summary>The latest applied version, without waiting for queued edits.</summary>
+    public DocumentSnapshot? TryGet(string uri) => _documents.TryGetValue(uri, out var s) ? s : null;
+
+    /// <summary>The version that includes every edit received before this call.</summary>
+    public async Task<DocumentSnapshot?> GetAsync(string uri, CancellationToken cancellationToken)
+    {
+        await _writes.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+        return TryGet(uri);
+    }
+
+    public Task Open(TextDocumentItem item) => _writes.Enqueue(() =>
+    {
+        var snapshot = Build(item.Uri, item.Version, item.LanguageId, SourceText.From(item.Text ?? string.Empty), previous: null);
+        _documents[item.Uri] = snapshot;
+        Changed?.Invoke(snapshot);
+    });
+
+    public Task Change(VersionedTextDocumentIdentifier document, IReadOnlyList<TextDocumentContentChangeEvent> changes) => _writes.Enqueue(() =>
+    {
+        if (!_documents.TryGetValue(document.Uri, out var current))
+        {
+            log.Warning($"Ignored an edit to a document that is not open: {document.Uri}");
+            return;
+        }
+        var text = current.Text;
+        foreach (var change in changes ?? [])
+        {
+            if (change.Range is null)
+            {
+                text = SourceText.From(change.Text ?? string.Empty);
+                continue;
+            }
+            // Each range is relative to the text after the previous change of the same notification.
+            var span = text.GetSpan(new LinePosition(change.Range.Start.Line, change.Range.Start.Character),
+                new LinePosition(change.Range.End.Line, change.Range.End.Character));
+            text = text.WithChange(new TextChange(span, change.Text ?? string.Empty));
+        }
+        var snapshot = Build(document.Uri, document.Version, current.LanguageId, text, current);
+        _documents[document.Uri] = snapshot;
+        Changed?.Invoke(snapshot);
+    });
+
+    public Task Close(string uri) => _writes.Enqueue(() =>
+    {
+        if (_documents.TryRemove(uri, out _)) Closed?.Invoke(uri);
+    });
+
+    /// <summary>Re-selects the dialect of every open document (after a settings change) and re-parses those that changed.</summary>
+    public Task ReselectDialects() => _writes.Enqueue(() =>
+    {
+        foreach (var (uri, current) in _documents.ToArray())
+        {
+            var snapshot = Build(uri, current.Version, current.LanguageId, current.Text, current);
+            if (snapshot.Dialect == current.Dialect && snapshot.DialectSource == current.DialectSource) continue;
+            _documents[uri] = snapshot;
+            Changed?.Invoke(snapshot);
+        }
+    });
+
+    private DocumentSnapshot Build(string uri, int version, string languageId, SourceText text, DocumentSnapshot? previous)
+    {
+        // The connection's engine will come first once documents are bound to connections (issue 4).
+        var dialect = DialectResolver.Resolve(text.Text, connectionDialect: null, configuredDialect(uri), out var source);
+        try
+        {
+            return new DocumentSnapshot(uri, version, languageId, text, SqlScript.Parse(text, dialect), source);
+        }
+        catch (Exception e)
+        {
+            // The front end should never throw; if it does, the document stays usable as text and the server stays up.
+            log.Error($"Could not parse {uri} (version {version}): {e.GetType().Name}: {e.Message}");
+            return new DocumentSnapshot(uri, version, languageId, text, SqlScript.Parse(SourceText.From(string.Empty), dialect), source)
+            {
+                ParseFailure = e.Message,
+            };
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using DbAgent.Agent.Chat;
+using DbAgent.Agent.Models;
+using DbAgent.Databases;
+using DbAgent.Databases.Connections;
+using DbAgent.Server.Documents;
+using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Server.Features.Chat;
+
+/// <summary>
+/// Builds the <see cref="ChatContext"/> of a request from immutable snapshots: the active document with its findings
+/// and selection, the schema replayed from the open documents' DDL, and the model settings.
+/// </summary>
+internal sealed class ChatContextBuilder(LanguageServerContext server)
+{
+    /// <summary>Server → client request for the model's API key from SecretStorage (`dbagent.model.apiKey`): `{}` → `{ apiKey: string | null }`.</summary>
+    public const string ModelApiKeyMethod = "dbagent/modelApiKey";
+
+    private static readonly TimeSpan ClientAnswerTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<ChatContext> BuildAsync(ChatParams parameters, CancellationToken cancellationToken)
+    {
+        ChatDocument? document = null;
+        if (parameters.Document?.Uri is { Length: > 0 } uri &&
+            await server.Documents.GetAsync(uri, cancellationToken).ConfigureAwait(false) is { } snapshot)
+        {
+            document = new ChatDocument(snapshot.Uri, snapshot.Script)
+            {
+                Findings = FindingsOf(snapshot, cancellationToken),
+                Selection = SelectionIn(snapshot, parameters.Selection),
+            };
+        }
+        var (schema, source) = ReplaySchema(document, cancellationToken);
+        var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
+        var plans = server.Configuration.For(document?.Uri).Plans;
+        var connection = ConnectionFor(document?.Uri);
+        return new ChatContext
+        {
+            Document = document, Schema = schema, SchemaSource = source, Model = model,
+            ConnectionName = connection?.Name,
+            ConnectionProblem = connection is null ? null : NoSessionsYet,
+            ExplainOptions = new DbAgent.Databases.ExplainOptions { StatementTimeoutMs = plans.StatementTimeoutMs },
+        };
+    }
+
+    /// <summary>Said while the chat has no database sessions to use: the connection is configured, but not opened here.</summary>
+    internal const string NoSessionsYet = "this version of the server does not open database sessions for the chat yet, so plans and statistics are not available here";
+
+    /// <summary>The configured connection the document uses (`dbagent.connections`, by folder), if any.</summary>
+    private ConnectionTarget? ConnectionFor(string? uri)
+    {
+        var settings = server.Configuration.For(uri);
+        if (settings.Connections.ValueKind != JsonValueKind.Array) return null;
+        try
+        {
+            var targets = new List<ConnectionTarget>();
+            var list = ConnectionSettings.ListFromJson(settings.Connections);
+            for (var i = 0; i < list.Count; i++)
+            {
+                try { targets.Add(ConnectionTargetParser.FromSettings(list[i], i)); }
+                catch (ConnectionConfigurationException) { /* a broken entry is reported by the connection feature, not the chat */ }
+            }
+            var path = uri is not null && System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : uri ?? "";
+            return ConnectionResolver.ForDocument(path, targets);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private IReadOnlyList<DbAgent.Analysis.Findings.Finding> FindingsOf(DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var published = server.Diagnostics.LastPublished(snapshot.Uri);
+        return published?.Version == snapshot.Version ? published.Findings : server.Diagnostics.Analyze(snapshot, cancellationToken);
+    }
+
+    private static TextSpan? SelectionIn(DocumentSnapshot snapshot, DbAgent.Server.Protocol.Range? range)
+    {
+        if (range is null) return null;
+        var start = snapshot.Text.ToOffset(range.Start);
+        var end = snapshot.Text.ToOffset(range.End);
+        return TextSpan.FromBounds(Math.Min(start, end), Math.Max(start, end));
+    }
+
+    /// <summary>
+    /// The schema from the DDL of the open documents of the active document's dialect, replayed in file-name order
+    /// (migration tools name files so that this is their order). Null when none creates a table.
+    /// </summary>
+    private (SchemaModel?, string?) ReplaySchema(ChatDocument? active, CancellationToken cancellationToken)
+    {
+        var snapshots = server.Documents.OpenDocuments.Select(server.Documents.TryGet).OfType<DocumentSnapshot>()
+            .Where(s => active is null || s.Dialect == active.Dialect)
+            .Where(s => s.Script.Statements.Any(st => st.Model.Ddl.OfType<CreateTableAction>().Any()))
+            .OrderBy(s => s.Uri, StringComparer.Ordinal)
+            .ToList();
+        if (snapshots.Count == 0) return (null, null);
+        var schema = new SchemaModel(active?.Dialect ?? snapshots[0].Dialect);
+        var replayer = new SchemaReplayer(schema);
+        foreach (var snapshot in snapshots)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            replayer.Apply(snapshot.Script, snapshot.Uri);
+        }
+        return (schema, snapshots.Count == 1 ? $"the DDL of `{Name(snapshots[0].Uri)}`" : $"the DDL of {snapshots.Count} open files");
+    }
+
+    private static string Name(string uri) => uri[(uri.LastIndexOf('/') + 1)..];
+
+    /// <summary>`dbagent.model.endpoint` and `dbagent.model.name`, pulled fresh (they are not part of the analysis settings).</summary>
+    private async Task<ModelSettings?> ModelSettingsAsync(string? scopeUri, CancellationToken cancellationToken)
+    {
+        if (!server.Configuration.ClientSupportsPull) return null;
+        JsonElement section;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ClientAnswerTimeout);
+            var answer = await server.Client.RequestAsync<JsonElement[]>(Methods.Configuration,
+                new ConfigurationParams([new ConfigurationItem { ScopeUri = scopeUri, Section = WorkspaceConfiguration.Section }]), timeout.Token).ConfigureAwait(false);
+            if (answer is not { Length: > 0 }) return null;
+            section = answer[0];
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            server.Log.Warning($"Could not read the dbagent.model settings ({e.GetType().Name}); answering without a model.");
+            return null;
+        }
+        var settings = ChatModelSettings.FromSection(section);
+        if (!settings.IsConfigured) return settings;
+        return settings with { ApiKey = await ApiKeyAsync(cancellationToken).ConfigureAwait(false) };
+    }
+
+    private async Task<string?> ApiKeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ClientAnswerTimeout);
+            var answer = await server.Client.RequestAsync<JsonElement>(ModelApiKeyMethod, new { }, timeout.Token).ConfigureAwait(false);
+            if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("apiKey", out var key) && key.ValueKind == JsonValueKind.String && key.GetString() is { Length: > 0 } value)
+                return value;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception)
+        {
+            // A client without the request (or without a stored key) falls back to the environment.
+        }
+        return Environment.GetEnvironmentVariable(ModelSettings.ApiKeyVariable) is { Length: > 0 } env ? env : null;
+    }
+}
+
+/// <summary>Reads `model` of the `dbagent` section: nested (`model.endpoint`) or flat dotted keys.</summary>
+internal static class ChatModelSettings
+{
+    public static ModelSettings FromSection(JsonElement section)
+    {
+        if (section.ValueKind != JsonValueKind.Object) return new ModelSettings();
+        if (section.TryGetProperty("dbagent", out var inner) && inner.ValueKind == JsonValueKind.Object) section = inner;
+        string? Read(string name)
+        {
+            if (section.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object &&
+                model.TryGetProperty(name, out var nested) && nested.ValueKind == JsonValueKind.String)
+                return nested.GetString();
+            return section.TryGetProperty("model." + name, out var flat) && flat.ValueKind == JsonValueKind.String ? flat.GetString() : null;
+        }
+        return new ModelSettings { Endpoint = Read("endpoint")?.Trim() is { Length: > 0 } e ? e : null, Name = Read("name")?.Trim() is { Length: > 0 } n ? n : null };
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+
+namespace DbAgent.Server.Features.Configuration;
+
+/// <summary>
+/// The `dbagent` settings the client holds: pulled with workspace/configuration on initialized and after each
+/// didChangeConfiguration, globally and per document (`dbagent.dialect` is resource scoped, so a folder may differ).
+/// </summary>
+public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState state, ServerLogger log)
+{
+    public const string Section = "dbagent";
+
+    private readonly ConcurrentDictionary<string, DbAgentSettings> _byDocument = new(StringComparer.Ordinal);
+    private volatile DbAgentSettings _global = DbAgentSettings.Default;
+    /// <summary>What the last pull answered, so that an unchanged answer does not re-analyse every document.</summary>
+    private string _signature = "";
+
+    /// <summary>Raised after settings changed (pulled or pushed); documents are re-analysed on it.</summary>
+    public event Action? Changed;
+
+    public DbAgentSettings Global => _global;
+
+    /// <summary>The settings for a document: its own scope where the client answered for it, else the global ones.</summary>
+    public DbAgentSettings For(string? uri) => uri is not null && _byDocument.TryGetValue(uri, out var s) ? s : _global;
+
+    public bool ClientSupportsPull =>
+        state.ClientCapabilities.ValueKind == JsonValueKind.Object &&
+        state.ClientCapabilities.TryGetProperty("workspace", out var ws) && ws.ValueKind == JsonValueKind.Object &&
+        ws.TryGetProperty("configuration", out var c) && c.ValueKind == JsonValueKind.True;
+
+    /// <summary>Settings the client pushed in didChangeConfiguration (older clients do that instead of answering pulls).</summary>
+    public void ApplyPushed(JsonElement settings)
+    {
+        if (settings.ValueKind != JsonValueKind.Object) return;
+        _global = DbAgentSettings.FromSettingsObject(settings);
+        _signature = "";
+        _byDocument.Clear();
+        Changed?.Invoke();
+    }
+
+    /// <summary>Pulls the global section and the section for each given document in one request.</summary>
+    public async Task RefreshAsync(IReadOnlyCollection<string> documentUris, CancellationToken cancellationToken)
+    {
+        if (!ClientSupportsPull) return;
+        var uris = documentUris.ToList();
+        var items = new List<ConfigurationItem> { new() { Section = Section } };
+        items.AddRange(uris.Select(u => new ConfigurationItem { ScopeUri = u, Section = Section }));
+        try
+        {
+            var answer = await client.RequestAsync<JsonElement[]>(Methods.Configuration, new ConfigurationParams(items), cancellationToken).ConfigureAwait(false);
+            if (answer is null || answer.Length == 0) return;
+            var signature = Signature(answer);
+            if (signature == _signature) return;
+            _signature = signature;
+            _global = DbAgentSettings.FromJson(answer[0]);
+            _byDocument.Clear();
+            for (var i = 0; i < uris.Count && i + 1 < answer.Length; i++)
+                _byDocument[uris[i]] = DbAgentSettings.FromJson(answer[i + 1]);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception e)
+        {
+            log.Warning($"Could not read the dbagent settings from the client ({e.GetType().Name}); using the last known ones.");
+            return;
+        }
+        Changed?.Invoke();
+    }
+
+    /// <summary>Pulls the section scoped to one document (its folder's `dbagent.dialect`); true when it changed.</summary>
+    public async Task<bool> RefreshDocumentAsync(string uri, CancellationToken cancellationToken)
+    {
+        if (!ClientSupportsPull) return false;
+        try
+        {
+            var answer = await client.RequestAsync<JsonElement[]>(Methods.Configuration,
+                new ConfigurationParams([new ConfigurationItem { ScopeUri = uri, Section = Section }]), cancellationToken).ConfigureAwait(false);
+            if (answer is null || answer.Length == 0) return false;
+            var settings = DbAgentSettings.FromJson(answer[0]);
+            var before = For(uri);
+            _byDocument[uri] = settings;
+            return before.Dialect != settings.Dialect || !SameRules(before, settings);
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception e)
+        {
+            log.Warning($"Could not read the dbagent settings for a document ({e.GetType().Name}).");
+            return false;
+        }
+    }
+
+    /// <summary>The global answer, and each scoped one that differs from it; an empty section counts as no settings.</summary>
+    private static string Signature(JsonElement[] answer)
+    {
+        static string Raw(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.EnumerateObject().Any() ? e.GetRawText() : "";
+        var global = Raw(answer[0]);
+        return string.Join('\u0001', answer.Skip(1).Select(Raw).Where(r => r != global).Prepend(global));
+    }
+
+    public void Forget(string uri) => _byDocument.TryRemove(uri, out _);
+
+    /// <summary>Compares by what each rule ends up as: the rules of the catalog plus any id either side names.</summary>
+    private static bool SameRules(DbAgentSettings a, DbAgentSettings b) =>
+        DbAgent.Analysis.Rules.RuleCatalog.All.All(r => a.Rules.LevelOf(r.Id) == b.Rules.LevelOf(r.Id));
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
+using DbAgent.Server.Features.Plans;
+using DbAgent.Server.Documents;
+using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+
+namespace DbAgent.Server.Features.Diagnostics;
+
+/// <summary>
+/// Publishes textDocument/publishDiagnostics for open documents: debounced after each version, cancelled when a
+/// newer version arrives (the latest version wins), cleared with an empty list on close. A document that cannot be
+/// analysed is logged and gets what could be found; it never takes the server down.
+/// </summary>
+public sealed class DiagnosticsPublisher
+{
+    private readonly DocumentStore _documents;
+    private readonly WorkspaceConfiguration _configuration;
+    private readonly ILanguageClient _client;
+    private readonly ServerLogger _log;
+    private readonly PlanDiagnostics _plans;
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PublishedFindings> _published = new(StringComparer.Ordinal);
+
+    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log)
+    {
+        _plans = plans;
+        plans.Updated += Schedule;
+        _documents = documents;
+        _configuration = configuration;
+        _client = client;
+        _log = log;
+        documents.Changed += snapshot => Schedule(snapshot.Uri);
+        documents.Closed += Clear;
+        configuration.Changed += () => { foreach (var uri in documents.OpenDocuments) Schedule(uri); };
+    }
+
+    /// <summary>How long to wait after an edit before analysing: typing bursts collapse into one analysis.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The findings last published for a document, with the version they were computed on.</summary>
+    public PublishedFindings? LastPublished(string uri) => _published.TryGetValue(uri, out var p) ? p : null;
+
+    public void Schedule(string uri)
+    {
+        var cts = new CancellationTokenSource();
+        _pending.AddOrUpdate(uri, cts, (_, old) => { old.Cancel(); return cts; });
+        _ = RunAsync(uri, cts);
+    }
+
+    private async Task RunAsync(string uri, CancellationTokenSource cts)
+    {
+        var token = cts.Token;
+        try
+        {
+            await Task.Delay(Debounce, token).ConfigureAwait(false);
+            var snapshot = _documents.TryGet(uri);
+            if (snapshot is null) return;
+            var findings = Analyze(snapshot, token);
+            token.ThrowIfCancellationRequested();
+            // A newer version may have been applied meanwhile; its own run publishes.
+            if (_documents.TryGet(uri)?.Version != snapshot.Version) return;
+            _published[uri] = new PublishedFindings(snapshot.Version, findings);
+            await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams
+            {
+                Uri = uri,
+                Version = snapshot.Version,
+                Diagnostics = findings.Select(f => ToDiagnostic(snapshot, f)).ToList(),
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _log.Error($"Diagnostics for {uri} failed: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            // Not disposed: a newer Schedule may still cancel it, and a CTS without a timer holds nothing.
+            _pending.TryRemove(new KeyValuePair<string, CancellationTokenSource>(uri, cts));
+        }
+    }
+
+    /// <summary>The findings of one snapshot under its settings; what fails is logged and the rest kept.</summary>
+    public IReadOnlyList<Finding> Analyze(DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var settings = _configuration.For(snapshot.Uri);
+            var result = ScriptAnalyzer.Analyze(snapshot.Script, settings, cancellationToken);
+            foreach (var problem in result.Problems) _log.Warning($"{snapshot.Uri}: {problem}");
+            var plans = _plans.FindingsFor(snapshot);
+            if (plans.Count == 0) return result.Findings;
+            // Plan findings obey the same switches as the others: rule settings and -- dbagent-ignore.
+            return result.Findings.Concat(Linter.ApplySettings(snapshot.Script, plans, settings.Rules))
+                .OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception e)
+        {
+            _log.Error($"Could not analyse {snapshot.Uri}: {e.GetType().Name}: {e.Message}");
+            return [];
+        }
+    }
+
+    public static Diagnostic ToDiagnostic(DocumentSnapshot snapshot, Finding finding) => new()
+    {
+        Range = snapshot.Text.ToRange(finding.Span),
+        Severity = finding.Severity.ToLsp(),
+        Code = finding.RuleId,
+        Source = "dbagent",
+        Message = finding.Message,
+        Data = finding.Data.Count == 0 ? null : finding.Data,
+    };
+
+    private void Clear(string uri)
+    {
+        if (_pending.TryRemove(uri, out var cts)) cts.Cancel();
+        _published.TryRemove(uri, out _);
+        _ = _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] })
+            .ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), TaskContinuationOptions.OnlyOnFaulted);
+    }
+}
+
+public sealed record PublishedFindings(int Version, IReadOnlyList<Finding> Findings);

@@ -1,0 +1,16 @@
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using StreamJsonRpc;
+
+namespace DbAgent.Server.Features.DocumentSync;
+
+/// <summary>textDocument/didClose: the document leaves the store and its diagnostics are cleared.</summary>
+public sealed class DidCloseHandler(LanguageServerContext context)
+{
+    [JsonRpcMethod(Methods.DidClose, UseSingleObjectParameterDeserialization = true)]
+    public void DidClose(DidCloseTextDocumentParams parameters)
+    {
+        _ = context.Documents.Close(parameters.TextDocument.Uri);
+        context.Configuration.Forget(parameters.TextDocument.Uri);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Reflection;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using StreamJsonRpc;
+
+namespace DbAgent.Server.Features.Lifecycle;
+
+/// <summary>initialize: remembers the client's capabilities and advertises exactly what the server answers.</summary>
+public sealed class InitializeHandler(LanguageServerContext context)
+{
+    public static string Version { get; } =
+        typeof(InitializeHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    [JsonRpcMethod(Methods.Initialize, UseSingleObjectParameterDeserialization = true)]
+    public InitializeResult Initialize(InitializeParams parameters)
+    {
+        context.State.InitializeParams = parameters;
+        return new InitializeResult(
+            new ServerCapabilities
+            {
+                TextDocumentSync = new TextDocumentSyncOptions
+                {
+                    OpenClose = true,
+                    Change = TextDocumentSyncKind.Incremental,
+                    Save = new SaveOptions(IncludeText: false),
+                },
+                HoverProvider = true,
+                CodeActionProvider = new CodeActionOptions([CodeActionKind.QuickFix]),
+                DocumentSymbolProvider = true,
+            },
+            new ServerInfo("dbagent", Version));
+    }
+}

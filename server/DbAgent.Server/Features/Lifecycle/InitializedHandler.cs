@@ -1,0 +1,39 @@
+using DbAgent.Server.Features.Diagnostics;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using StreamJsonRpc;
+
+namespace DbAgent.Server.Features.Lifecycle;
+
+/// <summary>initialized: the client is ready for requests from the server, so pull the `dbagent` settings now.</summary>
+public sealed class InitializedHandler(LanguageServerContext context)
+{
+    [JsonRpcMethod(Methods.Initialized, UseSingleObjectParameterDeserialization = true)]
+    public void Initialized(object? parameters)
+    {
+        context.State.Initialized = true;
+        var client = context.State.InitializeParams?.ClientInfo;
+        context.Log.Info($"dbagent {InitializeHandler.Version} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
+        foreach (var (dialect, reason) in ExactSyntaxErrors.Validators.Unavailable)
+            context.Log.Info($"Exact {dialect} syntax errors are off: {reason}");
+        _ = RefreshAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await context.Configuration.RefreshAsync(context.Documents.OpenDocuments, context.ServerLifetime.Token).ConfigureAwait(false);
+            await context.Documents.ReselectDialects().ConfigureAwait(false);
+            // Replay the migrations now, so that the first hover does not wait for the disk.
+            await context.Schema.GetAsync(context.ServerLifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            context.Log.Warning($"Reading settings failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Plans;
+using DbAgent.Databases;
+using DbAgent.Databases.Connections;
+using DbAgent.Server.Documents;
+using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Server.Features.Plans;
+
+/// <summary>The plan findings of one document, each kept relative to its statement so that edits elsewhere do not move it.</summary>
+public sealed record DocumentPlans(int Version, IReadOnlyList<StatementPlanFindings> Statements)
+{
+    public static readonly DocumentPlans None = new(-1, []);
+}
+
+/// <summary>What one statement's plan showed, with spans relative to the statement's start.</summary>
+public sealed record StatementPlanFindings(string StatementText, IReadOnlyList<Finding> Findings);
+
+/// <summary>
+/// EXPLAINs the statements of a document through an open session (never running them: the providers explain inside
+/// a read-only transaction that is rolled back) and reads findings from each plan.
+/// </summary>
+public static class StatementPlanner
+{
+    /// <summary>Statements the engines can explain; DDL and the like have no plan worth reading.</summary>
+    public static bool IsExplainable(StatementModel model) =>
+        !model.IsOpaque && model.Kind is StatementKind.Select or StatementKind.Insert or StatementKind.Update or StatementKind.Delete or StatementKind.Merge;
+
+    /// <summary>
+    /// The plan findings of every explainable statement. One statement the database rejects (a table that does not
+    /// exist yet, a parameter it cannot type) is skipped; a lost connection ends the run with its failure.
+    /// </summary>
+    public static async Task<(DocumentPlans Plans, ConnectionFailure? Failure, int Explained)> ExplainAsync(
+        IDatabaseSession session, DocumentSnapshot snapshot, PlanThresholds thresholds, ExplainOptions options, SchemaModel? schema,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<StatementPlanFindings>();
+        var explained = 0;
+        foreach (var statement in snapshot.Script.Statements)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var model = statement.Model;
+            if (!IsExplainable(model) || model.Span.IsEmpty) continue;
+            var text = snapshot.Text.ToString(model.Span);
+            QueryPlan plan;
+            try
+            {
+                plan = await session.ExplainAsync(text, options, cancellationToken).ConfigureAwait(false);
+                explained++;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (DatabaseAccessException e) when (e.Failure.ConnectionLost)
+            {
+                return (new DocumentPlans(snapshot.Version, results), e.Failure, explained);
+            }
+            catch (Exception)
+            {
+                // The database refused this statement (or timed out on it): no plan, no finding, the others go on.
+                continue;
+            }
+
+            var rows = await TableRowsAsync(session, plan, model, cancellationToken).ConfigureAwait(false);
+            var findings = PlanAnalyzer.Analyze(plan, new PlanContext(model)
+            {
+                Schema = schema,
+                Dialect = snapshot.Dialect,
+                Text = snapshot.Text.Text,
+                TableRows = rows,
+            }, thresholds);
+            if (findings.Count == 0) continue;
+            var start = model.Span.Start;
+            results.Add(new StatementPlanFindings(text, findings
+                .Where(f => model.Span.Contains(f.Span))
+                .Select(f => f with { Span = new TextSpan(f.Span.Start - start, f.Span.Length) })
+                .ToList()));
+        }
+        return (new DocumentPlans(snapshot.Version, results), null, explained);
+    }
+
+    /// <summary>
+    /// Re-anchors plan findings on the current text: a statement still written exactly as when it was explained gets
+    /// its findings at its new place; a statement edited since loses them until the next save.
+    /// </summary>
+    public static IReadOnlyList<Finding> Anchor(DocumentPlans plans, DocumentSnapshot snapshot)
+    {
+        if (plans.Statements.Count == 0) return [];
+        var byText = plans.Statements.GroupBy(s => s.StatementText, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Findings, StringComparer.Ordinal);
+        var anchored = new List<Finding>();
+        foreach (var statement in snapshot.Script.Statements)
+        {
+            var span = statement.Model.Span;
+            if (span.IsEmpty || span.End > snapshot.Text.Length) continue;
+            if (!byText.TryGetValue(snapshot.Text.ToString(span), out var findings)) continue;
+            anchored.AddRange(findings.Select(f => f with { Span = new TextSpan(f.Span.Start + span.Start, f.Span.Length) }));
+        }
+        return anchored;
+    }
+
+    /// <summary>SQLite plans carry no row estimates: the tables' row counts come from statistics instead.</summary>
+    private static async Task<Func<QualifiedName, double?>?> TableRowsAsync(IDatabaseSession session, QueryPlan plan, StatementModel model, CancellationToken cancellationToken)
+    {
+        if (plan.Nodes.Any(n => n.EstimatedRows is not null)) return null;
+        var rows = new Dictionary<QualifiedName, double?>();
+        foreach (var relation in model.Relations.Where(r => !r.IsCommonTableExpression).Select(r => r.Name).Distinct())
+        {
+            try
+            {
+                var stats = await session.GetTableStatsAsync(relation, cancellationToken).ConfigureAwait(false);
+                rows[relation] = stats?.EstimatedRows ?? stats?.LiveRows;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                rows[relation] = null;
+            }
+        }
+        return name => rows.FirstOrDefault(kv => NameComparer.SameObject(kv.Key, name)).Value;
+    }
+}

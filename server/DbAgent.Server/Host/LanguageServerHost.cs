@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.VisualStudio.Threading;
+using StreamJsonRpc;
+
+namespace DbAgent.Server.Host;
+
+/// <summary>
+/// The LSP host: JSON-RPC with LSP's Content-Length framing over two streams (stdio, or a duplex pipe in tests),
+/// System.Text.Json with camelCase and no nulls, and the handlers of <see cref="HandlerCatalog"/>.
+/// </summary>
+public sealed class LanguageServerHost : System.IAsyncDisposable
+{
+    private readonly JsonRpc _rpc;
+
+    public LanguageServerHost(Stream sendingStream, Stream receivingStream)
+    {
+        var formatter = new SystemTextJsonFormatter();
+        ConfigureSerializer(formatter.JsonSerializerOptions);
+        var state = new ServerState();
+        _rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(sendingStream, receivingStream, formatter), state)
+        {
+            ExceptionStrategy = ExceptionProcessing.CommonErrorData,
+            // Handlers start in message order, one at a time up to their first await, so the document store sees
+            // didOpen/didChange in order; what follows an await runs in parallel on the thread pool.
+            SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
+        };
+        var client = new JsonRpcLanguageClient(_rpc);
+        Context = new LanguageServerContext(client, state);
+        foreach (var handler in HandlerCatalog.Create(Context))
+            _rpc.AddLocalRpcTarget(handler, new JsonRpcTargetOptions { DisposeOnDisconnect = handler is IDisposable });
+        _rpc.Disconnected += (_, _) => Context.ServerLifetime.Cancel();
+    }
+
+    public LanguageServerContext Context { get; }
+
+    public static void ConfigureSerializer(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+
+    /// <summary>Serves until `exit` or until the client goes away; returns the process exit code.</summary>
+    public async Task<int> RunAsync()
+    {
+        _rpc.StartListening();
+        var finished = await Task.WhenAny(Context.State.Exited, _rpc.Completion).ConfigureAwait(false);
+        Context.ServerLifetime.Cancel();
+        if (finished == Context.State.Exited) return await Context.State.Exited.ConfigureAwait(false);
+        // The stream closed without `exit`: a clean end only if shutdown was asked for.
+        return Context.State.ShutdownRequested ? 0 : 1;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Context.ServerLifetime.Cancel();
+        _rpc.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

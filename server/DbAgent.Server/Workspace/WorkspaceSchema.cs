@@ -1,0 +1,139 @@
+using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Host;
+using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
+using DbAgent.Sql.Migrations;
+using DbAgent.Sql.Schema;
+
+namespace DbAgent.Server.Workspace;
+
+/// <summary>The schema the workspace's migrations build, with where it came from (for hovers and the chat).</summary>
+public sealed record WorkspaceSchemaSnapshot(SchemaModel Schema, string Source, IReadOnlyList<MigrationSet> Sets, IReadOnlyList<MigrationReplayResult> Replays)
+{
+    /// <summary>Every migration file replayed, as document URIs (a save of one of them rebuilds the schema).</summary>
+    public IReadOnlySet<string> MigrationUris { get; } =
+        Replays.SelectMany(r => r.Files).Select(f => f.DocumentUri).ToHashSet(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Discovers the migration folders of the workspace folders and replays them, in their tool's order, into one schema
+/// model. Built lazily off the request path, rebuilt after a migration is saved or the settings change; readers get
+/// the last complete build and never wait for file I/O more than once.
+/// </summary>
+public sealed class WorkspaceSchema
+{
+    private readonly ServerState _state;
+    private readonly WorkspaceConfiguration _configuration;
+    private readonly ServerLogger _log;
+    private readonly object _gate = new();
+    private Task<WorkspaceSchemaSnapshot?>? _build;
+
+    public WorkspaceSchema(ServerState state, WorkspaceConfiguration configuration, ServerLogger log)
+    {
+        _state = state;
+        _configuration = configuration;
+        _log = log;
+        configuration.Changed += Invalidate;
+    }
+
+    /// <summary>The workspace folders as local paths (file: URIs only; others are not on this machine's disk).</summary>
+    public IReadOnlyList<string> Folders
+    {
+        get
+        {
+            var init = _state.InitializeParams;
+            var uris = init?.WorkspaceFolders?.Select(f => f.Uri).ToList() ?? [];
+            if (uris.Count == 0 && init?.RootUri is { } root) uris.Add(root);
+            return uris.Select(LocalPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The current build (started now if there is none); null when the workspace has no migrations.</summary>
+    public Task<WorkspaceSchemaSnapshot?> GetAsync(CancellationToken cancellationToken)
+    {
+        Task<WorkspaceSchemaSnapshot?> build;
+        lock (_gate) build = _build ??= Task.Run(Build);
+        return build.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Forget the build: the next reader starts a fresh one.</summary>
+    public void Invalidate()
+    {
+        lock (_gate) _build = null;
+    }
+
+    /// <summary>Rebuild when the saved document is a migration (or lies in a migration folder).</summary>
+    public void OnSaved(string uri)
+    {
+        Task<WorkspaceSchemaSnapshot?>? build;
+        lock (_gate) build = _build;
+        if (build is null) return;
+        if (!build.IsCompletedSuccessfully || build.Result is null || build.Result.MigrationUris.Contains(uri) || InMigrationFolder(build.Result, uri))
+            Invalidate();
+    }
+
+    private static bool InMigrationFolder(WorkspaceSchemaSnapshot snapshot, string uri) =>
+        LocalPath(uri) is { } path && snapshot.Replays.Any(r => r.Files.Count > 0 &&
+            string.Equals(Path.GetDirectoryName(path), Path.GetDirectoryName(r.Files[0].File.Path), StringComparison.Ordinal));
+
+    private WorkspaceSchemaSnapshot? Build()
+    {
+        try
+        {
+            var sets = Folders.SelectMany(MigrationDiscovery.Discover).ToList();
+            if (sets.Count == 0) return null;
+            var dialect = _configuration.Global.Dialect ?? DetectDialect(sets);
+            var schema = new SchemaModel(dialect);
+            var replays = new List<MigrationReplayResult>();
+            foreach (var set in sets)
+            {
+                var result = MigrationReplay.Replay(set, dialect, schema);
+                replays.Add(result);
+                foreach (var failed in result.Files.Where(f => f.ReadError is not null))
+                    _log.Warning($"Migration {failed.File.Path} not replayed: {failed.ReadError}");
+            }
+            var files = replays.Sum(r => r.Files.Count);
+            var source = $"{files} migration file{(files == 1 ? "" : "s")} in {string.Join(", ", sets.Select(s => Relative(s.Directory)))}";
+            _log.Info($"Schema from {source}: {schema.Tables.Count} tables, {schema.Views.Count} views.");
+            return new WorkspaceSchemaSnapshot(schema, source, sets, replays);
+        }
+        catch (Exception e)
+        {
+            _log.Error($"Replaying the workspace migrations failed: {e.GetType().Name}: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The dialect the migrations are written in: the first file that says or shows one, else PostgreSQL.</summary>
+    private static SqlDialect DetectDialect(IEnumerable<MigrationSet> sets)
+    {
+        foreach (var file in sets.SelectMany(s => s.Files).Take(20))
+        {
+            try
+            {
+                using var reader = new StreamReader(file.Path);
+                var buffer = new char[16 * 1024];
+                var head = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length));
+                var dialect = DialectResolver.Resolve(head, null, null, out var source);
+                if (source != DialectSource.Default) return dialect;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return SqlDialect.Postgres;
+    }
+
+    private string Relative(string directory)
+    {
+        foreach (var folder in Folders)
+        {
+            var relative = Path.GetRelativePath(folder, directory);
+            if (!relative.StartsWith("..", StringComparison.Ordinal)) return relative;
+        }
+        return directory;
+    }
+
+    public static string? LocalPath(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : null;
+}

@@ -1,0 +1,221 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace DbAgent.Sql.Validation;
+
+/// <summary>An error as libpg_query reports it. <see cref="CursorPosition"/> is 1-based, in characters (code points) of the input (0: no position).</summary>
+public sealed record PgQueryError(string Message, int CursorPosition);
+
+/// <summary>The result of <c>pg_query_parse</c>: the parse tree as JSON, or the error.</summary>
+public sealed record PgQueryParseResult(string? ParseTreeJson, PgQueryError? Error);
+
+/// <summary>One statement found by <c>pg_query_split_with_parser</c>, in bytes of the UTF-8 input.</summary>
+public readonly record struct PgQuerySplitStatement(int ByteOffset, int ByteLength);
+
+/// <summary>
+/// PostgreSQL's own parser, through libpg_query (Debian package libpg-query1504.0), loaded at run time and optional:
+/// when the library is not there, <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/> says why.
+/// Bound with delegates over <see cref="NativeLibrary.GetExport"/> so that nothing is resolved before it is asked for.
+/// </summary>
+public static class LibPgQuery
+{
+    private static readonly string[] Candidates =
+    [
+        "libpg_query.so.1504.0", "/usr/lib/x86_64-linux-gnu/libpg_query.so.1504.0", "/usr/lib/aarch64-linux-gnu/libpg_query.so.1504.0",
+        "libpg_query.so", "libpg_query", "pg_query", "libpg_query.dylib",
+    ];
+
+    private static readonly Lazy<Binding?> Loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static string _unavailableReason = "";
+
+    public static bool IsAvailable => Loaded.Value is not null;
+
+    /// <summary>Why libpg_query could not be loaded (empty when it was).</summary>
+    public static string UnavailableReason => IsAvailable ? "" : _unavailableReason;
+
+    /// <summary>Parses SQL text with PostgreSQL's grammar. Throws <see cref="InvalidOperationException"/> when the library is absent.</summary>
+    public static PgQueryParseResult Parse(string sql) => Parse(ToNullTerminatedUtf8(sql));
+
+    /// <summary>Parses null-terminated UTF-8 bytes (the caller converts once, e.g. in a benchmark).</summary>
+    public static PgQueryParseResult Parse(byte[] nullTerminatedUtf8)
+    {
+        var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
+        var native = binding.Parse(nullTerminatedUtf8);
+        try
+        {
+            return new PgQueryParseResult(PtrToString(native.ParseTree), ReadError(native.Error));
+        }
+        finally
+        {
+            binding.FreeParse(native);
+        }
+    }
+
+    /// <summary>The error PostgreSQL's grammar finds in the text, or null; does not copy the parse tree into managed memory.</summary>
+    public static PgQueryError? FindError(string sql)
+    {
+        var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
+        var native = binding.Parse(ToNullTerminatedUtf8(sql));
+        try
+        {
+            return ReadError(native.Error);
+        }
+        finally
+        {
+            binding.FreeParse(native);
+        }
+    }
+
+    /// <summary>True when PostgreSQL's grammar accepts the text; skips building the managed JSON string.</summary>
+    public static bool Accepts(byte[] nullTerminatedUtf8)
+    {
+        var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
+        var native = binding.Parse(nullTerminatedUtf8);
+        var ok = native.Error == IntPtr.Zero;
+        binding.FreeParse(native);
+        return ok;
+    }
+
+    /// <summary>Splits with the parser's statement boundaries; null when the text does not parse.</summary>
+    public static IReadOnlyList<PgQuerySplitStatement>? Split(string sql)
+    {
+        var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
+        var native = binding.Split(ToNullTerminatedUtf8(sql));
+        try
+        {
+            if (native.Error != IntPtr.Zero) return null;
+            var result = new List<PgQuerySplitStatement>(native.StatementCount);
+            for (var i = 0; i < native.StatementCount; i++)
+            {
+                var item = Marshal.PtrToStructure<NativeSplitStatement>(Marshal.ReadIntPtr(native.Statements, i * IntPtr.Size));
+                result.Add(new PgQuerySplitStatement(item.Location, item.Length));
+            }
+            return result;
+        }
+        finally
+        {
+            binding.FreeSplit(native);
+        }
+    }
+
+    public static byte[] ToNullTerminatedUtf8(string text)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, 0, text.Length, bytes, 0);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Converts libpg_query's cursor position to a 0-based UTF-16 offset into <paramref name="text"/>, clamped to it.
+    /// The position is 1-based and counts characters (code points), not bytes: PostgreSQL converts the byte offset
+    /// with pg_mbstrlen_with_len before reporting it (checked: 'ééé' and '😀' before an error move it by 3 and 1).
+    /// </summary>
+    public static int CursorToUtf16Offset(string text, int cursorPosition)
+    {
+        var codePoints = Math.Max(0, cursorPosition - 1);
+        var offset = 0;
+        while (offset < text.Length && codePoints > 0)
+        {
+            offset += char.IsHighSurrogate(text[offset]) && offset + 1 < text.Length && char.IsLowSurrogate(text[offset + 1]) ? 2 : 1;
+            codePoints--;
+        }
+        return offset;
+    }
+
+    /// <summary>Converts a byte offset into the UTF-8 form of <paramref name="text"/> (as parse-tree locations are) to a UTF-16 offset.</summary>
+    public static int Utf8ByteToUtf16Offset(string text, int byteOffset)
+    {
+        var bytes = Math.Max(0, byteOffset);
+        var offset = 0;
+        while (offset < text.Length && bytes > 0)
+        {
+            var c = text[offset];
+            if (char.IsHighSurrogate(c) && offset + 1 < text.Length && char.IsLowSurrogate(text[offset + 1])) { bytes -= 4; offset += 2; }
+            else { bytes -= c < 0x80 ? 1 : c < 0x800 ? 2 : 3; offset++; }
+        }
+        return offset;
+    }
+
+    private static PgQueryError? ReadError(IntPtr error)
+    {
+        if (error == IntPtr.Zero) return null;
+        var e = Marshal.PtrToStructure<NativeError>(error);
+        return new PgQueryError(PtrToString(e.Message) ?? "syntax error", e.CursorPosition);
+    }
+
+    private static string? PtrToString(IntPtr p) => p == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(p);
+
+    private static Binding? Load()
+    {
+        foreach (var name in Candidates)
+        {
+            if (!NativeLibrary.TryLoad(name, typeof(LibPgQuery).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.AssemblyDirectory, out var handle)
+                && !NativeLibrary.TryLoad(name, out handle))
+                continue;
+            try
+            {
+                return new Binding(
+                    Marshal.GetDelegateForFunctionPointer<ParseFn>(NativeLibrary.GetExport(handle, "pg_query_parse")),
+                    Marshal.GetDelegateForFunctionPointer<FreeParseFn>(NativeLibrary.GetExport(handle, "pg_query_free_parse_result")),
+                    Marshal.GetDelegateForFunctionPointer<SplitFn>(NativeLibrary.GetExport(handle, "pg_query_split_with_parser")),
+                    Marshal.GetDelegateForFunctionPointer<FreeSplitFn>(NativeLibrary.GetExport(handle, "pg_query_free_split_result")));
+            }
+            catch (EntryPointNotFoundException e)
+            {
+                _unavailableReason = $"{name} lacks {e.Message}";
+            }
+        }
+        if (_unavailableReason.Length == 0)
+            _unavailableReason = "libpg_query not found (install the libpg-query1504.0 package for exact PostgreSQL syntax errors).";
+        return null;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeParseResult
+    {
+        public IntPtr ParseTree;
+        public IntPtr StderrBuffer;
+        public IntPtr Error;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeError
+    {
+        public IntPtr Message;
+        public IntPtr FunctionName;
+        public IntPtr FileName;
+        public int LineNumber;
+        public int CursorPosition;
+        public IntPtr Context;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeSplitStatement
+    {
+        public int Location;
+        public int Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeSplitResult
+    {
+        public IntPtr Statements;
+        public int StatementCount;
+        public IntPtr StderrBuffer;
+        public IntPtr Error;
+    }
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate NativeParseResult ParseFn(byte[] input);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void FreeParseFn(NativeParseResult result);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate NativeSplitResult SplitFn(byte[] input);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void FreeSplitFn(NativeSplitResult result);
+
+    private sealed record Binding(ParseFn Parse, FreeParseFn FreeParse, SplitFn Split, FreeSplitFn FreeSplit);
+}

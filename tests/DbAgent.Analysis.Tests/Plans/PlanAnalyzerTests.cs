@@ -1,0 +1,388 @@
+using System.Text.Json;
+using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Plans;
+using DbAgent.Sql;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+using static DbAgent.Analysis.Tests.Plans.PlanShapes;
+
+namespace DbAgent.Analysis.Tests.Plans;
+
+public class PlanAnalyzerTests
+{
+    private static (string Sql, StatementModel Model) Statement(string sql, SqlDialect dialect = SqlDialect.Postgres) =>
+        (sql, SqlScript.Parse(sql, dialect).Statements[0].Model);
+
+    private static string Text(string sql, TextSpan span) => sql.Substring(span.Start, span.Length);
+
+    private static IReadOnlyList<Finding> Analyze(QueryPlan plan, string sql, SqlDialect dialect = SqlDialect.Postgres, PlanThresholds? thresholds = null)
+    {
+        var model = SqlScript.Parse(sql, dialect).Statements[0].Model;
+        return PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = dialect, Text = sql }, thresholds);
+    }
+
+    // ---- full scan ------------------------------------------------------------------------------------------
+
+    [Test]
+    public void Pg_seq_scan_over_500k_rows_under_a_filter_is_reported_on_the_target_table_of_a_delete()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var plan = Pg(new PlanNode
+        {
+            NodeType = "ModifyTable", Operation = PlanOperation.Other, Relation = "orders", Schema = "public", Alias = "orders",
+            EstimatedRows = 0, TotalCost = 10_000,
+            Children = [PgSeqScan("orders", "orders", 500_000, 50, "(customer_id = 42)", "customer_id")],
+        });
+        var findings = Analyze(plan, sql);
+        Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
+        var f = findings[0];
+        Assert.That(Text(sql, f.Span), Is.EqualTo("orders"));
+        Assert.That(f.Span.Start, Is.EqualTo(sql.IndexOf("orders", StringComparison.Ordinal)));
+        Assert.That(f.Severity, Is.EqualTo(FindingSeverity.Warning));
+        Assert.That(f.Message, Does.Contain("500,000").And.Contain("orders"));
+        Assert.That(f.Detail, Does.Contain("Seq Scan").And.Contain("500,000").And.Contain("(customer_id = 42)").And.Contain("ModifyTable"));
+        Assert.That(f.Data["table"], Is.EqualTo("orders"));
+        Assert.That(f.Data["columns"], Is.EqualTo("customer_id"));
+        Assert.That(f.Data["estimatedRows"], Is.EqualTo("500000"));
+        // Before the parser gives predicates, the quick fix's index comes from the plan's filter columns.
+        Assert.That(f.Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id);"));
+        Assert.That(f.Data["down"], Is.EqualTo("DROP INDEX CONCURRENTLY IF EXISTS ix_orders_customer_id;"));
+        Assert.That(f.Detail, Does.Contain("Proposed index"));
+    }
+
+    [Test]
+    public void A_full_scan_despite_an_index_on_the_filter_column_proposes_no_second_index()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var schema = new DbAgent.Sql.Schema.SchemaModel(SqlDialect.Postgres);
+        var table = new DbAgent.Sql.Schema.TableModel { Name = new QualifiedName(null, "orders") };
+        table.Indexes.Add(new DbAgent.Sql.Schema.IndexModel { Name = "ix_existing", Table = table.Name, Keys = [new IndexKey("customer_id", null, false)] });
+        schema.Tables.Add(table);
+        var model = SqlScript.Parse(sql, SqlDialect.Postgres).Statements[0].Model;
+        var finding = PlanAnalyzer.Analyze(Pg(PgSeqScan("orders", "orders", 500_000, 50, "(customer_id = 42)", "customer_id")),
+            new PlanContext(model) { Schema = schema }).Single();
+        Assert.That(finding.RuleId, Is.EqualTo("plan-full-scan"));
+        Assert.That(finding.Data.ContainsKey("ddl"), Is.False);
+        Assert.That(finding.Data["columns"], Is.EqualTo("customer_id"));
+    }
+
+    [Test, Category("NeedsParser")]
+    public void Pg_seq_scan_over_500k_rows_under_a_filter_is_reported_on_the_table_reference_of_a_select()
+    {
+        const string sql = "SELECT id, total\nFROM orders o\nWHERE o.customer_id = 42";
+        var plan = Pg(PgSeqScan("orders", "o", 500_000, 50, "(customer_id = 42)", "customer_id"));
+        var findings = Analyze(plan, sql);
+        Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
+        Assert.That(Text(sql, findings[0].Span), Does.StartWith("orders"));
+        Assert.That(findings[0].Span.Start, Is.EqualTo(sql.IndexOf("orders", StringComparison.Ordinal)));
+        // The advisor's index rides along for the quick fix.
+        Assert.That(findings[0].Data["index"], Is.EqualTo("ix_orders_customer_id"));
+        Assert.That(findings[0].Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id);"));
+        Assert.That(findings[0].Data["down"], Is.EqualTo("DROP INDEX CONCURRENTLY IF EXISTS ix_orders_customer_id;"));
+    }
+
+    [Test]
+    public void The_same_statement_with_an_index_scan_has_no_finding()
+    {
+        var plan = Pg(PgIndexScan("orders", "orders", "ix_orders_customer_id", 50, "(customer_id = 42)", "customer_id"));
+        Assert.That(Analyze(plan, "DELETE FROM orders WHERE customer_id = 42"), Is.Empty);
+        Assert.That(Analyze(plan, "SELECT * FROM orders WHERE customer_id = 42"), Is.Empty);
+    }
+
+    [Test]
+    public void A_small_table_or_an_unfiltered_scan_or_an_unselective_filter_is_not_reported()
+    {
+        Assert.That(Analyze(Pg(PgSeqScan("orders", "orders", 5_000, 50, "(customer_id = 42)")), "DELETE FROM orders WHERE customer_id = 42"), Is.Empty, "small");
+        Assert.That(Analyze(Pg(PgSeqScan("orders", "orders", 500_000, 500_000, null)), "UPDATE orders SET x = 1"), Is.Empty, "no filter");
+        Assert.That(Analyze(Pg(PgSeqScan("orders", "orders", 500_000, 400_000, "(status <> 'void')")), "DELETE FROM orders WHERE status <> 'void'"),
+            Is.Empty, "keeps 80% of the rows: the scan is right");
+    }
+
+    [Test]
+    public void The_large_table_threshold_is_a_setting()
+    {
+        var plan = Pg(PgSeqScan("orders", "orders", 5_000, 5, "(customer_id = 42)", "customer_id"));
+        var thresholds = PlanThresholds.FromJson(JsonDocument.Parse("""{ "largeTableRows": 1000 }""").RootElement);
+        Assert.That(thresholds.LargeTableRows, Is.EqualTo(1000));
+        Assert.That(Analyze(plan, "DELETE FROM orders WHERE customer_id = 42", thresholds: thresholds).Select(f => f.RuleId),
+            Is.EqualTo(new[] { "plan-full-scan" }));
+    }
+
+    [Test]
+    public void MySql_access_type_all_with_rows_examined_and_a_small_filtered_share_is_reported()
+    {
+        const string sql = "UPDATE orders SET status = 'x' WHERE customer_id = 42";
+        // As the MySQL mapper gives it: rows are rows examined per scan, filtered is the share the condition keeps.
+        PlanNode Scan(string filtered) => new()
+        {
+            NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "orders",
+            EstimatedRows = 300_000, TotalCost = 30_500, Filter = "(`shop`.`orders`.`customer_id` = 42)", FilterColumns = ["customer_id"],
+            Details = new Dictionary<string, string>
+            {
+                ["access_type"] = "ALL", ["rows_examined_per_scan"] = "300000", ["filtered"] = filtered,
+                ["selectivity"] = (double.Parse(filtered, System.Globalization.CultureInfo.InvariantCulture) / 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        var findings = Analyze(new QueryPlan { Root = Scan("1.00"), Engine = "mysql" }, sql, SqlDialect.MySql);
+        Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
+        Assert.That(Text(sql, findings[0].Span), Is.EqualTo("orders"));
+        Assert.That(findings[0].Message, Does.Contain("300,000").And.Contain("3,000"));
+        Assert.That(findings[0].Data["ddl"], Is.EqualTo("ALTER TABLE orders ADD INDEX ix_orders_customer_id (customer_id), ALGORITHM=INPLACE, LOCK=NONE;"));
+
+        Assert.That(Analyze(new QueryPlan { Root = Scan("50.00"), Engine = "mariadb" }, sql, SqlDialect.MySql), Is.Empty, "keeps half the table");
+    }
+
+    [Test]
+    public void Pg_scan_without_the_table_size_uses_statistics_or_its_own_output_as_a_lower_bound()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var model = SqlScript.Parse(sql, SqlDialect.Postgres).Statements[0].Model;
+        PlanNode Scan(double planRows) => new()
+        {
+            NodeType = "Seq Scan", Operation = PlanOperation.FullScan, Relation = "orders", Schema = "public", Alias = "orders",
+            EstimatedRows = planRows, TotalCost = 9_000, Filter = "(customer_id = 42)", FilterColumns = ["customer_id"],
+        };
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(50)), model), Is.Empty, "50 rows returned says nothing of the table");
+        var withStats = new PlanContext(model) { TableRows = name => name.Name == "orders" ? 500_000 : null };
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(50)), withStats).Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(20_000)), model).Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }),
+            "returning 20,000 rows, the table holds at least that many");
+        var throwingStats = new PlanContext(model) { TableRows = _ => throw new InvalidOperationException("connection lost") };
+        Assert.That(PlanAnalyzer.Analyze(Pg(Scan(50)), throwingStats), Is.Empty);
+    }
+
+    [Test]
+    public void Sqlite_scan_has_no_estimates_so_table_rows_come_from_statistics()
+    {
+        const string sql = "DELETE FROM orders WHERE customer_id = 42";
+        var scan = new PlanNode { NodeType = "SCAN", Operation = PlanOperation.FullScan, Relation = "orders" };
+        var plan = new QueryPlan { Root = scan, Engine = "sqlite", RawPlan = "SCAN orders" };
+        var model = SqlScript.Parse(sql, SqlDialect.Sqlite).Statements[0].Model;
+
+        Assert.That(PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = SqlDialect.Sqlite }), Is.Empty, "no size known");
+        var findings = PlanAnalyzer.Analyze(plan, new PlanContext(model)
+        {
+            Dialect = SqlDialect.Sqlite,
+            TableRows = name => NameComparer.SameName(name.Name, "orders") ? 500_000 : null,
+        });
+        Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-full-scan" }));
+        Assert.That(Text(sql, findings[0].Span), Is.EqualTo("orders"));
+    }
+
+    [Test]
+    public void SqlServer_clustered_index_scan_with_a_residual_predicate_is_a_full_scan()
+    {
+        const string sql = "DELETE FROM dbo.orders WHERE customer_id = 42";
+        var scan = new PlanNode
+        {
+            NodeType = "Clustered Index Scan", Operation = PlanOperation.FullScan, Relation = "orders", Schema = "dbo",
+            IndexName = "PK_orders", EstimatedRowsRead = 250_000, EstimatedRows = 12, TotalCost = 1.85,
+            Filter = "[shop].[dbo].[orders].[customer_id]=(42)", FilterColumns = ["customer_id"],
+        };
+        var plan = new QueryPlan
+        {
+            Engine = "sqlserver",
+            Root = new PlanNode { NodeType = "Clustered Index Delete", Operation = PlanOperation.Other, Relation = "orders", Schema = "dbo", Children = [scan] },
+        };
+        var finding = Analyze(plan, sql, SqlDialect.TSql).Single();
+        Assert.That(finding.RuleId, Is.EqualTo("plan-full-scan"));
+        Assert.That(Text(sql, finding.Span), Is.EqualTo("dbo.orders"));
+        Assert.That(finding.Data["table"], Is.EqualTo("dbo.orders"));
+        Assert.That(finding.Detail, Does.Contain("Clustered Index Scan").And.Contain("using PK_orders"));
+    }
+
+    [Test]
+    public void MySql_nested_loop_shape_with_an_all_access_inner_table()
+    {
+        var model = new StatementModel { Kind = StatementKind.Select, Span = new TextSpan(0, 30), KeywordSpan = new TextSpan(0, 6) };
+        var plan = new QueryPlan
+        {
+            Engine = "mysql",
+            Root = new PlanNode
+            {
+                NodeType = "nested_loop", Operation = PlanOperation.NestedLoop,
+                Children =
+                [
+                    new PlanNode { NodeType = "ref", Operation = PlanOperation.IndexSeek, Relation = "orders", Alias = "o", IndexName = "ix_orders_customer_id", EstimatedRows = 20 },
+                    new PlanNode
+                    {
+                        NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "order_items", EstimatedRows = 80_000,
+                        Filter = "(`shop`.`i`.`order_id` = `shop`.`o`.`id`)", FilterColumns = ["order_id"],
+                        Details = new Dictionary<string, string> { ["rows_examined_per_scan"] = "80000", ["filtered"] = "10.00", ["selectivity"] = "0.1", ["using_join_buffer"] = "hash join" },
+                    },
+                ],
+            },
+        };
+        var findings = PlanAnalyzer.Analyze(plan, model);
+        Assert.That(findings.Select(f => f.RuleId), Is.EquivalentTo(new[] { "plan-full-scan", "plan-nested-loop-scan" }));
+        var loop = findings.Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(loop.Data["table"], Is.EqualTo("order_items"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"), "the inner side's filter carries the join column");
+        Assert.That(loop.Message, Does.Contain("80,000").And.Contain("20 times"));
+    }
+
+    // ---- large sort -----------------------------------------------------------------------------------------
+
+    [Test, Category("NeedsParser")]
+    public void A_large_sort_is_reported_on_the_order_by_items()
+    {
+        const string sql = "SELECT * FROM events WHERE account_id = 7 ORDER BY created_at DESC LIMIT 20";
+        var plan = Pg(PgLimit(20, PgSort(40_000, ["created_at DESC"],
+            PgSeqScan("events", "events", 45_000, 40_000, "(account_id = 7)", "account_id"))));
+        var findings = Analyze(plan, sql);
+        var sort = findings.Single(f => f.RuleId == "plan-large-sort");
+        Assert.That(Text(sql, sort.Span), Does.StartWith("created_at"));
+        Assert.That(sort.Span.Start, Is.EqualTo(sql.IndexOf("created_at DESC", StringComparison.Ordinal)));
+        Assert.That(sort.Message, Does.Contain("40,000"));
+        Assert.That(sort.Detail, Does.Contain("Limit").And.Contain("Sort").And.Contain("created_at DESC"));
+        Assert.That(sort.Data["table"], Is.EqualTo("events"));
+        Assert.That(sort.Data["columns"], Is.EqualTo("account_id,created_at"));
+    }
+
+    [Test]
+    public void A_large_sort_without_order_by_in_the_model_falls_back_to_the_statement_keyword()
+    {
+        const string sql = "SELECT * FROM events ORDER BY created_at";
+        var model = new StatementModel { Kind = StatementKind.Select, Span = new TextSpan(0, sql.Length), KeywordSpan = new TextSpan(0, 6) };
+        var plan = Pg(PgSort(200_000, ["created_at"], PgSeqScan("events", "events", 200_000, 200_000, null)));
+        var findings = PlanAnalyzer.Analyze(plan, model);
+        var sort = findings.Single();
+        Assert.That(sort.RuleId, Is.EqualTo("plan-large-sort"));
+        Assert.That(sort.Span, Is.EqualTo(new TextSpan(0, 6)));
+        Assert.That(sort.Data["table"], Is.EqualTo("public.events"));
+        Assert.That(sort.Data["columns"], Is.EqualTo("created_at"));
+        Assert.That(sort.Data["ddl"], Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_events_created_at ON public.events (created_at);"));
+    }
+
+    [Test]
+    public void A_small_sort_is_not_reported_and_the_threshold_is_a_setting()
+    {
+        var plan = Pg(PgSort(500, ["created_at"], PgSeqScan("events", "events", 500, 500, null)));
+        var model = new StatementModel { Kind = StatementKind.Select, Span = new TextSpan(0, 10) };
+        Assert.That(PlanAnalyzer.Analyze(plan, model), Is.Empty);
+        Assert.That(PlanAnalyzer.Analyze(plan, model, new PlanThresholds { SortRows = 100 }).Select(f => f.RuleId), Is.EqualTo(new[] { "plan-large-sort" }));
+    }
+
+    // ---- nested loop ----------------------------------------------------------------------------------------
+
+    private static QueryPlan NestedLoopOverScannedItems() => Pg(new PlanNode
+    {
+        NodeType = "Nested Loop", Operation = PlanOperation.NestedLoop, EstimatedRows = 120, TotalCost = 61_000,
+        JoinColumns = ["order_id"], Filter = "(i.order_id = o.id)",
+        Details = new Dictionary<string, string> { ["Join Type"] = "Inner" },
+        Children =
+        [
+            PgIndexScan("orders", "o", "ix_orders_customer_id", 20, "(customer_id = 42)", "customer_id"),
+            new PlanNode
+            {
+                NodeType = "Materialize", Operation = PlanOperation.Materialize, EstimatedRows = 100_000, TotalCost = 2_500,
+                Children = [PgSeqScan("order_items", "i", 100_000, 100_000, null)],
+            },
+        ],
+    });
+
+    [Test, Category("NeedsParser")]
+    public void A_nested_loop_over_a_scanned_inner_table_is_reported_on_that_table_reference()
+    {
+        const string sql = "SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.customer_id = 42";
+        var findings = Analyze(NestedLoopOverScannedItems(), sql);
+        var loop = findings.Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(Text(sql, loop.Span), Does.StartWith("order_items"));
+        Assert.That(loop.Span.Start, Is.EqualTo(sql.IndexOf("order_items", StringComparison.Ordinal)));
+        Assert.That(loop.Message, Does.Contain("order_items").And.Contain("100,000").And.Contain("20 times"));
+        Assert.That(loop.Detail, Does.Contain("Nested Loop").And.Contain("Materialize").And.Contain("Seq Scan on order_items"));
+        Assert.That(loop.Data["table"], Is.EqualTo("order_items"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"));
+    }
+
+    [Test]
+    public void A_nested_loop_finding_without_relations_in_the_model_still_names_the_table_and_join_columns()
+    {
+        var model = new StatementModel { Kind = StatementKind.Select, Span = new TextSpan(0, 30), KeywordSpan = new TextSpan(0, 6) };
+        var loop = PlanAnalyzer.Analyze(NestedLoopOverScannedItems(), model).Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(loop.Span, Is.EqualTo(new TextSpan(0, 6)));
+        Assert.That(loop.Data["table"], Is.EqualTo("public.order_items"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"));
+        Assert.That(loop.Data["estimatedRows"], Is.EqualTo("100000"));
+        Assert.That(loop.Data["index"], Is.EqualTo("ix_order_items_order_id"));
+    }
+
+    [Test]
+    public void A_nested_loop_with_an_index_lookup_inside_or_one_outer_row_is_not_reported()
+    {
+        var model = new StatementModel { Kind = StatementKind.Select, Span = new TextSpan(0, 30) };
+        var indexed = Pg(new PlanNode
+        {
+            NodeType = "Nested Loop", Operation = PlanOperation.NestedLoop, EstimatedRows = 120,
+            Children =
+            [
+                PgIndexScan("orders", "o", "ix_orders_customer_id", 20, "(customer_id = 42)"),
+                PgIndexScan("order_items", "i", "ix_order_items_order_id", 6, "(order_id = o.id)"),
+            ],
+        });
+        Assert.That(PlanAnalyzer.Analyze(indexed, model), Is.Empty);
+        var oneRow = Pg(new PlanNode
+        {
+            NodeType = "Nested Loop", Operation = PlanOperation.NestedLoop, EstimatedRows = 6,
+            Children = [PgIndexScan("orders", "o", "orders_pkey", 1, "(id = 1)"), PgSeqScan("order_items", "i", 900, 6, "(order_id = 1)")],
+        });
+        Assert.That(PlanAnalyzer.Analyze(oneRow, model), Is.Empty);
+    }
+
+    // ---- cost -----------------------------------------------------------------------------------------------
+
+    [Test]
+    public void High_total_cost_is_reported_on_the_statement_keyword_and_the_threshold_is_a_setting()
+    {
+        const string sql = "SELECT count(*) FROM orders";
+        var root = new PlanNode
+        {
+            NodeType = "Aggregate", Operation = PlanOperation.Aggregate, EstimatedRows = 1, TotalCost = 250_000,
+            Children = [PgSeqScan("orders", "orders", 9_000_000, 9_000_000, null)],
+        };
+        var findings = Analyze(Pg(root), sql);
+        var cost = findings.Single(f => f.RuleId == "plan-high-cost");
+        Assert.That(Text(sql, cost.Span), Is.EqualTo("SELECT"));
+        Assert.That(cost.Severity, Is.EqualTo(FindingSeverity.Information));
+        Assert.That(cost.Message, Does.Contain("250,000"));
+        Assert.That(cost.Detail, Does.Contain("Aggregate").And.Contain("Seq Scan on orders"));
+
+        var thresholds = PlanThresholds.FromJson(JsonDocument.Parse("""{ "costThreshold": 300000, "sortRows": "oops" }""").RootElement);
+        Assert.That(thresholds.SortRows, Is.EqualTo(PlanThresholds.Default.SortRows));
+        Assert.That(Analyze(Pg(root), sql, thresholds: thresholds).Where(f => f.RuleId == "plan-high-cost"), Is.Empty);
+    }
+
+    [Test]
+    public void Plan_findings_follow_the_rules_setting_and_inline_suppression()
+    {
+        const string sql = "-- dbagent-ignore plan-full-scan\nDELETE FROM orders WHERE customer_id = 42;\nDELETE FROM orders WHERE customer_id = 43;";
+        var script = SqlScript.Parse(sql, SqlDialect.Postgres);
+        var plan = Pg(PgSeqScan("orders", "orders", 500_000, 50, "(customer_id = 42)", "customer_id"));
+        var all = script.Statements.SelectMany(s => PlanAnalyzer.Analyze(plan, s.Model)).ToList();
+        Assert.That(all, Has.Count.EqualTo(2));
+
+        var kept = DbAgent.Analysis.Rules.Linter.ApplySettings(script, all, null);
+        Assert.That(kept, Has.Count.EqualTo(1));
+        Assert.That(kept[0].Span.Start, Is.GreaterThan(sql.IndexOf("43", StringComparison.Ordinal) - 40));
+
+        var asError = DbAgent.Analysis.Rules.Linter.ApplySettings(script, all, DbAgent.Analysis.Rules.RuleSettings.From([new("plan-full-scan", "error")]));
+        Assert.That(asError.Single().Severity, Is.EqualTo(FindingSeverity.Error));
+        Assert.That(DbAgent.Analysis.Rules.Linter.ApplySettings(script, all, DbAgent.Analysis.Rules.RuleSettings.From([new("plan-full-scan", "off")])), Is.Empty);
+    }
+
+    [Test]
+    public void A_null_or_odd_plan_gives_no_finding_and_no_exception()
+    {
+        var model = new StatementModel { Kind = StatementKind.Select, Span = new TextSpan(0, 5) };
+        Assert.That(PlanAnalyzer.Analyze(null, new PlanContext(model)), Is.Empty);
+        var odd = Pg(new PlanNode { NodeType = "Nested Loop", Operation = PlanOperation.NestedLoop, Children = [new PlanNode { NodeType = "?", Operation = PlanOperation.Other }] });
+        Assert.That(PlanAnalyzer.Analyze(odd, model), Is.Empty);
+
+        // A malformed plan nested far deeper than any engine produces must not exhaust the stack.
+        var deep = PgSeqScan("orders", "orders", 500_000, 5, "(x = 1)");
+        for (var i = 0; i < 20_000; i++)
+            deep = new PlanNode { NodeType = "Materialize", Operation = PlanOperation.Materialize, Children = [deep] };
+        Assert.DoesNotThrow(() => PlanAnalyzer.Analyze(Pg(deep), model));
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+using DbAgent.Sql;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Benchmarks;
+
+/// <summary>
+/// Edit-to-fresh-model latency on a generated 20,000-line migration: random single-character edits (insert, delete,
+/// replace), each applied to the same document, timed from the edit to the new script's statement models.
+/// </summary>
+internal static class EditBenchmark
+{
+    public const int Lines = 20_000;
+
+    public static int Run(string[] args)
+    {
+        var edits = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1000;
+        Measure.Environment();
+        var text = MigrationGenerator.Generate(Lines, seed: 20_000);
+        var source = SourceText.From(text);
+        var baseline = SqlScript.Parse(source, SqlDialect.Postgres);
+        Console.WriteLine($"document: generated migration, {source.LineCount} lines, {text.Length / 1_000_000.0:F2} M chars, {baseline.Statements.Count} statements");
+        Console.WriteLine("measured: SourceText.WithChange + full SqlScript.Parse of the new text (no incremental SqlScript.WithChanges on this branch yet)");
+
+        var random = new Random(42);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz_0123456789 ,()=;'\n";
+        TextChange NextEdit()
+        {
+            var at = random.Next(text.Length);
+            var ch = alphabet[random.Next(alphabet.Length)].ToString();
+            return random.Next(3) switch
+            {
+                0 => new TextChange(new TextSpan(at, 0), ch),
+                1 => new TextChange(new TextSpan(at, 1), ""),
+                _ => new TextChange(new TextSpan(at, 1), ch),
+            };
+        }
+
+        for (var i = 0; i < 50; i++) Apply(source, NextEdit()); // warm-up
+        var samples = new List<double>(edits);
+        var statements = 0L;
+        for (var i = 0; i < edits; i++)
+        {
+            var change = NextEdit();
+            var stopwatch = Stopwatch.StartNew();
+            var script = Apply(source, change);
+            samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+            statements += script.Statements.Count;
+        }
+        samples.Sort();
+        Console.WriteLine($"{edits} edits: p50 {Measure.Percentile(samples, 50):F2} ms, p95 {Measure.Percentile(samples, 95):F2} ms, p99 {Measure.Percentile(samples, 99):F2} ms, max {samples[^1]:F2} ms (target p95 < 16 ms)");
+        Console.WriteLine($"mean statements per fresh model {statements / (double)edits:F0}");
+        Console.WriteLine($"peak working set {Measure.PeakWorkingSet()}");
+        return 0;
+    }
+
+    private static SqlScript Apply(SourceText source, TextChange change) => SqlScript.Parse(source.WithChange(change), SqlDialect.Postgres);
+}
+
+/// <summary>A realistic migration file: tables with keys and defaults, indexes, alters, data and a few views.</summary>
+internal static class MigrationGenerator
+{
+    public static string Generate(int lines, int seed)
+    {
+        var random = new Random(seed);
+        var sb = new StringBuilder(lines * 48);
+        var count = 0;
+        var table = 0;
+        void Line(string s) { sb.Append(s).Append('\n'); count++; }
+        while (count < lines)
+        {
+            table++;
+            var name = $"table_{table}";
+            Line($"-- migration step {table}: {name}");
+            Line($"CREATE TABLE {name} (");
+            Line("    id bigserial PRIMARY KEY,");
+            Line($"    account_id bigint NOT NULL REFERENCES table_{Math.Max(1, table - 1)} (id),");
+            Line("    email character varying(255) NOT NULL,");
+            Line("    status text NOT NULL DEFAULT 'new',");
+            Line("    amount numeric(12, 2),");
+            Line("    created_at timestamp with time zone NOT NULL DEFAULT now()");
+            Line(");");
+            Line($"CREATE INDEX {name}_account_idx ON {name} (account_id, created_at DESC);");
+            Line($"CREATE UNIQUE INDEX {name}_email_key ON {name} (lower(email)) WHERE status <> 'deleted';");
+            Line($"ALTER TABLE {name} ADD COLUMN note text;");
+            Line($"ALTER TABLE {name} ALTER COLUMN amount SET DEFAULT 0;");
+            Line($"INSERT INTO {name} (account_id, email, status, amount) VALUES ({random.Next(1, 1000)}, 'user{random.Next()}@example.com', 'active', {random.Next(1, 99999)}.{random.Next(10, 99)});");
+            Line($"UPDATE {name} SET status = 'active' WHERE amount > {random.Next(100)} AND created_at < now() - interval '1 day';");
+            if (table % 5 == 0)
+            {
+                Line($"CREATE VIEW {name}_recent AS");
+                Line($"    SELECT t.id, t.email, a.status FROM {name} t JOIN table_{table - 1} a ON a.id = t.account_id");
+                Line("    WHERE t.created_at > now() - interval '7 days' ORDER BY t.created_at DESC LIMIT 100;");
+            }
+            Line("");
+        }
+        return sb.ToString();
+    }
+}

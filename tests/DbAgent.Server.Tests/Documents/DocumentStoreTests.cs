@@ -1,0 +1,96 @@
+using DbAgent.Server.Documents;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using DbAgent.Sql;
+using DbAgent.Sql.Dialects;
+using Range = DbAgent.Server.Protocol.Range;
+
+namespace DbAgent.Server.Tests.Documents;
+
+[TestFixture]
+public sealed class DocumentStoreTests
+{
+    private const string Uri = "file:///d.sql";
+
+    private static DocumentStore NewStore(SqlDialect? setting = null) => new(new ServerLogger(null), _ => setting);
+
+    private static TextDocumentContentChangeEvent Edit(int l1, int c1, int l2, int c2, string text) =>
+        new() { Range = new Range(new Position(l1, c1), new Position(l2, c2)), Text = text };
+
+    [Test]
+    public async Task Edits_apply_in_order_and_each_version_is_its_own_snapshot()
+    {
+        var store = NewStore();
+        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
+        var v1 = store.TryGet(Uri)!;
+        _ = store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 7, 0, 8, "2")]);
+        _ = store.Change(new VersionedTextDocumentIdentifier(Uri, 3), [Edit(0, 9, 0, 9, "\nDELETE FROM t;")]);
+        var v3 = await store.GetAsync(Uri, CancellationToken.None);
+        Assert.That(v3!.Version, Is.EqualTo(3));
+        Assert.That(v3.Text.Text, Is.EqualTo("SELECT 2;\nDELETE FROM t;"));
+        Assert.That(v3.Script.Statements, Has.Count.EqualTo(2));
+        Assert.That(v1.Text.Text, Is.EqualTo("SELECT 1;"), "an old snapshot never changes");
+        Assert.That(v1.Script.Statements, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Positions_are_utf16_and_line_breaks_of_every_kind_count()
+    {
+        var store = NewStore();
+        // "😀" is two UTF-16 code units, as LSP counts by default.
+        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT '😀';\r\nSELECT 2;\rSELECT 3;"));
+        await store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 11, 0, 12, ""), Edit(2, 7, 2, 8, "4")]);
+        Assert.That(store.TryGet(Uri)!.Text.Text, Is.EqualTo("SELECT '😀'\r\nSELECT 2;\rSELECT 4;"));
+    }
+
+    [Test]
+    public async Task A_change_without_a_range_replaces_the_whole_text()
+    {
+        var store = NewStore();
+        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
+        await store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [new TextDocumentContentChangeEvent { Text = "DELETE FROM t;" }]);
+        Assert.That(store.TryGet(Uri)!.Text.Text, Is.EqualTo("DELETE FROM t;"));
+    }
+
+    [Test]
+    public async Task The_dialect_follows_comment_then_setting_then_content()
+    {
+        var store = NewStore(SqlDialect.MySql);
+        await store.Open(new TextDocumentItem(Uri, "sql", 1, "-- dbagent: dialect=sqlite\nSELECT 1;"));
+        Assert.That(store.TryGet(Uri)!.Dialect, Is.EqualTo(SqlDialect.Sqlite));
+        Assert.That(store.TryGet(Uri)!.DialectSource, Is.EqualTo(DialectSource.FirstLineComment));
+
+        await store.Open(new TextDocumentItem("file:///e.sql", "sql", 1, "SELECT 1;"));
+        Assert.That(store.TryGet("file:///e.sql")!.Dialect, Is.EqualTo(SqlDialect.MySql));
+
+        var plain = NewStore();
+        await plain.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1\nGO\nSELECT N'x'\nGO\n"));
+        Assert.That(plain.TryGet(Uri)!.Dialect, Is.EqualTo(SqlDialect.TSql));
+        await plain.Open(new TextDocumentItem("file:///f.sql", "sql", 1, "SELECT 1;"));
+        Assert.That(plain.TryGet("file:///f.sql")!.DialectSource, Is.EqualTo(DialectSource.Default));
+        Assert.That(plain.TryGet("file:///f.sql")!.Dialect, Is.EqualTo(SqlDialect.Postgres));
+    }
+
+    [Test]
+    public async Task Readers_wait_for_the_edits_sent_before_them()
+    {
+        var store = NewStore();
+        _ = store.Open(new TextDocumentItem(Uri, "sql", 1, ""));
+        for (var i = 0; i < 200; i++)
+            _ = store.Change(new VersionedTextDocumentIdentifier(Uri, i + 2), [Edit(0, i, 0, i, "x")]);
+        var snapshot = await store.GetAsync(Uri, CancellationToken.None);
+        Assert.That(snapshot!.Version, Is.EqualTo(201));
+        Assert.That(snapshot.Text.Length, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task An_edit_to_a_closed_document_is_ignored()
+    {
+        var store = NewStore();
+        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
+        await store.Close(Uri);
+        await store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 0, 0, 0, "x")]);
+        Assert.That(store.TryGet(Uri), Is.Null);
+        Assert.That(store.OpenDocuments, Is.Empty);
+    }
+}

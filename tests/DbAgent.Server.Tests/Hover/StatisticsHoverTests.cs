@@ -1,0 +1,65 @@
+using System.Text;
+using DbAgent.Databases;
+using DbAgent.Server.Features.Hover;
+using DbAgent.Sql.Semantics;
+
+namespace DbAgent.Server.Tests.Statistics;
+
+[TestFixture]
+public sealed class StatisticsHoverTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void A_table_shows_rows_sizes_scans_maintenance_and_indexes_compactly()
+    {
+        var stats = new TableStats(new QualifiedName("public", "orders"))
+        {
+            EstimatedRows = 1_240_000, LiveRows = 1_249_000, DeadRows = 200_000, TableBytes = 150L << 20, IndexBytes = 40L << 20, TotalBytes = 190L << 20,
+            SequentialScans = 42, IndexScans = 98_000, LastAutoVacuum = Now.AddHours(-3), LastAnalyze = Now.AddDays(-2),
+            Indexes = [new IndexStats("orders_pkey") { Primary = true, SizeBytes = 28L << 20, Scans = 97_000 }, new IndexStats("ix_orders_status") { SizeBytes = 12L << 20, Scans = 0 }],
+        };
+        var markdown = new StringBuilder();
+        StatisticsHover.DescribeTable(markdown, stats, "shop", Now);
+        var text = markdown.ToString();
+        Assert.That(text, Does.Contain("from `shop`"));
+        Assert.That(text, Does.Contain("~1.2M rows"));
+        Assert.That(text, Does.Contain("200k dead (13.8%: vacuum is behind)"));
+        Assert.That(text, Does.Contain("table 150 MiB · indexes 40 MiB · total 190 MiB"));
+        Assert.That(text, Does.Contain("42 sequential · 98k by index"));
+        Assert.That(text, Does.Contain("last vacuum 3 h ago · analyze 2 days ago"));
+        Assert.That(text, Does.Contain("| `orders_pkey` (primary) | 28 MiB | 97k |"));
+        Assert.That(text, Does.Contain("| `ix_orders_status` | 12 MiB | 0 |"));
+    }
+
+    [Test]
+    public void A_table_with_little_known_says_only_that()
+    {
+        var markdown = new StringBuilder();
+        StatisticsHover.DescribeTable(markdown, new TableStats(new QualifiedName(null, "t")) { EstimatedRows = 12 }, "local", Now);
+        Assert.That(markdown.ToString().Trim().Split('\n'), Has.Length.EqualTo(3));
+        Assert.That(markdown.ToString(), Does.Contain("~12 rows").And.Not.Contain("scans").And.Not.Contain("| index"));
+    }
+
+    [Test]
+    public void A_column_shows_nulls_distinct_values_common_values_and_correlation()
+    {
+        var stats = new ColumnStats(new QualifiedName(null, "orders"), "status")
+        {
+            DataType = "text", Nullable = false, NullFraction = 0, DistinctValues = 4,
+            MostCommonValues = ["shipped", "pending", "cancelled"], MostCommonFrequencies = [0.7, 0.2, 0.1], Correlation = 0.12,
+        };
+        var markdown = new StringBuilder();
+        StatisticsHover.DescribeColumn(markdown, stats, "shop");
+        var text = markdown.ToString();
+        Assert.That(text, Does.Contain("`text` · not null"));
+        Assert.That(text, Does.Contain("nulls: 0%"));
+        Assert.That(text, Does.Contain("distinct: 4"));
+        Assert.That(text, Does.Contain("`shipped` 70%, `pending` 20%, `cancelled` 10%"));
+        Assert.That(text, Does.Contain("correlation with row order: 0.12"));
+
+        var relative = new StringBuilder();
+        StatisticsHover.DescribeColumn(relative, stats with { DistinctValues = -0.5 }, "shop");
+        Assert.That(relative.ToString(), Does.Contain("distinct: 50% of rows"));
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using Nerdbank.Streams;
+using StreamJsonRpc;
+
+namespace DbAgent.Server.Tests.Lsp;
+
+/// <summary>
+/// An LSP client paired with the real server in-process over a duplex stream, speaking the same framing and JSON as
+/// over stdio. It answers workspace/configuration from <see cref="Settings"/>, records publishDiagnostics, log
+/// messages and progress, and on disposal sends shutdown and exit.
+/// </summary>
+public sealed class LspTestClient : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private readonly JsonRpc _rpc;
+    private readonly LanguageServerHost? _host;
+    private readonly Task<int>? _serverRun;
+    private readonly ClientTarget _target;
+    private bool _disposed;
+
+    private LspTestClient(Stream clientStream, LanguageServerHost? host, Stream? clientInput = null)
+    {
+        _host = host;
+        var formatter = new SystemTextJsonFormatter();
+        LanguageServerHost.ConfigureSerializer(formatter.JsonSerializerOptions);
+        var handler = clientInput is null
+            ? new HeaderDelimitedMessageHandler(clientStream, formatter)
+            : new HeaderDelimitedMessageHandler(clientStream, clientInput, formatter);
+        _rpc = new JsonRpc(handler);
+        _target = new ClientTarget(this);
+        _rpc.AddLocalRpcTarget(_target);
+        _rpc.StartListening();
+        _serverRun = host?.RunAsync();
+    }
+
+    /// <summary>The `dbagent` section the client answers workspace/configuration with (per scopeUri when set there).</summary>
+    public JsonElement Settings { get; set; } = JsonDocument.Parse("{}").RootElement;
+
+    public Dictionary<string, JsonElement> ScopedSettings { get; } = new(StringComparer.Ordinal);
+
+    public Notifications<PublishDiagnosticsParams> Diagnostics { get; } = new();
+    public Notifications<LogMessageParams> Logs { get; } = new();
+    public Notifications<JsonElement> Progress { get; } = new();
+    public int ConfigurationRequests => _target.ConfigurationRequests;
+
+    public JsonRpc Rpc => _rpc;
+    public LanguageServerHost? Server => _host;
+
+    /// <summary>A server in this process, over <see cref="FullDuplexStream.CreatePair"/>.</summary>
+    public static LspTestClient InProcess()
+    {
+        var (clientStream, serverStream) = FullDuplexStream.CreatePair();
+        var host = new LanguageServerHost(serverStream, serverStream);
+        return new LspTestClient(clientStream, host);
+    }
+
+    /// <summary>A client of a server process: writes to its stdin, reads its stdout.</summary>
+    public static LspTestClient OverStreams(Stream toServer, Stream fromServer) => new(toServer, null, fromServer);
+
+    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true)
+    {
+        var capabilities = supportsConfiguration
+            ? JsonDocument.Parse("""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false } }, "textDocument": { "publishDiagnostics": { "versionSupport": true } } }""").RootElement
+            : JsonDocument.Parse("{}").RootElement;
+        var result = await RequestAsync<InitializeResult>(Methods.Initialize, new
+        {
+            processId = Environment.ProcessId,
+            clientInfo = new { name = "dbagent-tests", version = "1" },
+            rootUri = (string?)null,
+            capabilities,
+        });
+        await NotifyAsync(Methods.Initialized, new { });
+        return result!;
+    }
+
+    public async Task<T?> RequestAsync<T>(string method, object parameters, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        return await _rpc.InvokeWithParameterObjectAsync<T?>(method, parameters, timeout.Token);
+    }
+
+    public Task NotifyAsync(string method, object parameters) => _rpc.NotifyWithParameterObjectAsync(method, parameters);
+
+    public Task OpenAsync(string uri, string text, int version = 1) =>
+        NotifyAsync(Methods.DidOpen, new DidOpenTextDocumentParams(new TextDocumentItem(uri, "sql", version, text)));
+
+    public Task ChangeAsync(string uri, int version, params TextDocumentContentChangeEvent[] changes) =>
+        NotifyAsync(Methods.DidChange, new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, version), changes));
+
+    public Task CloseAsync(string uri) => NotifyAsync(Methods.DidClose, new DidCloseTextDocumentParams(new TextDocumentIdentifier(uri)));
+
+    /// <summary>Waits for the next diagnostics of a document that satisfy a condition (after those already seen when <paramref name="after"/> is given).</summary>
+    public Task<PublishDiagnosticsParams> DiagnosticsAsync(string uri, Func<PublishDiagnosticsParams, bool>? match = null, int after = 0) =>
+        Diagnostics.WaitAsync(p => p.Uri == uri && (match?.Invoke(p) ?? true), after, Timeout);
+
+    /// <summary>Sends shutdown and exit, and returns the server's exit code (in-process only).</summary>
+    public async Task<int?> ShutdownAsync()
+    {
+        if (_disposed) return null;
+        _disposed = true;
+        await RequestAsync<object>(Methods.Shutdown, new { });
+        await _rpc.NotifyAsync(Methods.Exit);
+        int? code = null;
+        if (_serverRun is not null) code = await _serverRun.WaitAsync(Timeout);
+        _rpc.Dispose();
+        if (_host is not null) await _host.DisposeAsync();
+        return code;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        try
+        {
+            await ShutdownAsync();
+        }
+        catch (Exception) when (_rpc.IsDisposed || _serverRun?.IsCompleted == true || _host?.Context.State.ShutdownRequested == true)
+        {
+            // The test already ended the connection.
+        }
+        finally
+        {
+            _rpc.Dispose();
+            if (_host is not null) await _host.DisposeAsync();
+        }
+    }
+
+    private sealed class ClientTarget(LspTestClient client)
+    {
+        private int _configurationRequests;
+        public int ConfigurationRequests => Volatile.Read(ref _configurationRequests);
+
+        [JsonRpcMethod(Methods.PublishDiagnostics, UseSingleObjectParameterDeserialization = true)]
+        public void PublishDiagnostics(PublishDiagnosticsParams parameters) => client.Diagnostics.Add(parameters);
+
+        [JsonRpcMethod(Methods.LogMessage, UseSingleObjectParameterDeserialization = true)]
+        public void LogMessage(LogMessageParams parameters) => client.Logs.Add(parameters);
+
+        [JsonRpcMethod(Methods.Progress, UseSingleObjectParameterDeserialization = true)]
+        public void Progress(JsonElement parameters) => client.Progress.Add(parameters.Clone());
+
+        [JsonRpcMethod(Methods.Configuration, UseSingleObjectParameterDeserialization = true)]
+        public JsonElement[] Configuration(ConfigurationParams parameters)
+        {
+            Interlocked.Increment(ref _configurationRequests);
+            return parameters.Items.Select(i => i.ScopeUri is { } scope && client.ScopedSettings.TryGetValue(scope, out var scoped) ? scoped : client.Settings).ToArray();
+        }
+    }
+}
+
+/// <summary>Notifications received so far, and a way to wait for one that matches.</summary>
+public sealed class Notifications<T>
+{
+    private readonly List<T> _items = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Count { get { lock (_items) return _items.Count; } }
+
+    public IReadOnlyList<T> Snapshot() { lock (_items) return _items.ToList(); }
+
+    public void Add(T item)
+    {
+        TaskCompletionSource changed;
+        lock (_items)
+        {
+            _items.Add(item);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    /// <summary>The first item at index &gt;= <paramref name="after"/> that matches.</summary>
+    public async Task<T> WaitAsync(Func<T, bool> match, int after, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Task changed;
+            lock (_items)
+            {
+                for (var i = after; i < _items.Count; i++)
+                    if (match(_items[i])) return _items[i];
+                changed = _changed.Task;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"No matching {typeof(T).Name} within {timeout.TotalSeconds} s; received {Count}.");
+            await Task.WhenAny(changed, Task.Delay(left));
+        }
+    }
+}
