@@ -859,10 +859,10 @@ internal sealed partial class Parser
             {
                 Start(SyntaxKind.AlterAction);
                 Bump();
-                if (K is Kw.TO or Kw.AS)
+                if (K is Kw.TO or Kw.AS || (IsName && K is Kw.None && PeekKind(1) is TokenKind.Comma or TokenKind.Semicolon || (IsName && K is Kw.None && _pos + 1 >= _n)))
                 {
                     SetTag((short)AlterActionKind.RenameTable);
-                    Bump();
+                    if (K is Kw.TO or Kw.AS) Bump();
                     QualifiedName();
                 }
                 else if (K is Kw.INDEX or Kw.KEY)

@@ -1,7 +1,7 @@
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 
-namespace DbAgent.Sql.Tests.Semantics;
+namespace DbAgent.Sql.Tests.Binding;
 
 public class DdlTests
 {
