@@ -125,6 +125,6 @@ public class IncrementalParseTests
             string.Join(",", m.Columns.Select(c => $"{c.Qualifier}.{c.Name}/{c.Span}/{c.Relation?.Span}")),
             string.Join(",", m.Predicates.Select(p => $"{p.Kind}/{p.Span}/{p.Column?.Span}/{p.OtherColumn?.Span}/{p.OrGroup}/{p.Clause}")),
             string.Join(",", m.OrderBy.Select(o => $"{o.Expression}/{o.Span}")),
-            string.Join(",", m.Ddl.Select(d => d.ToString())));
+            string.Join(",", m.Ddl.Select(d => $"{d.GetType().Name}/{d.Span}/{(d is DbAgent.Sql.Semantics.CreateTableAction t ? string.Join(";", t.Columns.Select(c => $"{c.Name} {c.DataType} {c.Span}")) : "")}")));
     }
 }
