@@ -191,7 +191,7 @@ public static class CorpusDifferential
     public static void Print(TextWriter writer, IEnumerable<CorpusLine> lines, IEnumerable<string>? notes = null, bool examples = true)
     {
         writer.WriteLine($"Corpus differential report (bar: {Bar:P0}). Error node = {ErrorNodeMeasure}.");
-        writer.WriteLine("Relations: libpg_query's RangeVar nodes (schema.name, minus CTE names) plus the tables/views a DROP names, against our model's relations that are not CTEs, case-insensitively.");
+        writer.WriteLine("Relations: every RangeVar of libpg_query's tree (wrapped or in a RangeVar-typed field; schema.name, minus CTE names) plus the tables/views a DROP names, against our model's relations that are not CTEs, case-insensitively.");
         writer.WriteLine($"{"corpus",-28} {"reference",-22} {"files",5} {"stmts",7} {"accepted",8} {"no error node",22} {"same relations",22} {"(naming >=1)",22} {"opaque",7} {"time",7}");
         var list = lines.ToList();
         foreach (var l in list)
@@ -239,13 +239,17 @@ public static class PgRelations
             return;
         }
         if (element.ValueKind != JsonValueKind.Object) return;
+        // SET CONSTRAINTS names constraints, which PostgreSQL's grammar happens to carry in RangeVars: not relations.
+        if (element.TryGetProperty("ConstraintsSetStmt", out _)) return;
+        // A RangeVar is wrapped as {"RangeVar": {...}} where a field holds any node, and bare where the field's C type
+        // is RangeVar* (CreateStmt.relation, InsertStmt.relation, IndexStmt.relation, Constraint.pktable, ...):
+        // recognise it by its own fields.
+        if (element.TryGetProperty("relname", out var relname) && element.TryGetProperty("relpersistence", out _))
+            relations.Add((element.TryGetProperty("schemaname", out var schema) ? schema.GetString() : null, relname.GetString() ?? ""));
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
             {
-                case "RangeVar" when property.Value.TryGetProperty("relname", out var relname):
-                    relations.Add((property.Value.TryGetProperty("schemaname", out var schema) ? schema.GetString() : null, relname.GetString() ?? ""));
-                    break;
                 case "CommonTableExpr" when property.Value.TryGetProperty("ctename", out var ctename):
                     ctes.Add(ctename.GetString() ?? "");
                     break;
