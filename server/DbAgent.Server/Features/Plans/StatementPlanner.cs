@@ -102,10 +102,13 @@ public static class StatementPlanner
         return anchored;
     }
 
-    /// <summary>SQLite plans carry no row estimates: the tables' row counts come from statistics instead.</summary>
+    /// <summary>
+    /// How many rows a full scan reads: engines estimate the rows a scan keeps (PostgreSQL) or none at all (SQLite), so
+    /// the tables' row counts come from statistics when a scan does not say what it reads.
+    /// </summary>
     private static async Task<Func<QualifiedName, double?>?> TableRowsAsync(IDatabaseSession session, QueryPlan plan, StatementModel model, CancellationToken cancellationToken)
     {
-        if (plan.Nodes.Any(n => n.EstimatedRows is not null)) return null;
+        if (!plan.Nodes.Any(n => n.Operation == PlanOperation.FullScan && n.EstimatedRowsRead is null)) return null;
         var rows = new Dictionary<QualifiedName, double?>();
         foreach (var relation in model.Relations.Where(r => !r.IsCommonTableExpression).Select(r => r.Name).Distinct())
         {
