@@ -89,8 +89,10 @@ public static class StatementPlanner
     public static IReadOnlyList<Finding> Anchor(DocumentPlans plans, DocumentSnapshot snapshot)
     {
         if (plans.Statements.Count == 0) return [];
+        // Plan and drift findings of one statement text together; a statement written twice was explained twice alike.
         var byText = plans.Statements.GroupBy(s => s.StatementText, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Findings, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.SelectMany(s => s.Findings).GroupBy(f => (f.RuleId, f.Span, f.Message)).Select(d => d.First()).ToList(),
+                StringComparer.Ordinal);
         var anchored = new List<Finding>();
         foreach (var statement in snapshot.Script.Statements)
         {
