@@ -66,6 +66,21 @@ public sealed class ChatSqliteTests
     }
 
     [Test]
+    public async Task Indexes_tries_the_proposed_index_on_the_database_without_keeping_it()
+    {
+        var (markdown, _) = await AskAsync("indexes", "SELECT id FROM orders WHERE customer_id = 42;");
+        Assert.That(markdown, Does.Contain("CREATE INDEX IF NOT EXISTS ix_orders_customer_id ON orders (customer_id);"));
+        Assert.That(markdown, Does.Contain("*What-if on SQLite").And.Contain("the plan **uses the index**"));
+        Assert.That(markdown, Does.Contain("using ix_orders_customer_id"));
+        // The try was rolled back: the database still has no such index.
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var command = check.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_orders_customer_id'";
+        Assert.That(Convert.ToInt32(command.ExecuteScalar()), Is.Zero);
+    }
+
+    [Test]
     public async Task Schema_comes_from_the_live_catalog_without_migrations()
     {
         var (markdown, _) = await AskAsync("schema", "SELECT 1;");

@@ -70,10 +70,10 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         if (server.Connections.For(uri) is not { } target) return (null, null, null);
         try
         {
-            var probe = await server.Connections.UseAsync(uri, (session, _) => Task.FromResult(session.ServerInfo), cancellationToken).ConfigureAwait(false);
+            var probe = await server.Connections.UseAsync(uri, (session, _) => Task.FromResult((session.ServerInfo, session.Capabilities)), cancellationToken).ConfigureAwait(false);
             if (probe is null) return (null, null, null);
             if (probe.Failure is { } failure) return (null, target.Name, failure.Message);
-            return (new ChatDatabaseSession(server.Connections, uri, probe.Value!), target.Name, null);
+            return (new ChatDatabaseSession(server.Connections, uri, probe.Value.ServerInfo, probe.Value.Capabilities), target.Name, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -12,9 +12,11 @@ namespace DbAgent.Server.Features.Chat;
 /// long answer (a model streaming for a minute) never holds the connection that hovers and plans also use.
 /// A failure surfaces as <see cref="DatabaseAccessException"/>, whose message is secret-free.
 /// </summary>
-internal sealed class ChatDatabaseSession(DocumentConnections connections, string documentUri, ServerInfo serverInfo) : IDatabaseSession
+internal sealed class ChatDatabaseSession(DocumentConnections connections, string documentUri, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
 {
     public ServerInfo ServerInfo => serverInfo;
+
+    public EngineCapabilities Capabilities => capabilities;
 
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken) =>
         UseAsync((s, ct) => s.LoadSchemaAsync(ct), cancellationToken);
@@ -27,6 +29,9 @@ internal sealed class ChatDatabaseSession(DocumentConnections connections, strin
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken) =>
         UseAsync((s, ct) => s.ExplainAsync(sql, options, ct), cancellationToken);
+
+    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken) =>
+        UseAsync((s, ct) => s.ExplainWithIndexAsync(sql, index, options, ct), cancellationToken);
 
     private async Task<T> UseAsync<T>(Func<IDatabaseSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
