@@ -59,6 +59,7 @@ export async function startServer(workspace: string): Promise<RunningServer> {
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onRequest('dbagent/modelApiKey', () => ({ apiKey: null }));
   connection.onRequest('dbagent/connectionPassword', (params: { connection: string }) => {
     passwordRequests.push(params.connection);
     return { password: null };

@@ -82,7 +82,7 @@ public static class CatalogBuilder
             table.Columns.Add(new ColumnModel
             {
                 // The same spelling the migration replay uses, so live and replayed schemas compare equal.
-                Name = c.Name, DataType = TypeNames.Normalize(c.DataType, dialect), Nullable = c.Nullable, Default = c.Default, IsIdentity = c.IsIdentity,
+                Name = c.Name, DataType = DbAgent.Sql.Schema.TypeNames.Normalize(c.DataType, dialect), Nullable = c.Nullable, Default = c.Default, IsIdentity = c.IsIdentity,
             });
         }
 

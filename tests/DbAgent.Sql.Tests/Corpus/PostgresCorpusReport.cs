@@ -64,7 +64,7 @@ public class DialectCorpusReports
     {
         var line = CorpusDifferential.Sqlite(Corpora());
         Report.Print(line);
-        Assert.That(line.Statements, Is.GreaterThan(1000));
+        Assert.That(line.Statements, Is.GreaterThan(50), "schema statements and multi-row INSERTs");
         Assert.That(line.NoErrorRate, Is.GreaterThanOrEqualTo(CorpusDifferential.Bar), "SQLite statements whose tree has no error node");
     }
 }

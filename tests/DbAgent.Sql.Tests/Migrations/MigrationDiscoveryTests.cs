@@ -120,7 +120,7 @@ public class MigrationDiscoveryTests
         // Until the parser fills DDL actions, CREATE TABLE statements are listed as skipped; once it does, they build tables.
         foreach (var file in result.Files)
         {
-            var creates = SqlScript.Parse(File.ReadAllText(file.File.Path), SqlDialect.Postgres).Statements.Count(s => s.Model.Kind == global::DbAgent.Sql.Semantics.StatementKind.CreateTable);
+            var creates = SqlScript.Parse(File.ReadAllText(file.File.Path), SqlDialect.Postgres).Statements.Count(s => s.Model.Kind == DbAgent.Sql.Semantics.StatementKind.CreateTable);
             Assert.That(file.Replay.StatementsApplied + file.Replay.Skipped.Count, Is.EqualTo(creates), file.File.Path);
             Assert.That(file.Replay.Skipped.All(s => s.DocumentUri == file.DocumentUri), Is.True);
         }

@@ -5,6 +5,8 @@ using DbAgent.Databases;
 using DbAgent.Databases.Connections;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using DbAgent.Sql.Schema;
@@ -36,40 +38,37 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
                 Selection = SelectionIn(snapshot, parameters.Selection),
             };
         }
-        var (schema, source) = ReplaySchema(document, cancellationToken);
+        // The workspace's migrations first (replayed in their tool's order); else the DDL of the open documents.
+        var workspace = await WorkspaceSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var (schema, source) = workspace is { Schema.Tables.Count: > 0 }
+            ? (workspace.Schema, workspace.Source)
+            : ReplaySchema(document, cancellationToken);
         var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
-        var plans = server.Configuration.For(document?.Uri).Plans;
+
         var connection = ConnectionFor(document?.Uri);
         return new ChatContext
         {
             Document = document, Schema = schema, SchemaSource = source, Model = model,
             ConnectionName = connection?.Name,
             ConnectionProblem = connection is null ? null : NoSessionsYet,
-            ExplainOptions = new DbAgent.Databases.ExplainOptions { StatementTimeoutMs = plans.StatementTimeoutMs },
+            ExplainOptions = SessionPlanRunner.Options(server.Configuration.For(document?.Uri)),
         };
     }
 
     /// <summary>Said while the chat has no database sessions to use: the connection is configured, but not opened here.</summary>
     internal const string NoSessionsYet = "this version of the server does not open database sessions for the chat yet, so plans and statistics are not available here";
 
-    /// <summary>The configured connection the document uses (`dbagent.connections`, by folder), if any.</summary>
+    /// <summary>The connection the document uses: `dbagent.connections` by folder, else DATABASE_URL and the engines' variables.</summary>
     private ConnectionTarget? ConnectionFor(string? uri)
     {
-        var settings = server.Configuration.For(uri);
-        if (settings.Connections.ValueKind != JsonValueKind.Array) return null;
         try
         {
-            var targets = new List<ConnectionTarget>();
-            var list = ConnectionSettings.ListFromJson(settings.Connections);
-            for (var i = 0; i < list.Count; i++)
-            {
-                try { targets.Add(ConnectionTargetParser.FromSettings(list[i], i)); }
-                catch (ConnectionConfigurationException) { /* a broken entry is reported by the connection feature, not the chat */ }
-            }
-            var path = uri is not null && System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : uri ?? "";
-            return ConnectionResolver.ForDocument(path, targets);
+            var folders = server.Schema.Folders;
+            var targets = ConnectionTargets.FromSettings(server.Configuration.For(uri), folders, Environment.GetEnvironmentVariables()).Targets;
+            if (uri is not null) return ConnectionTargets.ForDocument(uri, targets, folders);
+            return targets.Count == 1 && targets[0].Folders.Count == 0 ? targets[0] : null;
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or ConnectionConfigurationException)
         {
             return null;
         }
@@ -87,6 +86,23 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         var start = snapshot.Text.ToOffset(range.Start);
         var end = snapshot.Text.ToOffset(range.End);
         return TextSpan.FromBounds(Math.Min(start, end), Math.Max(start, end));
+    }
+
+    private async Task<DbAgent.Server.Workspace.WorkspaceSchemaSnapshot?> WorkspaceSchemaAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await server.Schema.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            server.Log.Warning($"The chat could not read the workspace schema ({e.GetType().Name}); using the open documents.");
+            return null;
+        }
     }
 
     /// <summary>
