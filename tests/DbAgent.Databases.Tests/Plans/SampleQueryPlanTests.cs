@@ -33,6 +33,7 @@ public class SampleQueryPlanTests
     private static async Task<Dictionary<string, QueryPlan>> ExplainAll(IDatabaseSession session, string workspace, SqlDialect dialect)
     {
         var plans = new Dictionary<string, QueryPlan>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         foreach (var file in Directory.GetFiles(Path.Combine(workspace, "queries"), "*.sql").Order())
         {
             var text = await File.ReadAllTextAsync(file);
@@ -48,6 +49,7 @@ public class SampleQueryPlanTests
                 plans[$"{Path.GetFileName(file)}#{index++}"] = plan;
             }
         }
+        TestContext.Out.WriteLine($"{dialect.ToName()}: {plans.Count} statements explained in {sw.ElapsedMilliseconds} ms ({sw.ElapsedMilliseconds / Math.Max(1, plans.Count)} ms each, session already open)");
         return plans;
     }
 
