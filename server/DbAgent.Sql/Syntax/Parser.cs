@@ -68,7 +68,9 @@ internal sealed partial class Parser
         _open.Clear();
 
         var root = Statement();
-        return new GreenNode(root.Kind, 0, slice.Span.Length, root.Children, root.Flags, root.Tag);
+        return root.Start == 0 && root.Length == slice.Span.Length
+            ? root
+            : new GreenNode(root.Kind, 0, slice.Span.Length, root.Children, root.Flags, root.Tag);
     }
 
     // ---- token access -------------------------------------------------------------------------------------------
