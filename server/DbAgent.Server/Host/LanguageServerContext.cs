@@ -25,6 +25,7 @@ public sealed class LanguageServerContext
         Schema = new WorkspaceSchema(State, Configuration, Log);
         Connections = new DocumentConnections(client, Configuration, Schema, Log, options.Environment, options.Providers);
         Plans.Runner = new ConnectionPlanRunner(Connections, Schema);
+        Schema.ConnectionDialect = uri => Connections.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null;
         // A database that comes (back) up: the plans of the documents that use it run again.
         Connections.Connected += name =>
         {

@@ -133,6 +133,32 @@ public sealed class SqliteConnectionTests
     }
 
     [Test]
+    public async Task A_migration_that_the_live_database_disagrees_with_gets_schema_drift_on_the_declaration()
+    {
+        var workspace = Path.Combine(Path.GetTempPath(), "dbagent-drift-" + Guid.NewGuid().ToString("N"));
+        var migration = Path.Combine(workspace, "migrations", "001_init.sql");
+        Directory.CreateDirectory(Path.GetDirectoryName(migration)!);
+        var text = "CREATE TABLE orders (\n  id INTEGER PRIMARY KEY,\n  customer_id INTEGER NOT NULL,\n  status TEXT NOT NULL,\n  total REAL,\n  note TEXT\n);\n";
+        File.WriteAllText(migration, text);
+        try
+        {
+            await using var client = LspTestClient.InProcess();
+            client.Settings = Settings(_database);
+            await client.InitializeAsync(workspaceFolder: workspace);
+            var uri = new Uri(migration).AbsoluteUri;
+            await client.OpenAsync(uri, text);
+            var published = await client.DiagnosticsAsync(uri, p => p.Diagnostics.Any(d => d.Code == "schema-drift"));
+            var drift = published.Diagnostics.Single(d => d.Code == "schema-drift");
+            Assert.That(drift.Message, Does.Contain("note"));
+            Assert.That(drift.Range.Start.Line, Is.EqualTo(5), "on the column the live table lacks");
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task A_document_without_a_connection_is_told_so_and_a_broken_connection_keeps_the_static_checks()
     {
         await using var client = LspTestClient.InProcess();
