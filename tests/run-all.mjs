@@ -107,7 +107,7 @@ async function dotnet() {
     ? readdirSync(resultsDir).filter((f) => f.endsWith('.trx')).map((f) => join(resultsDir, f))
     : [];
   const announced = (test.output.match(/^\s*Results File: .*\.trx\s*$/gm) ?? []).length;
-  let failedBefore = totals.failed;
+  const failedBefore = totals.failed;
   for (const file of files) {
     const { counts, summary } = readTrx(file);
     totals.passed += counts.passed;

@@ -1,5 +1,6 @@
 // Activates the features; each lives in its own folder with its protocol declarations.
 import type * as vscode from 'vscode';
+import { activateModelKey } from './chat/modelKey';
 import { activateChat } from './chat/participant';
 import { activateConnections } from './connections/connections';
 import { activateServer, DbAgentServer } from './server/languageServer';
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Features hook their handlers onto the client before it starts, so none of the server's first messages is lost.
   activateConnections(context, server);
   activateChat(context, server);
+  activateModelKey(context, server);
   void server.start();
 }
 

@@ -46,6 +46,8 @@ describe('package.json', () => {
     assert.deepEqual(Object.keys(properties).sort(), [
       'dbagent.connections',
       'dbagent.dialect',
+      'dbagent.model.endpoint',
+      'dbagent.model.name',
       'dbagent.plans.costThreshold',
       'dbagent.plans.enabled',
       'dbagent.plans.largeTableRows',

@@ -72,3 +72,13 @@ export interface ChatResult {
 export const ChatRequest = new RequestType<ChatParams, ChatResult, void>('dbagent/chat');
 
 export const ChatPartProgress = new ProgressType<ChatPart>();
+
+/** Server → client: the API key of the chat model (`dbagent.model.*`), from SecretStorage. */
+export interface ModelApiKeyResult {
+  apiKey: string | null;
+}
+
+export const ModelApiKeyRequest = new RequestType<Record<string, never>, ModelApiKeyResult, void>('dbagent/modelApiKey');
+
+/** The SecretStorage key of the chat model's API key. */
+export const modelApiKeySecret = 'dbagent.model.apiKey';

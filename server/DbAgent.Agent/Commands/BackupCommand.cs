@@ -103,7 +103,7 @@ internal static class EngineContext
 {
     public static string Describe(ChatContext context)
     {
-        if (context.Session is { } s) return $"Detected from connection **{context.ConnectionName ?? s.ServerInfo.Database}**: {s.ServerInfo.Engine} {s.ServerInfo.Version}{(s.ServerInfo.IsMariaDb ? " (MariaDB)" : "")}.\n";
+        if (context.Session is { } s) return $"Detected from connection **{context.ConnectionName ?? s.ServerInfo.Database}**: {Engines.ServerName(s.ServerInfo)}.\n";
         if (context.Document is { } d) return $"Detected from the active file's dialect ({d.Dialect.ToName()}); configure a connection to ground this in the server's version and settings.\n";
         if (context.Schema is { } schema) return $"Detected from the workspace schema ({schema.Dialect.ToName()}).\n";
         return "No engine detected (no SQL file open, no connection): this is PostgreSQL, the default. Open a SQL file of your project, or set `dbagent.dialect`, for your engine.\n";

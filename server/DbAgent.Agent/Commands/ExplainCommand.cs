@@ -36,6 +36,9 @@ public sealed class ExplainCommand : IChatCommand
             await response.MarkdownAsync($"### Statement at line {range.Start.Line + 1} ");
             await response.ReferenceAsync(doc.Uri, range);
             await response.MarkdownAsync("\n\n" + StatementDescription.Describe(statement.Model, doc.TextOf(statement.Span), doc.Dialect) + "\n");
+            var risks = MigrationSafety.Assess(statement, context.Dialect ?? doc.Dialect).Where(r => r.Level != MigrationRiskLevel.Note).ToList();
+            if (risks.Count > 0)
+                await response.MarkdownAsync($"On a live database: {string.Join("; ", risks.Select(r => r.Title))}. `/migrations` says why and the safer way.\n\n");
 
             if (context.Session is { } session && statement.Model.Kind is StatementKind.Select or StatementKind.Insert or StatementKind.Update or StatementKind.Delete or StatementKind.Merge)
             {
@@ -44,7 +47,7 @@ public sealed class ExplainCommand : IChatCommand
                 {
                     // EXPLAIN without ANALYZE inside a rolled-back read-only transaction: the statement is not run.
                     var plan = await session.ExplainAsync(doc.TextOf(statement.Span), context.ExplainOptions, response.CancellationToken);
-                    await response.MarkdownAsync($"**Plan** ({session.ServerInfo.Engine}, {session.ServerInfo.Version}):\n\n" + StatementDescription.RenderPlan(plan) + "\n");
+                    await response.MarkdownAsync($"**Plan** ({Engines.ServerName(session.ServerInfo)}):\n\n" + StatementDescription.RenderPlan(plan) + "\n");
                     planned = true;
                 }
                 catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)

@@ -100,7 +100,7 @@ public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
             }
         }
         else sb.AppendLine("No SQL file is open.");
-        sb.AppendLine(context.Session is { } s ? $"Connected to {s.ServerInfo.Engine} {s.ServerInfo.Version}, database {s.ServerInfo.Database}." : "No database connection: plans and statistics are unavailable.");
+        sb.AppendLine(context.Session is { } s ? $"Connected to {Engines.ServerName(s.ServerInfo)}, database {s.ServerInfo.Database}." : "No database connection: plans and statistics are unavailable.");
         if (context.Schema is { } schema) sb.AppendLine($"Known schema: {schema.Tables.Count} tables.");
         return sb.ToString();
     }

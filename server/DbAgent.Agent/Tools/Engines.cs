@@ -15,6 +15,15 @@ public static partial class Engines
         _ => "SQLite",
     };
 
+    /// <summary>The server a session talks to, as people name it (MariaDB answers as MySQL but is not).</summary>
+    public static string ServerName(DbAgent.Databases.ServerInfo info) => info.Engine switch
+    {
+        DbAgent.Databases.DatabaseEngine.Postgres => "PostgreSQL",
+        DbAgent.Databases.DatabaseEngine.MySql => info.IsMariaDb ? "MariaDB" : "MySQL",
+        DbAgent.Databases.DatabaseEngine.SqlServer => "SQL Server",
+        _ => "SQLite",
+    } + (string.IsNullOrWhiteSpace(info.Version) ? "" : " " + info.Version);
+
     /// <summary>The fence language for code blocks.</summary>
     public static string Fence(SqlDialect dialect) => "sql";
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using DbAgent.Analysis.Findings;
+using DbAgent.Sql;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Text;
@@ -39,7 +40,7 @@ public static partial class SchemaDrift
                 continue;
             }
             matchedLive.Add(actual);
-            CompareColumns(declared, actual, fallback, liveName, findings);
+            CompareColumns(declared, actual, live.Dialect, fallback, liveName, findings);
             CompareIndexes(declared, actual, live, fallback, liveName, findings);
         }
 
@@ -115,7 +116,7 @@ public static partial class SchemaDrift
         return managed.Contains(schema);
     }
 
-    private static void CompareColumns(TableModel declared, TableModel actual, SchemaOrigin? fallback, string liveName, List<Finding> findings)
+    private static void CompareColumns(TableModel declared, TableModel actual, SqlDialect dialect, SchemaOrigin? fallback, string liveName, List<Finding> findings)
     {
         var declaredKey = declared.PrimaryKey?.Columns ?? [];
         var actualKey = actual.PrimaryKey?.Columns ?? [];
@@ -129,8 +130,8 @@ public static partial class SchemaDrift
                     $"Column {declared.Name}.{column.Name} is declared by the migrations but does not exist in {liveName}.", declared.Name, column.Name, column.DataType, "missing"));
                 continue;
             }
-            var expectedType = NormalizeType(column.DataType);
-            var actualType = NormalizeType(other.DataType);
+            var expectedType = NormalizeType(column.DataType, dialect);
+            var actualType = NormalizeType(other.DataType, dialect);
             if (expectedType != actualType)
             {
                 findings.Add(Make(origin, "column-type",
@@ -232,40 +233,8 @@ public static partial class SchemaDrift
 
     private static string Nullability(bool nullable) => nullable ? "NULL" : "NOT NULL";
 
-    /// <summary>Spellings of one type across migrations and catalogs (int4/integer, varchar/character varying, int(11)/int).</summary>
-    internal static string NormalizeType(string? type)
-    {
-        var text = Spaces().Replace((type ?? "").Trim().ToLowerInvariant(), " ");
-        var open = text.IndexOf('(');
-        var baseName = (open < 0 ? text : text[..open]).Trim();
-        var args = open < 0 ? "" : Spaces().Replace(text[open..], "");
-        var suffix = "";
-        if (baseName.EndsWith(" unsigned", StringComparison.Ordinal)) { suffix = " unsigned"; baseName = baseName[..^9]; }
-        if (args.EndsWith("unsigned", StringComparison.Ordinal)) { suffix = " unsigned"; args = args[..^8]; }
-        baseName = baseName switch
-        {
-            "int" or "int4" or "integer" or "serial" or "serial4" or "mediumint" => "integer",
-            "int8" or "bigint" or "bigserial" or "serial8" => "bigint",
-            "int2" or "smallint" or "smallserial" or "serial2" => "smallint",
-            "bool" or "boolean" => "boolean",
-            "float8" or "double precision" or "double" => "double precision",
-            "float4" or "real" => "real",
-            "varchar" or "character varying" or "nvarchar" => "varchar",
-            "char" or "character" or "bpchar" or "nchar" => "char",
-            "decimal" or "numeric" => "numeric",
-            "timestamp" or "timestamp without time zone" => "timestamp",
-            "timestamptz" or "timestamp with time zone" => "timestamptz",
-            "time" or "time without time zone" => "time",
-            "timetz" or "time with time zone" => "timetz",
-            _ => baseName,
-        };
-        // Integer display widths (MySQL int(11)) say nothing about the stored type; tinyint(1) is MySQL's boolean.
-        if (baseName is "integer" or "bigint" or "smallint" && args.Length > 0) args = "";
-        return baseName + args + suffix;
-    }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Spaces();
+    /// <summary>Spellings of one type across migrations and catalogs (int4/integer, varchar/character varying, int(11)/int): the schema layer's normaliser.</summary>
+    internal static string NormalizeType(string? type, SqlDialect dialect) => TypeNames.Normalize(type, dialect);
 
     [GeneratedRegex(@"[\s""`\[\]]+")]
     private static partial Regex WhitespaceOrQuotes();

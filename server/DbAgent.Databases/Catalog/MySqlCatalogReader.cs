@@ -52,17 +52,31 @@ public static class MySqlCatalogReader
             }, ct));
 
         // CHECK_CONSTRAINTS exists from MariaDB 10.2 and MySQL 8.0.16; older servers simply have none to show.
+        // MariaDB's JSON is LONGTEXT with a CHECK (json_valid(col)) it adds itself, named after the column: that
+        // column is JSON as the migration wrote it, and the generated check is not the user's constraint.
+        var checks = new List<CatalogConstraintRow>();
         try
         {
             var tableColumn = mariaDb ? "cc.TABLE_NAME" : "tc.TABLE_NAME";
             var join = mariaDb ? "" : "JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'";
-            rows.Constraints.AddRange(await Db.QueryAsync(connection, transaction, $"""
+            checks.AddRange(await Db.QueryAsync(connection, transaction, $"""
                 SELECT {tableColumn}, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS cc {join}
                 WHERE cc.CONSTRAINT_SCHEMA = DATABASE()
                 """, r => new CatalogConstraintRow(database, r.GetString(0), r.GetString(1), ConstraintKind.Check) { CheckExpression = r.Str(2) }, ct));
         }
         catch (Exception e) when (e is MySqlConnector.MySqlException)
         {
+        }
+        foreach (var check in checks)
+        {
+            var column = rows.Columns.FindIndex(c => c.Table == check.Table && c.Name == check.Name);
+            if (mariaDb && column >= 0 && IsJsonValid(check.CheckExpression, check.Name))
+            {
+                if (rows.Columns[column].DataType.Equals("longtext", StringComparison.OrdinalIgnoreCase))
+                    rows.Columns[column] = rows.Columns[column] with { DataType = "json" };
+                continue;
+            }
+            rows.Constraints.Add(check);
         }
 
         rows.Indexes.AddRange(await Db.QueryAsync(connection, transaction, """
@@ -86,6 +100,9 @@ public static class MySqlCatalogReader
 
         return CatalogBuilder.Build(SqlDialect.MySql, rows);
     }
+
+    private static bool IsJsonValid(string? clause, string column) =>
+        clause is not null && clause.Replace(" ", "").Equals($"json_valid(`{column}`)", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>MariaDB 10.2+ prints defaults as SQL expressions ('text' quoted, NULL as the word); MySQL prints the bare value.</summary>
     private static string? NormaliseDefault(string? value, bool mariaDb)

@@ -87,6 +87,9 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
                         ? (ConnectionFailureKind.Timeout, null) : (ConnectionFailureKind.Unreachable, null),
                     MySqlErrorCode.CommandTimeoutExpired => (ConnectionFailureKind.Timeout, null),
                     _ when FindSocketError(my) is { } se => FromSocket(se),
+                    _ when my.Number == 0 && (FindInner<System.IO.IOException>(my) is not null || FindInner<System.IO.EndOfStreamException>(my) is not null
+                        || my.Message.Contains("Failed to read", StringComparison.OrdinalIgnoreCase) || my.Message.Contains("Connection", StringComparison.OrdinalIgnoreCase)) =>
+                        (ConnectionFailureKind.Unreachable, "connection lost"),
                     _ when my.Number is 2006 or 2013 or 1927 or 1053 or 1152 or 1158 or 1159 or 1160 or 1161 => (ConnectionFailureKind.Unreachable, "connection lost"),
                     _ => (ConnectionFailureKind.QueryFailed, $"{my.Number}: {my.Message}"),
                 };

@@ -13,11 +13,15 @@ namespace DbAgent.Databases.Plans;
 public static class MySqlPlanParser
 {
     [ThreadStatic] private static IReadOnlyDictionary<string, string>? _aliases;
+    [ThreadStatic] private static (string Table, double? Rows)? _dmlTarget;
 
     /// <param name="aliases">The statement's aliases (alias → table): both engines print the alias as table_name.</param>
-    public static QueryPlan Parse(string json, bool mariaDb, IReadOnlyDictionary<string, string>? aliases = null)
+    /// <param name="dmlTarget">The table a DELETE/UPDATE writes, and its row count, for plans that name no table
+    /// (MariaDB's "Deleting all rows" for a DELETE without WHERE).</param>
+    public static QueryPlan Parse(string json, bool mariaDb, IReadOnlyDictionary<string, string>? aliases = null, (string Table, double? Rows)? dmlTarget = null)
     {
         _aliases = aliases;
+        _dmlTarget = dmlTarget;
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("query_block", out var block))
@@ -180,6 +184,15 @@ public static class MySqlPlanParser
         }
 
         var rows = Num(table, "rows_examined_per_scan") ?? Num(table, "rows");
+        // "Deleting all rows": MariaDB empties the table without a plan to show; it is every row of the target.
+        if (Str(table, "table_name") is null && Str(table, "message") is { } message && message.StartsWith("Deleting all rows", StringComparison.OrdinalIgnoreCase) && _dmlTarget is { } target)
+        {
+            return new PlanNode
+            {
+                NodeType = "Deleting all rows", Operation = PlanOperation.FullScan, Relation = target.Table, EstimatedRows = target.Rows,
+                Details = new Dictionary<string, string> { ["message"] = message },
+            };
+        }
         var filtered = Num(table, "filtered");
         var children = new List<PlanNode>();
         // Derived tables and materialised subqueries nest a query block inside the table.
@@ -197,7 +210,11 @@ public static class MySqlPlanParser
 
         var conditionColumns = PlanExpressions.Columns(condition).Concat(PlanExpressions.Columns(Str(table, "index_condition")));
         var operation = Classify(access);
-        if (operation == PlanOperation.IndexScan && Bool(table, "using_index") == true && access == "index")
+        // InnoDB's PRIMARY index is the table itself: reading all of it ("index" on PRIMARY) is a full scan, as
+        // SQL Server's Clustered Index Scan is.
+        if (access == "index" && key == "PRIMARY")
+            operation = PlanOperation.FullScan;
+        else if (operation == PlanOperation.IndexScan && Bool(table, "using_index") == true && access == "index")
             operation = PlanOperation.IndexOnlyScan;
 
         return new PlanNode

@@ -27,38 +27,54 @@ public static class StatementAliases
         var tokens = script.Tokens.Where(t => !t.IsTrivia).ToList();
         string Text(Token t) => sql.Substring(t.Start, t.Length);
         string Unquote(string s) => s.Length >= 2 && s[0] is '"' or '`' or '[' ? s[1..^1] : s;
+        // One FROM item: name[.name] [AS] alias.
+        void ReadItem(int j)
+        {
+            if (j >= tokens.Count || tokens[j].Kind is not (TokenKind.Word or TokenKind.QuotedIdentifier) || NotAnAlias.Contains(Text(tokens[j])))
+                return;
+            var name = Unquote(Text(tokens[j]));
+            j++;
+            while (j + 1 < tokens.Count && tokens[j].Kind == TokenKind.Dot && tokens[j + 1].Kind is TokenKind.Word or TokenKind.QuotedIdentifier)
+            {
+                name = Unquote(Text(tokens[j + 1]));
+                j += 2;
+            }
+            if (j < tokens.Count && tokens[j].Kind == TokenKind.Word && Text(tokens[j]).Equals("AS", StringComparison.OrdinalIgnoreCase))
+                j++;
+            if (j < tokens.Count && tokens[j].Kind is TokenKind.Word or TokenKind.QuotedIdentifier && !NotAnAlias.Contains(Text(tokens[j])))
+                aliases.TryAdd(Unquote(Text(tokens[j])), name);
+        }
+
+        var depth = 0;
+        var fromDepth = -1;
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i].Kind != TokenKind.Word || !(Text(tokens[i]).Equals("FROM", StringComparison.OrdinalIgnoreCase) || Text(tokens[i]).Equals("JOIN", StringComparison.OrdinalIgnoreCase)))
-                continue;
-            // FROM a x, b y — each item of the list
-            var j = i + 1;
-            while (j < tokens.Count)
+            var token = tokens[i];
+            switch (token.Kind)
             {
-                if (tokens[j].Kind is not (TokenKind.Word or TokenKind.QuotedIdentifier))
-                    break;
-                var name = Unquote(Text(tokens[j]));
-                if (NotAnAlias.Contains(name))
-                    break;
-                j++;
-                while (j + 1 < tokens.Count && tokens[j].Kind == TokenKind.Dot && tokens[j + 1].Kind is TokenKind.Word or TokenKind.QuotedIdentifier)
-                {
-                    name = Unquote(Text(tokens[j + 1]));
-                    j += 2;
-                }
-                if (j < tokens.Count && tokens[j].Kind == TokenKind.Word && Text(tokens[j]).Equals("AS", StringComparison.OrdinalIgnoreCase))
-                    j++;
-                if (j < tokens.Count && tokens[j].Kind is TokenKind.Word or TokenKind.QuotedIdentifier && !NotAnAlias.Contains(Text(tokens[j])))
-                {
-                    aliases.TryAdd(Unquote(Text(tokens[j])), name);
-                    j++;
-                }
-                if (j < tokens.Count && tokens[j].Kind == TokenKind.Comma && Text(tokens[i]).Equals("FROM", StringComparison.OrdinalIgnoreCase))
-                {
-                    j++;
+                case TokenKind.OpenParen:
+                    depth++;
                     continue;
-                }
-                break;
+                case TokenKind.CloseParen:
+                    depth--;
+                    if (depth < fromDepth)
+                        fromDepth = -1;
+                    continue;
+                case TokenKind.Comma when depth == fromDepth:
+                    ReadItem(i + 1); // FROM a x, b y
+                    continue;
+                case TokenKind.Word:
+                    var word = Text(token);
+                    if (word.Equals("FROM", StringComparison.OrdinalIgnoreCase) || word.Equals("JOIN", StringComparison.OrdinalIgnoreCase) ||
+                        word.Equals("UPDATE", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (!word.Equals("JOIN", StringComparison.OrdinalIgnoreCase))
+                            fromDepth = depth;
+                        ReadItem(i + 1);
+                    }
+                    else if (depth == fromDepth && word.ToUpperInvariant() is "WHERE" or "GROUP" or "ORDER" or "HAVING" or "LIMIT" or "UNION" or "SET" or "RETURNING" or "WINDOW" or "EXCEPT" or "INTERSECT")
+                        fromDepth = -1;
+                    continue;
             }
         }
         return aliases;

@@ -59,26 +59,50 @@ public static class SampleDataGenerator
             await target.DropSampleObjectsAsync(cancellationToken);
         }
 
-        foreach (var file in migrations)
-        {
-            log($"migration {Path.GetFileName(file)}");
-            await target.ExecuteScriptAsync(await File.ReadAllTextAsync(file, cancellationToken), cancellationToken);
-        }
-
         var results = new List<SampleTableResult>();
-        foreach (var table in SampleShop.Tables)
+        try
         {
-            var watch = Stopwatch.StartNew();
-            var rows = await target.LoadAsync(table, SampleShop.Rows(table, options.Size, options.Seed), cancellationToken);
-            watch.Stop();
-            results.Add(new SampleTableResult(table.Name, rows, watch.Elapsed));
-            log($"{table.Name}: {rows:N0} rows in {watch.Elapsed.TotalSeconds:F1}s");
-        }
+            foreach (var file in migrations)
+            {
+                log($"migration {Path.GetFileName(file)}");
+                await target.ExecuteScriptAsync(await File.ReadAllTextAsync(file, cancellationToken), cancellationToken);
+            }
 
-        var analyze = Stopwatch.StartNew();
-        await target.FinishAsync(cancellationToken);
-        log($"statistics refreshed (ANALYZE) in {analyze.Elapsed.TotalSeconds:F1}s");
+            foreach (var table in SampleShop.Tables)
+            {
+                var watch = Stopwatch.StartNew();
+                var rows = await target.LoadAsync(table, SampleShop.Rows(table, options.Size, options.Seed), cancellationToken);
+                watch.Stop();
+                results.Add(new SampleTableResult(table.Name, rows, watch.Elapsed));
+                log($"{table.Name}: {rows:N0} rows in {watch.Elapsed.TotalSeconds:F1}s");
+            }
+
+            var analyze = Stopwatch.StartNew();
+            await target.FinishAsync(cancellationToken);
+            log($"statistics refreshed (ANALYZE) in {analyze.Elapsed.TotalSeconds:F1}s");
+        }
+        catch (Exception) when (options.Engine != SqlDialect.Sqlite)
+        {
+            // DDL commits on its own on the servers: take a half-made sample away rather than leave it for --force.
+            // (SQLite rolls the whole run back in its one transaction.)
+            await RemovePartialSampleAsync(target, log);
+            throw;
+        }
         return new SampleGenerationResult(results, total.Elapsed);
+    }
+
+    private static async Task RemovePartialSampleAsync(ISampleTarget target, Action<string> log)
+    {
+        try
+        {
+            await target.DropSampleObjectsAsync(CancellationToken.None);
+            log("the run failed: the sample's tables were removed again");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The connection that failed may be the reason; the original error is the one to report.
+            log($"the run failed and the sample's tables could not be removed ({e.GetType().Name}); use --force next time");
+        }
     }
 
     /// <summary>The forward migrations of a workspace folder, in file-name order (V001__..., 0001_..., ...).</summary>

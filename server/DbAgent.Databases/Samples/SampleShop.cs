@@ -147,9 +147,7 @@ public static class SampleShop
         for (long id = 1; id <= size.Orders; id++)
         {
             var rng = SampleRandom.For(seed, SampleStream.Orders, id);
-            // Squaring a uniform draw gives the low ids most orders: a few loyal customers, a long tail.
-            var u = rng.NextDouble();
-            long customerId = 1 + (long)(u * u * size.Customers);
+            var customerId = CustomerOf(ref rng, size);
             var orderedAt = OrdersFrom.AddSeconds(Math.Floor(span * (id - 1 + rng.NextDouble()) / size.Orders));
             var status = rng.PickWeighted(OrderStatuses);
             DateTime? shippedAt = status is "shipped" or "delivered" or "refunded"
@@ -182,7 +180,15 @@ public static class SampleShop
             var kind = rng.PickWeighted(EventKinds);
             var u = rng.NextDouble();
             long? customerId = kind == "page_view" && rng.Chance(0.4) ? null : 1 + (long)(u * u * size.Customers);
-            long? orderId = kind == "checkout" ? 1 + (long)(rng.NextDouble() * size.Orders) : null;
+            long? orderId = null;
+            if (kind == "checkout")
+            {
+                // The order placed at about the event's time, by that order's customer.
+                var order = 1 + (long)((id - 1 + rng.NextDouble()) * size.Orders / size.Events);
+                orderId = Math.Clamp(order, 1, size.Orders);
+                var orderRng = SampleRandom.For(seed, SampleStream.Orders, orderId.Value);
+                customerId = CustomerOf(ref orderRng, size);
+            }
             var occurredAt = OrdersFrom.AddSeconds(Math.Floor(span * (id - 1 + rng.NextDouble()) / size.Events));
             var ip = $"203.0.113.{rng.Next(1, 255)}";
             var agent = rng.Pick(Names.Agents);
@@ -195,6 +201,13 @@ public static class SampleShop
             };
             yield return [id, customerId, orderId, kind, payload, occurredAt];
         }
+    }
+
+    /// <summary>An order's customer: its stream's first draw. Squaring it gives a few loyal customers a long tail.</summary>
+    private static long CustomerOf(ref SampleRandom orderRng, SampleSize size)
+    {
+        var u = orderRng.NextDouble();
+        return 1 + (long)(u * u * size.Customers);
     }
 
     private readonly record struct OrderLine(long ProductId, int Quantity, int UnitPriceCents);

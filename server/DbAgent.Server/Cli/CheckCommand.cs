@@ -1,6 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
+using DbAgent.Databases;
+using DbAgent.Databases.Connections;
+using DbAgent.Server.Documents;
+using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Sql;
@@ -32,10 +38,18 @@ public static class CheckCommand
             await error.WriteLineAsync("usage: dbagent check PATH... [--dialect postgres|mysql|tsql|sqlite] [--connection NAME|URL|CONNECTION-STRING] [--format text|json]").ConfigureAwait(false);
             return 2;
         }
+        ConnectionTarget? target = null;
         if (options.Connection is not null)
         {
-            await error.WriteLineAsync("dbagent check: --connection is not available in this build yet (plan-based checks need the database layer); run without it for the static checks.").ConfigureAwait(false);
-            return 2;
+            try
+            {
+                target = ConnectionResolver.Resolve(options.Connection);
+            }
+            catch (ConnectionConfigurationException e)
+            {
+                await error.WriteLineAsync($"dbagent check: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
         }
 
         var files = new List<string>();
@@ -49,6 +63,23 @@ public static class CheckCommand
                 return 2;
             }
         }
+
+        // With a connection, each file's statements are also explained (never run) for plan findings.
+        IDatabaseSession? session = null;
+        if (target is not null)
+        {
+            try
+            {
+                session = await ProviderRegistry.Default.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var failure = e is DatabaseAccessException access ? access.Failure : ConnectionFailure.From(e, target);
+                await error.WriteLineAsync($"dbagent check: {failure.Message} Plan checks are skipped; the static checks run.").ConfigureAwait(false);
+            }
+        }
+        await using var _ = session;
+        var engineDialect = session is null ? (SqlDialect?)null : DocumentConnections.DialectOf(session.ServerInfo.Engine);
 
         var reported = new List<Reported>();
         var errors = 0;
@@ -70,11 +101,21 @@ public static class CheckCommand
             try
             {
                 source = SourceText.From(text);
-                var dialect = DialectResolver.Resolve(text, connectionDialect: null, options.Dialect, out _);
+                // --dialect is what the user says; without it the connection's engine, then the file itself.
+                var dialect = DialectResolver.Resolve(text, options.Dialect is null ? engineDialect : null, options.Dialect, out var dialectSource);
                 var script = SqlScript.Parse(source, dialect);
                 var result = ScriptAnalyzer.Analyze(script, DbAgentSettings.Default, cancellationToken);
                 foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
                 findings = result.Findings;
+                if (session is not null)
+                {
+                    var snapshot = new DocumentSnapshot(new Uri(Path.GetFullPath(file)).AbsoluteUri, 0, "sql", source, script, dialectSource);
+                    var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(DbAgentSettings.Default),
+                        SessionPlanRunner.Options(DbAgentSettings.Default), schema: null, cancellationToken).ConfigureAwait(false);
+                    if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
+                    var planFindings = Linter.ApplySettings(script, StatementPlanner.Anchor(plans, snapshot), DbAgentSettings.Default.Rules);
+                    findings = findings.Concat(planFindings).OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

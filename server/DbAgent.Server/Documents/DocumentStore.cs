@@ -13,8 +13,11 @@ namespace DbAgent.Server.Documents;
 /// an immutable <see cref="DocumentSnapshot"/> that any number of readers share. Calls that enqueue must be made in
 /// message order (the host dispatches handlers in order up to their first await).
 /// </summary>
-public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> configuredDialect)
+public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> configuredDialect, Func<string, SqlDialect?>? connectionDialect = null)
 {
+    /// <summary>The dialect of the engine a document's connection runs: it outranks every other sign.</summary>
+    private readonly Func<string, SqlDialect?> _engineDialect = connectionDialect ?? (_ => null);
+
     private readonly ConcurrentDictionary<string, DocumentSnapshot> _documents = new(StringComparer.Ordinal);
     private readonly SerialQueue _writes = new();
 
@@ -54,19 +57,23 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
             return;
         }
         var text = current.Text;
+        var applied = new List<TextChange>(changes?.Count ?? 0);
         foreach (var change in changes ?? [])
         {
             if (change.Range is null)
             {
+                applied.Add(new TextChange(new TextSpan(0, text.Length), change.Text ?? string.Empty));
                 text = SourceText.From(change.Text ?? string.Empty);
                 continue;
             }
             // Each range is relative to the text after the previous change of the same notification.
             var span = text.GetSpan(new LinePosition(change.Range.Start.Line, change.Range.Start.Character),
                 new LinePosition(change.Range.End.Line, change.Range.End.Character));
-            text = text.WithChange(new TextChange(span, change.Text ?? string.Empty));
+            var edit = new TextChange(span, change.Text ?? string.Empty);
+            applied.Add(edit);
+            text = text.WithChange(edit);
         }
-        var snapshot = Build(document.Uri, document.Version, current.LanguageId, text, current);
+        var snapshot = Build(document.Uri, document.Version, current.LanguageId, text, current, applied);
         _documents[document.Uri] = snapshot;
         Changed?.Invoke(snapshot);
     });
@@ -88,13 +95,16 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
         }
     });
 
-    private DocumentSnapshot Build(string uri, int version, string languageId, SourceText text, DocumentSnapshot? previous)
+    private DocumentSnapshot Build(string uri, int version, string languageId, SourceText text, DocumentSnapshot? previous, IReadOnlyList<TextChange>? changes = null)
     {
-        // The connection's engine will come first once documents are bound to connections (issue 4).
-        var dialect = DialectResolver.Resolve(text.Text, connectionDialect: null, configuredDialect(uri), out var source);
+        var dialect = DialectResolver.Resolve(text.Text, _engineDialect(uri), configuredDialect(uri), out var source);
         try
         {
-            return new DocumentSnapshot(uri, version, languageId, text, SqlScript.Parse(text, dialect), source);
+            // Same dialect and a parse to start from: only the statements the edit touched are parsed again.
+            var script = previous is { ParseFailure: null } && changes is not null && previous.Dialect == dialect
+                ? previous.Script.WithChanges(text, changes)
+                : SqlScript.Parse(text, dialect);
+            return new DocumentSnapshot(uri, version, languageId, text, script, source);
         }
         catch (Exception e)
         {

@@ -1,6 +1,7 @@
 using DbAgent.Server.Features.Chat;
 using DbAgent.Server.Features.CodeActions;
 using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Features.DocumentSync;
 using DbAgent.Server.Features.Hover;
 using DbAgent.Server.Features.Lifecycle;
@@ -28,6 +29,8 @@ public static class HandlerCatalog
         new HoverHandler(context),
         new CodeActionHandler(context),
         new DocumentSymbolHandler(context),
+        new TestConnectionHandler(context),
+        new RefreshSchemaHandler(context),
         new ChatHandler(context),
     ];
 }

@@ -1,6 +1,7 @@
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Diagnostics;
+using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Workspace;
 
@@ -9,17 +10,29 @@ namespace DbAgent.Server.Host;
 /// <summary>The services every handler may use; one per server connection.</summary>
 public sealed class LanguageServerContext
 {
-    public LanguageServerContext(ILanguageClient client, ServerState? state = null)
+    public LanguageServerContext(ILanguageClient client, ServerState? state = null, LanguageServerOptions? options = null)
     {
+        options ??= new LanguageServerOptions();
         State = state ?? new ServerState();
         Client = client;
         Log = new ServerLogger(client);
         Configuration = new WorkspaceConfiguration(client, State, Log);
-        Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect);
+        // Connections is built below; the store asks it lazily, once documents arrive.
+        Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect,
+            uri => Connections?.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null);
         Plans = new PlanDiagnostics(Documents, Configuration, Log, ServerLifetime.Token);
         Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log);
         Schema = new WorkspaceSchema(State, Configuration, Log);
-        // Thresholds, rules or connections may have changed: plans run again.
+        Connections = new DocumentConnections(client, Configuration, Schema, Log, options.Environment, options.Providers);
+        Plans.Runner = new ConnectionPlanRunner(Connections, Schema);
+        Schema.ConnectionDialect = uri => Connections.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null;
+        // A database that comes (back) up: the plans of the documents that use it run again.
+        Connections.Connected += name =>
+        {
+            foreach (var uri in Documents.OpenDocuments)
+                if (Connections.For(uri)?.Name is { } used && string.Equals(used, name, StringComparison.OrdinalIgnoreCase)) Plans.Request(uri);
+        };
+        // Thresholds, rules or connections may have changed: plans run again (the connections are re-read first).
         Configuration.Changed += Plans.RequestAll;
     }
 
@@ -33,9 +46,21 @@ public sealed class LanguageServerContext
     /// <summary>Plan-based findings, run on open and save against the document's connection.</summary>
     public PlanDiagnostics Plans { get; }
 
+    /// <summary>The databases the documents use (settings or environment), with their state and catalogs.</summary>
+    public DocumentConnections Connections { get; }
+
     /// <summary>The schema the workspace's migrations build.</summary>
     public WorkspaceSchema Schema { get; }
 
     /// <summary>Stopped on exit or disconnection: background work (diagnostics, plans, chat) observes it.</summary>
     public CancellationTokenSource ServerLifetime { get; } = new();
+}
+
+/// <summary>What a host may set differently from a real `dbagent lsp` (tests: no environment connections).</summary>
+public sealed record LanguageServerOptions
+{
+    /// <summary>Where DATABASE_URL, PGHOST... are read from when `dbagent.connections` is empty; null: nowhere.</summary>
+    public System.Collections.IDictionary? Environment { get; init; } = System.Environment.GetEnvironmentVariables();
+
+    public DbAgent.Databases.ProviderRegistry? Providers { get; init; }
 }

@@ -13,7 +13,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
 {
     private readonly JsonRpc _rpc;
 
-    public LanguageServerHost(Stream sendingStream, Stream receivingStream)
+    public LanguageServerHost(Stream sendingStream, Stream receivingStream, LanguageServerOptions? options = null)
     {
         var formatter = new SystemTextJsonFormatter();
         ConfigureSerializer(formatter.JsonSerializerOptions);
@@ -26,7 +26,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
             SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
         };
         var client = new JsonRpcLanguageClient(_rpc);
-        Context = new LanguageServerContext(client, state);
+        Context = new LanguageServerContext(client, state, options);
         foreach (var handler in HandlerCatalog.Create(Context))
             _rpc.AddLocalRpcTarget(handler, new JsonRpcTargetOptions { DisposeOnDisconnect = handler is IDisposable });
         _rpc.Disconnected += (_, _) => Context.ServerLifetime.Cancel();
@@ -51,10 +51,13 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
         return Context.State.ShutdownRequested ? 0 : 1;
     }
 
-    public ValueTask DisposeAsync()
+    private int _disposed;
+
+    public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Context.ServerLifetime.Cancel();
         _rpc.Dispose();
-        return ValueTask.CompletedTask;
+        await Context.Connections.DisposeAsync().ConfigureAwait(false);
     }
 }

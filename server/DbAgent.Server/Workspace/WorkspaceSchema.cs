@@ -36,6 +36,9 @@ public sealed class WorkspaceSchema
         configuration.Changed += Invalidate;
     }
 
+    /// <summary>The dialect of the database a file uses (its connection's engine), which outranks every other sign.</summary>
+    public Func<string, SqlDialect?>? ConnectionDialect { get; set; }
+
     /// <summary>The workspace folders as local paths (file: URIs only; others are not on this machine's disk).</summary>
     public IReadOnlyList<string> Folders
     {
@@ -82,7 +85,8 @@ public sealed class WorkspaceSchema
         {
             var sets = Folders.SelectMany(MigrationDiscovery.Discover).ToList();
             if (sets.Count == 0) return null;
-            var dialect = _configuration.Global.Dialect ?? DetectDialect(sets);
+            var first = sets.SelectMany(s => s.Files).Select(f => new Uri(Path.GetFullPath(f.Path)).AbsoluteUri).FirstOrDefault();
+            var dialect = (first is null ? null : ConnectionDialect?.Invoke(first)) ?? _configuration.Global.Dialect ?? DetectDialect(sets);
             var schema = new SchemaModel(dialect);
             var replays = new List<MigrationReplayResult>();
             foreach (var set in sets)

@@ -111,6 +111,11 @@ public static class SqlLexer
                     case '$' when _dialect == SqlDialect.Postgres:
                         if (TryDollar(start)) continue;
                         break;
+                    case '$' when _dialect == SqlDialect.TSql && (IsIdentifierStart(Peek(1)) || char.IsAsciiDigit(Peek(1)) || Peek(1) == '.'):
+                        // $action (MERGE OUTPUT) is a word; $12.50 a money literal.
+                        if (IsIdentifierStart(Peek(1))) { _pos++; ScanWord(start); }
+                        else { _pos++; ScanNumber(start); }
+                        continue;
                     case '(':
                         _pos++; Add(TokenKind.OpenParen, start); continue;
                     case ')':

@@ -184,6 +184,8 @@ public static class StatementSplitter
         {
             var t = _tokens[i];
             if (t.Kind != TokenKind.Word || _depth > 0 || !IsStatementKeyword(i)) return false;
+            // FULL OUTER MERGE JOIN: a join hint, not a MERGE statement.
+            if (Is(t, "MERGE") && NextSignificant(i) is var nj and >= 0 && _tokens[nj].IsWord(_text, "JOIN")) return false;
             if (_previous >= 0)
             {
                 var p = _tokens[_previous];
@@ -193,7 +195,11 @@ public static class StatementSplitter
                     || ((Is(p, "ON") || Is(p, "OF")) && (Is(t, "DELETE") || Is(t, "UPDATE") || Is(t, "INSERT")))
                     || ((Is(p, "ROWS") || Is(p, "ROW")) && Is(t, "FETCH"))
                     || (Is(t, "SET") && (Is(p, "DELETE") || Is(p, "UPDATE")))))
+                {
+                    // DECLARE c CURSOR FOR WITH x AS (...) SELECT: the query that follows belongs to the CTEs.
+                    if (Is(t, "WITH")) _head = Head.With;
                     return false;
+                }
             }
             var dml = Is(t, "SELECT") || Is(t, "INSERT") || Is(t, "UPDATE") || Is(t, "DELETE") || Is(t, "MERGE");
             switch (_head)
@@ -227,7 +233,10 @@ public static class StatementSplitter
                 var n1 = NextSignificant(i);
                 if (n1 < 0 || _tokens[n1].Kind is not (TokenKind.Word or TokenKind.QuotedIdentifier)) return false;
                 var n2 = NextSignificant(n1);
-                return n2 >= 0 && (_tokens[n2].IsWord(_text, "AS") || _tokens[n2].Kind == TokenKind.OpenParen);
+                if (n2 < 0) return false;
+                if (_tokens[n2].Kind == TokenKind.OpenParen) return true;
+                var n3 = NextSignificant(n2);
+                return _tokens[n2].IsWord(_text, "AS") && n3 >= 0 && _tokens[n3].Kind == TokenKind.OpenParen;
             }
             var span = t.TextIn(_text);
             foreach (var keyword in StatementKeywords)

@@ -1,4 +1,5 @@
 using DbAgent.Sql.Lexing;
+using DbAgent.Sql.Schema;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
@@ -66,7 +67,8 @@ internal sealed partial class Binder
         var raw = typeNode.IsNull ? "" : TextOf(typeNode);
         bool? nullable = null;
         string? defaultValue = null;
-        var identity = TypeNames.IsSerial(raw);
+        var normalized = TypeNames.NormalizeWithIdentity(raw, _dialect);
+        var identity = normalized.ImpliesIdentity;
         var primary = false;
         var unique = false;
         ConstraintDefinition? references = null;
@@ -112,7 +114,7 @@ internal sealed partial class Binder
                 }
             }
         }
-        return new ColumnDefinition(name, TypeNames.Normalize(raw), element.Span)
+        return new ColumnDefinition(name, normalized.Name, element.Span)
         {
             RawType = raw,
             Nullable = nullable,
@@ -490,7 +492,7 @@ internal sealed partial class Binder
                 {
                     var type = action.Child(SyntaxKind.DataType);
                     var raw = type.IsNull ? "" : TextOf(type);
-                    _ddl.Add(new AlterColumnTypeAction(table, IdentifierText(action[0]), TypeNames.Normalize(raw), raw, span));
+                    _ddl.Add(new AlterColumnTypeAction(table, IdentifierText(action[0]), TypeNames.Normalize(raw, _dialect), raw, span));
                     break;
                 }
                 case AlterActionKind.SetNotNull when action.ChildCount > 0:

@@ -7,7 +7,7 @@ internal sealed partial class Binder
     /// <summary>Splits a condition at AND; each OR at the top of a conjunct gets a group shared by its alternatives.</summary>
     private void CollectPredicates(SyntaxNode condition, PredicateClause clause, Scope? scope)
     {
-        var conjuncts = new List<SyntaxNode>();
+        var conjuncts = new List<SyntaxNode>(4);
         Flatten(condition, BinaryOperatorKind.And, conjuncts);
         foreach (var c in conjuncts)
         {
@@ -24,6 +24,7 @@ internal sealed partial class Binder
 
     private static void Flatten(SyntaxNode node, BinaryOperatorKind op, List<SyntaxNode> into)
     {
+        if (node.Kind is not (SyntaxKind.Parenthesized or SyntaxKind.BinaryExpression)) { into.Add(node); return; }
         var stack = new Stack<SyntaxNode>();
         stack.Push(node);
         while (stack.Count > 0)
@@ -108,22 +109,33 @@ internal sealed partial class Binder
     /// <summary>The first column directly under a function, cast or arithmetic (not inside a subquery).</summary>
     private ColumnReference? WrappedColumn(SyntaxNode node, Scope? scope)
     {
-        var stack = new Stack<SyntaxNode>();
-        for (var i = node.ChildCount - 1; i >= 0; i--) stack.Push(node[i]);
-        while (stack.Count > 0)
+        var stack = _work;
+        var floor = stack.Count;
+        for (var i = node.ChildCount - 1; i >= 0; i--) stack.Add(node[i]);
+        while (stack.Count > floor)
         {
-            var n = stack.Pop();
-            if (n.Kind == SyntaxKind.ColumnReference) return ResolveColumn(n, scope);
+            var n = stack[^1];
+            stack.RemoveAt(stack.Count - 1);
+            if (n.Kind == SyntaxKind.ColumnReference) { stack.RemoveRange(floor, stack.Count - floor); return ResolveColumn(n, scope); }
             if (n.Kind is SyntaxKind.Subquery or SyntaxKind.Name or SyntaxKind.DataType or SyntaxKind.WindowSpecification) continue;
-            for (var i = n.ChildCount - 1; i >= 0; i--) stack.Push(n[i]);
+            for (var i = n.ChildCount - 1; i >= 0; i--) stack.Add(n[i]);
         }
         return null;
     }
 
-    private static bool ContainsColumn(SyntaxNode node)
+    private bool ContainsColumn(SyntaxNode node)
     {
-        foreach (var n in node.DescendantsAndSelf())
-            if (n.Kind == SyntaxKind.ColumnReference) return true;
+        if (node.Kind is SyntaxKind.Literal or SyntaxKind.Parameter) return false;
+        var stack = _work;
+        var floor = stack.Count;
+        stack.Add(node);
+        while (stack.Count > floor)
+        {
+            var n = stack[^1];
+            stack.RemoveAt(stack.Count - 1);
+            if (n.Kind == SyntaxKind.ColumnReference) { stack.RemoveRange(floor, stack.Count - floor); return true; }
+            for (var i = n.ChildCount - 1; i >= 0; i--) stack.Add(n[i]);
+        }
         return false;
     }
 
@@ -134,7 +146,7 @@ internal sealed partial class Binder
         switch (node.Kind)
         {
             case SyntaxKind.BinaryExpression when node.Tag == (int)BinaryOperatorKind.Compare && node.ChildCount >= 3 && node[1].Kind == SyntaxKind.Operator:
-                p = Comparison(node, node[0], TextOf(node[1]), node[2], scope);
+                p = Comparison(node, node[0], OperatorText(node[1]), node[2], scope);
                 break;
             case SyntaxKind.BinaryExpression when node.Tag == (int)BinaryOperatorKind.Compare && node.ChildCount == 2:
                 // IS [NOT] DISTINCT FROM, IS TRUE ...
@@ -235,6 +247,16 @@ internal sealed partial class Binder
             _ => PredicateKind.Other,
         };
         return new Predicate(kind, left.Column, node.Span) { Operator = op };
+    }
+
+    private string OperatorText(SyntaxNode op)
+    {
+        var span = _text.AsSpan(op.Span.Start, op.Span.Length);
+        return span switch
+        {
+            "=" => "=", "<" => "<", ">" => ">", "<=" => "<=", ">=" => ">=", "<>" => "<>", "!=" => "!=",
+            _ => span.ToString(),
+        };
     }
 
     private static string Mirror(string op) => op switch

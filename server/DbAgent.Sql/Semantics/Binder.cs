@@ -27,6 +27,8 @@ internal sealed partial class Binder
     private TextSpan? _whereSpan;
     private int _orGroup;
     private bool _outerDone;
+    /// <summary>One work stack for the iterative walks; re-entrant calls work above their caller's part.</summary>
+    private readonly List<SyntaxNode> _work = new(64);
 
     public Binder(string text, SqlDialect dialect, SchemaModel? schema)
     {
@@ -52,8 +54,21 @@ internal sealed partial class Binder
     /// <summary>One FROM item in scope: a relation, or a derived table/function with only an alias.</summary>
     private sealed record ScopeItem(string? Alias, RelationReference? Relation);
 
+    /// <summary>Binds one statement. A binder is reused for the statements of a script: its lists are cleared here.</summary>
     public StatementModel Bind(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
     {
+        _relations.Clear();
+        _columns.Clear();
+        _predicates.Clear();
+        _groupBy.Clear();
+        _orderBy.Clear();
+        _ddl.Clear();
+        _work.Clear();
+        _limit = null;
+        _hasWhere = false;
+        _whereSpan = null;
+        _orGroup = 0;
+        _outerDone = false;
         var kind = StatementKindOf(root, tokens, slice);
         BindStatement(root, null);
         _relations.Sort(static (a, b) => a.Span.Start.CompareTo(b.Span.Start));
@@ -677,11 +692,13 @@ internal sealed partial class Binder
     /// <summary>Adds the columns an expression names and binds the queries inside it. Iterative over expression depth.</summary>
     private void WalkExpression(SyntaxNode root, Scope? scope)
     {
-        var stack = new Stack<SyntaxNode>();
-        stack.Push(root);
-        while (stack.Count > 0)
+        var stack = _work;
+        var floor = stack.Count;
+        stack.Add(root);
+        while (stack.Count > floor)
         {
-            var node = stack.Pop();
+            var node = stack[^1];
+            stack.RemoveAt(stack.Count - 1);
             switch (node.Kind)
             {
                 case SyntaxKind.ColumnReference:
@@ -695,15 +712,15 @@ internal sealed partial class Binder
                     continue;
                 case SyntaxKind.FunctionCall:
                     for (var i = node.ChildCount - 1; i >= 0; i--)
-                        if (node[i].Kind != SyntaxKind.Name) stack.Push(node[i]);
+                        if (node[i].Kind != SyntaxKind.Name) stack.Add(node[i]);
                     continue;
                 case SyntaxKind.WhereClause:
                     // FILTER (WHERE ...) inside an aggregate.
-                    for (var i = node.ChildCount - 1; i >= 0; i--) stack.Push(node[i]);
+                    for (var i = node.ChildCount - 1; i >= 0; i--) stack.Add(node[i]);
                     continue;
             }
             if (IsStatementKind(node.Kind)) { BindStatement(node, scope); continue; }
-            for (var i = node.ChildCount - 1; i >= 0; i--) stack.Push(node[i]);
+            for (var i = node.ChildCount - 1; i >= 0; i--) stack.Add(node[i]);
         }
     }
 

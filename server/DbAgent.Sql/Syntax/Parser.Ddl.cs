@@ -382,23 +382,23 @@ internal sealed partial class Parser
                 if (K == Kw.USING) { Bump(); Bump(); }
                 if (T == TokenKind.OpenParen) IndexKeys();
                 if (K == Kw.INCLUDE && PeekKind(1) == TokenKind.OpenParen) { Start(SyntaxKind.IncludeClause); Bump(); ColumnList(); Finish(); }
-                SkipBalanced(static p => p.T == TokenKind.Comma);
+                SkipBalanced(static p => p.T == TokenKind.Comma || (p.K == Kw.NOT && p.PeekKw(1) == Kw.VALID));
                 break;
             case TableConstraintKind.ForeignKey:
                 Bump(); Bump();
                 if (IsName && T != TokenKind.OpenParen) Bump(); // MySQL FOREIGN KEY name (cols)
                 if (T == TokenKind.OpenParen) ColumnList();
                 if (K == Kw.REFERENCES) References();
-                SkipBalanced(static p => p.T == TokenKind.Comma);
+                SkipBalanced(static p => p.T == TokenKind.Comma || (p.K == Kw.NOT && p.PeekKw(1) == Kw.VALID));
                 break;
             case TableConstraintKind.Check:
                 Bump();
                 if (K == Kw.NOT && PeekKw(1) == Kw.FOR) { Bump(); Bump(); Eat(Kw.REPLICATION); }
                 if (T == TokenKind.OpenParen) ParenthesizedExpression();
-                SkipBalanced(static p => p.T == TokenKind.Comma);
+                SkipBalanced(static p => p.T == TokenKind.Comma || (p.K == Kw.NOT && p.PeekKw(1) == Kw.VALID));
                 break;
             default:
-                SkipBalanced(static p => p.T == TokenKind.Comma);
+                SkipBalanced(static p => p.T == TokenKind.Comma || (p.K == Kw.NOT && p.PeekKw(1) == Kw.VALID));
                 break;
         }
         Finish();
@@ -859,10 +859,10 @@ internal sealed partial class Parser
             {
                 Start(SyntaxKind.AlterAction);
                 Bump();
-                if (K is Kw.TO or Kw.AS)
+                if (K is Kw.TO or Kw.AS || (IsName && K is Kw.None && PeekKind(1) is TokenKind.Comma or TokenKind.Semicolon || (IsName && K is Kw.None && _pos + 1 >= _n)))
                 {
                     SetTag((short)AlterActionKind.RenameTable);
-                    Bump();
+                    if (K is Kw.TO or Kw.AS) Bump();
                     QualifiedName();
                 }
                 else if (K is Kw.INDEX or Kw.KEY)

@@ -211,6 +211,7 @@ internal sealed partial class Parser
             {
                 Start(SyntaxKind.TableReference);
                 QualifiedName();
+                if (T == TokenKind.Dot && IsOpAt(1, "*")) Bump();
                 EatOp("*");
                 Finish();
             } while (Eat(TokenKind.Comma));
@@ -222,7 +223,18 @@ internal sealed partial class Parser
         {
             Eat(Kw.FROM);
             Start(SyntaxKind.InsertTarget);
-            if (_dialect == SqlDialect.MySql) TableList();
+            if (_dialect == SqlDialect.MySql && IsName && (PeekKind(1) == TokenKind.Comma || (PeekKind(1) == TokenKind.Dot && IsOpAt(2, "*"))))
+            {
+                // DELETE FROM t1.*, t2.* USING ...
+                do
+                {
+                    Start(SyntaxKind.TableReference);
+                    QualifiedName();
+                    if (T == TokenKind.Dot && IsOpAt(1, "*")) { Bump(); Bump(); }
+                    Finish();
+                } while (Eat(TokenKind.Comma));
+            }
+            else if (_dialect == SqlDialect.MySql) TableList();
             else TableWithJoins();
             Finish();
             if (K == Kw.OUTPUT) Output();

@@ -171,7 +171,7 @@ internal sealed partial class Parser
             case Kw.COLLATE:
                 StartAt(m, SyntaxKind.Collate);
                 Bump();
-                QualifiedName();
+                if (T == TokenKind.String) Bump(); else QualifiedName();
                 Finish();
                 return;
             case Kw.AT:
@@ -278,6 +278,7 @@ internal sealed partial class Parser
                 return;
             case TokenKind.Parameter:
                 Leaf(SyntaxKind.Parameter);
+                while (T == TokenKind.Dot && IsNameAt(1)) { Bump(); Bump(); } // @@global.time_zone
                 return;
             case TokenKind.OpenParen:
                 if (StartsQuery(1)) { Subquery(); return; }
@@ -337,6 +338,13 @@ internal sealed partial class Parser
                 if (T == TokenKind.OpenParen && PeekKind(1) == TokenKind.Number) SkipParenGroup();
                 Finish();
                 return;
+            case Kw.NEXT when PeekKw(1) == Kw.VALUE && PeekKw(2) == Kw.FOR:
+                Start(SyntaxKind.FunctionCall);
+                Bump(); Bump(); Bump();
+                QualifiedName();
+                if (K == Kw.OVER && PeekKind(1) == TokenKind.OpenParen) { Bump(); WindowSpecification(); }
+                Finish();
+                return;
             case Kw.ROW when PeekKind(1) == TokenKind.OpenParen:
                 Bump();
                 ParenthesizedOrRow();
@@ -352,7 +360,7 @@ internal sealed partial class Parser
             Finish();
             return;
         }
-        if (Keywords.IsClauseWord(kw) && PeekKind(1) != TokenKind.OpenParen && kw is not (Kw.LEFT or Kw.RIGHT or Kw.REPLACE or Kw.IF))
+        if (Keywords.IsClauseWord(kw) && PeekKind(1) is not (TokenKind.OpenParen or TokenKind.Dot or TokenKind.Comma) && kw is not (Kw.LEFT or Kw.RIGHT or Kw.REPLACE or Kw.IF))
         {
             Missing(SyntaxKind.Literal);
             return;
@@ -521,6 +529,8 @@ internal sealed partial class Parser
             }
             if (first && (functionKw is Kw.EXTRACT) && IsWordToken) { Leaf(SyntaxKind.Literal); first = false; continue; }
             if (first && functionKw is Kw.CONVERT or Kw.TRY_CONVERT && _dialect == SqlDialect.TSql) { DataType(); first = false; continue; }
+            // Vendor argument syntax (RETURNING type, NULL ON NULL, key:value, FOR ORDINALITY) is kept as tokens.
+            if (!CanStartExpression()) { Bump(); continue; }
             var before = _pos;
             Expression();
             first = false;
@@ -547,6 +557,23 @@ internal sealed partial class Parser
         }
         Finish();
         _depth--;
+    }
+
+    private bool CanStartExpression()
+    {
+        switch (T)
+        {
+            case TokenKind.Number or TokenKind.String or TokenKind.Parameter or TokenKind.OpenParen or TokenKind.QuotedIdentifier:
+                return true;
+            case TokenKind.Operator:
+                return IsPrefixOperator() || CurrentText is "*";
+            case TokenKind.Word:
+                var kw = K;
+                return !Keywords.IsClauseWord(kw) || PeekKind(1) is TokenKind.OpenParen or TokenKind.Comma or TokenKind.CloseParen or TokenKind.Dot
+                    || kw is Kw.NULL or Kw.CASE or Kw.NOT or Kw.DEFAULT or Kw.EXISTS;
+            default:
+                return false;
+        }
     }
 
     private static bool IsDatePartFunction(ReadOnlySpan<char> name) =>

@@ -394,7 +394,15 @@ internal sealed partial class Parser
         EatOp("*");
         // MySQL PARTITION (p1, p2) selection.
         if (K == Kw.PARTITION && PeekKind(1) == TokenKind.OpenParen) { Bump(); SkipParenGroup(); }
-        // T-SQL FOR SYSTEM_TIME ...
+        // T-SQL FOR SYSTEM_TIME AS OF / FROM .. TO / BETWEEN .. AND / CONTAINED IN (..) / ALL
+        if (K == Kw.FOR && PeekKind(1) == TokenKind.Word && _text.AsSpan(_tok[_pos + 1].Start, _tok[_pos + 1].Length).Equals("SYSTEM_TIME", StringComparison.OrdinalIgnoreCase))
+        {
+            Bump(); Bump();
+            if (K == Kw.ALL) Bump();
+            else if (K == Kw.AS) { Bump(); Bump(); Binary(PrecOther); }
+            else if (K is Kw.FROM or Kw.BETWEEN) { Bump(); Binary(PrecOther); if (K is Kw.TO or Kw.AND) Bump(); Binary(PrecOther); }
+            else if (K == Kw.CONTAINED) { Bump(); Bump(); SkipParenGroup(); }
+        }
         OptionalAlias(allowColumns: true);
         TableHints();
         Finish();
@@ -408,7 +416,7 @@ internal sealed partial class Parser
             if (K == Kw.TABLESAMPLE)
             {
                 Bump();
-                Bump();
+                if (IsName) Bump();
                 SkipParenGroup();
                 if (K == Kw.REPEATABLE) { Bump(); SkipParenGroup(); }
                 continue;
@@ -546,7 +554,7 @@ internal sealed partial class Parser
                 case Kw.FOR when PeekKw(1) is Kw.UPDATE or Kw.SHARE or Kw.NO or Kw.KEY or Kw.READ or Kw.XML or Kw.JSON or Kw.BROWSE:
                     Start(SyntaxKind.LockingClause);
                     Bump();
-                    while (!AtEnd && K is not (Kw.FOR or Kw.LIMIT or Kw.OFFSET) && T != TokenKind.CloseParen && T != TokenKind.Comma)
+                    while (!AtEnd && K is not (Kw.FOR or Kw.LIMIT or Kw.OFFSET) && T != TokenKind.CloseParen)
                     {
                         if (T == TokenKind.OpenParen) SkipParenGroup(); else Bump();
                     }

@@ -11,10 +11,41 @@ public sealed record SyntaxError(TextSpan Span, string Message, string Source = 
 /// <summary>One statement of a script: its slice of tokens, its syntax tree and its semantic model.</summary>
 public sealed class ParsedStatement
 {
+    private StatementModel? _model;
+    private readonly StatementModel? _unshifted;
+    private readonly int _shift;
+
+    public ParsedStatement()
+    {
+    }
+
+    /// <summary>A statement moved by an edit before it: its model is moved when first read, so an edit costs little.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    internal ParsedStatement(ParsedStatement original, StatementSlice slice, int shift)
+    {
+        Slice = slice;
+        Green = original.Green;
+        if (original._model is null)
+        {
+            _unshifted = original._unshifted;
+            _shift = original._shift + shift;
+        }
+        else
+        {
+            _unshifted = original._model;
+            _shift = shift;
+        }
+    }
+
     internal GreenNode? Green { get; init; }
 
     public required StatementSlice Slice { get; init; }
-    public required StatementModel Model { get; init; }
+
+    public required StatementModel Model
+    {
+        get => _model ??= ModelShifter.Shift(_unshifted!, _shift);
+        init => _model = value;
+    }
     public TextSpan Span => Slice.Span;
 
     /// <summary>The statement's syntax tree; its root spans <see cref="Span"/>.</summary>
@@ -59,17 +90,18 @@ public sealed class SqlScript
         var source = text.Text;
         var tokens = SqlLexer.Lex(source, dialect);
         var parser = new Parser();
-        var statements = new List<ParsedStatement>();
+        var binder = new Binder(source, dialect, schema);
+        var statements = new List<ParsedStatement>(Math.Max(4, tokens.Count / 64));
         var i = 0;
         while (StatementSplitter.Next(source, tokens, dialect, ref i, out var slice))
-            statements.Add(ParseOne(parser, source, tokens, slice, dialect, schema));
+            statements.Add(ParseOne(parser, binder, source, tokens, slice, dialect));
         return new SqlScript(text, dialect, schema, tokens, statements, LexicalErrors.Find(source, tokens, dialect));
     }
 
-    private static ParsedStatement ParseOne(Parser parser, string source, List<Token> tokens, in StatementSlice slice, SqlDialect dialect, SchemaModel? schema)
+    private static ParsedStatement ParseOne(Parser parser, Binder binder, string source, List<Token> tokens, in StatementSlice slice, SqlDialect dialect)
     {
         var green = parser.ParseStatement(source, tokens, slice, dialect);
-        var model = new Binder(source, dialect, schema).Bind(new SyntaxNode(green, slice.Span.Start), tokens, slice);
+        var model = binder.Bind(new SyntaxNode(green, slice.Span.Start), tokens, slice);
         return new ParsedStatement { Slice = slice, Model = model, Green = green };
     }
 
@@ -137,6 +169,7 @@ public sealed class SqlScript
         var statements = new List<ParsedStatement>(oldStatements.Count + 4);
         for (var s = 0; s < keep; s++) statements.Add(oldStatements[s]);
         var parser = new Parser();
+        var binder = new Binder(newSource, Dialect, Schema);
         var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : restartToken;
         while (StatementSplitter.Next(newSource, tokens, Dialect, ref index, out var slice))
         {
@@ -149,7 +182,7 @@ public sealed class SqlScript
                     break;
                 }
             }
-            statements.Add(ParseOne(parser, newSource, tokens, slice, Dialect, Schema));
+            statements.Add(ParseOne(parser, binder, newSource, tokens, slice, Dialect));
         }
         return new SqlScript(newText, Dialect, Schema, tokens, statements, LexicalErrors.Find(newSource, tokens, Dialect));
     }
@@ -170,7 +203,7 @@ public sealed class SqlScript
         var s = statement.Slice;
         var slice = new StatementSlice(s.LeadingTriviaStart + tokenDelta, s.FirstToken + tokenDelta, s.LastToken + tokenDelta,
             s.TerminatorToken >= 0 ? s.TerminatorToken + tokenDelta : -1, new TextSpan(s.Span.Start + delta, s.Span.Length), s.Terminator);
-        return new ParsedStatement { Slice = slice, Model = ModelShifter.Shift(statement.Model, delta), Green = statement.Green };
+        return new ParsedStatement(statement, slice, delta);
     }
 
     /// <summary>Index of the token containing the offset (or the nearest one).</summary>

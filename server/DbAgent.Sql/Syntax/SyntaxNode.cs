@@ -89,12 +89,44 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     public int ChildCount => _green!.Children.Length;
     public SyntaxNode this[int index] => new(_green!.Children[index], _offset);
 
-    public IEnumerable<SyntaxNode> Children
+    /// <summary>The children, enumerable without allocation.</summary>
+    public ChildList Children => new(_green!, _offset);
+
+    public readonly struct ChildList : IEnumerable<SyntaxNode>
     {
-        get
+        private readonly GreenNode _parent;
+        private readonly int _offset;
+
+        internal ChildList(GreenNode parent, int offset)
         {
-            var green = _green!;
-            for (var i = 0; i < green.Children.Length; i++) yield return new SyntaxNode(green.Children[i], _offset);
+            _parent = parent;
+            _offset = offset;
+        }
+
+        public int Count => _parent.Children.Length;
+        public SyntaxNode this[int index] => new(_parent.Children[index], _offset);
+        public Enumerator GetEnumerator() => new(_parent, _offset);
+        IEnumerator<SyntaxNode> IEnumerable<SyntaxNode>.GetEnumerator()
+        {
+            for (var i = 0; i < _parent.Children.Length; i++) yield return new SyntaxNode(_parent.Children[i], _offset);
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<SyntaxNode>)this).GetEnumerator();
+
+        public struct Enumerator
+        {
+            private readonly GreenNode _parent;
+            private readonly int _offset;
+            private int _index;
+
+            internal Enumerator(GreenNode parent, int offset)
+            {
+                _parent = parent;
+                _offset = offset;
+                _index = -1;
+            }
+
+            public readonly SyntaxNode Current => new(_parent.Children[_index], _offset);
+            public bool MoveNext() => ++_index < _parent.Children.Length;
         }
     }
 

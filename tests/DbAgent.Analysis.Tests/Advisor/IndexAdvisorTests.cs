@@ -168,7 +168,7 @@ public class IndexAdvisorTests
 
     private static StatementModel Parse(string sql, SqlDialect dialect = SqlDialect.Postgres) => SqlScript.Parse(sql, dialect).Statements[0].Model;
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void Sql_equality_range_and_order_by()
     {
         const string sql = "SELECT id FROM orders WHERE customer_id = $1 AND created_at >= $2 ORDER BY created_at";
@@ -179,7 +179,7 @@ public class IndexAdvisorTests
         Assert.That(candidate.TableSpan is { } span ? sql.Substring(span.Start, span.Length) : null, Is.EqualTo("orders"));
     }
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void Sql_covered_by_an_existing_index_gives_nothing()
     {
         const string sql = "SELECT id FROM orders WHERE customer_id = 7 AND created_at >= '2024-01-01' ORDER BY created_at";
@@ -187,7 +187,7 @@ public class IndexAdvisorTests
         Assert.That(IndexAdvisor.Propose(Parse(sql), Schema(), SqlDialect.Postgres, sql), Has.Count.EqualTo(1));
     }
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void Sql_function_wrapped_column_gives_an_expression_index_on_postgres()
     {
         const string sql = "SELECT id FROM users WHERE lower(email) = 'a@example.com'";
@@ -197,7 +197,7 @@ public class IndexAdvisorTests
             Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_lower_email ON users (lower(email));"));
     }
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void Sql_join_columns_of_the_inner_table()
     {
         const string sql = "SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.customer_id = 42";

@@ -138,18 +138,19 @@ public class SchemaDriftTests
         Assert.That(values.Message, Is.EqualTo("Enum type order_status has values ('new', 'paid', 'shipped') in the migrations but ('new', 'shipped', 'paid') in the live database."));
     }
 
-    [TestCase("int(11)", "integer")]
-    [TestCase("character varying(20)", "varchar(20)")]
-    [TestCase("timestamp with time zone", "timestamptz")]
-    [TestCase("DECIMAL(10, 2)", "numeric(10,2)")]
-    [TestCase("bigserial", "int8")]
-    public void Type_spellings_that_mean_the_same(string a, string b) =>
-        Assert.That(SchemaDrift.NormalizeType(a), Is.EqualTo(SchemaDrift.NormalizeType(b)));
+    [TestCase("int(11)", "integer", SqlDialect.MySql)]
+    [TestCase("character varying(20)", "varchar(20)", SqlDialect.Postgres)]
+    [TestCase("timestamp with time zone", "timestamptz", SqlDialect.Postgres)]
+    [TestCase("DECIMAL(10, 2)", "numeric(10,2)", SqlDialect.Postgres)]
+    [TestCase("bigserial", "int8", SqlDialect.Postgres)]
+    public void Type_spellings_that_mean_the_same(string a, string b, SqlDialect dialect) =>
+        Assert.That(SchemaDrift.NormalizeType(a, dialect), Is.EqualTo(SchemaDrift.NormalizeType(b, dialect)));
 
-    [TestCase("varchar(20)", "varchar(30)")]
-    [TestCase("integer", "bigint")]
-    [TestCase("numeric(10,2)", "numeric")]
-    [TestCase("int unsigned", "int")]
-    public void Type_spellings_that_differ(string a, string b) =>
-        Assert.That(SchemaDrift.NormalizeType(a), Is.Not.EqualTo(SchemaDrift.NormalizeType(b)));
+    [TestCase("varchar(20)", "varchar(30)", SqlDialect.Postgres)]
+    [TestCase("integer", "bigint", SqlDialect.Postgres)]
+    [TestCase("numeric(10,2)", "numeric", SqlDialect.Postgres)]
+    [TestCase("int unsigned", "int", SqlDialect.MySql)]
+    [TestCase("nvarchar(50)", "varchar(50)", SqlDialect.TSql)]
+    public void Type_spellings_that_differ(string a, string b, SqlDialect dialect) =>
+        Assert.That(SchemaDrift.NormalizeType(a, dialect), Is.Not.EqualTo(SchemaDrift.NormalizeType(b, dialect)));
 }

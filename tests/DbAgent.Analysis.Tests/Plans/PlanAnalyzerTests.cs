@@ -67,7 +67,7 @@ public class PlanAnalyzerTests
         Assert.That(finding.Data["columns"], Is.EqualTo("customer_id"));
     }
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void Pg_seq_scan_over_500k_rows_under_a_filter_is_reported_on_the_table_reference_of_a_select()
     {
         const string sql = "SELECT id, total\nFROM orders o\nWHERE o.customer_id = 42";
@@ -224,7 +224,7 @@ public class PlanAnalyzerTests
 
     // ---- large sort -----------------------------------------------------------------------------------------
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void A_large_sort_is_reported_on_the_order_by_items()
     {
         const string sql = "SELECT * FROM events WHERE account_id = 7 ORDER BY created_at DESC LIMIT 20";
@@ -282,7 +282,7 @@ public class PlanAnalyzerTests
         ],
     });
 
-    [Test, Category("NeedsParser")]
+    [Test]
     public void A_nested_loop_over_a_scanned_inner_table_is_reported_on_that_table_reference()
     {
         const string sql = "SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.customer_id = 42";

@@ -111,7 +111,7 @@ public class PostgresProviderTests
         Assert.That(stats.Table, Is.EqualTo(new QualifiedName(_db.SchemaName, "orders")));
         Assert.That(stats.EstimatedRows, Is.EqualTo(50000).Within(500));
         Assert.That(stats.TableBytes, Is.GreaterThan(1_000_000));
-        Assert.That(stats.TotalBytes, Is.GreaterThan(stats.TableBytes));
+        Assert.That(stats.TotalBytes, Is.GreaterThan(stats.TableBytes!.Value));
         Assert.That(stats.Indexes.Select(i => i.Name), Is.SupersetOf(new[] { "orders_pkey", "ix_orders_customer", "ix_orders_open" }));
         Assert.That(stats.Indexes.Single(i => i.Name == "orders_pkey"), Has.Property("Primary").True.And.Property("SizeBytes").GreaterThan(0));
         Assert.That(stats.Indexes.Single(i => i.Name == "ix_orders_customer").Definition, Does.Contain("INCLUDE (total)"));
@@ -175,7 +175,7 @@ public class PostgresProviderTests
         var result = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE note = 'gift' AND total > 490", index, new ExplainOptions(), CancellationToken.None);
         Assert.That(result.Supported, Is.True);
         Assert.That(result.IndexUsed, Is.True, result.Message);
-        Assert.That(result.After!.TotalCost, Is.LessThan(result.Before!.TotalCost));
+        Assert.That(result.After!.TotalCost, Is.LessThan(result.Before!.TotalCost!.Value));
         Assert.That(result.Before.Nodes.Any(n => n.Operation == PlanOperation.FullScan), Is.True);
         var count = await _db.QueryAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_db.SchemaName}' AND tablename = 'orders'");
         Assert.That(count[0][0], Is.EqualTo(3L), "no real index was built");
@@ -237,6 +237,26 @@ public class PostgresProviderTests
     }
 
     [Test]
+    public async Task The_password_comes_from_the_client_when_the_settings_have_none()
+    {
+        var password = new NpgsqlConnectionStringBuilder(_db.ConnectionString).Password;
+        var withoutPassword = _target with { Name = "asks", Password = null };
+        var asked = 0;
+        var answer = "Wr0ng-Pa55word";
+        await using var manager = new ConnectionManager { InitialBackoff = TimeSpan.FromMilliseconds(10), PasswordProvider = (t, ct) => { asked++; return Task.FromResult<string?>(answer); } };
+        manager.Configure([withoutPassword]);
+        var refused = await manager.UseAsync("asks", (s, ct) => s.GetTableStatsAsync(new QualifiedName(null, "orders"), ct), CancellationToken.None);
+        Assert.That(refused.Failure!.Kind, Is.EqualTo(ConnectionFailureKind.AuthenticationFailed));
+        Assert.That(refused.Failure.Message, Does.Not.Contain(answer));
+        answer = password!;
+        manager.ForgetPassword("asks");
+        var accepted = await manager.UseAsync("asks", (s, ct) => s.GetTableStatsAsync(new QualifiedName(null, "orders"), ct), CancellationToken.None);
+        Assert.That(accepted.Ok, Is.True, accepted.Failure?.Message);
+        Assert.That(asked, Is.GreaterThanOrEqualTo(2), "asked again after the refusal");
+        Assert.That(manager.GetStatus("asks").State, Is.EqualTo(ConnectionState.Connected));
+    }
+
+    [Test]
     public void Nothing_listening_and_unknown_host_are_told_apart()
     {
         var closedPort = _target with { Host = "127.0.0.1", Port = 1 };
@@ -276,6 +296,34 @@ public class PostgresProviderTests
         var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync(sql, new ExplainOptions { StatementTimeoutMs = 1 }, CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.Timeout));
         Assert.That(e.Message, Does.Contain("statement timeout"));
+    }
+
+    [Test]
+    public async Task Cancelling_a_waiting_explain_returns_at_once_and_the_session_stays_usable()
+    {
+        await using var blocker = new NpgsqlConnection(_db.ConnectionString);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE", blocker, tx))
+            await cmd.ExecuteNonQueryAsync();
+        await using var session = await Open();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var sw = Stopwatch.StartNew();
+        Assert.CatchAsync<OperationCanceledException>(() => session.ExplainAsync("SELECT * FROM customers", new ExplainOptions { LockTimeoutMs = 20000 }, cts.Token));
+        Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        await tx.RollbackAsync();
+        Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ExplainOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
+    }
+
+    [Test]
+    public async Task Binary_garbage_is_refused_without_reaching_the_server()
+    {
+        await using var session = await Open();
+        var garbage = new string(Enumerable.Range(0, 2000).Select(i => (char)((i * 7919) % 0xD7FF)).ToArray());
+        Assert.Throws<DbAgent.Databases.Plans.StatementNotExplainableException>(() => session.ExplainAsync(garbage, new ExplainOptions(), CancellationToken.None));
+        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT FROM WHERE ((", new ExplainOptions(), CancellationToken.None));
+        Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.QueryFailed));
+        Assert.That((await session.ExplainAsync("SELECT 1", new ExplainOptions(), CancellationToken.None)).Root, Is.Not.Null);
     }
 
     [Test]

@@ -177,7 +177,7 @@ public class SqliteProviderTests
     {
         var missing = new ConnectionTarget("gone", DatabaseEngine.Sqlite) { Database = "/nonexistent/dir/shop.db" };
         var e = Assert.ThrowsAsync<DatabaseAccessException>(() => new SqliteProvider().OpenAsync(missing, CancellationToken.None));
-        Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.InvalidConfiguration));
+        Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.DatabaseNotFound));
         Assert.That(e.Message, Does.Contain("does not exist"));
 
         var garbage = Path.Combine(Path.GetTempPath(), $"dbagent-garbage-{Guid.NewGuid():N}.db");

@@ -73,6 +73,11 @@ public sealed class SampleDataGeneratorTests
         var coupon = await ScalarAsync(db, "SELECT count(*) FROM orders WHERE coupon_code = 'SPRING24'");
         Assert.That(coupon, Is.InRange(1, 8_000 / 50));
         Assert.That(await ScalarAsync(db, "SELECT count(*) FROM customers WHERE last_name LIKE '%son'"), Is.GreaterThan(0));
+        // A checkout event names an order of the same customer, placed within a day of the event.
+        Assert.That(await ScalarAsync(db, "SELECT count(*) FROM events WHERE kind = 'checkout'"), Is.GreaterThan(0));
+        Assert.That(await ScalarAsync(db,
+            "SELECT count(*) FROM events e JOIN orders o ON o.id = e.order_id " +
+            "WHERE e.customer_id <> o.customer_id OR abs(julianday(e.occurred_at) - julianday(o.ordered_at)) > 1"), Is.Zero);
         // Dates follow ids, as in a table filled over time (what makes the ordered_at index worth having).
         Assert.That(await ScalarAsync(db,
             "SELECT count(*) FROM orders a JOIN orders b ON b.id = a.id + 100 WHERE b.ordered_at < a.ordered_at"), Is.Zero);
@@ -132,6 +137,19 @@ public sealed class SampleDataGeneratorTests
     }
 
     [Test]
+    public async Task Sqlite_run_that_fails_leaves_an_empty_database()
+    {
+        var path = Path.Combine(_tempDirectory, "shop.db");
+        using var cancellation = new CancellationTokenSource();
+
+        Assert.CatchAsync<OperationCanceledException>(() => SampleDataGenerator.GenerateAsync(
+            Options(SqlDialect.Sqlite, path, SampleSize.ForOrders(400)), CancelAfterCustomers(cancellation), cancellation.Token));
+
+        await using var db = OpenSqlite(path);
+        Assert.That(await ScalarAsync(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), Is.Zero);
+    }
+
+    [Test]
     public void Migration_files_are_ordered_by_name_and_undo_scripts_are_left_out()
     {
         foreach (var name in new[] { "V002__b.sql", "V010__c.sql", "V001__a.sql", "U002__b.sql", "V003__x.down.sql", "notes.txt" })
@@ -185,6 +203,16 @@ public sealed class SampleDataGeneratorTests
                 "VALUES ('NEW-1', 'New', 'office', 100, now()) RETURNING id"), Is.EqualTo(301));
             Assert.ThrowsAsync<SampleTargetNotEmptyException>(() =>
                 SampleDataGenerator.GenerateAsync(Options(SqlDialect.Postgres, target, SampleSize.ForOrders(100))));
+
+            // A run that fails half way (here: cancelled after the first table) takes its tables and types away again.
+            using var cancellation = new CancellationTokenSource();
+            Assert.CatchAsync<OperationCanceledException>(() => SampleDataGenerator.GenerateAsync(
+                Options(SqlDialect.Postgres, target, SampleSize.ForOrders(100)) with { Force = true },
+                CancelAfterCustomers(cancellation), cancellation.Token));
+            Assert.That(await ScalarAsync(admin,
+                $"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}'"), Is.Zero);
+            Assert.That(await ScalarAsync(admin,
+                $"SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = '{schema}'"), Is.Zero);
         }
         finally
         {
@@ -221,12 +249,26 @@ public sealed class SampleDataGeneratorTests
                 $"SELECT count(*) FROM {database}.customers WHERE id = 1815"), Is.Zero, "750 customers stop before Ada");
             Assert.ThrowsAsync<SampleTargetNotEmptyException>(() =>
                 SampleDataGenerator.GenerateAsync(Options(SqlDialect.MySql, target, SampleSize.ForOrders(100))));
+
+            using var cancellation = new CancellationTokenSource();
+            Assert.CatchAsync<OperationCanceledException>(() => SampleDataGenerator.GenerateAsync(
+                Options(SqlDialect.MySql, target, SampleSize.ForOrders(100)) with { Force = true },
+                CancelAfterCustomers(cancellation), cancellation.Token));
+            Assert.That(await ScalarAsync(admin,
+                $"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{database}'"), Is.Zero);
         }
         finally
         {
             await ExecuteAsync(admin, $"DROP DATABASE {database}");
         }
     }
+
+    /// <summary>A log callback that cancels the run once the first table is loaded.</summary>
+    private static Action<string> CancelAfterCustomers(CancellationTokenSource cancellation) =>
+        line =>
+        {
+            if (line.StartsWith("customers:", StringComparison.Ordinal)) cancellation.Cancel();
+        };
 
     private static SampleGenerationOptions Options(SqlDialect engine, string connection, SampleSize size) =>
         new(engine, connection, Workspace(engine), size);

@@ -42,7 +42,14 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var c in _clients)
             {
-                try { c.Client.LingerState = new LingerOption(true, 0); c.Close(); } catch (ObjectDisposedException) { }
+                try
+                {
+                    // Reset rather than close gracefully: the client sees the connection die, as when a server stops.
+                    if (c.Client is { } socket)
+                        socket.LingerState = new LingerOption(true, 0);
+                    c.Close();
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException) { }
             }
             _clients.Clear();
         }

@@ -61,7 +61,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
         {
             if (!DockerAnswers())
                 Assert.Ignore("PostgreSQL tests need DBAGENT_TEST_POSTGRES (set by .ci/run) or a Docker engine for Testcontainers; neither is here.");
-            var pg = new Testcontainers.PostgreSql.PostgreSqlBuilder().WithImage("postgres:15").Build();
+            var pg = new Testcontainers.PostgreSql.PostgreSqlBuilder("postgres:15").Build();
             await pg.StartAsync();
             container = pg;
             admin = pg.GetConnectionString();
@@ -99,7 +99,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
         {
             if (!DockerAnswers())
                 Assert.Ignore("MariaDB/MySQL tests need DBAGENT_TEST_MYSQL (set by .ci/run) or a Docker engine for Testcontainers; neither is here.");
-            var my = new Testcontainers.MySql.MySqlBuilder().WithImage("mariadb:10.11").WithUsername("root").Build();
+            var my = new Testcontainers.MySql.MySqlBuilder("mariadb:10.11").WithUsername("root").Build();
             await my.StartAsync();
             container = my;
             admin = my.GetConnectionString();

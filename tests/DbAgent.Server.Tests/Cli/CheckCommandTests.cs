@@ -159,6 +159,43 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public async Task With_a_connection_plan_findings_are_reported_as_warnings_beside_the_static_ones()
+    {
+        var database = Support.SqliteShop.Create();
+        try
+        {
+            var file = Write("report.sql", "SELECT * FROM orders WHERE customer_id = 42;\nSELECT * FROM orders WHERE id = 42;\n");
+            var (code, output, error) = await Run("--connection", database, file);
+            Assert.That(code, Is.EqualTo(0), "plan findings are warnings: " + error);
+            var line = output.TrimEnd().Split('\n').Single();
+            Assert.That(line, Does.Contain("report.sql:1:15: warning plan-full-scan: "));
+
+            var (jsonCode, json, _) = await Run("--format", "json", "--connection", database, file);
+            Assert.That(jsonCode, Is.EqualTo(0));
+            Assert.That(json, Does.Contain("\"rule\": \"plan-full-scan\""));
+        }
+        finally
+        {
+            Support.SqliteShop.Delete(database);
+        }
+    }
+
+    [Test]
+    public async Task An_unknown_connection_name_is_a_usage_error_and_an_unreachable_database_keeps_the_static_checks()
+    {
+        var file = Write("cleanup.sql", "DELETE FROM orders;\n");
+        var (code, output, error) = await Run("--connection", "nowhere", file);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("nowhere"));
+        Assert.That(output, Is.Empty);
+
+        var (down, downOut, downErr) = await Run("--connection", "postgres://someone@127.0.0.1:1/none", file);
+        Assert.That(down, Is.EqualTo(1));
+        Assert.That(downErr, Does.Contain("Plan checks are skipped"));
+        Assert.That(downOut, Does.Contain("delete-without-where"));
+    }
+
+    [Test]
     public async Task A_large_file_is_analysed()
     {
         var text = string.Concat(Enumerable.Repeat("UPDATE accounts SET balance = balance + 1 WHERE id = 7;\n", 100_000)) + "DELETE FROM orders;\n";

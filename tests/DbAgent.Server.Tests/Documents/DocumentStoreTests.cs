@@ -84,6 +84,31 @@ public sealed class DocumentStoreTests
     }
 
     [Test]
+    public async Task Incremental_reparses_after_random_edits_equal_a_full_parse()
+    {
+        var store = NewStore();
+        const string start = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nSELECT * FROM orders WHERE customer_id = 1;\nUPDATE orders SET customer_id = 2 WHERE id = 3;\nDELETE FROM orders;\n";
+        await store.Open(new TextDocumentItem(Uri, "sql", 1, start));
+        var random = new Random(42);
+        string[] inserts = [";", "\n", " WHERE id = 1", "SELECT 1", "'", "(", ")", "--", "/*", "*/", "DELETE FROM t", " ", "$$"];
+        for (var version = 2; version < 300; version++)
+        {
+            var text = store.TryGet(Uri)!.Text;
+            var a = random.Next(text.Length + 1);
+            var b = Math.Min(text.Length, a + random.Next(0, 6));
+            var from = text.GetLinePosition(a);
+            var to = text.GetLinePosition(b);
+            await store.Change(new VersionedTextDocumentIdentifier(Uri, version),
+                [Edit(from.Line, from.Character, to.Line, to.Character, inserts[random.Next(inserts.Length)])]);
+            var snapshot = store.TryGet(Uri)!;
+            var full = DbAgent.Sql.Syntax.SqlScript.Parse(snapshot.Text, snapshot.Dialect);
+            Assert.That(snapshot.Script.Statements.Select(s => (s.Span, s.Model.Kind, s.Model.HasWhere)),
+                Is.EqualTo(full.Statements.Select(s => (s.Span, s.Model.Kind, s.Model.HasWhere))), $"after edit {version}: {snapshot.Text}");
+            Assert.That(snapshot.Script.Errors.Select(e => e.Span), Is.EqualTo(full.Errors.Select(e => e.Span)));
+        }
+    }
+
+    [Test]
     public async Task An_edit_to_a_closed_document_is_ignored()
     {
         var store = NewStore();

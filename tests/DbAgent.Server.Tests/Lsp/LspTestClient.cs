@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using Nerdbank.Streams;
@@ -44,6 +46,11 @@ public sealed class LspTestClient : IAsyncDisposable
     public Notifications<PublishDiagnosticsParams> Diagnostics { get; } = new();
     public Notifications<LogMessageParams> Logs { get; } = new();
     public Notifications<JsonElement> Progress { get; } = new();
+    public Notifications<ConnectionStatusParams> ConnectionStatus { get; } = new();
+
+    /// <summary>What the client's SecretStorage holds, by connection name (answers dbagent/connectionPassword).</summary>
+    public Dictionary<string, string> Passwords { get; } = new(StringComparer.Ordinal);
+    public Notifications<string> PasswordRequests { get; } = new();
     public int ConfigurationRequests => _target.ConfigurationRequests;
 
     public JsonRpc Rpc => _rpc;
@@ -53,23 +60,27 @@ public sealed class LspTestClient : IAsyncDisposable
     public static LspTestClient InProcess()
     {
         var (clientStream, serverStream) = FullDuplexStream.CreatePair();
-        var host = new LanguageServerHost(serverStream, serverStream);
+        // No connections from the environment: a developer's PGHOST must not change what the tests see.
+        var host = new LanguageServerHost(serverStream, serverStream, new LanguageServerOptions { Environment = null });
         return new LspTestClient(clientStream, host);
     }
 
     /// <summary>A client of a server process: writes to its stdin, reads its stdout.</summary>
     public static LspTestClient OverStreams(Stream toServer, Stream fromServer) => new(toServer, null, fromServer);
 
-    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true)
+    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true, string? workspaceFolder = null, bool canCreateFiles = false)
     {
+        var edits = canCreateFiles ? """, "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] }""" : "";
         var capabilities = supportsConfiguration
-            ? JsonDocument.Parse("""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false } }, "textDocument": { "publishDiagnostics": { "versionSupport": true } } }""").RootElement
-            : JsonDocument.Parse("{}").RootElement;
+            ? JsonDocument.Parse($$"""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false }{{edits}} }, "textDocument": { "publishDiagnostics": { "versionSupport": true } } }""").RootElement
+            : JsonDocument.Parse($$"""{ "workspace": { "a": 1{{edits}} } }""").RootElement;
+        var folderUri = workspaceFolder is null ? null : new Uri(workspaceFolder).AbsoluteUri;
         var result = await RequestAsync<InitializeResult>(Methods.Initialize, new
         {
             processId = Environment.ProcessId,
             clientInfo = new { name = "dbagent-tests", version = "1" },
-            rootUri = (string?)null,
+            rootUri = folderUri,
+            workspaceFolders = folderUri is null ? null : new[] { new { uri = folderUri, name = Path.GetFileName(workspaceFolder) } },
             capabilities,
         });
         await NotifyAsync(Methods.Initialized, new { });
@@ -142,6 +153,16 @@ public sealed class LspTestClient : IAsyncDisposable
 
         [JsonRpcMethod(Methods.Progress, UseSingleObjectParameterDeserialization = true)]
         public void Progress(JsonElement parameters) => client.Progress.Add(parameters.Clone());
+
+        [JsonRpcMethod(CustomMethods.ConnectionStatus, UseSingleObjectParameterDeserialization = true)]
+        public void ConnectionStatus(ConnectionStatusParams parameters) => client.ConnectionStatus.Add(parameters);
+
+        [JsonRpcMethod(CustomMethods.ConnectionPassword, UseSingleObjectParameterDeserialization = true)]
+        public ConnectionPasswordResult ConnectionPassword(ConnectionPasswordParams parameters)
+        {
+            client.PasswordRequests.Add(parameters.Connection);
+            return new ConnectionPasswordResult(client.Passwords.TryGetValue(parameters.Connection, out var p) ? p : null);
+        }
 
         [JsonRpcMethod(Methods.Configuration, UseSingleObjectParameterDeserialization = true)]
         public JsonElement[] Configuration(ConfigurationParams parameters)

@@ -2,7 +2,7 @@ using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 
-namespace DbAgent.Sql.Tests.Semantics;
+namespace DbAgent.Sql.Tests.Binding;
 
 public class BinderTests
 {

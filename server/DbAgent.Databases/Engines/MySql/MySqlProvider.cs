@@ -55,7 +55,8 @@ public sealed class MySqlProvider : IDatabaseProvider
 
 /// <summary>
 /// One MySQL/MariaDB connection. Reads run in START TRANSACTION READ ONLY with max_statement_time (MariaDB) or
-/// max_execution_time (MySQL) and lock_wait_timeout, and are rolled back.
+/// max_execution_time (MySQL) and lock_wait_timeout, and are rolled back. The one exception is EXPLAIN of a DML
+/// statement, which these servers refuse in a read-only transaction: see <see cref="InReadOnlyTransaction{T}"/>.
 /// </summary>
 internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
 {
@@ -90,15 +91,28 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             };
             var json = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "{}";
             var aliases = StatementAliases.Of(statement.Sql, SqlDialect.MySql);
-            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases);
-        }, ct);
+            (string, double?)? target = null;
+            if (json.Contains("\"Deleting all rows", StringComparison.Ordinal) &&
+                DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements.FirstOrDefault()?.Model.Targets.FirstOrDefault() is { } written)
+            {
+                var rows = await Db.QueryAsync(connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
+                    r => r.Double(0), ct, null, ("schema", written.Name.Schema), ("name", written.Name.Name));
+                target = (written.Name.Name, rows.FirstOrDefault());
+            }
+            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases, target);
+        }, ct, readOnly: statement.Kind == StatementKind.Select);
     }
 
     public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct) =>
         Task.FromResult(WhatIfIndexResult.Unsupported(
             $"{(ServerInfo.IsMariaDb ? "MariaDB" : "MySQL")} has no hypothetical indexes, and DbAgent never builds one to find out: the index is only proposed."));
 
-    private async Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct)
+    /// <param name="readOnly">
+    /// False only for EXPLAIN of INSERT/UPDATE/DELETE: MySQL and MariaDB refuse even to explain them inside a READ ONLY
+    /// transaction (error 1792). EXPLAIN without ANALYZE never executes the statement (and ANALYZE is never used for
+    /// them), and the transaction is rolled back all the same.
+    /// </param>
+    private async Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true)
     {
         await _gate.WaitAsync(ct);
         try
@@ -111,8 +125,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
                     : $"SET SESSION max_execution_time = {Math.Max(1, options.StatementTimeoutMs)}";
                 await Db.ExecuteAsync(connection, null,
                     $"{timeout.Replace(',', '.')}; SET SESSION lock_wait_timeout = {seconds}; SET SESSION innodb_lock_wait_timeout = {seconds}", ct);
-                await Db.ExecuteAsync(connection, null, "SET SESSION TRANSACTION READ ONLY", ct);
-                await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: true, ct);
+                await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: readOnly, ct);
                 try
                 {
                     return await work(tx);

@@ -32,7 +32,8 @@ public sealed class SqliteProvider : IDatabaseProvider
         {
             var path = target.Database ?? new SqliteConnectionStringBuilder(target.ConnectionString ?? "").DataSource;
             if (string.IsNullOrEmpty(path) || path != ":memory:" && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !File.Exists(path))
-                throw new ConnectionConfigurationException($"Connection '{target.Name}': the SQLite file '{path}' does not exist.");
+                throw new DatabaseAccessException(new ConnectionFailure(ConnectionFailureKind.DatabaseNotFound,
+                    SecretRedactor.Redact($"Connection '{target.Name}': the SQLite file '{path}' does not exist.", target)));
             var connection = new SqliteConnection(DriverConnectionStrings.Build(target));
             try
             {

@@ -2,9 +2,10 @@ using System.Text.Json;
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Models;
 using DbAgent.Databases;
-using DbAgent.Databases.Connections;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using DbAgent.Sql.Schema;
@@ -36,40 +37,68 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
                 Selection = SelectionIn(snapshot, parameters.Selection),
             };
         }
-        var (schema, source) = ReplaySchema(document, cancellationToken);
+        var (session, connectionName, connectionProblem) = await SessionAsync(document?.Uri ?? NoDocumentUri, cancellationToken).ConfigureAwait(false);
+
+        // The workspace's migrations first (replayed in their tool's order); else the live catalog; else the DDL of the open documents.
+        var workspace = await WorkspaceSchemaAsync(cancellationToken).ConfigureAwait(false);
+        SchemaModel? schema;
+        string? source;
+        if (workspace is { Schema.Tables.Count: > 0 }) (schema, source) = (workspace.Schema, workspace.Source);
+        else if (session is not null && await LiveCatalogAsync(document?.Uri ?? NoDocumentUri, cancellationToken).ConfigureAwait(false) is { } live)
+            (schema, source) = (live, $"the live catalog of {connectionName}");
+        else (schema, source) = ReplaySchema(document, cancellationToken);
         var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
-        var plans = server.Configuration.For(document?.Uri).Plans;
-        var connection = ConnectionFor(document?.Uri);
         return new ChatContext
         {
             Document = document, Schema = schema, SchemaSource = source, Model = model,
-            ConnectionName = connection?.Name,
-            ConnectionProblem = connection is null ? null : NoSessionsYet,
-            ExplainOptions = new DbAgent.Databases.ExplainOptions { StatementTimeoutMs = plans.StatementTimeoutMs },
+            Session = session,
+            ConnectionName = connectionName,
+            ConnectionProblem = connectionProblem,
+            ExplainOptions = SessionPlanRunner.Options(server.Configuration.For(document?.Uri)),
         };
     }
 
-    /// <summary>Said while the chat has no database sessions to use: the connection is configured, but not opened here.</summary>
-    internal const string NoSessionsYet = "this version of the server does not open database sessions for the chat yet, so plans and statistics are not available here";
+    /// <summary>A URI for "no document": with a single connection that names no folders, it still applies.</summary>
+    private const string NoDocumentUri = "untitled:chat";
 
-    /// <summary>The configured connection the document uses (`dbagent.connections`, by folder), if any.</summary>
-    private ConnectionTarget? ConnectionFor(string? uri)
+    /// <summary>
+    /// The document's database for this answer: a session that borrows the shared connection per call, or, when the
+    /// connection is configured but does not answer, its name and the one clear reason.
+    /// </summary>
+    private async Task<(IDatabaseSession? Session, string? Name, string? Problem)> SessionAsync(string uri, CancellationToken cancellationToken)
     {
-        var settings = server.Configuration.For(uri);
-        if (settings.Connections.ValueKind != JsonValueKind.Array) return null;
+        if (server.Connections.For(uri) is not { } target) return (null, null, null);
         try
         {
-            var targets = new List<ConnectionTarget>();
-            var list = ConnectionSettings.ListFromJson(settings.Connections);
-            for (var i = 0; i < list.Count; i++)
-            {
-                try { targets.Add(ConnectionTargetParser.FromSettings(list[i], i)); }
-                catch (ConnectionConfigurationException) { /* a broken entry is reported by the connection feature, not the chat */ }
-            }
-            var path = uri is not null && System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : uri ?? "";
-            return ConnectionResolver.ForDocument(path, targets);
+            var probe = await server.Connections.UseAsync(uri, (session, _) => Task.FromResult((session.ServerInfo, session.Capabilities)), cancellationToken).ConfigureAwait(false);
+            if (probe is null) return (null, null, null);
+            if (probe.Failure is { } failure) return (null, target.Name, failure.Message);
+            return (new ChatDatabaseSession(server.Connections, uri, probe.Value.ServerInfo, probe.Value.Capabilities), target.Name, null);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            server.Log.Warning($"The chat could not use connection {target.Name} ({e.GetType().Name}).");
+            return (null, target.Name, "it could not be opened; the output channel has the details");
+        }
+    }
+
+    /// <summary>The live catalog of the document's database (cached by the connection manager), when it has tables.</summary>
+    private async Task<SchemaModel?> LiveCatalogAsync(string uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var catalog = await server.Connections.CatalogAsync(uri, cancellationToken).ConfigureAwait(false);
+            return catalog is { Failure: null, Value: { Tables.Count: > 0 } schema } ? schema : null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception)
         {
             return null;
         }
@@ -87,6 +116,23 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         var start = snapshot.Text.ToOffset(range.Start);
         var end = snapshot.Text.ToOffset(range.End);
         return TextSpan.FromBounds(Math.Min(start, end), Math.Max(start, end));
+    }
+
+    private async Task<DbAgent.Server.Workspace.WorkspaceSchemaSnapshot?> WorkspaceSchemaAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await server.Schema.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            server.Log.Warning($"The chat could not read the workspace schema ({e.GetType().Name}); using the open documents.");
+            return null;
+        }
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class ConnectionTargets
     }
 
     /// <summary>A relative SQLite path means a file of the workspace, not of the server's working directory.</summary>
-    private static ConnectionTarget Anchor(ConnectionTarget target, IReadOnlyList<string> workspaceFolders)
+    public static ConnectionTarget Anchor(ConnectionTarget target, IReadOnlyList<string> workspaceFolders)
     {
         if (target.Engine != DatabaseEngine.Sqlite || target.Database is not { Length: > 0 } file || workspaceFolders.Count == 0) return target;
         if (file == ":memory:" || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || Path.IsPathRooted(file)) return target;

@@ -14,6 +14,23 @@ public sealed class DidOpenHandler(LanguageServerContext context)
         _ = context.Documents.Open(parameters.TextDocument);
         context.Plans.Request(parameters.TextDocument.Uri);
         _ = RefreshScopedSettingsAsync(parameters.TextDocument.Uri);
+        _ = StatusAsync(parameters.TextDocument.Uri);
+    }
+
+    /// <summary>Which database the document uses and whether it answers, for the status bar.</summary>
+    private async Task StatusAsync(string uri)
+    {
+        try
+        {
+            await context.Connections.NotifyDocumentStatusAsync(uri, context.ServerLifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            context.Log.Warning($"Connection status for {uri} failed: {e.GetType().Name}");
+        }
     }
 
     /// <summary>`dbagent.dialect` and `dbagent.rules` are resource scoped: a folder may set them for its files.</summary>

@@ -47,7 +47,7 @@ public sealed class HoverHandler(LanguageServerContext context)
                     ObjectHover.DescribeRelation(markdown, schema.Model, relation!, schema.Source);
                     range = relation!.Span;
                 }
-                ObjectHover.StatisticsNeedConnection(markdown, column is not null);
+                await StatisticsAsync(markdown, snapshot, statement.Model, column, relation, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -62,6 +62,63 @@ public sealed class HoverHandler(LanguageServerContext context)
         if (markdown.Length == 0) return null;
         return new HoverResult(MarkupContent.Markdown(markdown.ToString().TrimEnd()), range is { } r ? snapshot.Text.ToRange(r) : null);
     }
+
+    /// <summary>A hover must come back quickly even when the database does not: past this, it answers without statistics.</summary>
+    private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>The table's or column's statistics from the document's database, or why there are none.</summary>
+    private async Task StatisticsAsync(StringBuilder markdown, DocumentSnapshot snapshot, StatementModel statement, ColumnReference? column,
+        RelationReference? relation, CancellationToken cancellationToken)
+    {
+        if (context.Connections.For(snapshot.Uri) is not { } target)
+        {
+            ObjectHover.StatisticsNeedConnection(markdown, column is not null);
+            return;
+        }
+        var table = column is not null ? (column.Relation ?? ObjectHover.SoleRelation(statement))?.Name : relation?.IsCommonTableExpression == false ? relation.Name : null;
+        if (table is null) return;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StatisticsTimeout);
+        try
+        {
+            if (column is not null)
+            {
+                var result = await context.Connections.Manager.UseAsync(target.Name, (s, ct) => s.GetColumnStatsAsync(table, column.Name, ct), timeout.Token).ConfigureAwait(false);
+                if (result.Value is { } stats) StatisticsHover.DescribeColumn(markdown, stats, target.Name);
+                else Unavailable(markdown, target.Name, result.Failure?.Message);
+            }
+            else
+            {
+                var result = await context.Connections.Manager.UseAsync(target.Name, (s, ct) => s.GetTableStatsAsync(table, ct), timeout.Token).ConfigureAwait(false);
+                if (result.Value is { } stats) StatisticsHover.DescribeTable(markdown, stats, target.Name, DateTimeOffset.UtcNow);
+                else Unavailable(markdown, target.Name, result.Failure?.Message ?? $"`{table}` is not in its catalog");
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Unavailable(markdown, target.Name, $"it did not answer within {StatisticsTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>The catalog of the document's database (cached by the connection layer); null without one or when it fails.</summary>
+    private async Task<(SchemaModel?, string?)?> LiveCatalogAsync(DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (context.Connections.For(snapshot.Uri) is not { } target) return null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StatisticsTimeout);
+        try
+        {
+            var result = await context.Connections.Manager.GetSchemaAsync(target.Name, refresh: false, timeout.Token).ConfigureAwait(false);
+            return result.Value is { } schema ? (schema, $"the live catalog of `{target.Name}`") : null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private static void Unavailable(StringBuilder markdown, string connection, string? why) =>
+        markdown.AppendLine().Append("_No statistics from `").Append(connection).Append('`').Append(why is null ? "" : ": " + why.TrimEnd('.')).AppendLine("._");
 
     private static void DescribeFinding(StringBuilder markdown, Finding finding)
     {
@@ -86,6 +143,7 @@ public sealed class HoverHandler(LanguageServerContext context)
     /// </summary>
     private async Task<(SchemaModel? Model, string? Source)> SchemaForAsync(DocumentSnapshot snapshot, CancellationToken cancellationToken)
     {
+        if (await LiveCatalogAsync(snapshot, cancellationToken).ConfigureAwait(false) is { } live) return live;
         var workspace = await context.Schema.GetAsync(cancellationToken).ConfigureAwait(false);
         var hasDdl = snapshot.Script.Statements.Any(s => s.Model.Ddl.Count > 0);
         if (workspace is not null && (!hasDdl || workspace.MigrationUris.Contains(snapshot.Uri))) return (workspace.Schema, workspace.Source);

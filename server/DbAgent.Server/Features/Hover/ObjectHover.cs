@@ -82,7 +82,7 @@ public static class ObjectHover
             ? "_Null fraction, distinct and most common values need a connection (`dbagent.connections`)._"
             : "_Statistics (rows, sizes, scans, vacuum) need a connection (`dbagent.connections`)._");
 
-    private static RelationReference? SoleRelation(StatementModel statement)
+    public static RelationReference? SoleRelation(StatementModel statement)
     {
         var stored = statement.Relations.Where(r => !r.IsCommonTableExpression).ToList();
         return stored.Count == 1 ? stored[0] : null;

@@ -16,6 +16,8 @@ public sealed class InitializedHandler(LanguageServerContext context)
         context.Log.Info($"dbagent {InitializeHandler.Version} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
         foreach (var (dialect, reason) in ExactSyntaxErrors.Validators.Unavailable)
             context.Log.Info($"Exact {dialect} syntax errors are off: {reason}");
+        // Connections from the environment count even when the settings say nothing (and so never change).
+        context.Connections.Reconfigure();
         _ = RefreshAsync();
     }
 

@@ -89,8 +89,10 @@ public static class StatementPlanner
     public static IReadOnlyList<Finding> Anchor(DocumentPlans plans, DocumentSnapshot snapshot)
     {
         if (plans.Statements.Count == 0) return [];
+        // Plan and drift findings of one statement text together; a statement written twice was explained twice alike.
         var byText = plans.Statements.GroupBy(s => s.StatementText, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Findings, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.SelectMany(s => s.Findings).GroupBy(f => (f.RuleId, f.Span, f.Message)).Select(d => d.First()).ToList(),
+                StringComparer.Ordinal);
         var anchored = new List<Finding>();
         foreach (var statement in snapshot.Script.Statements)
         {
@@ -102,10 +104,13 @@ public static class StatementPlanner
         return anchored;
     }
 
-    /// <summary>SQLite plans carry no row estimates: the tables' row counts come from statistics instead.</summary>
+    /// <summary>
+    /// How many rows a full scan reads: engines estimate the rows a scan keeps (PostgreSQL) or none at all (SQLite), so
+    /// the tables' row counts come from statistics when a scan does not say what it reads.
+    /// </summary>
     private static async Task<Func<QualifiedName, double?>?> TableRowsAsync(IDatabaseSession session, QueryPlan plan, StatementModel model, CancellationToken cancellationToken)
     {
-        if (plan.Nodes.Any(n => n.EstimatedRows is not null)) return null;
+        if (!plan.Nodes.Any(n => n.Operation == PlanOperation.FullScan && n.EstimatedRowsRead is null)) return null;
         var rows = new Dictionary<QualifiedName, double?>();
         foreach (var relation in model.Relations.Where(r => !r.IsCommonTableExpression).Select(r => r.Name).Distinct())
         {

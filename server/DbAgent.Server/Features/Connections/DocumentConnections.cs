@@ -1,0 +1,181 @@
+using System.Collections;
+using DbAgent.Databases;
+using DbAgent.Databases.Connections;
+using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Custom;
+using DbAgent.Server.Host;
+using DbAgent.Server.Workspace;
+using DbAgent.Sql.Schema;
+
+namespace DbAgent.Server.Features.Connections;
+
+/// <summary>
+/// The databases the open documents use: the configured connections (`dbagent.connections`, else the environment)
+/// held by the connection layer's <see cref="ConnectionManager"/> (state, backoff, reconnect, cached catalog).
+/// Passwords come from the client's SecretStorage through `dbagent/connectionPassword`; status changes go to the
+/// client as `dbagent/connectionStatus`. A connection that fails never stops the static features.
+/// </summary>
+public sealed class DocumentConnections : IAsyncDisposable
+{
+    /// <summary>The client answers from SecretStorage; longer means it is not going to.</summary>
+    private static readonly TimeSpan PasswordTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly ILanguageClient _client;
+    private readonly WorkspaceConfiguration _configuration;
+    private readonly WorkspaceSchema _workspace;
+    private readonly ServerLogger _log;
+    private readonly IDictionary? _environment;
+    private volatile ConnectionTargetList _targets = new([], []);
+
+    public DocumentConnections(ILanguageClient client, WorkspaceConfiguration configuration, WorkspaceSchema workspace, ServerLogger log,
+        IDictionary? environment, ProviderRegistry? providers = null)
+    {
+        _client = client;
+        _configuration = configuration;
+        _workspace = workspace;
+        _log = log;
+        _environment = environment;
+        Manager = new ConnectionManager(providers);
+        Manager.PasswordProvider = PasswordForAsync;
+        Manager.StatusChanged += OnStatusChanged;
+        configuration.Changed += Reconfigure;
+    }
+
+    public ConnectionManager Manager { get; }
+
+    public IReadOnlyList<ConnectionTarget> Targets => _targets.Targets;
+
+    /// <summary>Raised when a connection comes up (again): plans and hovers may use it now.</summary>
+    public event Action<string>? Connected;
+
+    /// <summary>Reads the connections from the settings (or the environment) into the manager; unchanged ones keep their state.</summary>
+    public void Reconfigure()
+    {
+        var targets = ConnectionTargets.FromSettings(_configuration.Global, _workspace.Folders, _environment);
+        foreach (var problem in targets.Problems) _log.Warning(problem);
+        _targets = targets;
+        Manager.Configure(targets.Targets);
+        if (targets.Targets.Count > 0)
+            _log.Info($"Connections: {string.Join(", ", targets.Targets.Select(t => t.ToString()))}.");
+    }
+
+    public static DbAgent.Sql.SqlDialect DialectOf(DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.MySql => DbAgent.Sql.SqlDialect.MySql,
+        DatabaseEngine.SqlServer => DbAgent.Sql.SqlDialect.TSql,
+        DatabaseEngine.Sqlite => DbAgent.Sql.SqlDialect.Sqlite,
+        _ => DbAgent.Sql.SqlDialect.Postgres,
+    };
+
+    /// <summary>The connection a document uses, or null.</summary>
+    public ConnectionTarget? For(string documentUri) => ConnectionTargets.ForDocument(documentUri, _targets.Targets, _workspace.Folders);
+
+    /// <summary>Runs an operation on the document's database; null when the document uses none.</summary>
+    public async Task<ConnectionResult<T>?> UseAsync<T>(string documentUri, Func<IDatabaseSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        if (For(documentUri) is not { } target) return null;
+        return await Manager.UseAsync(target.Name, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs work that may use the document's database (the chat): with an open session when the document has a
+    /// connection that answers, else with none and the reason (no connection, or why it failed) — the work runs once
+    /// either way. The session is closed when the work ends.
+    /// </summary>
+    public async Task<T> WithSessionAsync<T>(string? documentUri, Func<DatabaseAccess, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var target = documentUri is null ? (Targets.Count == 1 && Targets[0].Folders.Count == 0 ? Targets[0] : null) : For(documentUri);
+        if (target is null) return await work(new DatabaseAccess(null, null, null), cancellationToken).ConfigureAwait(false);
+
+        var started = false;
+        T value = default!;
+        var result = await Manager.UseAsync(target.Name, async (session, ct) =>
+        {
+            started = true;
+            value = await work(new DatabaseAccess(session, target.Name, null), ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.Ok) return value;
+        cancellationToken.ThrowIfCancellationRequested();
+        // The work ran and a database call inside it failed: its own answer is gone, so say why rather than run it twice.
+        if (started) throw new InvalidOperationException(result.Failure?.Message ?? "The database failed during the work.");
+        return await work(new DatabaseAccess(null, target.Name, result.Failure?.Message), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The live catalog of the document's database (cached by the manager); null without a connection.</summary>
+    public async Task<ConnectionResult<SchemaModel>?> CatalogAsync(string documentUri, CancellationToken cancellationToken)
+    {
+        if (For(documentUri) is not { } target) return null;
+        return await Manager.GetSchemaAsync(target.Name, refresh: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the client which connection a document uses and whether it answers (for the status bar).</summary>
+    public async Task NotifyDocumentStatusAsync(string documentUri, CancellationToken cancellationToken)
+    {
+        var target = For(documentUri);
+        if (target is null)
+        {
+            await Notify(new ConnectionStatusParams { Uri = documentUri, State = ConnectionStates.None, Message = "No database connection for this file." }).ConfigureAwait(false);
+            return;
+        }
+        // Not tried yet: try now, so that the status bar says something true.
+        if (Manager.GetStatus(target.Name).State == ConnectionState.Unknown)
+            await Manager.UseAsync(target.Name, static (s, _) => Task.FromResult(s.ServerInfo.Version), cancellationToken).ConfigureAwait(false);
+        var status = Manager.GetStatus(target.Name);
+        await Notify(new ConnectionStatusParams
+        {
+            Uri = documentUri,
+            Connection = target.Name,
+            State = status.State == ConnectionState.Unreachable ? ConnectionStates.Unreachable : ConnectionStates.Connected,
+            Message = status.Message,
+        }).ConfigureAwait(false);
+    }
+
+    private void OnStatusChanged(ConnectionStatus status)
+    {
+        if (status.State == ConnectionState.Unreachable) _log.Warning(status.Message);
+        else _log.Info(status.Message);
+        _ = Notify(new ConnectionStatusParams
+        {
+            Connection = status.Connection,
+            State = status.State == ConnectionState.Unreachable ? ConnectionStates.Unreachable : ConnectionStates.Connected,
+            Message = status.Message,
+        });
+        if (status.State == ConnectionState.Connected) Connected?.Invoke(status.Connection);
+    }
+
+    private async Task Notify(ConnectionStatusParams status)
+    {
+        try
+        {
+            await _client.NotifyAsync(CustomMethods.ConnectionStatus, status).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.Debug($"Could not send the connection status: {e.GetType().Name}");
+        }
+    }
+
+    public async Task<string?> PasswordForAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PasswordTimeout);
+        try
+        {
+            var answer = await _client.RequestAsync<ConnectionPasswordResult>(CustomMethods.ConnectionPassword,
+                new ConnectionPasswordParams(target.Name), timeout.Token).ConfigureAwait(false);
+            return string.IsNullOrEmpty(answer?.Password) ? null : answer.Password;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Never the password, nor the connection string, in the log: only that the client did not give one.
+            _log.Info($"No password for '{target.Name}' from the client ({e.GetType().Name}); connecting without one.");
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Manager.DisposeAsync();
+}
+
+/// <summary>What work gets of a document's database: a session, or the connection's name and why there is none.</summary>
+public sealed record DatabaseAccess(IDatabaseSession? Session, string? ConnectionName, string? Problem);
