@@ -30,11 +30,20 @@ export interface RunningServer {
   diagnostics: Map<string, unknown[]>;
   /** The server's `dbagent/connectionPassword` requests, by connection name. */
   passwordRequests: string[];
+  /** The `dbagent/connectionStatus` notifications, in order. */
+  statuses: Array<{ uri: string | null; connection: string | null; state: string; message: string }>;
   workspaceUri: string;
   stop(): Promise<void>;
 }
 
-export async function startServer(workspace: string): Promise<RunningServer> {
+export interface ServerOptions {
+  /** The `dbagent` settings section the client reports (workspace/configuration and didChangeConfiguration). */
+  settings?: Record<string, unknown>;
+  /** What SecretStorage holds: connection name → password. */
+  passwords?: Record<string, string>;
+}
+
+export async function startServer(workspace: string, options: ServerOptions = {}): Promise<RunningServer> {
   const { command, args } = serverCommand();
   const child: ChildProcess = spawn(command, args, { cwd: repositoryRoot, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -50,19 +59,24 @@ export async function startServer(workspace: string): Promise<RunningServer> {
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, unknown[]>();
   const passwordRequests: string[] = [];
+  const statuses: RunningServer['statuses'] = [];
   connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: unknown[] }) => {
     diagnostics.set(params.uri, params.diagnostics);
   });
   connection.onNotification('window/logMessage', () => undefined);
-  connection.onNotification('dbagent/connectionStatus', () => undefined);
-  // No settings: the server must work on its defaults.
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+  connection.onNotification('dbagent/connectionStatus', (status: RunningServer['statuses'][number]) => {
+    statuses.push(status);
+  });
+  // Without settings the server works on its defaults.
+  connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
+    params.items.map((item) => (item.section === 'dbagent' ? (options.settings ?? null) : null)),
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('dbagent/modelApiKey', () => ({ apiKey: null }));
   connection.onRequest('dbagent/connectionPassword', (params: { connection: string }) => {
     passwordRequests.push(params.connection);
-    return { password: null };
+    return { password: options.passwords?.[params.connection] ?? null };
   });
   connection.listen();
 
@@ -83,12 +97,17 @@ export async function startServer(workspace: string): Promise<RunningServer> {
     },
   });
   connection.sendNotification('initialized', {});
+  if (options.settings) {
+    // As vscode-languageclient does for `synchronize.configurationSection`.
+    connection.sendNotification('workspace/didChangeConfiguration', { settings: { dbagent: options.settings } });
+  }
 
   return {
     connection,
     stderr: () => stderr,
     diagnostics,
     passwordRequests,
+    statuses,
     workspaceUri,
     async stop() {
       try {

@@ -31,5 +31,14 @@ internal sealed class RecordedSession(ServerInfo info) : IDatabaseSession
         return Plan ?? throw new InvalidOperationException("relation \"orders\" does not exist");
     }
 
+    public WhatIfIndexResult? WhatIf { get; init; }
+    public List<DbAgent.Sql.Semantics.IndexDefinition> Tried { get; } = [];
+
+    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, DbAgent.Sql.Semantics.IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken)
+    {
+        Tried.Add(index);
+        return Task.FromResult(WhatIf ?? WhatIfIndexResult.Unsupported("MySQL cannot evaluate an index without building it; the index is only proposed."));
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -2,47 +2,38 @@
 // it through dbagent/connectionStatus.
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
-import { ConnectionStatusNotification, ConnectionStatusParams } from './protocol';
+import { ConnectionStatusNotification } from './protocol';
+import { ConnectionStatusStore } from './statusStore';
 
 export class ConnectionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('dbagent.connection', vscode.StatusBarAlignment.Right, 100);
-  private readonly byDocument = new Map<string, ConnectionStatusParams>();
-  private workspaceStatus: ConnectionStatusParams | undefined;
+  private readonly store = new ConnectionStatusStore();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(server: DbAgentServer) {
     this.item.name = 'DbAgent Connection';
     server.register((client) => [
-      client.onNotification(ConnectionStatusNotification, (status) => this.update(status)),
+      client.onNotification(ConnectionStatusNotification, (status) => {
+        if (this.store.update(status)) {
+          this.render();
+        }
+      }),
     ]);
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
-      vscode.workspace.onDidCloseTextDocument((document) => this.byDocument.delete(document.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((document) => this.store.forget(document.uri.toString())),
       server.onDidStart(() => {
         // A new server reports afresh; what the old one said no longer holds.
-        this.byDocument.clear();
-        this.workspaceStatus = undefined;
+        this.store.clear();
         this.render();
       }),
     );
     this.render();
   }
 
-  private update(status: ConnectionStatusParams): void {
-    if (!status || typeof status.state !== 'string') {
-      return;
-    }
-    if (typeof status.uri === 'string' && status.uri.length > 0) {
-      this.byDocument.set(status.uri, status);
-    } else {
-      this.workspaceStatus = status;
-    }
-    this.render();
-  }
-
   private render(): void {
     const editor = vscode.window.activeTextEditor;
-    const status = editor ? (this.byDocument.get(editor.document.uri.toString()) ?? this.workspaceStatus) : undefined;
+    const status = editor ? this.store.statusOf(editor.document.uri.toString()) : undefined;
     if (!editor || editor.document.languageId !== 'sql' || !status) {
       this.item.hide();
       return;

@@ -3,6 +3,7 @@ using DbAgent.Agent.Tools;
 using DbAgent.Sql;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
+using DbAgent.Databases;
 
 namespace DbAgent.Agent.Commands;
 
@@ -64,11 +65,51 @@ public sealed class IndexesCommand : IChatCommand
                 ? $"The existing index `{candidate.CoveredBy}` already starts with these keys: nothing to add.\n\n"
                 : $"```sql\n{candidate.Ddl}\n```\n\n";
             await response.MarkdownAsync(text);
+            if (candidate.CoveredBy is null && context.Session is { } session)
+                await response.MarkdownAsync(await WhatIfAsync(session, doc.TextOf(statement.Span), candidate, context, response));
         }
         foreach (var hint in advice.Hints)
             await response.MarkdownAsync($"- {hint.Text}\n");
         if (advice.Hints.Count > 0) await response.MarkdownAsync("\n");
         return advice.Candidates.Count + advice.Hints.Count;
+    }
+
+    /// <summary>The plan with the index, tried without building it (HypoPG, a rolled-back transaction), when the engine can.</summary>
+    private static async Task<string> WhatIfAsync(IDatabaseSession session, string sql, IndexCandidate candidate, ChatContext context, ChatResponse response)
+    {
+        await response.ProgressAsync($"Trying {candidate.Name} on the database without building it...");
+        var index = new IndexDefinition(candidate.Name, candidate.Table,
+            candidate.Keys.Select(k => new IndexKey(k.Expression is null ? k.Column : null, k.Expression, k.Descending)).ToList(), default)
+        {
+            Predicate = candidate.Predicate,
+        };
+        try
+        {
+            var result = await session.ExplainWithIndexAsync(sql, index, context.ExplainOptions, response.CancellationToken);
+            if (!result.Supported) return $"*What-if:* {result.Message ?? "this engine cannot try an index without building it."}\n\n";
+            var verdict = result.IndexUsed ? "the plan **uses the index**" : "the plan **does not use the index**: the engine prefers another path (check the statistics, or the selectivity of the filter)";
+            var cost = result.Before?.TotalCost is { } before && result.After?.TotalCost is { } after
+                ? $" Estimated cost {before.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} → {after.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}."
+                : "";
+            return $"*What-if on {Engines.ServerName(session.ServerInfo)}:* {verdict}. Before: {Access(result.Before)}; with the index: {Access(result.After)}.{cost}\n\n";
+        }
+        catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return $"*What-if:* the database could not try the index: {ex.Message}\n\n";
+        }
+    }
+
+    /// <summary>How a plan reaches its tables, in a few words: "SCAN on orders", "SEARCH on orders using ix_...".</summary>
+    private static string Access(DbAgent.Analysis.Plans.QueryPlan? plan)
+    {
+        if (plan is null) return "unknown";
+        var nodes = plan.Nodes.Where(n => n.Relation is not null).Take(4)
+            .Select(n => $"`{n.NodeType} on {n.Relation}{(n.IndexName is null ? "" : $" using {n.IndexName}")}`").ToList();
+        return nodes.Count == 0 ? $"`{plan.Root.NodeType}`" : string.Join(", ", nodes);
     }
 
     internal static string EngineNote(SqlDialect dialect, bool connected) => dialect switch

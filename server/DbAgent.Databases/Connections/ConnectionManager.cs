@@ -119,8 +119,11 @@ public sealed class ConnectionManager : IAsyncDisposable
         if (entry is null)
             return new(default, new ConnectionFailure(ConnectionFailureKind.InvalidConfiguration, $"No connection named '{name}'."));
 
-        if (entry.Status.State == ConnectionState.Unreachable && _time.GetUtcNow() < entry.NextAttempt)
-            return new(default, entry.Status.Failure);
+        lock (_lock)
+        {
+            if (entry.Status.State == ConnectionState.Unreachable && _time.GetUtcNow() < entry.NextAttempt)
+                return new(default, entry.Status.Failure);
+        }
 
         IDatabaseSession session;
         try
@@ -168,17 +171,27 @@ public sealed class ConnectionManager : IAsyncDisposable
     public async Task<ConnectionResult<SchemaModel>> GetSchemaAsync(string name, bool refresh, CancellationToken cancellationToken)
     {
         Entry? entry;
-        lock (_lock) _entries.TryGetValue(name, out entry);
-        if (entry is not null && !refresh && entry.Schema is { } cached && _time.GetUtcNow() - entry.SchemaLoaded < CatalogLifetime)
+        SchemaModel? cached;
+        DateTimeOffset loaded;
+        lock (_lock)
+        {
+            _entries.TryGetValue(name, out entry);
+            cached = entry?.Schema;
+            loaded = entry?.SchemaLoaded ?? default;
+        }
+        if (!refresh && cached is not null && _time.GetUtcNow() - loaded < CatalogLifetime)
             return new(cached, null);
         var result = await UseAsync(name, (s, ct) => s.LoadSchemaAsync(ct), cancellationToken);
         if (result.Ok && entry is not null)
         {
-            entry.Schema = result.Value;
-            entry.SchemaLoaded = _time.GetUtcNow();
+            lock (_lock)
+            {
+                entry.Schema = result.Value;
+                entry.SchemaLoaded = _time.GetUtcNow();
+            }
         }
-        else if (!result.Ok && entry?.Schema is { } stale)
-            return new(stale, result.Failure); // the last catalog known, with why it is not fresh
+        else if (!result.Ok && cached is not null)
+            return new(cached, result.Failure); // the last catalog known, with why it is not fresh
         return result;
     }
 

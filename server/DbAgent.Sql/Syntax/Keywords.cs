@@ -37,23 +37,63 @@ internal enum Kw : ushort
 
 internal static class Keywords
 {
-    private static readonly Dictionary<string, Kw> Map = Build();
-    private static readonly Dictionary<string, Kw>.AlternateLookup<ReadOnlySpan<char>> Lookup = Map.GetAlternateLookup<ReadOnlySpan<char>>();
+    // An open-addressing table keyed by an ASCII case-folded hash: words are looked up once per token, so this is hot.
+    private const int TableSize = 2048;
+    private static readonly string[] Names = new string[TableSize];
+    private static readonly Kw[] Values = new Kw[TableSize];
 
-    private static Dictionary<string, Kw> Build()
+    static Keywords()
     {
-        var map = new Dictionary<string, Kw>(StringComparer.OrdinalIgnoreCase);
         foreach (var kw in Enum.GetValues<Kw>())
         {
-            var name = kw.ToString();
             if (kw == Kw.None) continue;
-            map[name] = kw;
+            var name = kw.ToString();
+            var slot = Hash(name) & (TableSize - 1);
+            while (Names[slot] is not null) slot = (slot + 1) & (TableSize - 1);
+            Names[slot] = name;
+            Values[slot] = kw;
         }
-        return map;
     }
 
-    public static Kw Of(ReadOnlySpan<char> word) =>
-        word.Length is >= 2 and <= 24 && Lookup.TryGetValue(word, out var kw) ? kw : Kw.None;
+    /// <summary>FNV-1a over the ASCII upper-cased characters; -1 for characters no keyword has.</summary>
+    private static int Hash(ReadOnlySpan<char> word)
+    {
+        var h = 2166136261u;
+        foreach (var ch in word)
+        {
+            var c = ch;
+            if (c is >= 'a' and <= 'z') c = (char)(c - 32);
+            else if (!(c is >= 'A' and <= 'Z' or '_' or >= '0' and <= '9')) return -1;
+            h = (h ^ c) * 16777619u;
+        }
+        return (int)(h & 0x7FFFFFFF);
+    }
+
+    public static Kw Of(ReadOnlySpan<char> word)
+    {
+        if (word.Length is < 2 or > 24) return Kw.None;
+        var hash = Hash(word);
+        if (hash < 0) return Kw.None;
+        var slot = hash & (TableSize - 1);
+        while (true)
+        {
+            var name = Names[slot];
+            if (name is null) return Kw.None;
+            if (name.Length == word.Length && EqualsUpper(word, name)) return Values[slot];
+            slot = (slot + 1) & (TableSize - 1);
+        }
+    }
+
+    private static bool EqualsUpper(ReadOnlySpan<char> word, string upper)
+    {
+        for (var i = 0; i < word.Length; i++)
+        {
+            var c = word[i];
+            if (c is >= 'a' and <= 'z') c = (char)(c - 32);
+            if (c != upper[i]) return false;
+        }
+        return true;
+    }
 
     /// <summary>Words that end an expression or a name list: a clause starts here. An alias without AS must not be one of these.</summary>
     public static bool IsClauseWord(Kw kw) => kw switch

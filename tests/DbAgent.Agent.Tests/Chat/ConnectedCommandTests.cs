@@ -89,4 +89,27 @@ public class ConnectedCommandTests
         Assert.That(sink.Parts.Count, Is.EqualTo(partsAtCancel));
         Assert.That(sink.Parts.OfType<MarkdownPart>().Any(p => p.Text.Contains("Plan")), Is.False);
     }
+
+    [Test]
+    public async Task Indexes_with_a_connection_tries_the_candidate_and_reports_the_plan_change()
+    {
+        var after = new QueryPlan { Engine = "postgres", Root = new PlanNode { NodeType = "Index Scan", Operation = PlanOperation.IndexScan, Relation = "orders", IndexName = "ix_orders_customer_id_created_at", TotalCost = 12.5 } };
+        var session = new RecordedSession(Postgres) { WhatIf = new WhatIfIndexResult { Supported = true, Before = SeqScanPlan(), After = after, IndexUsed = true } };
+        var context = ChatHarness.Context("SELECT * FROM orders WHERE customer_id = $1 AND created_at > now() ORDER BY created_at DESC;") with { Session = session };
+        var markdown = await ChatHarness.MarkdownAsync(context, "indexes");
+        Assert.That(session.Tried.Single().Keys.Select(k => k.Column), Is.EqualTo(new[] { "customer_id", "created_at" }));
+        Assert.That(markdown, Does.Contain("*What-if on PostgreSQL 15.8:* the plan **uses the index**"));
+        Assert.That(markdown, Does.Contain("`Seq Scan on orders`").And.Contain("`Index Scan on orders using ix_orders_customer_id_created_at`"));
+        Assert.That(markdown, Does.Contain("Estimated cost 9100.5 → 12.5"));
+    }
+
+    [Test]
+    public async Task Indexes_on_an_engine_without_what_if_says_so()
+    {
+        var session = new RecordedSession(new ServerInfo(DatabaseEngine.MySql, "8.0.36", "shop"));
+        var context = ChatHarness.Context("SELECT * FROM orders WHERE customer_id = 7;", DbAgent.Sql.SqlDialect.MySql) with { Session = session };
+        var markdown = await ChatHarness.MarkdownAsync(context, "indexes");
+        Assert.That(markdown, Does.Contain("*What-if:* MySQL cannot evaluate an index without building it"));
+        Assert.That(markdown, Does.Contain("ALGORITHM=INPLACE, LOCK=NONE"));
+    }
 }

@@ -33,6 +33,7 @@ public class SampleQueryPlanTests
     private static async Task<Dictionary<string, QueryPlan>> ExplainAll(IDatabaseSession session, string workspace, SqlDialect dialect)
     {
         var plans = new Dictionary<string, QueryPlan>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         foreach (var file in Directory.GetFiles(Path.Combine(workspace, "queries"), "*.sql").Order())
         {
             var text = await File.ReadAllTextAsync(file);
@@ -42,10 +43,13 @@ public class SampleQueryPlanTests
             {
                 var sql = text[statement.Span.Start..statement.Span.End];
                 var plan = await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
-                Assert.That(plan.Nodes.Any(n => n.Relation is not null), Is.True, $"{Path.GetFileName(file)}#{index}: {plan.RawPlan}");
+                // Every plan names the tables it reads, or carries the engine's reason for reading none (MariaDB:
+                // "Impossible WHERE noticed after reading const tables" when a looked-up key does not exist).
+                Assert.That(plan.Nodes.Any(n => n.Relation is not null) || plan.Root.Details.ContainsKey("message"), Is.True, $"{Path.GetFileName(file)}#{index}: {plan.RawPlan}");
                 plans[$"{Path.GetFileName(file)}#{index++}"] = plan;
             }
         }
+        TestContext.Out.WriteLine($"{dialect.ToName()}: {plans.Count} statements explained in {sw.ElapsedMilliseconds} ms ({sw.ElapsedMilliseconds / Math.Max(1, plans.Count)} ms each, session already open)");
         return plans;
     }
 

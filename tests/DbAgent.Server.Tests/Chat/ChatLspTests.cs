@@ -210,17 +210,19 @@ public sealed class ChatLspTests
     }
 
     [Test]
-    public async Task Stats_names_the_configured_connection_of_the_document()
+    public async Task Stats_names_the_configured_connection_of_the_document_and_why_it_is_not_usable()
     {
         await using var client = LspTestClient.InProcess();
-        client.Settings = JsonDocument.Parse("""{ "connections": [ { "name": "shop", "engine": "postgres", "host": "localhost", "database": "shop", "user": "app" } ] }""").RootElement;
+        // Port 1 on the loopback: nothing listens there, so the connection fails fast and says so.
+        client.Settings = JsonDocument.Parse("""{ "connections": [ { "name": "shop", "engine": "postgres", "host": "127.0.0.1", "port": 1, "database": "shop", "user": "app" } ] }""").RootElement;
         await client.InitializeAsync();
         await client.OpenAsync(Uri, "SELECT * FROM orders WHERE id = 1;");
+        await client.ConnectionStatus.WaitAsync(s => s.Connection == "shop", 0, LspTestClient.Timeout);
 
         await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("stats", token: "stats"));
 
         var markdown = string.Concat(Parts(client, "stats").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
-        Assert.That(markdown, Does.Contain("connection **shop** is not usable right now"));
+        Assert.That(markdown, Does.Contain("connection **shop** is not usable right now: "));
         Assert.That(markdown, Does.Not.Contain("none is configured"));
     }
 

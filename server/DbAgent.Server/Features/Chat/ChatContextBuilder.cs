@@ -2,7 +2,6 @@ using System.Text.Json;
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Models;
 using DbAgent.Databases;
-using DbAgent.Databases.Connections;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
@@ -38,37 +37,68 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
                 Selection = SelectionIn(snapshot, parameters.Selection),
             };
         }
-        // The workspace's migrations first (replayed in their tool's order); else the DDL of the open documents.
-        var workspace = await WorkspaceSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var (schema, source) = workspace is { Schema.Tables.Count: > 0 }
-            ? (workspace.Schema, workspace.Source)
-            : ReplaySchema(document, cancellationToken);
-        var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
+        var (session, connectionName, connectionProblem) = await SessionAsync(document?.Uri ?? NoDocumentUri, cancellationToken).ConfigureAwait(false);
 
-        var connection = ConnectionFor(document?.Uri);
+        // The workspace's migrations first (replayed in their tool's order); else the live catalog; else the DDL of the open documents.
+        var workspace = await WorkspaceSchemaAsync(cancellationToken).ConfigureAwait(false);
+        SchemaModel? schema;
+        string? source;
+        if (workspace is { Schema.Tables.Count: > 0 }) (schema, source) = (workspace.Schema, workspace.Source);
+        else if (session is not null && await LiveCatalogAsync(document?.Uri ?? NoDocumentUri, cancellationToken).ConfigureAwait(false) is { } live)
+            (schema, source) = (live, $"the live catalog of {connectionName}");
+        else (schema, source) = ReplaySchema(document, cancellationToken);
+        var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
         return new ChatContext
         {
             Document = document, Schema = schema, SchemaSource = source, Model = model,
-            ConnectionName = connection?.Name,
-            ConnectionProblem = connection is null ? null : NoSessionsYet,
+            Session = session,
+            ConnectionName = connectionName,
+            ConnectionProblem = connectionProblem,
             ExplainOptions = SessionPlanRunner.Options(server.Configuration.For(document?.Uri)),
         };
     }
 
-    /// <summary>Said while the chat has no database sessions to use: the connection is configured, but not opened here.</summary>
-    internal const string NoSessionsYet = "this version of the server does not open database sessions for the chat yet, so plans and statistics are not available here";
+    /// <summary>A URI for "no document": with a single connection that names no folders, it still applies.</summary>
+    private const string NoDocumentUri = "untitled:chat";
 
-    /// <summary>The connection the document uses: `dbagent.connections` by folder, else DATABASE_URL and the engines' variables.</summary>
-    private ConnectionTarget? ConnectionFor(string? uri)
+    /// <summary>
+    /// The document's database for this answer: a session that borrows the shared connection per call, or, when the
+    /// connection is configured but does not answer, its name and the one clear reason.
+    /// </summary>
+    private async Task<(IDatabaseSession? Session, string? Name, string? Problem)> SessionAsync(string uri, CancellationToken cancellationToken)
+    {
+        if (server.Connections.For(uri) is not { } target) return (null, null, null);
+        try
+        {
+            var probe = await server.Connections.UseAsync(uri, (session, _) => Task.FromResult((session.ServerInfo, session.Capabilities)), cancellationToken).ConfigureAwait(false);
+            if (probe is null) return (null, null, null);
+            if (probe.Failure is { } failure) return (null, target.Name, failure.Message);
+            return (new ChatDatabaseSession(server.Connections, uri, probe.Value.ServerInfo, probe.Value.Capabilities), target.Name, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            server.Log.Warning($"The chat could not use connection {target.Name} ({e.GetType().Name}).");
+            return (null, target.Name, "it could not be opened; the output channel has the details");
+        }
+    }
+
+    /// <summary>The live catalog of the document's database (cached by the connection manager), when it has tables.</summary>
+    private async Task<SchemaModel?> LiveCatalogAsync(string uri, CancellationToken cancellationToken)
     {
         try
         {
-            var folders = server.Schema.Folders;
-            var targets = ConnectionTargets.FromSettings(server.Configuration.For(uri), folders, Environment.GetEnvironmentVariables()).Targets;
-            if (uri is not null) return ConnectionTargets.ForDocument(uri, targets, folders);
-            return targets.Count == 1 && targets[0].Folders.Count == 0 ? targets[0] : null;
+            var catalog = await server.Connections.CatalogAsync(uri, cancellationToken).ConfigureAwait(false);
+            return catalog is { Failure: null, Value: { Tables.Count: > 0 } schema } ? schema : null;
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or ConnectionConfigurationException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception)
         {
             return null;
         }
