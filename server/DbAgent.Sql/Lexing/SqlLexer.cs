@@ -13,7 +13,8 @@ public static class SqlLexer
 
     public static List<Token> Lex(string text, SqlDialect dialect)
     {
-        var tokens = new List<Token>(Math.Max(16, text.Length / 4));
+        // Real SQL has about one token per four characters; a little more room avoids growing (copying) the list.
+        var tokens = new List<Token>(Math.Max(16, text.Length / 3));
         var scanner = new Scanner(text, dialect, tokens, 0, true, null);
         scanner.Run(int.MaxValue, null);
         return tokens;

@@ -252,6 +252,15 @@ internal sealed partial class Parser
                 Finish();
                 continue;
             }
+            if (T == TokenKind.Dot && _dialect == SqlDialect.TSql && IsNameAt(1) && PeekKind(2) == TokenKind.OpenParen)
+            {
+                // T-SQL methods of xml, hierarchyid and spatial values: @x.value('.', 'int'), convert(..).GetAncestor(2)
+                StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
+                Bump(); Bump();
+                SkipParenGroup();
+                Finish();
+                continue;
+            }
             if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind == TokenKind.CloseParen && (IsNameAt(1) || IsOpAt(1, "*")))
             {
                 StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
@@ -278,7 +287,7 @@ internal sealed partial class Parser
                 return;
             case TokenKind.Parameter:
                 Leaf(SyntaxKind.Parameter);
-                while (T == TokenKind.Dot && IsNameAt(1)) { Bump(); Bump(); } // @@global.time_zone
+                while (T == TokenKind.Dot && IsNameAt(1) && PeekKind(2) != TokenKind.OpenParen) { Bump(); Bump(); } // @@global.time_zone
                 return;
             case TokenKind.OpenParen:
                 if (StartsQuery(1)) { Subquery(); return; }
