@@ -71,6 +71,29 @@ public sealed class ServerEngineTests
         await RunAsync("mysql", builder.ConnectionString, password);
     }
 
+    [Test]
+    public async Task A_wrong_password_gives_one_clear_status_and_the_static_checks_go_on()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Require("DBAGENT_TEST_POSTGRES"));
+        var password = builder.Password;
+        builder.Password = null;
+        await using var client = LspTestClient.InProcess();
+        client.Settings = JsonDocument.Parse(JsonSerializer.Serialize(new
+        {
+            connections = new[] { new { name = "db", engine = "postgres", connectionString = builder.ConnectionString } },
+        })).RootElement;
+        client.Passwords["db"] = "not-" + password + "-at-all";
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, $"DELETE FROM {Table};\n");
+
+        var status = await client.ConnectionStatus.WaitAsync(s => s.Connection == "db" && s.State == ConnectionStates.Unreachable, 0, LspTestClient.Timeout);
+        Assert.That(status.Message, Does.Contain("password").IgnoreCase);
+        Assert.That(status.Message, Does.Not.Contain(client.Passwords["db"]));
+        var published = await client.DiagnosticsAsync(Uri);
+        Assert.That(published.Diagnostics.Single().Code, Is.EqualTo("delete-without-where"));
+        Assert.That(client.Logs.Snapshot().Select(l => l.Message), Has.None.Contains(client.Passwords["db"]));
+    }
+
     private static async Task RunAsync(string engine, string connectionStringWithoutPassword, string? password)
     {
         await using var client = LspTestClient.InProcess();

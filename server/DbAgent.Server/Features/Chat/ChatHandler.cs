@@ -51,8 +51,15 @@ public sealed class ChatHandler(LanguageServerContext context)
         {
             // Bad input never takes the server down: log, and answer in the chat.
             context.Log.Error($"dbagent/chat failed: {e.GetType().Name}: {e.Message}");
-            if (!token.IsCancellationRequested)
-                await sink.WriteAsync(new MarkdownPart($"Something went wrong while answering ({e.GetType().Name}). The server log has the details."), token).ConfigureAwait(false);
+            try
+            {
+                if (!token.IsCancellationRequested)
+                    await sink.WriteAsync(new MarkdownPart($"Something went wrong while answering ({e.GetType().Name}). The server log has the details."), token).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The client went away too: the result below is all that is left to say.
+            }
             return new ChatResult([], new ChatMetadata(request.Command));
         }
     }

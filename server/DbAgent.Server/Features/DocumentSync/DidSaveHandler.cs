@@ -4,8 +4,10 @@ using StreamJsonRpc;
 
 namespace DbAgent.Server.Features.DocumentSync;
 
-/// <summary>textDocument/didSave: the text is already known from the edits; a save re-runs the document's analysis and,
-/// for a migration, rebuilds the workspace schema.</summary>
+/// <summary>
+/// textDocument/didSave: the text is already known from the edits; a save re-runs the document's analysis and its
+/// plans (which run on open and save only), and for a migration rebuilds the workspace schema.
+/// </summary>
 public sealed class DidSaveHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DidSave, UseSingleObjectParameterDeserialization = true)]

@@ -24,6 +24,9 @@ public sealed record StatementPlanFindings(string StatementText, IReadOnlyList<F
 /// </summary>
 public static class StatementPlanner
 {
+    /// <summary>A run explains at most this many statements: a bulk script must not keep the database busy for minutes.</summary>
+    public const int MaxStatementsPerRun = 200;
+
     /// <summary>Statements the engines can explain; DDL and the like have no plan worth reading.</summary>
     public static bool IsExplainable(StatementModel model) =>
         !model.IsOpaque && model.Kind is StatementKind.Select or StatementKind.Insert or StatementKind.Update or StatementKind.Delete or StatementKind.Merge;
@@ -38,11 +41,13 @@ public static class StatementPlanner
     {
         var results = new List<StatementPlanFindings>();
         var explained = 0;
+        var attempts = 0;
         foreach (var statement in snapshot.Script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var model = statement.Model;
             if (!IsExplainable(model) || model.Span.IsEmpty) continue;
+            if (++attempts > MaxStatementsPerRun) break;
             var text = snapshot.Text.ToString(model.Span);
             QueryPlan plan;
             try
