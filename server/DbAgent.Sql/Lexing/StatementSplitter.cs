@@ -184,6 +184,13 @@ public static class StatementSplitter
         {
             var t = _tokens[i];
             if (t.Kind != TokenKind.Word || _depth > 0 || !IsStatementKeyword(i)) return false;
+            // DROP COLUMN IF EXISTS c / CREATE TABLE IF NOT EXISTS t: a clause; IF EXISTS (SELECT ...) starts a statement.
+            if (Is(t, "IF") && _previous >= 0 && NextSignificant(i) is var ni and >= 0 && (_tokens[ni].IsWord(_text, "EXISTS") || _tokens[ni].IsWord(_text, "NOT")))
+            {
+                var after = NextSignificant(ni);
+                if (after >= 0 && _tokens[ni].IsWord(_text, "NOT")) after = NextSignificant(after);
+                if (after >= 0 && _tokens[after].Kind != TokenKind.OpenParen) return false;
+            }
             // FULL OUTER MERGE JOIN: a join hint, not a MERGE statement.
             if (Is(t, "MERGE") && NextSignificant(i) is var nj and >= 0 && _tokens[nj].IsWord(_text, "JOIN")) return false;
             if (_previous >= 0)

@@ -52,7 +52,7 @@ internal sealed partial class Binder
     }
 
     /// <summary>One FROM item in scope: a relation, or a derived table/function with only an alias.</summary>
-    private sealed record ScopeItem(string? Alias, RelationReference? Relation);
+    private readonly record struct ScopeItem(string? Alias, RelationReference? Relation);
 
     /// <summary>Binds one statement. A binder is reused for the statements of a script: its lists are cleared here.</summary>
     public StatementModel Bind(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)

@@ -38,6 +38,14 @@ internal sealed partial class Parser
                 openPrec = prec;
             }
             if (prec is PrecOr or PrecAnd) Bump();
+            else if (K == Kw.OPERATOR)
+            {
+                // OPERATOR(schema.op)
+                Start(SyntaxKind.Operator);
+                Bump();
+                SkipParenGroup();
+                Finish();
+            }
             else Leaf(SyntaxKind.Operator);
             Binary(prec + 1);
         }
@@ -74,6 +82,8 @@ internal sealed partial class Parser
         if (t != TokenKind.Word) return 0;
         switch (K)
         {
+            case Kw.OPERATOR when PeekKind(1) == TokenKind.OpenParen && _dialect == SqlDialect.Postgres:
+                return PrecOther;
             case Kw.OR: return PrecOr;
             case Kw.XOR: return PrecOr;
             case Kw.AND: return PrecAnd;
@@ -252,6 +262,15 @@ internal sealed partial class Parser
                 Finish();
                 continue;
             }
+            if (T == TokenKind.Dot && _dialect == SqlDialect.TSql && IsNameAt(1) && PeekKind(2) == TokenKind.OpenParen)
+            {
+                // T-SQL methods of xml, hierarchyid and spatial values: @x.value('.', 'int'), convert(..).GetAncestor(2)
+                StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
+                Bump(); Bump();
+                SkipParenGroup();
+                Finish();
+                continue;
+            }
             if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind == TokenKind.CloseParen && (IsNameAt(1) || IsOpAt(1, "*")))
             {
                 StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
@@ -273,12 +292,19 @@ internal sealed partial class Parser
         }
         switch (T)
         {
+            case TokenKind.String when PeekKind(1) == TokenKind.String && _dialect is SqlDialect.Postgres or SqlDialect.MySql || PeekKw(1) == Kw.UESCAPE:
+                // 'foo' 'bar' is one literal (PostgreSQL across lines, MySQL anywhere); U&'..' UESCAPE '!'
+                Start(SyntaxKind.Literal);
+                Bump();
+                while (T == TokenKind.String || K == Kw.UESCAPE) Bump();
+                Finish();
+                return;
             case TokenKind.Number or TokenKind.String:
                 Leaf(SyntaxKind.Literal);
                 return;
             case TokenKind.Parameter:
                 Leaf(SyntaxKind.Parameter);
-                while (T == TokenKind.Dot && IsNameAt(1)) { Bump(); Bump(); } // @@global.time_zone
+                while (T == TokenKind.Dot && IsNameAt(1) && PeekKind(2) != TokenKind.OpenParen) { Bump(); Bump(); } // @@global.time_zone
                 return;
             case TokenKind.OpenParen:
                 if (StartsQuery(1)) { Subquery(); return; }

@@ -362,6 +362,16 @@ internal sealed partial class Parser
             return;
         }
         if (K == Kw.ONLY) Bump();
+        if (T == TokenKind.Parameter && _dialect == SqlDialect.TSql)
+        {
+            // FROM @table_variable, FROM @x.nodes('/r') T(c)
+            Start(SyntaxKind.FunctionTable);
+            Expression();
+            OptionalAlias(allowColumns: true);
+            Finish();
+            return;
+        }
+        while (T == TokenKind.Dot && _dialect == SqlDialect.TSql) Bump(); // ..[#temp]: the default database and schema
         if (!IsName)
         {
             Missing(SyntaxKind.TableReference);
@@ -384,6 +394,12 @@ internal sealed partial class Parser
             Start(SyntaxKind.FunctionTable, (short)(lateral ? 1 : 0));
             Expression();
             if (K == Kw.WITH && PeekKw(1) == Kw.ORDINALITY) { Bump(); Bump(); }
+            // T-SQL OPENJSON(..) WITH (col type 'path', ...), OPENXML(..) WITH T1, PREDICT(..) WITH (..)
+            if (K == Kw.WITH && _dialect == SqlDialect.TSql && (PeekKind(1) == TokenKind.OpenParen || IsNameAt(1)))
+            {
+                Bump();
+                if (T == TokenKind.OpenParen) SkipParenGroup(); else QualifiedName();
+            }
             OptionalAlias(allowColumns: true);
             if (T == TokenKind.OpenParen) SkipParenGroup();
             Finish();
@@ -403,10 +419,26 @@ internal sealed partial class Parser
             else if (K is Kw.FROM or Kw.BETWEEN) { Bump(); Binary(PrecOther); if (K is Kw.TO or Kw.AND) Bump(); Binary(PrecOther); }
             else if (K == Kw.CONTAINED) { Bump(); Bump(); SkipParenGroup(); }
         }
-        OptionalAlias(allowColumns: true);
+        var aliased = OptionalAlias(allowColumns: true);
         TableHints();
+        if (!aliased) OptionalAlias(allowColumns: true); // MERGE t WITH (HOLDLOCK) AS tgt
         Finish();
+        PivotClauses();
     }
+
+    /// <summary>T-SQL PIVOT (...) AS p / UNPIVOT (...) AS u after a table source.</summary>
+    private void PivotClauses()
+    {
+        while (IsPivotWord() && PeekKind(1) == TokenKind.OpenParen)
+        {
+            Bump();
+            SkipParenGroup();
+            OptionalAlias();
+        }
+    }
+
+    private bool IsPivotWord() => _dialect == SqlDialect.TSql && IsWordToken && K == Kw.None
+        && (CurrentText.Equals("PIVOT", StringComparison.OrdinalIgnoreCase) || CurrentText.Equals("UNPIVOT", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>TABLESAMPLE, T-SQL WITH (NOLOCK) hints, MySQL USE/FORCE/IGNORE INDEX hints.</summary>
     private void TableHints()
@@ -588,7 +620,7 @@ internal sealed partial class Parser
             Expression();
             if (K == Kw.ASC) Bump();
             else if (K == Kw.DESC) { Bump(); SetTag(1); }
-            else if (K == Kw.USING) { Bump(); Bump(); }
+            else if (K == Kw.USING) { Bump(); Bump(); if (T == TokenKind.OpenParen) SkipParenGroup(); }
             if (K == Kw.NULLS)
             {
                 Bump();

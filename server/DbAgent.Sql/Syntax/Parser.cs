@@ -68,7 +68,9 @@ internal sealed partial class Parser
         _open.Clear();
 
         var root = Statement();
-        return new GreenNode(root.Kind, 0, slice.Span.Length, root.Children, root.Flags, root.Tag);
+        return root.Start == 0 && root.Length == slice.Span.Length
+            ? root
+            : new GreenNode(root.Kind, 0, slice.Span.Length, root.Children, root.Flags, root.Tag);
     }
 
     // ---- token access -------------------------------------------------------------------------------------------
@@ -210,7 +212,7 @@ internal sealed partial class Parser
     private bool StartsQuery(int ahead)
     {
         var kw = PeekKw(ahead);
-        return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect == SqlDialect.Postgres) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
+        return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect is SqlDialect.Postgres or SqlDialect.TSql) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
             || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4);
     }
 
@@ -287,7 +289,7 @@ internal sealed partial class Parser
             Identifier();
             Finish();
         }
-        else if ((T == TokenKind.QuotedIdentifier) || (IsWordToken && !Keywords.IsClauseWord(K) && !IsAliasStopper(K)))
+        else if ((T == TokenKind.QuotedIdentifier) || (IsWordToken && !Keywords.IsClauseWord(K) && !IsAliasStopper(K) && !(IsPivotWord() && PeekKind(1) == TokenKind.OpenParen)))
         {
             Start(SyntaxKind.Alias);
             Leaf(SyntaxKind.Identifier);

@@ -104,6 +104,7 @@ public sealed class ServerSampleQueryPlanTests
     [TestCase("biggest-orders.sql", 0, "orders")]
     [TestCase("customer-login.sql", 0, "customers")]
     [TestCase("customer-search.sql", 0, "customers")]
+    [TestCase("product-sales.sql", 0, "oi")]
     [TestCase("product-sales.sql", 1, "e")]
     public async Task MySql_slow_sample_query_reads_a_whole_table(string file, int statement, string table)
     {
@@ -118,16 +119,6 @@ public sealed class ServerSampleQueryPlanTests
         var plan = await MySqlPlanAsync("biggest-orders.sql", 0);
 
         Assert.That(plan.Select(row => row.Extra), Has.Some.Contains("filesort"), Describe(plan));
-    }
-
-    [Test]
-    public async Task MySql_product_sales_join_reads_a_whole_table_in_its_loop()
-    {
-        var plan = await MySqlPlanAsync("product-sales.sql", 0);
-
-        // Either the order lines are scanned, or every order is walked (through an index) to reach them.
-        Assert.That(plan.Where(row => row.Table is "o" or "oi").Select(row => row.Type),
-            Has.Some.EqualTo("ALL").Or.Some.EqualTo("index"), Describe(plan));
     }
 
     [TestCase("customer-orders.sql", 0)]

@@ -34,6 +34,19 @@ public class ParserTests
     [TestCase("INSERT OR REPLACE INTO t (a) VALUES (?1)", SqlDialect.Sqlite)]
     [TestCase("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL ON CONFLICT IGNORE) WITHOUT ROWID", SqlDialect.Sqlite)]
     [TestCase("SELECT * FROM t INDEXED BY ix WHERE name GLOB 'ab*'", SqlDialect.Sqlite)]
+    [TestCase("SELECT d.id FROM OPENJSON(@json) WITH (id int '$.id', name nvarchar(50)) AS d CROSS APPLY dbo.f(d.id) x", SqlDialect.TSql)]
+    [TestCase("SELECT T.c.value('.', 'int') FROM @x.nodes('/Root/row') T(c)", SqlDialect.TSql)]
+    [TestCase("SELECT * FROM (DELETE FROM t OUTPUT deleted.id WHERE s = 0) AS d", SqlDialect.TSql)]
+    [TestCase("MERGE dbo.T WITH (HOLDLOCK) AS tgt USING (SELECT @a, @b) AS src (a, b) ON tgt.a = src.a WHEN MATCHED THEN UPDATE SET b = src.b;", SqlDialect.TSql)]
+    [TestCase("SELECT [1], [2] FROM t AS t1 PIVOT (max(v) FOR rn IN ([1], [2])) AS p", SqlDialect.TSql)]
+    [TestCase("SELECT NEXT VALUE FOR dbo.seq OVER (ORDER BY a) FROM t FOR SYSTEM_TIME AS OF '2021-01-01'", SqlDialect.TSql)]
+    [TestCase("SELECT 1 AS a FOR JSON PATH, WITHOUT_ARRAY_WRAPPER", SqlDialect.TSql)]
+    [TestCase("SELECT JSON_VALUE(j, '$.a' RETURNING CHAR(10)), @@global.time_zone FROM t FOR UPDATE OF t, u", SqlDialect.MySql)]
+    [TestCase("SELECT timestamp with time zone '2020-01-01 00:00+00', json '{}' ->> 'a', '{}'::jsonb ? 'k'", SqlDialect.Postgres)]
+    [TestCase("INSERT INTO t (a.b, c[1]) VALUES (1, 2)", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM a JOIN b JOIN c ON c.id = b.id ON b.id = a.id", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM json_to_record('{}') AS x(a int, b text)", SqlDialect.Postgres)]
+    [TestCase("SELECT 'foo'\n  'bar', U&'d!0061t' UESCAPE '!' FROM t WHERE a OPERATOR(pg_catalog.=) 1 ORDER BY b USING OPERATOR(pg_catalog.<)", SqlDialect.Postgres)]
     public void Real_sql_parses_without_error_nodes(string sql, SqlDialect dialect)
     {
         var statement = One(sql, dialect);
@@ -126,10 +139,25 @@ public class ParserTests
     }
 
     [Test]
+    public void Data_modifying_ctes_and_routine_bodies_show_their_relations()
+    {
+        var cte = One("WITH moved AS (DELETE FROM queue WHERE done RETURNING *) INSERT INTO archive SELECT * FROM moved").Model;
+        Assert.That(cte.Kind, Is.EqualTo(StatementKind.Insert));
+        Assert.That(cte.Relations.Select(r => (r.Name.Name, r.Role, r.IsCommonTableExpression)), Is.EqualTo(new[]
+        {
+            ("queue", RelationRole.Written, false), ("archive", RelationRole.Written, false), ("moved", RelationRole.Read, true),
+        }));
+        var body = One("CREATE FUNCTION f() RETURNS SETOF int LANGUAGE sql BEGIN ATOMIC SELECT id FROM orders; END").Model;
+        Assert.That((body.Kind, body.Relations.Single().Name.Name), Is.EqualTo((StatementKind.CreateFunction, "orders")));
+        var quoted = One("CREATE FUNCTION f() RETURNS int AS $$ SELECT count(*) FROM orders $$ LANGUAGE sql").Model;
+        Assert.That(quoted.Relations, Is.Empty, "a string body is the routine's text, not the statement's relations");
+    }
+
+    [Test]
     public void Tsql_statements_without_semicolons_become_separate_statements()
     {
-        var script = SqlScript.Parse("UPDATE t SET a = 1\nDELETE FROM u\nSELECT * FROM v", SqlDialect.TSql);
-        Assert.That(script.Statements.Select(s => s.Model.Kind), Is.EqualTo(new[] { StatementKind.Update, StatementKind.Delete, StatementKind.Select }));
+        var script = SqlScript.Parse("UPDATE t SET a = 1\nDELETE FROM u\nSELECT * FROM v\nALTER TABLE t DROP COLUMN IF EXISTS c\nIF EXISTS (SELECT 1 FROM t) DROP TABLE t", SqlDialect.TSql);
+        Assert.That(script.Statements.Select(s => s.Model.Kind), Is.EqualTo(new[] { StatementKind.Update, StatementKind.Delete, StatementKind.Select, StatementKind.AlterTable, StatementKind.Other }));
         Assert.That(script.Statements[1].Model.HasWhere, Is.False);
     }
 }

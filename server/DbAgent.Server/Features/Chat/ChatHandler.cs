@@ -16,8 +16,9 @@ public sealed class ChatHandler(LanguageServerContext context)
     private readonly ChatContextBuilder _contexts = new(context);
 
     [JsonRpcMethod(CustomMethods.Chat, UseSingleObjectParameterDeserialization = true)]
-    public async Task<ChatResult> ChatAsync(ChatParams parameters, CancellationToken cancellationToken)
+    public async Task<ChatResult> ChatAsync(ChatParams? parameters, CancellationToken cancellationToken)
     {
+        parameters ??= new ChatParams();
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.ServerLifetime.Token);
         var token = lifetime.Token;
         var request = new ChatRequest(parameters.Prompt ?? "")
@@ -51,8 +52,15 @@ public sealed class ChatHandler(LanguageServerContext context)
         {
             // Bad input never takes the server down: log, and answer in the chat.
             context.Log.Error($"dbagent/chat failed: {e.GetType().Name}: {e.Message}");
-            if (!token.IsCancellationRequested)
-                await sink.WriteAsync(new MarkdownPart($"Something went wrong while answering ({e.GetType().Name}). The server log has the details."), token).ConfigureAwait(false);
+            try
+            {
+                if (!token.IsCancellationRequested)
+                    await sink.WriteAsync(new MarkdownPart($"Something went wrong while answering ({e.GetType().Name}). The server log has the details."), token).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The client went away too: the result below is all that is left to say.
+            }
             return new ChatResult([], new ChatMetadata(request.Command));
         }
     }
