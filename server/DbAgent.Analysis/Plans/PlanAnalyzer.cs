@@ -253,15 +253,45 @@ public static class PlanAnalyzer
 
         var table = TableName(inner, reference);
         var columns = joinColumns.Count > 0 ? $" ({string.Join(", ", joinColumns)})" : "";
-        var message = outerRows is { } o && o > 1
+        string message;
+        var at = SpanOf(reference, context);
+        if (reference is null && joinColumns.Count == 0 && ForeignKeyCheck(inner, context) is { } check)
+        {
+            // Not a join of the statement: the engine checking, for each row it deletes or updates, the rows of another
+            // table that reference it (SQLite lists those checks as loop rows after the target's own access).
+            joinColumns = check.Columns;
+            columns = $" ({string.Join(", ", joinColumns)})";
+            at = SpanOf(check.Target, context);
+            var verb = context.Statement.Kind == StatementKind.Delete ? "deleted from" : "updated in";
+            message = $"Each row {verb} {check.Target.Name} makes the engine scan {table}" + (innerRows is { } fr ? $" (about {Rows(fr)} rows)" : "")
+                + $" for rows referencing it through its foreign key{columns}"
+                + (outerRows is { } fo && fo > 1 ? $", about {Rows(fo)} times" : "") + $"; index {table}{columns}.";
+        }
+        else message = outerRows is { } o && o > 1
             ? $"Nested loop scans {table}" + (innerRows is { } r ? $" (about {Rows(r)} rows)" : "")
                 + $" once per outer row (about {Rows(o)} times); index its join columns{columns}."
             : $"Nested loop scans all of {table}" + (innerRows is { } r1 ? $" (about {Rows(r1)} rows)" : "")
                 + $" to find the rows that join; index its join columns{columns}.";
         var innerPath = new List<PlanNode>(path);
         innerPath.AddRange(PathBetween(node, inner).Skip(1));
-        return Make(PlanRules.NestedLoopScan, SpanOf(reference, context), message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
+        return Make(PlanRules.NestedLoopScan, at, message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
             reference, context, joinColumns, []);
+    }
+
+    /// <summary>The statement's changed table that the scanned table references through a foreign key, and that key's columns.</summary>
+    private static (RelationReference Target, IReadOnlyList<string> Columns)? ForeignKeyCheck(PlanNode inner, PlanContext context)
+    {
+        var statement = context.Statement;
+        if (statement.Kind is not (StatementKind.Delete or StatementKind.Update) || context.Schema is null || inner.Relation is null) return null;
+        var table = context.Schema.FindTable(new QualifiedName(inner.Schema, inner.Relation));
+        if (table is null) return null;
+        foreach (var target in statement.Targets.Where(t => !t.IsCommonTableExpression))
+        {
+            var key = table.ForeignKeys.FirstOrDefault(fk => fk.ReferencedTable is { } referenced && fk.Columns.Count > 0
+                && NameComparer.SameObject(referenced, target.Name));
+            if (key is not null) return (target, key.Columns);
+        }
+        return null;
     }
 
     /// <summary>This relation's columns in the statement's join predicates (ON, or WHERE a.x = b.y).</summary>

@@ -464,6 +464,39 @@ public class PlanAnalyzerTests
         Assert.That(loop.Data["columns"], Is.EqualTo("order_id"));
     }
 
+    [Test]
+    public void Sqlite_foreign_key_check_scan_of_a_delete_names_the_referencing_table_and_its_key()
+    {
+        // samples/workspace/queries/maintenance.sql with foreign keys on (SQLite 3.40.1, the generated shop.db):
+        // |--SCAN orders
+        // |--SCAN events
+        // `--SEARCH order_items USING COVERING INDEX idx_order_items_order_id (order_id=?)
+        const string sql = "DELETE FROM orders;";
+        var plan = Sqlite("",
+            SqliteLoop(SqliteScan("orders", "orders", 200_000), SqliteScan("events", "events", 200_000),
+                SqliteSearch("order_items", "order_items", "idx_order_items_order_id", 3, "order_id", covering: true)));
+        var schema = new DbAgent.Sql.Schema.SchemaModel(SqlDialect.Sqlite);
+        var events = new DbAgent.Sql.Schema.TableModel { Name = new QualifiedName(null, "events") };
+        events.Constraints.Add(new DbAgent.Sql.Schema.ConstraintModel
+        {
+            Kind = ConstraintKind.ForeignKey, Columns = ["customer_id"], ReferencedTable = new QualifiedName(null, "customers"),
+        });
+        events.Constraints.Add(new DbAgent.Sql.Schema.ConstraintModel
+        {
+            Kind = ConstraintKind.ForeignKey, Columns = ["order_id"], ReferencedTable = new QualifiedName(null, "orders"),
+        });
+        schema.Tables.Add(events);
+        var model = SqlScript.Parse(sql, SqlDialect.Sqlite).Statements[0].Model;
+
+        var loop = PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = SqlDialect.Sqlite, Text = sql, Schema = schema })
+            .Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(Text(sql, loop.Span), Is.EqualTo("orders"));
+        Assert.That(loop.Message, Does.Contain("deleted from orders").And.Contain("events").And.Contain("foreign key (order_id)").And.Contain("200,000"));
+        Assert.That(loop.Data["table"], Is.EqualTo("events"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"), "not the order_id lookup of order_items, another table of the loop");
+        Assert.That(loop.Data["ddl"], Is.EqualTo("CREATE INDEX IF NOT EXISTS ix_events_order_id ON events (order_id);"));
+    }
+
     // ---- sort purpose ---------------------------------------------------------------------------------------
 
     [Test]
