@@ -142,6 +142,14 @@ async function extension() {
     brokenSteps.push('package.json has no "test:extension" script, so the extension tests did not run');
     return;
   }
+  // A fresh clone has no node_modules: install the locked packages first, so `npm test` is the only command needed.
+  if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+    const install = await run('npm', ['ci', '--no-audit', '--no-fund']);
+    if (install.code !== 0) {
+      brokenSteps.push(`npm ci exited with ${install.code}`);
+      return;
+    }
+  }
   const result = await run('npm', ['run', '--silent', 'test:extension']);
   const summary = readNodeSummary(result.output);
   if (!summary) {

@@ -74,6 +74,13 @@ public static class SqlLexer
                 var c = _s[_pos];
 
                 if (lineStart && TryScriptLine(start)) continue;
+                if (c == '\\' && _dialect == SqlDialect.Postgres)
+                {
+                    // psql reads a backslash outside quotes as a meta-command to the end of the line (SELECT 1 \gset).
+                    while (_pos < _s.Length && _s[_pos] != '\n' && _s[_pos] != '\r') _pos++;
+                    Add(TokenKind.MetaCommand, start);
+                    continue;
+                }
 
                 if (_delimiter is not null && _s.AsSpan(_pos).StartsWith(_delimiter, StringComparison.Ordinal))
                 {
@@ -323,6 +330,16 @@ public static class SqlLexer
                     while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
                     Add(TokenKind.Parameter, start);
                     return true;
+                case ':' when _dialect == SqlDialect.Postgres && Peek(1) is '\'' or '"' && (_pos == 0 || _s[_pos - 1] != ':'):
+                {
+                    // psql variables interpolated as a literal or an identifier: :'name', :"name"
+                    var quote = Peek(1);
+                    _pos += 2;
+                    while (_pos < _s.Length && _s[_pos] != quote && _s[_pos] != '\n') _pos++;
+                    if (_pos < _s.Length && _s[_pos] == quote) _pos++;
+                    Add(TokenKind.Parameter, start);
+                    return true;
+                }
                 case ':' when Peek(1) != ':' && IsIdentifierStart(Peek(1)) && (_pos == 0 || _s[_pos - 1] != ':'):
                     _pos++;
                     while (_pos < _s.Length && IsIdentifierPart(_s[_pos])) _pos++;

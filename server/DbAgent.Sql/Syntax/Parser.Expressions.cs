@@ -38,6 +38,14 @@ internal sealed partial class Parser
                 openPrec = prec;
             }
             if (prec is PrecOr or PrecAnd) Bump();
+            else if (K == Kw.OPERATOR)
+            {
+                // OPERATOR(schema.op)
+                Start(SyntaxKind.Operator);
+                Bump();
+                SkipParenGroup();
+                Finish();
+            }
             else Leaf(SyntaxKind.Operator);
             Binary(prec + 1);
         }
@@ -74,6 +82,8 @@ internal sealed partial class Parser
         if (t != TokenKind.Word) return 0;
         switch (K)
         {
+            case Kw.OPERATOR when PeekKind(1) == TokenKind.OpenParen && _dialect == SqlDialect.Postgres:
+                return PrecOther;
             case Kw.OR: return PrecOr;
             case Kw.XOR: return PrecOr;
             case Kw.AND: return PrecAnd;
@@ -282,6 +292,13 @@ internal sealed partial class Parser
         }
         switch (T)
         {
+            case TokenKind.String when PeekKind(1) == TokenKind.String && _dialect is SqlDialect.Postgres or SqlDialect.MySql || PeekKw(1) == Kw.UESCAPE:
+                // 'foo' 'bar' is one literal (PostgreSQL across lines, MySQL anywhere); U&'..' UESCAPE '!'
+                Start(SyntaxKind.Literal);
+                Bump();
+                while (T == TokenKind.String || K == Kw.UESCAPE) Bump();
+                Finish();
+                return;
             case TokenKind.Number or TokenKind.String:
                 Leaf(SyntaxKind.Literal);
                 return;

@@ -620,7 +620,7 @@ internal sealed partial class Parser
             Expression();
             if (K == Kw.ASC) Bump();
             else if (K == Kw.DESC) { Bump(); SetTag(1); }
-            else if (K == Kw.USING) { Bump(); Bump(); }
+            else if (K == Kw.USING) { Bump(); Bump(); if (T == TokenKind.OpenParen) SkipParenGroup(); }
             if (K == Kw.NULLS)
             {
                 Bump();

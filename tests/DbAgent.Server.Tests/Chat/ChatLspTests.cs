@@ -20,8 +20,7 @@ public sealed class ChatLspTests
         partialResultToken = token,
     };
 
-    private static List<JsonElement> Parts(LspTestClient client, string token) =>
-        client.Progress.Snapshot().Where(p => p.GetProperty("token").GetString() == token).Select(p => p.GetProperty("value")).ToList();
+    private static Task<List<JsonElement>> Parts(LspTestClient client, string token) => ChatParts.SettledAsync(client, token);
 
     [Test]
     public async Task A_review_streams_parts_with_the_finding_and_its_range_then_returns_followups()
@@ -32,7 +31,7 @@ public sealed class ChatLspTests
 
         var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("review"));
 
-        var parts = Parts(client, "chat-1");
+        var parts = await Parts(client, "chat-1");
         Assert.That(parts, Has.Count.GreaterThanOrEqualTo(2));
         Assert.That(parts.Select(p => p.GetProperty("kind").GetString()), Has.All.AnyOf("markdown", "reference", "progress"));
         var markdown = string.Concat(parts.Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
@@ -64,7 +63,7 @@ public sealed class ChatLspTests
 
         var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams(null, "how do I restore last night's backup?", token: "chat-2"));
 
-        var markdown = string.Concat(Parts(client, "chat-2").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        var markdown = string.Concat((await Parts(client, "chat-2")).Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Does.Contain("No language model is configured"));
         Assert.That(markdown, Does.Contain("dbagent.model.endpoint").And.Contain("dbagent.model.name"));
         Assert.That(markdown, Does.Contain("pg_dump"), "the closest command (/backup) answers meanwhile");
@@ -82,7 +81,7 @@ public sealed class ChatLspTests
 
         await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("explain", token: "chat-3", selection: caret));
 
-        var parts = Parts(client, "chat-3");
+        var parts = await Parts(client, "chat-3");
         var markdown = string.Concat(parts.Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Does.Contain("A DELETE").And.Contain("changes every row"));
         Assert.That(markdown, Does.Not.Contain("Statement at line 1 "));
@@ -95,7 +94,7 @@ public sealed class ChatLspTests
         await using var client = LspTestClient.InProcess();
         await client.InitializeAsync();
         var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("scaling", token: "chat-4", uri: "file:///not/open.sql"));
-        var markdown = string.Concat(Parts(client, "chat-4").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        var markdown = string.Concat((await Parts(client, "chat-4")).Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Does.Contain("No engine detected").And.Contain("PgBouncer"));
         Assert.That(result.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
     }
@@ -143,7 +142,7 @@ public sealed class ChatLspTests
 
         var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams(null, "how do I add an index without downtime?", token: "model"));
 
-        var parts = Parts(client, "model");
+        var parts = await Parts(client, "model");
         var markdown = string.Concat(parts.Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Is.EqualTo("Use `CREATE INDEX CONCURRENTLY`.\n"));
         Assert.That(parts.Any(p => p.GetProperty("kind").GetString() == "progress"), Is.True);
@@ -164,7 +163,7 @@ public sealed class ChatLspTests
 
         var result = await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("schema", token: "schema"));
 
-        var markdown = string.Concat(Parts(client, "schema").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        var markdown = string.Concat((await Parts(client, "schema")).Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Does.Contain("from the DDL of 2 open files").And.Contain("3 tables"));
         Assert.That(markdown, Does.Contain("### `orders`").And.Contain("`customer_id` bigint"));
         Assert.That(markdown, Does.Contain("foreign-key-without-index").And.Contain("missing-primary-key"));
@@ -197,10 +196,10 @@ public sealed class ChatLspTests
 
             await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("schema", token: "ws", uri: query));
 
-            var markdown = string.Concat(Parts(client, "ws").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+            var markdown = string.Concat((await Parts(client, "ws")).Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
             Assert.That(markdown, Does.Contain("2 migration files in migrations").And.Contain("2 tables"));
             Assert.That(markdown, Does.Contain("foreign-key-without-index"));
-            Assert.That(Parts(client, "ws").Where(p => p.GetProperty("kind").GetString() == "reference").Select(p => p.GetProperty("uri").GetString()),
+            Assert.That((await Parts(client, "ws")).Where(p => p.GetProperty("kind").GetString() == "reference").Select(p => p.GetProperty("uri").GetString()),
                 Has.Some.EndsWith("002_orders.sql"), "tables point at the migration that created them");
         }
         finally
@@ -221,7 +220,7 @@ public sealed class ChatLspTests
 
         await client.RequestAsync<JsonElement>(CustomMethods.Chat, ChatParams("stats", token: "stats"));
 
-        var markdown = string.Concat(Parts(client, "stats").Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
+        var markdown = string.Concat((await Parts(client, "stats")).Where(p => p.GetProperty("kind").GetString() == "markdown").Select(p => p.GetProperty("text").GetString()));
         Assert.That(markdown, Does.Contain("connection **shop** is not usable right now: "));
         Assert.That(markdown, Does.Not.Contain("none is configured"));
     }
@@ -243,7 +242,7 @@ public sealed class ChatLspTests
             partialResultToken = "odd",
         });
         Assert.That(odd.GetProperty("followups").GetArrayLength(), Is.GreaterThan(0));
-        Assert.That(Parts(client, "odd"), Is.Not.Empty);
+        Assert.That(await Parts(client, "odd"), Is.Not.Empty);
 
         // No partialResultToken: nothing can be streamed, but the request still completes with followups.
         var bare = await client.RequestAsync<JsonElement>(CustomMethods.Chat, new { prompt = "review", command = "review" });

@@ -61,9 +61,7 @@ public sealed class ChatPostgresTests
             prompt = "", command, history = Array.Empty<object>(),
             document = new { uri = Uri, languageId = "sql" }, selection = (object?)null, partialResultToken = token,
         });
-        var markdown = string.Concat(client.Progress.Snapshot()
-            .Where(p => p.GetProperty("token").GetString() == token).Select(p => p.GetProperty("value"))
-            .Where(v => v.GetProperty("kind").GetString() == "markdown").Select(v => v.GetProperty("text").GetString()));
+        var markdown = ChatParts.Markdown(await ChatParts.SettledAsync(client, token));
         TestContext.Out.WriteLine(markdown);
         if (_password is { Length: > 0 }) Assert.That(markdown, Does.Not.Contain(_password), "no password in the chat");
         return markdown;

@@ -39,11 +39,7 @@ public sealed class ChatSqliteTests
             selection = (object?)null,
             partialResultToken = token,
         });
-        var markdown = string.Concat(client.Progress.Snapshot()
-            .Where(p => p.GetProperty("token").GetString() == token)
-            .Select(p => p.GetProperty("value"))
-            .Where(v => v.GetProperty("kind").GetString() == "markdown")
-            .Select(v => v.GetProperty("text").GetString()));
+        var markdown = ChatParts.Markdown(await ChatParts.SettledAsync(client, token));
         return (markdown, result);
     }
 

@@ -46,6 +46,20 @@ public sealed class SchemaFeaturesTests
     }
 
     [Test]
+    public async Task The_outline_names_indexes_types_and_views_by_what_they_create()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        const string uri = "file:///work/more.sql";
+        await client.OpenAsync(uri, "CREATE UNIQUE INDEX ix_orders_customer ON orders (customer_id);\nCREATE TYPE mood AS ENUM ('happy', 'sad');\nCREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;\nDROP TABLE old_orders;\n");
+        var symbols = await client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(uri)));
+        Assert.That(symbols!.Select(s => s.Name), Is.EqualTo(new[] { "CREATE INDEX ix_orders_customer", "CREATE TYPE mood", "CREATE VIEW big_orders", "DROP TABLE old_orders" }));
+        Assert.That(symbols[0].Detail, Is.EqualTo("unique on orders (customer_id)"));
+        Assert.That(symbols[1].Children!.Select(c => c.Name), Is.EqualTo(new[] { "happy", "sad" }));
+        Assert.That(symbols.Select(s => s.Kind), Is.EqualTo(new[] { SymbolKind.Key, SymbolKind.Enum, SymbolKind.Interface, SymbolKind.Struct }));
+    }
+
+    [Test]
     public async Task Hovers_read_the_schema_the_workspace_migrations_build()
     {
         await using var client = LspTestClient.InProcess();

@@ -143,6 +143,14 @@ public class LexerTests
     }
 
     [Test]
+    public void Psql_meta_commands_after_a_query_and_psql_variables()
+    {
+        var tokens = Significant("SELECT :'name', :\"col\" FROM t \\gset\nSELECT 1", SqlDialect.Postgres);
+        Assert.That(tokens.Where(t => t.Kind == TokenKind.Parameter).Select(t => t.Text), Is.EqualTo(new[] { ":'name'", ":\"col\"" }));
+        Assert.That(tokens.Single(t => t.Kind == TokenKind.MetaCommand).Text, Is.EqualTo("\\gset"));
+    }
+
+    [Test]
     public void Delimiter_lines_change_the_statement_delimiter()
     {
         const string sql = "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\nSELECT 2;";

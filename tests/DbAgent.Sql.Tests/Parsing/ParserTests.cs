@@ -46,6 +46,7 @@ public class ParserTests
     [TestCase("INSERT INTO t (a.b, c[1]) VALUES (1, 2)", SqlDialect.Postgres)]
     [TestCase("SELECT * FROM a JOIN b JOIN c ON c.id = b.id ON b.id = a.id", SqlDialect.Postgres)]
     [TestCase("SELECT * FROM json_to_record('{}') AS x(a int, b text)", SqlDialect.Postgres)]
+    [TestCase("SELECT 'foo'\n  'bar', U&'d!0061t' UESCAPE '!' FROM t WHERE a OPERATOR(pg_catalog.=) 1 ORDER BY b USING OPERATOR(pg_catalog.<)", SqlDialect.Postgres)]
     public void Real_sql_parses_without_error_nodes(string sql, SqlDialect dialect)
     {
         var statement = One(sql, dialect);

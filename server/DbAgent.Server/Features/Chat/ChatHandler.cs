@@ -16,8 +16,9 @@ public sealed class ChatHandler(LanguageServerContext context)
     private readonly ChatContextBuilder _contexts = new(context);
 
     [JsonRpcMethod(CustomMethods.Chat, UseSingleObjectParameterDeserialization = true)]
-    public async Task<ChatResult> ChatAsync(ChatParams parameters, CancellationToken cancellationToken)
+    public async Task<ChatResult> ChatAsync(ChatParams? parameters, CancellationToken cancellationToken)
     {
+        parameters ??= new ChatParams();
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.ServerLifetime.Token);
         var token = lifetime.Token;
         var request = new ChatRequest(parameters.Prompt ?? "")

@@ -34,15 +34,18 @@ public sealed class DocumentSymbolHandler(LanguageServerContext context)
         var text = snapshot.Text;
         var main = MainObject(model);
         var verb = Verb(model, text);
-        var name = main is null ? verb : $"{verb} {main.Name}";
+        var created = CreatedName(model);
+        var name = created is not null ? $"{verb} {created}" : main is null ? verb : $"{verb} {main.Name}";
         var span = model.Span.IsEmpty ? statement.Span : model.Span;
         var selection = main is not null && span.Contains(main.Span) ? main.Span
             : !model.KeywordSpan.IsEmpty && span.Contains(model.KeywordSpan) ? model.KeywordSpan : span;
         var children = Children(text, model, span);
+        var index = model.Ddl.OfType<CreateIndexAction>().FirstOrDefault()?.Index;
         return new DocumentSymbol
         {
             Name = name,
-            Detail = model.IsOpaque ? "not fully understood" : null,
+            Detail = model.IsOpaque ? "not fully understood"
+                : index is not null ? $"{(index.Unique ? "unique " : "")}on {index.Table} ({string.Join(", ", index.Keys)})" : null,
             Kind = KindOf(model.Kind),
             Range = text.ToRange(span),
             SelectionRange = text.ToRange(selection),
@@ -54,6 +57,16 @@ public sealed class DocumentSymbolHandler(LanguageServerContext context)
     private static RelationReference? MainObject(StatementModel model) =>
         model.Relations.FirstOrDefault(r => r.Role != RelationRole.Read && !r.IsCommonTableExpression)
         ?? model.Relations.FirstOrDefault(r => !r.IsCommonTableExpression);
+
+    /// <summary>What a CREATE makes when it is not a table the relations name: an index, a type, a sequence, a schema.</summary>
+    private static string? CreatedName(StatementModel model) => model.Ddl.FirstOrDefault() switch
+    {
+        CreateIndexAction { Index.Name: { Length: > 0 } index } => index,
+        CreateEnumAction type => type.Type.ToString(),
+        CreateSequenceAction sequence => sequence.Sequence.ToString(),
+        CreateSchemaAction schema => schema.Schema,
+        _ => null,
+    };
 
     /// <summary>The statement's leading keywords in upper case (CREATE TABLE, DELETE, ALTER INDEX).</summary>
     private static string Verb(StatementModel model, SourceText text)
@@ -119,12 +132,8 @@ public sealed class DocumentSymbolHandler(LanguageServerContext context)
                 case AddConstraintAction constraint:
                     Add(ConstraintName(constraint.Constraint), SymbolKind.Key, constraint.Constraint.Span, constraint.Constraint.Kind.ToString());
                     break;
-                case CreateIndexAction index:
-                    Add(index.Index.Name ?? $"({string.Join(", ", index.Index.Keys)})", SymbolKind.Key, index.Index.Span,
-                        $"{(index.Index.Unique ? "unique " : "")}on {index.Index.Table} ({string.Join(", ", index.Index.Keys)})");
-                    break;
                 case CreateEnumAction enumType:
-                    Add(enumType.Type.ToString(), SymbolKind.Enum, enumType.Span, string.Join(", ", enumType.Values));
+                    foreach (var value in enumType.Values) Add(value, SymbolKind.EnumMember, enumType.Span);
                     break;
             }
         }
