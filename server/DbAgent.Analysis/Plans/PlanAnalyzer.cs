@@ -255,17 +255,18 @@ public static class PlanAnalyzer
         var columns = joinColumns.Count > 0 ? $" ({string.Join(", ", joinColumns)})" : "";
         string message;
         var at = SpanOf(reference, context);
-        if (reference is null && joinColumns.Count == 0 && ForeignKeyCheck(inner, context) is { } check)
+        if (reference is null && joinColumns.Count == 0 && ForeignKeyCheck(inner, plan, context) is { } check)
         {
             // Not a join of the statement: the engine checking, for each row it deletes or updates, the rows of another
             // table that reference it (SQLite lists those checks as loop rows after the target's own access).
             joinColumns = check.Columns;
-            columns = $" ({string.Join(", ", joinColumns)})";
+            columns = joinColumns.Count > 0 ? $" ({string.Join(", ", joinColumns)})" : "";
             at = SpanOf(check.Target, context);
             var verb = context.Statement.Kind == StatementKind.Delete ? "deleted from" : "updated in";
             message = $"Each row {verb} {check.Target.Name} makes the engine scan {table}" + (innerRows is { } fr ? $" (about {Rows(fr)} rows)" : "")
                 + $" for rows referencing it through its foreign key{columns}"
-                + (outerRows is { } fo && fo > 1 ? $", about {Rows(fo)} times" : "") + $"; index {table}{columns}.";
+                + (outerRows is { } fo && fo > 1 ? $", about {Rows(fo)} times" : "")
+                + (joinColumns.Count > 0 ? $"; index {table}{columns}." : $"; index the referencing column of {table}.");
         }
         else message = outerRows is { } o && o > 1
             ? $"Nested loop scans {table}" + (innerRows is { } r ? $" (about {Rows(r)} rows)" : "")
@@ -279,19 +280,24 @@ public static class PlanAnalyzer
     }
 
     /// <summary>The statement's changed table that the scanned table references through a foreign key, and that key's columns.</summary>
-    private static (RelationReference Target, IReadOnlyList<string> Columns)? ForeignKeyCheck(PlanNode inner, PlanContext context)
+    private static (RelationReference Target, IReadOnlyList<string> Columns)? ForeignKeyCheck(PlanNode inner, QueryPlan plan, PlanContext context)
     {
         var statement = context.Statement;
-        if (statement.Kind is not (StatementKind.Delete or StatementKind.Update) || context.Schema is null || inner.Relation is null) return null;
-        var table = context.Schema.FindTable(new QualifiedName(inner.Schema, inner.Relation));
-        if (table is null) return null;
-        foreach (var target in statement.Targets.Where(t => !t.IsCommonTableExpression))
+        if (statement.Kind is not (StatementKind.Delete or StatementKind.Update) || inner.Relation is null) return null;
+        var targets = statement.Targets.Where(t => !t.IsCommonTableExpression).ToList();
+        var table = context.Schema?.FindTable(new QualifiedName(inner.Schema, inner.Relation));
+        if (table is not null)
         {
-            var key = table.ForeignKeys.FirstOrDefault(fk => fk.ReferencedTable is { } referenced && fk.Columns.Count > 0
-                && NameComparer.SameObject(referenced, target.Name));
-            if (key is not null) return (target, key.Columns);
+            foreach (var target in targets)
+            {
+                var key = table.ForeignKeys.FirstOrDefault(fk => fk.ReferencedTable is { } referenced && fk.Columns.Count > 0
+                    && NameComparer.SameObject(referenced, target.Name));
+                if (key is not null) return (target, key.Columns);
+            }
+            return null;
         }
-        return null;
+        // Without the schema: SQLite's plan of a DELETE/UPDATE names another table only to check a foreign key.
+        return context.Schema is null && plan.Engine == "sqlite" && targets.Count == 1 ? (targets[0], []) : null;
     }
 
     /// <summary>This relation's columns in the statement's join predicates (ON, or WHERE a.x = b.y).</summary>

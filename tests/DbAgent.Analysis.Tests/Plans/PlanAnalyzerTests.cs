@@ -495,6 +495,12 @@ public class PlanAnalyzerTests
         Assert.That(loop.Data["table"], Is.EqualTo("events"));
         Assert.That(loop.Data["columns"], Is.EqualTo("order_id"), "not the order_id lookup of order_items, another table of the loop");
         Assert.That(loop.Data["ddl"], Is.EqualTo("CREATE INDEX IF NOT EXISTS ix_events_order_id ON events (order_id);"));
+
+        // Without the schema (dbagent check has none) the plan still says which table is checked, not by which column.
+        var unknown = PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = SqlDialect.Sqlite, Text = sql })
+            .Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(Text(sql, unknown.Span), Is.EqualTo("orders"));
+        Assert.That(unknown.Message, Does.Contain("deleted from orders").And.Contain("scan events").And.Contain("foreign key").And.Not.Contain("order_id"));
     }
 
     // ---- sort purpose ---------------------------------------------------------------------------------------
