@@ -1,4 +1,5 @@
 using DbAgent.Agent.Chat;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Agent.Tools;
 using DbAgent.Sql;
 using DbAgent.Sql.Semantics;
@@ -62,8 +63,8 @@ public sealed class IndexesCommand : IChatCommand
             var text = $"**`{candidate.Table}({candidate.KeyList})`**{(candidate.Predicate is null ? "" : $" where `{candidate.Predicate}`")}\n\n" +
                 string.Concat(candidate.Reasons.Select(r => $"- {r}\n")) + "\n";
             text += candidate.CoveredBy is not null
-                ? $"The existing index `{candidate.CoveredBy}` already starts with these keys: nothing to add.\n\n"
-                : $"```sql\n{candidate.Ddl}\n```\n\n";
+                ? $"The existing index `{candidate.CoveredBy}` already serves these keys: nothing to add.\n\n"
+                : $"```sql\n{IndexAdvisor.Render(candidate, dialect).Up}\n```\n\n";
             await response.MarkdownAsync(text);
             if (candidate.CoveredBy is null && context.Session is { } session)
                 await response.MarkdownAsync(await WhatIfAsync(session, doc.TextOf(statement.Span), candidate, context, response));
@@ -78,8 +79,7 @@ public sealed class IndexesCommand : IChatCommand
     private static async Task<string> WhatIfAsync(IDatabaseSession session, string sql, IndexCandidate candidate, ChatContext context, ChatResponse response)
     {
         await response.ProgressAsync($"Trying {candidate.Name} on the database without building it...");
-        var index = new IndexDefinition(candidate.Name, candidate.Table,
-            candidate.Keys.Select(k => new IndexKey(k.Expression is null ? k.Column : null, k.Expression, k.Descending)).ToList(), default)
+        var index = new IndexDefinition(candidate.Name, candidate.Table, candidate.IndexKeys, default)
         {
             Predicate = candidate.Predicate,
         };
