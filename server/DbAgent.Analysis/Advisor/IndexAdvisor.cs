@@ -215,7 +215,9 @@ public static class IndexAdvisor
         else
             keys = keys.Select(k => k with { Key = k.Key with { Descending = false } }).ToList();
 
-        var tableName = table?.Name ?? relation.Name;
+        // The schema's spelling of the table, qualified only as the statement qualifies it: the index then lands on the
+        // table the query resolves to (search_path, SQLite's main), and SQLite's DDL needs no schema on the table.
+        var tableName = table is null ? relation.Name : new QualifiedName(relation.Name.Schema is null ? null : table.Name.Schema, table.Name.Name);
         var predicate = partial.Count == 0 ? null
             : string.Join(" AND ", partial.Select(x => $"{SqlIdentifiers.Quote(x.Column, dialect)} IS {(x.IsNull ? "" : "NOT ")}NULL"));
         return new IndexCandidate(tableName, keys, IndexName(tableName, keys.Select(k => k.Key)))
@@ -347,8 +349,9 @@ public static class IndexAdvisor
                     Note = "ONLINE = ON needs Enterprise, Developer or Azure SQL; remove the option on other editions.",
                 };
             default:
+                // SQLite names the schema on the index, never on the table: CREATE INDEX main.ix ON orders (...).
                 return new IndexDdl(
-                    $"CREATE INDEX IF NOT EXISTS {name} ON {table} ({keys}){where};",
+                    $"CREATE INDEX IF NOT EXISTS {qualifiedIndex} ON {SqlIdentifiers.Quote(candidate.Table.Name, dialect)} ({keys}){where};",
                     $"DROP INDEX IF EXISTS {qualifiedIndex};");
         }
     }

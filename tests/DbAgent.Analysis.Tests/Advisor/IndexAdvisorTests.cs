@@ -144,6 +144,8 @@ public class IndexAdvisorTests
         Assert.That(ms.Up, Is.EqualTo("CREATE NONCLUSTERED INDEX ix_orders_customer_id_created_at ON shop.orders (customer_id, created_at DESC) WITH (ONLINE = ON);"));
         Assert.That(ms.Down, Is.EqualTo("DROP INDEX ix_orders_customer_id_created_at ON shop.orders;"));
 
+        Assert.That(IndexAdvisor.Render(candidate with { Table = new QualifiedName("main", "orders") }, SqlDialect.Sqlite).Up,
+            Is.EqualTo("CREATE INDEX IF NOT EXISTS main.ix_orders_customer_id_created_at ON orders (customer_id, created_at DESC);"), "SQLite puts the schema on the index name");
         var lite = IndexAdvisor.Render(candidate with { Table = new QualifiedName(null, "orders") }, SqlDialect.Sqlite);
         Assert.That(lite.Up, Is.EqualTo("CREATE INDEX IF NOT EXISTS ix_orders_customer_id_created_at ON orders (customer_id, created_at DESC);"));
         Assert.That(lite.Down, Is.EqualTo("DROP INDEX IF EXISTS ix_orders_customer_id_created_at;"));
