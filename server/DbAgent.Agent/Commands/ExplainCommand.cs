@@ -1,5 +1,7 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Explain;
+using DbAgent.Analysis.Migrations;
 using DbAgent.Databases;
 using DbAgent.Sql.Semantics;
 

@@ -1,5 +1,6 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Sql.Semantics;
 
 namespace DbAgent.Agent.Commands;
