@@ -1,38 +1,31 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Sql;
 using DbAgent.Sql.Schema;
-using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
 
 namespace DbAgent.Agent.Tests.Chat;
 
 /// <summary>/schema: the tables and the design review of the schema the chat knows.</summary>
 public class SchemaCommandTests
 {
-    private static SchemaModel Schema(SqlDialect dialect)
+    /// <summary>Three tables with six design remarks between them, as migrations would declare them.</summary>
+    private static SchemaModel Schema()
     {
-        var schema = new SchemaModel(dialect);
-        var customers = new TableModel { Name = new QualifiedName(null, "customers") };
-        customers.Columns.Add(new ColumnModel { Name = "id", DataType = "integer", Nullable = false });
-        customers.Constraints.Add(new ConstraintModel { Kind = ConstraintKind.PrimaryKey, Columns = ["id"] });
-        var orders = new TableModel { Name = new QualifiedName(null, "orders") };
-        orders.Columns.Add(new ColumnModel { Name = "id", DataType = "integer", Nullable = false });
-        orders.Columns.Add(new ColumnModel { Name = "customer_id", DataType = "integer", Nullable = true });
-        orders.Columns.Add(new ColumnModel { Name = "total_price", DataType = "double precision" });
-        orders.Constraints.Add(new ConstraintModel { Kind = ConstraintKind.PrimaryKey, Columns = ["id"] });
-        orders.Constraints.Add(new ConstraintModel { Kind = ConstraintKind.ForeignKey, Columns = ["customer_id"], ReferencedTable = customers.Name, ReferencedColumns = ["id"] });
-        var events = new TableModel { Name = new QualifiedName(null, "events") };
-        events.Columns.Add(new ColumnModel { Name = "kind", DataType = "text" });
-        events.Columns.Add(new ColumnModel { Name = "at", DataType = "timestamp" });
-        events.Indexes.Add(new IndexModel { Name = "ix_events_kind", Table = events.Name, Keys = [new IndexKey("kind", null, false)] });
-        events.Indexes.Add(new IndexModel { Name = "ix_events_kind_at", Table = events.Name, Keys = [new IndexKey("kind", null, false), new IndexKey("at", null, false)] });
-        schema.Tables.AddRange([customers, orders, events]);
+        var schema = new SchemaModel(SqlDialect.Postgres);
+        SchemaReplayer.Replay(SqlScript.Parse("""
+            CREATE TABLE customers (id integer PRIMARY KEY);
+            CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer NULL, total_price double precision, FOREIGN KEY (customer_id) REFERENCES customers (id));
+            CREATE TABLE events (kind text, at timestamp);
+            CREATE INDEX ix_events_kind ON events (kind);
+            CREATE INDEX ix_events_kind_at ON events (kind, at);
+            """, SqlDialect.Postgres), schema);
         return schema;
     }
 
     [Test]
     public async Task Schema_command_lists_tables_and_remarks()
     {
-        var context = new ChatContext { Schema = Schema(SqlDialect.Postgres), SchemaSource = "2 migration files" };
+        var context = new ChatContext { Schema = Schema(), SchemaSource = "2 migration files" };
         var (answer, sink) = await ChatHarness.RunAsync(context, "schema");
         var markdown = sink.ToMarkdown();
         Assert.That(markdown, Does.Contain("PostgreSQL, from 2 migration files").And.Contain("3 tables"));
