@@ -49,10 +49,7 @@ public sealed class IndexesCommand : IChatCommand
         if (advice.Candidates.Count == 0 && advice.Hints.Count == 0) return 0;
         if (withHeader)
         {
-            var range = doc.RangeOf(statement.Span);
-            await response.MarkdownAsync($"### Statement at line {range.Start.Line + 1} ");
-            await response.ReferenceAsync(doc.Uri, range);
-            await response.MarkdownAsync("\n\n");
+            await response.StatementHeadingAsync(doc.Uri, doc.RangeOf(statement.Span));
         }
         else
         {
