@@ -267,9 +267,6 @@ public static class IndexAdvisor
         return new IndexCandidate(name, keys, IndexName(name, keys.Select(k => k.Key)));
     }
 
-    /// <summary>True when an existing index (or primary/unique key) serves the candidate's keys.</summary>
-    public static bool IsCovered(TableModel table, IReadOnlyList<CandidateKey> candidate) => CoveringIndex(table, candidate, null) is not null;
-
     /// <summary>
     /// The name of an existing B-tree index (or primary/unique key) that serves the candidate: equality and join keys
     /// lead in any order, the rest follow in order (all in the same or all in the reverse direction, which a backward
