@@ -18,6 +18,14 @@ public sealed class ChatResponse(IChatPartSink sink, CancellationToken cancellat
 
     public ValueTask ProgressAsync(string message) => SendAsync(new ProgressPart(message));
 
+    /// <summary>"### Statement at line N" with a reference to the statement: how each per-statement answer starts.</summary>
+    public async ValueTask StatementHeadingAsync(string uri, LineSpan range)
+    {
+        await MarkdownAsync($"### Statement at line {range.Start.Line + 1} ");
+        await ReferenceAsync(uri, range);
+        await MarkdownAsync("\n\n");
+    }
+
     private async ValueTask SendAsync(ChatPart part)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -34,8 +34,8 @@ public static class Guidance
 
     public const string ModelNotConfigured =
         "No language model is configured, so I answer from the analysis tools alone. To get free-form answers grounded in " +
-        "your schema, plans and statistics, either pick a model that VS Code offers through its language model API, or " +
-        "point DbAgent at an OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, LM Studio) in settings:\n\n" +
+        "your schema, plans and statistics, point DbAgent at an OpenAI-compatible endpoint (OpenAI, Azure OpenAI, " +
+        "Ollama, LM Studio) in settings:\n\n" +
         "```json\n\"dbagent.model.endpoint\": \"http://localhost:11434/v1\",\n\"dbagent.model.name\": \"llama3.1\"\n```\n\n" +
         "and store its API key (if it needs one) with the command **DbAgent: Set Model API Key**, which keeps it in " +
         "VS Code's SecretStorage. The slash commands (`/review`, `/explain`, `/indexes`, `/optimize`, `/schema`, " +

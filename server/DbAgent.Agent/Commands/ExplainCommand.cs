@@ -1,5 +1,7 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Explain;
+using DbAgent.Analysis.Migrations;
 using DbAgent.Databases;
 using DbAgent.Sql.Semantics;
 
@@ -32,10 +34,8 @@ public sealed class ExplainCommand : IChatCommand
         var planned = false;
         foreach (var statement in statements.Take(MaxStatements))
         {
-            var range = doc.RangeOf(statement.Span);
-            await response.MarkdownAsync($"### Statement at line {range.Start.Line + 1} ");
-            await response.ReferenceAsync(doc.Uri, range);
-            await response.MarkdownAsync("\n\n" + StatementDescription.Describe(statement.Model, doc.TextOf(statement.Span), doc.Dialect) + "\n");
+            await response.StatementHeadingAsync(doc.Uri, doc.RangeOf(statement.Span));
+            await response.MarkdownAsync(StatementDescription.Describe(statement.Model, doc.TextOf(statement.Span), doc.Dialect) + "\n");
             var risks = MigrationSafety.Assess(statement, context.Dialect ?? doc.Dialect).Where(r => r.Level != MigrationRiskLevel.Note).ToList();
             if (risks.Count > 0)
                 await response.MarkdownAsync($"On a live database: {string.Join("; ", risks.Select(r => r.Title))}. `/migrations` says why and the safer way.\n\n");

@@ -1,4 +1,5 @@
 using DbAgent.Agent.Chat;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Agent.Tools;
 using DbAgent.Sql;
 using DbAgent.Sql.Semantics;
@@ -48,10 +49,7 @@ public sealed class IndexesCommand : IChatCommand
         if (advice.Candidates.Count == 0 && advice.Hints.Count == 0) return 0;
         if (withHeader)
         {
-            var range = doc.RangeOf(statement.Span);
-            await response.MarkdownAsync($"### Statement at line {range.Start.Line + 1} ");
-            await response.ReferenceAsync(doc.Uri, range);
-            await response.MarkdownAsync("\n\n");
+            await response.StatementHeadingAsync(doc.Uri, doc.RangeOf(statement.Span));
         }
         else
         {
@@ -62,8 +60,8 @@ public sealed class IndexesCommand : IChatCommand
             var text = $"**`{candidate.Table}({candidate.KeyList})`**{(candidate.Predicate is null ? "" : $" where `{candidate.Predicate}`")}\n\n" +
                 string.Concat(candidate.Reasons.Select(r => $"- {r}\n")) + "\n";
             text += candidate.CoveredBy is not null
-                ? $"The existing index `{candidate.CoveredBy}` already starts with these keys: nothing to add.\n\n"
-                : $"```sql\n{candidate.Ddl}\n```\n\n";
+                ? $"The existing index `{candidate.CoveredBy}` already serves these keys: nothing to add.\n\n"
+                : $"```sql\n{IndexAdvisor.Render(candidate, dialect).Up}\n```\n\n";
             await response.MarkdownAsync(text);
             if (candidate.CoveredBy is null && context.Session is { } session)
                 await response.MarkdownAsync(await WhatIfAsync(session, doc.TextOf(statement.Span), candidate, context, response));
@@ -78,8 +76,7 @@ public sealed class IndexesCommand : IChatCommand
     private static async Task<string> WhatIfAsync(IDatabaseSession session, string sql, IndexCandidate candidate, ChatContext context, ChatResponse response)
     {
         await response.ProgressAsync($"Trying {candidate.Name} on the database without building it...");
-        var index = new IndexDefinition(candidate.Name, candidate.Table,
-            candidate.Keys.Select(k => new IndexKey(k.Expression is null ? k.Column : null, k.Expression, k.Descending)).ToList(), default)
+        var index = new IndexDefinition(candidate.Name, candidate.Table, candidate.IndexKeys, default)
         {
             Predicate = candidate.Predicate,
         };

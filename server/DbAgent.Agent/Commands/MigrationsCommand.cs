@@ -1,5 +1,6 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Migrations;
 using DbAgent.Sql.Semantics;
 
 namespace DbAgent.Agent.Commands;

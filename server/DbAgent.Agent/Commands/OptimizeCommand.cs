@@ -1,5 +1,6 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Sql.Semantics;
 
 namespace DbAgent.Agent.Commands;
@@ -28,10 +29,7 @@ public sealed class OptimizeCommand : IChatCommand
         foreach (var statement in statements.Take(10))
         {
             var patterns = AntiPatterns.Find(doc.Script, statement);
-            var range = doc.RangeOf(statement.Span);
-            await response.MarkdownAsync($"### Statement at line {range.Start.Line + 1} ");
-            await response.ReferenceAsync(doc.Uri, range);
-            await response.MarkdownAsync("\n\n");
+            await response.StatementHeadingAsync(doc.Uri, doc.RangeOf(statement.Span));
             if (patterns.Count == 0)
                 await response.MarkdownAsync("No anti-pattern in its shape.\n\n");
             foreach (var p in patterns)

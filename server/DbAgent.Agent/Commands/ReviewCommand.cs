@@ -1,7 +1,9 @@
 using System.Text;
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Migrations;
 
 namespace DbAgent.Agent.Commands;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 

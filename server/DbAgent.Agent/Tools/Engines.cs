@@ -1,11 +1,9 @@
-using System.Text.RegularExpressions;
 using DbAgent.Sql;
-using DbAgent.Sql.Semantics;
 
 namespace DbAgent.Agent.Tools;
 
-/// <summary>How each dialect names itself and quotes identifiers, for the text and DDL the chat writes.</summary>
-public static partial class Engines
+/// <summary>How each engine names itself in the chat's text.</summary>
+public static class Engines
 {
     public static string DisplayName(SqlDialect dialect) => dialect switch
     {
@@ -23,25 +21,4 @@ public static partial class Engines
         DbAgent.Databases.DatabaseEngine.SqlServer => "SQL Server",
         _ => "SQLite",
     } + (string.IsNullOrWhiteSpace(info.Version) ? "" : " " + info.Version);
-
-    /// <summary>The fence language for code blocks.</summary>
-    public static string Fence(SqlDialect dialect) => "sql";
-
-    /// <summary>Quotes an identifier only when it needs it, the way the dialect does.</summary>
-    public static string Quote(string name, SqlDialect dialect)
-    {
-        if (PlainIdentifier().IsMatch(name) && !(dialect == SqlDialect.Postgres && name.Any(char.IsUpper))) return name;
-        return dialect switch
-        {
-            SqlDialect.MySql => "`" + name.Replace("`", "``") + "`",
-            SqlDialect.TSql => "[" + name.Replace("]", "]]") + "]",
-            _ => "\"" + name.Replace("\"", "\"\"") + "\"",
-        };
-    }
-
-    public static string Quote(QualifiedName name, SqlDialect dialect) =>
-        name.Schema is null ? Quote(name.Name, dialect) : Quote(name.Schema, dialect) + "." + Quote(name.Name, dialect);
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex PlainIdentifier();
 }

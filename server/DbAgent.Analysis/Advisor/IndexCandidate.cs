@@ -3,7 +3,7 @@ using DbAgent.Sql.Text;
 
 namespace DbAgent.Analysis.Advisor;
 
-/// <summary>Why a key is in a proposed index: equality keys first, then one range or the sort keys.</summary>
+/// <summary>Why a key is in a proposed index, which also fixes its place: equality and join keys first, then one range or the sort keys.</summary>
 public enum IndexKeyRole
 {
     Equality,
@@ -20,6 +20,15 @@ public sealed record IndexCandidate(QualifiedName Table, IReadOnlyList<Candidate
     /// <summary>The table reference in the statement the index serves.</summary>
     public TextSpan? TableSpan { get; init; }
 
+    /// <summary>The WHERE of a partial (filtered) index, in the engine's syntax, when the statement always filters on it.</summary>
+    public string? Predicate { get; init; }
+
+    /// <summary>Why each key is there and in that place, and what the index does not fix; for the chat.</summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>An existing index (or primary/unique key) of the schema that already serves the statement: nothing to build.</summary>
+    public string? CoveredBy { get; init; }
+
     public IReadOnlyList<IndexKey> IndexKeys => Keys.Select(k => k.Key).ToList();
 
     /// <summary>True when a key is an expression (lower(email)): an expression index.</summary>
@@ -28,14 +37,26 @@ public sealed record IndexCandidate(QualifiedName Table, IReadOnlyList<Candidate
     /// <summary>The key columns (or expressions) in index order, as the quick fix's data carries them.</summary>
     public IReadOnlyList<string> Columns => Keys.Select(k => k.Key.Column ?? k.Key.Expression ?? "").ToList();
 
-    /// <summary>One line per key, for hovers and the chat.</summary>
+    /// <summary>The keys as a reader scans them: <c>customer_id, created_at</c>.</summary>
+    public string KeyList => string.Join(", ", Columns);
+
+    /// <summary>One line per key, for hovers and plan findings.</summary>
     public string Explain() => string.Join("; ", Keys.Select(k => $"{k.Key} ({k.Role switch
     {
         IndexKeyRole.Equality => "equality filter",
         IndexKeyRole.Join => "join column",
         IndexKeyRole.Range => "range filter",
         _ => "sort order",
-    }})"));
+    }})")) + (Predicate is null ? "" : $"; partial: WHERE {Predicate}");
+}
+
+/// <summary>Advice that is not a plain B-tree index: trigram/full-text for infix LIKE, OR rewrites, expression keys an engine cannot index.</summary>
+public sealed record IndexHint(QualifiedName? Table, string Text);
+
+/// <summary>Everything the advisor has to say about one statement: the indexes (covered ones included) and the hints.</summary>
+public sealed record IndexAdvice(IReadOnlyList<IndexCandidate> Candidates, IReadOnlyList<IndexHint> Hints)
+{
+    public static readonly IndexAdvice None = new([], []);
 }
 
 /// <summary>The statements that create and drop a proposed index on one engine.</summary>

@@ -53,6 +53,9 @@ public class OrchestratorTests
         Assert.That(markdown, Does.Contain("No language model is configured"));
         Assert.That(markdown, Does.Contain("closest to `/indexes`"));
         Assert.That(markdown, Does.Contain("dbagent.model.endpoint").And.Contain("dbagent.model.name").And.Contain("SecretStorage"));
+        Assert.That(markdown, Does.Contain("DbAgent: Set Model API Key"));
+        // Only the OpenAI-compatible endpoint is built: the answer must not send users looking for another route.
+        Assert.That(markdown, Does.Not.Contain("language model API"));
         Assert.That(sink.Parts.Count, Is.GreaterThanOrEqualTo(2));
         Assert.That(answer.Followups, Is.Not.Empty);
         Assert.That(answer.Command, Is.Null);

@@ -54,8 +54,16 @@ public class IndexAdvisorTests
             [new Predicate(PredicateKind.Equality, Col("customer_id"), default), new Predicate(PredicateKind.Range, Col("created_at"), default)],
             [new OrderItem(Col("created_at"), "created_at", true, default)]);
         var candidate = IndexAdvisor.Propose(model, null, SqlDialect.Postgres).Single();
-        Assert.That(candidate.IndexKeys.Select(k => k.ToString()), Is.EqualTo(new[] { "customer_id", "created_at DESC" }));
-        Assert.That(candidate.Keys[1].Role, Is.EqualTo(IndexKeyRole.Sort));
+        // One direction is served by a backward scan: the key stays ascending, and it is the range key that also sorts.
+        Assert.That(candidate.IndexKeys.Select(k => k.ToString()), Is.EqualTo(new[] { "customer_id", "created_at" }));
+        Assert.That(candidate.Keys[1].Role, Is.EqualTo(IndexKeyRole.Range));
+        Assert.That(candidate.Reasons, Has.Some.Contains("sort disappears"));
+
+        var mixed = Model([new Predicate(PredicateKind.Equality, Col("customer_id"), default)],
+            [new OrderItem(Col("created_at"), "created_at", true, default), new OrderItem(Col("total"), "total", false, default)]);
+        var both = IndexAdvisor.Propose(mixed, null, SqlDialect.Postgres).Single();
+        Assert.That(both.IndexKeys.Select(k => k.ToString()), Is.EqualTo(new[] { "customer_id", "created_at DESC", "total" }));
+        Assert.That(both.Keys.Skip(1).Select(k => k.Role), Is.EqualTo(new[] { IndexKeyRole.Sort, IndexKeyRole.Sort }));
     }
 
     [Test]
@@ -133,9 +141,11 @@ public class IndexAdvisorTests
         Assert.That(my.Down, Is.EqualTo("ALTER TABLE shop.orders DROP INDEX ix_orders_customer_id_created_at, ALGORITHM=INPLACE, LOCK=NONE;"));
 
         var ms = IndexAdvisor.Render(candidate, SqlDialect.TSql);
-        Assert.That(ms.Up, Is.EqualTo("CREATE INDEX ix_orders_customer_id_created_at ON shop.orders (customer_id, created_at DESC) WITH (ONLINE = ON);"));
+        Assert.That(ms.Up, Is.EqualTo("CREATE NONCLUSTERED INDEX ix_orders_customer_id_created_at ON shop.orders (customer_id, created_at DESC) WITH (ONLINE = ON);"));
         Assert.That(ms.Down, Is.EqualTo("DROP INDEX ix_orders_customer_id_created_at ON shop.orders;"));
 
+        Assert.That(IndexAdvisor.Render(candidate with { Table = new QualifiedName("main", "orders") }, SqlDialect.Sqlite).Up,
+            Is.EqualTo("CREATE INDEX IF NOT EXISTS main.ix_orders_customer_id_created_at ON orders (customer_id, created_at DESC);"), "SQLite puts the schema on the index name");
         var lite = IndexAdvisor.Render(candidate with { Table = new QualifiedName(null, "orders") }, SqlDialect.Sqlite);
         Assert.That(lite.Up, Is.EqualTo("CREATE INDEX IF NOT EXISTS ix_orders_customer_id_created_at ON orders (customer_id, created_at DESC);"));
         Assert.That(lite.Down, Is.EqualTo("DROP INDEX IF EXISTS ix_orders_customer_id_created_at;"));

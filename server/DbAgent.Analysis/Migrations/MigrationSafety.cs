@@ -3,7 +3,7 @@ using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
-namespace DbAgent.Agent.Tools;
+namespace DbAgent.Analysis.Migrations;
 
 public enum MigrationRiskLevel
 {

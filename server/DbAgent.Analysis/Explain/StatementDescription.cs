@@ -4,7 +4,7 @@ using DbAgent.Analysis.Plans;
 using DbAgent.Sql;
 using DbAgent.Sql.Semantics;
 
-namespace DbAgent.Agent.Tools;
+namespace DbAgent.Analysis.Explain;
 
 /// <summary>Explains a statement from its semantic model, and renders plans, as markdown.</summary>
 public static class StatementDescription

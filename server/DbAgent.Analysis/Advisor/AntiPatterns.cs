@@ -4,7 +4,7 @@ using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
-namespace DbAgent.Agent.Tools;
+namespace DbAgent.Analysis.Advisor;
 
 /// <summary>A query shape that is slow or wrong more often than not, where it is and what to do instead.</summary>
 public sealed record AntiPattern(string Id, string Title, TextSpan Span, string Why, string Fix);

@@ -1,13 +1,14 @@
-using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Sql;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
-namespace DbAgent.Agent.Tests.Tools;
+namespace DbAgent.Analysis.Tests.Advisor;
 
-/// <summary>The advisor on statement models as the parser builds them, including shapes plain SQL tests reach less easily.</summary>
-public class IndexAdvisorTests
+/// <summary>The chat's view of the advisor (reasons, hints, covering indexes) on statement models as the parser builds them.</summary>
+public class IndexAdviceTests
 {
     private static readonly QualifiedName Orders = new(null, "orders");
     private static readonly RelationReference OrdersRef = new(Orders, "o", new TextSpan(0, 6), RelationRole.Read);
@@ -56,7 +57,7 @@ public class IndexAdvisorTests
             [new Predicate(PredicateKind.Equality, Col("customer_id"), default)],
             [new OrderItem(Col("created_at"), "created_at", true, default), new OrderItem(Col("id"), "id", false, default)]);
         var candidate = IndexAdvisor.Advise(model, SqlDialect.Postgres).Candidates.Single();
-        Assert.That(candidate.Ddl, Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id_created_at_id ON orders (customer_id, created_at DESC, id);"));
+        Assert.That(IndexAdvisor.Render(candidate, SqlDialect.Postgres).Up, Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id_created_at_id ON orders (customer_id, created_at DESC, id);"));
     }
 
     [Test]
@@ -64,9 +65,16 @@ public class IndexAdvisorTests
     {
         var model = Select([new Predicate(PredicateKind.FunctionWrapped, Col("email"), default) { Function = "lower", Operator = "=" }]);
         var pg = IndexAdvisor.Advise(model, SqlDialect.Postgres).Candidates.Single();
-        Assert.That(pg.Ddl, Does.Contain("ON orders (lower(email))"));
-        var mysql = IndexAdvisor.Advise(model, SqlDialect.MySql).Candidates.Single();
-        Assert.That(mysql.Ddl, Does.Contain("((lower(email)))"));
+        Assert.That(IndexAdvisor.Render(pg, SqlDialect.Postgres).Up, Does.Contain("ON orders (lower(email))"));
+        // MariaDB has no functional key parts and SQL Server no expression keys: there the expression index is a
+        // hint with its caveats, not DDL that fails on half the engines the dialect covers.
+        var mysql = IndexAdvisor.Advise(model, SqlDialect.MySql);
+        Assert.That(mysql.Candidates, Is.Empty);
+        Assert.That(mysql.Hints.Select(h => h.Text), Has.Some.Contains("((lower(email)))"));
+        Assert.That(mysql.Hints.Select(h => h.Text), Has.Some.Contains("MariaDB"));
+        var tsql = IndexAdvisor.Advise(model, SqlDialect.TSql);
+        Assert.That(tsql.Candidates, Is.Empty);
+        Assert.That(tsql.Hints.Select(h => h.Text), Has.Some.Contains("PERSISTED"));
     }
 
     [Test]
@@ -74,9 +82,9 @@ public class IndexAdvisorTests
     {
         var model = Select([new Predicate(PredicateKind.Equality, Col("customer_id"), default), new Predicate(PredicateKind.IsNull, Col("deleted_at"), default)]);
         var candidate = IndexAdvisor.Advise(model, SqlDialect.Postgres).Candidates.Single();
-        Assert.That(candidate.Ddl, Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id) WHERE deleted_at IS NULL;"));
+        Assert.That(IndexAdvisor.Render(candidate, SqlDialect.Postgres).Up, Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id) WHERE deleted_at IS NULL;"));
         var tsql = IndexAdvisor.Advise(model, SqlDialect.TSql).Candidates.Single();
-        Assert.That(tsql.Ddl, Does.Contain("WHERE deleted_at IS NULL WITH (ONLINE = ON)"));
+        Assert.That(IndexAdvisor.Render(tsql, SqlDialect.TSql).Up, Does.Contain("WHERE deleted_at IS NULL WITH (ONLINE = ON)"));
     }
 
     [Test]
@@ -161,5 +169,72 @@ public class IndexAdvisorTests
         schema.Tables.Add(table);
         var model = Select([new Predicate(PredicateKind.Equality, Col("id"), default)]);
         Assert.That(IndexAdvisor.Advise(model, SqlDialect.Postgres, schema).Candidates.Single().CoveredBy, Is.EqualTo("orders_pkey"));
+    }
+
+    // ---- real SQL: the quick fix and the chat see the same index ------------------------------------------------
+
+    private static StatementModel Parse(string sql, SqlDialect dialect = SqlDialect.Postgres) => SqlScript.Parse(sql, dialect).Statements[0].Model;
+
+    [TestCase("SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'paid' AND o.created_at > $1 ORDER BY o.created_at DESC LIMIT 20")]
+    [TestCase("SELECT * FROM orders WHERE customer_id = 7 AND deleted_at IS NULL")]
+    [TestCase("SELECT * FROM users WHERE lower(email) = 'a@b.c' OR name LIKE '%x%'")]
+    [TestCase("SELECT * FROM orders WHERE (status = 'new' OR status = 'paid') AND total > 100")]
+    public void The_quick_fix_proposes_exactly_the_chat_advice_that_is_not_covered(string sql)
+    {
+        var statement = Parse(sql);
+        var advice = IndexAdvisor.Advise(statement, SqlDialect.Postgres, null, sql);
+        var proposed = IndexAdvisor.Propose(statement, null, SqlDialect.Postgres, sql);
+        Assert.That(proposed.Select(c => IndexAdvisor.Render(c, SqlDialect.Postgres).Up),
+            Is.EqualTo(advice.Candidates.Where(c => c.CoveredBy is null).Select(c => IndexAdvisor.Render(c, SqlDialect.Postgres).Up)));
+        foreach (var relation in statement.Relations.Where(r => !r.IsCommonTableExpression))
+        {
+            var one = IndexAdvisor.ProposeFor(statement, relation, null, SqlDialect.Postgres, sql);
+            Assert.That(one is null ? null : IndexAdvisor.Render(one, SqlDialect.Postgres).Up,
+                Is.EqualTo(proposed.Where(c => NameComparer.SameObject(c.Table, relation.Name)).Select(c => IndexAdvisor.Render(c, SqlDialect.Postgres).Up).FirstOrDefault()));
+        }
+    }
+
+    [Test]
+    public void Alternatives_on_one_column_are_an_in_list_and_a_lone_is_null_gets_a_partial_index()
+    {
+        const string or = "SELECT * FROM orders WHERE (status = 'new' OR status = 'paid') AND total > 100";
+        var candidate = IndexAdvisor.Propose(Parse(or), null, SqlDialect.Postgres, or).Single();
+        Assert.That(candidate.KeyList, Is.EqualTo("status, total"));
+        Assert.That(candidate.Reasons, Has.Some.Contains("alternatives joined by OR"));
+
+        const string mixed = "SELECT * FROM orders WHERE status = 'new' OR amount_due > 0";
+        Assert.That(IndexAdvisor.Propose(Parse(mixed), null, SqlDialect.Postgres, mixed), Is.Empty);
+
+        const string queue = "SELECT id FROM jobs WHERE finished_at IS NULL";
+        var jobs = IndexAdvisor.Propose(Parse(queue), null, SqlDialect.Postgres, queue).Single();
+        Assert.That(IndexAdvisor.Render(jobs, SqlDialect.Postgres).Up,
+            Is.EqualTo("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NULL;"));
+        Assert.That(IndexAdvisor.Render(jobs, SqlDialect.Sqlite).Up, Does.EndWith("ON jobs (finished_at) WHERE finished_at IS NULL;"));
+        Assert.That(IndexAdvisor.Propose(Parse(queue, SqlDialect.MySql), null, SqlDialect.MySql, queue).Single().Predicate, Is.Null, "MySQL has no partial indexes");
+    }
+
+    [Test]
+    public void A_partial_index_covers_only_the_same_filter_and_a_backward_scan_serves_one_direction_only()
+    {
+        const string sql = "SELECT * FROM orders WHERE customer_id = 7 AND deleted_at IS NULL";
+        SchemaModel With(IndexModel index)
+        {
+            var schema = new SchemaModel(SqlDialect.Postgres);
+            var table = new TableModel { Name = Orders };
+            table.Indexes.Add(index);
+            schema.Tables.Add(table);
+            return schema;
+        }
+        IndexModel Index(string? predicate, params IndexKey[] keys) => new() { Name = "existing", Table = Orders, Keys = [.. keys], Predicate = predicate };
+        var key = new IndexKey("customer_id", null, false);
+        Assert.That(IndexAdvisor.Advise(Parse(sql), SqlDialect.Postgres, With(Index("deleted_at IS NULL", key)), sql).Candidates.Single().CoveredBy, Is.EqualTo("existing"));
+        Assert.That(IndexAdvisor.Advise(Parse(sql), SqlDialect.Postgres, With(Index(null, key)), sql).Candidates.Single().CoveredBy, Is.EqualTo("existing"));
+        Assert.That(IndexAdvisor.Advise(Parse(sql), SqlDialect.Postgres, With(Index("status = 'new'", key)), sql).Candidates.Single().CoveredBy, Is.Null);
+
+        const string sorted = "SELECT * FROM orders WHERE customer_id = 7 ORDER BY created_at DESC, id";
+        var asc = Index(null, key, new IndexKey("created_at", null, false), new IndexKey("id", null, false));
+        var matching = Index(null, key, new IndexKey("created_at", null, true), new IndexKey("id", null, false));
+        Assert.That(IndexAdvisor.Advise(Parse(sorted), SqlDialect.Postgres, With(asc), sorted).Candidates.Single().CoveredBy, Is.Null);
+        Assert.That(IndexAdvisor.Advise(Parse(sorted), SqlDialect.Postgres, With(matching), sorted).Candidates.Single().CoveredBy, Is.EqualTo("existing"));
     }
 }

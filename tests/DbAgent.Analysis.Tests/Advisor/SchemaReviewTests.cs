@@ -1,10 +1,9 @@
-using DbAgent.Agent.Chat;
-using DbAgent.Agent.Tools;
+using DbAgent.Analysis.Advisor;
 using DbAgent.Sql;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 
-namespace DbAgent.Agent.Tests.Tools;
+namespace DbAgent.Analysis.Tests.Advisor;
 
 public class SchemaReviewTests
 {
@@ -42,7 +41,7 @@ public class SchemaReviewTests
             ("redundant-index", "events"),
             ("timestamp-without-time-zone", "events"),
         }));
-        Assert.That(remarks.Single(r => r.Id == "foreign-key-without-index").Fix, Does.Contain("CREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id)"));
+        Assert.That(remarks.Single(r => r.Id == "foreign-key-without-index").Fix, Does.Contain("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id ON orders (customer_id);"));
     }
 
     [Test]
@@ -60,25 +59,5 @@ public class SchemaReviewTests
         var orders = schema.FindTable(new QualifiedName(null, "orders"))!;
         orders.Indexes.Add(new IndexModel { Name = "ix_orders_customer", Table = orders.Name, Keys = [new IndexKey("customer_id", null, false), new IndexKey("id", null, false)] });
         Assert.That(SchemaReview.Review(schema).Select(r => r.Id), Does.Not.Contain("foreign-key-without-index"));
-    }
-
-    [Test]
-    public async Task Schema_command_lists_tables_and_remarks()
-    {
-        var context = new ChatContext { Schema = Schema(SqlDialect.Postgres), SchemaSource = "2 migration files" };
-        var (answer, sink) = await ChatHarness.RunAsync(context, "schema");
-        var markdown = sink.ToMarkdown();
-        Assert.That(markdown, Does.Contain("PostgreSQL, from 2 migration files").And.Contain("3 tables"));
-        Assert.That(markdown, Does.Contain("### `orders`").And.Contain("`id` integer, primary key, not null"));
-        Assert.That(markdown, Does.Contain("index `ix_events_kind_at` (kind, at)"));
-        Assert.That(markdown, Does.Contain("Design remarks (6)"));
-        Assert.That(answer.Followups.Select(f => f.Command), Does.Contain("indexes"));
-    }
-
-    [Test]
-    public async Task Schema_command_without_a_schema_says_where_it_comes_from()
-    {
-        var markdown = await ChatHarness.MarkdownAsync(ChatHarness.Context("SELECT 1;"), "schema");
-        Assert.That(markdown, Does.Contain("I do not know the schema yet").And.Contain("migrations").And.Contain("dbagent.connections"));
     }
 }

@@ -2,7 +2,7 @@ using DbAgent.Sql;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 
-namespace DbAgent.Agent.Tools;
+namespace DbAgent.Analysis.Advisor;
 
 /// <summary>A design remark on the schema: what, on which table, why it matters, and the fix.</summary>
 public sealed record SchemaRemark(string Id, QualifiedName Table, string Text, string? Fix)
@@ -74,16 +74,10 @@ public static class SchemaReview
     private static bool LeadsWith(IReadOnlyList<IndexKey> keys, IReadOnlyList<string> columns) =>
         keys.Count >= columns.Count && columns.Select((c, i) => NameComparer.SameName(keys[i].Column ?? keys[i].Expression, c)).All(x => x);
 
+    /// <summary>The advisor's own DDL for the foreign key's index, so the chat and the quick fix write the same index.</summary>
     private static string IndexDdl(QualifiedName table, IReadOnlyList<string> columns, SqlDialect dialect)
     {
-        var name = Engines.Quote(("ix_" + table.Name + "_" + string.Join("_", columns)).ToLowerInvariant() is var n && n.Length > 63 ? n[..63] : n, dialect);
-        var cols = string.Join(", ", columns.Select(c => Engines.Quote(c, dialect)));
-        var t = Engines.Quote(table, dialect);
-        return dialect switch
-        {
-            SqlDialect.Postgres => $"`CREATE INDEX CONCURRENTLY {name} ON {t} ({cols});`",
-            SqlDialect.TSql => $"`CREATE NONCLUSTERED INDEX {name} ON {t} ({cols}) WITH (ONLINE = ON);`",
-            _ => $"`CREATE INDEX {name} ON {t} ({cols});`",
-        };
+        var keys = columns.Select(c => new CandidateKey(new IndexKey(c, null, false), IndexKeyRole.Join)).ToList();
+        return $"`{IndexAdvisor.Render(new IndexCandidate(table, keys, IndexAdvisor.IndexName(table, keys.Select(k => k.Key))), dialect).Up}`";
     }
 }
