@@ -141,7 +141,13 @@ public sealed class SchemaReplayer
         }
         var table = new TableModel { Name = a.Table, Origin = new SchemaOrigin(uri, a.Span), ColumnsIncomplete = a.FromQuery };
         Schema.Tables.Add(table);
-        foreach (var column in a.Columns) AddColumnTo(table, column, uri);
+        foreach (var column in a.Columns)
+        {
+            // An inline REFERENCES is also in the table's constraint list (the binder lists it there): add it once.
+            var listed = column.References is not null &&
+                a.Constraints.Any(c => c.Kind == ConstraintKind.ForeignKey && column.Span.Contains(c.Span));
+            AddColumnTo(table, listed ? column with { References = null } : column, uri);
+        }
         foreach (var constraint in a.Constraints) AddConstraint(table, constraint, uri);
     }
 

@@ -255,4 +255,23 @@ public class SchemaReplayerTests
         Assert.That(schema.Clone().FindTable(N("report"))!.ColumnsIncomplete, Is.True);
         Assert.That(replayer.Issues, Is.Empty, "columns of a table built from a query are unknown, not missing");
     }
+
+    [TestCase(SqlDialect.Postgres)]
+    [TestCase(SqlDialect.MySql)]
+    [TestCase(SqlDialect.Sqlite)]
+    public void An_inline_references_clause_gives_one_foreign_key_in_create_table_and_in_add_column(SqlDialect dialect)
+    {
+        var script = DbAgent.Sql.Syntax.SqlScript.Parse("""
+            CREATE TABLE customers (id integer PRIMARY KEY);
+            CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer REFERENCES customers (id));
+            ALTER TABLE orders ADD COLUMN referrer_id integer REFERENCES customers (id);
+            """, dialect);
+        var schema = new SchemaModel(dialect);
+        var replayer = new SchemaReplayer(schema);
+        foreach (var statement in script.Statements) replayer.Apply(statement.Model, "file:///m/001.sql");
+
+        var keys = schema.FindTable(N("orders"))!.ForeignKeys.ToList();
+        Assert.That(keys.Select(k => string.Join(",", k.Columns)), Is.EquivalentTo(new[] { "customer_id", "referrer_id" }));
+        Assert.That(keys.All(k => k.ReferencedTable is { Name: "customers" }), Is.True);
+    }
 }
