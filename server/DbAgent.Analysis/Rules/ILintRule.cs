@@ -11,7 +11,11 @@ public interface ILintRule
 {
     RuleDescriptor Descriptor { get; }
 
-    /// <summary>The findings for one statement, at the rule's default severity; the linter applies settings and suppressions.</summary>
+    /// <summary>
+    /// The findings for one statement, at the rule's default severity; the linter applies settings and suppressions.
+    /// They may depend only on the statement (its text, model and tokens), the script's dialect and the schema: the
+    /// editor reuses them for as long as the statement is unchanged (see <see cref="LintCache"/>).
+    /// </summary>
     IEnumerable<Finding> Analyze(LintContext context);
 }
 

@@ -20,12 +20,14 @@ public static class Linter
     public static IReadOnlyList<Finding> Analyze(SqlScript script, RuleSettings? settings = null, SchemaModel? schema = null) =>
         Run(script, settings, schema).Findings;
 
+    /// <param name="cache">The document's findings from its previous version: statements an edit left untouched reuse them.</param>
     public static LintResult Run(SqlScript? script, RuleSettings? settings = null, SchemaModel? schema = null,
-        IReadOnlyList<ILintRule>? rules = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<ILintRule>? rules = null, CancellationToken cancellationToken = default, LintCache? cache = null)
     {
         if (script is null) return new LintResult([], []);
         settings ??= RuleSettings.Default;
         rules ??= RuleCatalog.LintRules;
+        var known = cache?.For(settings, schema, rules);
         var raw = new List<Finding>();
         var failures = new List<RuleFailure>();
 
@@ -37,9 +39,17 @@ public static class Linter
             });
         }
 
+        var statementFindings = new List<Finding>();
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (known is not null && known.TryGet(statement, out var cached))
+            {
+                raw.AddRange(cached);
+                continue;
+            }
+            statementFindings.Clear();
+            var failed = false;
             LintContext context;
             try
             {
@@ -56,13 +66,17 @@ public static class Linter
                 try
                 {
                     // Materialise inside the try: rules are usually iterators and throw while enumerated.
-                    raw.AddRange(rule.Analyze(context).ToList());
+                    statementFindings.AddRange(rule.Analyze(context).ToList());
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    failed = true;
                     failures.Add(new RuleFailure(rule.Descriptor.Id, statement.Span, ex.GetType().Name + ": " + ex.Message));
                 }
             }
+            raw.AddRange(statementFindings);
+            // A failure is reported again next time rather than remembered as "no findings".
+            if (!failed) known?.Set(statement, statementFindings);
         }
 
         return new LintResult(ApplySettings(script, raw, settings), failures);

@@ -53,6 +53,13 @@ public sealed class ParsedStatement
 
     /// <summary>True when the tree holds an error node or a missing piece (the parser recovered here).</summary>
     public bool HasSyntaxErrors => Green is not null && (Green.Flags & NodeFlags.ContainsError) != 0;
+
+    /// <summary>
+    /// The same object for a statement in two versions of a script exactly when an edit left the statement's text and
+    /// tree untouched (the incremental parser reuses them): what per-statement caches key on. Reading it does not
+    /// build the statement's moved model.
+    /// </summary>
+    public object? TreeIdentity => Green;
 }
 
 /// <summary>

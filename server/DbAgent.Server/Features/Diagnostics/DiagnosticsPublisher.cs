@@ -23,6 +23,8 @@ public sealed class DiagnosticsPublisher
     private readonly PlanDiagnostics _plans;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PublishedFindings> _published = new(StringComparer.Ordinal);
+    /// <summary>Per open document: an edit re-runs the rules only on the statements it touched.</summary>
+    private readonly ConcurrentDictionary<string, LintCache> _lintCaches = new(StringComparer.Ordinal);
 
     public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log)
     {
@@ -90,7 +92,8 @@ public sealed class DiagnosticsPublisher
         try
         {
             var settings = _configuration.For(snapshot.Uri);
-            var result = ScriptAnalyzer.Analyze(snapshot.Script, settings, cancellationToken);
+            var cache = _lintCaches.GetOrAdd(snapshot.Uri, _ => new LintCache());
+            var result = ScriptAnalyzer.Analyze(snapshot.Script, settings, cancellationToken, cache: cache);
             foreach (var problem in result.Problems) _log.Warning($"{snapshot.Uri}: {problem}");
             var plans = _plans.FindingsFor(snapshot);
             if (plans.Count == 0) return result.Findings;
@@ -120,6 +123,7 @@ public sealed class DiagnosticsPublisher
     {
         if (_pending.TryRemove(uri, out var cts)) cts.Cancel();
         _published.TryRemove(uri, out _);
+        _lintCaches.TryRemove(uri, out _);
         _ = _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] })
             .ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), TaskContinuationOptions.OnlyOnFaulted);
     }

@@ -16,9 +16,10 @@ public sealed record AnalysisResult(IReadOnlyList<Finding> Findings, IReadOnlyLi
 /// </summary>
 public static class ScriptAnalyzer
 {
-    public static AnalysisResult Analyze(SqlScript script, DbAgentSettings settings, CancellationToken cancellationToken, SchemaModel? schema = null)
+    /// <param name="cache">The document's findings from its previous version (the editor keeps one per open document).</param>
+    public static AnalysisResult Analyze(SqlScript script, DbAgentSettings settings, CancellationToken cancellationToken, SchemaModel? schema = null, LintCache? cache = null)
     {
-        var result = Linter.Run(script, settings.Rules, schema, cancellationToken: cancellationToken);
+        var result = Linter.Run(script, settings.Rules, schema, cancellationToken: cancellationToken, cache: cache);
         var problems = result.Failures
             .Select(f => $"rule {f.RuleId} failed on the statement at {f.StatementSpan}: {f.Error}")
             .Concat(settings.Rules.Problems)
