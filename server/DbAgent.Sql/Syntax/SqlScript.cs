@@ -184,7 +184,8 @@ public sealed class SqlScript
             }
             statements.Add(ParseOne(parser, binder, newSource, tokens, slice, Dialect));
         }
-        return new SqlScript(newText, Dialect, Schema, tokens, statements, LexicalErrors.Find(newSource, tokens, Dialect));
+        return new SqlScript(newText, Dialect, Schema, tokens, statements,
+            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta));
     }
 
     private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
