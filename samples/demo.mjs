@@ -26,8 +26,17 @@ function run(command, args, { capture = false } = {}) {
     const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
     let output = '';
     if (capture) {
-      child.stdout.on('data', (chunk) => { output += chunk; });
-      child.stderr.on('data', (chunk) => { output += chunk; });
+      // Whole lines only: a long line can arrive in several chunks, and the other stream must not land inside it.
+      const pending = { stdout: '', stderr: '' };
+      const take = (stream) => (chunk) => {
+        const text = pending[stream] + chunk;
+        const end = text.lastIndexOf('\n') + 1;
+        output += text.slice(0, end);
+        pending[stream] = text.slice(end);
+      };
+      child.stdout.on('data', take('stdout'));
+      child.stderr.on('data', take('stderr'));
+      child.on('close', () => { output += pending.stdout + pending.stderr; });
     }
     child.on('error', (error) => resolvePromise({ code: 127, output: `${command}: ${error.message}` }));
     child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), output }));

@@ -60,21 +60,33 @@ public static class PlanAnalyzer
 
     private static void Walk(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds, List<Finding> findings)
     {
+        var loopInners = new HashSet<PlanNode>(ReferenceEqualityComparer.Instance);
+        Walk(node, path, plan, context, thresholds, findings, loopInners);
+    }
+
+    private static void Walk(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds, List<Finding> findings,
+        HashSet<PlanNode> loopInners)
+    {
         if (path.Count >= MaxDepth) return;
         path.Add(node);
         switch (node.Operation)
         {
-            case PlanOperation.FullScan when FullScan(node, path, plan, context, thresholds) is { } scan:
+            // A scan already reported as the inner side of its loop is one problem, not two squiggles on one range.
+            case PlanOperation.FullScan when !loopInners.Contains(node) && FullScan(node, path, plan, context, thresholds) is { } scan:
                 findings.Add(scan);
                 break;
             case PlanOperation.Sort when LargeSort(node, path, plan, context, thresholds) is { } sort:
                 findings.Add(sort);
                 break;
-            case PlanOperation.NestedLoop when NestedLoopScan(node, path, plan, context, thresholds) is { } loop:
-                findings.Add(loop);
+            case PlanOperation.NestedLoop:
+                foreach (var (inner, loop) in NestedLoopScans(node, path, plan, context, thresholds))
+                {
+                    loopInners.Add(inner);
+                    findings.Add(loop);
+                }
                 break;
         }
-        foreach (var child in node.Children) Walk(child, path, plan, context, thresholds, findings);
+        foreach (var child in node.Children) Walk(child, path, plan, context, thresholds, findings, loopInners);
         path.RemoveAt(path.Count - 1);
     }
 
@@ -103,49 +115,202 @@ public static class PlanAnalyzer
         if (input is not { } rows || rows <= thresholds.SortRows) return null;
 
         var statement = context.Statement;
+        var purpose = PurposeOf(node, path, statement);
         TextSpan span;
-        if (statement.OrderBy.Count > 0) span = TextSpan.FromBounds(statement.OrderBy[0].Span.Start, statement.OrderBy[^1].Span.End);
+        if (purpose == SortPurpose.GroupBy && statement.GroupBy.Count > 0) span = TextSpan.FromBounds(statement.GroupBy[0].Span.Start, statement.GroupBy[^1].Span.End);
+        else if (purpose == SortPurpose.Distinct) span = DistinctSpan(context);
+        else if (statement.OrderBy.Count > 0) span = TextSpan.FromBounds(statement.OrderBy[0].Span.Start, statement.OrderBy[^1].Span.End);
         else if (statement.GroupBy.Count > 0) span = TextSpan.FromBounds(statement.GroupBy[0].Span.Start, statement.GroupBy[^1].Span.End);
         else span = StatementSpan(context);
 
         // The table whose rows are sorted, when one scan feeds the sort.
         var scans = node.DescendantsAndSelf().Take(1000).Where(n => n.Relation is not null).ToList();
         var reference = scans.Count == 1 ? StatementRelations.Match(statement, scans[0].Relation, scans[0].Schema, scans[0].Alias) : null;
-        var keys = node.SortKeys.Count > 0 ? string.Join(", ", node.SortKeys) : "the ORDER BY keys";
-        var message = $"Sort of about {Rows(rows)} rows by {keys}: no index provides this order.";
+        // The engine's keys when it prints them (SQLite does not), else the clause's items as written.
+        IReadOnlyList<string> keys = node.SortKeys.Count > 0 ? node.SortKeys
+            : purpose == SortPurpose.GroupBy ? statement.GroupBy.Select(c => c.Qualifier is null ? c.Name : c.Qualifier + "." + c.Name).ToList()
+            : purpose == SortPurpose.OrderBy ? statement.OrderBy.Select(o => o.Descending ? o.Expression + " DESC" : o.Expression).ToList()
+            : [];
+        var by = keys.Count > 0 ? " " + string.Join(", ", keys) : "";
+        var message = purpose switch
+        {
+            SortPurpose.GroupBy => $"Sort of about {Rows(rows)} rows for GROUP BY{by}: no index provides the rows in group order.",
+            SortPurpose.Distinct => $"Sort of about {Rows(rows)} rows for DISTINCT{(by.Length > 0 ? " (by" + by + ")" : "")}: no index provides the rows in order.",
+            SortPurpose.OrderBy => $"Sort of about {Rows(rows)} rows for ORDER BY{by}: no index provides this order.",
+            _ => $"Sort of about {Rows(rows)} rows{(by.Length > 0 ? " by" + by : "")}: no index provides this order.",
+        };
         return Make(PlanRules.LargeSort, span, message, node, path, plan, rows, reference, context,
             scans.Count == 1 ? scans[0].FilterColumns : [], node.SortKeys, scans.Count == 1 ? scans[0] : null);
     }
 
-    private static Finding? NestedLoopScan(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
-    {
-        if (node.Children.Count < 2) return null;
-        var inner = node.Children[1];
-        // Look through the wrappers that keep the inner side a scan (Materialize, a filter-only node).
-        while (inner.Operation is not PlanOperation.FullScan && inner.Children.Count == 1
-            && inner.Operation is PlanOperation.Materialize or PlanOperation.Other or PlanOperation.TempStructure)
-            inner = inner.Children[0];
-        if (inner.Operation != PlanOperation.FullScan) return null;
+    private enum SortPurpose { Unknown, OrderBy, GroupBy, Distinct }
 
+    /// <summary>
+    /// What a sort is for. The engine says it where it can (SQLite "USE TEMP B-TREE FOR GROUP BY", MySQL
+    /// grouping_operation, an aggregate or Unique right above the sort); else the sort keys are matched against the
+    /// statement's GROUP BY and ORDER BY (MariaDB's filesort for a GROUP BY carries only its sort_key).
+    /// </summary>
+    private static SortPurpose PurposeOf(PlanNode node, List<PlanNode> path, StatementModel statement)
+    {
+        if (node.Details.TryGetValue("purpose", out var purpose))
+        {
+            if (purpose.StartsWith("GROUP BY", StringComparison.OrdinalIgnoreCase)) return SortPurpose.GroupBy;
+            if (purpose.StartsWith("DISTINCT", StringComparison.OrdinalIgnoreCase)) return SortPurpose.Distinct;
+            if (purpose.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase)) return SortPurpose.OrderBy;
+        }
+        if (node.NodeType.Equals("grouping_operation", StringComparison.OrdinalIgnoreCase)) return SortPurpose.GroupBy;
+        if (node.NodeType.Equals("duplicates_removal", StringComparison.OrdinalIgnoreCase)) return SortPurpose.Distinct;
+        // The operator the sort feeds (the path ends with the sort itself).
+        if (path.Count >= 2)
+        {
+            var parent = path[^2];
+            if (parent.Operation == PlanOperation.Aggregate && statement.GroupBy.Count > 0) return SortPurpose.GroupBy;
+            if (parent.NodeType.Equals("Unique", StringComparison.OrdinalIgnoreCase)
+                || parent.NodeType.Equals("duplicates_removal", StringComparison.OrdinalIgnoreCase)) return SortPurpose.Distinct;
+            if (parent.NodeType.Equals("grouping_operation", StringComparison.OrdinalIgnoreCase)) return SortPurpose.GroupBy;
+        }
+        if (node.SortKeys.Count > 0)
+        {
+            var keys = node.SortKeys.Select(KeyColumn).ToList();
+            bool Matches(IEnumerable<string> columns)
+            {
+                var set = columns.Where(c => c.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                return set.Count > 0 && keys.All(set.Contains);
+            }
+            if (Matches(statement.OrderBy.Select(o => o.Column?.Name ?? KeyColumn(o.Expression)))) return SortPurpose.OrderBy;
+            if (Matches(statement.GroupBy.Select(c => c.Name))) return SortPurpose.GroupBy;
+        }
+        if (statement.OrderBy.Count > 0) return SortPurpose.OrderBy;
+        if (statement.GroupBy.Count > 0) return SortPurpose.GroupBy;
+        return SortPurpose.Unknown;
+    }
+
+    /// <summary>"SELECT DISTINCT" when the text shows it right after the leading keyword, else the statement's keyword span.</summary>
+    private static TextSpan DistinctSpan(PlanContext context)
+    {
+        var span = StatementSpan(context);
+        if (context.Text is not { } text || span.End > text.Length) return span;
+        var at = span.End;
+        while (at < text.Length && char.IsWhiteSpace(text[at])) at++;
+        const string word = "DISTINCT";
+        return at + word.Length <= text.Length && string.Compare(text, at, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) == 0
+            && (at + word.Length == text.Length || !char.IsLetterOrDigit(text[at + word.Length]))
+            ? TextSpan.FromBounds(span.Start, at + word.Length)
+            : span;
+    }
+
+    /// <summary>
+    /// Full scans on the inner side of a nested loop, whatever the engine's shape: PostgreSQL and SQL Server print a
+    /// two-child loop (outer, inner); MySQL/MariaDB a nested_loop array and SQLite sibling SCAN/SEARCH rows, both
+    /// mapped to one loop node whose children are the tables in join order, each inner to all before it.
+    /// </summary>
+    private static IEnumerable<(PlanNode Inner, Finding Finding)> NestedLoopScans(PlanNode node, List<PlanNode> path, QueryPlan plan, PlanContext context, PlanThresholds thresholds)
+    {
+        if (node.Children.Count < 2) yield break;
+        // Rows the loops before the current child produce: how many times the current child runs.
+        double? outerRows = Produced(node.Children[0], plan);
+        for (var i = 1; i < node.Children.Count; i++)
+        {
+            var child = node.Children[i];
+            var inner = child;
+            // Look through the wrappers that keep the inner side a scan (Materialize, a filter-only node).
+            while (inner.Operation is not PlanOperation.FullScan && inner.Children.Count == 1
+                && inner.Operation is PlanOperation.Materialize or PlanOperation.Other or PlanOperation.TempStructure)
+                inner = inner.Children[0];
+            if (inner.Operation == PlanOperation.FullScan
+                && NestedLoopScan(node, inner, node.Children.Count == 2, outerRows, path, plan, context, thresholds) is { } finding)
+                yield return (inner, finding);
+            outerRows = outerRows is { } o && Produced(child, plan) is { } r ? o * Math.Max(r, 1) : null;
+        }
+    }
+
+    /// <summary>Rows one run of a loop child hands on: MySQL/MariaDB rows examined times the filtered share, else the estimate.</summary>
+    private static double? Produced(PlanNode node, QueryPlan plan)
+    {
+        if (plan.Engine is "mysql" or "mariadb" && node.EstimatedRows is { } rows && Detail(node, "filtered") is { } percent)
+            return rows * percent / 100;
+        return node.EstimatedRows;
+    }
+
+    private static Finding? NestedLoopScan(PlanNode node, PlanNode inner, bool twoSided, double? outerRows, List<PlanNode> path, QueryPlan plan,
+        PlanContext context, PlanThresholds thresholds)
+    {
         var reference = StatementRelations.Match(context.Statement, inner.Relation, inner.Schema, inner.Alias);
         var (innerRead, innerKept) = Estimates(inner, plan, reference, context);
         var innerRows = innerRead ?? innerKept;
-        var outerRows = node.Children[0].EstimatedRows;
-        // One outer row reads the inner table once: that is a plain scan, not a loop problem.
-        if (outerRows is { } outer && outer <= 1) return null;
-        if (innerRows is { } ir && outerRows is { } or && ir * or <= thresholds.LargeTableRows) return null;
+        // Rows read in all: the inner table once per outer row. Even one outer row reading a large table to keep the
+        // few rows that join is what an index on the join columns solves.
+        if (innerRows is { } ir ? ir * Math.Max(outerRows ?? 1, 1) <= thresholds.LargeTableRows : outerRows is not > 1) return null;
+
+        // The columns the loop looks the inner rows up by: the inner side's own condition (SQLite, MySQL), the loop's
+        // join condition when the loop has one inner side (PostgreSQL, SQL Server), else the statement's join predicates.
+        var joinColumns = inner.FilterColumns.Count > 0 ? inner.FilterColumns
+            : twoSided && node.JoinColumns.Count > 0 ? node.JoinColumns
+            : reference is not null ? StatementJoinColumns(reference, context)
+            : [];
+        // A cross join (nothing relates the inner table to the outer rows) reads it all whatever the indexes.
+        if (reference is not null && joinColumns.Count == 0 && string.IsNullOrWhiteSpace(inner.Filter)) return null;
 
         var table = TableName(inner, reference);
-        var message = $"Nested loop scans {table}"
-            + (innerRows is { } r ? $" (about {Rows(r)} rows)" : "")
-            + " once per outer row"
-            + (outerRows is { } o ? $" (about {Rows(o)} times)" : "")
-            + (node.JoinColumns.Count > 0 ? $"; index its join columns ({string.Join(", ", node.JoinColumns)})." : "; index its join columns.");
+        var columns = joinColumns.Count > 0 ? $" ({string.Join(", ", joinColumns)})" : "";
+        string message;
+        var at = SpanOf(reference, context);
+        if (reference is null && joinColumns.Count == 0 && ForeignKeyCheck(inner, plan, context) is { } check)
+        {
+            // Not a join of the statement: the engine checking, for each row it deletes or updates, the rows of another
+            // table that reference it (SQLite lists those checks as loop rows after the target's own access).
+            joinColumns = check.Columns;
+            columns = joinColumns.Count > 0 ? $" ({string.Join(", ", joinColumns)})" : "";
+            at = SpanOf(check.Target, context);
+            var verb = context.Statement.Kind == StatementKind.Delete ? "deleted from" : "updated in";
+            message = $"Each row {verb} {check.Target.Name} makes the engine scan {table}" + (innerRows is { } fr ? $" (about {Rows(fr)} rows)" : "")
+                + $" for rows referencing it through its foreign key{columns}"
+                + (outerRows is { } fo && fo > 1 ? $", about {Rows(fo)} times" : "")
+                + (joinColumns.Count > 0 ? $"; index {table}{columns}." : $"; index the referencing column of {table}.");
+        }
+        else message = outerRows is { } o && o > 1
+            ? $"Nested loop scans {table}" + (innerRows is { } r ? $" (about {Rows(r)} rows)" : "")
+                + $" once per outer row (about {Rows(o)} times); index its join columns{columns}."
+            : $"Nested loop scans all of {table}" + (innerRows is { } r1 ? $" (about {Rows(r1)} rows)" : "")
+                + $" to find the rows that join; index its join columns{columns}.";
         var innerPath = new List<PlanNode>(path);
         innerPath.AddRange(PathBetween(node, inner).Skip(1));
-        var joinColumns = node.JoinColumns.Count > 0 ? node.JoinColumns : inner.FilterColumns;
-        return Make(PlanRules.NestedLoopScan, SpanOf(reference, context), message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
+        return Make(PlanRules.NestedLoopScan, at, message, inner, innerPath, plan, innerRows ?? inner.EstimatedRows,
             reference, context, joinColumns, []);
+    }
+
+    /// <summary>The statement's changed table that the scanned table references through a foreign key, and that key's columns.</summary>
+    private static (RelationReference Target, IReadOnlyList<string> Columns)? ForeignKeyCheck(PlanNode inner, QueryPlan plan, PlanContext context)
+    {
+        var statement = context.Statement;
+        if (statement.Kind is not (StatementKind.Delete or StatementKind.Update) || inner.Relation is null) return null;
+        var targets = statement.Targets.Where(t => !t.IsCommonTableExpression).ToList();
+        var table = context.Schema?.FindTable(new QualifiedName(inner.Schema, inner.Relation));
+        if (table is not null)
+        {
+            foreach (var target in targets)
+            {
+                var key = table.ForeignKeys.FirstOrDefault(fk => fk.ReferencedTable is { } referenced && fk.Columns.Count > 0
+                    && NameComparer.SameObject(referenced, target.Name));
+                if (key is not null) return (target, key.Columns);
+            }
+            return null;
+        }
+        // Without the schema: SQLite's plan of a DELETE/UPDATE names another table only to check a foreign key.
+        return context.Schema is null && plan.Engine == "sqlite" && targets.Count == 1 ? (targets[0], []) : null;
+    }
+
+    /// <summary>This relation's columns in the statement's join predicates (ON, or WHERE a.x = b.y).</summary>
+    private static IReadOnlyList<string> StatementJoinColumns(RelationReference reference, PlanContext context)
+    {
+        var statement = context.Statement;
+        var columns = new List<string>();
+        foreach (var p in statement.Predicates.Where(p => p.Kind == PredicateKind.Join))
+        {
+            if (StatementRelations.BelongsTo(p.Column, reference, statement, context.Schema)) columns.Add(p.Column!.Name);
+            else if (StatementRelations.BelongsTo(p.OtherColumn, reference, statement, context.Schema)) columns.Add(p.OtherColumn!.Name);
+        }
+        return columns.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
     private static Finding HighCost(QueryPlan plan, PlanContext context, double cost, PlanThresholds thresholds)

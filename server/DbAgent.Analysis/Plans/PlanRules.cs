@@ -13,12 +13,12 @@ public static class PlanRules
 
     public static readonly RuleDescriptor LargeSort = new(
         "plan-large-sort", "Large sort without an index",
-        "The plan sorts many rows because no index provides the order.",
+        "The plan sorts many rows for an ORDER BY, GROUP BY or DISTINCT because no index provides the order.",
         FindingSeverity.Warning, RuleCategory.Performance);
 
     public static readonly RuleDescriptor NestedLoopScan = new(
         "plan-nested-loop-scan", "Nested loop over a scanned table",
-        "A nested loop scans its inner table once per outer row.",
+        "A nested loop scans its inner table in full once per outer row instead of looking up the rows that join.",
         FindingSeverity.Warning, RuleCategory.Performance);
 
     public static readonly RuleDescriptor HighCost = new(

@@ -34,6 +34,11 @@ public sealed class LanguageServerContext
         };
         // Thresholds, rules or connections may have changed: plans run again (the connections are re-read first).
         Configuration.Changed += Plans.RequestAll;
+        // A file opened before the settings arrived was told it has no connection: tell every open file again.
+        Configuration.Changed += () =>
+        {
+            foreach (var uri in Documents.OpenDocuments) Connections.RefreshDocumentStatus(uri, ServerLifetime.Token);
+        };
     }
 
     public ILanguageClient Client { get; }

@@ -215,7 +215,8 @@ public class PlanAnalyzerTests
             },
         };
         var findings = PlanAnalyzer.Analyze(plan, model);
-        Assert.That(findings.Select(f => f.RuleId), Is.EquivalentTo(new[] { "plan-full-scan", "plan-nested-loop-scan" }));
+        // The inner scan's filter is the join condition: one problem, reported once, by the loop rule.
+        Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-nested-loop-scan" }));
         var loop = findings.Single(f => f.RuleId == "plan-nested-loop-scan");
         Assert.That(loop.Data["table"], Is.EqualTo("order_items"));
         Assert.That(loop.Data["columns"], Is.EqualTo("order_id"), "the inner side's filter carries the join column");
@@ -328,6 +329,252 @@ public class PlanAnalyzerTests
             Children = [PgIndexScan("orders", "o", "orders_pkey", 1, "(id = 1)"), PgSeqScan("order_items", "i", 900, 6, "(order_id = 1)")],
         });
         Assert.That(PlanAnalyzer.Analyze(oneRow, model), Is.Empty);
+    }
+
+    // samples/workspace/queries/product-sales.sql, and its EXPLAIN QUERY PLAN on the generated shop.db (SQLite 3.40.1,
+    // sqlite_stat1: products 20,000 rows, sku unique; order_items 599,735 rows; customers 50,000; events 200,000).
+    private const string ProductSales = """
+        -- dbagent: dialect=sqlite
+        SELECT oi.order_id, oi.quantity, oi.unit_price_cents
+        FROM products p
+        JOIN order_items oi ON oi.product_id = p.id
+        WHERE p.sku = 'SKU-000777';
+
+        -- A customer's activity log: events.customer_id has no index either.
+        SELECT e.kind, e.occurred_at, e.payload
+        FROM customers c
+        JOIN events e ON e.customer_id = c.id
+        WHERE c.email = 'ada.lovelace.1815@example.com';
+        """;
+
+    private static IReadOnlyList<Finding> AnalyzeSqlite(QueryPlan plan, string sql, int statement)
+    {
+        var model = SqlScript.Parse(sql, SqlDialect.Sqlite).Statements[statement].Model;
+        return PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = SqlDialect.Sqlite, Text = sql });
+    }
+
+    [Test]
+    public void Sqlite_scanned_inner_table_after_a_unique_lookup_is_reported_on_its_reference()
+    {
+        // QUERY PLAN
+        // |--SEARCH p USING COVERING INDEX sqlite_autoindex_products_1 (sku=?)
+        // `--SCAN oi
+        var plan = Sqlite("2|0|SEARCH p USING COVERING INDEX sqlite_autoindex_products_1 (sku=?)\n4|0|SCAN oi",
+            SqliteLoop(SqliteSearch("products", "p", "sqlite_autoindex_products_1", 1, "sku", covering: true), SqliteScan("order_items", "oi", 599_735)));
+        var findings = AnalyzeSqlite(plan, ProductSales, 0);
+
+        var loop = findings.Single();
+        Assert.That(loop.RuleId, Is.EqualTo("plan-nested-loop-scan"), "the scan is reported once, by the loop rule");
+        Assert.That(Text(ProductSales, loop.Span), Is.EqualTo("order_items oi").Or.EqualTo("order_items"));
+        Assert.That(loop.Span.Start, Is.EqualTo(ProductSales.IndexOf("order_items oi", StringComparison.Ordinal)));
+        Assert.That(loop.Message, Does.Contain("order_items").And.Contain("599,735").And.Contain("product_id"));
+        Assert.That(loop.Data["estimatedRows"], Is.EqualTo("599735"));
+        Assert.That(loop.Data["table"], Is.EqualTo("order_items"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("product_id"));
+        Assert.That(loop.Data["ddl"], Is.EqualTo("CREATE INDEX IF NOT EXISTS ix_order_items_product_id ON order_items (product_id);"));
+        Assert.That(loop.Detail, Does.Contain("SCAN on order_items").And.Contain("NESTED LOOP").And.Contain("599,735"));
+    }
+
+    [Test]
+    public void Sqlite_scanned_events_in_the_second_statement_is_reported_by_the_loop_rule_not_the_full_scan_rule()
+    {
+        // |--SEARCH c USING COVERING INDEX sqlite_autoindex_customers_1 (email=?)
+        // `--SCAN e
+        var plan = Sqlite("3|0|SEARCH c USING COVERING INDEX sqlite_autoindex_customers_1 (email=?)\n5|0|SCAN e",
+            SqliteLoop(SqliteSearch("customers", "c", "sqlite_autoindex_customers_1", 1, "email", covering: true), SqliteScan("events", "e", 200_000)));
+        var findings = AnalyzeSqlite(plan, ProductSales, 1);
+        Assert.That(findings.Select(f => f.RuleId), Is.EqualTo(new[] { "plan-nested-loop-scan" }));
+        Assert.That(findings[0].Span.Start, Is.EqualTo(ProductSales.IndexOf("events e", StringComparison.Ordinal)));
+        Assert.That(findings[0].Message, Does.Contain("events").And.Contain("200,000").And.Contain("customer_id"));
+        Assert.That(findings[0].Data["columns"], Is.EqualTo("customer_id"));
+    }
+
+    [Test]
+    public void Sqlite_inner_side_as_an_index_lookup_is_not_reported()
+    {
+        // The same query once ix_order_items_product_id exists (sqlite_stat1: "599735 30"):
+        // |--SEARCH p USING COVERING INDEX sqlite_autoindex_products_1 (sku=?)
+        // `--SEARCH oi USING INDEX ix_order_items_product_id (product_id=?)
+        var plan = Sqlite("",
+            SqliteLoop(SqliteSearch("products", "p", "sqlite_autoindex_products_1", 1, "sku", covering: true),
+                SqliteSearch("order_items", "oi", "ix_order_items_product_id", 30, "product_id")));
+        Assert.That(AnalyzeSqlite(plan, ProductSales, 0), Is.Empty);
+    }
+
+    [Test]
+    public void A_scanned_table_deeper_in_a_three_table_loop_is_reported_with_the_rows_of_the_loops_before_it()
+    {
+        const string sql = "SELECT * FROM orders o JOIN order_items oi ON oi.order_id = o.id JOIN events e ON e.order_id = o.id WHERE o.customer_id = 7";
+        // SQLite: SEARCH o (5 per customer), SEARCH oi (3 per order), SCAN e: e runs once per (o, oi) row.
+        var plan = Sqlite("",
+            SqliteLoop(SqliteSearch("orders", "o", "idx_orders_customer_ordered_at", 5, "customer_id"),
+                SqliteSearch("order_items", "oi", "idx_order_items_order_id", 3, "order_id", covering: true),
+                SqliteScan("events", "e", 200_000)));
+        var loop = AnalyzeSqlite(plan, sql, 0).Single();
+        Assert.That(loop.RuleId, Is.EqualTo("plan-nested-loop-scan"));
+        Assert.That(Text(sql, loop.Span), Does.StartWith("events"));
+        Assert.That(loop.Message, Does.Contain("200,000").And.Contain("15 times"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"), "the statement's join column of events, not the lookups' columns of the other tables");
+    }
+
+    [Test]
+    public void A_cross_join_scan_has_nothing_to_index_and_is_not_a_loop_finding()
+    {
+        const string sql = "SELECT * FROM products p CROSS JOIN customers c WHERE p.sku = 'SKU-1'";
+        var plan = Sqlite("", SqliteLoop(SqliteSearch("products", "p", "sqlite_autoindex_products_1", 1, "sku", covering: true), SqliteScan("customers", "c", 50_000)));
+        Assert.That(AnalyzeSqlite(plan, sql, 0).Where(f => f.RuleId == "plan-nested-loop-scan"), Is.Empty);
+    }
+
+    [Test]
+    public void MariaDb_nested_loop_array_with_a_scanned_last_table_counts_the_filtered_rows_before_it()
+    {
+        const string sql = "SELECT * FROM customers c JOIN orders o ON o.customer_id = c.id JOIN events e ON e.order_id = o.id WHERE c.country = 'se'";
+        // As MySqlPlanParser maps MariaDB's nested_loop: c ALL (5,000 rows, filtered 10), o ref (10 per customer), e ALL.
+        var plan = new QueryPlan
+        {
+            Engine = "mariadb",
+            Root = new PlanNode
+            {
+                NodeType = "nested_loop", Operation = PlanOperation.NestedLoop,
+                Children =
+                [
+                    new PlanNode
+                    {
+                        NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "customers", Alias = "c", EstimatedRows = 5_000,
+                        Filter = "c.country = 'se'", FilterColumns = ["country"], Details = new Dictionary<string, string> { ["filtered"] = "10" },
+                    },
+                    new PlanNode
+                    {
+                        NodeType = "ref", Operation = PlanOperation.IndexSeek, Relation = "orders", Alias = "o", IndexName = "ix_orders_customer", EstimatedRows = 10,
+                        JoinColumns = ["customer_id"], Details = new Dictionary<string, string> { ["filtered"] = "100" },
+                    },
+                    new PlanNode
+                    {
+                        NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "events", Alias = "e", EstimatedRows = 200_000,
+                        Filter = "e.order_id = o.id", FilterColumns = ["order_id"],
+                        Details = new Dictionary<string, string> { ["filtered"] = "100", ["using_join_buffer"] = "BNL" },
+                    },
+                ],
+            },
+        };
+        var findings = Analyze(plan, sql, SqlDialect.MySql);
+        var loop = findings.Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(Text(sql, loop.Span), Does.StartWith("events"));
+        Assert.That(loop.Message, Does.Contain("200,000").And.Contain("5,000 times"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"));
+    }
+
+    [Test]
+    public void Sqlite_foreign_key_check_scan_of_a_delete_names_the_referencing_table_and_its_key()
+    {
+        // samples/workspace/queries/maintenance.sql with foreign keys on (SQLite 3.40.1, the generated shop.db):
+        // |--SCAN orders
+        // |--SCAN events
+        // `--SEARCH order_items USING COVERING INDEX idx_order_items_order_id (order_id=?)
+        const string sql = "DELETE FROM orders;";
+        var plan = Sqlite("",
+            SqliteLoop(SqliteScan("orders", "orders", 200_000), SqliteScan("events", "events", 200_000),
+                SqliteSearch("order_items", "order_items", "idx_order_items_order_id", 3, "order_id", covering: true)));
+        var schema = new DbAgent.Sql.Schema.SchemaModel(SqlDialect.Sqlite);
+        var events = new DbAgent.Sql.Schema.TableModel { Name = new QualifiedName(null, "events") };
+        events.Constraints.Add(new DbAgent.Sql.Schema.ConstraintModel
+        {
+            Kind = ConstraintKind.ForeignKey, Columns = ["customer_id"], ReferencedTable = new QualifiedName(null, "customers"),
+        });
+        events.Constraints.Add(new DbAgent.Sql.Schema.ConstraintModel
+        {
+            Kind = ConstraintKind.ForeignKey, Columns = ["order_id"], ReferencedTable = new QualifiedName(null, "orders"),
+        });
+        schema.Tables.Add(events);
+        var model = SqlScript.Parse(sql, SqlDialect.Sqlite).Statements[0].Model;
+
+        var loop = PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = SqlDialect.Sqlite, Text = sql, Schema = schema })
+            .Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(Text(sql, loop.Span), Is.EqualTo("orders"));
+        Assert.That(loop.Message, Does.Contain("deleted from orders").And.Contain("events").And.Contain("foreign key (order_id)").And.Contain("200,000"));
+        Assert.That(loop.Data["table"], Is.EqualTo("events"));
+        Assert.That(loop.Data["columns"], Is.EqualTo("order_id"), "not the order_id lookup of order_items, another table of the loop");
+        Assert.That(loop.Data["ddl"], Is.EqualTo("CREATE INDEX IF NOT EXISTS ix_events_order_id ON events (order_id);"));
+
+        // Without the schema (dbagent check has none) the plan still says which table is checked, not by which column.
+        var unknown = PlanAnalyzer.Analyze(plan, new PlanContext(model) { Dialect = SqlDialect.Sqlite, Text = sql })
+            .Single(f => f.RuleId == "plan-nested-loop-scan");
+        Assert.That(Text(sql, unknown.Span), Is.EqualTo("orders"));
+        Assert.That(unknown.Message, Does.Contain("deleted from orders").And.Contain("scan events").And.Contain("foreign key").And.Not.Contain("order_id"));
+    }
+
+    // ---- sort purpose ---------------------------------------------------------------------------------------
+
+    [Test]
+    public void Sqlite_temp_btree_for_group_by_names_the_group_by_and_sits_on_its_items()
+    {
+        const string sql = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC";
+        // |--SCAN orders
+        // |--USE TEMP B-TREE FOR GROUP BY
+        // `--USE TEMP B-TREE FOR ORDER BY
+        var plan = Sqlite("", SqliteScan("orders", "orders", 200_000), SqliteTempBTree("GROUP BY", 200_000), SqliteTempBTree("ORDER BY", 200_000));
+        var sorts = AnalyzeSqlite(plan, sql, 0).Where(f => f.RuleId == "plan-large-sort").ToList();
+        Assert.That(sorts, Has.Count.EqualTo(2));
+        var group = sorts.Single(f => f.Message.Contains("GROUP BY"));
+        Assert.That(Text(sql, group.Span), Is.EqualTo("status"));
+        Assert.That(group.Span.Start, Is.EqualTo(sql.IndexOf("status ORDER", StringComparison.Ordinal)));
+        Assert.That(group.Message, Does.Contain("200,000").And.Contain("GROUP BY status").And.Not.Contain("ORDER BY"));
+        var order = sorts.Single(f => f != group);
+        Assert.That(order.Message, Does.Contain("ORDER BY n DESC"));
+        Assert.That(Text(sql, order.Span), Is.EqualTo("n DESC"));
+    }
+
+    [Test]
+    public void MariaDb_filesort_for_a_group_by_names_the_group_by()
+    {
+        // Fixtures/Plans/mariadb_group.json (MariaDB 10.11): filesort (sort_key orders.`status`) over a temporary table.
+        const string sql = "SELECT status, count(*) FROM orders GROUP BY status";
+        var plan = new QueryPlan
+        {
+            Engine = "mariadb",
+            Root = new PlanNode
+            {
+                NodeType = "filesort", Operation = PlanOperation.Sort, EstimatedRows = 99_852, SortKeys = ["orders.`status`"],
+                Details = new Dictionary<string, string> { ["using_filesort"] = "true" },
+                Children =
+                [
+                    new PlanNode
+                    {
+                        NodeType = "temporary_table", Operation = PlanOperation.TempStructure, EstimatedRows = 99_852,
+                        Children = [new PlanNode { NodeType = "ALL", Operation = PlanOperation.FullScan, Relation = "orders", EstimatedRows = 99_852, Details = new Dictionary<string, string> { ["filtered"] = "100" } }],
+                    },
+                ],
+            },
+        };
+        var sort = Analyze(plan, sql, SqlDialect.MySql).Single(f => f.RuleId == "plan-large-sort");
+        Assert.That(sort.Message, Does.Contain("GROUP BY").And.Contain("99,852").And.Not.Contain("ORDER BY"));
+        Assert.That(Text(sql, sort.Span), Is.EqualTo("status"));
+        Assert.That(sort.Span.Start, Is.EqualTo(sql.LastIndexOf("status", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void Pg_sort_under_a_group_aggregate_or_unique_names_what_it_serves()
+    {
+        const string grouped = "SELECT customer_id, sum(total) FROM orders GROUP BY customer_id ORDER BY customer_id";
+        var aggregate = Pg(new PlanNode
+        {
+            NodeType = "Aggregate", Operation = PlanOperation.Aggregate, EstimatedRows = 50_000,
+            Details = new Dictionary<string, string> { ["Strategy"] = "Sorted" },
+            Children = [PgSort(500_000, ["customer_id"], PgSeqScan("orders", "orders", 500_000, 500_000, null))],
+        });
+        var sort = Analyze(aggregate, grouped).Single(f => f.RuleId == "plan-large-sort");
+        Assert.That(sort.Message, Does.Contain("GROUP BY customer_id"));
+        Assert.That(sort.Span.Start, Is.EqualTo(grouped.IndexOf("customer_id ORDER", StringComparison.Ordinal)));
+
+        const string distinct = "SELECT DISTINCT status FROM orders";
+        var unique = Pg(new PlanNode
+        {
+            NodeType = "Unique", Operation = PlanOperation.Other, EstimatedRows = 6,
+            Children = [PgSort(500_000, ["status"], PgSeqScan("orders", "orders", 500_000, 500_000, null))],
+        });
+        var d = Analyze(unique, distinct).Single(f => f.RuleId == "plan-large-sort");
+        Assert.That(d.Message, Does.Contain("DISTINCT").And.Not.Contain("ORDER BY"));
+        Assert.That(Text(distinct, d.Span), Is.EqualTo("SELECT DISTINCT"));
     }
 
     // ---- cost -----------------------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ public sealed class LspTestClient : IAsyncDisposable
         var handler = clientInput is null
             ? new HeaderDelimitedMessageHandler(clientStream, formatter)
             : new HeaderDelimitedMessageHandler(clientStream, clientInput, formatter);
-        _rpc = new JsonRpc(handler);
+        // The client's handlers run on the reading thread, in wire order: a `$/progress` part sent before a result
+        // is recorded before the result's awaiter resumes, as an editor's client sees it.
+        _rpc = new JsonRpc(handler) { SynchronizationContext = new InlineSynchronizationContext() };
         _target = new ClientTarget(this);
         _rpc.AddLocalRpcTarget(_target);
         _rpc.StartListening();
@@ -213,4 +215,12 @@ public sealed class Notifications<T>
             await Task.WhenAny(changed, Task.Delay(left));
         }
     }
+}
+
+/// <summary>Runs posted work at once on the posting thread (the client's handlers only record and answer).</summary>
+internal sealed class InlineSynchronizationContext : SynchronizationContext
+{
+    public override void Post(SendOrPostCallback d, object? state) => d(state);
+
+    public override SynchronizationContext CreateCopy() => this;
 }

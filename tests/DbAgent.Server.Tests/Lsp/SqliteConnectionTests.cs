@@ -176,4 +176,30 @@ public sealed class SqliteConnectionTests
         var published = await client.DiagnosticsAsync(other);
         Assert.That(published.Diagnostics.Single().Code, Is.EqualTo("delete-without-where"));
     }
+
+    [Test]
+    public async Task A_file_opened_before_the_settings_arrive_is_told_its_connection_once_they_do()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT * FROM orders WHERE id = 1;");
+        var none = await client.ConnectionStatus.WaitAsync(s => s.Uri == Uri, 0, LspTestClient.Timeout);
+        Assert.That(none.State, Is.EqualTo(ConnectionStates.None));
+
+        client.Settings = Settings(_database);
+        await client.NotifyAsync(Methods.DidChangeConfiguration, new { settings = (object?)null });
+        ConnectionStatusParams told;
+        try
+        {
+            told = await client.ConnectionStatus.WaitAsync(s => s.Uri == Uri && s.Connection == "shop", 0, LspTestClient.Timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("The open file was not told its connection. Status: "
+                + string.Join(" | ", client.ConnectionStatus.Snapshot().Select(s => $"{s.Uri} {s.Connection} {s.State} {s.Message}"))
+                + " Log: " + string.Join(" | ", client.Logs.Snapshot().Select(l => l.Message)));
+            return;
+        }
+        Assert.That(told.State, Is.EqualTo(ConnectionStates.Connected));
+    }
 }

@@ -30,9 +30,8 @@ public sealed class MySqlProvider : IDatabaseProvider
         return await Db.Guard(target, async () =>
         {
             var connection = new MySqlConnection(DriverConnectionStrings.Build(target));
-            try
+            return await DatabaseSession<MySqlConnection>.OpenAsync(connection, async () =>
             {
-                await connection.OpenAsync(cancellationToken);
                 var info = await Db.QueryAsync(connection, null, "SELECT VERSION(), COALESCE(DATABASE(), ''), @@performance_schema",
                     r => (Version: r.GetString(0), Database: r.GetString(1), PerformanceSchema: r.Bool(2)), cancellationToken);
                 var (version, database, performanceSchema) = info[0];
@@ -43,12 +42,7 @@ public sealed class MySqlProvider : IDatabaseProvider
                     Notes = Capabilities.Notes + (performanceSchema ? "" : " performance_schema is off on this server, so index use is not known."),
                 };
                 return (IDatabaseSession)new MySqlSession(target, connection, new ServerInfo(DatabaseEngine.MySql, version, database) { IsMariaDb = mariaDb }, capabilities);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
+            }, cancellationToken);
         });
     }
 }
@@ -58,21 +52,17 @@ public sealed class MySqlProvider : IDatabaseProvider
 /// max_execution_time (MySQL) and lock_wait_timeout, and are rolled back. The one exception is EXPLAIN of a DML
 /// statement, which these servers refuse in a read-only transaction: see <see cref="InReadOnlyTransaction{T}"/>.
 /// </summary>
-internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
+internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities)
+    : DatabaseSession<MySqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public ServerInfo ServerInfo { get; } = serverInfo;
-    public EngineCapabilities Capabilities { get; } = capabilities;
-
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(connection, tx, ServerInfo.IsMariaDb, ct), ct);
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(Connection, tx, ServerInfo.IsMariaDb, ct), ct);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadTableAsync(connection, tx, table, ct), ct);
+        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
+        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
@@ -85,21 +75,21 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             // EXPLAIN ANALYZE has no JSON form, so MySQL always gets the estimate-only plan.
             var analyze = options.Analyze && statement.IsReadOnly && ServerInfo.IsMariaDb;
             var prefix = analyze ? "ANALYZE FORMAT=JSON " : "EXPLAIN FORMAT=JSON ";
-            await using var command = new MySqlCommand(prefix + statement.Sql, connection, tx)
+            await using var command = new MySqlCommand(prefix + statement.Sql, Connection, tx)
             {
                 CommandTimeout = Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2),
             };
             var json = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "{}";
             var aliases = StatementAliases.Of(statement.Sql, SqlDialect.MySql);
-            (string, double?)? target = null;
+            (string, double?)? deletedTable = null;
             if (json.Contains("\"Deleting all rows", StringComparison.Ordinal) &&
                 DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements.FirstOrDefault()?.Model.Targets.FirstOrDefault() is { } written)
             {
-                var rows = await Db.QueryAsync(connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
+                var rows = await Db.QueryAsync(Connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
                     r => r.Double(0), ct, null, ("schema", written.Name.Schema), ("name", written.Name.Name));
-                target = (written.Name.Name, rows.FirstOrDefault());
+                deletedTable = (written.Name.Name, rows.FirstOrDefault());
             }
-            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases, target);
+            return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases, deletedTable);
         }, ct, readOnly: statement.Kind == StatementKind.Select);
     }
 
@@ -112,43 +102,17 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     /// transaction (error 1792). EXPLAIN without ANALYZE never executes the statement (and ANALYZE is never used for
     /// them), and the transaction is rolled back all the same.
     /// </param>
-    private async Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            return await Db.Guard(target, async () =>
+    private Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true) =>
+        InRolledBackTransaction(
+            async () =>
             {
                 var seconds = Math.Max(1, (options.LockTimeoutMs + 999) / 1000);
                 var timeout = ServerInfo.IsMariaDb
                     ? $"SET SESSION max_statement_time = {options.StatementTimeoutMs / 1000.0:0.###}"
                     : $"SET SESSION max_execution_time = {Math.Max(1, options.StatementTimeoutMs)}";
-                await Db.ExecuteAsync(connection, null,
+                await Db.ExecuteAsync(Connection, null,
                     $"{timeout.Replace(',', '.')}; SET SESSION lock_wait_timeout = {seconds}; SET SESSION innodb_lock_wait_timeout = {seconds}", ct);
-                await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: readOnly, ct);
-                try
-                {
-                    return await work(tx);
-                }
-                finally
-                {
-                    if (connection.State == System.Data.ConnectionState.Open)
-                    {
-                        try { await tx.RollbackAsync(CancellationToken.None); }
-                        catch (Exception e) when (e is MySqlException or InvalidOperationException) { /* the connection broke: nothing was committed */ }
-                    }
-                }
-            });
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await connection.DisposeAsync();
-        _gate.Dispose();
-    }
+                return await Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: readOnly, ct);
+            },
+            null, work, ct);
 }

@@ -30,9 +30,8 @@ public sealed class PostgresProvider : IDatabaseProvider
         return await Db.Guard(target, async () =>
         {
             var connection = new NpgsqlConnection(DriverConnectionStrings.Build(target));
-            try
+            return await DatabaseSession<NpgsqlConnection>.OpenAsync(connection, async () =>
             {
-                await connection.OpenAsync(cancellationToken);
                 var info = await Db.QueryAsync(connection, null, """
                     SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_database(),
                            (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'),
@@ -48,12 +47,7 @@ public sealed class PostgresProvider : IDatabaseProvider
                         : "HypoPG is not installed on this server: indexes are proposed without a what-if plan.",
                 };
                 return (IDatabaseSession)new PostgresSession(target, connection, new ServerInfo(DatabaseEngine.Postgres, version, database), num, capabilities, hypoSchema);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
+            }, cancellationToken);
         });
     }
 }
@@ -63,21 +57,16 @@ public sealed class PostgresProvider : IDatabaseProvider
 /// rolled back; EXPLAIN never carries ANALYZE unless asked for a read-only statement.
 /// </summary>
 internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlConnection connection, ServerInfo serverInfo, int versionNumber, EngineCapabilities capabilities, string? hypoSchema)
-    : IDatabaseSession
+    : DatabaseSession<NpgsqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public ServerInfo ServerInfo { get; } = serverInfo;
-    public EngineCapabilities Capabilities { get; } = capabilities;
-
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(connection, tx, cancellationToken), cancellationToken);
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(Connection, tx, cancellationToken), cancellationToken);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(connection, tx, table, cancellationToken), cancellationToken);
+        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(connection, tx, table, column, cancellationToken), cancellationToken);
+        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(Connection, tx, table, column, cancellationToken), cancellationToken);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken)
     {
@@ -100,7 +89,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             // dropped right after (they are not transactional, so a rollback alone would not remove them).
             try
             {
-                var created = await Db.QueryAsync(connection, tx, $"SELECT indexname FROM {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
+                var created = await Db.QueryAsync(Connection, tx, $"SELECT indexname FROM {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
                 var after = await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken);
                 var hypoName = created.FirstOrDefault();
                 var used = hypoName is not null && after.Nodes.Any(n => n.IndexName is not null && n.IndexName.Contains(hypoName, StringComparison.Ordinal));
@@ -113,7 +102,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             }
             finally
             {
-                await Db.ExecuteAsync(connection, tx, $"SELECT {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_reset()", CancellationToken.None);
+                await Db.ExecuteAsync(Connection, tx, $"SELECT {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_reset()", CancellationToken.None);
             }
         }, cancellationToken);
     }
@@ -137,8 +126,8 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             // force_generic_plan makes EXECUTE show the plan for unknown values (NULLs are only placeholders; with a
             // custom plan they would be folded into the plan). Prepared statements outlive a rollback: deallocate.
             var name = "dbagent_explain_" + Guid.NewGuid().ToString("N")[..12];
-            await Db.ExecuteAsync(connection, tx, "SET LOCAL plan_cache_mode = force_generic_plan", ct);
-            await Db.ExecuteAsync(connection, tx, $"PREPARE {name} AS {statement.Sql}", ct);
+            await Db.ExecuteAsync(Connection, tx, "SET LOCAL plan_cache_mode = force_generic_plan", ct);
+            await Db.ExecuteAsync(Connection, tx, $"PREPARE {name} AS {statement.Sql}", ct);
             try
             {
                 var nulls = string.Join(", ", Enumerable.Repeat("NULL", statement.ParameterCount));
@@ -146,7 +135,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             }
             finally
             {
-                await Db.ExecuteAsync(connection, tx, $"DEALLOCATE {name}", CancellationToken.None);
+                await Db.ExecuteAsync(Connection, tx, $"DEALLOCATE {name}", CancellationToken.None);
             }
         }
         var plan = PostgresPlanParser.Parse(json);
@@ -155,7 +144,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
 
     private async Task<string> ExplainText(string sql, NpgsqlTransaction tx, ExplainOptions options, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = ClientTimeoutSeconds(options) };
+        await using var command = new NpgsqlCommand(sql, Connection, tx) { CommandTimeout = ClientTimeoutSeconds(options) };
         var value = await command.ExecuteScalarAsync(ct);
         return value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "[]";
     }
@@ -163,40 +152,11 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     private static int ClientTimeoutSeconds(ExplainOptions options) => Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2);
 
     /// <summary>BEGIN READ ONLY, the timeouts as SET LOCAL, the work, then ROLLBACK whatever happened.</summary>
-    private async Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            return await Db.Guard(target, async () =>
-            {
-                await using var tx = await connection.BeginTransactionAsync(ct);
-                try
-                {
-                    await Db.ExecuteAsync(connection, tx,
-                        $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {Math.Max(1, options.StatementTimeoutMs)}; SET LOCAL lock_timeout = {Math.Max(1, options.LockTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = {Math.Max(1000, options.StatementTimeoutMs * 2)}",
-                        ct);
-                    return await work(tx);
-                }
-                finally
-                {
-                    if (connection.State == System.Data.ConnectionState.Open)
-                    {
-                        try { await tx.RollbackAsync(CancellationToken.None); }
-                        catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { /* the connection broke: nothing was committed */ }
-                    }
-                }
-            });
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await connection.DisposeAsync();
-        _gate.Dispose();
-    }
+    private Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
+        InRolledBackTransaction(
+            async () => await Connection.BeginTransactionAsync(ct),
+            tx => Db.ExecuteAsync(Connection, tx,
+                $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {Math.Max(1, options.StatementTimeoutMs)}; SET LOCAL lock_timeout = {Math.Max(1, options.LockTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = {Math.Max(1000, options.StatementTimeoutMs * 2)}",
+                ct),
+            work, ct);
 }

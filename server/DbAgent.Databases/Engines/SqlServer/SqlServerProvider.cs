@@ -28,18 +28,12 @@ public sealed class SqlServerProvider : IDatabaseProvider
         return await Db.Guard(target, async () =>
         {
             var connection = new SqlConnection(DriverConnectionStrings.Build(target));
-            try
+            return await DatabaseSession<SqlConnection>.OpenAsync(connection, async () =>
             {
-                await connection.OpenAsync(cancellationToken);
                 var info = await Db.QueryAsync(connection, null, "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)), DB_NAME()",
                     r => (Version: r.GetString(0), Database: r.GetString(1)), cancellationToken);
                 return (IDatabaseSession)new SqlServerSession(target, connection, new ServerInfo(DatabaseEngine.SqlServer, info[0].Version, info[0].Database), Capabilities);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
+            }, cancellationToken);
         });
     }
 }
@@ -48,21 +42,17 @@ public sealed class SqlServerProvider : IDatabaseProvider
 /// One SQL Server connection. Plans come from SET SHOWPLAN_XML ON, under which the server compiles statements and
 /// executes none; it is set inside a transaction that is rolled back, with SET LOCK_TIMEOUT.
 /// </summary>
-internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
+internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities)
+    : DatabaseSession<SqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public ServerInfo ServerInfo { get; } = serverInfo;
-    public EngineCapabilities Capabilities { get; } = capabilities;
-
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
-        InRolledBackTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(connection, tx, ct), ct);
+        InRolledBackTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(Connection, tx, ct), ct);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
-        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(connection, tx, table, ct), ct);
+        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(connection, tx, table, column, ct), ct);
+        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ct), ct);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
@@ -70,17 +60,17 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         return InRolledBackTransaction(options, async tx =>
         {
             // SHOWPLAN_XML must be alone in its batch. From here until OFF, nothing sent is executed.
-            await Db.ExecuteAsync(connection, tx, "SET SHOWPLAN_XML ON", ct);
+            await Db.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML ON", ct);
             try
             {
-                await using var command = new SqlCommand(statement.Sql, connection, tx) { CommandTimeout = Math.Max(1, options.StatementTimeoutMs / 1000) };
+                await using var command = new SqlCommand(statement.Sql, Connection, tx) { CommandTimeout = Math.Max(1, options.StatementTimeoutMs / 1000) };
                 var xml = Convert.ToString(await command.ExecuteScalarAsync(ct)) ?? "";
                 return SqlServerShowplanParser.Parse(xml);
             }
             finally
             {
-                if (connection.State == System.Data.ConnectionState.Open)
-                    await Db.ExecuteAsync(connection, tx, "SET SHOWPLAN_XML OFF", CancellationToken.None);
+                if (Connection.State == System.Data.ConnectionState.Open)
+                    await Db.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML OFF", CancellationToken.None);
             }
         }, ct);
     }
@@ -100,38 +90,9 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         };
     }
 
-    private async Task<T> InRolledBackTransaction<T>(ExplainOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            return await Db.Guard(target, async () =>
-            {
-                await using var tx = (SqlTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-                try
-                {
-                    await Db.ExecuteAsync(connection, tx, $"SET LOCK_TIMEOUT {Math.Max(1, options.LockTimeoutMs)}", ct);
-                    return await work(tx);
-                }
-                finally
-                {
-                    if (connection.State == System.Data.ConnectionState.Open && tx.Connection is not null)
-                    {
-                        try { await tx.RollbackAsync(CancellationToken.None); }
-                        catch (Exception e) when (e is SqlException or InvalidOperationException) { /* the connection broke: nothing was committed */ }
-                    }
-                }
-            });
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await connection.DisposeAsync();
-        _gate.Dispose();
-    }
+    private Task<T> InRolledBackTransaction<T>(ExplainOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
+        InRolledBackTransaction(
+            async () => (SqlTransaction)await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct),
+            tx => Db.ExecuteAsync(Connection, tx, $"SET LOCK_TIMEOUT {Math.Max(1, options.LockTimeoutMs)}", ct),
+            work, ct);
 }

@@ -35,56 +35,46 @@ public sealed class SqliteProvider : IDatabaseProvider
                 throw new DatabaseAccessException(new ConnectionFailure(ConnectionFailureKind.DatabaseNotFound,
                     SecretRedactor.Redact($"Connection '{target.Name}': the SQLite file '{path}' does not exist.", target)));
             var connection = new SqliteConnection(DriverConnectionStrings.Build(target));
-            try
+            return await DatabaseSession<SqliteConnection>.OpenAsync(connection, async () =>
             {
-                await connection.OpenAsync(cancellationToken);
                 // The connection is read-only already (Mode=ReadOnly); query_only makes SQLite itself refuse writes too.
                 await Db.ExecuteAsync(connection, null, "PRAGMA query_only = 1", cancellationToken);
                 var version = (string?)await Db.ScalarAsync(connection, null, "SELECT sqlite_version()", cancellationToken) ?? "?";
                 return (IDatabaseSession)new SqliteSession(target, connection, new ServerInfo(DatabaseEngine.Sqlite, version, Path.GetFileName(path)), Capabilities);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
+            }, cancellationToken);
         });
     }
 }
 
-internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities) : IDatabaseSession
+internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities)
+    : DatabaseSession<SqliteConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) => Exclusive(() => SqliteCatalogReader.ReadAsync(Connection, ct), ct);
 
-    public ServerInfo ServerInfo { get; } = serverInfo;
-    public EngineCapabilities Capabilities { get; } = capabilities;
-
-    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) => Locked(() => SqliteCatalogReader.ReadAsync(connection, ct), ct);
-
-    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) => Locked(() => SqliteStatisticsReader.ReadTableAsync(connection, table, ct), ct);
+    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) => Exclusive(() => SqliteStatisticsReader.ReadTableAsync(Connection, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        Locked(() => SqliteStatisticsReader.ReadColumnAsync(connection, table, column, ct), ct);
+        Exclusive(() => SqliteStatisticsReader.ReadColumnAsync(Connection, table, column, ct), ct);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
-        return Locked(() => ExplainOn(connection, statement, options, ct), ct);
+        return Exclusive(() => ExplainOn(Connection, statement, options, ct), ct);
     }
 
     public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
-        var path = new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource;
+        var path = new SqliteConnectionStringBuilder(Connection.ConnectionString).DataSource;
         if (path == ":memory:" || !File.Exists(path) || new FileInfo(path).IsReadOnly)
             return WhatIfIndexResult.Unsupported("The SQLite file is not writable, so the index cannot be tried even inside a rolled-back transaction.");
-        return await Locked(async () =>
+        return await Exclusive(async () =>
         {
-            var before = await ExplainOn(connection, statement, options, ct);
+            var before = await ExplainOn(Connection, statement, options, ct);
             var name = index.Name ?? $"dbagent_whatif_{index.Table.Name}_{string.Join("_", index.Keys.Select(k => k.Column ?? "expr"))}";
             // The only write analysis ever makes: CREATE INDEX inside a transaction that is always rolled back, on a
-            // connection of its own, so nothing reaches the file (SQLite's journal restores it even after a crash).
-            var builder = new SqliteConnectionStringBuilder(connection.ConnectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = Math.Max(1, options.LockTimeoutMs / 1000) };
+            // Connection of its own, so nothing reaches the file (SQLite's journal restores it even after a crash).
+            var builder = new SqliteConnectionStringBuilder(Connection.ConnectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = Math.Max(1, options.LockTimeoutMs / 1000) };
             await using var writer = new SqliteConnection(builder.ConnectionString);
             await writer.OpenAsync(ct);
             await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(ct);
@@ -102,7 +92,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
             }
             finally
             {
-                await tx.RollbackAsync(CancellationToken.None);
+                await RollbackQuietly(tx);
             }
         }, ct);
     }
@@ -119,7 +109,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
             }
             finally
             {
-                await tx.RollbackAsync(CancellationToken.None);
+                await RollbackQuietly(tx);
             }
         }
         return await BuildPlan(rows, statement, ct);
@@ -128,13 +118,13 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     private static Task<List<SqliteQueryPlanRow>> ExplainRows(SqliteConnection c, SqliteTransaction tx, ExplainableStatement statement, CancellationToken ct) =>
         Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
 
-    /// <summary>Row estimates are read on the session's own connection, outside any transaction.</summary>
+    /// <summary>Row estimates are read on the session's own Connection, outside any transaction.</summary>
     private async Task<QueryPlan> BuildPlan(List<SqliteQueryPlanRow> rows, ExplainableStatement statement, CancellationToken ct)
     {
         var model = SqlScript.Parse(statement.Sql, SqlDialect.Sqlite).Statements.FirstOrDefault()?.Model;
         var relations = model?.Relations.Where(r => !r.IsCommonTableExpression).ToList() ?? [];
         var aliases = StatementAliases.Of(statement.Sql, SqlDialect.Sqlite);
-        var estimates = await SqliteStatisticsReader.EstimatesAsync(connection, relations.Select(r => r.Name.Name).Concat(aliases.Values).Concat(PlanTables(rows, aliases)), ct);
+        var estimates = await SqliteStatisticsReader.EstimatesAsync(Connection, relations.Select(r => r.Name.Name).Concat(aliases.Values).Concat(PlanTables(rows, aliases)), ct);
         return SqliteQueryPlanParser.Parse(rows, estimates, aliases);
     }
 
@@ -157,24 +147,5 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
             last = t.End;
         }
         return sb.Append(sql, last, sql.Length - last).ToString();
-    }
-
-    private async Task<T> Locked<T>(Func<Task<T>> work, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            return await Db.Guard(target, work);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await connection.DisposeAsync();
-        _gate.Dispose();
     }
 }

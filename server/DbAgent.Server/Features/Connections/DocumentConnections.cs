@@ -109,6 +109,26 @@ public sealed class DocumentConnections : IAsyncDisposable
         return await Manager.GetSchemaAsync(target.Name, refresh: false, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Tells the client, in the background, which connection a document uses and whether it answers (for the status
+    /// bar). Never throws: a status that cannot be worked out is logged.
+    /// </summary>
+    public void RefreshDocumentStatus(string documentUri, CancellationToken cancellationToken) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await NotifyDocumentStatusAsync(documentUri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                _log.Warning($"Connection status for {documentUri} failed: {e.GetType().Name}");
+            }
+        }, CancellationToken.None);
+
     /// <summary>Tells the client which connection a document uses and whether it answers (for the status bar).</summary>
     public async Task NotifyDocumentStatusAsync(string documentUri, CancellationToken cancellationToken)
     {

@@ -13,8 +13,14 @@ namespace DbAgent.Server.Features.Diagnostics;
 /// </summary>
 public static class ExactSyntaxErrors
 {
-    private const int MaxCachedStatements = 20_000;
-    private static readonly ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> Cache = new();
+    /// <summary>
+    /// Two generations: a lookup promotes an entry from the old one to the new one, and when the new one is full the
+    /// old one is dropped. What every analysis run uses stays; what no document has any more goes within two turns.
+    /// </summary>
+    private const int GenerationSize = 100_000;
+    private static readonly object Gate = new();
+    private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _current = new();
+    private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _previous = new();
 
     public static SyntaxValidators Validators { get; set; } = SyntaxValidators.Default;
 
@@ -22,16 +28,38 @@ public static class ExactSyntaxErrors
     {
         if (Validators.For(script.Dialect) is not { } validator) return [];
         var errors = new List<SyntaxError>();
+        var broken = script.Errors;
+        var next = 0;
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (script.Errors.Any(e => e.Span.IntersectsWith(statement.Span))) continue;
-            var text = script.Text.ToString(statement.Span);
-            if (Cache.Count > MaxCachedStatements) Cache.Clear();
-            var relative = Cache.GetOrAdd((script.Dialect, text), static (key, v) => v.Validate(key.Item2, 0), validator);
-            foreach (var error in relative)
+            // Both lists are in document order: walk the lexical errors alongside.
+            while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
+            if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
+            var key = (script.Dialect, script.Text.ToString(statement.Span));
+            foreach (var error in Lookup(key, validator))
                 errors.Add(error with { Span = new TextSpan(error.Span.Start + statement.Span.Start, error.Span.Length) });
         }
         return errors;
+    }
+
+    private static IReadOnlyList<SyntaxError> Lookup((SqlDialect, string) key, ISyntaxValidator validator)
+    {
+        var current = _current;
+        if (current.TryGetValue(key, out var found)) return found;
+        if (!_previous.TryGetValue(key, out found)) found = validator.Validate(key.Item2, 0);
+        current[key] = found;
+        if (current.Count > GenerationSize)
+        {
+            lock (Gate)
+            {
+                if (ReferenceEquals(current, _current))
+                {
+                    _previous = current;
+                    _current = new ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>>();
+                }
+            }
+        }
+        return found;
     }
 }

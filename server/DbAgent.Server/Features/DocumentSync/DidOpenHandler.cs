@@ -11,26 +11,13 @@ public sealed class DidOpenHandler(LanguageServerContext context)
     public void DidOpen(DidOpenTextDocumentParams parameters)
     {
         // Enqueued synchronously: the store applies open and edits in the order they arrived.
-        _ = context.Documents.Open(parameters.TextDocument);
+        var opened = context.Documents.Open(parameters.TextDocument);
         context.Plans.Request(parameters.TextDocument.Uri);
         _ = RefreshScopedSettingsAsync(parameters.TextDocument.Uri);
-        _ = StatusAsync(parameters.TextDocument.Uri);
-    }
-
-    /// <summary>Which database the document uses and whether it answers, for the status bar.</summary>
-    private async Task StatusAsync(string uri)
-    {
-        try
-        {
-            await context.Connections.NotifyDocumentStatusAsync(uri, context.ServerLifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e)
-        {
-            context.Log.Warning($"Connection status for {uri} failed: {e.GetType().Name}");
-        }
+        // Once the document is open, a settings change finds it and tells it its connection again; told before, it
+        // could miss connections that arrive in between.
+        var uri = parameters.TextDocument.Uri;
+        _ = opened.ContinueWith(_ => context.Connections.RefreshDocumentStatus(uri, context.ServerLifetime.Token), TaskScheduler.Default);
     }
 
     /// <summary>`dbagent.dialect` and `dbagent.rules` are resource scoped: a folder may set them for its files.</summary>
