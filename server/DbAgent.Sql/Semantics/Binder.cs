@@ -141,7 +141,29 @@ internal sealed partial class Binder
             return inner.Contains(doubled) ? inner.Replace(doubled, close.ToString()) : inner;
         }
         if (first is 'U' or 'u' && span.Length > 3 && _text[span.Start + 1] == '&') return _text.Substring(span.Start + 3, Math.Max(0, span.Length - 4));
-        return _text.Substring(span.Start, span.Length);
+        return Name(_text.AsSpan(span.Start, span.Length));
+    }
+
+    private const int MaxCachedNames = 16_384;
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private bool _nameLookupReady;
+
+    /// <summary>
+    /// A bare name's text, one string per distinct name in the script: the same tables and columns come back in
+    /// statement after statement, and a lookup by span is cheaper than a new string and its collection.
+    /// </summary>
+    private string Name(ReadOnlySpan<char> text)
+    {
+        if (!_nameLookupReady)
+        {
+            _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+            _nameLookupReady = true;
+        }
+        if (_nameLookup.TryGetValue(text, out var name)) return name;
+        name = text.ToString();
+        if (_names.Count < MaxCachedNames) _names.Add(name, name);
+        return name;
     }
 
     private QualifiedName? NameOf(SyntaxNode nameNode)
