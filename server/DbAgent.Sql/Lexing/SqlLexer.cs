@@ -13,12 +13,28 @@ public static class SqlLexer
 
     public static List<Token> Lex(string text, SqlDialect dialect)
     {
-        // Real SQL has about one token per four characters; a little more room avoids growing (copying) the list.
-        var tokens = new List<Token>(Math.Max(16, text.Length / 3));
-        var scanner = new Scanner(text, dialect, tokens, 0, true, null);
+        // Lex into a reused buffer and return a list of exactly the right size: the count is not known beforehand
+        // (real SQL has one token per three to five characters), and guessing high or growing both cost more than
+        // one copy. Buffers for very large documents are not kept.
+        var scratch = t_scratch ?? new List<Token>(4096);
+        t_scratch = null;
+        scratch.Clear();
+        var scanner = new Scanner(text, dialect, scratch, 0, true, null);
         scanner.Run(int.MaxValue, null);
+        var tokens = new List<Token>(scratch.Count);
+        tokens.AddRange(scratch);
+        if (scratch.Capacity <= MaxScratchTokens)
+        {
+            scratch.Clear();
+            t_scratch = scratch;
+        }
         return tokens;
     }
+
+    private const int MaxScratchTokens = 1 << 18;
+
+    [ThreadStatic]
+    private static List<Token>? t_scratch;
 
     /// <summary>
     /// Lexes from <paramref name="start"/> (a token boundary whose state is given: at the start of a line or not, no

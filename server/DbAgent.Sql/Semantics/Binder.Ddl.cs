@@ -248,7 +248,7 @@ internal sealed partial class Binder
         var include = new List<string>();
         string? method = null, predicate = null, algorithm = null, lockOption = null;
         var online = false;
-        var scope = new Scope(null);
+        var scope = NewScope(null);
         if (rel is not null) scope.Items.Add(new ScopeItem(null, rel));
         foreach (var c in node.Children)
         {

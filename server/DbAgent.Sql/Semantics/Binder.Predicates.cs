@@ -22,10 +22,21 @@ internal sealed partial class Binder
         }
     }
 
+    [ThreadStatic]
+    private static Stack<SyntaxNode>? t_flattenStack;
+
+    /// <summary>The flattening walks run to completion without nesting, so one stack per thread serves them all.</summary>
+    private static Stack<SyntaxNode> FlattenStack()
+    {
+        var stack = t_flattenStack ??= new Stack<SyntaxNode>();
+        stack.Clear();
+        return stack;
+    }
+
     private static void Flatten(SyntaxNode node, BinaryOperatorKind op, List<SyntaxNode> into)
     {
         if (node.Kind is not (SyntaxKind.Parenthesized or SyntaxKind.BinaryExpression)) { into.Add(node); return; }
-        var stack = new Stack<SyntaxNode>();
+        var stack = FlattenStack();
         stack.Push(node);
         while (stack.Count > 0)
         {
@@ -43,7 +54,7 @@ internal sealed partial class Binder
     /// <summary>Every comparison under an OR (through nested ANDs and ORs).</summary>
     private static void FlattenAll(SyntaxNode node, List<SyntaxNode> into)
     {
-        var stack = new Stack<SyntaxNode>();
+        var stack = FlattenStack();
         stack.Push(node);
         while (stack.Count > 0)
         {

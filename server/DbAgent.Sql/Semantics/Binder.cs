@@ -37,18 +37,48 @@ internal sealed partial class Binder
         _schema = schema;
     }
 
-    private sealed class Scope(Scope? parent)
+    /// <summary>A query block's names. Scopes live only while one statement is bound: the binder reuses them.</summary>
+    private sealed class Scope
     {
-        public Scope? Parent { get; } = parent;
+        private readonly List<string> _cteNames = [];
+
+        public Scope? Parent { get; private set; }
         public List<ScopeItem> Items { get; } = [];
-        public List<string>? Ctes { get; set; }
+        public List<string>? Ctes { get; private set; }
+
+        public Scope Reset(Scope? parent, bool withCtes)
+        {
+            Parent = parent;
+            Items.Clear();
+            _cteNames.Clear();
+            Ctes = withCtes ? _cteNames : null;
+            return this;
+        }
 
         public bool IsCte(string name)
         {
             for (var s = this; s is not null; s = s.Parent)
-                if (s.Ctes is not null && s.Ctes.Exists(c => NameComparer.SameName(c, name))) return true;
+                if (s.Ctes is not null && ContainsName(s.Ctes, name)) return true;
             return false;
         }
+    }
+
+    private readonly List<Scope> _scopes = [];
+    private int _scopesInUse;
+
+    /// <summary>A scope for this statement, reused from the statements bound before.</summary>
+    private Scope NewScope(Scope? parent, bool withCtes = false)
+    {
+        if (_scopesInUse == _scopes.Count) _scopes.Add(new Scope());
+        return _scopes[_scopesInUse++].Reset(parent, withCtes);
+    }
+
+    /// <summary>A loop rather than a lambda: a lambda capturing a parameter allocates on every call of its method.</summary>
+    private static bool ContainsName(List<string> names, string name)
+    {
+        foreach (var n in names)
+            if (NameComparer.SameName(n, name)) return true;
+        return false;
     }
 
     /// <summary>One FROM item in scope: a relation, or a derived table/function with only an alias.</summary>
@@ -64,6 +94,7 @@ internal sealed partial class Binder
         _orderBy.Clear();
         _ddl.Clear();
         _work.Clear();
+        _scopesInUse = 0;
         _limit = null;
         _hasWhere = false;
         _whereSpan = null;
@@ -110,7 +141,29 @@ internal sealed partial class Binder
             return inner.Contains(doubled) ? inner.Replace(doubled, close.ToString()) : inner;
         }
         if (first is 'U' or 'u' && span.Length > 3 && _text[span.Start + 1] == '&') return _text.Substring(span.Start + 3, Math.Max(0, span.Length - 4));
-        return _text.Substring(span.Start, span.Length);
+        return Name(_text.AsSpan(span.Start, span.Length));
+    }
+
+    private const int MaxCachedNames = 16_384;
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private bool _nameLookupReady;
+
+    /// <summary>
+    /// A bare name's text, one string per distinct name in the script: the same tables and columns come back in
+    /// statement after statement, and a lookup by span is cheaper than a new string and its collection.
+    /// </summary>
+    private string Name(ReadOnlySpan<char> text)
+    {
+        if (!_nameLookupReady)
+        {
+            _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+            _nameLookupReady = true;
+        }
+        if (_nameLookup.TryGetValue(text, out var name)) return name;
+        name = text.ToString();
+        if (_names.Count < MaxCachedNames) _names.Add(name, name);
+        return name;
     }
 
     private QualifiedName? NameOf(SyntaxNode nameNode)
@@ -198,10 +251,10 @@ internal sealed partial class Binder
 
     private Scope BindWith(SyntaxNode with, Scope? parent)
     {
-        var scope = new Scope(parent) { Ctes = [] };
+        var scope = NewScope(parent, withCtes: true);
         foreach (var cte in with.Children)
             if (cte.Kind == SyntaxKind.CommonTableExpression && cte.ChildCount > 0 && cte[0].Kind == SyntaxKind.Identifier)
-                scope.Ctes.Add(IdentifierText(cte[0]));
+                scope.Ctes!.Add(IdentifierText(cte[0]));
         foreach (var cte in with.Children)
         {
             if (cte.Kind != SyntaxKind.CommonTableExpression) continue;
@@ -290,7 +343,7 @@ internal sealed partial class Binder
 
     private Scope BindSpecification(SyntaxNode spec, Scope? outer, bool outermost)
     {
-        var scope = new Scope(outer);
+        var scope = NewScope(outer);
         var from = spec.Child(SyntaxKind.FromClause);
         if (!from.IsNull) BindFromItems(from, scope, RelationRole.Read);
         foreach (var c in spec.Children)
@@ -458,7 +511,7 @@ internal sealed partial class Binder
 
     private void BindInsert(SyntaxNode node, Scope? outer)
     {
-        var scope = new Scope(outer);
+        var scope = NewScope(outer);
         var target = node.Child(SyntaxKind.InsertTarget);
         RelationReference? targetRelation = null;
         if (!target.IsNull)
@@ -539,7 +592,7 @@ internal sealed partial class Binder
     /// </summary>
     private void BindUpdate(SyntaxNode node, Scope? outer)
     {
-        var scope = new Scope(outer);
+        var scope = NewScope(outer);
         var target = node.Child(SyntaxKind.InsertTarget);
         var targetStart = _relations.Count;
         if (!target.IsNull) BindFromItems(target, scope, RelationRole.Read);
@@ -625,7 +678,7 @@ internal sealed partial class Binder
 
     private void BindDelete(SyntaxNode node, Scope? outer)
     {
-        var scope = new Scope(outer);
+        var scope = NewScope(outer);
         var target = node.Child(SyntaxKind.InsertTarget);
         var from = node.Child(SyntaxKind.FromClause);
         var targetStart = _relations.Count;
@@ -657,7 +710,7 @@ internal sealed partial class Binder
 
     private void BindMerge(SyntaxNode node, Scope? outer)
     {
-        var scope = new Scope(outer);
+        var scope = NewScope(outer);
         foreach (var c in node.Children)
         {
             switch (c.Kind)
@@ -780,7 +833,7 @@ internal sealed partial class Binder
                     if (item.Relation is not { } r) continue;
                     var table = _schema.FindTable(r.Name);
                     if (table?.FindColumn(column) is not null) { found = r; matches++; }
-                    else if (table is null && _schema.FindView(r.Name) is { } view && view.Columns.Exists(c => NameComparer.SameName(c, column))) { found = r; matches++; }
+                    else if (table is null && _schema.FindView(r.Name) is { } view && ContainsName(view.Columns, column)) { found = r; matches++; }
                 }
                 if (matches == 1) return found;
                 if (matches > 1) return null;

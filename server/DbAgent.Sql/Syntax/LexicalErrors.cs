@@ -6,14 +6,63 @@ namespace DbAgent.Sql.Syntax;
 /// <summary>
 /// The errors our own front end is certain of, from the tokens alone: unterminated strings, identifiers and comments,
 /// and unbalanced parentheses within a statement. Anything less certain is left to the engines' own grammars.
+/// Parentheses are balanced between statement delimiters, so after an edit only the delimited stretch around the
+/// re-lexed tokens is checked again (<see cref="Update"/>); the errors outside it are kept or moved.
 /// </summary>
 internal static class LexicalErrors
 {
     public static List<SyntaxError> Find(string text, IReadOnlyList<Token> tokens, SqlDialect dialect)
     {
+        _ = dialect;
         var errors = new List<SyntaxError>();
+        Scan(text, tokens, 0, tokens.Count, errors);
+        errors.Sort(static (a, b) => a.Span.Start.CompareTo(b.Span.Start));
+        return errors;
+    }
+
+    /// <summary>
+    /// The errors after an edit that replaced old tokens [<paramref name="firstChanged"/>, resume) by new tokens
+    /// [<paramref name="firstChanged"/>, <paramref name="changedEnd"/>), the tokens after being the old ones moved by
+    /// <paramref name="delta"/> characters. Equal to <see cref="Find"/> over the new tokens.
+    /// </summary>
+    public static List<SyntaxError> Update(string text, IReadOnlyList<Token> tokens, IReadOnlyList<SyntaxError> oldErrors, int firstChanged, int changedEnd, int delta)
+    {
+        // The scan's state is empty just after a delimiter: start after the last one before the change, stop at
+        // (and including) the first one after it.
+        var from = Math.Min(firstChanged, tokens.Count);
+        while (from > 0 && !IsDelimiter(tokens[from - 1].Kind)) from--;
+        var to = changedEnd;
+        while (to < tokens.Count && !IsDelimiter(tokens[to].Kind)) to++;
+        if (to < tokens.Count) to++; // the delimiter reports what is still open
+        var keepBefore = from < tokens.Count ? tokens[from].Start : from > 0 ? tokens[from - 1].End : 0;
+        // Old errors at or after this (old) offset belong to the unchanged tokens after the stretch.
+        var oldAfter = to < tokens.Count ? tokens[to].Start - delta : int.MaxValue;
+
+        var errors = new List<SyntaxError>(oldErrors.Count + 2);
+        var i = 0;
+        for (; i < oldErrors.Count && oldErrors[i].Span.Start < keepBefore; i++) errors.Add(oldErrors[i]);
+        var middle = errors.Count;
+        Scan(text, tokens, from, to, errors);
+        if (errors.Count - middle > 1) errors.Sort(middle, errors.Count - middle, Comparer<SyntaxError>.Create(static (a, b) => a.Span.Start.CompareTo(b.Span.Start)));
+        if (oldAfter != int.MaxValue)
+        {
+            for (; i < oldErrors.Count && oldErrors[i].Span.Start < oldAfter; i++) { }
+            for (; i < oldErrors.Count; i++)
+            {
+                var e = oldErrors[i];
+                errors.Add(delta == 0 ? e : e with { Span = new TextSpan(e.Span.Start + delta, e.Span.Length) });
+            }
+        }
+        return errors;
+    }
+
+    private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator;
+
+    /// <summary>Checks tokens [from, to); the stretch starts with nothing open and what is open at its end is reported.</summary>
+    private static void Scan(string text, IReadOnlyList<Token> tokens, int from, int to, List<SyntaxError> errors)
+    {
         var open = new Stack<int>();
-        for (var i = 0; i < tokens.Count; i++)
+        for (var i = from; i < to; i++)
         {
             var t = tokens[i];
             if (t.IsUnterminated)
@@ -46,8 +95,6 @@ internal static class LexicalErrors
             }
         }
         ReportUnclosed(open, tokens, errors);
-        errors.Sort((a, b) => a.Span.Start.CompareTo(b.Span.Start));
-        return errors;
     }
 
     private static void ReportUnclosed(Stack<int> open, IReadOnlyList<Token> tokens, List<SyntaxError> errors)

@@ -454,7 +454,7 @@ internal sealed partial class Parser
         if (isRow)
         {
             // Re-tag as a row: same children, same span.
-            _children[^1] = new GreenNode(SyntaxKind.ExpressionList, node.Start, node.Length, node.Children, node.Flags);
+            _children[^1] = new GreenNode(node, SyntaxKind.ExpressionList, node.Start, node.Length, node.Flags);
         }
         _ = m;
         _depth--;

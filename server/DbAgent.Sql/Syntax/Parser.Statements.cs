@@ -17,9 +17,10 @@ internal sealed partial class Parser
         // The statement node was finished into _children; wrap the trailing error with it when there is one.
         if (_children.Count == 1) return _children[0];
         var first = _children[0];
-        var children = new GreenNode[first.Children.Length + _children.Count - 1];
-        first.Children.CopyTo(children, 0);
-        for (var i = 1; i < _children.Count; i++) children[first.Children.Length + i - 1] = _children[i];
+        var own = first.ChildCount;
+        var children = new GreenNode[own + _children.Count - 1];
+        for (var i = 0; i < own; i++) children[i] = first.GetChild(i);
+        for (var i = 1; i < _children.Count; i++) children[own + i - 1] = _children[i];
         return new GreenNode(kind, first.Start, first.Length, children, first.Flags | NodeFlags.ContainsError, first.Tag);
     }
 

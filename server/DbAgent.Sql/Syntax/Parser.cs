@@ -70,7 +70,7 @@ internal sealed partial class Parser
         var root = Statement();
         return root.Start == 0 && root.Length == slice.Span.Length
             ? root
-            : new GreenNode(root.Kind, 0, slice.Span.Length, root.Children, root.Flags, root.Tag);
+            : new GreenNode(root, root.Kind, 0, slice.Span.Length, root.Flags, root.Tag);
     }
 
     // ---- token access -------------------------------------------------------------------------------------------
@@ -136,19 +136,30 @@ internal sealed partial class Parser
         var o = _open[^1];
         _open.RemoveAt(_open.Count - 1);
         var count = _children.Count - o.ChildStart;
-        GreenNode[] children;
-        if (count == 0) children = GreenNode.NoChildren;
-        else
-        {
-            children = new GreenNode[count];
-            _children.CopyTo(o.ChildStart, children, 0, count);
-            _children.RemoveRange(o.ChildStart, count);
-            foreach (var c in children)
-                if ((c.Flags & NodeFlags.ContainsError) != 0) { flags |= NodeFlags.ContainsError; break; }
-        }
         if (o.Kind == SyntaxKind.Error) flags |= NodeFlags.ContainsError;
         var end = Math.Max(o.Start, _lastEnd);
-        var node = new GreenNode(o.Kind, o.Start - _base, end - o.Start, children, flags, o.Tag);
+        GreenNode node;
+        if (count == 1)
+        {
+            // One child needs no array.
+            var only = _children[o.ChildStart];
+            _children.RemoveAt(o.ChildStart);
+            flags |= only.Flags & NodeFlags.ContainsError;
+            node = new GreenNode(o.Kind, o.Start - _base, end - o.Start, only, flags, o.Tag);
+        }
+        else
+        {
+            var children = GreenNode.NoChildren;
+            if (count > 0)
+            {
+                children = new GreenNode[count];
+                _children.CopyTo(o.ChildStart, children, 0, count);
+                _children.RemoveRange(o.ChildStart, count);
+                foreach (var c in children)
+                    if ((c.Flags & NodeFlags.ContainsError) != 0) { flags |= NodeFlags.ContainsError; break; }
+            }
+            node = new GreenNode(o.Kind, o.Start - _base, end - o.Start, children, flags, o.Tag);
+        }
         _children.Add(node);
         return node;
     }

@@ -69,7 +69,7 @@ public sealed class ParsedStatement
 /// </summary>
 public sealed class SqlScript
 {
-    private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, List<Token> tokens, List<ParsedStatement> statements, List<SyntaxError> errors)
+    private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, TokenList tokens, List<ParsedStatement> statements, List<SyntaxError> errors)
     {
         Text = text;
         Dialect = dialect;
@@ -102,10 +102,10 @@ public sealed class SqlScript
         var i = 0;
         while (StatementSplitter.Next(source, tokens, dialect, ref i, out var slice))
             statements.Add(ParseOne(parser, binder, source, tokens, slice, dialect));
-        return new SqlScript(text, dialect, schema, tokens, statements, LexicalErrors.Find(source, tokens, dialect));
+        return new SqlScript(text, dialect, schema, new TokenList(tokens), statements, LexicalErrors.Find(source, tokens, dialect));
     }
 
-    private static ParsedStatement ParseOne(Parser parser, Binder binder, string source, List<Token> tokens, in StatementSlice slice, SqlDialect dialect)
+    private static ParsedStatement ParseOne(Parser parser, Binder binder, string source, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
     {
         var green = parser.ParseStatement(source, tokens, slice, dialect);
         var model = binder.Bind(new SyntaxNode(green, slice.Span.Start), tokens, slice);
@@ -130,7 +130,7 @@ public sealed class SqlScript
         var suffix = CommonSuffixLength(oldSource.AsSpan(prefix), newSource.AsSpan(prefix), maxSuffix);
         var newEnd = newSource.Length - suffix;
         var delta = newSource.Length - oldSource.Length;
-        var oldTokens = (List<Token>)Tokens;
+        var oldTokens = (TokenList)Tokens;
         var oldStatements = (List<ParsedStatement>)Statements;
         if (prefix == oldSource.Length && prefix == newSource.Length)
             return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors);
@@ -150,27 +150,19 @@ public sealed class SqlScript
         var atLineStart = restartToken == 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[restartToken - 1]);
 
         // Re-lex until a token boundary after the edit lines up with an old one in the same state.
-        var tokens = new List<Token>(oldTokens.Count + 16);
-        for (var i = 0; i < restartToken; i++) tokens.Add(oldTokens[i]);
+        var relexed = new List<Token>(64);
         var resumeOld = -1;
-        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, tokens, newEnd, (pos, lineStart) =>
+        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, relexed, newEnd, (pos, lineStart) =>
         {
             var j = FindTokenStartingAt(oldTokens, pos - delta);
             if (j <= 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[j - 1]) != lineStart) return false;
             resumeOld = j;
             return true;
         });
-        var relexedEnd = tokens.Count;
-        var tokenDelta = 0;
-        if (resumeOld >= 0)
-        {
-            tokenDelta = relexedEnd - resumeOld;
-            for (var j = resumeOld; j < oldTokens.Count; j++)
-            {
-                var t = oldTokens[j];
-                tokens.Add(t with { Start = t.Start + delta });
-            }
-        }
+        var relexedEnd = restartToken + relexed.Count;
+        var tokenDelta = resumeOld >= 0 ? relexedEnd - resumeOld : 0;
+        // The tokens after the resync point are the old ones moved by delta: shared, not copied.
+        var tokens = oldTokens.Replace(restartToken, resumeOld >= 0 ? resumeOld : oldTokens.Count, relexed, delta);
 
         // Re-split and re-parse from the kept statements until a statement boundary lines up with an old one.
         var statements = new List<ParsedStatement>(oldStatements.Count + 4);
@@ -191,7 +183,8 @@ public sealed class SqlScript
             }
             statements.Add(ParseOne(parser, binder, newSource, tokens, slice, Dialect));
         }
-        return new SqlScript(newText, Dialect, Schema, tokens, statements, LexicalErrors.Find(newSource, tokens, Dialect));
+        return new SqlScript(newText, Dialect, Schema, tokens, statements,
+            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta));
     }
 
     private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
@@ -214,7 +207,7 @@ public sealed class SqlScript
     }
 
     /// <summary>Index of the token containing the offset (or the nearest one).</summary>
-    private static int TokenAt(List<Token> tokens, int offset)
+    private static int TokenAt(IReadOnlyList<Token> tokens, int offset)
     {
         int lo = 0, hi = tokens.Count - 1;
         while (lo <= hi)
@@ -228,7 +221,7 @@ public sealed class SqlScript
         return Math.Max(0, Math.Min(lo, tokens.Count - 1));
     }
 
-    private static int FindTokenStartingAt(List<Token> tokens, int offset)
+    private static int FindTokenStartingAt(IReadOnlyList<Token> tokens, int offset)
     {
         int lo = 0, hi = tokens.Count - 1;
         while (lo <= hi)

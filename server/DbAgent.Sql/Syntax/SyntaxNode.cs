@@ -51,18 +51,66 @@ internal enum NodeFlags : byte
 /// The immutable, position-independent part of a node: kind, offset from its statement's start, length, children.
 /// Statements after an edit keep their green trees; only the statement's start moves.
 /// </summary>
-internal sealed class GreenNode(SyntaxKind kind, int start, int length, GreenNode[] children, NodeFlags flags, short tag = 0)
+internal sealed class GreenNode
 {
     public static readonly GreenNode[] NoChildren = [];
 
-    public SyntaxKind Kind { get; } = kind;
-    public int Start { get; } = start;
-    public int Length { get; } = length;
-    public GreenNode[] Children { get; } = children;
-    public NodeFlags Flags { get; } = flags;
+    // The children: null for none, the node itself for one (most nodes with children have exactly one: a name's
+    // identifier, a clause's expression), an array for more. Saves an array per single-child node.
+    private readonly object? _children;
+
+    public GreenNode(SyntaxKind kind, int start, int length, GreenNode[] children, NodeFlags flags, short tag = 0)
+        : this(kind, start, length, children.Length switch { 0 => null, 1 => children[0], _ => children }, flags, tag)
+    {
+    }
+
+    /// <summary>A node with a single child.</summary>
+    public GreenNode(SyntaxKind kind, int start, int length, GreenNode child, NodeFlags flags, short tag = 0)
+        : this(kind, start, length, (object)child, flags, tag)
+    {
+    }
+
+    /// <summary>The same children under another kind, span or flags.</summary>
+    public GreenNode(GreenNode childrenOf, SyntaxKind kind, int start, int length, NodeFlags flags, short tag = 0)
+        : this(kind, start, length, childrenOf._children, flags, tag)
+    {
+    }
+
+    private GreenNode(SyntaxKind kind, int start, int length, object? children, NodeFlags flags, short tag)
+    {
+        Kind = kind;
+        Start = start;
+        Length = length;
+        _children = children;
+        Flags = flags;
+        Tag = tag;
+    }
+
+    public SyntaxKind Kind { get; }
+    public int Start { get; }
+    public int Length { get; }
+    public NodeFlags Flags { get; }
     /// <summary>Kind-specific detail (the join kind, the set operator, ...), read through <see cref="SyntaxNode.Tag"/>.</summary>
-    public short Tag { get; } = tag;
+    public short Tag { get; }
     public int End => Start + Length;
+
+    public int ChildCount => _children switch
+    {
+        null => 0,
+        GreenNode => 1,
+        _ => System.Runtime.CompilerServices.Unsafe.As<GreenNode[]>(_children).Length,
+    };
+
+    public GreenNode GetChild(int index)
+    {
+        if (_children is GreenNode single)
+        {
+            if (index != 0) throw new ArgumentOutOfRangeException(nameof(index));
+            return single;
+        }
+        if (_children is null) throw new ArgumentOutOfRangeException(nameof(index));
+        return System.Runtime.CompilerServices.Unsafe.As<GreenNode[]>(_children)[index];
+    }
 }
 
 /// <summary>A node of a statement's syntax tree with its absolute span: a cheap view over the shared green node.</summary>
@@ -86,8 +134,8 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     /// <summary>True when this node or one below it is an <see cref="SyntaxKind.Error"/> node or missing.</summary>
     public bool ContainsError => (_green!.Flags & NodeFlags.ContainsError) != 0;
     public int Tag => _green!.Tag;
-    public int ChildCount => _green!.Children.Length;
-    public SyntaxNode this[int index] => new(_green!.Children[index], _offset);
+    public int ChildCount => _green!.ChildCount;
+    public SyntaxNode this[int index] => new(_green!.GetChild(index), _offset);
 
     /// <summary>The children, enumerable without allocation.</summary>
     public ChildList Children => new(_green!, _offset);
@@ -103,12 +151,12 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
             _offset = offset;
         }
 
-        public int Count => _parent.Children.Length;
-        public SyntaxNode this[int index] => new(_parent.Children[index], _offset);
+        public int Count => _parent.ChildCount;
+        public SyntaxNode this[int index] => new(_parent.GetChild(index), _offset);
         public Enumerator GetEnumerator() => new(_parent, _offset);
         IEnumerator<SyntaxNode> IEnumerable<SyntaxNode>.GetEnumerator()
         {
-            for (var i = 0; i < _parent.Children.Length; i++) yield return new SyntaxNode(_parent.Children[i], _offset);
+            for (var i = 0; i < _parent.ChildCount; i++) yield return new SyntaxNode(_parent.GetChild(i), _offset);
         }
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<SyntaxNode>)this).GetEnumerator();
 
@@ -125,16 +173,20 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
                 _index = -1;
             }
 
-            public readonly SyntaxNode Current => new(_parent.Children[_index], _offset);
-            public bool MoveNext() => ++_index < _parent.Children.Length;
+            public readonly SyntaxNode Current => new(_parent.GetChild(_index), _offset);
+            public bool MoveNext() => ++_index < _parent.ChildCount;
         }
     }
 
     /// <summary>The first child of the kind, or a null node.</summary>
     public SyntaxNode Child(SyntaxKind kind)
     {
-        foreach (var c in _green!.Children)
+        var g = _green!;
+        for (var i = 0; i < g.ChildCount; i++)
+        {
+            var c = g.GetChild(i);
             if (c.Kind == kind) return new SyntaxNode(c, _offset);
+        }
         return default;
     }
 
@@ -147,7 +199,7 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
         {
             var n = stack.Pop();
             yield return new SyntaxNode(n, _offset);
-            for (var i = n.Children.Length - 1; i >= 0; i--) stack.Push(n.Children[i]);
+            for (var i = n.ChildCount - 1; i >= 0; i--) stack.Push(n.GetChild(i));
         }
     }
 
@@ -159,8 +211,11 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
         while (true)
         {
             GreenNode? next = null;
-            foreach (var c in node.Children)
+            for (var i = 0; i < node.ChildCount; i++)
+            {
+                var c = node.GetChild(i);
                 if (position >= _offset + c.Start && position <= _offset + c.End && c.Length > 0) { next = c; break; }
+            }
             if (next is null) return new SyntaxNode(node, _offset);
             node = next;
         }

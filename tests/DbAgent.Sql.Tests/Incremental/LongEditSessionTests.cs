@@ -1,0 +1,37 @@
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Sql.Tests.Incremental;
+
+/// <summary>
+/// Many edits in a row on a large document: the edited script shares its tokens with the scripts before it (pieces
+/// moved by each edit), so this checks that the sharing stays exact over a long session, and through the point where
+/// the pieces are merged back into one list.
+/// </summary>
+public class LongEditSessionTests
+{
+    [Test]
+    public void Hundreds_of_chained_edits_on_a_large_script_equal_full_parses()
+    {
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i =>
+            $"CREATE TABLE t{i} (id int PRIMARY KEY, v text DEFAULT 'x');\nUPDATE t{i} SET v = 'y' WHERE id IN (SELECT id FROM t{i} WHERE v <> 'z');\n"));
+        var random = new Random(7);
+        const string alphabet = "abc_01 ,();\n'()";
+        var source = SourceText.From(text);
+        var script = SqlScript.Parse(source, SqlDialect.Postgres);
+        for (var n = 0; n < 400; n++)
+        {
+            var at = random.Next(source.Text.Length);
+            var change = random.Next(3) switch
+            {
+                0 => new TextChange(new TextSpan(at, 0), alphabet[random.Next(alphabet.Length)].ToString()),
+                1 => new TextChange(new TextSpan(at, Math.Min(1 + random.Next(3), source.Text.Length - at)), ""),
+                _ => new TextChange(new TextSpan(at, Math.Min(1, source.Text.Length - at)), alphabet[random.Next(alphabet.Length)].ToString()),
+            };
+            source = source.WithChange(change);
+            script = script.WithChanges(source, [change]);
+            if (n % 25 == 24 || n >= 390) IncrementalParseTests.AssertSame(script, SqlScript.Parse(source, SqlDialect.Postgres));
+        }
+        Assert.That(script.Tokens[^1].End, Is.EqualTo(source.Text.Length), "the last token ends the document");
+    }
+}
