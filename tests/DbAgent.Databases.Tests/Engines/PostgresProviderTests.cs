@@ -267,21 +267,39 @@ public class PostgresProviderTests
         Assert.That(e2!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.UnknownHost));
     }
 
+    /// <summary>A second connection holding an exclusive lock on a table until it is released or disposed.</summary>
+    private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public Task ReleaseAsync() => transaction.RollbackAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<TableLock> LockAsync(string table)
+    {
+        var connection = new NpgsqlConnection(_db.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            await cmd.ExecuteNonQueryAsync();
+        return new TableLock(connection, transaction);
+    }
+
     [Test]
     public async Task A_statement_waiting_on_a_lock_hits_the_lock_timeout()
     {
-        await using var blocker = new NpgsqlConnection(_db.ConnectionString);
-        await blocker.OpenAsync();
-        await using var tx = await blocker.BeginTransactionAsync();
-        await using (var cmd = new NpgsqlCommand("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE", blocker, tx))
-            await cmd.ExecuteNonQueryAsync();
+        await using var tableLock = await LockAsync("customers");
         await using var session = await Open();
         var sw = Stopwatch.StartNew();
         var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM customers", new ExplainOptions { LockTimeoutMs = 500 }, CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.Timeout));
         Assert.That(e.Message, Does.Contain("lock timeout"));
         Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
-        await tx.RollbackAsync();
+        await tableLock.ReleaseAsync();
         // The session is usable again once the lock is gone.
         Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ExplainOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
     }
@@ -301,17 +319,13 @@ public class PostgresProviderTests
     [Test]
     public async Task Cancelling_a_waiting_explain_returns_at_once_and_the_session_stays_usable()
     {
-        await using var blocker = new NpgsqlConnection(_db.ConnectionString);
-        await blocker.OpenAsync();
-        await using var tx = await blocker.BeginTransactionAsync();
-        await using (var cmd = new NpgsqlCommand("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE", blocker, tx))
-            await cmd.ExecuteNonQueryAsync();
+        await using var tableLock = await LockAsync("customers");
         await using var session = await Open();
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var sw = Stopwatch.StartNew();
         Assert.CatchAsync<OperationCanceledException>(() => session.ExplainAsync("SELECT * FROM customers", new ExplainOptions { LockTimeoutMs = 20000 }, cts.Token));
         Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
-        await tx.RollbackAsync();
+        await tableLock.ReleaseAsync();
         Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ExplainOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
     }
 
@@ -330,11 +344,7 @@ public class PostgresProviderTests
     public async Task Backend_killed_mid_analysis_is_reported_unreachable_without_a_hang()
     {
         // The backend is killed from a second connection while the EXPLAIN waits on a lock.
-        await using var admin = new NpgsqlConnection(_db.ConnectionString);
-        await admin.OpenAsync();
-        await using var tx = await admin.BeginTransactionAsync();
-        await using (var cmd = new NpgsqlCommand("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE", admin, tx))
-            await cmd.ExecuteNonQueryAsync();
+        await using var tableLock = await LockAsync("orders");
         await using var session = await Open();
         var explain = session.ExplainAsync("SELECT * FROM orders", new ExplainOptions { LockTimeoutMs = 20000, StatementTimeoutMs = 30000 }, CancellationToken.None);
         var database = new NpgsqlConnectionStringBuilder(_db.ConnectionString).Database;
@@ -353,7 +363,7 @@ public class PostgresProviderTests
         }
         var e = Assert.ThrowsAsync<DatabaseAccessException>(() => explain);
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.Unreachable), e.Message);
-        await tx.RollbackAsync();
+        await tableLock.ReleaseAsync();
     }
 
     [Test]
