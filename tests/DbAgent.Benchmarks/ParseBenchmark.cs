@@ -45,8 +45,17 @@ internal static class ParseBenchmark
         var lexer = new Contender("dbagent lexer", megabytes, () => files.Sum(t => SqlLexer.Lex(t, SqlDialect.Postgres).Count));
         var split = new Contender("dbagent lex + split", megabytes,
             () => files.Sum(t => StatementSplitter.Split(t, SqlLexer.Lex(t, SqlDialect.Postgres), SqlDialect.Postgres).Count));
+        var trees = new Contender("dbagent lex + split + parse", megabytes, () => files.Sum(t =>
+        {
+            var tokens = SqlLexer.Lex(t, SqlDialect.Postgres);
+            var parser = new Parser();
+            var n = 0;
+            var i = 0;
+            while (StatementSplitter.Next(t, tokens, SqlDialect.Postgres, ref i, out var slice)) { parser.ParseStatement(t, tokens, slice, SqlDialect.Postgres); n++; }
+            return n;
+        }));
         var ours = new Contender("dbagent SqlScript.Parse", megabytes, () => files.Sum(t => SqlScript.Parse(t, SqlDialect.Postgres).Statements.Count));
-        var contenders = new List<Contender> { lexer, split, ours };
+        var contenders = new List<Contender> { lexer, split, trees, ours };
         Contender? theirs = null;
         if (LibPgQuery.IsAvailable)
         {
