@@ -50,17 +50,23 @@ public static class StatementSplitter
             ? Next(text, new SpanTokens(span), dialect, ref i, out slice)
             : Next(text, new ListTokens(tokens), dialect, ref i, out slice);
 
-    private static bool Next<TTokens>(string text, TTokens tokens, SqlDialect dialect, ref int i, out StatementSlice slice)
+    private static bool Next<TTokens>(string text, TTokens tokens, SqlDialect dialect, ref int index, out StatementSlice slice)
         where TTokens : ITokenSource, allows ref struct
     {
         slice = default;
+        // A local cursor, written back at the end: a ref parameter would be stored to memory at every token.
+        var i = index;
         var leading = i;
-        while (i < tokens.Count && (tokens[i].IsTrivia || IsScriptLine(tokens[i].Kind) || IsDelimiter(tokens[i].Kind)))
+        while (i < tokens.Count && (tokens.KindAt(i) <= TokenKind.BlockComment || IsScriptLine(tokens.KindAt(i)) || IsDelimiter(tokens.KindAt(i))))
         {
-            if (!tokens[i].IsTrivia) leading = i + 1;
+            if (tokens.KindAt(i) > TokenKind.BlockComment) leading = i + 1;
             i++;
         }
-        if (i >= tokens.Count) return false;
+        if (i >= tokens.Count)
+        {
+            index = i;
+            return false;
+        }
 
         var first = i;
         var last = i;
@@ -127,6 +133,7 @@ public static class StatementSplitter
 
         var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
         slice = new StatementSlice(leading, first, last, terminatorIndex, span, terminator);
+        index = i;
         return true;
     }
 
