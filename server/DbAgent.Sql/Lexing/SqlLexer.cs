@@ -79,6 +79,12 @@ public static class SqlLexer
             _tokens.Add(new Token(kind, start, _pos - start, flags));
         }
 
+        /// <summary>A word, with the keyword it spells looked up now, while its characters are in the cache.</summary>
+        private void AddWord(int start)
+        {
+            _tokens.Add(new Token(TokenKind.Word, start, _pos - start) { Keyword = Keywords.Of(_s.AsSpan(start, _pos - start)) });
+        }
+
         public int Run(int resyncFrom, Func<int, bool, bool>? canResync)
         {
             while (_pos < _s.Length)
@@ -409,7 +415,7 @@ public static class SqlLexer
                 if (_delimiter is not null && _s[_pos] == _delimiter[0] && _s.AsSpan(_pos).StartsWith(_delimiter, StringComparison.Ordinal)) break;
                 _pos++;
             }
-            Add(TokenKind.Word, start);
+            AddWord(start);
         }
 
         private void ScanOperator(int start)

@@ -78,7 +78,7 @@ public static class StatementSplitter
         var terminator = StatementTerminator.None;
         var tsql = dialect == SqlDialect.TSql ? new TSqlFlow<TTokens>(text, tokens) : default;
         // Outside T-SQL only CREATE ... can define a routine: the first words need not be looked at otherwise.
-        var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].IsWord(text, "CREATE");
+        var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].Keyword == Kw.CREATE;
 
         var count = tokens.Count;
         for (; i < count; i++)
@@ -177,7 +177,7 @@ public static class StatementSplitter
                     _headSet = true;
                     _head = HeadOf(t);
                 }
-                else if (_head == Head.Insert && (Is(t, "SELECT") || Is(t, "VALUES") || Is(t, "EXEC") || Is(t, "EXECUTE") || Is(t, "DEFAULT")))
+                else if (_head == Head.Insert && (Is(t, Kw.SELECT) || Is(t, Kw.VALUES) || Is(t, Kw.EXEC) || Is(t, Kw.EXECUTE) || Is(t, Kw.DEFAULT)))
                 {
                     _insertHasSource = true;
                 }
@@ -187,51 +187,51 @@ public static class StatementSplitter
 
         private Head HeadOf(Token t)
         {
-            if (Is(t, "SELECT")) return Head.Select;
-            if (Is(t, "INSERT")) return Head.Insert;
-            if (Is(t, "UPDATE")) return Head.Update;
-            if (Is(t, "DELETE")) return Head.Delete;
-            if (Is(t, "MERGE")) return Head.Merge;
-            if (Is(t, "WITH")) return Head.With;
-            if (Is(t, "IF") || Is(t, "WHILE") || Is(t, "ELSE")) return Head.Control;
-            if (Is(t, "CREATE")) return Head.Create;
-            if (Is(t, "ALTER")) return Head.Alter;
-            if (Is(t, "GRANT") || Is(t, "REVOKE") || Is(t, "DENY")) return Head.Grant;
-            if (Is(t, "DECLARE")) return Head.Declare;
+            if (Is(t, Kw.SELECT)) return Head.Select;
+            if (Is(t, Kw.INSERT)) return Head.Insert;
+            if (Is(t, Kw.UPDATE)) return Head.Update;
+            if (Is(t, Kw.DELETE)) return Head.Delete;
+            if (Is(t, Kw.MERGE)) return Head.Merge;
+            if (Is(t, Kw.WITH)) return Head.With;
+            if (Is(t, Kw.IF) || Is(t, Kw.WHILE) || Is(t, Kw.ELSE)) return Head.Control;
+            if (Is(t, Kw.CREATE)) return Head.Create;
+            if (Is(t, Kw.ALTER)) return Head.Alter;
+            if (Is(t, Kw.GRANT) || Is(t, Kw.REVOKE) || Is(t, Kw.DENY)) return Head.Grant;
+            if (Is(t, Kw.DECLARE)) return Head.Declare;
             return Head.Other;
         }
 
-        private readonly bool Is(Token t, string word) => t.IsWord(_text, word);
+        private static bool Is(Token t, Kw keyword) => t.Keyword == keyword;
 
         public bool StartsStatement(int i)
         {
             var t = _tokens[i];
             if (t.Kind != TokenKind.Word || _depth > 0 || !IsStatementKeyword(i)) return false;
             // DROP COLUMN IF EXISTS c / CREATE TABLE IF NOT EXISTS t: a clause; IF EXISTS (SELECT ...) starts a statement.
-            if (Is(t, "IF") && _previous >= 0 && NextSignificant(i) is var ni and >= 0 && (_tokens[ni].IsWord(_text, "EXISTS") || _tokens[ni].IsWord(_text, "NOT")))
+            if (Is(t, Kw.IF) && _previous >= 0 && NextSignificant(i) is var ni and >= 0 && (_tokens[ni].Keyword == Kw.EXISTS || _tokens[ni].Keyword == Kw.NOT))
             {
                 var after = NextSignificant(ni);
-                if (after >= 0 && _tokens[ni].IsWord(_text, "NOT")) after = NextSignificant(after);
+                if (after >= 0 && _tokens[ni].Keyword == Kw.NOT) after = NextSignificant(after);
                 if (after >= 0 && _tokens[after].Kind != TokenKind.OpenParen) return false;
             }
             // FULL OUTER MERGE JOIN: a join hint, not a MERGE statement.
-            if (Is(t, "MERGE") && NextSignificant(i) is var nj and >= 0 && _tokens[nj].IsWord(_text, "JOIN")) return false;
+            if (Is(t, Kw.MERGE) && NextSignificant(i) is var nj and >= 0 && _tokens[nj].Keyword == Kw.JOIN) return false;
             if (_previous >= 0)
             {
                 var p = _tokens[_previous];
                 if (p.Kind is TokenKind.Dot or TokenKind.Comma or TokenKind.OpenParen or TokenKind.Operator) return false;
-                if (p.Kind == TokenKind.Word && (Is(p, "UNION") || Is(p, "ALL") || Is(p, "EXCEPT") || Is(p, "INTERSECT") || Is(p, "AS")
-                    || Is(p, "THEN") || Is(p, "ELSE") || Is(p, "FOR") || Is(p, "BEGIN") || Is(p, "DISTINCT") || Is(p, "INTO")
-                    || ((Is(p, "ON") || Is(p, "OF")) && (Is(t, "DELETE") || Is(t, "UPDATE") || Is(t, "INSERT")))
-                    || ((Is(p, "ROWS") || Is(p, "ROW")) && Is(t, "FETCH"))
-                    || (Is(t, "SET") && (Is(p, "DELETE") || Is(p, "UPDATE")))))
+                if (p.Kind == TokenKind.Word && (Is(p, Kw.UNION) || Is(p, Kw.ALL) || Is(p, Kw.EXCEPT) || Is(p, Kw.INTERSECT) || Is(p, Kw.AS)
+                    || Is(p, Kw.THEN) || Is(p, Kw.ELSE) || Is(p, Kw.FOR) || Is(p, Kw.BEGIN) || Is(p, Kw.DISTINCT) || Is(p, Kw.INTO)
+                    || ((Is(p, Kw.ON) || Is(p, Kw.OF)) && (Is(t, Kw.DELETE) || Is(t, Kw.UPDATE) || Is(t, Kw.INSERT)))
+                    || ((Is(p, Kw.ROWS) || Is(p, Kw.ROW)) && Is(t, Kw.FETCH))
+                    || (Is(t, Kw.SET) && (Is(p, Kw.DELETE) || Is(p, Kw.UPDATE)))))
                 {
                     // DECLARE c CURSOR FOR WITH x AS (...) SELECT: the query that follows belongs to the CTEs.
-                    if (Is(t, "WITH")) _head = Head.With;
+                    if (Is(t, Kw.WITH)) _head = Head.With;
                     return false;
                 }
             }
-            var dml = Is(t, "SELECT") || Is(t, "INSERT") || Is(t, "UPDATE") || Is(t, "DELETE") || Is(t, "MERGE");
+            var dml = Is(t, Kw.SELECT) || Is(t, Kw.INSERT) || Is(t, Kw.UPDATE) || Is(t, Kw.DELETE) || Is(t, Kw.MERGE);
             switch (_head)
             {
                 case Head.With when dml:
@@ -242,11 +242,11 @@ public static class StatementSplitter
                     _head = HeadOf(t);
                     if (_head == Head.Control) _head = Head.Other;
                     return false;
-                case Head.Insert when !_insertHasSource && (Is(t, "SELECT") || Is(t, "WITH") || Is(t, "EXEC") || Is(t, "EXECUTE")):
+                case Head.Insert when !_insertHasSource && (Is(t, Kw.SELECT) || Is(t, Kw.WITH) || Is(t, Kw.EXEC) || Is(t, Kw.EXECUTE)):
                     return false;
-                case Head.Update or Head.Merge when Is(t, "SET"):
+                case Head.Update or Head.Merge when Is(t, Kw.SET):
                     return false;
-                case Head.Alter when Is(t, "ALTER") || Is(t, "DROP") || Is(t, "SET") || Is(t, "WITH"):
+                case Head.Alter when Is(t, Kw.ALTER) || Is(t, Kw.DROP) || Is(t, Kw.SET) || Is(t, Kw.WITH):
                     return false;
                 case Head.Grant:
                     return false;
@@ -257,7 +257,7 @@ public static class StatementSplitter
         private readonly bool IsStatementKeyword(int i)
         {
             var t = _tokens[i];
-            if (Is(t, "WITH"))
+            if (Is(t, Kw.WITH))
             {
                 // WITH starts a statement only as WITH name AS ( / WITH name (cols): not WITH TIES, WITH CHECK, WITH (hints).
                 var n1 = NextSignificant(i);
@@ -266,12 +266,9 @@ public static class StatementSplitter
                 if (n2 < 0) return false;
                 if (_tokens[n2].Kind == TokenKind.OpenParen) return true;
                 var n3 = NextSignificant(n2);
-                return _tokens[n2].IsWord(_text, "AS") && n3 >= 0 && _tokens[n3].Kind == TokenKind.OpenParen;
+                return _tokens[n2].Keyword == Kw.AS && n3 >= 0 && _tokens[n3].Kind == TokenKind.OpenParen;
             }
-            var span = t.TextIn(_text);
-            foreach (var keyword in StatementKeywords)
-                if (span.Equals(keyword, StringComparison.OrdinalIgnoreCase)) return true;
-            return false;
+            return Array.IndexOf(StatementKeywords, t.Keyword) >= 0;
         }
 
         private readonly int NextSignificant(int i)
@@ -281,11 +278,11 @@ public static class StatementSplitter
             return -1;
         }
 
-        private static readonly string[] StatementKeywords =
+        private static readonly Kw[] StatementKeywords =
         [
-            "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "DECLARE", "SET", "EXEC", "EXECUTE",
-            "PRINT", "IF", "WHILE", "BEGIN", "RETURN", "TRUNCATE", "USE", "GRANT", "REVOKE", "DENY", "COMMIT", "ROLLBACK",
-            "SAVE", "RAISERROR", "THROW", "FETCH", "OPEN", "CLOSE", "DEALLOCATE", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "BULK",
+            Kw.SELECT, Kw.INSERT, Kw.UPDATE, Kw.DELETE, Kw.MERGE, Kw.CREATE, Kw.ALTER, Kw.DROP, Kw.DECLARE, Kw.SET, Kw.EXEC, Kw.EXECUTE,
+            Kw.PRINT, Kw.IF, Kw.WHILE, Kw.BEGIN, Kw.RETURN, Kw.TRUNCATE, Kw.USE, Kw.GRANT, Kw.REVOKE, Kw.DENY, Kw.COMMIT, Kw.ROLLBACK,
+            Kw.SAVE, Kw.RAISERROR, Kw.THROW, Kw.FETCH, Kw.OPEN, Kw.CLOSE, Kw.DEALLOCATE, Kw.BREAK, Kw.CONTINUE, Kw.GOTO, Kw.WAITFOR, Kw.BULK,
         ];
     }
 
@@ -312,15 +309,15 @@ public static class StatementSplitter
         var head = tokens[first];
         if (dialect == SqlDialect.TSql)
         {
-            if (!(head.IsWord(text, "CREATE") || head.IsWord(text, "ALTER"))) return RoutineKind.TSqlStatement;
+            if (!(head.Keyword == Kw.CREATE || head.Keyword == Kw.ALTER)) return RoutineKind.TSqlStatement;
             var t = tokens[current];
-            if (t.IsWord(text, "PROCEDURE") || t.IsWord(text, "PROC") || t.IsWord(text, "FUNCTION") || t.IsWord(text, "TRIGGER"))
+            if (t.Keyword == Kw.PROCEDURE || t.Keyword == Kw.PROC || t.Keyword == Kw.FUNCTION || t.Keyword == Kw.TRIGGER)
                 return RoutineKind.TSqlBatch;
             return RoutineKind.None;
         }
-        if (!head.IsWord(text, "CREATE")) return RoutineKind.None;
+        if (head.Keyword != Kw.CREATE) return RoutineKind.None;
         var w = tokens[current];
-        if (w.IsWord(text, "PROCEDURE") || w.IsWord(text, "FUNCTION") || w.IsWord(text, "TRIGGER") || w.IsWord(text, "EVENT"))
+        if (w.Keyword == Kw.PROCEDURE || w.Keyword == Kw.FUNCTION || w.Keyword == Kw.TRIGGER || w.Keyword == Kw.EVENT)
             return RoutineKind.Block;
         return RoutineKind.None;
     }
@@ -330,33 +327,33 @@ public static class StatementSplitter
     {
         if (routine is RoutineKind.None or RoutineKind.TSqlBatch) return;
         var t = tokens[index];
-        if (t.IsWord(text, "BEGIN"))
+        if (t.Keyword == Kw.BEGIN)
         {
             var next = NextWord(tokens, index, text);
             if (dialect == SqlDialect.Postgres)
             {
-                if (next.IsWord(text, "ATOMIC")) blockDepth++;
+                if (next.Keyword == Kw.ATOMIC) blockDepth++;
                 return;
             }
             if (dialect == SqlDialect.TSql)
             {
-                if (next.IsWord(text, "TRAN") || next.IsWord(text, "TRANSACTION") || next.IsWord(text, "DISTRIBUTED") || next.IsWord(text, "DIALOG") || next.IsWord(text, "CONVERSATION"))
+                if (next.Keyword == Kw.TRAN || next.Keyword == Kw.TRANSACTION || next.Keyword == Kw.DISTRIBUTED || next.Keyword == Kw.DIALOG || next.Keyword == Kw.CONVERSATION)
                     return;
             }
             blockDepth++;
             return;
         }
         if (blockDepth == 0) return;
-        if (t.IsWord(text, "CASE"))
+        if (t.Keyword == Kw.CASE)
         {
             var previous = PreviousWord(tokens, index, text);
-            if (!previous.IsWord(text, "END")) caseDepth++;
+            if (previous.Keyword != Kw.END) caseDepth++;
             return;
         }
-        if (t.IsWord(text, "END"))
+        if (t.Keyword == Kw.END)
         {
             var next = NextWord(tokens, index, text);
-            if (next.IsWord(text, "IF") || next.IsWord(text, "LOOP") || next.IsWord(text, "WHILE") || next.IsWord(text, "REPEAT")) return;
+            if (next.Keyword == Kw.IF || next.Keyword == Kw.LOOP || next.Keyword == Kw.WHILE || next.Keyword == Kw.REPEAT) return;
             if (caseDepth > 0) { caseDepth--; return; }
             blockDepth--;
         }

@@ -71,7 +71,7 @@ internal sealed partial class Parser
         return new GreenTree(_nodes.AsSpan(0, _nodeCount).ToArray(), _edges.AsSpan(0, _edgeCount).ToArray(), root);
     }
 
-    /// <summary>The statement's significant tokens, each word with its keyword looked up once.</summary>
+    /// <summary>The statement's significant tokens, and beside them their keywords (what most checks read).</summary>
     private void Load<TTokens>(string text, TTokens tokens, in StatementSlice slice) where TTokens : ITokenSource, allows ref struct
     {
         var n = 0;
@@ -89,7 +89,7 @@ internal sealed partial class Parser
             if (tokens.KindAt(i) <= TokenKind.BlockComment) continue; // trivia
             var t = tokens[i];
             tok[n] = t;
-            kw[n] = t.Kind == TokenKind.Word ? Keywords.Of(text.AsSpan(t.Start, t.Length)) : Kw.None;
+            kw[n] = t.Keyword;
             n++;
         }
         _n = n;

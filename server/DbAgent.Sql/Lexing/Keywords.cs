@@ -1,6 +1,6 @@
-namespace DbAgent.Sql.Syntax;
+namespace DbAgent.Sql.Lexing;
 
-/// <summary>The words the parser gives meaning to. A word that is none of these is <see cref="Kw.None"/>; any of them may still be a name.</summary>
+/// <summary>The words the splitter and the parser give meaning to (the lexer looks each word up once, while its text is at hand). A word that is none of these is <see cref="Kw.None"/>; any of them may still be a name.</summary>
 internal enum Kw : ushort
 {
     None,
@@ -33,6 +33,7 @@ internal enum Kw : ushort
     ROWID, STRICT, FORCE, USE_INDEX, STRAIGHT, PARTIAL, SIMPLE, MATCH, EVENT, PARALLEL, INCLUDING, EXCLUDING, CONTAINS, FREETEXT, NOLOCK, READPAST, HOLDLOCK, UPDLOCK, ROWLOCK, TABLOCK, PAGLOCK, XLOCK,
     MAX, COUNT, MOVE, UESCAPE, CONTAINED, ALSO, BROWSE, CHANGE, DUMPFILE, FREEZE, INDEXED, JSON, MODE, OBJECT, OUTFILE, PERSISTED, PROCEDURAL,
     QUALIFY, REPEATABLE, REPLICATION, RESPECT, SCALAR, SEPARATOR, SQL, TRUSTED, VERBOSE, XML, MULTISET, SEARCH, DEPTH, BREADTH, OPERATOR, ORDINALITY, JSON_TABLE, XMLTABLE, ROWS_FROM,
+    BREAK, BULK, GOTO,
 }
 
 internal static class Keywords

@@ -1,6 +1,6 @@
-using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Lexing;
 
-namespace DbAgent.Sql.Tests.Parsing;
+namespace DbAgent.Sql.Tests.Lexing;
 
 public class KeywordsTests
 {
