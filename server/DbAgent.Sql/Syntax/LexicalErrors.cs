@@ -11,6 +11,19 @@ namespace DbAgent.Sql.Syntax;
 /// </summary>
 internal static class LexicalErrors
 {
+    /// <summary>
+    /// The errors of a whole document whose statements the parser found balanced: each statement's parentheses match
+    /// and none holds a delimiter. Every parenthesis lies in a statement, so no stretch between delimiters can then be
+    /// unbalanced, and <see cref="Find"/> would report only an unterminated token, which can only be the last one
+    /// (it runs to the end of the input). Equal to <see cref="Find"/> for such a document, without reading its tokens.
+    /// </summary>
+    public static List<SyntaxError> FindInBalanced(string text, IReadOnlyList<Token> tokens)
+    {
+        var errors = new List<SyntaxError>();
+        if (tokens.Count > 0 && tokens[^1].IsUnterminated) errors.Add(Unterminated(text, tokens[^1]));
+        return errors;
+    }
+
     public static List<SyntaxError> Find(string text, IReadOnlyList<Token> tokens, SqlDialect dialect)
     {
         _ = dialect;
@@ -81,15 +94,7 @@ internal static class LexicalErrors
             var t = tokens[i];
             if (t.IsUnterminated)
             {
-                var what = t.Kind switch
-                {
-                    TokenKind.BlockComment => "block comment",
-                    TokenKind.QuotedIdentifier => "quoted identifier",
-                    _ when (t.Flags & TokenFlags.DollarQuoted) != 0 => "dollar-quoted string",
-                    _ => "string literal",
-                };
-                // Point at the opening quote: the rest of the document is swallowed, so underlining it all helps nobody.
-                errors.Add(new SyntaxError(new TextSpan(t.Start, Math.Min(t.Length, OpeningLength(text, t))), $"Unterminated {what}: it runs to the end of the file."));
+                errors.Add(Unterminated(text, t));
                 continue;
             }
             switch (t.Kind)
@@ -119,6 +124,19 @@ internal static class LexicalErrors
             var t = tokens[open.Pop()];
             errors.Add(new SyntaxError(t.Span, "Unbalanced parenthesis: this '(' is never closed."));
         }
+    }
+
+    private static SyntaxError Unterminated(string text, Token t)
+    {
+        var what = t.Kind switch
+        {
+            TokenKind.BlockComment => "block comment",
+            TokenKind.QuotedIdentifier => "quoted identifier",
+            _ when (t.Flags & TokenFlags.DollarQuoted) != 0 => "dollar-quoted string",
+            _ => "string literal",
+        };
+        // Point at the opening quote: the rest of the document is swallowed, so underlining it all helps nobody.
+        return new SyntaxError(new TextSpan(t.Start, Math.Min(t.Length, OpeningLength(text, t))), $"Unterminated {what}: it runs to the end of the file.");
     }
 
     private static int OpeningLength(string text, Token t)

@@ -84,16 +84,29 @@ internal sealed partial class Parser
         }
         var tok = _tok;
         var kw = _kw;
+        var depth = 0;
+        var balanced = true;
         for (var i = slice.FirstToken; i <= slice.LastToken; i++)
         {
-            if (tokens.KindAt(i) <= TokenKind.BlockComment) continue; // trivia
+            var kind = tokens.KindAt(i);
+            if (kind <= TokenKind.BlockComment) continue; // trivia
+            if (kind == TokenKind.OpenParen) depth++;
+            else if (kind == TokenKind.CloseParen) balanced &= --depth >= 0;
+            else if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator) balanced = false;
             var t = tokens[i];
             tok[n] = t;
             kw[n] = t.Keyword;
             n++;
         }
         _n = n;
+        IsBalanced = balanced && depth == 0;
     }
+
+    /// <summary>
+    /// True when the statement last parsed has matching parentheses and no delimiter inside (a routine's body has
+    /// some): what lets a whole parse skip the lexical scan for unbalanced parentheses (<see cref="LexicalErrors.FindInBalanced"/>).
+    /// </summary>
+    public bool IsBalanced { get; private set; }
 
     // ---- token access -------------------------------------------------------------------------------------------
 

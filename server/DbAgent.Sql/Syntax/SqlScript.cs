@@ -140,9 +140,14 @@ public sealed class SqlScript
         var parser = new Parser();
         var statements = new List<ParsedStatement>(Math.Max(4, tokens.Count / 64));
         var i = 0;
+        var balanced = true;
         while (StatementSplitter.Next(source, tokens, dialect, ref i, out var slice))
+        {
             statements.Add(new ParsedStatement(parser.ParseStatement(source, tokens, slice, dialect), slice, context));
-        return new SqlScript(text, dialect, schema, tokenList, statements, LexicalErrors.Find(source, tokens, dialect));
+            balanced &= parser.IsBalanced;
+        }
+        var errors = balanced ? LexicalErrors.FindInBalanced(source, tokens) : LexicalErrors.Find(source, tokens, dialect);
+        return new SqlScript(text, dialect, schema, tokenList, statements, errors);
     }
 
     /// <summary>
