@@ -80,17 +80,12 @@ public static class StatementSplitter
         // Outside T-SQL only CREATE ... can define a routine: the first words need not be looked at otherwise.
         var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].Keyword == Kw.CREATE;
 
+        // Outside T-SQL and routines, only a delimiter or a script line ends the statement: a tight loop finds it.
+        if (!mayBeRoutine) i = SkipToEnd(tokens, i, ref last);
         var count = tokens.Count;
         for (; i < count; i++)
         {
-            var kind = tokens.KindAt(i);
-            if (kind <= TokenKind.BlockComment) continue; // trivia
-            if (!mayBeRoutine && kind is < TokenKind.Semicolon or TokenKind.OpenParen or TokenKind.CloseParen or TokenKind.OpenBracket or TokenKind.CloseBracket or TokenKind.Dot)
-            {
-                // Outside T-SQL and routines, only a delimiter or a script line ends the statement.
-                last = i;
-                continue;
-            }
+            if (tokens.KindAt(i) <= TokenKind.BlockComment) continue; // trivia
             var t = tokens[i];
 
             if (IsScriptLine(t.Kind))
@@ -135,6 +130,26 @@ public static class StatementSplitter
         slice = new StatementSlice(leading, first, last, terminatorIndex, span, terminator);
         index = i;
         return true;
+    }
+
+    /// <summary>
+    /// From token <paramref name="i"/>, the index of the first delimiter or script line (or the count), with
+    /// <paramref name="last"/> moved to the last significant token before it.
+    /// </summary>
+    private static int SkipToEnd<TTokens>(TTokens tokens, int i, ref int last)
+        where TTokens : ITokenSource, allows ref struct
+    {
+        var count = tokens.Count;
+        var lastSignificant = last;
+        for (; i < count; i++)
+        {
+            var kind = tokens.KindAt(i);
+            if (kind <= TokenKind.BlockComment) continue; // trivia
+            if (kind == TokenKind.Semicolon || IsScriptLine(kind) || kind == TokenKind.CustomDelimiter) break;
+            lastSignificant = i;
+        }
+        last = lastSignificant;
+        return i;
     }
 
     /// <summary>
