@@ -265,10 +265,7 @@ internal sealed partial class Parser
             if (T == TokenKind.Dot && _dialect == SqlDialect.TSql && IsNameAt(1) && PeekKind(2) == TokenKind.OpenParen)
             {
                 // T-SQL methods of xml, hierarchyid and spatial values: @x.value('.', 'int'), convert(..).GetAncestor(2)
-                StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
-                Bump(); Bump();
-                SkipParenGroup();
-                Finish();
+                MethodCall(m);
                 continue;
             }
             if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind == TokenKind.CloseParen && (IsNameAt(1) || IsOpAt(1, "*")))
@@ -507,6 +504,20 @@ internal sealed partial class Parser
         var p = 1;
         while (PeekKind(p) == TokenKind.Dot && (IsNameAt(p + 1) || IsOpAt(p + 1, "*"))) { p += 2; parts++; }
         isCall = PeekKind(p) == TokenKind.OpenParen;
+        if (isCall && parts >= 2 && _dialect == SqlDialect.TSql && IsValueMethodName(_pos + p - 1))
+        {
+            // col.value('..', 'int'), t.c.query('.'): a method of the column's value, not a function named t.c.query.
+            Start(SyntaxKind.ColumnReference);
+            Leaf(SyntaxKind.Identifier);
+            for (var part = 2; part < parts; part++)
+            {
+                Bump();
+                Leaf(SyntaxKind.Identifier);
+            }
+            Finish();
+            MethodCall(m);
+            return;
+        }
         if (!isCall)
         {
             Start(SyntaxKind.ColumnReference);
@@ -583,6 +594,60 @@ internal sealed partial class Parser
         }
         Finish();
         _depth--;
+    }
+
+    /// <summary>
+    /// .method(args) applied to the value before the dot, as a <see cref="SyntaxKind.FunctionCall"/> tagged
+    /// <see cref="MethodCallTag"/>: the value, then the method's Name, then the arguments.
+    /// </summary>
+    private void MethodCall(Marker m)
+    {
+        StartAt(m, SyntaxKind.FunctionCall, MethodCallTag);
+        Bump(); // .
+        Start(SyntaxKind.Name);
+        Leaf(SyntaxKind.Identifier);
+        Finish();
+        if (_depth >= MaxDepth)
+        {
+            SkipParenGroup();
+            Finish();
+            return;
+        }
+        _depth++;
+        Bump(); // (
+        while (!AtEnd && T != TokenKind.CloseParen)
+        {
+            if (T == TokenKind.Comma) { Bump(); continue; }
+            if (!CanStartExpression()) { Bump(); continue; }
+            var before = _pos;
+            Expression();
+            if (_pos == before)
+            {
+                ErrorUntil(static p => p.T is TokenKind.Comma or TokenKind.CloseParen);
+                if (_pos == before) break;
+            }
+        }
+        ExpectCloseParen();
+        Finish();
+        _depth--;
+    }
+
+    /// <summary>The tag of a <see cref="SyntaxKind.FunctionCall"/> that is a method called on a value (its first child).</summary>
+    public const short MethodCallTag = 1;
+
+    /// <summary>
+    /// The methods of T-SQL's xml, hierarchyid and spatial types, which are case-sensitive: value/query/exist/nodes/modify,
+    /// GetAncestor..., STArea... . A dotted call ending in one of them calls it on a column; dbo.Value() stays a function.
+    /// </summary>
+    private bool IsValueMethodName(int index)
+    {
+        if (index >= _n || _tok[index].Kind != TokenKind.Word) return false;
+        var w = _text.AsSpan(_tok[index].Start, _tok[index].Length);
+        if (w.Length > 2 && w[0] == 'S' && w[1] == 'T' && char.IsAsciiLetterUpper(w[2])) return true;
+        return w is "value" or "query" or "exist" or "nodes" or "modify"
+            or "GetAncestor" or "GetDescendant" or "GetLevel" or "GetReparentedValue" or "IsDescendantOf" or "ToString"
+            or "MakeValid" or "Reduce" or "BufferWithTolerance" or "EnvelopeCenter" or "EnvelopeAngle" or "IsValidDetailed"
+            or "AsTextZM" or "AsGml" or "ReorientObject" or "RingN" or "NumRings" or "Filter" or "CurveToLineWithTolerance";
     }
 
     private bool CanStartExpression()

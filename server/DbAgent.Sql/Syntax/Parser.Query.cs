@@ -378,7 +378,8 @@ internal sealed partial class Parser
             return;
         }
         // ROWS FROM (...), function calls in FROM: generate_series(..), unnest(..), OPENJSON(..), json_table(..).
-        var functionAhead = PeekKind(1) == TokenKind.OpenParen || (PeekKind(1) == TokenKind.Dot && PeekKind(3) == TokenKind.OpenParen && IsNameAt(2));
+        var functionAhead = PeekKind(1) == TokenKind.OpenParen || (PeekKind(1) == TokenKind.Dot && PeekKind(3) == TokenKind.OpenParen && IsNameAt(2))
+            || (_dialect == SqlDialect.TSql && PeekKind(1) == TokenKind.Dot && MethodCallAhead());
         if (K == Kw.ROWS && PeekKw(1) == Kw.FROM)
         {
             Start(SyntaxKind.FunctionTable);
@@ -424,6 +425,14 @@ internal sealed partial class Parser
         if (!aliased) OptionalAlias(allowColumns: true); // MERGE t WITH (HOLDLOCK) AS tgt
         Finish();
         PivotClauses();
+    }
+
+    /// <summary>t.xmlcol.nodes('/r'): a name chain that ends in a call of a value method (CROSS APPLY t.x.nodes(..) AS n(c)).</summary>
+    private bool MethodCallAhead()
+    {
+        var p = 1;
+        while (PeekKind(p) == TokenKind.Dot && IsNameAt(p + 1)) p += 2;
+        return p >= 3 && PeekKind(p) == TokenKind.OpenParen && IsValueMethodName(_pos + p - 1);
     }
 
     /// <summary>T-SQL PIVOT (...) AS p / UNPIVOT (...) AS u after a table source.</summary>

@@ -156,4 +156,14 @@ public class BinderTests
         Assert.That(model.HasWhere, Is.False);
         Assert.That(Model("UPDATE t SET a = (SELECT max(b) FROM u WHERE u.id = t.id)").HasWhere, Is.False);
     }
+
+    [Test]
+    public void Tsql_value_methods_keep_their_column_for_predicates()
+    {
+        var model = Model("SELECT o.id FROM dbo.Orders o WHERE o.doc.exist('/order[@paid=1]') = 1 AND o.doc.value('(/order/@total)[1]', 'money') > 100", SqlDialect.TSql);
+        Assert.That(model.Predicates.Select(p => (p.Kind, p.Column?.Name, p.Column?.Relation?.Name.Name, p.Function)), Is.EqualTo(new[]
+        {
+            (PredicateKind.FunctionWrapped, "doc", "Orders", "exist"), (PredicateKind.FunctionWrapped, "doc", "Orders", "value"),
+        }));
+    }
 }
