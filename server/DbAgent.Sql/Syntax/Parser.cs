@@ -324,7 +324,7 @@ internal sealed partial class Parser
             or Kw.ORDER or Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.SET or Kw.FROM or Kw.WITH or Kw.APPLY
             or Kw.OUTPUT or Kw.OPTION or Kw.FOR or Kw.TABLESAMPLE or Kw.STRAIGHT_JOIN or Kw.PARTITION or Kw.VALUES
             or Kw.SELECT or Kw.INTO or Kw.WHEN or Kw.THEN or Kw.ELSE or Kw.END or Kw.DO or Kw.FORCE or Kw.IGNORE
-            or Kw.USE or Kw.LOCK or Kw.GO or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
+            or Kw.USE or Kw.LOCK or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
         _ => false,
     };
 }
