@@ -201,6 +201,7 @@ public static class StatementSplitter
                     || Is(p, "THEN") || Is(p, "ELSE") || Is(p, "FOR") || Is(p, "BEGIN") || Is(p, "DISTINCT") || Is(p, "INTO")
                     || ((Is(p, "ON") || Is(p, "OF")) && (Is(t, "DELETE") || Is(t, "UPDATE") || Is(t, "INSERT")))
                     || ((Is(p, "ROWS") || Is(p, "ROW")) && Is(t, "FETCH"))
+                    || (Is(p, "BULK") && Is(t, "INSERT"))
                     || (Is(t, "SET") && (Is(p, "DELETE") || Is(p, "UPDATE")))))
                 {
                     // DECLARE c CURSOR FOR WITH x AS (...) SELECT: the query that follows belongs to the CTEs.

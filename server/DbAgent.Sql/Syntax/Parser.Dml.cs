@@ -4,6 +4,29 @@ namespace DbAgent.Sql.Syntax;
 
 internal sealed partial class Parser
 {
+    /// <summary>T-SQL BULK INSERT t FROM 'file' [WITH (options)]: loads rows into t, an insert without a query.</summary>
+    private SyntaxKind BulkInsert()
+    {
+        Start(SyntaxKind.InsertStatement);
+        Bump(); Bump(); // BULK INSERT
+        Start(SyntaxKind.InsertTarget);
+        Start(SyntaxKind.TableReference);
+        QualifiedName();
+        Finish();
+        Finish();
+        if (Eat(Kw.FROM) && T == TokenKind.String) Leaf(SyntaxKind.Literal);
+        else Missing(SyntaxKind.Literal);
+        if (K == Kw.WITH && PeekKind(1) == TokenKind.OpenParen)
+        {
+            Start(SyntaxKind.TableOptions);
+            Bump();
+            SkipParenGroup();
+            Finish();
+        }
+        Finish();
+        return SyntaxKind.InsertStatement;
+    }
+
     private SyntaxKind Insert()
     {
         Start(SyntaxKind.InsertStatement);

@@ -37,6 +37,8 @@ internal sealed partial class Parser
                 return QueryStatement();
             case Kw.INSERT or Kw.REPLACE when K == Kw.INSERT || PeekKw(1) is Kw.INTO || IsNameAt(1):
                 return Insert();
+            case Kw.None when PeekKw(1) == Kw.INSERT && _dialect == SqlDialect.TSql && CurrentText.Equals("BULK", StringComparison.OrdinalIgnoreCase):
+                return BulkInsert();
             case Kw.UPDATE:
                 return Update();
             case Kw.DELETE:
