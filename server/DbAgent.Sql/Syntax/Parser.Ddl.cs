@@ -733,6 +733,21 @@ internal sealed partial class Parser
             {
                 var m = Mark();
                 Bump();
+                if (_dialect == SqlDialect.TSql && (K == Kw.DEFAULT || (K == Kw.CONSTRAINT && IsNameAt(1) && PeekKw(2) == Kw.DEFAULT)))
+                {
+                    // T-SQL ADD [CONSTRAINT df] DEFAULT expr FOR col: sets the column's default.
+                    StartAt(m, SyntaxKind.AlterAction, (short)AlterActionKind.SetDefault);
+                    if (Eat(Kw.CONSTRAINT)) { Start(SyntaxKind.Alias); Identifier(); Finish(); }
+                    Bump(); // DEFAULT
+                    Start(SyntaxKind.ColumnConstraint, (short)ColumnConstraintKind.Default);
+                    Expression();
+                    Finish();
+                    if (Eat(Kw.FOR)) Identifier();
+                    else Missing(SyntaxKind.Identifier);
+                    SkipBalanced(static p => p.T == TokenKind.Comma);
+                    Finish();
+                    return;
+                }
                 if (K == Kw.COLUMN || (!IsTableConstraintStart() && IsName && K is not (Kw.INDEX or Kw.KEY)))
                 {
                     StartAt(m, SyntaxKind.AlterAction, (short)AlterActionKind.AddColumn);
