@@ -154,6 +154,63 @@ public class ParserTests
     }
 
     [Test]
+    public void Tsql_value_methods_are_calls_on_the_column_not_functions_named_after_it()
+    {
+        const string sql = "SELECT n.c.value('@id', 'int'), @x.query('.').query('.') FROM t CROSS APPLY t.x.nodes('/r') AS n(c) WHERE dbo.Value(1) = 1";
+        var statement = One(sql, SqlDialect.TSql);
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        var calls = statement.Syntax.DescendantsAndSelf().Where(n => n.Kind == SyntaxKind.FunctionCall).ToList();
+        string Target(SyntaxNode call) => sql.Substring(call[0].Span.Start, call[0].Span.Length);
+        var methods = calls.Where(c => c.Tag == Parser.MethodCallTag).Select(c => (Target(c), c[0].Kind, sql.Substring(c[1].Span.Start, c[1].Span.Length))).ToList();
+        Assert.That(methods, Is.EquivalentTo(new[]
+        {
+            ("n.c", SyntaxKind.ColumnReference, "value"),
+            ("@x.query('.')", SyntaxKind.FunctionCall, "query"),
+            ("@x", SyntaxKind.Parameter, "query"),
+            ("t.x", SyntaxKind.ColumnReference, "nodes"),
+        }));
+        // Methods are case-sensitive: dbo.Value(1) is a function of schema dbo.
+        var function = calls.Single(c => c.Tag != Parser.MethodCallTag);
+        Assert.That(sql.Substring(function[0].Span.Start, function[0].Span.Length), Is.EqualTo("dbo.Value"));
+        Assert.That(statement.Model.Relations.Select(r => r.Name.ToString()), Is.EqualTo(new[] { "t" }), "t.x.nodes(..) is not a table x.nodes");
+    }
+
+    [Test]
+    public void Tsql_go_sharing_a_line_is_an_alias_as_for_scriptdom()
+    {
+        var script = SqlScript.Parse("SELECT foo FROM bar GO\nGO\nSELECT go FROM t", SqlDialect.TSql);
+        Assert.That(script.Statements, Has.Count.EqualTo(2));
+        Assert.That(script.Statements.Select(s => s.HasSyntaxErrors), Is.All.False);
+        Assert.That(script.Statements[0].Model.Relations.Single().Alias, Is.EqualTo("GO"));
+        Assert.That(script.Statements[0].Slice.Terminator, Is.EqualTo(DbAgent.Sql.Lexing.StatementTerminator.BatchSeparator));
+        Assert.That(script.Statements[1].Model.Columns.Single().Name, Is.EqualTo("go"));
+    }
+
+    [Test]
+    public void Tsql_bulk_insert_writes_its_table()
+    {
+        var script = SqlScript.Parse("BULK INSERT dbo.Sales\nFROM 'C:\\data\\sales.csv'\nWITH (FIRSTROW = 2, FIELDTERMINATOR = ',', ORDER (id ASC))\nSELECT count(*) FROM dbo.Sales", SqlDialect.TSql);
+        Assert.That(script.Statements, Has.Count.EqualTo(2), "BULK and INSERT are one statement");
+        var bulk = script.Statements[0];
+        Assert.That(bulk.HasSyntaxErrors, Is.False);
+        Assert.That(bulk.Model.Kind, Is.EqualTo(StatementKind.Insert));
+        Assert.That(bulk.Model.Relations.Select(r => (r.Name.ToString(), r.Role)), Is.EqualTo(new[] { ("dbo.Sales", RelationRole.Written) }));
+        Assert.That(One("BULK INSERT t FROM", SqlDialect.TSql).HasSyntaxErrors, Is.True, "the file is missing");
+    }
+
+    [TestCase("DECLARE c CURSOR LOCAL FORWARD_ONLY FOR SELECT id, name FROM dbo.T WHERE id > 0 FOR UPDATE OF name, id")]
+    [TestCase("DECLARE c INSENSITIVE SCROLL CURSOR FOR SELECT id FROM dbo.T FOR UPDATE")]
+    [TestCase("DECLARE c CURSOR GLOBAL SCROLL KEYSET FOR SELECT id FROM dbo.T FOR READ ONLY")]
+    public void Tsql_cursor_declarations_keep_their_query_and_its_for_update(string sql)
+    {
+        var statement = One(sql, SqlDialect.TSql);
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        Assert.That(statement.Model.Relations.Select(r => (r.Name.ToString(), r.Role)), Is.EqualTo(new[] { ("dbo.T", RelationRole.Read) }));
+        var locking = statement.Syntax.DescendantsAndSelf().Single(n => n.Kind == SyntaxKind.LockingClause);
+        Assert.That(locking.Span.End, Is.EqualTo(statement.Span.End));
+    }
+
+    [Test]
     public void Tsql_statements_without_semicolons_become_separate_statements()
     {
         var script = SqlScript.Parse("UPDATE t SET a = 1\nDELETE FROM u\nSELECT * FROM v\nALTER TABLE t DROP COLUMN IF EXISTS c\nIF EXISTS (SELECT 1 FROM t) DROP TABLE t", SqlDialect.TSql);
