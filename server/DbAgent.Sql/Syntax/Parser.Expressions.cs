@@ -231,7 +231,9 @@ internal sealed partial class Parser
     private bool IsPrefixOperator()
     {
         var op = CurrentText;
-        return op is "-" or "+" or "~" or "!" or "@" or "|/" or "||/" or "!!" || (op.Length > 1 && op[0] is '-' or '+' && _dialect == SqlDialect.Postgres);
+        if (op is "-" or "+" or "~" or "!" or "@" or "|/" or "||/" or "!!") return true;
+        // PostgreSQL: any operator may be prefix (@@ box, @-@ path, ?| line, # polygon, user-defined ones).
+        return _dialect == SqlDialect.Postgres && op.Length > 0 && op[0] is '-' or '+' or '@' or '#' or '?' or '!' or '|' or '~' or '&';
     }
 
     /// <summary>x::type, x[i], (x).field: postfix forms, applied in a loop.</summary>
@@ -268,11 +270,13 @@ internal sealed partial class Parser
                 MethodCall(m);
                 continue;
             }
-            if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind == TokenKind.CloseParen && (IsNameAt(1) || IsOpAt(1, "*")))
+            if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind is TokenKind.CloseParen or TokenKind.CloseBracket && (IsNameAt(1) || IsOpAt(1, "*")))
             {
+                // (row).field.subfield, arr[1].field: field selection on a value.
                 StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
                 Bump();
                 Bump();
+                while (T == TokenKind.Dot && (IsNameAt(1) || IsOpAt(1, "*"))) { Bump(); Bump(); }
                 Finish();
                 continue;
             }
@@ -355,6 +359,8 @@ internal sealed partial class Parser
             case Kw.INTERVAL when PeekKind(1) is TokenKind.String or TokenKind.Number or TokenKind.Parameter or TokenKind.OpenParen or TokenKind.Operator:
                 Start(SyntaxKind.Interval);
                 Bump();
+                if (T == TokenKind.OpenParen && PeekKind(1) == TokenKind.Number && PeekKind(2) == TokenKind.CloseParen && PeekKind(3) == TokenKind.String)
+                    SkipParenGroup(); // interval(0) '1 day 01:23:45.6789': the precision first
                 Binary(PrecUnary);
                 while (IsWordToken && IsIntervalUnit()) Bump();
                 if (K == Kw.TO) { Bump(); if (IsWordToken) Bump(); }
@@ -372,12 +378,20 @@ internal sealed partial class Parser
                 Bump();
                 ParenthesizedOrRow();
                 return;
+            case Kw.COLLATION when PeekKw(1) == Kw.FOR && PeekKind(2) == TokenKind.OpenParen:
+                // PostgreSQL COLLATION FOR (expr): the collation of a value.
+                Start(SyntaxKind.FunctionCall);
+                Bump(); Bump();
+                ParenthesizedOrRow();
+                Finish();
+                return;
         }
         // A typed literal: DATE '2020-01-01', TIMESTAMP '...', int4 '1', _utf8mb4'x'.
         if (IsTypedLiteralStart(kw))
         {
             Start(SyntaxKind.Literal);
             Bump();
+            if (T == TokenKind.OpenParen) SkipParenGroup(); // char(20) 'x', timestamp(2) 'now'
             if (K is Kw.WITH or Kw.WITHOUT) { Bump(); Bump(); Bump(); }
             Bump();
             Finish();
@@ -396,6 +410,13 @@ internal sealed partial class Parser
     {
         if (kw is Kw.TIME or Kw.TIMESTAMP && PeekKw(1) is Kw.WITH or Kw.WITHOUT && PeekKw(2) == Kw.TIME && PeekKw(3) == Kw.ZONE && PeekKind(4) == TokenKind.String)
             return true;
+        // PostgreSQL type 'literal' with a type modifier: char(20) 'x', timestamp(2) without time zone 'now'.
+        if (_dialect == SqlDialect.Postgres && PeekKind(1) == TokenKind.OpenParen && PeekKind(2) == TokenKind.Number && PeekKind(3) == TokenKind.CloseParen
+            && !Keywords.IsClauseWord(kw))
+        {
+            if (PeekKind(4) == TokenKind.String) return true;
+            return kw is Kw.TIME or Kw.TIMESTAMP && PeekKw(4) is Kw.WITH or Kw.WITHOUT && PeekKw(5) == Kw.TIME && PeekKw(6) == Kw.ZONE && PeekKind(7) == TokenKind.String;
+        }
         if (PeekKind(1) != TokenKind.String) return false;
         if (_dialect == SqlDialect.Postgres) return !Keywords.IsClauseWord(kw);
         var w = CurrentText;
