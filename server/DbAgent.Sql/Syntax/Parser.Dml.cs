@@ -288,8 +288,9 @@ internal sealed partial class Parser
         Finish();
         if (Eat(Kw.USING))
         {
+            // USING s1 JOIN s2 ON .. ON target-condition: the source may be a join.
             Start(SyntaxKind.UsingTables);
-            TableItem();
+            TableWithJoins();
             Finish();
         }
         if (K == Kw.ON)

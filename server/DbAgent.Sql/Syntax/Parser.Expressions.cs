@@ -356,7 +356,8 @@ internal sealed partial class Parser
                 else ArrayBrackets();
                 Finish();
                 return;
-            case Kw.INTERVAL when PeekKind(1) is TokenKind.String or TokenKind.Number or TokenKind.Parameter or TokenKind.OpenParen or TokenKind.Operator:
+            case Kw.INTERVAL when PeekKind(1) is TokenKind.String or TokenKind.Number or TokenKind.Parameter or TokenKind.OpenParen
+                || (PeekKind(1) == TokenKind.Operator && !IsOpAt(1, "::")): // interval::interval is a column named interval
                 Start(SyntaxKind.Interval);
                 Bump();
                 if (T == TokenKind.OpenParen && PeekKind(1) == TokenKind.Number && PeekKind(2) == TokenKind.CloseParen && PeekKind(3) == TokenKind.String)

@@ -256,6 +256,13 @@ internal sealed partial class Parser
     {
         Start(SyntaxKind.OpaqueStatement);
         var leading = K;
+        // CREATE POLICY p ON t AS RESTRICTIVE FOR SELECT TO role: a command name, not a query.
+        var isPolicy = leading is Kw.CREATE or Kw.ALTER && ObjectWordIs(Kw.POLICY, null);
+        var isPublication = leading is Kw.CREATE or Kw.ALTER && ObjectWordIs(Kw.None, "PUBLICATION");
+        var isImport = leading == Kw.None && IsWordText("IMPORT");
+        // FROM names a collation, a conversion function or a role here.
+        var namesNoTables = (leading == Kw.CREATE && (ObjectWordIs(Kw.COLLATION, null) || ObjectWordIs(Kw.None, "CONVERSION")))
+            || (leading == Kw.ALTER && PeekKw(1) == Kw.DEFAULT);
         if (leading is Kw.LOCK or Kw.CLUSTER or Kw.REFRESH or Kw.COPY or Kw.REINDEX)
         {
             Bump();
@@ -307,11 +314,9 @@ internal sealed partial class Parser
         // Cursor and COPY statements name cursors and files after FROM/TO, not relations; so do the statements whose
         // FROM names a collation, a conversion function, a role or a foreign server.
         var scanNames = leading is not (Kw.COPY or Kw.FETCH or Kw.MOVE or Kw.CLOSE or Kw.DECLARE or Kw.LISTEN or Kw.NOTIFY)
-            && !(leading == Kw.CREATE && (ObjectWordIs(Kw.COLLATION, null) || ObjectWordIs(Kw.None, "CONVERSION")))
-            && !(leading == Kw.ALTER && PeekKw(1) == Kw.DEFAULT)
-            && !(leading == Kw.None && IsWordText("IMPORT"));
-        if (leading is Kw.CREATE or Kw.ALTER && ObjectWordIs(Kw.None, "PUBLICATION")) PublicationTables();
-        if (leading == Kw.None && IsWordText("IMPORT")) ImportedTables();
+            && !namesNoTables && !isImport;
+        if (isPublication) PublicationTables();
+        if (isImport) ImportedTables();
         var previous = Kw.None;
         while (!AtEnd)
         {
@@ -340,7 +345,7 @@ internal sealed partial class Parser
                 continue;
             }
             if (kw is Kw.SELECT or Kw.WITH or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.VALUES or Kw.MERGE
-                && (previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD || (previous == Kw.FOR && kw is Kw.SELECT or Kw.WITH or Kw.VALUES))
+                && (previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD || (previous == Kw.FOR && kw is Kw.SELECT or Kw.WITH or Kw.VALUES && !isPolicy))
                 && _depth < MaxDepth)
             {
                 _depth++;

@@ -224,7 +224,7 @@ internal sealed partial class Parser
     {
         var kw = PeekKw(ahead);
         return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect is SqlDialect.Postgres or SqlDialect.TSql) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
-            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4);
+            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4 && InnerQueryIsWhole(ahead));
     }
 
     // ---- names --------------------------------------------------------------------------------------------------

@@ -47,6 +47,16 @@ public class ParserTests
     [TestCase("SELECT * FROM a JOIN b JOIN c ON c.id = b.id ON b.id = a.id", SqlDialect.Postgres)]
     [TestCase("SELECT * FROM json_to_record('{}') AS x(a int, b text)", SqlDialect.Postgres)]
     [TestCase("SELECT 'foo'\n  'bar', U&'d!0061t' UESCAPE '!' FROM t WHERE a OPERATOR(pg_catalog.=) 1 ORDER BY b USING OPERATOR(pg_catalog.<)", SqlDialect.Postgres)]
+    // PostgreSQL forms from its regression suite that libpg_query accepts.
+    [TestCase("SELECT @@ b.f1, @-@ p, # poly, ?| l FROM box_tbl b, path_tbl p WHERE ?- l", SqlDialect.Postgres)]
+    [TestCase("SELECT c2[2].f2, (p.hobbies).equipment.name FROM comptable, person p", SqlDialect.Postgres)]
+    [TestCase("SELECT interval(0) '1 day 01:23:45', char(20) 'x', timestamp(2) without time zone 'now', interval::interval FROM t", SqlDialect.Postgres)]
+    [TestCase("SELECT COLLATION FOR ('foo'::text)", SqlDialect.Postgres)]
+    [TestCase("SELECT x.* FROM j1 JOIN j2 USING (i) AS x WHERE x.i = 1", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM json_populate_record(null::record, '{}') AS (x int, y text)", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM t1 LEFT JOIN ((SELECT a FROM t2) s1 JOIN t3 ON t3.a = s1.a) ON s1.a = t1.a", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM t WHERE a = ANY ((SELECT array_agg(i) FROM g)::int[]) AND b IN ((SELECT 1), (SELECT 2))", SqlDialect.Postgres)]
+    [TestCase("MERGE INTO t USING s1 JOIN s2 ON s1.id = s2.id ON t.id = s1.id WHEN NOT MATCHED THEN INSERT VALUES (s1.id)", SqlDialect.Postgres)]
     public void Real_sql_parses_without_error_nodes(string sql, SqlDialect dialect)
     {
         var statement = One(sql, dialect);
@@ -208,6 +218,14 @@ public class ParserTests
         Assert.That(statement.Model.Relations.Select(r => (r.Name.ToString(), r.Role)), Is.EqualTo(new[] { ("dbo.T", RelationRole.Read) }));
         var locking = statement.Syntax.DescendantsAndSelf().Single(n => n.Kind == SyntaxKind.LockingClause);
         Assert.That(locking.Span.End, Is.EqualTo(statement.Span.End));
+    }
+
+    [Test]
+    public void Postgres_policies_name_a_command_not_a_query()
+    {
+        var statement = One("CREATE POLICY p ON accounts AS RESTRICTIVE FOR SELECT TO app USING (owner = current_user)");
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        Assert.That(statement.Model.Relations.Select(r => r.Name.Name), Is.EqualTo(new[] { "accounts" }));
     }
 
     [Test]
