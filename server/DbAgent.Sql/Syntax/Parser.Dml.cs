@@ -38,6 +38,12 @@ internal sealed partial class Parser
         Eat(Kw.INTO);
         Start(SyntaxKind.InsertTarget);
         Eat(Kw.TABLE);
+        if (AtRowsetFunction())
+        {
+            RowsetFunctionTarget();
+            Finish();
+            return InsertRest();
+        }
         Start(SyntaxKind.TableReference);
         QualifiedName();
         if (K == Kw.PARTITION && PeekKind(1) == TokenKind.OpenParen) { Bump(); SkipParenGroup(); }
@@ -46,6 +52,26 @@ internal sealed partial class Parser
         Finish();
         if (T == TokenKind.OpenParen && !StartsQuery(1)) ColumnList();
         Finish();
+        return InsertRest();
+    }
+
+    /// <summary>T-SQL OPENQUERY(server, 'query') / OPENROWSET(..) / OPENDATASOURCE(..): a remote rowset as a DML target.</summary>
+    private bool AtRowsetFunction() =>
+        _dialect == SqlDialect.TSql && IsWordToken && PeekKind(1) == TokenKind.OpenParen
+        && (CurrentText.Equals("OPENQUERY", StringComparison.OrdinalIgnoreCase) || CurrentText.Equals("OPENROWSET", StringComparison.OrdinalIgnoreCase)
+            || CurrentText.Equals("OPENDATASOURCE", StringComparison.OrdinalIgnoreCase));
+
+    private void RowsetFunctionTarget()
+    {
+        Start(SyntaxKind.FunctionTable);
+        Expression();
+        OptionalAlias();
+        Finish();
+    }
+
+    /// <summary>What follows the target of an INSERT: OVERRIDING, OUTPUT, the source, ON CONFLICT / ON DUPLICATE KEY, RETURNING.</summary>
+    private SyntaxKind InsertRest()
+    {
         if (K == Kw.OVERRIDING) { Bump(); Bump(); Eat(Kw.VALUE); }
         if (K == Kw.OUTPUT) Output();
 
@@ -226,7 +252,15 @@ internal sealed partial class Parser
         Bump();
         while (K is Kw.LOW_PRIORITY or Kw.QUICK or Kw.IGNORE) Bump();
         if (K == Kw.TOP) Top();
-        if (K != Kw.FROM && IsName)
+        if (K != Kw.FROM && AtRowsetFunction())
+        {
+            Start(SyntaxKind.InsertTarget);
+            RowsetFunctionTarget();
+            Finish();
+            if (K == Kw.OUTPUT) Output();
+            if (K == Kw.FROM) From();
+        }
+        else if (K != Kw.FROM && IsName)
         {
             // DELETE t1, t2 FROM ... (MySQL) / DELETE t FROM t JOIN ... (T-SQL): the names before FROM are the targets.
             Start(SyntaxKind.InsertTarget);

@@ -57,6 +57,9 @@ public class ParserTests
     [TestCase("SELECT * FROM t1 LEFT JOIN ((SELECT a FROM t2) s1 JOIN t3 ON t3.a = s1.a) ON s1.a = t1.a", SqlDialect.Postgres)]
     [TestCase("SELECT * FROM t WHERE a = ANY ((SELECT array_agg(i) FROM g)::int[]) AND b IN ((SELECT 1), (SELECT 2))", SqlDialect.Postgres)]
     [TestCase("MERGE INTO t USING s1 JOIN s2 ON s1.id = s2.id ON t.id = s1.id WHEN NOT MATCHED THEN INSERT VALUES (s1.id)", SqlDialect.Postgres)]
+    [TestCase("INSERT OPENQUERY (OracleSvr, 'SELECT name FROM joe.titles') VALUES ('NewTitle')", SqlDialect.TSql)]
+    [TestCase("DELETE OPENROWSET('SQLNCLI', 'Server=Seattle1;Trusted_Connection=yes;', Department) WHERE id = 1", SqlDialect.TSql)]
+    [TestCase("DELETE FROM OPENDATASOURCE('SQLNCLI', 'Data Source=s').AdventureWorks.HumanResources.Department WHERE DepartmentID = 17", SqlDialect.TSql)]
     public void Real_sql_parses_without_error_nodes(string sql, SqlDialect dialect)
     {
         var statement = One(sql, dialect);
