@@ -45,7 +45,13 @@ public static class StatementSplitter
     /// next one may start. Splitting is deterministic from any statement's <see cref="StatementSlice.LeadingTriviaStart"/>,
     /// which is what lets an edit re-split only the statements it touched.
     /// </summary>
-    public static bool Next(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice)
+    public static bool Next(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice) =>
+        TokenSource.TryGetSpan(tokens, out var span)
+            ? Next(text, new SpanTokens(span), dialect, ref i, out slice)
+            : Next(text, new ListTokens(tokens), dialect, ref i, out slice);
+
+    private static bool Next<TTokens>(string text, TTokens tokens, SqlDialect dialect, ref int i, out StatementSlice slice)
+        where TTokens : ITokenSource, allows ref struct
     {
         slice = default;
         var leading = i;
@@ -64,7 +70,9 @@ public static class StatementSplitter
         var words = 0;
         var terminatorIndex = -1;
         var terminator = StatementTerminator.None;
-        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow(text, tokens) : default;
+        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow<TTokens>(text, tokens) : default;
+        // Outside T-SQL only CREATE ... can define a routine: the first words need not be looked at otherwise.
+        var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].IsWord(text, "CREATE");
 
         for (; i < tokens.Count; i++)
         {
@@ -98,12 +106,12 @@ public static class StatementSplitter
 
             if (t.Kind == TokenKind.Word)
             {
-                if (words < 8)
+                if (words < 8 && mayBeRoutine)
                 {
                     words++;
                     if (routine == RoutineKind.None) routine = DetectRoutine(text, tokens, first, i, dialect);
                 }
-                TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
+                if (routine is not (RoutineKind.None or RoutineKind.TSqlBatch)) TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
             }
             if (dialect == SqlDialect.TSql) tsql.Observe(i);
             last = i;
@@ -119,10 +127,10 @@ public static class StatementSplitter
     /// progress continues with it (INSERT ... SELECT, set operations, UPDATE ... SET, MERGE ... THEN UPDATE, IF bodies,
     /// CREATE VIEW ... AS SELECT, WITH ... SELECT, GRANT SELECT, INSERT).
     /// </summary>
-    private struct TSqlFlow
+    private ref struct TSqlFlow<TTokens> where TTokens : ITokenSource, allows ref struct
     {
         private readonly string _text;
-        private readonly IReadOnlyList<Token> _tokens;
+        private readonly TTokens _tokens;
         private int _depth;
         private int _previous;
         private Head _head;
@@ -131,7 +139,7 @@ public static class StatementSplitter
 
         private enum Head : byte { Other, Select, Insert, Update, Delete, Merge, With, Control, Create, Alter, Grant, Declare }
 
-        public TSqlFlow(string text, IReadOnlyList<Token> tokens)
+        public TSqlFlow(string text, TTokens tokens)
         {
             _text = text;
             _tokens = tokens;
@@ -284,7 +292,8 @@ public static class StatementSplitter
     private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter;
 
     /// <summary>Decides, from the first words, whether the statement defines a routine whose body holds semicolons.</summary>
-    private static RoutineKind DetectRoutine(string text, IReadOnlyList<Token> tokens, int first, int current, SqlDialect dialect)
+    private static RoutineKind DetectRoutine<TTokens>(string text, TTokens tokens, int first, int current, SqlDialect dialect)
+        where TTokens : ITokenSource, allows ref struct
     {
         var head = tokens[first];
         if (dialect == SqlDialect.TSql)
@@ -302,7 +311,8 @@ public static class StatementSplitter
         return RoutineKind.None;
     }
 
-    private static void TrackBlocks(string text, IReadOnlyList<Token> tokens, int index, SqlDialect dialect, RoutineKind routine, ref int blockDepth, ref int caseDepth)
+    private static void TrackBlocks<TTokens>(string text, TTokens tokens, int index, SqlDialect dialect, RoutineKind routine, ref int blockDepth, ref int caseDepth)
+        where TTokens : ITokenSource, allows ref struct
     {
         if (routine is RoutineKind.None or RoutineKind.TSqlBatch) return;
         var t = tokens[index];
@@ -338,14 +348,16 @@ public static class StatementSplitter
         }
     }
 
-    private static Token NextWord(IReadOnlyList<Token> tokens, int index, string text)
+    private static Token NextWord<TTokens>(TTokens tokens, int index, string text)
+        where TTokens : ITokenSource, allows ref struct
     {
         for (var j = index + 1; j < tokens.Count; j++)
             if (!tokens[j].IsTrivia) return tokens[j];
         return default;
     }
 
-    private static Token PreviousWord(IReadOnlyList<Token> tokens, int index, string text)
+    private static Token PreviousWord<TTokens>(TTokens tokens, int index, string text)
+        where TTokens : ITokenSource, allows ref struct
     {
         for (var j = index - 1; j >= 0; j--)
             if (!tokens[j].IsTrivia) return tokens[j];

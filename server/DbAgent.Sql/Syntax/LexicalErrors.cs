@@ -61,6 +61,13 @@ internal static class LexicalErrors
     /// <summary>Checks tokens [from, to); the stretch starts with nothing open and what is open at its end is reported.</summary>
     private static void Scan(string text, IReadOnlyList<Token> tokens, int from, int to, List<SyntaxError> errors)
     {
+        if (TokenSource.TryGetSpan(tokens, out var span)) Scan(text, new SpanTokens(span), from, to, errors);
+        else Scan(text, new ListTokens(tokens), from, to, errors);
+    }
+
+    private static void Scan<TTokens>(string text, TTokens tokens, int from, int to, List<SyntaxError> errors)
+        where TTokens : ITokenSource, allows ref struct
+    {
         var open = new Stack<int>();
         for (var i = from; i < to; i++)
         {
@@ -97,7 +104,8 @@ internal static class LexicalErrors
         ReportUnclosed(open, tokens, errors);
     }
 
-    private static void ReportUnclosed(Stack<int> open, IReadOnlyList<Token> tokens, List<SyntaxError> errors)
+    private static void ReportUnclosed<TTokens>(Stack<int> open, TTokens tokens, List<SyntaxError> errors)
+        where TTokens : ITokenSource, allows ref struct
     {
         while (open.Count > 0)
         {

@@ -47,20 +47,8 @@ internal sealed partial class Parser
         _text = text;
         _dialect = dialect;
         _base = slice.Span.Start;
-        _n = 0;
-        for (var i = slice.FirstToken; i <= slice.LastToken; i++)
-        {
-            var t = tokens[i];
-            if (t.IsTrivia) continue;
-            if (_n == _tok.Length)
-            {
-                Array.Resize(ref _tok, _n * 2);
-                Array.Resize(ref _kw, _n * 2);
-            }
-            _tok[_n] = t;
-            _kw[_n] = t.Kind == TokenKind.Word ? Keywords.Of(text.AsSpan(t.Start, t.Length)) : Kw.None;
-            _n++;
-        }
+        if (TokenSource.TryGetSpan(tokens, out var span)) Load(text, new SpanTokens(span), slice);
+        else Load(text, new ListTokens(tokens), slice);
         _pos = 0;
         _lastEnd = _base;
         _depth = 0;
@@ -71,6 +59,30 @@ internal sealed partial class Parser
         return root.Start == 0 && root.Length == slice.Span.Length
             ? root
             : new GreenNode(root, root.Kind, 0, slice.Span.Length, root.Flags, root.Tag);
+    }
+
+    /// <summary>The statement's significant tokens, each word with its keyword looked up once.</summary>
+    private void Load<TTokens>(string text, TTokens tokens, in StatementSlice slice) where TTokens : ITokenSource, allows ref struct
+    {
+        var n = 0;
+        var count = slice.LastToken - slice.FirstToken + 1;
+        if (_tok.Length < count)
+        {
+            var size = Math.Max(count, _tok.Length * 2);
+            _tok = new Token[size];
+            _kw = new Kw[size];
+        }
+        var tok = _tok;
+        var kw = _kw;
+        for (var i = slice.FirstToken; i <= slice.LastToken; i++)
+        {
+            var t = tokens[i];
+            if (t.IsTrivia) continue;
+            tok[n] = t;
+            kw[n] = t.Kind == TokenKind.Word ? Keywords.Of(text.AsSpan(t.Start, t.Length)) : Kw.None;
+            n++;
+        }
+        _n = n;
     }
 
     // ---- token access -------------------------------------------------------------------------------------------
