@@ -392,6 +392,10 @@ internal sealed partial class Parser
             Finish();
             return;
         }
+        // PostgreSQL FROM current_date AS d, collation for ('x') c: SQL value functions, not tables.
+        functionAhead |= _dialect == SqlDialect.Postgres
+            && (K is Kw.CURRENT_DATE or Kw.CURRENT_TIME or Kw.CURRENT_TIMESTAMP or Kw.LOCALTIME or Kw.LOCALTIMESTAMP or Kw.CURRENT_USER or Kw.SESSION_USER
+                || (K == Kw.COLLATION && PeekKw(1) == Kw.FOR));
         if (functionAhead && !(K == Kw.VALUES))
         {
             Start(SyntaxKind.FunctionTable, (short)(lateral ? 1 : 0));

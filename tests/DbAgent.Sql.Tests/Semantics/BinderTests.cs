@@ -189,6 +189,7 @@ public class BinderTests
     [TestCase("IMPORT FOREIGN SCHEMA remote LIMIT TO (orders, items) FROM SERVER shop INTO public", "orders:Read items:Read")]
     [TestCase("COPY BINARY orders TO '/tmp/orders.bin'", "orders:Read")]
     [TestCase("CREATE CONSTRAINT TRIGGER t AFTER UPDATE ON orders FROM customers FOR EACH ROW EXECUTE FUNCTION f()", "orders:Altered customers:Read")]
+    [TestCase("SELECT * FROM current_date AS d, collation for ('x'::text) c, localtimestamp(3) AS t, orders", "orders:Read")]
     public void Postgres_utility_statements_name_the_relations_libpg_query_sees(string sql, string relations)
     {
         var script = SqlScript.Parse(sql, SqlDialect.Postgres);
