@@ -74,10 +74,18 @@ public static class StatementSplitter
         // Outside T-SQL only CREATE ... can define a routine: the first words need not be looked at otherwise.
         var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].IsWord(text, "CREATE");
 
-        for (; i < tokens.Count; i++)
+        var count = tokens.Count;
+        for (; i < count; i++)
         {
+            var kind = tokens.KindAt(i);
+            if (kind <= TokenKind.BlockComment) continue; // trivia
+            if (!mayBeRoutine && kind is < TokenKind.Semicolon or TokenKind.OpenParen or TokenKind.CloseParen or TokenKind.OpenBracket or TokenKind.CloseBracket or TokenKind.Dot)
+            {
+                // Outside T-SQL and routines, only a delimiter or a script line ends the statement.
+                last = i;
+                continue;
+            }
             var t = tokens[i];
-            if (t.IsTrivia) continue;
 
             if (IsScriptLine(t.Kind))
             {

@@ -3,6 +3,7 @@ using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Lexing;
 
+/// <summary>A token's kind. The three trivia kinds come first: hot loops skip trivia with one compare.</summary>
 public enum TokenKind : byte
 {
     Whitespace,

@@ -11,6 +11,8 @@ internal interface ITokenSource
 {
     int Count { get; }
     Token this[int index] { get; }
+    /// <summary>The kind alone: what loops that skip most tokens read, without copying the token.</summary>
+    TokenKind KindAt(int index);
 }
 
 internal readonly ref struct SpanTokens(ReadOnlySpan<Token> tokens) : ITokenSource
@@ -18,12 +20,14 @@ internal readonly ref struct SpanTokens(ReadOnlySpan<Token> tokens) : ITokenSour
     private readonly ReadOnlySpan<Token> _tokens = tokens;
     public int Count => _tokens.Length;
     public Token this[int index] => _tokens[index];
+    public TokenKind KindAt(int index) => _tokens[index].Kind;
 }
 
 internal readonly struct ListTokens(IReadOnlyList<Token> tokens) : ITokenSource
 {
     public int Count => tokens.Count;
     public Token this[int index] => tokens[index];
+    public TokenKind KindAt(int index) => tokens[index].Kind;
 }
 
 internal static class TokenSource

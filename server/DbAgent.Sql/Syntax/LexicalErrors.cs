@@ -56,6 +56,11 @@ internal static class LexicalErrors
         return errors;
     }
 
+    /// <summary>The kinds that can be unterminated, parentheses and delimiters, as a bit set.</summary>
+    private const uint Checked = 1u << (int)TokenKind.BlockComment | 1u << (int)TokenKind.QuotedIdentifier | 1u << (int)TokenKind.String
+        | 1u << (int)TokenKind.OpenParen | 1u << (int)TokenKind.CloseParen | 1u << (int)TokenKind.Semicolon
+        | 1u << (int)TokenKind.CustomDelimiter | 1u << (int)TokenKind.BatchSeparator;
+
     private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator;
 
     /// <summary>Checks tokens [from, to); the stretch starts with nothing open and what is open at its end is reported.</summary>
@@ -71,6 +76,8 @@ internal static class LexicalErrors
         var open = new Stack<int>();
         for (var i = from; i < to; i++)
         {
+            // Most tokens are none of the kinds this looks at: skip them on the kind alone.
+            if ((Checked & (1u << (int)tokens.KindAt(i))) == 0) continue;
             var t = tokens[i];
             if (t.IsUnterminated)
             {

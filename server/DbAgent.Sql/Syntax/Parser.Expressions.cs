@@ -473,7 +473,8 @@ internal sealed partial class Parser
         if (isRow)
         {
             // Re-tag as a row: same children, same span.
-            _children[^1] = new GreenNode(node, SyntaxKind.ExpressionList, node.Start, node.Length, node.Flags);
+            _nodes[node].Kind = SyntaxKind.ExpressionList;
+            _nodes[node].Tag = 0;
         }
         _ = m;
         _depth--;

@@ -4,7 +4,8 @@ namespace DbAgent.Sql.Syntax;
 
 internal sealed partial class Parser
 {
-    private GreenNode Statement()
+    /// <summary>Parses the statement; returns its root node's index.</summary>
+    private int Statement()
     {
         var kind = StatementBody();
         if (!AtEnd)
@@ -15,13 +16,11 @@ internal sealed partial class Parser
             Finish();
         }
         // The statement node was finished into _children; wrap the trailing error with it when there is one.
-        if (_children.Count == 1) return _children[0];
-        var first = _children[0];
-        var own = first.ChildCount;
-        var children = new GreenNode[own + _children.Count - 1];
-        for (var i = 0; i < own; i++) children[i] = first.GetChild(i);
-        for (var i = 1; i < _children.Count; i++) children[own + i - 1] = _children[i];
-        return new GreenNode(kind, first.Start, first.Length, children, first.Flags | NodeFlags.ContainsError, first.Tag);
+        if (_childCount == 1) return _children[0];
+        var first = _nodes[_children[0]];
+        var firstEdge = AddEdges(_edges.AsSpan(first.FirstEdge, first.ChildCount).ToArray());
+        AddEdges(_children.AsSpan(1, _childCount - 1));
+        return AddNode(kind, first.Start, first.Length, firstEdge, first.ChildCount + _childCount - 1, first.Flags | NodeFlags.ContainsError, first.Tag);
     }
 
     /// <summary>Parses one statement into a single node in _children and returns its kind.</summary>
@@ -121,9 +120,7 @@ internal sealed partial class Parser
         }
         if (!AtEnd)
         {
-            var saved = _children.Count;
             StatementBody();
-            _ = saved;
         }
         Finish();
         return SyntaxKind.ExplainStatement;

@@ -11,8 +11,8 @@ public sealed record SyntaxError(TextSpan Span, string Message, string Source = 
 /// <summary>What binding a statement needs from its script: the text and tokens it lies in, the dialect, the schema.</summary>
 internal sealed class BindContext(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, SchemaModel? schema)
 {
-    public StatementModel Bind(GreenNode green, in StatementSlice slice) =>
-        Binder.Bind(text, dialect, schema, new SyntaxNode(green, slice.Span.Start), tokens, slice);
+    public StatementModel Bind(GreenTree tree, in StatementSlice slice) =>
+        Binder.Bind(text, dialect, schema, new SyntaxNode(tree, tree.Root, slice.Span.Start), tokens, slice);
 }
 
 /// <summary>
@@ -29,9 +29,9 @@ public sealed class ParsedStatement
     private StatementModel? _unshifted;
     private readonly int _shift;
 
-    internal ParsedStatement(GreenNode green, StatementSlice slice, BindContext context)
+    internal ParsedStatement(GreenTree tree, StatementSlice slice, BindContext context)
     {
-        Green = green;
+        Tree = tree;
         Slice = slice;
         _context = context;
     }
@@ -43,7 +43,7 @@ public sealed class ParsedStatement
     /// </summary>
     internal ParsedStatement(ParsedStatement original, StatementSlice slice, int shift, BindContext context)
     {
-        Green = original.Green;
+        Tree = original.Tree;
         Slice = slice;
         var built = Volatile.Read(ref original._model);
         if (built is not null)
@@ -62,7 +62,7 @@ public sealed class ParsedStatement
         }
     }
 
-    internal GreenNode Green { get; }
+    internal GreenTree Tree { get; }
 
     public StatementSlice Slice { get; }
 
@@ -78,7 +78,7 @@ public sealed class ParsedStatement
         var context = Volatile.Read(ref _context);
         StatementModel model;
         if (unshifted is not null) model = ModelShifter.Shift(unshifted, _shift);
-        else if (context is not null) model = context.Bind(Green, Slice);
+        else if (context is not null) model = context.Bind(Tree, Slice);
         else return Volatile.Read(ref _model)!; // another thread built it and dropped the inputs
         var winner = Interlocked.CompareExchange(ref _model, model, null) ?? model;
         Volatile.Write(ref _context, null);
@@ -89,16 +89,16 @@ public sealed class ParsedStatement
     public TextSpan Span => Slice.Span;
 
     /// <summary>The statement's syntax tree; its root spans <see cref="Span"/>.</summary>
-    public SyntaxNode Syntax => new(Green, Slice.Span.Start);
+    public SyntaxNode Syntax => new(Tree, Tree.Root, Slice.Span.Start);
 
     /// <summary>True when the tree holds an error node or a missing piece (the parser recovered here).</summary>
-    public bool HasSyntaxErrors => (Green.Flags & NodeFlags.ContainsError) != 0;
+    public bool HasSyntaxErrors => (Tree.Flags & NodeFlags.ContainsError) != 0;
 
     /// <summary>
     /// The same object for a statement in two versions of a script exactly when an edit left the statement's text and
     /// tree untouched (the incremental parser reuses them): what per-statement caches key on. Reading it builds no model.
     /// </summary>
-    public object TreeIdentity => Green;
+    public object TreeIdentity => Tree;
 }
 
 /// <summary>
