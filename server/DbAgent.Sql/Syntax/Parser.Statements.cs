@@ -133,11 +133,14 @@ internal sealed partial class Parser
         while (!AtEnd && K != Kw.ON) Bump();
         if (Eat(Kw.ON))
         {
-            // A table name is followed by a comma, TO/FROM or the end; object classes (LARGE OBJECT 1, FOREIGN SERVER s,
-            // ROUTINE f, SCHEMA s, ALL TABLES IN SCHEMA) by the object's name.
+            // A table name is followed by a comma, its column list, TO/FROM or the end; object classes (LARGE OBJECT 1,
+            // FOREIGN SERVER s, ROUTINE f, SCHEMA s, ALL TABLES IN SCHEMA) by the object's name. T-SQL: OBJECT::dbo.t.
+            var tsqlObject = _dialect == SqlDialect.TSql && K == Kw.OBJECT && IsOpAt(1, "::");
+            if (tsqlObject) { Bump(); Bump(); }
             var afterName = IsName ? QualifiedNameLength() : 0;
-            var tableObject = K == Kw.TABLE
-                || (IsName && !IsNameAllTables() && K != Kw.ALL && (PeekKind(afterName) is TokenKind.Comma or TokenKind.Semicolon || PeekKw(afterName) is Kw.TO or Kw.FROM));
+            var tableObject = K == Kw.TABLE || (tsqlObject && IsName)
+                || (IsName && !IsNameAllTables() && K != Kw.ALL
+                    && (PeekKind(afterName) is TokenKind.Comma or TokenKind.Semicolon or TokenKind.OpenParen || PeekKw(afterName) is Kw.TO or Kw.FROM));
             if (K == Kw.TABLE) Bump();
             if (tableObject && K != Kw.ALL)
             {

@@ -199,6 +199,19 @@ public class BinderTests
     }
 
     [Test]
+    public void Grants_name_tables_and_only_tables_in_every_dialect()
+    {
+        string Relations(string sql, SqlDialect dialect) => string.Join(" ", Model(sql, dialect).Relations.Select(Rel));
+        Assert.That(Relations("GRANT SELECT ON t(a, b) TO u", SqlDialect.TSql), Is.EqualTo("t:Altered"));
+        Assert.That(Relations("GRANT SELECT ON OBJECT::dbo.t TO u", SqlDialect.TSql), Is.EqualTo("dbo.t:Altered"));
+        Assert.That(Relations("GRANT SELECT ON SCHEMA::dbo TO u", SqlDialect.TSql), Is.Empty);
+        Assert.That(Relations("GRANT SELECT ON db.t TO u", SqlDialect.MySql), Is.EqualTo("db.t:Altered"));
+        Assert.That(Relations("GRANT ALL ON db.* TO u", SqlDialect.MySql), Is.Empty);
+        Assert.That(Relations("GRANT SELECT (a, b) ON t TO x", SqlDialect.Postgres), Is.EqualTo("t:Altered"));
+        Assert.That(Relations("GRANT USAGE ON FOREIGN SERVER s TO x", SqlDialect.Postgres), Is.Empty);
+    }
+
+    [Test]
     public void Create_schema_elements_show_their_relations_but_leave_their_ddl_to_the_schema()
     {
         var model = Model("CREATE SCHEMA shop AUTHORIZATION app CREATE TABLE orders (id int PRIMARY KEY, customer int REFERENCES shop.customers) CREATE INDEX ON orders (customer) CREATE VIEW open_orders AS SELECT * FROM orders GRANT SELECT ON open_orders TO app");
