@@ -719,9 +719,23 @@ internal sealed partial class Parser
             }
             // interval day to second, national character varying: type words continue while they are not keywords that start something else.
             if (IsWordToken && kw == Kw.None && IsTypeContinuation()) { Bump(); continue; }
+            // interval day to second, interval year to month
+            if (kw == Kw.TO && _tok[_pos - 1].Kind == TokenKind.Word && PeekKind(1) == TokenKind.Word && IsIntervalFieldAt(_pos - 1) && IsIntervalFieldAt(_pos + 1))
+            {
+                Bump(); Bump();
+                continue;
+            }
             break;
         }
         Finish();
+    }
+
+    private bool IsIntervalFieldAt(int index)
+    {
+        var w = _text.AsSpan(_tok[index].Start, _tok[index].Length);
+        return w.Equals("year", StringComparison.OrdinalIgnoreCase) || w.Equals("month", StringComparison.OrdinalIgnoreCase)
+            || w.Equals("day", StringComparison.OrdinalIgnoreCase) || w.Equals("hour", StringComparison.OrdinalIgnoreCase)
+            || w.Equals("minute", StringComparison.OrdinalIgnoreCase) || w.Equals("second", StringComparison.OrdinalIgnoreCase);
     }
 
     private bool IsTypeContinuation()

@@ -140,4 +140,14 @@ public class DdlTests
         var unnamed = (SetColumnDefaultAction)Ddl("ALTER TABLE t ADD DEFAULT 0 FOR n", SqlDialect.TSql).Single();
         Assert.That((unnamed.Column, unnamed.Default), Is.EqualTo(("n", "0")));
     }
+
+    [Test]
+    public void Interval_types_keep_their_field_range()
+    {
+        var table = (CreateTableAction)Ddl("CREATE TABLE t (d interval day to second, e interval year to month NOT NULL, f interval)").Single();
+        Assert.That(table.Columns.Select(c => (c.Name, c.RawType, c.Nullable)), Is.EqualTo(new (string, string, bool?)[]
+        {
+            ("d", "interval day to second", null), ("e", "interval year to month", false), ("f", "interval", null),
+        }));
+    }
 }
