@@ -125,7 +125,7 @@ internal static class Keywords
             or Kw.FOR or Kw.OUTPUT or Kw.OPTION or Kw.APPLY or Kw.STRAIGHT_JOIN or Kw.LATERAL or Kw.IS or Kw.IN or Kw.LIKE
             or Kw.ILIKE or Kw.BETWEEN or Kw.ASC or Kw.DESC or Kw.NULLS or Kw.LOCK or Kw.TABLESAMPLE or Kw.ESCAPE or Kw.COLLATE
             or Kw.INCLUDE or Kw.ORDINALITY or Kw.OVER or Kw.FILTER or Kw.WITHIN or Kw.DO or Kw.TO or Kw.IF or Kw.CHECK
-            or Kw.CONSTRAINT or Kw.DEFAULT or Kw.PRIMARY or Kw.REFERENCES or Kw.UNIQUE or Kw.NULL or Kw.GO or Kw.CASE
+            or Kw.CONSTRAINT or Kw.DEFAULT or Kw.PRIMARY or Kw.REFERENCES or Kw.UNIQUE or Kw.NULL or Kw.CASE
             or Kw.WHILE or Kw.BEGIN or Kw.DECLARE or Kw.PRINT or Kw.RETURN or Kw.EXEC or Kw.EXECUTE or Kw.INSERT or Kw.UPDATE
             or Kw.DELETE or Kw.MERGE or Kw.CREATE or Kw.ALTER or Kw.DROP or Kw.TRUNCATE or Kw.GRANT or Kw.REVOKE => true,
         _ => false,

@@ -239,6 +239,7 @@ public static class StatementSplitter
                     || Is(p, Kw.THEN) || Is(p, Kw.ELSE) || Is(p, Kw.FOR) || Is(p, Kw.BEGIN) || Is(p, Kw.DISTINCT) || Is(p, Kw.INTO)
                     || ((Is(p, Kw.ON) || Is(p, Kw.OF)) && (Is(t, Kw.DELETE) || Is(t, Kw.UPDATE) || Is(t, Kw.INSERT)))
                     || ((Is(p, Kw.ROWS) || Is(p, Kw.ROW)) && Is(t, Kw.FETCH))
+                    || (Is(p, Kw.BULK) && Is(t, Kw.INSERT))
                     || (Is(t, Kw.SET) && (Is(p, Kw.DELETE) || Is(p, Kw.UPDATE)))))
                 {
                     // DECLARE c CURSOR FOR WITH x AS (...) SELECT: the query that follows belongs to the CTEs.

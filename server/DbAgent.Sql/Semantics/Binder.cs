@@ -238,9 +238,19 @@ internal sealed partial class Binder
             case SyntaxKind.CreateViewStatement:
                 BindCreateView(node);
                 break;
+            case SyntaxKind.CreateSchemaStatement:
+            {
+                BindNamedDdl(node);
+                // Schema elements (CREATE SCHEMA s CREATE TABLE t ...) show their relations. Their DDL is left out: their
+                // unqualified names belong to the new schema, which the actions could not say.
+                var ddl = _ddl.Count;
+                foreach (var c in node.Children)
+                    if (IsStatementKind(c.Kind)) BindStatement(c, scope);
+                _ddl.RemoveRange(ddl, _ddl.Count - ddl);
+                break;
+            }
             case SyntaxKind.CreateSequenceStatement:
             case SyntaxKind.AlterSequenceStatement:
-            case SyntaxKind.CreateSchemaStatement:
             case SyntaxKind.CreateTypeStatement:
             case SyntaxKind.AlterTypeStatement:
             case SyntaxKind.AlterIndexStatement:
@@ -253,7 +263,7 @@ internal sealed partial class Binder
             case SyntaxKind.CreateTriggerStatement:
             case SyntaxKind.GrantStatement:
                 foreach (var c in node.Children)
-                    if (c.Kind == SyntaxKind.TableReference) AddRelation(c, RelationRole.Altered, null);
+                    if (c.Kind == SyntaxKind.TableReference) AddRelation(c, c.Tag == 1 ? RelationRole.Read : RelationRole.Altered, null);
                 break;
             default:
                 // Opaque, EXPLAIN, maintenance and the rest: relations as seen, nested statements and queries bound.

@@ -274,7 +274,7 @@ internal sealed partial class Parser
     {
         var kw = PeekKw(ahead);
         return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect is SqlDialect.Postgres or SqlDialect.TSql) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
-            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4);
+            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4 && InnerQueryIsWhole(ahead));
     }
 
     // ---- names --------------------------------------------------------------------------------------------------
@@ -374,7 +374,7 @@ internal sealed partial class Parser
             or Kw.ORDER or Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.SET or Kw.FROM or Kw.WITH or Kw.APPLY
             or Kw.OUTPUT or Kw.OPTION or Kw.FOR or Kw.TABLESAMPLE or Kw.STRAIGHT_JOIN or Kw.PARTITION or Kw.VALUES
             or Kw.SELECT or Kw.INTO or Kw.WHEN or Kw.THEN or Kw.ELSE or Kw.END or Kw.DO or Kw.FORCE or Kw.IGNORE
-            or Kw.USE or Kw.LOCK or Kw.GO or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
+            or Kw.USE or Kw.LOCK or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
         _ => false,
     };
 }
