@@ -69,19 +69,54 @@ public static class StatementSplitter
         }
 
         var first = i;
-        var last = i;
+        // Outside T-SQL only CREATE ... can define a routine; any other statement ends at the first delimiter or
+        // script line, which a tight loop finds (most statements of a script take this way).
+        var plain = dialect != SqlDialect.TSql && (tokens[first].Keyword != Kw.CREATE || !NamesRoutine(tokens, first));
+        var last = first;
+        var terminatorIndex = -1;
+        var terminator = StatementTerminator.None;
+        if (plain)
+        {
+            i = SkipToEnd(tokens, i, ref last);
+            if (i < tokens.Count)
+            {
+                var kind = tokens.KindAt(i);
+                if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter)
+                {
+                    terminatorIndex = i;
+                    terminator = kind == TokenKind.Semicolon ? StatementTerminator.Semicolon : StatementTerminator.CustomDelimiter;
+                    i++;
+                }
+                // A script line: the statement ends before it (BatchSeparator is T-SQL's alone).
+            }
+        }
+        else
+        {
+            i = ReadRoutineOrTSql(text, tokens, dialect, first, out last, out terminatorIndex, out terminator);
+        }
+
+        var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
+        slice = new StatementSlice(leading, first, last, terminatorIndex, span, terminator);
+        index = i;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a statement that may hold semicolons (a routine's body) or end without one (T-SQL) from token
+    /// <paramref name="first"/>; returns where the next statement may start.
+    /// </summary>
+    private static int ReadRoutineOrTSql<TTokens>(string text, TTokens tokens, SqlDialect dialect, int first, out int lastToken, out int terminatorToken, out StatementTerminator how)
+        where TTokens : ITokenSource, allows ref struct
+    {
+        var i = first;
+        var last = first;
+        var terminatorIndex = -1;
+        var terminator = StatementTerminator.None;
         var blockDepth = 0;
         var caseDepth = 0;
         var routine = RoutineKind.None;
         var words = 0;
-        var terminatorIndex = -1;
-        var terminator = StatementTerminator.None;
         var tsql = dialect == SqlDialect.TSql ? new TSqlFlow<TTokens>(text, tokens) : default;
-        // Outside T-SQL only CREATE ... can define a routine: the first words need not be looked at otherwise.
-        var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].Keyword == Kw.CREATE;
-
-        // Outside T-SQL and routines, only a delimiter or a script line ends the statement: a tight loop finds it.
-        if (!mayBeRoutine) i = SkipToEnd(tokens, i, ref last);
         var count = tokens.Count;
         for (; i < count; i++)
         {
@@ -115,7 +150,7 @@ public static class StatementSplitter
 
             if (t.Kind == TokenKind.Word)
             {
-                if (words < 8 && mayBeRoutine)
+                if (words < 8)
                 {
                     words++;
                     if (routine == RoutineKind.None) routine = DetectRoutine(text, tokens, first, i, dialect);
@@ -126,10 +161,29 @@ public static class StatementSplitter
             last = i;
         }
 
-        var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
-        slice = new StatementSlice(leading, first, last, terminatorIndex, span, terminator);
-        index = i;
-        return true;
+        lastToken = last;
+        terminatorToken = terminatorIndex;
+        how = terminator;
+        return i;
+    }
+
+    /// <summary>
+    /// Whether a CREATE statement outside T-SQL defines a routine, as <see cref="DetectRoutine"/> decides it: one of its
+    /// first eight words, before its end, is PROCEDURE, FUNCTION, TRIGGER or EVENT.
+    /// </summary>
+    private static bool NamesRoutine<TTokens>(TTokens tokens, int first)
+        where TTokens : ITokenSource, allows ref struct
+    {
+        var words = 0;
+        for (var i = first; i < tokens.Count && words < 8; i++)
+        {
+            var kind = tokens.KindAt(i);
+            if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter || IsScriptLine(kind)) return false;
+            if (kind != TokenKind.Word) continue;
+            words++;
+            if (tokens[i].Keyword is Kw.PROCEDURE or Kw.FUNCTION or Kw.TRIGGER or Kw.EVENT) return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -139,18 +193,21 @@ public static class StatementSplitter
     private static int SkipToEnd<TTokens>(TTokens tokens, int i, ref int last)
         where TTokens : ITokenSource, allows ref struct
     {
+        // Trivia and significant tokens alternate with no pattern, so a branch on each would be mispredicted often:
+        // the loop tests only the end (a bit set of the kinds that end a statement), and the last significant token
+        // is found afterwards, stepping back over the trivia before the end.
         var count = tokens.Count;
-        var lastSignificant = last;
-        for (; i < count; i++)
-        {
-            var kind = tokens.KindAt(i);
-            if (kind <= TokenKind.BlockComment) continue; // trivia
-            if (kind == TokenKind.Semicolon || IsScriptLine(kind) || kind == TokenKind.CustomDelimiter) break;
-            lastSignificant = i;
-        }
-        last = lastSignificant;
+        var from = i;
+        while (i < count && (EndKinds & (1u << (int)tokens.KindAt(i))) == 0) i++;
+        var j = i - 1;
+        while (j >= from && tokens.KindAt(j) <= TokenKind.BlockComment) j--;
+        if (j >= from) last = j;
         return i;
     }
+
+    /// <summary>The kinds that end a statement outside routines and T-SQL: delimiters and script lines.</summary>
+    private const uint EndKinds = 1u << (int)TokenKind.Semicolon | 1u << (int)TokenKind.CustomDelimiter | 1u << (int)TokenKind.BatchSeparator
+        | 1u << (int)TokenKind.MetaCommand | 1u << (int)TokenKind.DelimiterCommand;
 
     /// <summary>
     /// T-SQL needs no semicolons: a statement keyword at top level starts a new statement, unless the statement in

@@ -76,9 +76,9 @@ internal sealed partial class Parser
     {
         var n = 0;
         var count = slice.LastToken - slice.FirstToken + 1;
-        if (_tok.Length < count)
+        if (_tok.Length < count + 1)
         {
-            var size = Math.Max(count, _tok.Length * 2);
+            var size = Math.Max(count + 1, _tok.Length * 2);
             _tok = new Token[size];
             _kw = new Kw[size];
         }
@@ -86,21 +86,23 @@ internal sealed partial class Parser
         var kw = _kw;
         var depth = 0;
         var balanced = true;
+        // Branch-free: trivia and significant tokens alternate with no pattern a predictor could learn. Every token
+        // is written, and the count moves past the significant ones only.
         for (var i = slice.FirstToken; i <= slice.LastToken; i++)
         {
-            var kind = tokens.KindAt(i);
-            if (kind <= TokenKind.BlockComment) continue; // trivia
-            if (kind == TokenKind.OpenParen) depth++;
-            else if (kind == TokenKind.CloseParen) balanced &= --depth >= 0;
-            else if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator) balanced = false;
             var t = tokens[i];
+            var kind = t.Kind;
             tok[n] = t;
             kw[n] = t.Keyword;
-            n++;
+            n += kind > TokenKind.BlockComment ? 1 : 0;
+            depth += (kind == TokenKind.OpenParen ? 1 : 0) - (kind == TokenKind.CloseParen ? 1 : 0);
+            balanced &= depth >= 0 & (InnerDelimiters & (1u << (int)kind)) == 0;
         }
         _n = n;
         IsBalanced = balanced && depth == 0;
     }
+
+    private const uint InnerDelimiters = 1u << (int)TokenKind.Semicolon | 1u << (int)TokenKind.CustomDelimiter | 1u << (int)TokenKind.BatchSeparator;
 
     /// <summary>
     /// True when the statement last parsed has matching parentheses and no delimiter inside (a routine's body has

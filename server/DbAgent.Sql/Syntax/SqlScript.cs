@@ -190,7 +190,9 @@ public sealed class SqlScript
         // Re-lex until a token boundary after the edit lines up with an old one in the same state.
         var relexed = new List<Token>(64);
         var resumeOld = -1;
-        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, relexed, newEnd, (pos, lineStart) =>
+        // Resync strictly after the change: the lexer reads the character before a ':' (a '::' cast is not a :name
+        // parameter), so that character must be one the edit left alone.
+        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, relexed, newEnd + 1, (pos, lineStart) =>
         {
             var j = FindTokenStartingAt(oldTokens, pos - delta);
             if (j <= 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[j - 1]) != lineStart) return false;
@@ -207,7 +209,9 @@ public sealed class SqlScript
         var statements = new List<ParsedStatement>(oldStatements.Count + 4);
         for (var s = 0; s < keep; s++) statements.Add(Shift(oldStatements[s], 0, 0, context));
         var parser = new Parser();
-        var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : restartToken;
+        // Splitting is deterministic from a statement's leading trivia; with no statement before, from the start (the
+        // first statement's comments begin at token 0, however far into the document the edit is).
+        var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : 0;
         while (StatementSplitter.Next(newSource, tokens, Dialect, ref index, out var slice))
         {
             if (resumeOld >= 0 && slice.LeadingTriviaStart >= relexedEnd)
