@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Lexing;
@@ -7,507 +9,659 @@ namespace DbAgent.Sql.Lexing;
 /// strings and comments run to the end and are flagged, and bytes no dialect knows become <see cref="TokenKind.Unknown"/>.
 /// Linear in the input; script conventions (psql meta-commands, T-SQL GO, MySQL DELIMITER) are tokens of their own.
 /// </summary>
+/// <remarks>
+/// Built for throughput (it runs on every keystroke's re-parse and over whole corpora): the first character of a token
+/// picks its branch through a per-dialect table of ASCII classes, so dialect rules cost nothing per character; runs
+/// (words, whitespace) are scanned through a table of character flags; comment and quoted bodies are searched with the
+/// vectorised <see cref="MemoryExtensions.IndexOfAny{T}(ReadOnlySpan{T}, T, T)"/>; tokens are written straight into
+/// the output list's array. Real SQL averages about four characters per token, so per-token overhead is what counts.
+/// </remarks>
 public static class SqlLexer
 {
     public static IReadOnlyList<Token> Lex(SourceText text, SqlDialect dialect) => Lex(text.Text, dialect);
 
     public static List<Token> Lex(string text, SqlDialect dialect)
     {
-        // Lex into a reused buffer and return a list of exactly the right size: the count is not known beforehand
-        // (real SQL has one token per three to five characters), and guessing high or growing both cost more than
-        // one copy. Buffers for very large documents are not kept.
-        var scratch = t_scratch ?? new List<Token>(4096);
-        t_scratch = null;
-        scratch.Clear();
-        var scanner = new Scanner(text, dialect, scratch, 0, true, null);
-        scanner.Run(int.MaxValue, null);
-        var tokens = new List<Token>(scratch.Count);
-        tokens.AddRange(scratch);
-        if (scratch.Capacity <= MaxScratchTokens)
-        {
-            scratch.Clear();
-            t_scratch = scratch;
-        }
+        // Sized for one token per three characters (real SQL has one per four or five), so that the array is written
+        // once and rarely regrown; the slack is a few bytes per line of the document.
+        var tokens = new List<Token>(text.Length / 3 + 16);
+        Scan(text, dialect, 0, true, tokens, int.MaxValue, null);
         return tokens;
     }
-
-    private const int MaxScratchTokens = 1 << 18;
-
-    [ThreadStatic]
-    private static List<Token>? t_scratch;
 
     /// <summary>
     /// Lexes from <paramref name="start"/> (a token boundary whose state is given: at the start of a line or not, no
     /// custom delimiter) into <paramref name="output"/>, and stops as soon as, at or after <paramref name="resyncFrom"/>,
     /// <paramref name="canResync"/> says the old tokens from that position on are the same. Returns the position
     /// where it stopped (the input's length when it ran to the end). Lexing is deterministic from a token boundary
-    /// and its state, which is what makes this safe.
+    /// and its state, which is what makes this safe. <paramref name="canResync"/> must not throw.
     /// </summary>
-    internal static int LexFrom(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool> canResync)
-    {
-        var scanner = new Scanner(text, dialect, output, start, atLineStart, null);
-        return scanner.Run(resyncFrom, canResync);
-    }
+    internal static int LexFrom(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool> canResync) =>
+        Scan(text, dialect, start, atLineStart, output, resyncFrom, canResync);
 
     /// <summary>The lexer's state at a token boundary: true after a whitespace token that holds a line feed.</summary>
     internal static bool AtLineStartAfter(string text, in Token previous) =>
         previous.Kind == TokenKind.Whitespace && text.AsSpan(previous.Start, previous.Length).Contains('\n');
 
-    private ref struct Scanner
+    /// <summary>How a token that starts with a given ASCII character is lexed, per dialect (see <see cref="Leads"/>).</summary>
+    private enum Lead : byte
     {
-        private readonly string _s;
-        private readonly SqlDialect _dialect;
-        private readonly List<Token> _tokens;
-        private int _pos;
-        private string? _delimiter; // MySQL DELIMITER other than ';'
-        private bool _atLineStart;
+        Unknown,
+        Whitespace,
+        Word,
+        /// <summary>A letter that may prefix a string: E'..' U&amp;'..' (PostgreSQL), N'..' X'..' B'..' (all).</summary>
+        PrefixLetter,
+        Digit,
+        Dot,
+        OpenParen,
+        CloseParen,
+        OpenBracket,
+        CloseBracket,
+        Comma,
+        Semicolon,
+        SingleQuote,
+        DoubleQuote,
+        /// <summary>`name` (MySQL, SQLite).</summary>
+        Backtick,
+        /// <summary>[name] (T-SQL, SQLite).</summary>
+        BracketIdentifier,
+        Minus,
+        Slash,
+        /// <summary># line comment (MySQL).</summary>
+        HashComment,
+        /// <summary>#temp table name (T-SQL).</summary>
+        HashWord,
+        /// <summary>psql meta-command (PostgreSQL).</summary>
+        Backslash,
+        Dollar,
+        Question,
+        Colon,
+        /// <summary>@name, @@name (T-SQL, SQLite, MySQL); an operator character in PostgreSQL.</summary>
+        At,
+        Operator,
+    }
 
-        public Scanner(string s, SqlDialect dialect, List<Token> tokens, int start, bool atLineStart, string? delimiter)
+    /// <summary>Character flags for ASCII; everything above 127 is decided by <see cref="char.IsLetter(char)"/>.</summary>
+    private const byte IdentStart = 1, IdentPart = 2, DollarPart = 4, HashPart = 8, OperatorChar = 16, KnownStart = 32, Space = 64;
+
+    private static readonly byte[] CharFlags = BuildCharFlags();
+
+    /// <summary>Four tables of 128 <see cref="Lead"/>s, one per <see cref="SqlDialect"/> in enum order.</summary>
+    private static readonly byte[] Leads = BuildLeads();
+
+    private static byte[] BuildCharFlags()
+    {
+        var flags = new byte[128];
+        for (var c = 0; c < 128; c++)
         {
-            _s = s;
-            _dialect = dialect;
-            _tokens = tokens;
-            _pos = start;
-            _delimiter = delimiter;
-            _atLineStart = atLineStart;
+            var ch = (char)c;
+            byte f = 0;
+            if (char.IsAsciiLetter(ch) || ch == '_') f |= IdentStart | IdentPart | KnownStart;
+            if (char.IsAsciiDigit(ch)) f |= IdentPart | KnownStart;
+            if (ch == '$') f |= DollarPart;
+            if (ch == '#') f |= HashPart;
+            if ("+-*/<>=~!@#%^&|?:".Contains(ch)) f |= OperatorChar | KnownStart;
+            // Where a run of unknown characters stops: at anything another token can start with. \f and \v are
+            // whitespace tokens when they lead, but do not end an unknown run (kept as it always was).
+            if (" \t\r\n'\"(),;.[]`$@?:".Contains(ch)) f |= KnownStart;
+            if (" \t\r\n\f\v".Contains(ch)) f |= Space;
+            flags[c] = f;
         }
+        return flags;
+    }
 
-        private readonly char Peek(int ahead = 0) => _pos + ahead < _s.Length ? _s[_pos + ahead] : '\0';
-
-        private void Add(TokenKind kind, int start, TokenFlags flags = TokenFlags.None)
+    private static byte[] BuildLeads()
+    {
+        var leads = new byte[4 * 128];
+        foreach (var dialect in Enum.GetValues<SqlDialect>())
         {
-            _tokens.Add(new Token(kind, start, _pos - start, flags));
-        }
-
-        public int Run(int resyncFrom, Func<int, bool, bool>? canResync)
-        {
-            while (_pos < _s.Length)
+            var table = leads.AsSpan((int)dialect * 128, 128);
+            for (var c = 0; c < 128; c++)
             {
-                if (canResync is not null && _pos >= resyncFrom && canResync(_pos, _atLineStart)) return _pos;
-                var lineStart = _atLineStart;
-                _atLineStart = false;
-                var start = _pos;
-                var c = _s[_pos];
-
-                if (lineStart && TryScriptLine(start)) continue;
-                if (c == '\\' && _dialect == SqlDialect.Postgres)
+                var ch = (char)c;
+                table[c] = (byte)(ch switch
                 {
-                    // psql reads a backslash outside quotes as a meta-command to the end of the line (SELECT 1 \gset).
-                    while (_pos < _s.Length && _s[_pos] != '\n' && _s[_pos] != '\r') _pos++;
-                    Add(TokenKind.MetaCommand, start);
-                    continue;
-                }
-
-                if (_delimiter is not null && _s.AsSpan(_pos).StartsWith(_delimiter, StringComparison.Ordinal))
-                {
-                    _pos += _delimiter.Length;
-                    Add(TokenKind.CustomDelimiter, start);
-                    continue;
-                }
-
-                switch (c)
-                {
-                    case ' ' or '\t' or '\r' or '\n' or '\f' or '\v':
-                        ScanWhitespace(start);
-                        continue;
-                    case '-' when Peek(1) == '-' && (_dialect != SqlDialect.MySql || IsMySqlCommentStart()):
-                        ScanLineComment(start);
-                        continue;
-                    case '#' when _dialect == SqlDialect.MySql:
-                        ScanLineComment(start);
-                        continue;
-                    case '/' when Peek(1) == '*':
-                        ScanBlockComment(start);
-                        continue;
-                    case '\'':
-                        ScanQuoted(start, '\'', TokenKind.String, _dialect == SqlDialect.MySql ? TokenFlags.BackslashEscapes : TokenFlags.None);
-                        continue;
-                    case '"':
-                        if (_dialect == SqlDialect.MySql) ScanQuoted(start, '"', TokenKind.String, TokenFlags.BackslashEscapes);
-                        else ScanQuoted(start, '"', TokenKind.QuotedIdentifier, TokenFlags.None);
-                        continue;
-                    case '`' when _dialect is SqlDialect.MySql or SqlDialect.Sqlite:
-                        ScanQuoted(start, '`', TokenKind.QuotedIdentifier, TokenFlags.None);
-                        continue;
-                    case '[' when _dialect is SqlDialect.TSql or SqlDialect.Sqlite:
-                        ScanBracketIdentifier(start);
-                        continue;
-                    case '$' when _dialect == SqlDialect.Postgres:
-                        if (TryDollar(start)) continue;
-                        break;
-                    case '$' when _dialect == SqlDialect.TSql && (IsIdentifierStart(Peek(1)) || char.IsAsciiDigit(Peek(1)) || Peek(1) == '.'):
-                        // $action (MERGE OUTPUT) is a word; $12.50 a money literal.
-                        if (IsIdentifierStart(Peek(1))) { _pos++; ScanWord(start); }
-                        else { _pos++; ScanNumber(start); }
-                        continue;
-                    case '(':
-                        _pos++; Add(TokenKind.OpenParen, start); continue;
-                    case ')':
-                        _pos++; Add(TokenKind.CloseParen, start); continue;
-                    case '[':
-                        _pos++; Add(TokenKind.OpenBracket, start); continue;
-                    case ']':
-                        _pos++; Add(TokenKind.CloseBracket, start); continue;
-                    case ',':
-                        _pos++; Add(TokenKind.Comma, start); continue;
-                    case ';':
-                        _pos++; Add(TokenKind.Semicolon, start); continue;
-                    case '.' when !char.IsAsciiDigit(Peek(1)):
-                        _pos++; Add(TokenKind.Dot, start); continue;
-                }
-
-                if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(Peek(1))))
-                {
-                    ScanNumber(start);
-                    continue;
-                }
-
-                if (TryPrefixedString(start)) continue;
-                if (TryParameter(start)) continue;
-
-                if (IsIdentifierStart(c) || (c == '#' && _dialect == SqlDialect.TSql && IsIdentifierPart(Peek(1))))
-                {
-                    ScanWord(start);
-                    continue;
-                }
-
-                if (IsOperatorChar(c))
-                {
-                    ScanOperator(start);
-                    continue;
-                }
-
-                ScanUnknown(start);
+                    ' ' or '\t' or '\r' or '\n' or '\f' or '\v' => Lead.Whitespace,
+                    'N' or 'n' or 'X' or 'x' or 'B' or 'b' => Lead.PrefixLetter,
+                    'E' or 'e' or 'U' or 'u' when dialect == SqlDialect.Postgres => Lead.PrefixLetter,
+                    _ when char.IsAsciiLetter(ch) || ch == '_' => Lead.Word,
+                    _ when char.IsAsciiDigit(ch) => Lead.Digit,
+                    '.' => Lead.Dot,
+                    '(' => Lead.OpenParen,
+                    ')' => Lead.CloseParen,
+                    '[' when dialect is SqlDialect.TSql or SqlDialect.Sqlite => Lead.BracketIdentifier,
+                    '[' => Lead.OpenBracket,
+                    ']' => Lead.CloseBracket,
+                    ',' => Lead.Comma,
+                    ';' => Lead.Semicolon,
+                    '\'' => Lead.SingleQuote,
+                    '"' => Lead.DoubleQuote,
+                    '`' when dialect is SqlDialect.MySql or SqlDialect.Sqlite => Lead.Backtick,
+                    '-' => Lead.Minus,
+                    '/' => Lead.Slash,
+                    '#' when dialect == SqlDialect.MySql => Lead.HashComment,
+                    '#' when dialect == SqlDialect.TSql => Lead.HashWord,
+                    '\\' when dialect == SqlDialect.Postgres => Lead.Backslash,
+                    '$' => Lead.Dollar,
+                    '?' => Lead.Question,
+                    ':' => Lead.Colon,
+                    '@' when dialect != SqlDialect.Postgres => Lead.At,
+                    _ when (CharFlags[c] & OperatorChar) != 0 => Lead.Operator,
+                    _ => Lead.Unknown,
+                });
             }
-            return _pos;
         }
+        return leads;
+    }
 
-        /// <summary>MySQL needs whitespace (or end) after "--" for a comment.</summary>
-        private readonly bool IsMySqlCommentStart()
-        {
-            var next = Peek(2);
-            return next is '\0' or ' ' or '\t' or '\r' or '\n';
-        }
+    // Optimised from the first call: the loop runs long, and the tiered JIT would otherwise run it as unoptimised
+    // and then on-stack-replaced code for many calls before the fully optimised version takes over.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Scan(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool>? canResync)
+    {
+        ReadOnlySpan<char> s = text;
+        var leads = Leads.AsSpan((int)dialect * 128, 128);
+        var flags = CharFlags;
+        var postgres = dialect == SqlDialect.Postgres;
+        var mysql = dialect == SqlDialect.MySql;
+        // '$' continues a word in PostgreSQL and MySQL, '#' in T-SQL.
+        var partMask = (byte)(IdentPart | (dialect is SqlDialect.Postgres or SqlDialect.MySql ? DollarPart : 0) | (dialect == SqlDialect.TSql ? HashPart : 0));
+        // The letter of a line-start script command: GO (T-SQL), DELIMITER (MySQL); compared with c | 0x20.
+        var scriptLetter = dialect switch { SqlDialect.TSql => 'g', SqlDialect.MySql => 'd', _ => '\uffff' };
+        string? delimiter = null; // MySQL DELIMITER other than ';'
 
-        private void ScanWhitespace(int start)
+        // The output list's array is written directly: its count is set to its capacity while lexing and cut back to
+        // the tokens written at the end (no clearing: tokens hold no references).
+        var n = output.Count;
+        CollectionsMarshal.SetCount(output, Math.Max(output.Capacity, n + 16));
+        var buffer = CollectionsMarshal.AsSpan(output);
+
+        var pos = start;
+        while ((uint)pos < (uint)s.Length)
         {
-            while (_pos < _s.Length)
+            // resyncFrom is int.MaxValue for a full lex: one compare per token.
+            if (pos >= resyncFrom && canResync!(pos, atLineStart)) break;
+            var lineStart = atLineStart;
+            atLineStart = false;
+            start = pos;
+            var c = s[pos];
+            var kind = TokenKind.Unknown;
+            var tokenFlags = TokenFlags.None;
+
+            if (lineStart && (c | 0x20) == scriptLetter && ScriptLineEnd(s, pos, mysql, partMask) is var lineEnd and >= 0)
             {
-                var c = _s[_pos];
-                if (c == '\n') { _pos++; _atLineStart = true; continue; }
-                if (c is ' ' or '\t' or '\r' or '\f' or '\v') { _pos++; continue; }
-                break;
-            }
-            Add(TokenKind.Whitespace, start);
-        }
-
-        private void ScanLineComment(int start)
-        {
-            while (_pos < _s.Length && _s[_pos] != '\n' && _s[_pos] != '\r') _pos++;
-            Add(TokenKind.LineComment, start);
-        }
-
-        /// <summary>Block comments nest in PostgreSQL and T-SQL; not in MySQL or SQLite.</summary>
-        private void ScanBlockComment(int start)
-        {
-            var nests = _dialect is SqlDialect.Postgres or SqlDialect.TSql;
-            _pos += 2;
-            var depth = 1;
-            while (_pos < _s.Length)
-            {
-                var c = _s[_pos];
-                if (c == '*' && Peek(1) == '/')
+                if (mysql)
                 {
-                    _pos += 2;
-                    if (--depth == 0) { Add(TokenKind.BlockComment, start); return; }
-                }
-                else if (nests && c == '/' && Peek(1) == '*')
-                {
-                    _pos += 2;
-                    depth++;
+                    kind = TokenKind.DelimiterCommand;
+                    delimiter = DelimiterOf(s, pos);
                 }
                 else
                 {
-                    if (c == '\n') _atLineStart = false;
-                    _pos++;
+                    kind = TokenKind.BatchSeparator;
                 }
+                pos = lineEnd;
             }
-            Add(TokenKind.BlockComment, start, TokenFlags.Unterminated);
-        }
-
-        /// <summary>A quoted run where the quote doubles to escape itself; with backslash escapes, \x escapes too.</summary>
-        private void ScanQuoted(int start, char quote, TokenKind kind, TokenFlags flags)
-        {
-            _pos++;
-            var backslash = (flags & TokenFlags.BackslashEscapes) != 0;
-            while (_pos < _s.Length)
+            else if (delimiter is not null && s[pos..].StartsWith(delimiter, StringComparison.Ordinal))
             {
-                var c = _s[_pos];
-                if (backslash && c == '\\')
+                pos += delimiter.Length;
+                kind = TokenKind.CustomDelimiter;
+            }
+            else
+            {
+                switch ((Lead)(c < 128 ? leads[c] : char.IsLetter(c) ? (byte)Lead.Word : (byte)Lead.Unknown))
                 {
-                    _pos += 2;
-                    continue;
+                    case Lead.Whitespace:
+                        // A line feed puts the next token at the start of a line (where script commands live).
+                        kind = TokenKind.Whitespace;
+                        do
+                        {
+                            if (c == '\n') atLineStart = true;
+                            if ((uint)++pos >= (uint)s.Length) break;
+                            c = s[pos];
+                        } while (c < 128 && (flags[c] & Space) != 0);
+                        break;
+
+                    case Lead.Word:
+                        kind = TokenKind.Word;
+                        pos = delimiter is null ? WordEnd(s, pos + 1, partMask) : WordEndBefore(s, pos + 1, partMask, delimiter);
+                        break;
+
+                    case Lead.PrefixLetter:
+                    {
+                        // E'..' (PostgreSQL, by the table: backslash escapes), N'..' X'..' B'..', and U&'..' U&".."
+                        // (PostgreSQL, by the table); otherwise the letter starts a word.
+                        var next = At(s, pos + 1);
+                        var upper = c & ~0x20;
+                        if (next == '\'' && upper != 'U')
+                        {
+                            var escapes = upper == 'E' || mysql;
+                            kind = TokenKind.String;
+                            tokenFlags = TokenFlags.Prefixed | (escapes ? TokenFlags.BackslashEscapes : TokenFlags.None);
+                            pos = QuotedEnd(s, pos + 1, '\'', escapes);
+                        }
+                        else if (upper == 'U' && next == '&' && At(s, pos + 2) is '\'' or '"')
+                        {
+                            var quote = s[pos + 2];
+                            kind = quote == '\'' ? TokenKind.String : TokenKind.QuotedIdentifier;
+                            tokenFlags = TokenFlags.Prefixed;
+                            pos = QuotedEnd(s, pos + 2, quote, false);
+                        }
+                        else
+                        {
+                            kind = TokenKind.Word;
+                            pos = delimiter is null ? WordEnd(s, pos + 1, partMask) : WordEndBefore(s, pos + 1, partMask, delimiter);
+                        }
+                        break;
+                    }
+
+                    case Lead.Digit:
+                        kind = TokenKind.Number;
+                        pos = NumberEnd(s, pos);
+                        break;
+
+                    case Lead.Dot:
+                        if (char.IsAsciiDigit(At(s, pos + 1)))
+                        {
+                            kind = TokenKind.Number;
+                            pos = NumberEnd(s, pos);
+                        }
+                        else
+                        {
+                            kind = TokenKind.Dot;
+                            pos++;
+                        }
+                        break;
+
+                    case Lead.OpenParen: kind = TokenKind.OpenParen; pos++; break;
+                    case Lead.CloseParen: kind = TokenKind.CloseParen; pos++; break;
+                    case Lead.OpenBracket: kind = TokenKind.OpenBracket; pos++; break;
+                    case Lead.CloseBracket: kind = TokenKind.CloseBracket; pos++; break;
+                    case Lead.Comma: kind = TokenKind.Comma; pos++; break;
+                    case Lead.Semicolon: kind = TokenKind.Semicolon; pos++; break;
+
+                    case Lead.SingleQuote:
+                        kind = TokenKind.String;
+                        tokenFlags = mysql ? TokenFlags.BackslashEscapes : TokenFlags.None;
+                        pos = QuotedEnd(s, pos, '\'', mysql);
+                        break;
+
+                    case Lead.DoubleQuote:
+                        // MySQL: a string; elsewhere an identifier.
+                        kind = mysql ? TokenKind.String : TokenKind.QuotedIdentifier;
+                        tokenFlags = mysql ? TokenFlags.BackslashEscapes : TokenFlags.None;
+                        pos = QuotedEnd(s, pos, '"', mysql);
+                        break;
+
+                    case Lead.Backtick:
+                        kind = TokenKind.QuotedIdentifier;
+                        pos = QuotedEnd(s, pos, '`', false);
+                        break;
+
+                    case Lead.BracketIdentifier:
+                        kind = TokenKind.QuotedIdentifier;
+                        pos = QuotedEnd(s, pos, ']', false);
+                        break;
+
+                    case Lead.Minus:
+                        // MySQL needs whitespace (or the end) after "--" for a comment.
+                        if (At(s, pos + 1) == '-' && (!mysql || At(s, pos + 2) is '\0' or ' ' or '\t' or '\r' or '\n'))
+                        {
+                            kind = TokenKind.LineComment;
+                            pos = LineEnd(s, pos + 2);
+                        }
+                        else
+                        {
+                            kind = TokenKind.Operator;
+                            pos = OperatorEnd(s, pos, postgres);
+                        }
+                        break;
+
+                    case Lead.Slash:
+                        if (At(s, pos + 1) == '*')
+                        {
+                            kind = TokenKind.BlockComment;
+                            pos = BlockCommentEnd(s, pos, dialect is SqlDialect.Postgres or SqlDialect.TSql);
+                        }
+                        else
+                        {
+                            kind = TokenKind.Operator;
+                            pos = OperatorEnd(s, pos, postgres);
+                        }
+                        break;
+
+                    case Lead.HashComment:
+                        kind = TokenKind.LineComment;
+                        pos = LineEnd(s, pos + 1);
+                        break;
+
+                    case Lead.HashWord:
+                        if (IsIdentifierPart(At(s, pos + 1), partMask))
+                        {
+                            kind = TokenKind.Word;
+                            pos = WordEnd(s, pos + 1, partMask);
+                        }
+                        else
+                        {
+                            kind = TokenKind.Operator;
+                            pos = OperatorEnd(s, pos, postgres);
+                        }
+                        break;
+
+                    case Lead.Backslash:
+                        // psql reads a backslash outside quotes as a meta-command to the end of the line (SELECT 1 \gset).
+                        kind = TokenKind.MetaCommand;
+                        pos = LineEnd(s, pos + 1);
+                        break;
+
+                    case Lead.Dollar:
+                        (pos, kind, tokenFlags) = Dollar(s, pos, dialect, partMask);
+                        break;
+
+                    case Lead.Question:
+                        // PostgreSQL has ?| ?& ?- operators; a lone ? is a driver placeholder everywhere.
+                        if (!postgres || !IsOperatorChar(At(s, pos + 1)))
+                        {
+                            kind = TokenKind.Parameter;
+                            pos = DigitsEnd(s, pos + 1);
+                        }
+                        else
+                        {
+                            kind = TokenKind.Operator;
+                            pos = OperatorEnd(s, pos, postgres);
+                        }
+                        break;
+
+                    case Lead.Colon:
+                        (pos, kind, _) = Colon(s, pos, postgres, partMask);
+                        break;
+
+                    case Lead.At:
+                        if (IsIdentifierStart(At(s, pos + 1)) || At(s, pos + 1) == '@')
+                        {
+                            kind = TokenKind.Parameter;
+                            pos++;
+                            if (s[pos] == '@') pos++;
+                            while ((uint)pos < (uint)s.Length && (IsIdentifierPart(s[pos], partMask) || s[pos] == '@' || s[pos] == '#')) pos++;
+                        }
+                        else
+                        {
+                            kind = TokenKind.Operator;
+                            pos = OperatorEnd(s, pos, postgres);
+                        }
+                        break;
+
+                    case Lead.Operator:
+                        kind = TokenKind.Operator;
+                        pos = OperatorEnd(s, pos, postgres);
+                        break;
+
+                    default:
+                        kind = TokenKind.Unknown;
+                        pos = UnknownEnd(s, pos);
+                        break;
                 }
-                if (c == quote)
-                {
-                    if (Peek(1) == quote) { _pos += 2; continue; }
-                    _pos++;
-                    Add(kind, start, flags);
-                    return;
-                }
-                _pos++;
             }
-            _pos = _s.Length;
-            Add(kind, start, flags | TokenFlags.Unterminated);
+
+            if (pos < 0)
+            {
+                // The helpers' way of saying: unterminated, runs to the end.
+                pos = s.Length;
+                tokenFlags |= TokenFlags.Unterminated;
+            }
+            if ((uint)n >= (uint)buffer.Length) buffer = Grow(output);
+            buffer[n++] = new Token(kind, start, pos - start, tokenFlags);
         }
 
-        private void ScanBracketIdentifier(int start)
+        CollectionsMarshal.SetCount(output, n);
+        return pos;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Span<Token> Grow(List<Token> output)
+    {
+        // Count equals capacity here: one more doubles the array (copying it), then the count is set to the new capacity.
+        CollectionsMarshal.SetCount(output, output.Count + 1);
+        CollectionsMarshal.SetCount(output, output.Capacity);
+        return CollectionsMarshal.AsSpan(output);
+    }
+
+    /// <summary>What a scan helper returns for a token that runs unterminated to the end of the input.</summary>
+    private const int Unterminated = -1;
+
+    /// <summary>Where a token that needed a closer look ends (or <see cref="Unterminated"/>), and what it is.</summary>
+    private readonly record struct Scanned(int End, TokenKind Kind, TokenFlags Flags = TokenFlags.None);
+
+    /// <summary>The character at <paramref name="index"/>, or '\0' past the end.</summary>
+    private static char At(ReadOnlySpan<char> s, int index) => (uint)index < (uint)s.Length ? s[index] : '\0';
+
+    private static bool IsIdentifierStart(char c) => c < 128 ? (CharFlags[c] & IdentStart) != 0 : char.IsLetter(c);
+
+    private static bool IsIdentifierPart(char c, byte partMask) => c < 128 ? (CharFlags[c] & partMask) != 0 : char.IsLetterOrDigit(c);
+
+    private static bool IsOperatorChar(char c) => c < 128 && (CharFlags[c] & OperatorChar) != 0;
+
+    /// <summary>The end of a word's identifier characters from <paramref name="pos"/>.</summary>
+    private static int WordEnd(ReadOnlySpan<char> s, int pos, byte partMask)
+    {
+        var flags = CharFlags;
+        for (; (uint)pos < (uint)s.Length; pos++)
         {
-            _pos++;
-            while (_pos < _s.Length)
-            {
-                if (_s[_pos] == ']')
-                {
-                    if (Peek(1) == ']') { _pos += 2; continue; }
-                    _pos++;
-                    Add(TokenKind.QuotedIdentifier, start);
-                    return;
-                }
-                _pos++;
-            }
-            Add(TokenKind.QuotedIdentifier, start, TokenFlags.Unterminated);
+            var c = s[pos];
+            if (c < 128 ? (flags[c] & partMask) == 0 : !char.IsLetterOrDigit(c)) break;
         }
+        return pos;
+    }
 
-        /// <summary>PostgreSQL: $1 parameters, or $tag$ ... $tag$ strings (tag: identifier characters, no digit first).</summary>
-        private bool TryDollar(int start)
+    /// <summary>DELIMITER $$ then END$$: the delimiter ends the word even where '$' could continue it.</summary>
+    private static int WordEndBefore(ReadOnlySpan<char> s, int pos, byte partMask, string delimiter)
+    {
+        while ((uint)pos < (uint)s.Length && IsIdentifierPart(s[pos], partMask))
         {
-            if (char.IsAsciiDigit(Peek(1)))
-            {
-                _pos++;
-                while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
-                Add(TokenKind.Parameter, start);
-                return true;
-            }
-
-            var p = _pos + 1;
-            while (p < _s.Length && (char.IsAsciiLetterOrDigit(_s[p]) || _s[p] == '_' || _s[p] > 127)) p++;
-            if (p >= _s.Length || _s[p] != '$') return false;
-            var tag = _s.AsSpan(_pos, p - _pos + 1);
-            var bodyStart = p + 1;
-            var close = _s.AsSpan(bodyStart).IndexOf(tag, StringComparison.Ordinal);
-            if (close < 0)
-            {
-                _pos = _s.Length;
-                Add(TokenKind.String, start, TokenFlags.DollarQuoted | TokenFlags.Unterminated);
-                return true;
-            }
-            _pos = bodyStart + close + tag.Length;
-            Add(TokenKind.String, start, TokenFlags.DollarQuoted);
-            return true;
+            if (s[pos] == delimiter[0] && s[pos..].StartsWith(delimiter, StringComparison.Ordinal)) break;
+            pos++;
         }
+        return pos;
+    }
 
-        /// <summary>E'..' (PostgreSQL), N'..', X'..', B'..', U&amp;'..' and MySQL's _charset'..'.</summary>
-        private bool TryPrefixedString(int start)
+    /// <summary>The next line break (\n or \r) from <paramref name="pos"/>, or the end.</summary>
+    private static int LineEnd(ReadOnlySpan<char> s, int pos)
+    {
+        if (pos >= s.Length) return s.Length;
+        var i = s[pos..].IndexOfAny('\n', '\r');
+        return i < 0 ? s.Length : pos + i;
+    }
+
+    private static int DigitsEnd(ReadOnlySpan<char> s, int pos)
+    {
+        while ((uint)pos < (uint)s.Length && char.IsAsciiDigit(s[pos])) pos++;
+        return pos;
+    }
+
+    /// <summary>Block comments nest in PostgreSQL and T-SQL; not in MySQL or SQLite.</summary>
+    private static int BlockCommentEnd(ReadOnlySpan<char> s, int pos, bool nests)
+    {
+        pos += 2;
+        var depth = 1;
+        while (pos < s.Length)
         {
-            var c = char.ToUpperInvariant(_s[_pos]);
-            if (Peek(1) == '\'')
+            // Only '*' (and '/' where comments nest) can change anything: jump from one to the next.
+            var i = nests ? s[pos..].IndexOfAny('*', '/') : s[pos..].IndexOf('*');
+            if (i < 0) break;
+            pos += i;
+            if (s[pos] == '*' && At(s, pos + 1) == '/')
             {
-                if (c == 'E' && _dialect == SqlDialect.Postgres)
-                {
-                    _pos++;
-                    ScanQuoted(start, '\'', TokenKind.String, TokenFlags.BackslashEscapes | TokenFlags.Prefixed);
-                    return true;
-                }
-                if (c is 'N' or 'X' or 'B')
-                {
-                    _pos++;
-                    ScanQuoted(start, '\'', TokenKind.String, TokenFlags.Prefixed | (_dialect == SqlDialect.MySql ? TokenFlags.BackslashEscapes : TokenFlags.None));
-                    return true;
-                }
+                pos += 2;
+                if (--depth == 0) return pos;
             }
-            if (c == 'U' && Peek(1) == '&' && (Peek(2) == '\'' || Peek(2) == '"') && _dialect == SqlDialect.Postgres)
+            else if (nests && s[pos] == '/' && At(s, pos + 1) == '*')
             {
-                var quote = Peek(2);
-                _pos += 2;
-                ScanQuoted(start, quote, quote == '\'' ? TokenKind.String : TokenKind.QuotedIdentifier, TokenFlags.Prefixed);
-                return true;
+                pos += 2;
+                depth++;
             }
-            return false;
+            else
+            {
+                pos++;
+            }
         }
+        return Unterminated;
+    }
 
-        private bool TryParameter(int start)
+    /// <summary>
+    /// A quoted run from the opening quote at <paramref name="pos"/>, where the quote doubles to escape itself; with
+    /// backslash escapes, \x escapes too.
+    /// </summary>
+    private static int QuotedEnd(ReadOnlySpan<char> s, int pos, char quote, bool backslash)
+    {
+        pos++;
+        while (pos < s.Length)
         {
-            var c = _s[_pos];
-            switch (c)
+            var i = backslash ? s[pos..].IndexOfAny(quote, '\\') : s[pos..].IndexOf(quote);
+            if (i < 0) break;
+            pos += i;
+            if (s[pos] != quote)
             {
-                case '?' when _dialect != SqlDialect.Postgres || !IsOperatorChar(Peek(1)):
-                    // PostgreSQL has ?| ?& ?- operators; a lone ? is a driver placeholder everywhere.
-                    _pos++;
-                    while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
-                    Add(TokenKind.Parameter, start);
-                    return true;
-                case ':' when _dialect == SqlDialect.Postgres && Peek(1) is '\'' or '"' && (_pos == 0 || _s[_pos - 1] != ':'):
-                {
-                    // psql variables interpolated as a literal or an identifier: :'name', :"name"
-                    var quote = Peek(1);
-                    _pos += 2;
-                    while (_pos < _s.Length && _s[_pos] != quote && _s[_pos] != '\n') _pos++;
-                    if (_pos < _s.Length && _s[_pos] == quote) _pos++;
-                    Add(TokenKind.Parameter, start);
-                    return true;
-                }
-                case ':' when Peek(1) != ':' && IsIdentifierStart(Peek(1)) && (_pos == 0 || _s[_pos - 1] != ':'):
-                    _pos++;
-                    while (_pos < _s.Length && IsIdentifierPart(_s[_pos])) _pos++;
-                    Add(TokenKind.Parameter, start);
-                    return true;
-                case '@' when _dialect is SqlDialect.TSql or SqlDialect.Sqlite or SqlDialect.MySql && (IsIdentifierStart(Peek(1)) || Peek(1) == '@'):
-                    _pos++;
-                    if (Peek() == '@') _pos++;
-                    while (_pos < _s.Length && (IsIdentifierPart(_s[_pos]) || _s[_pos] == '@' || _s[_pos] == '#')) _pos++;
-                    Add(TokenKind.Parameter, start);
-                    return true;
-                case '$' when _dialect == SqlDialect.Sqlite && IsIdentifierStart(Peek(1)):
-                    _pos++;
-                    while (_pos < _s.Length && IsIdentifierPart(_s[_pos])) _pos++;
-                    Add(TokenKind.Parameter, start);
-                    return true;
-                default:
-                    return false;
+                pos += 2; // a backslash and the character it escapes
+                continue;
             }
+            if (At(s, pos + 1) == quote)
+            {
+                pos += 2;
+                continue;
+            }
+            return pos + 1;
         }
+        return Unterminated;
+    }
 
-        private void ScanNumber(int start)
+    private static int NumberEnd(ReadOnlySpan<char> s, int pos)
+    {
+        if (s[pos] == '0' && At(s, pos + 1) is 'x' or 'X' && char.IsAsciiHexDigit(At(s, pos + 2)))
         {
-            if (_s[_pos] == '0' && (Peek(1) is 'x' or 'X') && char.IsAsciiHexDigit(Peek(2)))
-            {
-                _pos += 2;
-                while (_pos < _s.Length && (char.IsAsciiHexDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
-                Add(TokenKind.Number, start);
-                return;
-            }
-            while (_pos < _s.Length && (char.IsAsciiDigit(_s[_pos]) || _s[_pos] == '_')) _pos++;
-            if (Peek() == '.' && Peek(1) != '.')
-            {
-                _pos++;
-                while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
-            }
-            if (Peek() is 'e' or 'E' && (char.IsAsciiDigit(Peek(1)) || (Peek(1) is '+' or '-' && char.IsAsciiDigit(Peek(2)))))
-            {
-                _pos += 2;
-                while (_pos < _s.Length && char.IsAsciiDigit(_s[_pos])) _pos++;
-            }
-            Add(TokenKind.Number, start);
+            pos += 2;
+            while ((uint)pos < (uint)s.Length && (char.IsAsciiHexDigit(s[pos]) || s[pos] == '_')) pos++;
+            return pos;
         }
+        while ((uint)pos < (uint)s.Length && (char.IsAsciiDigit(s[pos]) || s[pos] == '_')) pos++;
+        if (At(s, pos) == '.' && At(s, pos + 1) != '.') pos = DigitsEnd(s, pos + 1);
+        if (At(s, pos) is 'e' or 'E' && (char.IsAsciiDigit(At(s, pos + 1)) || (At(s, pos + 1) is '+' or '-' && char.IsAsciiDigit(At(s, pos + 2)))))
+            pos = DigitsEnd(s, pos + 2);
+        return pos;
+    }
 
-        private void ScanWord(int start)
+    /// <summary>
+    /// '$': PostgreSQL $1 parameters and $tag$ ... $tag$ strings (tag: identifier characters, no digit first); T-SQL
+    /// $action (a word) and $12.50 (money); SQLite $name parameters. Anything else is an unknown character.
+    /// </summary>
+    private static Scanned Dollar(ReadOnlySpan<char> s, int pos, SqlDialect dialect, byte partMask)
+    {
+        var next = At(s, pos + 1);
+        switch (dialect)
         {
-            _pos++;
-            while (_pos < _s.Length && IsIdentifierPart(_s[_pos]))
+            case SqlDialect.Postgres when char.IsAsciiDigit(next):
+                return new(DigitsEnd(s, pos + 1), TokenKind.Parameter);
+            case SqlDialect.Postgres:
             {
-                // DELIMITER $$ then END$$: the delimiter ends the word even where '$' could continue it.
-                if (_delimiter is not null && _s[_pos] == _delimiter[0] && _s.AsSpan(_pos).StartsWith(_delimiter, StringComparison.Ordinal)) break;
-                _pos++;
+                var p = pos + 1;
+                while (p < s.Length && (char.IsAsciiLetterOrDigit(s[p]) || s[p] == '_' || s[p] > 127)) p++;
+                if (p >= s.Length || s[p] != '$') break;
+                var tag = s.Slice(pos, p - pos + 1);
+                var bodyStart = p + 1;
+                var close = s[bodyStart..].IndexOf(tag, StringComparison.Ordinal);
+                return new(close < 0 ? Unterminated : bodyStart + close + tag.Length, TokenKind.String, TokenFlags.DollarQuoted);
             }
-            Add(TokenKind.Word, start);
+            case SqlDialect.TSql when IsIdentifierStart(next):
+                return new(WordEnd(s, pos + 2, partMask), TokenKind.Word);
+            case SqlDialect.TSql when char.IsAsciiDigit(next) || next == '.':
+                return new(NumberEnd(s, pos + 1), TokenKind.Number);
+            case SqlDialect.Sqlite when IsIdentifierStart(next):
+                return new(WordEnd(s, pos + 1, partMask), TokenKind.Parameter);
         }
+        return new(UnknownEnd(s, pos), TokenKind.Unknown);
+    }
 
-        private void ScanOperator(int start)
+    /// <summary>':' as :name parameters, psql's :'name' / :"name" (PostgreSQL), and otherwise an operator (::).</summary>
+    private static Scanned Colon(ReadOnlySpan<char> s, int pos, bool postgres, byte partMask)
+    {
+        var next = At(s, pos + 1);
+        var afterColon = pos > 0 && s[pos - 1] == ':';
+        if (postgres && next is '\'' or '"' && !afterColon)
         {
-            _pos++;
-            while (_pos < _s.Length && IsOperatorChar(_s[_pos]))
-            {
-                // A comment start ends the operator, as in PostgreSQL's lexer.
-                if ((_s[_pos] == '-' && Peek(1) == '-') || (_s[_pos] == '/' && Peek(1) == '*')) break;
-                if (_dialect != SqlDialect.Postgres && !IsMultiCharOperator(start)) break;
-                _pos++;
-            }
-            Add(TokenKind.Operator, start);
+            // psql variables interpolated as a literal or an identifier: :'name', :"name"
+            var p = pos + 2;
+            while (p < s.Length && s[p] != next && s[p] != '\n') p++;
+            if (p < s.Length && s[p] == next) p++;
+            return new(p, TokenKind.Parameter);
         }
+        if (next != ':' && IsIdentifierStart(next) && !afterColon) return new(WordEnd(s, pos + 1, partMask), TokenKind.Parameter);
+        return new(OperatorEnd(s, pos, postgres), TokenKind.Operator);
+    }
 
-        /// <summary>Outside PostgreSQL, operators are the few fixed multi-character ones; anything else splits.</summary>
-        private readonly bool IsMultiCharOperator(int start)
+    private static int OperatorEnd(ReadOnlySpan<char> s, int start, bool postgres)
+    {
+        var pos = start + 1;
+        while ((uint)pos < (uint)s.Length && IsOperatorChar(s[pos]))
         {
-            var two = _s.AsSpan(start, Math.Min(_pos - start + 1, _s.Length - start));
-            return two.Length switch
-            {
-                2 => two is "<>" or "<=" or ">=" or "!=" or "||" or "::" or "<<" or ">>" or "->" or "&&" or ":=" or "!<" or "!>" or "+=" or "-=" or "*=" or "/=" or "%=" or "&=" or "|=" or "^=",
-                3 => two is "<=>" or "->>",
-                _ => false,
-            };
+            // A comment start ends the operator, as in PostgreSQL's lexer.
+            if ((s[pos] == '-' && At(s, pos + 1) == '-') || (s[pos] == '/' && At(s, pos + 1) == '*')) break;
+            if (!postgres && !IsMultiCharOperator(s.Slice(start, pos - start + 1))) break;
+            pos++;
         }
+        return pos;
+    }
 
-        private void ScanUnknown(int start)
+    /// <summary>Outside PostgreSQL, operators are the few fixed multi-character ones; anything else splits.</summary>
+    private static bool IsMultiCharOperator(ReadOnlySpan<char> op) => op.Length switch
+    {
+        2 => op is "<>" or "<=" or ">=" or "!=" or "||" or "::" or "<<" or ">>" or "->" or "&&" or ":=" or "!<" or "!>" or "+=" or "-=" or "*=" or "/=" or "%=" or "&=" or "|=" or "^=",
+        3 => op is "<=>" or "->>",
+        _ => false,
+    };
+
+    /// <summary>A run of characters no token starts with (binary garbage), from <paramref name="pos"/>.</summary>
+    private static int UnknownEnd(ReadOnlySpan<char> s, int pos)
+    {
+        var flags = CharFlags;
+        for (pos++; (uint)pos < (uint)s.Length; pos++)
         {
-            _pos++;
-            while (_pos < _s.Length && !IsKnownStart(_s[_pos])) _pos++;
-            Add(TokenKind.Unknown, start);
+            var c = s[pos];
+            if (c < 128 ? (flags[c] & KnownStart) != 0 : char.IsLetter(c)) break;
         }
+        return pos;
+    }
 
-        private static bool IsKnownStart(char c) =>
-            c is ' ' or '\t' or '\r' or '\n' or '\'' or '"' or '(' or ')' or ',' or ';' or '.' or '[' or ']' or '`' or '$' or '@' or '?' or ':'
-            || char.IsAsciiDigit(c) || IsIdentifierStart(c) || IsOperatorChar(c);
+    /// <summary>
+    /// At a line start: the end of a T-SQL GO line or of a MySQL DELIMITER line (the caller passes only lines that
+    /// start with the dialect's letter), or -1.
+    /// </summary>
+    private static int ScriptLineEnd(ReadOnlySpan<char> s, int pos, bool mysql, byte partMask)
+    {
+        if (!mysql) return GoLineEnd(s, pos, partMask);
+        if (!s[pos..].StartsWith("DELIMITER", StringComparison.OrdinalIgnoreCase) || pos + 9 >= s.Length || s[pos + 9] is not (' ' or '\t')) return -1;
+        return LineEnd(s, pos + 9);
+    }
 
-        private bool TryScriptLine(int start)
-        {
-            var c = _s[_pos];
-            if (c == '\\' && _dialect == SqlDialect.Postgres)
-            {
-                // psql meta-command: runs to the end of the line.
-                while (_pos < _s.Length && _s[_pos] != '\n' && _s[_pos] != '\r') _pos++;
-                Add(TokenKind.MetaCommand, start);
-                return true;
-            }
-            if (_dialect == SqlDialect.TSql && (c is 'G' or 'g') && IsGoLine(out var end))
-            {
-                _pos = end;
-                Add(TokenKind.BatchSeparator, start);
-                return true;
-            }
-            if (_dialect == SqlDialect.MySql && (c is 'D' or 'd') && _s.AsSpan(_pos).StartsWith("DELIMITER", StringComparison.OrdinalIgnoreCase)
-                && _pos + 9 < _s.Length && _s[_pos + 9] is ' ' or '\t')
-            {
-                var p = _pos + 9;
-                while (p < _s.Length && _s[p] is ' ' or '\t') p++;
-                var delimStart = p;
-                while (p < _s.Length && !char.IsWhiteSpace(_s[p])) p++;
-                var delimiter = _s[delimStart..p];
-                _delimiter = delimiter.Length == 0 || delimiter == ";" ? null : delimiter;
-                while (p < _s.Length && _s[p] != '\n' && _s[p] != '\r') p++;
-                _pos = p;
-                Add(TokenKind.DelimiterCommand, start);
-                return true;
-            }
-            return false;
-        }
+    /// <summary>The delimiter a DELIMITER line sets: its first word, or null for ';' or none.</summary>
+    private static string? DelimiterOf(ReadOnlySpan<char> s, int pos)
+    {
+        var p = pos + 9;
+        while (p < s.Length && s[p] is ' ' or '\t') p++;
+        var delimStart = p;
+        while (p < s.Length && !char.IsWhiteSpace(s[p])) p++;
+        var text = s[delimStart..p];
+        return text.Length == 0 || text is ";" ? null : text.ToString();
+    }
 
-        /// <summary>GO alone on its line, optionally with a repeat count and a trailing comment.</summary>
-        private readonly bool IsGoLine(out int end)
-        {
-            end = _pos;
-            if (!(Peek(1) is 'O' or 'o')) return false;
-            var p = _pos + 2;
-            if (p < _s.Length && IsIdentifierPart(_s[p])) return false;
-            while (p < _s.Length && _s[p] is ' ' or '\t') p++;
-            while (p < _s.Length && char.IsAsciiDigit(_s[p])) p++;
-            while (p < _s.Length && _s[p] is ' ' or '\t') p++;
-            if (p + 1 < _s.Length && _s[p] == '-' && _s[p + 1] == '-')
-            {
-                while (p < _s.Length && _s[p] != '\n' && _s[p] != '\r') p++;
-            }
-            if (p < _s.Length && _s[p] != '\n' && _s[p] != '\r') return false;
-            end = p;
-            return true;
-        }
-
-        private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c == '_' || (c > 127 && char.IsLetter(c));
-
-        private readonly bool IsIdentifierPart(char c) =>
-            char.IsAsciiLetterOrDigit(c) || c == '_' || (c > 127 && char.IsLetterOrDigit(c))
-            || (c == '$' && _dialect is SqlDialect.Postgres or SqlDialect.MySql)
-            || (c == '#' && _dialect == SqlDialect.TSql);
-
-        private static bool IsOperatorChar(char c) =>
-            c is '+' or '-' or '*' or '/' or '<' or '>' or '=' or '~' or '!' or '@' or '#' or '%' or '^' or '&' or '|' or '?' or ':';
+    /// <summary>GO alone on its line, optionally with a repeat count and a trailing comment.</summary>
+    private static int GoLineEnd(ReadOnlySpan<char> s, int pos, byte partMask)
+    {
+        if (At(s, pos + 1) is not ('O' or 'o')) return -1;
+        var p = pos + 2;
+        if (p < s.Length && IsIdentifierPart(s[p], partMask)) return -1;
+        while (p < s.Length && s[p] is ' ' or '\t') p++;
+        while (p < s.Length && char.IsAsciiDigit(s[p])) p++;
+        while (p < s.Length && s[p] is ' ' or '\t') p++;
+        if (p + 1 < s.Length && s[p] == '-' && s[p + 1] == '-') p = LineEnd(s, p);
+        if (p < s.Length && s[p] != '\n' && s[p] != '\r') return -1;
+        return p;
     }
 }
