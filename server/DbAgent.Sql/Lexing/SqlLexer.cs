@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using DbAgent.Sql.Text;
 
@@ -43,13 +45,13 @@ public static class SqlLexer
     internal static bool AtLineStartAfter(string text, in Token previous) =>
         previous.Kind == TokenKind.Whitespace && text.AsSpan(previous.Start, previous.Length).Contains('\n');
 
-    /// <summary>How a token that starts with a given ASCII character is lexed, per dialect (see <see cref="Leads"/>).</summary>
+    /// <summary>How a token that starts with a given ASCII character is lexed (see <see cref="Leads"/>).</summary>
     private enum Lead : byte
     {
         Unknown,
         Whitespace,
         Word,
-        /// <summary>A letter that may prefix a string: E'..' U&amp;'..' (PostgreSQL), N'..' X'..' B'..' (all).</summary>
+        /// <summary>A letter that may prefix a string: N'..' X'..' B'..', and in PostgreSQL E'..' U&amp;'..'.</summary>
         PrefixLetter,
         Digit,
         Dot,
@@ -60,114 +62,65 @@ public static class SqlLexer
         Comma,
         Semicolon,
         SingleQuote,
-        DoubleQuote,
-        /// <summary>`name` (MySQL, SQLite).</summary>
-        Backtick,
-        /// <summary>[name] (T-SQL, SQLite).</summary>
-        BracketIdentifier,
-        Minus,
-        Slash,
-        /// <summary># line comment (MySQL).</summary>
-        HashComment,
-        /// <summary>#temp table name (T-SQL).</summary>
-        HashWord,
-        /// <summary>psql meta-command (PostgreSQL).</summary>
-        Backslash,
-        Dollar,
-        Question,
-        Colon,
-        /// <summary>@name, @@name (T-SQL, SQLite, MySQL); an operator character in PostgreSQL.</summary>
-        At,
+        /// <summary>= &lt; &gt; + * ! % ^ &amp; | ~, which mean the same in every dialect.</summary>
         Operator,
+        /// <summary>Other operators, parameters, '"', '`', '$', '#', '\': lexed by <see cref="ScanRare"/>, where the dialects differ.</summary>
+        Rare,
     }
 
-    /// <summary>Character flags for ASCII; everything above 127 is decided by <see cref="char.IsLetter(char)"/>.</summary>
-    private const byte IdentStart = 1, IdentPart = 2, DollarPart = 4, HashPart = 8, OperatorChar = 16, KnownStart = 32, Space = 64;
+    private const byte U = (byte)Lead.Unknown, S = (byte)Lead.Whitespace, W = (byte)Lead.Word, P = (byte)Lead.PrefixLetter,
+        D = (byte)Lead.Digit, Dt = (byte)Lead.Dot, Op = (byte)Lead.OpenParen, Cp = (byte)Lead.CloseParen, Ob = (byte)Lead.OpenBracket,
+        Cb = (byte)Lead.CloseBracket, Cm = (byte)Lead.Comma, Sc = (byte)Lead.Semicolon, Q = (byte)Lead.SingleQuote, O = (byte)Lead.Operator, R = (byte)Lead.Rare;
 
-    private static readonly byte[] CharFlags = BuildCharFlags();
+    /// <summary>The <see cref="Lead"/> of each ASCII character, the same in every dialect (the few differences are in
+    /// <see cref="ScanRare"/> and in the cases for '[' and the prefix letters). Static data: no allocation, no bounds checks.</summary>
+    private static ReadOnlySpan<byte> Leads =>
+    [
+        U, U, U, U, U, U, U, U, U, S, S, S, S, S, U, U, // 00 01 02 03 04 05 06 07 08 \t \n \v \f \r 0E 0F
+        U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, // 10 .. 1F
+        S, O, R, R, R, O, O, Q, Op, Cp, O, O, Cm, R, Dt, R, //   ! " # $ % & ' ( ) * + , - . /
+        D, D, D, D, D, D, D, D, D, D, R, Sc, O, O, O, R, // 0 1 2 3 4 5 6 7 8 9 : ; < = > ?
+        R, W, P, W, W, P, W, W, W, W, W, W, W, W, P, W, // @ A B C D E F G H I J K L M N O
+        W, W, W, W, W, P, W, W, P, W, W, Ob, R, Cb, O, W, // P Q R S T U V W X Y Z [ \ ] ^ _
+        R, W, P, W, W, P, W, W, W, W, W, W, W, W, P, W, // ` a b c d e f g h i j k l m n o
+        W, W, W, W, W, P, W, W, P, W, W, U, O, U, O, U, // p q r s t u v w x y z { | } ~ 7F
+    ];
 
-    /// <summary>Four tables of 128 <see cref="Lead"/>s, one per <see cref="SqlDialect"/> in enum order.</summary>
-    private static readonly byte[] Leads = BuildLeads();
+    /// <summary>Character flags for ASCII; above 127, <see cref="char.IsLetter(char)"/> decides.</summary>
+    private const byte IdentStart = 1, IdentPart = 2, DollarPart = 4, HashPart = 8, OperatorChar = 16, Space = 32,
+        /// <summary>Ends a run of unknown characters: anything another token can start with. \f and \v are whitespace
+        /// tokens when they lead, but do not end an unknown run.</summary>
+        KnownStart = 64;
 
-    private static byte[] BuildCharFlags()
-    {
-        var flags = new byte[128];
-        for (var c = 0; c < 128; c++)
-        {
-            var ch = (char)c;
-            byte f = 0;
-            if (char.IsAsciiLetter(ch) || ch == '_') f |= IdentStart | IdentPart | KnownStart;
-            if (char.IsAsciiDigit(ch)) f |= IdentPart | KnownStart;
-            if (ch == '$') f |= DollarPart;
-            if (ch == '#') f |= HashPart;
-            if ("+-*/<>=~!@#%^&|?:".Contains(ch)) f |= OperatorChar | KnownStart;
-            // Where a run of unknown characters stops: at anything another token can start with. \f and \v are
-            // whitespace tokens when they lead, but do not end an unknown run (kept as it always was).
-            if (" \t\r\n'\"(),;.[]`$@?:".Contains(ch)) f |= KnownStart;
-            if (" \t\r\n\f\v".Contains(ch)) f |= Space;
-            flags[c] = f;
-        }
-        return flags;
-    }
+    private const byte Ltr = IdentStart | IdentPart | KnownStart, Dgt = IdentPart | KnownStart, Ws = Space | KnownStart,
+        Opr = OperatorChar | KnownStart, Ks = KnownStart;
 
-    private static byte[] BuildLeads()
-    {
-        var leads = new byte[4 * 128];
-        foreach (var dialect in Enum.GetValues<SqlDialect>())
-        {
-            var table = leads.AsSpan((int)dialect * 128, 128);
-            for (var c = 0; c < 128; c++)
-            {
-                var ch = (char)c;
-                table[c] = (byte)(ch switch
-                {
-                    ' ' or '\t' or '\r' or '\n' or '\f' or '\v' => Lead.Whitespace,
-                    'N' or 'n' or 'X' or 'x' or 'B' or 'b' => Lead.PrefixLetter,
-                    'E' or 'e' or 'U' or 'u' when dialect == SqlDialect.Postgres => Lead.PrefixLetter,
-                    _ when char.IsAsciiLetter(ch) || ch == '_' => Lead.Word,
-                    _ when char.IsAsciiDigit(ch) => Lead.Digit,
-                    '.' => Lead.Dot,
-                    '(' => Lead.OpenParen,
-                    ')' => Lead.CloseParen,
-                    '[' when dialect is SqlDialect.TSql or SqlDialect.Sqlite => Lead.BracketIdentifier,
-                    '[' => Lead.OpenBracket,
-                    ']' => Lead.CloseBracket,
-                    ',' => Lead.Comma,
-                    ';' => Lead.Semicolon,
-                    '\'' => Lead.SingleQuote,
-                    '"' => Lead.DoubleQuote,
-                    '`' when dialect is SqlDialect.MySql or SqlDialect.Sqlite => Lead.Backtick,
-                    '-' => Lead.Minus,
-                    '/' => Lead.Slash,
-                    '#' when dialect == SqlDialect.MySql => Lead.HashComment,
-                    '#' when dialect == SqlDialect.TSql => Lead.HashWord,
-                    '\\' when dialect == SqlDialect.Postgres => Lead.Backslash,
-                    '$' => Lead.Dollar,
-                    '?' => Lead.Question,
-                    ':' => Lead.Colon,
-                    '@' when dialect != SqlDialect.Postgres => Lead.At,
-                    _ when (CharFlags[c] & OperatorChar) != 0 => Lead.Operator,
-                    _ => Lead.Unknown,
-                });
-            }
-        }
-        return leads;
-    }
+    private static ReadOnlySpan<byte> CharFlags =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, Ws, Ws, Space, Space, Ws, 0, 0, // 00 01 02 03 04 05 06 07 08 \t \n \v \f \r 0E 0F
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 10 .. 1F
+        Ws, Opr, Ks, HashPart | Opr, DollarPart | Ks, Opr, Opr, Ks, Ks, Ks, Opr, Opr, Ks, Opr, Ks, Opr, //   ! " # $ % & ' ( ) * + , - . /
+        Dgt, Dgt, Dgt, Dgt, Dgt, Dgt, Dgt, Dgt, Dgt, Dgt, Opr, Ks, Opr, Opr, Opr, Opr, // 0 1 2 3 4 5 6 7 8 9 : ; < = > ?
+        Opr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, // @ A B C D E F G H I J K L M N O
+        Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ks, 0, Ks, Opr, Ltr, // P Q R S T U V W X Y Z [ \ ] ^ _
+        Ks, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, // ` a b c d e f g h i j k l m n o
+        Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, Ltr, 0, Opr, 0, Opr, 0, // p q r s t u v w x y z { | } ~ 7F
+    ];
+
+    /// <summary>Which characters continue a word: '$' too in PostgreSQL and MySQL, '#' in T-SQL.</summary>
+    private static byte PartMask(SqlDialect dialect) =>
+        (byte)(IdentPart | (dialect is SqlDialect.Postgres or SqlDialect.MySql ? DollarPart : 0) | (dialect == SqlDialect.TSql ? HashPart : 0));
 
     // Optimised from the first call: the loop runs long, and the tiered JIT would otherwise run it as unoptimised
     // and then on-stack-replaced code for many calls before the fully optimised version takes over.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Scan(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool>? canResync)
     {
+        // Only what the common tokens need lives in this loop (so that it stays in registers); the rest is in ScanRare.
         ReadOnlySpan<char> s = text;
-        var leads = Leads.AsSpan((int)dialect * 128, 128);
-        var flags = CharFlags;
-        var postgres = dialect == SqlDialect.Postgres;
-        var mysql = dialect == SqlDialect.MySql;
-        // '$' continues a word in PostgreSQL and MySQL, '#' in T-SQL.
-        var partMask = (byte)(IdentPart | (dialect is SqlDialect.Postgres or SqlDialect.MySql ? DollarPart : 0) | (dialect == SqlDialect.TSql ? HashPart : 0));
+        var partMask = PartMask(dialect);
         // The letter of a line-start script command: GO (T-SQL), DELIMITER (MySQL); compared with c | 0x20.
-        var scriptLetter = dialect switch { SqlDialect.TSql => 'g', SqlDialect.MySql => 'd', _ => '\uffff' };
+        var scriptLetter = dialect switch { SqlDialect.TSql => 'g', SqlDialect.MySql => 'd', _ => '\0' }; // c | 0x20 is never 0
         string? delimiter = null; // MySQL DELIMITER other than ';'
 
         // The output list's array is written directly: its count is set to its capacity while lexing and cut back to
@@ -179,229 +132,141 @@ public static class SqlLexer
         var pos = start;
         while ((uint)pos < (uint)s.Length)
         {
-            // resyncFrom is int.MaxValue for a full lex: one compare per token.
+            if (delimiter is null)
+            {
+                pos = FastScan(s, pos, buffer, ref n, ref atLineStart, resyncFrom, partMask, scriptLetter);
+                if ((uint)pos >= (uint)s.Length) break;
+            }
+
+            // One token that FastScan left: any kind, in any state.
+            // resyncFrom is int.MaxValue for a full lex.
             if (pos >= resyncFrom && canResync!(pos, atLineStart)) break;
-            var lineStart = atLineStart;
-            atLineStart = false;
             start = pos;
             var c = s[pos];
-            var kind = TokenKind.Unknown;
+            TokenKind kind;
             var tokenFlags = TokenFlags.None;
 
-            if (lineStart && (c | 0x20) == scriptLetter && ScriptLineEnd(s, pos, mysql, partMask) is var lineEnd and >= 0)
+            if (atLineStart)
             {
-                if (mysql)
-                {
-                    kind = TokenKind.DelimiterCommand;
-                    delimiter = DelimiterOf(s, pos);
-                }
-                else
+                atLineStart = false;
+                if ((c | 0x20) == scriptLetter && ScriptLineEnd(s, pos, dialect) is var lineEnd and >= 0)
                 {
                     kind = TokenKind.BatchSeparator;
+                    if (dialect == SqlDialect.MySql)
+                    {
+                        kind = TokenKind.DelimiterCommand;
+                        delimiter = DelimiterOf(s, pos);
+                    }
+                    pos = lineEnd;
+                    goto Emit;
                 }
-                pos = lineEnd;
             }
-            else if (delimiter is not null && s[pos..].StartsWith(delimiter, StringComparison.Ordinal))
+            if (delimiter is not null && s[pos..].StartsWith(delimiter, StringComparison.Ordinal))
             {
                 pos += delimiter.Length;
                 kind = TokenKind.CustomDelimiter;
+                goto Emit;
             }
-            else
+
+            switch (c < 128 ? (Lead)Leads[c] : char.IsLetter(c) ? Lead.Word : Lead.Unknown)
             {
-                switch ((Lead)(c < 128 ? leads[c] : char.IsLetter(c) ? (byte)Lead.Word : (byte)Lead.Unknown))
-                {
-                    case Lead.Whitespace:
-                        // A line feed puts the next token at the start of a line (where script commands live).
-                        kind = TokenKind.Whitespace;
-                        do
-                        {
-                            if (c == '\n') atLineStart = true;
-                            if ((uint)++pos >= (uint)s.Length) break;
-                            c = s[pos];
-                        } while (c < 128 && (flags[c] & Space) != 0);
-                        break;
-
-                    case Lead.Word:
-                        kind = TokenKind.Word;
-                        pos = delimiter is null ? WordEnd(s, pos + 1, partMask) : WordEndBefore(s, pos + 1, partMask, delimiter);
-                        break;
-
-                    case Lead.PrefixLetter:
+                case Lead.Whitespace:
+                    // A line feed puts the next token at the start of a line (where script commands live).
+                    kind = TokenKind.Whitespace;
+                    while (true)
                     {
-                        // E'..' (PostgreSQL, by the table: backslash escapes), N'..' X'..' B'..', and U&'..' U&".."
-                        // (PostgreSQL, by the table); otherwise the letter starts a word.
-                        var next = At(s, pos + 1);
-                        var upper = c & ~0x20;
-                        if (next == '\'' && upper != 'U')
-                        {
-                            var escapes = upper == 'E' || mysql;
-                            kind = TokenKind.String;
-                            tokenFlags = TokenFlags.Prefixed | (escapes ? TokenFlags.BackslashEscapes : TokenFlags.None);
-                            pos = QuotedEnd(s, pos + 1, '\'', escapes);
-                        }
-                        else if (upper == 'U' && next == '&' && At(s, pos + 2) is '\'' or '"')
-                        {
-                            var quote = s[pos + 2];
-                            kind = quote == '\'' ? TokenKind.String : TokenKind.QuotedIdentifier;
-                            tokenFlags = TokenFlags.Prefixed;
-                            pos = QuotedEnd(s, pos + 2, quote, false);
-                        }
-                        else
-                        {
-                            kind = TokenKind.Word;
-                            pos = delimiter is null ? WordEnd(s, pos + 1, partMask) : WordEndBefore(s, pos + 1, partMask, delimiter);
-                        }
-                        break;
+                        if (c == '\n') atLineStart = true;
+                        if ((uint)++pos >= (uint)s.Length) break;
+                        c = s[pos];
+                        if (c >= 128 || (CharFlags[c] & Space) == 0) break;
                     }
+                    break;
 
-                    case Lead.Digit:
+                case Lead.PrefixLetter when At(s, pos + 1) is '\'' or '&':
+                    (pos, kind, tokenFlags) = PrefixedString(s, pos, dialect);
+                    if (kind != TokenKind.Word) break;
+                    goto case Lead.Word;
+
+                case Lead.PrefixLetter:
+                case Lead.Word:
+                    kind = TokenKind.Word;
+                    if (delimiter is null)
+                    {
+                        while ((uint)++pos < (uint)s.Length)
+                        {
+                            c = s[pos];
+                            if (c < 128 ? (CharFlags[c] & partMask) == 0 : !char.IsLetterOrDigit(c)) break;
+                        }
+                    }
+                    else
+                    {
+                        pos = WordEndBefore(s, pos + 1, partMask, delimiter);
+                    }
+                    break;
+
+                case Lead.Digit:
+                    kind = TokenKind.Number;
+                    pos = NumberEnd(s, pos);
+                    break;
+
+                case Lead.Dot:
+                    if (char.IsAsciiDigit(At(s, pos + 1)))
+                    {
                         kind = TokenKind.Number;
                         pos = NumberEnd(s, pos);
-                        break;
+                    }
+                    else
+                    {
+                        kind = TokenKind.Dot;
+                        pos++;
+                    }
+                    break;
 
-                    case Lead.Dot:
-                        if (char.IsAsciiDigit(At(s, pos + 1)))
-                        {
-                            kind = TokenKind.Number;
-                            pos = NumberEnd(s, pos);
-                        }
-                        else
-                        {
-                            kind = TokenKind.Dot;
-                            pos++;
-                        }
-                        break;
+                case Lead.OpenParen: kind = TokenKind.OpenParen; pos++; break;
+                case Lead.CloseParen: kind = TokenKind.CloseParen; pos++; break;
+                case Lead.CloseBracket: kind = TokenKind.CloseBracket; pos++; break;
+                case Lead.Comma: kind = TokenKind.Comma; pos++; break;
+                case Lead.Semicolon: kind = TokenKind.Semicolon; pos++; break;
 
-                    case Lead.OpenParen: kind = TokenKind.OpenParen; pos++; break;
-                    case Lead.CloseParen: kind = TokenKind.CloseParen; pos++; break;
-                    case Lead.OpenBracket: kind = TokenKind.OpenBracket; pos++; break;
-                    case Lead.CloseBracket: kind = TokenKind.CloseBracket; pos++; break;
-                    case Lead.Comma: kind = TokenKind.Comma; pos++; break;
-                    case Lead.Semicolon: kind = TokenKind.Semicolon; pos++; break;
-
-                    case Lead.SingleQuote:
-                        kind = TokenKind.String;
-                        tokenFlags = mysql ? TokenFlags.BackslashEscapes : TokenFlags.None;
-                        pos = QuotedEnd(s, pos, '\'', mysql);
-                        break;
-
-                    case Lead.DoubleQuote:
-                        // MySQL: a string; elsewhere an identifier.
-                        kind = mysql ? TokenKind.String : TokenKind.QuotedIdentifier;
-                        tokenFlags = mysql ? TokenFlags.BackslashEscapes : TokenFlags.None;
-                        pos = QuotedEnd(s, pos, '"', mysql);
-                        break;
-
-                    case Lead.Backtick:
-                        kind = TokenKind.QuotedIdentifier;
-                        pos = QuotedEnd(s, pos, '`', false);
-                        break;
-
-                    case Lead.BracketIdentifier:
+                case Lead.OpenBracket:
+                    // [name] in T-SQL and SQLite.
+                    if (dialect is SqlDialect.TSql or SqlDialect.Sqlite)
+                    {
                         kind = TokenKind.QuotedIdentifier;
                         pos = QuotedEnd(s, pos, ']', false);
-                        break;
+                    }
+                    else
+                    {
+                        kind = TokenKind.OpenBracket;
+                        pos++;
+                    }
+                    break;
 
-                    case Lead.Minus:
-                        // MySQL needs whitespace (or the end) after "--" for a comment.
-                        if (At(s, pos + 1) == '-' && (!mysql || At(s, pos + 2) is '\0' or ' ' or '\t' or '\r' or '\n'))
-                        {
-                            kind = TokenKind.LineComment;
-                            pos = LineEnd(s, pos + 2);
-                        }
-                        else
-                        {
-                            kind = TokenKind.Operator;
-                            pos = OperatorEnd(s, pos, postgres);
-                        }
-                        break;
-
-                    case Lead.Slash:
-                        if (At(s, pos + 1) == '*')
-                        {
-                            kind = TokenKind.BlockComment;
-                            pos = BlockCommentEnd(s, pos, dialect is SqlDialect.Postgres or SqlDialect.TSql);
-                        }
-                        else
-                        {
-                            kind = TokenKind.Operator;
-                            pos = OperatorEnd(s, pos, postgres);
-                        }
-                        break;
-
-                    case Lead.HashComment:
-                        kind = TokenKind.LineComment;
-                        pos = LineEnd(s, pos + 1);
-                        break;
-
-                    case Lead.HashWord:
-                        if (IsIdentifierPart(At(s, pos + 1), partMask))
-                        {
-                            kind = TokenKind.Word;
-                            pos = WordEnd(s, pos + 1, partMask);
-                        }
-                        else
-                        {
-                            kind = TokenKind.Operator;
-                            pos = OperatorEnd(s, pos, postgres);
-                        }
-                        break;
-
-                    case Lead.Backslash:
-                        // psql reads a backslash outside quotes as a meta-command to the end of the line (SELECT 1 \gset).
-                        kind = TokenKind.MetaCommand;
-                        pos = LineEnd(s, pos + 1);
-                        break;
-
-                    case Lead.Dollar:
-                        (pos, kind, tokenFlags) = Dollar(s, pos, dialect, partMask);
-                        break;
-
-                    case Lead.Question:
-                        // PostgreSQL has ?| ?& ?- operators; a lone ? is a driver placeholder everywhere.
-                        if (!postgres || !IsOperatorChar(At(s, pos + 1)))
-                        {
-                            kind = TokenKind.Parameter;
-                            pos = DigitsEnd(s, pos + 1);
-                        }
-                        else
-                        {
-                            kind = TokenKind.Operator;
-                            pos = OperatorEnd(s, pos, postgres);
-                        }
-                        break;
-
-                    case Lead.Colon:
-                        (pos, kind, _) = Colon(s, pos, postgres, partMask);
-                        break;
-
-                    case Lead.At:
-                        if (IsIdentifierStart(At(s, pos + 1)) || At(s, pos + 1) == '@')
-                        {
-                            kind = TokenKind.Parameter;
-                            pos++;
-                            if (s[pos] == '@') pos++;
-                            while ((uint)pos < (uint)s.Length && (IsIdentifierPart(s[pos], partMask) || s[pos] == '@' || s[pos] == '#')) pos++;
-                        }
-                        else
-                        {
-                            kind = TokenKind.Operator;
-                            pos = OperatorEnd(s, pos, postgres);
-                        }
-                        break;
-
-                    case Lead.Operator:
-                        kind = TokenKind.Operator;
-                        pos = OperatorEnd(s, pos, postgres);
-                        break;
-
-                    default:
-                        kind = TokenKind.Unknown;
-                        pos = UnknownEnd(s, pos);
-                        break;
+                case Lead.SingleQuote:
+                {
+                    var mysql = dialect == SqlDialect.MySql;
+                    kind = TokenKind.String;
+                    tokenFlags = mysql ? TokenFlags.BackslashEscapes : TokenFlags.None;
+                    pos = QuotedEnd(s, pos, '\'', mysql);
+                    break;
                 }
+
+                case Lead.Operator:
+                    kind = TokenKind.Operator;
+                    pos = OperatorEnd(s, pos, dialect == SqlDialect.Postgres);
+                    break;
+
+                case Lead.Rare:
+                    (pos, kind, tokenFlags) = ScanRare(s, pos, dialect, partMask);
+                    break;
+
+                default:
+                    kind = TokenKind.Unknown;
+                    pos = UnknownEnd(s, pos);
+                    break;
             }
 
+        Emit:
             if (pos < 0)
             {
                 // The helpers' way of saying: unterminated, runs to the end.
@@ -414,6 +279,190 @@ public static class SqlLexer
 
         CollectionsMarshal.SetCount(output, n);
         return pos;
+    }
+
+    /// <summary>
+    /// The hot loop: whitespace, words, punctuation, plain integers and one-character operators, nine tokens in ten of
+    /// real SQL. It makes no calls, so that its state stays in registers. It stops at a token boundary, leaving the
+    /// token to <see cref="Scan"/>, at anything else: a token that needs more (strings, comments, non-ASCII, ...), a
+    /// script letter at a line start, <paramref name="stopAt"/>, or a full buffer. Returns where it stopped.
+    /// </summary>
+    private static int FastScan(ReadOnlySpan<char> s, int pos, Span<Token> buffer, ref int count, ref bool atLineStart, int stopAt, byte partMask, int scriptLetter)
+    {
+        var n = count;
+        var lineStart = atLineStart;
+        var wordExtra = (partMask & DollarPart) != 0 ? '$' : (partMask & HashPart) != 0 ? '#' : '_';
+        while ((uint)pos < (uint)s.Length && pos < stopAt && (uint)n < (uint)buffer.Length)
+        {
+            var start = pos;
+            var c = s[pos];
+            if (c >= 128 || (lineStart && (c | 0x20) == scriptLetter)) break;
+            TokenKind kind;
+            switch ((Lead)Leads[c])
+            {
+                case Lead.Whitespace:
+                    // Emitted here, as the one token that can leave the next at the start of a line.
+                    lineStart = false;
+                    while (true)
+                    {
+                        if (c == '\n') lineStart = true;
+                        if ((uint)++pos >= (uint)s.Length) break;
+                        c = s[pos];
+                        if (c >= 128 || (CharFlags[c] & Space) == 0) break;
+                    }
+                    buffer[n++] = new Token(TokenKind.Whitespace, start, pos - start);
+                    continue;
+
+                case Lead.PrefixLetter when At(s, pos + 1) is '\'' or '&':
+                    goto Leave;
+
+                case Lead.PrefixLetter:
+                case Lead.Word:
+                    pos = AsciiWordEnd(s, pos + 1, wordExtra);
+                    if ((uint)pos < (uint)s.Length && s[pos] >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
+                    kind = TokenKind.Word;
+                    break;
+
+                case Lead.Digit:
+                    // Plain integers; anything that may make a longer number (. e x _) is left to NumberEnd.
+                    while ((uint)++pos < (uint)s.Length && char.IsAsciiDigit(c = s[pos])) { }
+                    if ((uint)pos < (uint)s.Length && c is '.' or 'e' or 'E' or 'x' or 'X' or '_') goto Leave;
+                    kind = TokenKind.Number;
+                    break;
+
+                case Lead.Dot when !char.IsAsciiDigit(At(s, pos + 1)):
+                    kind = TokenKind.Dot;
+                    pos++;
+                    break;
+
+                case Lead.Operator when !IsOperatorChar(At(s, pos + 1)):
+                    kind = TokenKind.Operator;
+                    pos++;
+                    break;
+
+                case Lead.OpenParen: kind = TokenKind.OpenParen; pos++; break;
+                case Lead.CloseParen: kind = TokenKind.CloseParen; pos++; break;
+                case Lead.CloseBracket: kind = TokenKind.CloseBracket; pos++; break;
+                case Lead.Comma: kind = TokenKind.Comma; pos++; break;
+                case Lead.Semicolon: kind = TokenKind.Semicolon; pos++; break;
+
+                default:
+                    goto Leave;
+            }
+            lineStart = false;
+            buffer[n++] = new Token(kind, start, pos - start);
+            continue;
+
+        Leave:
+            pos = start;
+            break;
+        }
+        count = n;
+        atLineStart = lineStart;
+        return pos;
+    }
+
+    /// <summary>
+    /// The end of a run of ASCII letters, digits, '_' and <paramref name="extra"/> ('$' or '#', or '_' for none) from
+    /// <paramref name="pos"/>. Eight characters at a time where there are eight: a word's length varies, so a loop per
+    /// character mispredicts its exit about once a word, which costs more than the vector work.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AsciiWordEnd(ReadOnlySpan<char> s, int pos, char extra)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+            while (pos <= s.Length - Vector128<ushort>.Count)
+            {
+                var v = Vector128.LoadUnsafe(ref first, (nuint)pos);
+                var part = Vector128.LessThan((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)26))
+                    | Vector128.LessThan(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)10))
+                    | Vector128.Equals(v, Vector128.Create((ushort)'_'))
+                    | Vector128.Equals(v, Vector128.Create((ushort)extra));
+                // Two mask bits per character.
+                var stops = ~part.AsByte().ExtractMostSignificantBits() & 0xFFFF;
+                if (stops != 0) return pos + (BitOperations.TrailingZeroCount(stops) >> 1);
+                pos += Vector128<ushort>.Count;
+            }
+        }
+        for (; (uint)pos < (uint)s.Length; pos++)
+        {
+            var c = s[pos];
+            if (c >= 128 || (CharFlags[c] & IdentPart) == 0 && c != extra) break;
+        }
+        return pos;
+    }
+
+    /// <summary>Tokens that start with an operator character, a parameter sigil, '"', '`', '$', '#' or '\'.</summary>
+    private static Scanned ScanRare(ReadOnlySpan<char> s, int pos, SqlDialect dialect, byte partMask)
+    {
+        var postgres = dialect == SqlDialect.Postgres;
+        var mysql = dialect == SqlDialect.MySql;
+        var c = s[pos];
+        switch (c)
+        {
+            case '"':
+                // MySQL: a string; elsewhere an identifier.
+                return mysql
+                    ? new(QuotedEnd(s, pos, '"', true), TokenKind.String, TokenFlags.BackslashEscapes)
+                    : new(QuotedEnd(s, pos, '"', false), TokenKind.QuotedIdentifier);
+            case '`' when dialect is SqlDialect.MySql or SqlDialect.Sqlite:
+                return new(QuotedEnd(s, pos, '`', false), TokenKind.QuotedIdentifier);
+            case '-' when At(s, pos + 1) == '-' && (!mysql || At(s, pos + 2) is '\0' or ' ' or '\t' or '\r' or '\n'):
+                // MySQL needs whitespace (or the end) after "--" for a comment.
+                return new(LineEnd(s, pos + 2), TokenKind.LineComment);
+            case '/' when At(s, pos + 1) == '*':
+                return new(BlockCommentEnd(s, pos, dialect is SqlDialect.Postgres or SqlDialect.TSql), TokenKind.BlockComment);
+            case '#' when mysql:
+                return new(LineEnd(s, pos + 1), TokenKind.LineComment);
+            case '#' when dialect == SqlDialect.TSql && IsIdentifierPart(At(s, pos + 1), partMask):
+                // #temp tables
+                return new(WordEnd(s, pos + 1, partMask), TokenKind.Word);
+            case '\\' when postgres:
+                // psql reads a backslash outside quotes as a meta-command to the end of the line (SELECT 1 \gset).
+                return new(LineEnd(s, pos + 1), TokenKind.MetaCommand);
+            case '$':
+                return Dollar(s, pos, dialect, partMask);
+            case '?' when !postgres || !IsOperatorChar(At(s, pos + 1)):
+                // PostgreSQL has ?| ?& ?- operators; a lone ? is a driver placeholder everywhere.
+                return new(DigitsEnd(s, pos + 1), TokenKind.Parameter);
+            case ':':
+                return Colon(s, pos, postgres, partMask);
+            case '@' when !postgres && (IsIdentifierStart(At(s, pos + 1)) || At(s, pos + 1) == '@'):
+            {
+                // @name, @@global (T-SQL, SQLite, MySQL)
+                pos++;
+                if (s[pos] == '@') pos++;
+                while ((uint)pos < (uint)s.Length && (IsIdentifierPart(s[pos], partMask) || s[pos] == '@' || s[pos] == '#')) pos++;
+                return new(pos, TokenKind.Parameter);
+            }
+        }
+        return IsOperatorChar(c) ? new(OperatorEnd(s, pos, postgres), TokenKind.Operator) : new(UnknownEnd(s, pos), TokenKind.Unknown);
+    }
+
+    /// <summary>
+    /// A letter followed by ' or &amp;: E'..' (PostgreSQL: backslash escapes), N'..' X'..' B'..', U&amp;'..' and U&amp;".."
+    /// (PostgreSQL); otherwise (<see cref="TokenKind.Word"/>) the letter starts a word.
+    /// </summary>
+    private static Scanned PrefixedString(ReadOnlySpan<char> s, int pos, SqlDialect dialect)
+    {
+        var postgres = dialect == SqlDialect.Postgres;
+        var mysql = dialect == SqlDialect.MySql;
+        var upper = (char)(s[pos] & ~0x20);
+        var next = s[pos + 1];
+        if (next == '\'')
+        {
+            if (upper == 'E' && postgres) return new(QuotedEnd(s, pos + 1, '\'', true), TokenKind.String, TokenFlags.BackslashEscapes | TokenFlags.Prefixed);
+            if (upper is 'N' or 'X' or 'B')
+                return new(QuotedEnd(s, pos + 1, '\'', mysql), TokenKind.String, TokenFlags.Prefixed | (mysql ? TokenFlags.BackslashEscapes : TokenFlags.None));
+        }
+        if (upper == 'U' && next == '&' && At(s, pos + 2) is '\'' or '"' && postgres)
+        {
+            var quote = s[pos + 2];
+            return new(QuotedEnd(s, pos + 2, quote, false), quote == '\'' ? TokenKind.String : TokenKind.QuotedIdentifier, TokenFlags.Prefixed);
+        }
+        return new(pos, TokenKind.Word);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -443,11 +492,10 @@ public static class SqlLexer
     /// <summary>The end of a word's identifier characters from <paramref name="pos"/>.</summary>
     private static int WordEnd(ReadOnlySpan<char> s, int pos, byte partMask)
     {
-        var flags = CharFlags;
         for (; (uint)pos < (uint)s.Length; pos++)
         {
             var c = s[pos];
-            if (c < 128 ? (flags[c] & partMask) == 0 : !char.IsLetterOrDigit(c)) break;
+            if (c < 128 ? (CharFlags[c] & partMask) == 0 : !char.IsLetterOrDigit(c)) break;
         }
         return pos;
     }
@@ -620,11 +668,10 @@ public static class SqlLexer
     /// <summary>A run of characters no token starts with (binary garbage), from <paramref name="pos"/>.</summary>
     private static int UnknownEnd(ReadOnlySpan<char> s, int pos)
     {
-        var flags = CharFlags;
         for (pos++; (uint)pos < (uint)s.Length; pos++)
         {
             var c = s[pos];
-            if (c < 128 ? (flags[c] & KnownStart) != 0 : char.IsLetter(c)) break;
+            if (c < 128 ? (CharFlags[c] & KnownStart) != 0 : char.IsLetter(c)) break;
         }
         return pos;
     }
@@ -633,9 +680,9 @@ public static class SqlLexer
     /// At a line start: the end of a T-SQL GO line or of a MySQL DELIMITER line (the caller passes only lines that
     /// start with the dialect's letter), or -1.
     /// </summary>
-    private static int ScriptLineEnd(ReadOnlySpan<char> s, int pos, bool mysql, byte partMask)
+    private static int ScriptLineEnd(ReadOnlySpan<char> s, int pos, SqlDialect dialect)
     {
-        if (!mysql) return GoLineEnd(s, pos, partMask);
+        if (dialect != SqlDialect.MySql) return GoLineEnd(s, pos, PartMask(dialect));
         if (!s[pos..].StartsWith("DELIMITER", StringComparison.OrdinalIgnoreCase) || pos + 9 >= s.Length || s[pos + 9] is not (' ' or '\t')) return -1;
         return LineEnd(s, pos + 9);
     }
