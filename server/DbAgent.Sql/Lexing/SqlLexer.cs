@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using DbAgent.Sql.Text;
 
@@ -12,11 +10,12 @@ namespace DbAgent.Sql.Lexing;
 /// Linear in the input; script conventions (psql meta-commands, T-SQL GO, MySQL DELIMITER) are tokens of their own.
 /// </summary>
 /// <remarks>
-/// Built for throughput (it runs on every keystroke's re-parse and over whole corpora): the first character of a token
-/// picks its branch through a per-dialect table of ASCII classes, so dialect rules cost nothing per character; runs
-/// (words, whitespace) are scanned through a table of character flags; comment and quoted bodies are searched with the
-/// vectorised <see cref="MemoryExtensions.IndexOfAny{T}(ReadOnlySpan{T}, T, T)"/>; tokens are written straight into
-/// the output list's array. Real SQL averages about four characters per token, so per-token overhead is what counts.
+/// Built for throughput (it runs on every re-parse and over whole corpora). Real SQL averages four characters per token,
+/// so what counts is the cost per token. Whitespace, words, punctuation, plain integers and one-character operators
+/// (nine tokens in ten) go through <see cref="FastScan"/>, a loop that makes no calls so that its state stays in
+/// registers; everything else, in every dialect and state, goes through <see cref="Scan"/> one token at a time. Both
+/// pick a token's branch from its first character through a table of ASCII classes; runs are scanned through a table of
+/// character flags; comment and quoted bodies are searched with the vectorised IndexOf/IndexOfAny.
 /// </remarks>
 public static class SqlLexer
 {
@@ -24,12 +23,21 @@ public static class SqlLexer
 
     public static List<Token> Lex(string text, SqlDialect dialect)
     {
-        // Sized for one token per three characters (real SQL has one per four or five), so that the array is written
-        // once and rarely regrown; the slack is a few bytes per line of the document.
-        var tokens = new List<Token>(text.Length / 3 + 16);
-        Scan(text, dialect, 0, true, tokens, int.MaxValue, null);
+        // Lex into a reused buffer and return a list of exactly the right size: the count is not known beforehand, and
+        // guessing high (more memory to clear and keep) or growing both cost more than one copy. Buffers for very
+        // large documents are not kept.
+        var scratch = t_scratch ?? new List<Token>(4096);
+        t_scratch = null;
+        scratch.Clear();
+        Scan(text, dialect, 0, true, scratch, int.MaxValue, null);
+        var tokens = new List<Token>(scratch.Count);
+        CollectionsMarshal.SetCount(tokens, scratch.Count);
+        CollectionsMarshal.AsSpan(scratch).CopyTo(CollectionsMarshal.AsSpan(tokens));
+        if (scratch.Capacity <= MaxScratchTokens) t_scratch = scratch;
         return tokens;
     }
+
+    private const int MaxScratchTokens = 1 << 18;
 
     /// <summary>
     /// Lexes from <paramref name="start"/> (a token boundary whose state is given: at the start of a line or not, no
@@ -44,6 +52,9 @@ public static class SqlLexer
     /// <summary>The lexer's state at a token boundary: true after a whitespace token that holds a line feed.</summary>
     internal static bool AtLineStartAfter(string text, in Token previous) =>
         previous.Kind == TokenKind.Whitespace && text.AsSpan(previous.Start, previous.Length).Contains('\n');
+
+    [ThreadStatic]
+    private static List<Token>? t_scratch;
 
     /// <summary>How a token that starts with a given ASCII character is lexed (see <see cref="Leads"/>).</summary>
     private enum Lead : byte
@@ -111,12 +122,13 @@ public static class SqlLexer
     private static byte PartMask(SqlDialect dialect) =>
         (byte)(IdentPart | (dialect is SqlDialect.Postgres or SqlDialect.MySql ? DollarPart : 0) | (dialect == SqlDialect.TSql ? HashPart : 0));
 
-    // Optimised from the first call: the loop runs long, and the tiered JIT would otherwise run it as unoptimised
-    // and then on-stack-replaced code for many calls before the fully optimised version takes over.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// Lexes from <paramref name="start"/> into <paramref name="output"/> (appending) until the end or a resync (see
+    /// <see cref="LexFrom"/>). Runs of common tokens go to <see cref="FastScan"/>; this loop takes one token of any kind
+    /// each time FastScan stops, and all tokens while a MySQL delimiter is set.
+    /// </summary>
     private static int Scan(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool>? canResync)
     {
-        // Only what the common tokens need lives in this loop (so that it stays in registers); the rest is in ScanRare.
         ReadOnlySpan<char> s = text;
         var partMask = PartMask(dialect);
         // The letter of a line-start script command: GO (T-SQL), DELIMITER (MySQL); compared with c | 0x20.
@@ -287,18 +299,45 @@ public static class SqlLexer
     /// token to <see cref="Scan"/>, at anything else: a token that needs more (strings, comments, non-ASCII, ...), a
     /// script letter at a line start, <paramref name="stopAt"/>, or a full buffer. Returns where it stopped.
     /// </summary>
+    // Optimised from the first call: the loop runs long, and the tiered JIT would otherwise run it as unoptimised and
+    // then on-stack-replaced code for many calls before the fully optimised version takes over.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FastScan(ReadOnlySpan<char> s, int pos, Span<Token> buffer, ref int count, ref bool atLineStart, int stopAt, byte partMask, int scriptLetter)
     {
         var n = count;
         var lineStart = atLineStart;
-        var wordExtra = (partMask & DollarPart) != 0 ? '$' : (partMask & HashPart) != 0 ? '#' : '_';
-        while ((uint)pos < (uint)s.Length && pos < stopAt && (uint)n < (uint)buffer.Length)
+        var end = Math.Min(s.Length, stopAt); // tokens that start here or later are left to Scan
+        while (pos < end && (uint)n < (uint)buffer.Length)
         {
             var start = pos;
             var c = s[pos];
             if (c >= 128 || (lineStart && (c | 0x20) == scriptLetter)) break;
+            var lead = (Lead)Leads[c];
             TokenKind kind;
-            switch ((Lead)Leads[c])
+            if (lead == Lead.Word || (lead == Lead.PrefixLetter && At(s, pos + 1) is not ('\'' or '&')))
+            {
+            Word:
+                while ((uint)++pos < (uint)s.Length)
+                {
+                    c = s[pos];
+                    if (c >= 128 || (CharFlags[c] & partMask) == 0) break;
+                }
+                if (pos < s.Length && c >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
+                lineStart = false;
+                buffer[n++] = new Token(TokenKind.Word, start, pos - start);
+                // Words mostly come one space apart (select a from t where ...): from one to the next without going
+                // round the loop, whose dispatch on the next character is a jump the processor often mispredicts.
+                if (pos + 1 < end && s[pos] == ' ' && (uint)(n + 1) < (uint)buffer.Length && (c = s[pos + 1]) < 128 && (CharFlags[c] & Space) == 0)
+                {
+                    buffer[n++] = new Token(TokenKind.Whitespace, pos, 1);
+                    start = ++pos;
+                    lead = (Lead)Leads[c];
+                    if (lead == Lead.Word || (lead == Lead.PrefixLetter && At(s, pos + 1) is not ('\'' or '&'))) goto Word;
+                }
+                continue;
+            }
+
+            switch (lead)
             {
                 case Lead.Whitespace:
                     // Emitted here, as the one token that can leave the next at the start of a line.
@@ -313,20 +352,10 @@ public static class SqlLexer
                     buffer[n++] = new Token(TokenKind.Whitespace, start, pos - start);
                     continue;
 
-                case Lead.PrefixLetter when At(s, pos + 1) is '\'' or '&':
-                    goto Leave;
-
-                case Lead.PrefixLetter:
-                case Lead.Word:
-                    pos = AsciiWordEnd(s, pos + 1, wordExtra);
-                    if ((uint)pos < (uint)s.Length && s[pos] >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
-                    kind = TokenKind.Word;
-                    break;
-
                 case Lead.Digit:
                     // Plain integers; anything that may make a longer number (. e x _) is left to NumberEnd.
                     while ((uint)++pos < (uint)s.Length && char.IsAsciiDigit(c = s[pos])) { }
-                    if ((uint)pos < (uint)s.Length && c is '.' or 'e' or 'E' or 'x' or 'X' or '_') goto Leave;
+                    if (pos < s.Length && c is '.' or 'e' or 'E' or 'x' or 'X' or '_') goto Leave;
                     kind = TokenKind.Number;
                     break;
 
@@ -351,6 +380,12 @@ public static class SqlLexer
             }
             lineStart = false;
             buffer[n++] = new Token(kind, start, pos - start);
+            // A single space after the token (", " "= "): taken here for the same reason as after a word.
+            if (pos + 1 < end && s[pos] == ' ' && (uint)n < (uint)buffer.Length && (c = s[pos + 1]) < 128 && (CharFlags[c] & Space) == 0)
+            {
+                buffer[n++] = new Token(TokenKind.Whitespace, pos, 1);
+                pos++;
+            }
             continue;
 
         Leave:
@@ -359,38 +394,6 @@ public static class SqlLexer
         }
         count = n;
         atLineStart = lineStart;
-        return pos;
-    }
-
-    /// <summary>
-    /// The end of a run of ASCII letters, digits, '_' and <paramref name="extra"/> ('$' or '#', or '_' for none) from
-    /// <paramref name="pos"/>. Eight characters at a time where there are eight: a word's length varies, so a loop per
-    /// character mispredicts its exit about once a word, which costs more than the vector work.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AsciiWordEnd(ReadOnlySpan<char> s, int pos, char extra)
-    {
-        if (Vector128.IsHardwareAccelerated)
-        {
-            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
-            while (pos <= s.Length - Vector128<ushort>.Count)
-            {
-                var v = Vector128.LoadUnsafe(ref first, (nuint)pos);
-                var part = Vector128.LessThan((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)26))
-                    | Vector128.LessThan(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)10))
-                    | Vector128.Equals(v, Vector128.Create((ushort)'_'))
-                    | Vector128.Equals(v, Vector128.Create((ushort)extra));
-                // Two mask bits per character.
-                var stops = ~part.AsByte().ExtractMostSignificantBits() & 0xFFFF;
-                if (stops != 0) return pos + (BitOperations.TrailingZeroCount(stops) >> 1);
-                pos += Vector128<ushort>.Count;
-            }
-        }
-        for (; (uint)pos < (uint)s.Length; pos++)
-        {
-            var c = s[pos];
-            if (c >= 128 || (CharFlags[c] & IdentPart) == 0 && c != extra) break;
-        }
         return pos;
     }
 
