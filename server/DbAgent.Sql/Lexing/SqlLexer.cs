@@ -127,6 +127,7 @@ public static class SqlLexer
     /// <see cref="LexFrom"/>). Runs of common tokens go to <see cref="FastScan"/>; this loop takes one token of any kind
     /// each time FastScan stops, and all tokens while a MySQL delimiter is set.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as FastScan
     private static int Scan(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool>? canResync)
     {
         ReadOnlySpan<char> s = text;
