@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using DbAgent.Sql.Text;
 
@@ -308,6 +310,9 @@ public static class SqlLexer
         var n = count;
         var lineStart = atLineStart;
         var end = Math.Min(s.Length, stopAt); // tokens that start here or later are left to Scan
+        var blockStart = int.MinValue / 2;
+        ulong wordBits = 0;
+        var extraV = Vector256.Create((byte)((partMask & DollarPart) != 0 ? '$' : (partMask & HashPart) != 0 ? '#' : '_'));
         while (pos < end && (uint)n < (uint)buffer.Length)
         {
             var start = pos;
@@ -318,12 +323,39 @@ public static class SqlLexer
             if (lead == Lead.Word || (lead == Lead.PrefixLetter && At(s, pos + 1) is not ('\'' or '&')))
             {
             Word:
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    pos++;
+                    while (true)
+                    {
+                        var k = pos - blockStart;
+                        if ((uint)k >= 64)
+                        {
+                            if (pos > s.Length - 64) goto ScalarWord;
+                            blockStart = pos;
+                            wordBits = WordMask(s, pos, extraV);
+                            k = 0;
+                        }
+                        var stops = ~wordBits >> k;
+                        if (stops != 0)
+                        {
+                            pos += BitOperations.TrailingZeroCount(stops);
+                            break;
+                        }
+                        pos = blockStart + 64;
+                    }
+                    if (s[pos] >= 128) goto Leave;
+                    goto WordDone;
+                ScalarWord:
+                    pos--;
+                }
                 while ((uint)++pos < (uint)s.Length)
                 {
                     c = s[pos];
                     if (c >= 128 || (CharFlags[c] & partMask) == 0) break;
                 }
                 if (pos < s.Length && c >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
+            WordDone:
                 lineStart = false;
                 buffer[n++] = new Token(TokenKind.Word, start, pos - start);
                 // Words mostly come one space apart (select a from t where ...): from one to the next without going
@@ -396,6 +428,29 @@ public static class SqlLexer
         count = n;
         atLineStart = lineStart;
         return pos;
+    }
+
+    /// <summary>Bit i set when s[pos + i] continues a word (ASCII letter, digit, '_', extra), for 64 characters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong WordMask(ReadOnlySpan<char> s, int pos, Vector256<byte> extra)
+    {
+        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+        return WordMask32(ref first, pos, extra) | (ulong)WordMask32(ref first, pos + 32, extra) << 32;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint WordMask32(ref ushort first, int pos, Vector256<byte> extra)
+    {
+        // Saturate to 255 before narrowing, so that no non-ASCII character passes for an ASCII one.
+        var max = Vector256.Create((ushort)255);
+        var lo = Vector256.Min(Vector256.LoadUnsafe(ref first, (nuint)pos), max);
+        var hi = Vector256.Min(Vector256.LoadUnsafe(ref first, (nuint)(pos + 16)), max);
+        var b = Vector256.Narrow(lo, hi);
+        var part = Vector256.LessThan((b | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26))
+            | Vector256.LessThan(b - Vector256.Create((byte)'0'), Vector256.Create((byte)10))
+            | Vector256.Equals(b, Vector256.Create((byte)'_'))
+            | Vector256.Equals(b, extra);
+        return part.ExtractMostSignificantBits();
     }
 
     /// <summary>Tokens that start with an operator character, a parameter sigil, '"', '`', '$', '#' or '\'.</summary>

@@ -296,4 +296,15 @@ public class LexerTests
         Assert.That(tokens[^1], Is.EqualTo(new Token(TokenKind.Semicolon, sql.Length - 1, 1)));
         Assert.That(SqlLexer.Lex("x", SqlDialect.MySql), Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public void Characters_whose_low_byte_looks_like_a_word_character_are_judged_as_themselves()
+    {
+        // Words are scanned 64 characters at a time where there are 64; U+2061 (not a letter) has the low byte of 'a'
+        // and must end the word, U+015F ('ş', a letter) has the low byte of '_' and continues it.
+        var padding = new string(' ', 80);
+        var sql = "select abc\u2061def, kuş_x" + padding;
+        var words = Significant(sql, SqlDialect.Postgres).Where(t => t.Kind == TokenKind.Word).Select(t => t.Text);
+        Assert.That(words, Is.EqualTo(new[] { "select", "abc", "def", "kuş_x" }));
+    }
 }
