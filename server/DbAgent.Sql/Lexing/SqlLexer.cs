@@ -310,7 +310,8 @@ public static class SqlLexer
         var n = count;
         var lineStart = atLineStart;
         var end = Math.Min(s.Length, stopAt); // tokens that start here or later are left to Scan
-        var blockStart = int.MinValue / 2;
+        // A bit mask of word characters over a block of 64 (see WordMask); empty until the first word needs it.
+        var blockStart = -64;
         ulong wordBits = 0;
         var extraV = Vector256.Create((byte)((partMask & DollarPart) != 0 ? '$' : (partMask & HashPart) != 0 ? '#' : '_'));
         while (pos < end && (uint)n < (uint)buffer.Length)
@@ -320,42 +321,36 @@ public static class SqlLexer
             if (c >= 128 || (lineStart && (c | 0x20) == scriptLetter)) break;
             var lead = (Lead)Leads[c];
             TokenKind kind;
-            if (lead == Lead.Word || (lead == Lead.PrefixLetter && At(s, pos + 1) is not ('\'' or '&')))
+            // Word or PrefixLetter (one compare); a prefix letter followed by ' or & is left to Scan.
+            if ((uint)(lead - Lead.Word) <= Lead.PrefixLetter - Lead.Word)
             {
+                if (lead == Lead.PrefixLetter && At(s, pos + 1) is '\'' or '&') goto Leave;
             Word:
+                pos++;
                 if (Vector256.IsHardwareAccelerated)
                 {
-                    pos++;
+                    // The word's end from wordBits (bit i: s[blockStart + i] continues a word), refilled for the next 64
+                    // characters when pos leaves the block; near the end of the input, the loop below.
                     while (true)
                     {
-                        var k = pos - blockStart;
-                        if ((uint)k >= 64)
+                        if ((uint)(pos - blockStart) >= 64)
                         {
-                            if (pos > s.Length - 64) goto ScalarWord;
+                            if (pos > s.Length - 64) break;
                             blockStart = pos;
                             wordBits = WordMask(s, pos, extraV);
-                            k = 0;
                         }
-                        var stops = ~wordBits >> k;
+                        var stops = ~wordBits >> (pos - blockStart);
                         if (stops != 0)
                         {
                             pos += BitOperations.TrailingZeroCount(stops);
-                            break;
+                            goto WordEnd;
                         }
                         pos = blockStart + 64;
                     }
-                    if (s[pos] >= 128) goto Leave;
-                    goto WordDone;
-                ScalarWord:
-                    pos--;
                 }
-                while ((uint)++pos < (uint)s.Length)
-                {
-                    c = s[pos];
-                    if (c >= 128 || (CharFlags[c] & partMask) == 0) break;
-                }
-                if (pos < s.Length && c >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
-            WordDone:
+                while ((uint)pos < (uint)s.Length && s[pos] < 128 && (CharFlags[s[pos]] & partMask) != 0) pos++;
+            WordEnd:
+                if (pos < s.Length && s[pos] >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
                 lineStart = false;
                 buffer[n++] = new Token(TokenKind.Word, start, pos - start);
                 // Words mostly come one space apart (select a from t where ...): from one to the next without going
