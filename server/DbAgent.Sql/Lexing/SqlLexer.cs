@@ -16,8 +16,10 @@ namespace DbAgent.Sql.Lexing;
 /// so what counts is the cost per token. Whitespace, words, punctuation, plain integers and one-character operators
 /// (nine tokens in ten) go through <see cref="FastScan"/>, a loop that makes no calls so that its state stays in
 /// registers; everything else, in every dialect and state, goes through <see cref="Scan"/> one token at a time. Both
-/// pick a token's branch from its first character through a table of ASCII classes; runs are scanned through a table of
-/// character flags; comment and quoted bodies are searched with the vectorised IndexOf/IndexOfAny.
+/// pick a token's branch from its first character through a table of ASCII classes. Word ends come from a bit mask of
+/// word characters computed 64 characters at a time (where AVX2 is there), other runs from a table of character
+/// flags; comment and quoted bodies are searched with the vectorised IndexOf/IndexOfAny. The output is checked token
+/// for token against the previous, simpler lexer (all corpora, four dialects, random input, LexFrom resyncs).
 /// </remarks>
 public static class SqlLexer
 {
