@@ -14,12 +14,13 @@ namespace DbAgent.Sql.Lexing;
 /// <remarks>
 /// Built for throughput (it runs on every re-parse and over whole corpora). Real SQL averages four characters per token,
 /// so what counts is the cost per token. Whitespace, words, punctuation, plain integers and one-character operators
-/// (nine tokens in ten) go through <see cref="FastScan"/>, a loop that makes no calls so that its state stays in
-/// registers; everything else, in every dialect and state, goes through <see cref="Scan"/> one token at a time. Both
-/// pick a token's branch from its first character through a table of ASCII classes. Word ends come from a bit mask of
-/// word characters computed 64 characters at a time (where AVX2 is there), other runs from a table of character
-/// flags; comment and quoted bodies are searched with the vectorised IndexOf/IndexOfAny. The output is checked token
-/// for token against the previous, simpler lexer (all corpora, four dialects, random input, LexFrom resyncs).
+/// (nine tokens in ten) go through <see cref="FastScan"/>, a loop that makes no calls but a word's keyword lookup, so
+/// that its state stays in registers; everything else, in every dialect and state, goes through <see cref="Scan"/>
+/// one token at a time. Both pick a token's branch from its first character through a table of ASCII classes. Word
+/// ends come from a bit mask of word characters computed 64 characters at a time (where AVX2 is there), other runs
+/// from a table of character flags; comment and quoted bodies are searched with the vectorised IndexOf/IndexOfAny.
+/// The output is checked token for token against the previous, simpler lexer (all corpora, four dialects, random
+/// input, LexFrom resyncs).
 /// </remarks>
 public static class SqlLexer
 {
@@ -291,7 +292,9 @@ public static class SqlLexer
                 tokenFlags |= TokenFlags.Unterminated;
             }
             if ((uint)n >= (uint)buffer.Length) buffer = Grow(output);
-            buffer[n++] = new Token(kind, start, pos - start, tokenFlags);
+            buffer[n++] = kind == TokenKind.Word
+                ? new Token(kind, start, pos - start, tokenFlags) { Keyword = Keywords.Of(s.Slice(start, pos - start)) }
+                : new Token(kind, start, pos - start, tokenFlags);
         }
 
         CollectionsMarshal.SetCount(output, n);
@@ -300,7 +303,7 @@ public static class SqlLexer
 
     /// <summary>
     /// The hot loop: whitespace, words, punctuation, plain integers and one-character operators, nine tokens in ten of
-    /// real SQL. It makes no calls, so that its state stays in registers. It stops at a token boundary, leaving the
+    /// real SQL. It makes no calls but the keyword lookup, so that its state stays in registers. It stops at a token boundary, leaving the
     /// token to <see cref="Scan"/>, at anything else: a token that needs more (strings, comments, non-ASCII, ...), a
     /// script letter at a line start, <paramref name="stopAt"/>, or a full buffer. Returns where it stopped.
     /// </summary>
@@ -354,7 +357,9 @@ public static class SqlLexer
             WordEnd:
                 if (pos < s.Length && s[pos] >= 128) goto Leave; // non-ASCII: char.IsLetterOrDigit decides
                 lineStart = false;
-                buffer[n++] = new Token(TokenKind.Word, start, pos - start);
+                // The keyword is looked up here, while the word is in the cache (measured: a pass over the tokens after
+                // FastScan returns costs more than the registers this call spills).
+                buffer[n++] = new Token(TokenKind.Word, start, pos - start) { Keyword = Keywords.Of(s.Slice(start, pos - start)) };
                 // Words mostly come one space apart (select a from t where ...): from one to the next without going
                 // round the loop, whose dispatch on the next character is a jump the processor often mispredicts.
                 if (pos + 1 < end && s[pos] == ' ' && (uint)(n + 1) < (uint)buffer.Length && (c = s[pos + 1]) < 128 && (CharFlags[c] & Space) == 0)

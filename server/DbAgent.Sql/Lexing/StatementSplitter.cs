@@ -45,16 +45,28 @@ public static class StatementSplitter
     /// next one may start. Splitting is deterministic from any statement's <see cref="StatementSlice.LeadingTriviaStart"/>,
     /// which is what lets an edit re-split only the statements it touched.
     /// </summary>
-    public static bool Next(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice)
+    public static bool Next(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice) =>
+        TokenSource.TryGetSpan(tokens, out var span)
+            ? Next(text, new SpanTokens(span), dialect, ref i, out slice)
+            : Next(text, new ListTokens(tokens), dialect, ref i, out slice);
+
+    private static bool Next<TTokens>(string text, TTokens tokens, SqlDialect dialect, ref int index, out StatementSlice slice)
+        where TTokens : ITokenSource, allows ref struct
     {
         slice = default;
+        // A local cursor, written back at the end: a ref parameter would be stored to memory at every token.
+        var i = index;
         var leading = i;
-        while (i < tokens.Count && (tokens[i].IsTrivia || IsScriptLine(tokens[i].Kind) || IsDelimiter(tokens[i].Kind)))
+        while (i < tokens.Count && (tokens.KindAt(i) <= TokenKind.BlockComment || IsScriptLine(tokens.KindAt(i)) || IsDelimiter(tokens.KindAt(i))))
         {
-            if (!tokens[i].IsTrivia) leading = i + 1;
+            if (tokens.KindAt(i) > TokenKind.BlockComment) leading = i + 1;
             i++;
         }
-        if (i >= tokens.Count) return false;
+        if (i >= tokens.Count)
+        {
+            index = i;
+            return false;
+        }
 
         var first = i;
         var last = i;
@@ -64,12 +76,17 @@ public static class StatementSplitter
         var words = 0;
         var terminatorIndex = -1;
         var terminator = StatementTerminator.None;
-        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow(text, tokens) : default;
+        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow<TTokens>(text, tokens) : default;
+        // Outside T-SQL only CREATE ... can define a routine: the first words need not be looked at otherwise.
+        var mayBeRoutine = dialect == SqlDialect.TSql || tokens[first].Keyword == Kw.CREATE;
 
-        for (; i < tokens.Count; i++)
+        // Outside T-SQL and routines, only a delimiter or a script line ends the statement: a tight loop finds it.
+        if (!mayBeRoutine) i = SkipToEnd(tokens, i, ref last);
+        var count = tokens.Count;
+        for (; i < count; i++)
         {
+            if (tokens.KindAt(i) <= TokenKind.BlockComment) continue; // trivia
             var t = tokens[i];
-            if (t.IsTrivia) continue;
 
             if (IsScriptLine(t.Kind))
             {
@@ -98,12 +115,12 @@ public static class StatementSplitter
 
             if (t.Kind == TokenKind.Word)
             {
-                if (words < 8)
+                if (words < 8 && mayBeRoutine)
                 {
                     words++;
                     if (routine == RoutineKind.None) routine = DetectRoutine(text, tokens, first, i, dialect);
                 }
-                TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
+                if (routine is not (RoutineKind.None or RoutineKind.TSqlBatch)) TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
             }
             if (dialect == SqlDialect.TSql) tsql.Observe(i);
             last = i;
@@ -111,7 +128,28 @@ public static class StatementSplitter
 
         var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
         slice = new StatementSlice(leading, first, last, terminatorIndex, span, terminator);
+        index = i;
         return true;
+    }
+
+    /// <summary>
+    /// From token <paramref name="i"/>, the index of the first delimiter or script line (or the count), with
+    /// <paramref name="last"/> moved to the last significant token before it.
+    /// </summary>
+    private static int SkipToEnd<TTokens>(TTokens tokens, int i, ref int last)
+        where TTokens : ITokenSource, allows ref struct
+    {
+        var count = tokens.Count;
+        var lastSignificant = last;
+        for (; i < count; i++)
+        {
+            var kind = tokens.KindAt(i);
+            if (kind <= TokenKind.BlockComment) continue; // trivia
+            if (kind == TokenKind.Semicolon || IsScriptLine(kind) || kind == TokenKind.CustomDelimiter) break;
+            lastSignificant = i;
+        }
+        last = lastSignificant;
+        return i;
     }
 
     /// <summary>
@@ -119,10 +157,10 @@ public static class StatementSplitter
     /// progress continues with it (INSERT ... SELECT, set operations, UPDATE ... SET, MERGE ... THEN UPDATE, IF bodies,
     /// CREATE VIEW ... AS SELECT, WITH ... SELECT, GRANT SELECT, INSERT).
     /// </summary>
-    private struct TSqlFlow
+    private ref struct TSqlFlow<TTokens> where TTokens : ITokenSource, allows ref struct
     {
         private readonly string _text;
-        private readonly IReadOnlyList<Token> _tokens;
+        private readonly TTokens _tokens;
         private int _depth;
         private int _previous;
         private Head _head;
@@ -131,7 +169,7 @@ public static class StatementSplitter
 
         private enum Head : byte { Other, Select, Insert, Update, Delete, Merge, With, Control, Create, Alter, Grant, Declare }
 
-        public TSqlFlow(string text, IReadOnlyList<Token> tokens)
+        public TSqlFlow(string text, TTokens tokens)
         {
             _text = text;
             _tokens = tokens;
@@ -154,7 +192,7 @@ public static class StatementSplitter
                     _headSet = true;
                     _head = HeadOf(t);
                 }
-                else if (_head == Head.Insert && (Is(t, "SELECT") || Is(t, "VALUES") || Is(t, "EXEC") || Is(t, "EXECUTE") || Is(t, "DEFAULT")))
+                else if (_head == Head.Insert && (Is(t, Kw.SELECT) || Is(t, Kw.VALUES) || Is(t, Kw.EXEC) || Is(t, Kw.EXECUTE) || Is(t, Kw.DEFAULT)))
                 {
                     _insertHasSource = true;
                 }
@@ -164,51 +202,52 @@ public static class StatementSplitter
 
         private Head HeadOf(Token t)
         {
-            if (Is(t, "SELECT")) return Head.Select;
-            if (Is(t, "INSERT")) return Head.Insert;
-            if (Is(t, "UPDATE")) return Head.Update;
-            if (Is(t, "DELETE")) return Head.Delete;
-            if (Is(t, "MERGE")) return Head.Merge;
-            if (Is(t, "WITH")) return Head.With;
-            if (Is(t, "IF") || Is(t, "WHILE") || Is(t, "ELSE")) return Head.Control;
-            if (Is(t, "CREATE")) return Head.Create;
-            if (Is(t, "ALTER")) return Head.Alter;
-            if (Is(t, "GRANT") || Is(t, "REVOKE") || Is(t, "DENY")) return Head.Grant;
-            if (Is(t, "DECLARE")) return Head.Declare;
+            if (Is(t, Kw.SELECT)) return Head.Select;
+            if (Is(t, Kw.INSERT)) return Head.Insert;
+            if (Is(t, Kw.UPDATE)) return Head.Update;
+            if (Is(t, Kw.DELETE)) return Head.Delete;
+            if (Is(t, Kw.MERGE)) return Head.Merge;
+            if (Is(t, Kw.WITH)) return Head.With;
+            if (Is(t, Kw.IF) || Is(t, Kw.WHILE) || Is(t, Kw.ELSE)) return Head.Control;
+            if (Is(t, Kw.CREATE)) return Head.Create;
+            if (Is(t, Kw.ALTER)) return Head.Alter;
+            if (Is(t, Kw.GRANT) || Is(t, Kw.REVOKE) || Is(t, Kw.DENY)) return Head.Grant;
+            if (Is(t, Kw.DECLARE)) return Head.Declare;
             return Head.Other;
         }
 
-        private readonly bool Is(Token t, string word) => t.IsWord(_text, word);
+        private static bool Is(Token t, Kw keyword) => t.Keyword == keyword;
 
         public bool StartsStatement(int i)
         {
             var t = _tokens[i];
             if (t.Kind != TokenKind.Word || _depth > 0 || !IsStatementKeyword(i)) return false;
             // DROP COLUMN IF EXISTS c / CREATE TABLE IF NOT EXISTS t: a clause; IF EXISTS (SELECT ...) starts a statement.
-            if (Is(t, "IF") && _previous >= 0 && NextSignificant(i) is var ni and >= 0 && (_tokens[ni].IsWord(_text, "EXISTS") || _tokens[ni].IsWord(_text, "NOT")))
+            if (Is(t, Kw.IF) && _previous >= 0 && NextSignificant(i) is var ni and >= 0 && (_tokens[ni].Keyword == Kw.EXISTS || _tokens[ni].Keyword == Kw.NOT))
             {
                 var after = NextSignificant(ni);
-                if (after >= 0 && _tokens[ni].IsWord(_text, "NOT")) after = NextSignificant(after);
+                if (after >= 0 && _tokens[ni].Keyword == Kw.NOT) after = NextSignificant(after);
                 if (after >= 0 && _tokens[after].Kind != TokenKind.OpenParen) return false;
             }
             // FULL OUTER MERGE JOIN: a join hint, not a MERGE statement.
-            if (Is(t, "MERGE") && NextSignificant(i) is var nj and >= 0 && _tokens[nj].IsWord(_text, "JOIN")) return false;
+            if (Is(t, Kw.MERGE) && NextSignificant(i) is var nj and >= 0 && _tokens[nj].Keyword == Kw.JOIN) return false;
             if (_previous >= 0)
             {
                 var p = _tokens[_previous];
                 if (p.Kind is TokenKind.Dot or TokenKind.Comma or TokenKind.OpenParen or TokenKind.Operator) return false;
-                if (p.Kind == TokenKind.Word && (Is(p, "UNION") || Is(p, "ALL") || Is(p, "EXCEPT") || Is(p, "INTERSECT") || Is(p, "AS")
-                    || Is(p, "THEN") || Is(p, "ELSE") || Is(p, "FOR") || Is(p, "BEGIN") || Is(p, "DISTINCT") || Is(p, "INTO")
-                    || ((Is(p, "ON") || Is(p, "OF")) && (Is(t, "DELETE") || Is(t, "UPDATE") || Is(t, "INSERT")))
-                    || ((Is(p, "ROWS") || Is(p, "ROW")) && Is(t, "FETCH"))
-                    || (Is(t, "SET") && (Is(p, "DELETE") || Is(p, "UPDATE")))))
+                if (p.Kind == TokenKind.Word && (Is(p, Kw.UNION) || Is(p, Kw.ALL) || Is(p, Kw.EXCEPT) || Is(p, Kw.INTERSECT) || Is(p, Kw.AS)
+                    || Is(p, Kw.THEN) || Is(p, Kw.ELSE) || Is(p, Kw.FOR) || Is(p, Kw.BEGIN) || Is(p, Kw.DISTINCT) || Is(p, Kw.INTO)
+                    || ((Is(p, Kw.ON) || Is(p, Kw.OF)) && (Is(t, Kw.DELETE) || Is(t, Kw.UPDATE) || Is(t, Kw.INSERT)))
+                    || ((Is(p, Kw.ROWS) || Is(p, Kw.ROW)) && Is(t, Kw.FETCH))
+                    || (Is(p, Kw.BULK) && Is(t, Kw.INSERT))
+                    || (Is(t, Kw.SET) && (Is(p, Kw.DELETE) || Is(p, Kw.UPDATE)))))
                 {
                     // DECLARE c CURSOR FOR WITH x AS (...) SELECT: the query that follows belongs to the CTEs.
-                    if (Is(t, "WITH")) _head = Head.With;
+                    if (Is(t, Kw.WITH)) _head = Head.With;
                     return false;
                 }
             }
-            var dml = Is(t, "SELECT") || Is(t, "INSERT") || Is(t, "UPDATE") || Is(t, "DELETE") || Is(t, "MERGE");
+            var dml = Is(t, Kw.SELECT) || Is(t, Kw.INSERT) || Is(t, Kw.UPDATE) || Is(t, Kw.DELETE) || Is(t, Kw.MERGE);
             switch (_head)
             {
                 case Head.With when dml:
@@ -219,11 +258,11 @@ public static class StatementSplitter
                     _head = HeadOf(t);
                     if (_head == Head.Control) _head = Head.Other;
                     return false;
-                case Head.Insert when !_insertHasSource && (Is(t, "SELECT") || Is(t, "WITH") || Is(t, "EXEC") || Is(t, "EXECUTE")):
+                case Head.Insert when !_insertHasSource && (Is(t, Kw.SELECT) || Is(t, Kw.WITH) || Is(t, Kw.EXEC) || Is(t, Kw.EXECUTE)):
                     return false;
-                case Head.Update or Head.Merge when Is(t, "SET"):
+                case Head.Update or Head.Merge when Is(t, Kw.SET):
                     return false;
-                case Head.Alter when Is(t, "ALTER") || Is(t, "DROP") || Is(t, "SET") || Is(t, "WITH"):
+                case Head.Alter when Is(t, Kw.ALTER) || Is(t, Kw.DROP) || Is(t, Kw.SET) || Is(t, Kw.WITH):
                     return false;
                 case Head.Grant:
                     return false;
@@ -234,7 +273,7 @@ public static class StatementSplitter
         private readonly bool IsStatementKeyword(int i)
         {
             var t = _tokens[i];
-            if (Is(t, "WITH"))
+            if (Is(t, Kw.WITH))
             {
                 // WITH starts a statement only as WITH name AS ( / WITH name (cols): not WITH TIES, WITH CHECK, WITH (hints).
                 var n1 = NextSignificant(i);
@@ -243,12 +282,9 @@ public static class StatementSplitter
                 if (n2 < 0) return false;
                 if (_tokens[n2].Kind == TokenKind.OpenParen) return true;
                 var n3 = NextSignificant(n2);
-                return _tokens[n2].IsWord(_text, "AS") && n3 >= 0 && _tokens[n3].Kind == TokenKind.OpenParen;
+                return _tokens[n2].Keyword == Kw.AS && n3 >= 0 && _tokens[n3].Kind == TokenKind.OpenParen;
             }
-            var span = t.TextIn(_text);
-            foreach (var keyword in StatementKeywords)
-                if (span.Equals(keyword, StringComparison.OrdinalIgnoreCase)) return true;
-            return false;
+            return Array.IndexOf(StatementKeywords, t.Keyword) >= 0;
         }
 
         private readonly int NextSignificant(int i)
@@ -258,11 +294,11 @@ public static class StatementSplitter
             return -1;
         }
 
-        private static readonly string[] StatementKeywords =
+        private static readonly Kw[] StatementKeywords =
         [
-            "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "DECLARE", "SET", "EXEC", "EXECUTE",
-            "PRINT", "IF", "WHILE", "BEGIN", "RETURN", "TRUNCATE", "USE", "GRANT", "REVOKE", "DENY", "COMMIT", "ROLLBACK",
-            "SAVE", "RAISERROR", "THROW", "FETCH", "OPEN", "CLOSE", "DEALLOCATE", "BREAK", "CONTINUE", "GOTO", "WAITFOR", "BULK",
+            Kw.SELECT, Kw.INSERT, Kw.UPDATE, Kw.DELETE, Kw.MERGE, Kw.CREATE, Kw.ALTER, Kw.DROP, Kw.DECLARE, Kw.SET, Kw.EXEC, Kw.EXECUTE,
+            Kw.PRINT, Kw.IF, Kw.WHILE, Kw.BEGIN, Kw.RETURN, Kw.TRUNCATE, Kw.USE, Kw.GRANT, Kw.REVOKE, Kw.DENY, Kw.COMMIT, Kw.ROLLBACK,
+            Kw.SAVE, Kw.RAISERROR, Kw.THROW, Kw.FETCH, Kw.OPEN, Kw.CLOSE, Kw.DEALLOCATE, Kw.BREAK, Kw.CONTINUE, Kw.GOTO, Kw.WAITFOR, Kw.BULK,
         ];
     }
 
@@ -283,68 +319,72 @@ public static class StatementSplitter
     private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter;
 
     /// <summary>Decides, from the first words, whether the statement defines a routine whose body holds semicolons.</summary>
-    private static RoutineKind DetectRoutine(string text, IReadOnlyList<Token> tokens, int first, int current, SqlDialect dialect)
+    private static RoutineKind DetectRoutine<TTokens>(string text, TTokens tokens, int first, int current, SqlDialect dialect)
+        where TTokens : ITokenSource, allows ref struct
     {
         var head = tokens[first];
         if (dialect == SqlDialect.TSql)
         {
-            if (!(head.IsWord(text, "CREATE") || head.IsWord(text, "ALTER"))) return RoutineKind.TSqlStatement;
+            if (!(head.Keyword == Kw.CREATE || head.Keyword == Kw.ALTER)) return RoutineKind.TSqlStatement;
             var t = tokens[current];
-            if (t.IsWord(text, "PROCEDURE") || t.IsWord(text, "PROC") || t.IsWord(text, "FUNCTION") || t.IsWord(text, "TRIGGER"))
+            if (t.Keyword == Kw.PROCEDURE || t.Keyword == Kw.PROC || t.Keyword == Kw.FUNCTION || t.Keyword == Kw.TRIGGER)
                 return RoutineKind.TSqlBatch;
             return RoutineKind.None;
         }
-        if (!head.IsWord(text, "CREATE")) return RoutineKind.None;
+        if (head.Keyword != Kw.CREATE) return RoutineKind.None;
         var w = tokens[current];
-        if (w.IsWord(text, "PROCEDURE") || w.IsWord(text, "FUNCTION") || w.IsWord(text, "TRIGGER") || w.IsWord(text, "EVENT"))
+        if (w.Keyword == Kw.PROCEDURE || w.Keyword == Kw.FUNCTION || w.Keyword == Kw.TRIGGER || w.Keyword == Kw.EVENT)
             return RoutineKind.Block;
         return RoutineKind.None;
     }
 
-    private static void TrackBlocks(string text, IReadOnlyList<Token> tokens, int index, SqlDialect dialect, RoutineKind routine, ref int blockDepth, ref int caseDepth)
+    private static void TrackBlocks<TTokens>(string text, TTokens tokens, int index, SqlDialect dialect, RoutineKind routine, ref int blockDepth, ref int caseDepth)
+        where TTokens : ITokenSource, allows ref struct
     {
         if (routine is RoutineKind.None or RoutineKind.TSqlBatch) return;
         var t = tokens[index];
-        if (t.IsWord(text, "BEGIN"))
+        if (t.Keyword == Kw.BEGIN)
         {
             var next = NextWord(tokens, index, text);
             if (dialect == SqlDialect.Postgres)
             {
-                if (next.IsWord(text, "ATOMIC")) blockDepth++;
+                if (next.Keyword == Kw.ATOMIC) blockDepth++;
                 return;
             }
             if (dialect == SqlDialect.TSql)
             {
-                if (next.IsWord(text, "TRAN") || next.IsWord(text, "TRANSACTION") || next.IsWord(text, "DISTRIBUTED") || next.IsWord(text, "DIALOG") || next.IsWord(text, "CONVERSATION"))
+                if (next.Keyword == Kw.TRAN || next.Keyword == Kw.TRANSACTION || next.Keyword == Kw.DISTRIBUTED || next.Keyword == Kw.DIALOG || next.Keyword == Kw.CONVERSATION)
                     return;
             }
             blockDepth++;
             return;
         }
         if (blockDepth == 0) return;
-        if (t.IsWord(text, "CASE"))
+        if (t.Keyword == Kw.CASE)
         {
             var previous = PreviousWord(tokens, index, text);
-            if (!previous.IsWord(text, "END")) caseDepth++;
+            if (previous.Keyword != Kw.END) caseDepth++;
             return;
         }
-        if (t.IsWord(text, "END"))
+        if (t.Keyword == Kw.END)
         {
             var next = NextWord(tokens, index, text);
-            if (next.IsWord(text, "IF") || next.IsWord(text, "LOOP") || next.IsWord(text, "WHILE") || next.IsWord(text, "REPEAT")) return;
+            if (next.Keyword == Kw.IF || next.Keyword == Kw.LOOP || next.Keyword == Kw.WHILE || next.Keyword == Kw.REPEAT) return;
             if (caseDepth > 0) { caseDepth--; return; }
             blockDepth--;
         }
     }
 
-    private static Token NextWord(IReadOnlyList<Token> tokens, int index, string text)
+    private static Token NextWord<TTokens>(TTokens tokens, int index, string text)
+        where TTokens : ITokenSource, allows ref struct
     {
         for (var j = index + 1; j < tokens.Count; j++)
             if (!tokens[j].IsTrivia) return tokens[j];
         return default;
     }
 
-    private static Token PreviousWord(IReadOnlyList<Token> tokens, int index, string text)
+    private static Token PreviousWord<TTokens>(TTokens tokens, int index, string text)
+        where TTokens : ITokenSource, allows ref struct
     {
         for (var j = index - 1; j >= 0; j--)
             if (!tokens[j].IsTrivia) return tokens[j];

@@ -3,6 +3,7 @@ using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Lexing;
 
+/// <summary>A token's kind. The three trivia kinds come first: hot loops skip trivia with one compare.</summary>
 public enum TokenKind : byte
 {
     Whitespace,
@@ -52,8 +53,8 @@ public enum TokenFlags : byte
 }
 
 /// <summary>One token: a kind and a span into the source text; text is read from the source on demand.</summary>
-/// <remarks>The explicit layout puts the two bytes after the two ints: twelve bytes rather than sixteen, and a
-/// document holds about one token per four characters.</remarks>
+/// <remarks>The explicit layout puts the two bytes and the keyword after the two ints: twelve bytes rather than
+/// sixteen, and a document holds about one token per four characters.</remarks>
 [StructLayout(LayoutKind.Explicit)]
 public readonly record struct Token(
     [field: FieldOffset(8)] TokenKind Kind,
@@ -61,6 +62,13 @@ public readonly record struct Token(
     [field: FieldOffset(4)] int Length,
     [field: FieldOffset(9)] TokenFlags Flags = TokenFlags.None)
 {
+    /// <summary>
+    /// For a word, the keyword it spells (any case), else <see cref="Kw.None"/>. The lexer looks it up while the word's
+    /// text is at hand, so the splitter and the parser compare numbers and never read the text of a word again.
+    /// </summary>
+    [field: FieldOffset(10)]
+    internal Kw Keyword { get; init; }
+
     public TextSpan Span => new(Start, Length);
     public int End => Start + Length;
 

@@ -47,6 +47,9 @@ internal sealed class TokenList : IReadOnlyList<Token>
 
     public int Count { get; }
 
+    /// <summary>The one list that holds every token, unmoved, when there is one (no edit has split the tokens).</summary>
+    internal List<Token>? Single => _single;
+
     public Token this[int index]
     {
         get

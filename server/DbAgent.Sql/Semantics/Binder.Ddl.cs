@@ -501,10 +501,13 @@ internal sealed partial class Binder
                 case AlterActionKind.DropNotNull when action.ChildCount > 0:
                     _ddl.Add(new SetColumnNullabilityAction(table, IdentifierText(action[0]), true, span));
                     break;
-                case AlterActionKind.SetDefault when action.ChildCount > 0:
+                case AlterActionKind.SetDefault when !action.Child(SyntaxKind.Identifier).IsNull:
                 {
+                    // ALTER COLUMN c SET DEFAULT x names the column first; T-SQL ADD DEFAULT x FOR c last.
                     var d = action.Child(SyntaxKind.ColumnConstraint);
-                    _ddl.Add(new SetColumnDefaultAction(table, IdentifierText(action[0]), d.IsNull || d.ChildCount == 0 ? null : TextOf(d[0]), span));
+                    var column = action.Child(SyntaxKind.Identifier);
+                    if (column.IsMissing) break;
+                    _ddl.Add(new SetColumnDefaultAction(table, IdentifierText(column), d.IsNull || d.ChildCount == 0 ? null : TextOf(d[0]), span));
                     break;
                 }
                 case AlterActionKind.DropDefault when action.ChildCount > 0:

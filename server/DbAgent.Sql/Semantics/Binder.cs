@@ -12,9 +12,9 @@ namespace DbAgent.Sql.Semantics;
 /// </summary>
 internal sealed partial class Binder
 {
-    private readonly string _text;
-    private readonly SqlDialect _dialect;
-    private readonly SchemaModel? _schema;
+    private string _text = "";
+    private SqlDialect _dialect;
+    private SchemaModel? _schema;
 
     private readonly List<RelationReference> _relations = [];
     private readonly List<ColumnReference> _columns = [];
@@ -30,11 +30,29 @@ internal sealed partial class Binder
     /// <summary>One work stack for the iterative walks; re-entrant calls work above their caller's part.</summary>
     private readonly List<SyntaxNode> _work = new(64);
 
-    public Binder(string text, SqlDialect dialect, SchemaModel? schema)
+    [ThreadStatic]
+    private static Binder? t_binder;
+
+    /// <summary>
+    /// Binds one statement of a script with this thread's binder: its lists, scopes and name table are reused from
+    /// statement to statement (names are plain text, so the table serves every script).
+    /// </summary>
+    public static StatementModel Bind(string text, SqlDialect dialect, SchemaModel? schema, SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
     {
-        _text = text;
-        _dialect = dialect;
-        _schema = schema;
+        var binder = t_binder ??= new Binder();
+        binder._text = text;
+        binder._dialect = dialect;
+        binder._schema = schema;
+        try
+        {
+            return binder.Bind(root, tokens, slice);
+        }
+        finally
+        {
+            // Do not keep a document's text alive through an idle thread's binder.
+            binder._text = "";
+            binder._schema = null;
+        }
     }
 
     /// <summary>A query block's names. Scopes live only while one statement is bound: the binder reuses them.</summary>
@@ -84,8 +102,8 @@ internal sealed partial class Binder
     /// <summary>One FROM item in scope: a relation, or a derived table/function with only an alias.</summary>
     private readonly record struct ScopeItem(string? Alias, RelationReference? Relation);
 
-    /// <summary>Binds one statement. A binder is reused for the statements of a script: its lists are cleared here.</summary>
-    public StatementModel Bind(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
+    /// <summary>Binds one statement; its lists are cleared here, as the binder is reused.</summary>
+    private StatementModel Bind(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
     {
         _relations.Clear();
         _columns.Clear();
@@ -220,9 +238,19 @@ internal sealed partial class Binder
             case SyntaxKind.CreateViewStatement:
                 BindCreateView(node);
                 break;
+            case SyntaxKind.CreateSchemaStatement:
+            {
+                BindNamedDdl(node);
+                // Schema elements (CREATE SCHEMA s CREATE TABLE t ...) show their relations. Their DDL is left out: their
+                // unqualified names belong to the new schema, which the actions could not say.
+                var ddl = _ddl.Count;
+                foreach (var c in node.Children)
+                    if (IsStatementKind(c.Kind)) BindStatement(c, scope);
+                _ddl.RemoveRange(ddl, _ddl.Count - ddl);
+                break;
+            }
             case SyntaxKind.CreateSequenceStatement:
             case SyntaxKind.AlterSequenceStatement:
-            case SyntaxKind.CreateSchemaStatement:
             case SyntaxKind.CreateTypeStatement:
             case SyntaxKind.AlterTypeStatement:
             case SyntaxKind.AlterIndexStatement:
@@ -235,7 +263,7 @@ internal sealed partial class Binder
             case SyntaxKind.CreateTriggerStatement:
             case SyntaxKind.GrantStatement:
                 foreach (var c in node.Children)
-                    if (c.Kind == SyntaxKind.TableReference) AddRelation(c, RelationRole.Altered, null);
+                    if (c.Kind == SyntaxKind.TableReference) AddRelation(c, c.Tag == 1 ? RelationRole.Read : RelationRole.Altered, null);
                 break;
             default:
                 // Opaque, EXPLAIN, maintenance and the rest: relations as seen, nested statements and queries bound.

@@ -11,6 +11,19 @@ namespace DbAgent.Sql.Syntax;
 /// </summary>
 internal static class LexicalErrors
 {
+    /// <summary>
+    /// The errors of a whole document whose statements the parser found balanced: each statement's parentheses match
+    /// and none holds a delimiter. Every parenthesis lies in a statement, so no stretch between delimiters can then be
+    /// unbalanced, and <see cref="Find"/> would report only an unterminated token, which can only be the last one
+    /// (it runs to the end of the input). Equal to <see cref="Find"/> for such a document, without reading its tokens.
+    /// </summary>
+    public static List<SyntaxError> FindInBalanced(string text, IReadOnlyList<Token> tokens)
+    {
+        var errors = new List<SyntaxError>();
+        if (tokens.Count > 0 && tokens[^1].IsUnterminated) errors.Add(Unterminated(text, tokens[^1]));
+        return errors;
+    }
+
     public static List<SyntaxError> Find(string text, IReadOnlyList<Token> tokens, SqlDialect dialect)
     {
         _ = dialect;
@@ -56,26 +69,32 @@ internal static class LexicalErrors
         return errors;
     }
 
+    /// <summary>The kinds that can be unterminated, parentheses and delimiters, as a bit set.</summary>
+    private const uint Checked = 1u << (int)TokenKind.BlockComment | 1u << (int)TokenKind.QuotedIdentifier | 1u << (int)TokenKind.String
+        | 1u << (int)TokenKind.OpenParen | 1u << (int)TokenKind.CloseParen | 1u << (int)TokenKind.Semicolon
+        | 1u << (int)TokenKind.CustomDelimiter | 1u << (int)TokenKind.BatchSeparator;
+
     private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator;
 
     /// <summary>Checks tokens [from, to); the stretch starts with nothing open and what is open at its end is reported.</summary>
     private static void Scan(string text, IReadOnlyList<Token> tokens, int from, int to, List<SyntaxError> errors)
     {
+        if (TokenSource.TryGetSpan(tokens, out var span)) Scan(text, new SpanTokens(span), from, to, errors);
+        else Scan(text, new ListTokens(tokens), from, to, errors);
+    }
+
+    private static void Scan<TTokens>(string text, TTokens tokens, int from, int to, List<SyntaxError> errors)
+        where TTokens : ITokenSource, allows ref struct
+    {
         var open = new Stack<int>();
         for (var i = from; i < to; i++)
         {
+            // Most tokens are none of the kinds this looks at: skip them on the kind alone.
+            if ((Checked & (1u << (int)tokens.KindAt(i))) == 0) continue;
             var t = tokens[i];
             if (t.IsUnterminated)
             {
-                var what = t.Kind switch
-                {
-                    TokenKind.BlockComment => "block comment",
-                    TokenKind.QuotedIdentifier => "quoted identifier",
-                    _ when (t.Flags & TokenFlags.DollarQuoted) != 0 => "dollar-quoted string",
-                    _ => "string literal",
-                };
-                // Point at the opening quote: the rest of the document is swallowed, so underlining it all helps nobody.
-                errors.Add(new SyntaxError(new TextSpan(t.Start, Math.Min(t.Length, OpeningLength(text, t))), $"Unterminated {what}: it runs to the end of the file."));
+                errors.Add(Unterminated(text, t));
                 continue;
             }
             switch (t.Kind)
@@ -97,13 +116,27 @@ internal static class LexicalErrors
         ReportUnclosed(open, tokens, errors);
     }
 
-    private static void ReportUnclosed(Stack<int> open, IReadOnlyList<Token> tokens, List<SyntaxError> errors)
+    private static void ReportUnclosed<TTokens>(Stack<int> open, TTokens tokens, List<SyntaxError> errors)
+        where TTokens : ITokenSource, allows ref struct
     {
         while (open.Count > 0)
         {
             var t = tokens[open.Pop()];
             errors.Add(new SyntaxError(t.Span, "Unbalanced parenthesis: this '(' is never closed."));
         }
+    }
+
+    private static SyntaxError Unterminated(string text, Token t)
+    {
+        var what = t.Kind switch
+        {
+            TokenKind.BlockComment => "block comment",
+            TokenKind.QuotedIdentifier => "quoted identifier",
+            _ when (t.Flags & TokenFlags.DollarQuoted) != 0 => "dollar-quoted string",
+            _ => "string literal",
+        };
+        // Point at the opening quote: the rest of the document is swallowed, so underlining it all helps nobody.
+        return new SyntaxError(new TextSpan(t.Start, Math.Min(t.Length, OpeningLength(text, t))), $"Unterminated {what}: it runs to the end of the file.");
     }
 
     private static int OpeningLength(string text, Token t)

@@ -543,6 +543,30 @@ internal sealed partial class Parser
         Start(kind == SyntaxKind.CreateSequenceStatement ? SyntaxKind.TableReference : SyntaxKind.Alias);
         QualifiedName();
         Finish();
+        if (kind == SyntaxKind.CreateSchemaStatement && _dialect == SqlDialect.Postgres)
+        {
+            // CREATE SCHEMA s [AUTHORIZATION role] CREATE TABLE ... CREATE VIEW ... GRANT ...: the schema elements are statements.
+            if (K == Kw.AUTHORIZATION) { Bump(); if (IsName) Bump(); }
+            while (K is Kw.CREATE or Kw.GRANT && _depth < MaxDepth)
+            {
+                // Each element ends where the next one starts: parse it on its own tokens, so that it cannot run on.
+                var end = _pos + 1;
+                for (var depth = 0; end < _n; end++)
+                {
+                    var token = _tok[end].Kind;
+                    if (token == TokenKind.OpenParen) depth++;
+                    else if (token == TokenKind.CloseParen) depth--;
+                    else if (depth == 0 && _kw[end] is Kw.CREATE or Kw.GRANT) break;
+                }
+                var count = _n;
+                _n = end;
+                _depth++;
+                StatementBody();
+                _depth--;
+                _n = count;
+                _pos = end;
+            }
+        }
         if (kind == SyntaxKind.CreateFunctionStatement)
         {
             // String bodies stay text. SQL-standard bodies (BEGIN ATOMIC ... END, RETURN expr) are parsed.
@@ -587,6 +611,13 @@ internal sealed partial class Parser
         if (Eat(Kw.ON))
         {
             Start(SyntaxKind.TableReference);
+            QualifiedName();
+            Finish();
+        }
+        // CREATE CONSTRAINT TRIGGER ... ON t FROM referenced_table: read, not altered.
+        if (Eat(Kw.FROM) && IsName)
+        {
+            Start(SyntaxKind.TableReference, 1);
             QualifiedName();
             Finish();
         }
@@ -678,7 +709,11 @@ internal sealed partial class Parser
     {
         Start(SyntaxKind.AlterTypeStatement);
         Bump();
-        Start(SyntaxKind.Alias);
+        // ADD/DROP/ALTER/RENAME ATTRIBUTE change a composite type, which PostgreSQL keeps as a relation.
+        var after = QualifiedNameLength();
+        var attribute = IsName && PeekKw(after) is Kw.ADD or Kw.DROP or Kw.ALTER or Kw.RENAME && _pos + after + 1 < _n
+            && _text.AsSpan(_tok[_pos + after + 1].Start, _tok[_pos + after + 1].Length).Equals("ATTRIBUTE", StringComparison.OrdinalIgnoreCase);
+        Start(attribute ? SyntaxKind.TableReference : SyntaxKind.Alias);
         QualifiedName();
         Finish();
         if (K == Kw.ADD && PeekKw(1) == Kw.VALUE)
@@ -733,6 +768,21 @@ internal sealed partial class Parser
             {
                 var m = Mark();
                 Bump();
+                if (_dialect == SqlDialect.TSql && (K == Kw.DEFAULT || (K == Kw.CONSTRAINT && IsNameAt(1) && PeekKw(2) == Kw.DEFAULT)))
+                {
+                    // T-SQL ADD [CONSTRAINT df] DEFAULT expr FOR col: sets the column's default.
+                    StartAt(m, SyntaxKind.AlterAction, (short)AlterActionKind.SetDefault);
+                    if (Eat(Kw.CONSTRAINT)) { Start(SyntaxKind.Alias); Identifier(); Finish(); }
+                    Bump(); // DEFAULT
+                    Start(SyntaxKind.ColumnConstraint, (short)ColumnConstraintKind.Default);
+                    Expression();
+                    Finish();
+                    if (Eat(Kw.FOR)) Identifier();
+                    else Missing(SyntaxKind.Identifier);
+                    SkipBalanced(static p => p.T == TokenKind.Comma);
+                    Finish();
+                    return;
+                }
                 if (K == Kw.COLUMN || (!IsTableConstraintStart() && IsName && K is not (Kw.INDEX or Kw.KEY)))
                 {
                     StartAt(m, SyntaxKind.AlterAction, (short)AlterActionKind.AddColumn);
@@ -919,10 +969,11 @@ internal sealed partial class Parser
             Kw.SCHEMA or Kw.DATABASE => DropTarget.Schema,
             Kw.FUNCTION or Kw.PROCEDURE or Kw.PROC => DropTarget.Function,
             Kw.TRIGGER => DropTarget.Trigger,
+            Kw.FOREIGN when PeekKw(1) == Kw.TABLE => DropTarget.Table,
             _ => DropTarget.Other,
         };
         var flags = 0;
-        if (K == Kw.TEMPORARY) Bump();
+        if (K is Kw.TEMPORARY || (K == Kw.FOREIGN && target == DropTarget.Table)) Bump();
         Bump();
         if (target == DropTarget.MaterializedView) Eat(Kw.VIEW);
         if (K == Kw.CONCURRENTLY) Bump();

@@ -4,6 +4,29 @@ namespace DbAgent.Sql.Syntax;
 
 internal sealed partial class Parser
 {
+    /// <summary>T-SQL BULK INSERT t FROM 'file' [WITH (options)]: loads rows into t, an insert without a query.</summary>
+    private SyntaxKind BulkInsert()
+    {
+        Start(SyntaxKind.InsertStatement);
+        Bump(); Bump(); // BULK INSERT
+        Start(SyntaxKind.InsertTarget);
+        Start(SyntaxKind.TableReference);
+        QualifiedName();
+        Finish();
+        Finish();
+        if (Eat(Kw.FROM) && T == TokenKind.String) Leaf(SyntaxKind.Literal);
+        else Missing(SyntaxKind.Literal);
+        if (K == Kw.WITH && PeekKind(1) == TokenKind.OpenParen)
+        {
+            Start(SyntaxKind.TableOptions);
+            Bump();
+            SkipParenGroup();
+            Finish();
+        }
+        Finish();
+        return SyntaxKind.InsertStatement;
+    }
+
     private SyntaxKind Insert()
     {
         Start(SyntaxKind.InsertStatement);
@@ -15,6 +38,12 @@ internal sealed partial class Parser
         Eat(Kw.INTO);
         Start(SyntaxKind.InsertTarget);
         Eat(Kw.TABLE);
+        if (AtRowsetFunction())
+        {
+            RowsetFunctionTarget();
+            Finish();
+            return InsertRest();
+        }
         Start(SyntaxKind.TableReference);
         QualifiedName();
         if (K == Kw.PARTITION && PeekKind(1) == TokenKind.OpenParen) { Bump(); SkipParenGroup(); }
@@ -23,6 +52,26 @@ internal sealed partial class Parser
         Finish();
         if (T == TokenKind.OpenParen && !StartsQuery(1)) ColumnList();
         Finish();
+        return InsertRest();
+    }
+
+    /// <summary>T-SQL OPENQUERY(server, 'query') / OPENROWSET(..) / OPENDATASOURCE(..): a remote rowset as a DML target.</summary>
+    private bool AtRowsetFunction() =>
+        _dialect == SqlDialect.TSql && IsWordToken && PeekKind(1) == TokenKind.OpenParen
+        && (CurrentText.Equals("OPENQUERY", StringComparison.OrdinalIgnoreCase) || CurrentText.Equals("OPENROWSET", StringComparison.OrdinalIgnoreCase)
+            || CurrentText.Equals("OPENDATASOURCE", StringComparison.OrdinalIgnoreCase));
+
+    private void RowsetFunctionTarget()
+    {
+        Start(SyntaxKind.FunctionTable);
+        Expression();
+        OptionalAlias();
+        Finish();
+    }
+
+    /// <summary>What follows the target of an INSERT: OVERRIDING, OUTPUT, the source, ON CONFLICT / ON DUPLICATE KEY, RETURNING.</summary>
+    private SyntaxKind InsertRest()
+    {
         if (K == Kw.OVERRIDING) { Bump(); Bump(); Eat(Kw.VALUE); }
         if (K == Kw.OUTPUT) Output();
 
@@ -203,7 +252,15 @@ internal sealed partial class Parser
         Bump();
         while (K is Kw.LOW_PRIORITY or Kw.QUICK or Kw.IGNORE) Bump();
         if (K == Kw.TOP) Top();
-        if (K != Kw.FROM && IsName)
+        if (K != Kw.FROM && AtRowsetFunction())
+        {
+            Start(SyntaxKind.InsertTarget);
+            RowsetFunctionTarget();
+            Finish();
+            if (K == Kw.OUTPUT) Output();
+            if (K == Kw.FROM) From();
+        }
+        else if (K != Kw.FROM && IsName)
         {
             // DELETE t1, t2 FROM ... (MySQL) / DELETE t FROM t JOIN ... (T-SQL): the names before FROM are the targets.
             Start(SyntaxKind.InsertTarget);
@@ -265,8 +322,9 @@ internal sealed partial class Parser
         Finish();
         if (Eat(Kw.USING))
         {
+            // USING s1 JOIN s2 ON .. ON target-condition: the source may be a join.
             Start(SyntaxKind.UsingTables);
-            TableItem();
+            TableWithJoins();
             Finish();
         }
         if (K == Kw.ON)

@@ -231,7 +231,9 @@ internal sealed partial class Parser
     private bool IsPrefixOperator()
     {
         var op = CurrentText;
-        return op is "-" or "+" or "~" or "!" or "@" or "|/" or "||/" or "!!" || (op.Length > 1 && op[0] is '-' or '+' && _dialect == SqlDialect.Postgres);
+        if (op is "-" or "+" or "~" or "!" or "@" or "|/" or "||/" or "!!") return true;
+        // PostgreSQL: any operator may be prefix (@@ box, @-@ path, ?| line, # polygon, user-defined ones).
+        return _dialect == SqlDialect.Postgres && op.Length > 0 && op[0] is '-' or '+' or '@' or '#' or '?' or '!' or '|' or '~' or '&';
     }
 
     /// <summary>x::type, x[i], (x).field: postfix forms, applied in a loop.</summary>
@@ -265,17 +267,16 @@ internal sealed partial class Parser
             if (T == TokenKind.Dot && _dialect == SqlDialect.TSql && IsNameAt(1) && PeekKind(2) == TokenKind.OpenParen)
             {
                 // T-SQL methods of xml, hierarchyid and spatial values: @x.value('.', 'int'), convert(..).GetAncestor(2)
-                StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
-                Bump(); Bump();
-                SkipParenGroup();
-                Finish();
+                MethodCall(m);
                 continue;
             }
-            if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind == TokenKind.CloseParen && (IsNameAt(1) || IsOpAt(1, "*")))
+            if (T == TokenKind.Dot && _pos > 0 && _tok[_pos - 1].Kind is TokenKind.CloseParen or TokenKind.CloseBracket && (IsNameAt(1) || IsOpAt(1, "*")))
             {
+                // (row).field.subfield, arr[1].field: field selection on a value.
                 StartAt(m, SyntaxKind.BinaryExpression, (short)BinaryOperatorKind.Other);
                 Bump();
                 Bump();
+                while (T == TokenKind.Dot && (IsNameAt(1) || IsOpAt(1, "*"))) { Bump(); Bump(); }
                 Finish();
                 continue;
             }
@@ -355,9 +356,12 @@ internal sealed partial class Parser
                 else ArrayBrackets();
                 Finish();
                 return;
-            case Kw.INTERVAL when PeekKind(1) is TokenKind.String or TokenKind.Number or TokenKind.Parameter or TokenKind.OpenParen or TokenKind.Operator:
+            case Kw.INTERVAL when PeekKind(1) is TokenKind.String or TokenKind.Number or TokenKind.Parameter or TokenKind.OpenParen
+                || (PeekKind(1) == TokenKind.Operator && !IsOpAt(1, "::")): // interval::interval is a column named interval
                 Start(SyntaxKind.Interval);
                 Bump();
+                if (T == TokenKind.OpenParen && PeekKind(1) == TokenKind.Number && PeekKind(2) == TokenKind.CloseParen && PeekKind(3) == TokenKind.String)
+                    SkipParenGroup(); // interval(0) '1 day 01:23:45.6789': the precision first
                 Binary(PrecUnary);
                 while (IsWordToken && IsIntervalUnit()) Bump();
                 if (K == Kw.TO) { Bump(); if (IsWordToken) Bump(); }
@@ -375,12 +379,20 @@ internal sealed partial class Parser
                 Bump();
                 ParenthesizedOrRow();
                 return;
+            case Kw.COLLATION when PeekKw(1) == Kw.FOR && PeekKind(2) == TokenKind.OpenParen:
+                // PostgreSQL COLLATION FOR (expr): the collation of a value.
+                Start(SyntaxKind.FunctionCall);
+                Bump(); Bump();
+                ParenthesizedOrRow();
+                Finish();
+                return;
         }
         // A typed literal: DATE '2020-01-01', TIMESTAMP '...', int4 '1', _utf8mb4'x'.
         if (IsTypedLiteralStart(kw))
         {
             Start(SyntaxKind.Literal);
             Bump();
+            if (T == TokenKind.OpenParen) SkipParenGroup(); // char(20) 'x', timestamp(2) 'now'
             if (K is Kw.WITH or Kw.WITHOUT) { Bump(); Bump(); Bump(); }
             Bump();
             Finish();
@@ -399,6 +411,13 @@ internal sealed partial class Parser
     {
         if (kw is Kw.TIME or Kw.TIMESTAMP && PeekKw(1) is Kw.WITH or Kw.WITHOUT && PeekKw(2) == Kw.TIME && PeekKw(3) == Kw.ZONE && PeekKind(4) == TokenKind.String)
             return true;
+        // PostgreSQL type 'literal' with a type modifier: char(20) 'x', timestamp(2) without time zone 'now'.
+        if (_dialect == SqlDialect.Postgres && PeekKind(1) == TokenKind.OpenParen && PeekKind(2) == TokenKind.Number && PeekKind(3) == TokenKind.CloseParen
+            && !Keywords.IsClauseWord(kw))
+        {
+            if (PeekKind(4) == TokenKind.String) return true;
+            return kw is Kw.TIME or Kw.TIMESTAMP && PeekKw(4) is Kw.WITH or Kw.WITHOUT && PeekKw(5) == Kw.TIME && PeekKw(6) == Kw.ZONE && PeekKind(7) == TokenKind.String;
+        }
         if (PeekKind(1) != TokenKind.String) return false;
         if (_dialect == SqlDialect.Postgres) return !Keywords.IsClauseWord(kw);
         var w = CurrentText;
@@ -454,7 +473,8 @@ internal sealed partial class Parser
         if (isRow)
         {
             // Re-tag as a row: same children, same span.
-            _children[^1] = new GreenNode(node, SyntaxKind.ExpressionList, node.Start, node.Length, node.Flags);
+            _nodes[node].Kind = SyntaxKind.ExpressionList;
+            _nodes[node].Tag = 0;
         }
         _ = m;
         _depth--;
@@ -507,6 +527,20 @@ internal sealed partial class Parser
         var p = 1;
         while (PeekKind(p) == TokenKind.Dot && (IsNameAt(p + 1) || IsOpAt(p + 1, "*"))) { p += 2; parts++; }
         isCall = PeekKind(p) == TokenKind.OpenParen;
+        if (isCall && parts >= 2 && _dialect == SqlDialect.TSql && IsValueMethodName(_pos + p - 1))
+        {
+            // col.value('..', 'int'), t.c.query('.'): a method of the column's value, not a function named t.c.query.
+            Start(SyntaxKind.ColumnReference);
+            Leaf(SyntaxKind.Identifier);
+            for (var part = 2; part < parts; part++)
+            {
+                Bump();
+                Leaf(SyntaxKind.Identifier);
+            }
+            Finish();
+            MethodCall(m);
+            return;
+        }
         if (!isCall)
         {
             Start(SyntaxKind.ColumnReference);
@@ -585,6 +619,60 @@ internal sealed partial class Parser
         _depth--;
     }
 
+    /// <summary>
+    /// .method(args) applied to the value before the dot, as a <see cref="SyntaxKind.FunctionCall"/> tagged
+    /// <see cref="MethodCallTag"/>: the value, then the method's Name, then the arguments.
+    /// </summary>
+    private void MethodCall(Marker m)
+    {
+        StartAt(m, SyntaxKind.FunctionCall, MethodCallTag);
+        Bump(); // .
+        Start(SyntaxKind.Name);
+        Leaf(SyntaxKind.Identifier);
+        Finish();
+        if (_depth >= MaxDepth)
+        {
+            SkipParenGroup();
+            Finish();
+            return;
+        }
+        _depth++;
+        Bump(); // (
+        while (!AtEnd && T != TokenKind.CloseParen)
+        {
+            if (T == TokenKind.Comma) { Bump(); continue; }
+            if (!CanStartExpression()) { Bump(); continue; }
+            var before = _pos;
+            Expression();
+            if (_pos == before)
+            {
+                ErrorUntil(static p => p.T is TokenKind.Comma or TokenKind.CloseParen);
+                if (_pos == before) break;
+            }
+        }
+        ExpectCloseParen();
+        Finish();
+        _depth--;
+    }
+
+    /// <summary>The tag of a <see cref="SyntaxKind.FunctionCall"/> that is a method called on a value (its first child).</summary>
+    public const short MethodCallTag = 1;
+
+    /// <summary>
+    /// The methods of T-SQL's xml, hierarchyid and spatial types, which are case-sensitive: value/query/exist/nodes/modify,
+    /// GetAncestor..., STArea... . A dotted call ending in one of them calls it on a column; dbo.Value() stays a function.
+    /// </summary>
+    private bool IsValueMethodName(int index)
+    {
+        if (index >= _n || _tok[index].Kind != TokenKind.Word) return false;
+        var w = _text.AsSpan(_tok[index].Start, _tok[index].Length);
+        if (w.Length > 2 && w[0] == 'S' && w[1] == 'T' && char.IsAsciiLetterUpper(w[2])) return true;
+        return w is "value" or "query" or "exist" or "nodes" or "modify"
+            or "GetAncestor" or "GetDescendant" or "GetLevel" or "GetReparentedValue" or "IsDescendantOf" or "ToString"
+            or "MakeValid" or "Reduce" or "BufferWithTolerance" or "EnvelopeCenter" or "EnvelopeAngle" or "IsValidDetailed"
+            or "AsTextZM" or "AsGml" or "ReorientObject" or "RingN" or "NumRings" or "Filter" or "CurveToLineWithTolerance";
+    }
+
     private bool CanStartExpression()
     {
         switch (T)
@@ -631,9 +719,23 @@ internal sealed partial class Parser
             }
             // interval day to second, national character varying: type words continue while they are not keywords that start something else.
             if (IsWordToken && kw == Kw.None && IsTypeContinuation()) { Bump(); continue; }
+            // interval day to second, interval year to month
+            if (kw == Kw.TO && _tok[_pos - 1].Kind == TokenKind.Word && PeekKind(1) == TokenKind.Word && IsIntervalFieldAt(_pos - 1) && IsIntervalFieldAt(_pos + 1))
+            {
+                Bump(); Bump();
+                continue;
+            }
             break;
         }
         Finish();
+    }
+
+    private bool IsIntervalFieldAt(int index)
+    {
+        var w = _text.AsSpan(_tok[index].Start, _tok[index].Length);
+        return w.Equals("year", StringComparison.OrdinalIgnoreCase) || w.Equals("month", StringComparison.OrdinalIgnoreCase)
+            || w.Equals("day", StringComparison.OrdinalIgnoreCase) || w.Equals("hour", StringComparison.OrdinalIgnoreCase)
+            || w.Equals("minute", StringComparison.OrdinalIgnoreCase) || w.Equals("second", StringComparison.OrdinalIgnoreCase);
     }
 
     private bool IsTypeContinuation()

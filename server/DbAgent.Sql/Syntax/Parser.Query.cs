@@ -310,6 +310,8 @@ internal sealed partial class Parser
                 Start(SyntaxKind.UsingClause);
                 Bump();
                 if (T == TokenKind.OpenParen) ColumnList();
+                // PostgreSQL JOIN .. USING (a) AS j: an alias for the join columns.
+                if (K == Kw.AS && _dialect == SqlDialect.Postgres) OptionalAlias();
                 Finish();
             }
             Finish();
@@ -378,7 +380,8 @@ internal sealed partial class Parser
             return;
         }
         // ROWS FROM (...), function calls in FROM: generate_series(..), unnest(..), OPENJSON(..), json_table(..).
-        var functionAhead = PeekKind(1) == TokenKind.OpenParen || (PeekKind(1) == TokenKind.Dot && PeekKind(3) == TokenKind.OpenParen && IsNameAt(2));
+        var functionAhead = PeekKind(1) == TokenKind.OpenParen || (PeekKind(1) == TokenKind.Dot && PeekKind(3) == TokenKind.OpenParen && IsNameAt(2))
+            || (_dialect == SqlDialect.TSql && PeekKind(1) == TokenKind.Dot && MethodCallAhead());
         if (K == Kw.ROWS && PeekKw(1) == Kw.FROM)
         {
             Start(SyntaxKind.FunctionTable);
@@ -389,6 +392,10 @@ internal sealed partial class Parser
             Finish();
             return;
         }
+        // PostgreSQL FROM current_date AS d, collation for ('x') c: SQL value functions, not tables.
+        functionAhead |= _dialect == SqlDialect.Postgres
+            && (K is Kw.CURRENT_DATE or Kw.CURRENT_TIME or Kw.CURRENT_TIMESTAMP or Kw.LOCALTIME or Kw.LOCALTIMESTAMP or Kw.CURRENT_USER or Kw.SESSION_USER
+                || (K == Kw.COLLATION && PeekKw(1) == Kw.FOR));
         if (functionAhead && !(K == Kw.VALUES))
         {
             Start(SyntaxKind.FunctionTable, (short)(lateral ? 1 : 0));
@@ -400,7 +407,9 @@ internal sealed partial class Parser
                 Bump();
                 if (T == TokenKind.OpenParen) SkipParenGroup(); else QualifiedName();
             }
-            OptionalAlias(allowColumns: true);
+            // PostgreSQL column definition list of a record function: f(..) AS (a int, b text)
+            if (K == Kw.AS && PeekKind(1) == TokenKind.OpenParen && _dialect == SqlDialect.Postgres) { Bump(); ColumnList(); }
+            else OptionalAlias(allowColumns: true);
             if (T == TokenKind.OpenParen) SkipParenGroup();
             Finish();
             return;
@@ -424,6 +433,35 @@ internal sealed partial class Parser
         if (!aliased) OptionalAlias(allowColumns: true); // MERGE t WITH (HOLDLOCK) AS tgt
         Finish();
         PivotClauses();
+    }
+
+    /// <summary>
+    /// ((SELECT ..)) and ((SELECT ..) UNION ..) are queries; ((SELECT ..) s JOIN t ..), ((SELECT ..)::int[]) and
+    /// ((SELECT 1), (SELECT 2)) are not: what follows the inner query's ')' decides. Scans only that group.
+    /// </summary>
+    private bool InnerQueryIsWhole(int ahead)
+    {
+        var depth = 0;
+        for (var i = _pos + ahead; i < _n; i++)
+        {
+            var kind = _tok[i].Kind;
+            if (kind == TokenKind.OpenParen) depth++;
+            else if (kind == TokenKind.CloseParen && --depth == 0)
+            {
+                if (i + 1 >= _n) return true;
+                return _tok[i + 1].Kind is TokenKind.CloseParen or TokenKind.Semicolon
+                    || _kw[i + 1] is Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.ORDER or Kw.LIMIT or Kw.OFFSET or Kw.FETCH;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>t.xmlcol.nodes('/r'): a name chain that ends in a call of a value method (CROSS APPLY t.x.nodes(..) AS n(c)).</summary>
+    private bool MethodCallAhead()
+    {
+        var p = 1;
+        while (PeekKind(p) == TokenKind.Dot && IsNameAt(p + 1)) p += 2;
+        return p >= 3 && PeekKind(p) == TokenKind.OpenParen && IsValueMethodName(_pos + p - 1);
     }
 
     /// <summary>T-SQL PIVOT (...) AS p / UNPIVOT (...) AS u after a table source.</summary>

@@ -4,7 +4,8 @@ namespace DbAgent.Sql.Syntax;
 
 internal sealed partial class Parser
 {
-    private GreenNode Statement()
+    /// <summary>Parses the statement; returns its root node's index.</summary>
+    private int Statement()
     {
         var kind = StatementBody();
         if (!AtEnd)
@@ -15,13 +16,11 @@ internal sealed partial class Parser
             Finish();
         }
         // The statement node was finished into _children; wrap the trailing error with it when there is one.
-        if (_children.Count == 1) return _children[0];
-        var first = _children[0];
-        var own = first.ChildCount;
-        var children = new GreenNode[own + _children.Count - 1];
-        for (var i = 0; i < own; i++) children[i] = first.GetChild(i);
-        for (var i = 1; i < _children.Count; i++) children[own + i - 1] = _children[i];
-        return new GreenNode(kind, first.Start, first.Length, children, first.Flags | NodeFlags.ContainsError, first.Tag);
+        if (_childCount == 1) return _children[0];
+        var first = _nodes[_children[0]];
+        var firstEdge = AddEdges(_edges.AsSpan(first.FirstEdge, first.ChildCount).ToArray());
+        AddEdges(_children.AsSpan(1, _childCount - 1));
+        return AddNode(kind, first.Start, first.Length, firstEdge, first.ChildCount + _childCount - 1, first.Flags | NodeFlags.ContainsError, first.Tag);
     }
 
     /// <summary>Parses one statement into a single node in _children and returns its kind.</summary>
@@ -37,6 +36,8 @@ internal sealed partial class Parser
                 return QueryStatement();
             case Kw.INSERT or Kw.REPLACE when K == Kw.INSERT || PeekKw(1) is Kw.INTO || IsNameAt(1):
                 return Insert();
+            case Kw.BULK when PeekKw(1) == Kw.INSERT && _dialect == SqlDialect.TSql:
+                return BulkInsert();
             case Kw.UPDATE:
                 return Update();
             case Kw.DELETE:
@@ -119,9 +120,7 @@ internal sealed partial class Parser
         }
         if (!AtEnd)
         {
-            var saved = _children.Count;
             StatementBody();
-            _ = saved;
         }
         Finish();
         return SyntaxKind.ExplainStatement;
@@ -134,7 +133,14 @@ internal sealed partial class Parser
         while (!AtEnd && K != Kw.ON) Bump();
         if (Eat(Kw.ON))
         {
-            var tableObject = K == Kw.TABLE || (IsName && K is Kw.None or Kw.ONLY && !IsNameAllTables());
+            // A table name is followed by a comma, its column list, TO/FROM or the end; object classes (LARGE OBJECT 1,
+            // FOREIGN SERVER s, ROUTINE f, SCHEMA s, ALL TABLES IN SCHEMA) by the object's name. T-SQL: OBJECT::dbo.t.
+            var tsqlObject = _dialect == SqlDialect.TSql && K == Kw.OBJECT && IsOpAt(1, "::");
+            if (tsqlObject) { Bump(); Bump(); }
+            var afterName = IsName ? QualifiedNameLength() : 0;
+            var tableObject = K == Kw.TABLE || (tsqlObject && IsName)
+                || (IsName && !IsNameAllTables() && K != Kw.ALL
+                    && (PeekKind(afterName) is TokenKind.Comma or TokenKind.Semicolon or TokenKind.OpenParen || PeekKw(afterName) is Kw.TO or Kw.FROM));
             if (K == Kw.TABLE) Bump();
             if (tableObject && K != Kw.ALL)
             {
@@ -149,6 +155,73 @@ internal sealed partial class Parser
         SkipRest();
         Finish();
         return SyntaxKind.GrantStatement;
+    }
+
+    /// <summary>The object word of CREATE/ALTER (after OR REPLACE and DEFAULT): a keyword, or a word compared by its text.</summary>
+    private bool ObjectWordIs(Kw kw, string? word)
+    {
+        var i = _pos + 1;
+        if (i < _n && _kw[i] == Kw.OR) i += 2;
+        if (i < _n && _kw[i] == Kw.DEFAULT) i++;
+        if (i >= _n) return false;
+        return word is null ? _kw[i] == kw : _tok[i].Kind == TokenKind.Word && _text.AsSpan(_tok[i].Start, _tok[i].Length).Equals(word, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private bool IsWordText(string word) => IsWordToken && CurrentText.Equals(word, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How many tokens the name[.name...] at the cursor spans.</summary>
+    private int QualifiedNameLength()
+    {
+        var p = 1;
+        while (PeekKind(p) == TokenKind.Dot && IsNameAt(p + 1)) p += 2;
+        return p;
+    }
+
+    private void SkipQualifiedName()
+    {
+        for (var p = QualifiedNameLength(); p > 0; p--) Bump();
+    }
+
+    /// <summary>
+    /// CREATE PUBLICATION p FOR TABLE a (cols) WHERE (..), ONLY b, TABLES IN SCHEMA s / ALTER PUBLICATION p ADD|SET|DROP
+    /// TABLE ...: every table of the lists is a relation, with its column list and row filter skipped.
+    /// </summary>
+    private void PublicationTables()
+    {
+        while (!AtEnd)
+        {
+            if (K != Kw.TABLE) { if (T == TokenKind.OpenParen) SkipParenGroup(); else Bump(); continue; }
+            Bump();
+            while (!AtEnd)
+            {
+                Eat(Kw.ONLY);
+                if (!IsName || (IsWordText("TABLES") && PeekKw(1) == Kw.IN)) break;
+                Start(SyntaxKind.TableReference);
+                QualifiedName();
+                Finish();
+                EatOp("*");
+                if (T == TokenKind.OpenParen) SkipParenGroup();
+                if (K == Kw.WHERE) { Bump(); SkipParenGroup(); }
+                if (!Eat(TokenKind.Comma)) break;
+                Eat(Kw.TABLE);
+            }
+        }
+    }
+
+    /// <summary>IMPORT FOREIGN SCHEMA s [LIMIT TO | EXCEPT (t1, t2)] FROM SERVER x INTO local: the listed foreign tables.</summary>
+    private void ImportedTables()
+    {
+        while (!AtEnd && K is not (Kw.EXCEPT or Kw.TO or Kw.FROM)) Bump();
+        if (K is not (Kw.EXCEPT or Kw.TO) || PeekKind(1) != TokenKind.OpenParen) return;
+        Bump(); Bump();
+        while (IsName)
+        {
+            Start(SyntaxKind.TableReference);
+            QualifiedName();
+            Finish();
+            if (!Eat(TokenKind.Comma)) break;
+        }
+        Eat(TokenKind.CloseParen);
     }
 
     private bool IsNameAllTables() => K is Kw.SCHEMA or Kw.SEQUENCE or Kw.FUNCTION or Kw.PROCEDURE or Kw.DATABASE or Kw.TYPE or Kw.DOMAIN or Kw.LANGUAGE;
@@ -183,13 +256,33 @@ internal sealed partial class Parser
     {
         Start(SyntaxKind.OpaqueStatement);
         var leading = K;
+        // CREATE POLICY p ON t AS RESTRICTIVE FOR SELECT TO role: a command name, not a query.
+        var isPolicy = leading is Kw.CREATE or Kw.ALTER && ObjectWordIs(Kw.POLICY, null);
+        var isPublication = leading is Kw.CREATE or Kw.ALTER && ObjectWordIs(Kw.None, "PUBLICATION");
+        var isImport = leading == Kw.None && IsWordText("IMPORT");
+        // FROM names a collation, a conversion function or a role here.
+        var namesNoTables = (leading == Kw.CREATE && (ObjectWordIs(Kw.COLLATION, null) || ObjectWordIs(Kw.None, "CONVERSION")))
+            || (leading == Kw.ALTER && PeekKw(1) == Kw.DEFAULT);
         if (leading is Kw.LOCK or Kw.CLUSTER or Kw.REFRESH or Kw.COPY or Kw.REINDEX)
         {
             Bump();
-            if (leading == Kw.REINDEX && T == TokenKind.OpenParen) SkipParenGroup();
-            while (K is Kw.TABLE or Kw.MATERIALIZED or Kw.VIEW or Kw.CONCURRENTLY or Kw.ONLY or Kw.VERBOSE or Kw.INDEX) Bump();
+            if (leading is Kw.REINDEX or Kw.CLUSTER && T == TokenKind.OpenParen) SkipParenGroup();
+            // REINDEX names a table or an index (both relations); SCHEMA, DATABASE and SYSTEM name none.
+            var reindexObject = Kw.None;
+            while (K is Kw.TABLE or Kw.MATERIALIZED or Kw.VIEW or Kw.CONCURRENTLY or Kw.ONLY or Kw.VERBOSE or Kw.INDEX
+                   || (leading == Kw.COPY && IsWordText("BINARY")))
+            {
+                if (K is Kw.TABLE or Kw.INDEX) reindexObject = K;
+                Bump();
+            }
+            // CLUSTER index ON table (the pre-8.3 form): the index is not a relation of the statement, the table is.
+            if (leading == Kw.CLUSTER && IsName && PeekKw(QualifiedNameLength()) == Kw.ON)
+            {
+                SkipQualifiedName();
+                Bump(); // ON
+            }
             if (T == TokenKind.OpenParen && leading == Kw.COPY) { Subquery(); }
-            else if (IsName && (leading != Kw.REINDEX || _kw[_pos - 1] is Kw.TABLE or Kw.INDEX))
+            else if (IsName && (leading != Kw.REINDEX || reindexObject != Kw.None))
             {
                 do
                 {
@@ -204,9 +297,11 @@ internal sealed partial class Parser
         {
             // CREATE/ALTER POLICY p ON t, CREATE RULE r AS ON event TO t: the table is a relation of the statement.
             var objectKw = PeekKw(1) == Kw.OR ? PeekKw(3) : PeekKw(1);
-            if (objectKw is Kw.POLICY or Kw.RULE && leading != Kw.DROP)
+            if ((objectKw is Kw.POLICY or Kw.RULE || (objectKw == Kw.TRIGGER && leading == Kw.ALTER)) && leading != Kw.DROP)
             {
-                while (!AtEnd && !(K == Kw.ON && objectKw == Kw.POLICY) && !(K == Kw.TO && objectKw == Kw.RULE)) Bump();
+                // ALTER RULE r ON t / ALTER TRIGGER g ON t / CREATE POLICY p ON t, but CREATE RULE r AS ON event TO t.
+                var tableAfter = objectKw == Kw.RULE && leading == Kw.CREATE ? Kw.TO : Kw.ON;
+                while (!AtEnd && K != tableAfter) Bump();
                 if (!AtEnd)
                 {
                     Bump();
@@ -216,8 +311,12 @@ internal sealed partial class Parser
                 }
             }
         }
-        // Cursor and COPY statements name cursors and files after FROM/TO, not relations.
-        var scanNames = leading is not (Kw.COPY or Kw.FETCH or Kw.MOVE or Kw.CLOSE or Kw.DECLARE or Kw.LISTEN or Kw.NOTIFY);
+        // Cursor and COPY statements name cursors and files after FROM/TO, not relations; so do the statements whose
+        // FROM names a collation, a conversion function, a role or a foreign server.
+        var scanNames = leading is not (Kw.COPY or Kw.FETCH or Kw.MOVE or Kw.CLOSE or Kw.DECLARE or Kw.LISTEN or Kw.NOTIFY)
+            && !namesNoTables && !isImport;
+        if (isPublication) PublicationTables();
+        if (isImport) ImportedTables();
         var previous = Kw.None;
         while (!AtEnd)
         {
@@ -246,7 +345,7 @@ internal sealed partial class Parser
                 continue;
             }
             if (kw is Kw.SELECT or Kw.WITH or Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.VALUES or Kw.MERGE
-                && (previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD || (previous == Kw.FOR && kw is Kw.SELECT or Kw.WITH or Kw.VALUES))
+                && (previous is Kw.AS or Kw.DO or Kw.ALSO or Kw.INSTEAD || (previous == Kw.FOR && kw is Kw.SELECT or Kw.WITH or Kw.VALUES && !isPolicy))
                 && _depth < MaxDepth)
             {
                 _depth++;

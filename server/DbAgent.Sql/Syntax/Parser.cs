@@ -24,7 +24,14 @@ internal sealed partial class Parser
     private int _lastEnd;
     private int _depth;
 
-    private readonly List<GreenNode> _children = new(256);
+    // The statement's tree as it is built: its nodes, the runs of child indices of the nodes finished so far, and a
+    // stack of the nodes not yet given to a parent (the children of the open nodes, and the finished top nodes).
+    private GreenNode[] _nodes = new GreenNode[256];
+    private int _nodeCount;
+    private int[] _edges = new int[256];
+    private int _edgeCount;
+    private int[] _children = new int[64];
+    private int _childCount;
     private readonly List<OpenNode> _open = new(64);
 
     private struct OpenNode
@@ -42,36 +49,64 @@ internal sealed partial class Parser
     }
 
     /// <summary>Parses the significant tokens of one statement into its tree; the root spans exactly the slice.</summary>
-    public GreenNode ParseStatement(string text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
+    public GreenTree ParseStatement(string text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
     {
         _text = text;
         _dialect = dialect;
         _base = slice.Span.Start;
-        _n = 0;
-        for (var i = slice.FirstToken; i <= slice.LastToken; i++)
-        {
-            var t = tokens[i];
-            if (t.IsTrivia) continue;
-            if (_n == _tok.Length)
-            {
-                Array.Resize(ref _tok, _n * 2);
-                Array.Resize(ref _kw, _n * 2);
-            }
-            _tok[_n] = t;
-            _kw[_n] = t.Kind == TokenKind.Word ? Keywords.Of(text.AsSpan(t.Start, t.Length)) : Kw.None;
-            _n++;
-        }
+        if (TokenSource.TryGetSpan(tokens, out var span)) Load(text, new SpanTokens(span), slice);
+        else Load(text, new ListTokens(tokens), slice);
         _pos = 0;
         _lastEnd = _base;
         _depth = 0;
-        _children.Clear();
+        _nodeCount = 0;
+        _edgeCount = 0;
+        _childCount = 0;
         _open.Clear();
 
         var root = Statement();
-        return root.Start == 0 && root.Length == slice.Span.Length
-            ? root
-            : new GreenNode(root, root.Kind, 0, slice.Span.Length, root.Flags, root.Tag);
+        // The root spans exactly the slice.
+        _nodes[root].Start = 0;
+        _nodes[root].Length = slice.Span.Length;
+        return new GreenTree(_nodes.AsSpan(0, _nodeCount).ToArray(), _edges.AsSpan(0, _edgeCount).ToArray(), root);
     }
+
+    /// <summary>The statement's significant tokens, and beside them their keywords (what most checks read).</summary>
+    private void Load<TTokens>(string text, TTokens tokens, in StatementSlice slice) where TTokens : ITokenSource, allows ref struct
+    {
+        var n = 0;
+        var count = slice.LastToken - slice.FirstToken + 1;
+        if (_tok.Length < count)
+        {
+            var size = Math.Max(count, _tok.Length * 2);
+            _tok = new Token[size];
+            _kw = new Kw[size];
+        }
+        var tok = _tok;
+        var kw = _kw;
+        var depth = 0;
+        var balanced = true;
+        for (var i = slice.FirstToken; i <= slice.LastToken; i++)
+        {
+            var kind = tokens.KindAt(i);
+            if (kind <= TokenKind.BlockComment) continue; // trivia
+            if (kind == TokenKind.OpenParen) depth++;
+            else if (kind == TokenKind.CloseParen) balanced &= --depth >= 0;
+            else if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator) balanced = false;
+            var t = tokens[i];
+            tok[n] = t;
+            kw[n] = t.Keyword;
+            n++;
+        }
+        _n = n;
+        IsBalanced = balanced && depth == 0;
+    }
+
+    /// <summary>
+    /// True when the statement last parsed has matching parentheses and no delimiter inside (a routine's body has
+    /// some): what lets a whole parse skip the lexical scan for unbalanced parentheses (<see cref="LexicalErrors.FindInBalanced"/>).
+    /// </summary>
+    public bool IsBalanced { get; private set; }
 
     // ---- token access -------------------------------------------------------------------------------------------
 
@@ -116,13 +151,13 @@ internal sealed partial class Parser
 
     // ---- tree building ------------------------------------------------------------------------------------------
 
-    private Marker Mark() => new(_children.Count, CurrentStart);
+    private Marker Mark() => new(_childCount, CurrentStart);
 
     private void Start(SyntaxKind kind, short tag = 0) =>
-        _open.Add(new OpenNode { Kind = kind, ChildStart = _children.Count, Start = CurrentStart, Tag = tag });
+        _open.Add(new OpenNode { Kind = kind, ChildStart = _childCount, Start = CurrentStart, Tag = tag });
 
     private void StartAt(Marker m, SyntaxKind kind, short tag = 0) =>
-        _open.Add(new OpenNode { Kind = kind, ChildStart = m.ChildIndex, Start = m.ChildIndex < _children.Count ? _base + _children[m.ChildIndex].Start : m.Start, Tag = tag });
+        _open.Add(new OpenNode { Kind = kind, ChildStart = m.ChildIndex, Start = m.ChildIndex < _childCount ? _base + _nodes[_children[m.ChildIndex]].Start : m.Start, Tag = tag });
 
     private void SetTag(short tag)
     {
@@ -131,44 +166,25 @@ internal sealed partial class Parser
         _open[^1] = o;
     }
 
-    private GreenNode Finish(NodeFlags flags = NodeFlags.None)
+    /// <summary>Closes the innermost open node over the nodes made since it was opened; returns its index.</summary>
+    private int Finish(NodeFlags flags = NodeFlags.None)
     {
         var o = _open[^1];
         _open.RemoveAt(_open.Count - 1);
-        var count = _children.Count - o.ChildStart;
+        var count = _childCount - o.ChildStart;
         if (o.Kind == SyntaxKind.Error) flags |= NodeFlags.ContainsError;
         var end = Math.Max(o.Start, _lastEnd);
-        GreenNode node;
-        if (count == 1)
-        {
-            // One child needs no array.
-            var only = _children[o.ChildStart];
-            _children.RemoveAt(o.ChildStart);
-            flags |= only.Flags & NodeFlags.ContainsError;
-            node = new GreenNode(o.Kind, o.Start - _base, end - o.Start, only, flags, o.Tag);
-        }
-        else
-        {
-            var children = GreenNode.NoChildren;
-            if (count > 0)
-            {
-                children = new GreenNode[count];
-                _children.CopyTo(o.ChildStart, children, 0, count);
-                _children.RemoveRange(o.ChildStart, count);
-                foreach (var c in children)
-                    if ((c.Flags & NodeFlags.ContainsError) != 0) { flags |= NodeFlags.ContainsError; break; }
-            }
-            node = new GreenNode(o.Kind, o.Start - _base, end - o.Start, children, flags, o.Tag);
-        }
-        _children.Add(node);
-        return node;
+        var firstEdge = AddEdges(_children.AsSpan(o.ChildStart, count));
+        foreach (var c in _children.AsSpan(o.ChildStart, count)) flags |= _nodes[c].Flags & NodeFlags.ContainsError;
+        _childCount = o.ChildStart;
+        return Push(AddNode(o.Kind, o.Start - _base, end - o.Start, firstEdge, count, flags, o.Tag));
     }
 
     /// <summary>A node for the current token alone.</summary>
     private void Leaf(SyntaxKind kind, short tag = 0)
     {
         var t = _tok[_pos];
-        _children.Add(new GreenNode(kind, t.Start - _base, t.Length, GreenNode.NoChildren, NodeFlags.None, tag));
+        Push(AddNode(kind, t.Start - _base, t.Length, 0, 0, NodeFlags.None, tag));
         Bump();
     }
 
@@ -176,7 +192,41 @@ internal sealed partial class Parser
     private void Missing(SyntaxKind kind)
     {
         var at = _pos < _n ? _tok[_pos].Start : _lastEnd;
-        _children.Add(new GreenNode(kind, at - _base, 0, GreenNode.NoChildren, NodeFlags.Missing | NodeFlags.ContainsError));
+        Push(AddNode(kind, at - _base, 0, 0, 0, NodeFlags.Missing | NodeFlags.ContainsError, 0));
+    }
+
+    private int AddNode(SyntaxKind kind, int start, int length, int firstEdge, int childCount, NodeFlags flags, short tag)
+    {
+        if (_nodeCount == _nodes.Length) Array.Resize(ref _nodes, _nodes.Length * 2);
+        ref var node = ref _nodes[_nodeCount];
+        node.Kind = kind;
+        node.Tag = tag;
+        node.Flags = flags;
+        node.Start = start;
+        node.Length = length;
+        node.FirstEdge = firstEdge;
+        node.ChildCount = childCount;
+        return _nodeCount++;
+    }
+
+    /// <summary>Appends a run of child indices; returns where it starts.</summary>
+    private int AddEdges(ReadOnlySpan<int> children)
+    {
+        var first = _edgeCount;
+        if (_edgeCount + children.Length > _edges.Length) Array.Resize(ref _edges, Math.Max(_edges.Length * 2, _edgeCount + children.Length));
+        // Most nodes have one to three children: a loop costs less than a call to copy memory.
+        var edges = _edges;
+        for (var i = 0; i < children.Length; i++) edges[first + i] = children[i];
+        _edgeCount += children.Length;
+        return first;
+    }
+
+    /// <summary>Puts a node on the stack of nodes waiting for a parent; returns it.</summary>
+    private int Push(int node)
+    {
+        if (_childCount == _children.Length) Array.Resize(ref _children, _children.Length * 2);
+        _children[_childCount++] = node;
+        return node;
     }
 
     /// <summary>Wraps tokens the grammar does not expect, up to the stop condition at paren depth 0, in an error node.</summary>
@@ -224,7 +274,7 @@ internal sealed partial class Parser
     {
         var kw = PeekKw(ahead);
         return kw is Kw.SELECT or Kw.VALUES or Kw.WITH || (kw is Kw.INSERT or Kw.UPDATE or Kw.DELETE or Kw.MERGE && ahead == 1 && _dialect is SqlDialect.Postgres or SqlDialect.TSql) || (kw == Kw.TABLE && IsNameAt(ahead + 1) && _dialect == SqlDialect.Postgres)
-            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4);
+            || (PeekKind(ahead) == TokenKind.OpenParen && PeekKw(ahead + 1) is Kw.SELECT or Kw.WITH && ahead < 4 && InnerQueryIsWhole(ahead));
     }
 
     // ---- names --------------------------------------------------------------------------------------------------
@@ -324,7 +374,7 @@ internal sealed partial class Parser
             or Kw.ORDER or Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.SET or Kw.FROM or Kw.WITH or Kw.APPLY
             or Kw.OUTPUT or Kw.OPTION or Kw.FOR or Kw.TABLESAMPLE or Kw.STRAIGHT_JOIN or Kw.PARTITION or Kw.VALUES
             or Kw.SELECT or Kw.INTO or Kw.WHEN or Kw.THEN or Kw.ELSE or Kw.END or Kw.DO or Kw.FORCE or Kw.IGNORE
-            or Kw.USE or Kw.LOCK or Kw.GO or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
+            or Kw.USE or Kw.LOCK or Kw.INCLUDE or Kw.TOP or Kw.INDEXED => true,
         _ => false,
     };
 }

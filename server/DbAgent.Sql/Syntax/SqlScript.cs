@@ -8,58 +8,97 @@ namespace DbAgent.Sql.Syntax;
 /// <summary>An error the front end is certain of, with where it comes from (our lexer/parser, libpg_query, ScriptDom).</summary>
 public sealed record SyntaxError(TextSpan Span, string Message, string Source = "dbagent");
 
-/// <summary>One statement of a script: its slice of tokens, its syntax tree and its semantic model.</summary>
+/// <summary>What binding a statement needs from its script: the text and tokens it lies in, the dialect, the schema.</summary>
+internal sealed class BindContext(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, SchemaModel? schema)
+{
+    public StatementModel Bind(GreenTree tree, in StatementSlice slice) =>
+        Binder.Bind(text, dialect, schema, new SyntaxNode(tree, tree.Root, slice.Span.Start), tokens, slice);
+}
+
+/// <summary>
+/// One statement of a script: its slice of tokens, its syntax tree and its semantic model. The model is bound when
+/// first read, not when the script is parsed: a parse builds trees only, and an edit binds nothing until a feature
+/// asks (the rules read only the statements the edit touched; a hover, one statement).
+/// </summary>
 public sealed class ParsedStatement
 {
     private StatementModel? _model;
-    private readonly StatementModel? _unshifted;
+    // Until the model is built: the script it is bound in, or the model of an earlier version it is moved from.
+    // Both are dropped once it is built, so that a statement does not keep an old document's text alive.
+    private BindContext? _context;
+    private StatementModel? _unshifted;
     private readonly int _shift;
 
-    public ParsedStatement()
+    internal ParsedStatement(GreenTree tree, StatementSlice slice, BindContext context)
     {
+        Tree = tree;
+        Slice = slice;
+        _context = context;
     }
 
-    /// <summary>A statement moved by an edit before it: its model is moved when first read, so an edit costs little.</summary>
-    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
-    internal ParsedStatement(ParsedStatement original, StatementSlice slice, int shift)
+    /// <summary>
+    /// A statement of an earlier version of the script, moved by <paramref name="shift"/> characters (and its slice
+    /// given anew): the tree is shared; a model the earlier version built is moved when first read, otherwise the
+    /// model is bound in <paramref name="context"/>.
+    /// </summary>
+    internal ParsedStatement(ParsedStatement original, StatementSlice slice, int shift, BindContext context)
     {
+        Tree = original.Tree;
         Slice = slice;
-        Green = original.Green;
-        if (original._model is null)
+        var built = Volatile.Read(ref original._model);
+        if (built is not null)
         {
-            _unshifted = original._unshifted;
+            _unshifted = built;
+            _shift = shift;
+        }
+        else if (Volatile.Read(ref original._unshifted) is { } unshifted)
+        {
+            _unshifted = unshifted;
             _shift = original._shift + shift;
         }
         else
         {
-            _unshifted = original._model;
-            _shift = shift;
+            _context = context;
         }
     }
 
-    internal GreenNode? Green { get; init; }
+    internal GreenTree Tree { get; }
 
-    public required StatementSlice Slice { get; init; }
+    public StatementSlice Slice { get; }
 
-    public required StatementModel Model
+    /// <summary>The statement's model, bound on first read (safe from any thread: concurrent readers get one model).</summary>
+    public StatementModel Model => Volatile.Read(ref _model) ?? BuildModel();
+
+    /// <summary>True once the model is built: an edit can then move it rather than bind the statement again.</summary>
+    internal bool HasModel => Volatile.Read(ref _model) is not null;
+
+    private StatementModel BuildModel()
     {
-        get => _model ??= ModelShifter.Shift(_unshifted!, _shift);
-        init => _model = value;
+        var unshifted = Volatile.Read(ref _unshifted);
+        var context = Volatile.Read(ref _context);
+        StatementModel model;
+        if (unshifted is not null) model = ModelShifter.Shift(unshifted, _shift);
+        else if (context is not null) model = context.Bind(Tree, Slice);
+        else return Volatile.Read(ref _model)!; // another thread built it and dropped the inputs
+        var winner = Interlocked.CompareExchange(ref _model, model, null) ?? model;
+        Volatile.Write(ref _context, null);
+        Volatile.Write(ref _unshifted, null);
+        return winner;
     }
+
     public TextSpan Span => Slice.Span;
 
     /// <summary>The statement's syntax tree; its root spans <see cref="Span"/>.</summary>
-    public SyntaxNode Syntax => Green is null ? default : new SyntaxNode(Green, Slice.Span.Start);
+    public SyntaxNode Syntax => new(Tree, Tree.Root, Slice.Span.Start);
 
     /// <summary>True when the tree holds an error node or a missing piece (the parser recovered here).</summary>
-    public bool HasSyntaxErrors => Green is not null && (Green.Flags & NodeFlags.ContainsError) != 0;
+    public bool HasSyntaxErrors => (Tree.Flags & NodeFlags.ContainsError) != 0;
 
     /// <summary>
     /// The same object for a statement in two versions of a script exactly when an edit left the statement's text and
-    /// tree untouched (the incremental parser reuses them): what per-statement caches key on. Reading it does not
-    /// build the statement's moved model.
+    /// tree untouched (the incremental parser reuses them): what per-statement caches key on. Reading it builds no model.
     /// </summary>
-    public object? TreeIdentity => Green;
+    public object TreeIdentity => Tree;
 }
 
 /// <summary>
@@ -96,20 +135,19 @@ public sealed class SqlScript
     {
         var source = text.Text;
         var tokens = SqlLexer.Lex(source, dialect);
+        var tokenList = new TokenList(tokens);
+        var context = new BindContext(source, tokenList, dialect, schema);
         var parser = new Parser();
-        var binder = new Binder(source, dialect, schema);
         var statements = new List<ParsedStatement>(Math.Max(4, tokens.Count / 64));
         var i = 0;
+        var balanced = true;
         while (StatementSplitter.Next(source, tokens, dialect, ref i, out var slice))
-            statements.Add(ParseOne(parser, binder, source, tokens, slice, dialect));
-        return new SqlScript(text, dialect, schema, new TokenList(tokens), statements, LexicalErrors.Find(source, tokens, dialect));
-    }
-
-    private static ParsedStatement ParseOne(Parser parser, Binder binder, string source, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
-    {
-        var green = parser.ParseStatement(source, tokens, slice, dialect);
-        var model = binder.Bind(new SyntaxNode(green, slice.Span.Start), tokens, slice);
-        return new ParsedStatement { Slice = slice, Model = model, Green = green };
+        {
+            statements.Add(new ParsedStatement(parser.ParseStatement(source, tokens, slice, dialect), slice, context));
+            balanced &= parser.IsBalanced;
+        }
+        var errors = balanced ? LexicalErrors.FindInBalanced(source, tokens) : LexicalErrors.Find(source, tokens, dialect);
+        return new SqlScript(text, dialect, schema, tokenList, statements, errors);
     }
 
     /// <summary>
@@ -165,10 +203,10 @@ public sealed class SqlScript
         var tokens = oldTokens.Replace(restartToken, resumeOld >= 0 ? resumeOld : oldTokens.Count, relexed, delta);
 
         // Re-split and re-parse from the kept statements until a statement boundary lines up with an old one.
+        var context = new BindContext(newSource, tokens, Dialect, Schema);
         var statements = new List<ParsedStatement>(oldStatements.Count + 4);
-        for (var s = 0; s < keep; s++) statements.Add(oldStatements[s]);
+        for (var s = 0; s < keep; s++) statements.Add(Shift(oldStatements[s], 0, 0, context));
         var parser = new Parser();
-        var binder = new Binder(newSource, Dialect, Schema);
         var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : restartToken;
         while (StatementSplitter.Next(newSource, tokens, Dialect, ref index, out var slice))
         {
@@ -177,11 +215,11 @@ public sealed class SqlScript
                 var m = FindStatementByLeading(oldStatements, slice.LeadingTriviaStart - tokenDelta);
                 if (m >= 0)
                 {
-                    for (var s = m; s < oldStatements.Count; s++) statements.Add(Shift(oldStatements[s], delta, tokenDelta));
+                    for (var s = m; s < oldStatements.Count; s++) statements.Add(Shift(oldStatements[s], delta, tokenDelta, context));
                     break;
                 }
             }
-            statements.Add(ParseOne(parser, binder, newSource, tokens, slice, Dialect));
+            statements.Add(new ParsedStatement(parser.ParseStatement(newSource, tokens, slice, Dialect), slice, context));
         }
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
             LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta));
@@ -197,13 +235,18 @@ public sealed class SqlScript
         return n;
     }
 
-    private static ParsedStatement Shift(ParsedStatement statement, int delta, int tokenDelta)
+    /// <summary>
+    /// A statement the edit did not touch, in the new version. One whose model is built, and that does not move, is
+    /// the same object; any other is a new one over the same tree, so that a model not yet built is bound in the new
+    /// version and no statement keeps the old text and tokens alive.
+    /// </summary>
+    private static ParsedStatement Shift(ParsedStatement statement, int delta, int tokenDelta, BindContext context)
     {
-        if (delta == 0 && tokenDelta == 0) return statement;
+        if (delta == 0 && tokenDelta == 0 && statement.HasModel) return statement;
         var s = statement.Slice;
         var slice = new StatementSlice(s.LeadingTriviaStart + tokenDelta, s.FirstToken + tokenDelta, s.LastToken + tokenDelta,
             s.TerminatorToken >= 0 ? s.TerminatorToken + tokenDelta : -1, new TextSpan(s.Span.Start + delta, s.Span.Length), s.Terminator);
-        return new ParsedStatement(statement, slice, delta);
+        return new ParsedStatement(statement, slice, delta, context);
     }
 
     /// <summary>Index of the token containing the offset (or the nearest one).</summary>

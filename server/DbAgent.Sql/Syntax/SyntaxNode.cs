@@ -47,145 +47,133 @@ internal enum NodeFlags : byte
     ContainsError = 2,
 }
 
-/// <summary>
-/// The immutable, position-independent part of a node: kind, offset from its statement's start, length, children.
-/// Statements after an edit keep their green trees; only the statement's start moves.
-/// </summary>
-internal sealed class GreenNode
+/// <summary>One node of a green tree as it is stored: no references, so the collector never scans a tree.</summary>
+internal struct GreenNode
 {
-    public static readonly GreenNode[] NoChildren = [];
-
-    // The children: null for none, the node itself for one (most nodes with children have exactly one: a name's
-    // identifier, a clause's expression), an array for more. Saves an array per single-child node.
-    private readonly object? _children;
-
-    public GreenNode(SyntaxKind kind, int start, int length, GreenNode[] children, NodeFlags flags, short tag = 0)
-        : this(kind, start, length, children.Length switch { 0 => null, 1 => children[0], _ => children }, flags, tag)
-    {
-    }
-
-    /// <summary>A node with a single child.</summary>
-    public GreenNode(SyntaxKind kind, int start, int length, GreenNode child, NodeFlags flags, short tag = 0)
-        : this(kind, start, length, (object)child, flags, tag)
-    {
-    }
-
-    /// <summary>The same children under another kind, span or flags.</summary>
-    public GreenNode(GreenNode childrenOf, SyntaxKind kind, int start, int length, NodeFlags flags, short tag = 0)
-        : this(kind, start, length, childrenOf._children, flags, tag)
-    {
-    }
-
-    private GreenNode(SyntaxKind kind, int start, int length, object? children, NodeFlags flags, short tag)
-    {
-        Kind = kind;
-        Start = start;
-        Length = length;
-        _children = children;
-        Flags = flags;
-        Tag = tag;
-    }
-
-    public SyntaxKind Kind { get; }
-    public int Start { get; }
-    public int Length { get; }
-    public NodeFlags Flags { get; }
+    public SyntaxKind Kind;
     /// <summary>Kind-specific detail (the join kind, the set operator, ...), read through <see cref="SyntaxNode.Tag"/>.</summary>
-    public short Tag { get; }
-    public int End => Start + Length;
+    public short Tag;
+    public NodeFlags Flags;
+    /// <summary>Offset from the statement's start.</summary>
+    public int Start;
+    public int Length;
+    /// <summary>Where the node's children start in <see cref="GreenTree.Edges"/>.</summary>
+    public int FirstEdge;
+    public int ChildCount;
+}
 
-    public int ChildCount => _children switch
-    {
-        null => 0,
-        GreenNode => 1,
-        _ => System.Runtime.CompilerServices.Unsafe.As<GreenNode[]>(_children).Length,
-    };
+/// <summary>
+/// The immutable, position-independent syntax tree of one statement: its nodes in one array, each node's children as
+/// a run of node indices in a second array. Offsets are relative to the statement's start, so statements after an
+/// edit keep their trees and only the statement's start moves. Two arrays per statement rather than an object per
+/// node: a parse allocates a few objects per statement, and a tree costs the collector nothing to trace.
+/// </summary>
+internal sealed class GreenTree(GreenNode[] nodes, int[] edges, int root)
+{
+    public GreenNode[] Nodes { get; } = nodes;
+    public int[] Edges { get; } = edges;
+    public int Root { get; } = root;
+    public NodeFlags Flags => Nodes[Root].Flags;
 
-    public GreenNode GetChild(int index)
+    public int Child(int node, int index)
     {
-        if (_children is GreenNode single)
-        {
-            if (index != 0) throw new ArgumentOutOfRangeException(nameof(index));
-            return single;
-        }
-        if (_children is null) throw new ArgumentOutOfRangeException(nameof(index));
-        return System.Runtime.CompilerServices.Unsafe.As<GreenNode[]>(_children)[index];
+        ref readonly var n = ref Nodes[node];
+        if ((uint)index >= (uint)n.ChildCount) throw new ArgumentOutOfRangeException(nameof(index));
+        return Edges[n.FirstEdge + index];
     }
 }
 
-/// <summary>A node of a statement's syntax tree with its absolute span: a cheap view over the shared green node.</summary>
+/// <summary>A node of a statement's syntax tree with its absolute span: a cheap view over the shared green tree.</summary>
 public readonly struct SyntaxNode : IEquatable<SyntaxNode>
 {
-    private readonly GreenNode? _green;
+    private readonly GreenTree? _tree;
+    private readonly int _index;
     private readonly int _offset;
 
-    internal SyntaxNode(GreenNode green, int offset)
+    internal SyntaxNode(GreenTree tree, int index, int offset)
     {
-        _green = green;
+        _tree = tree;
+        _index = index;
         _offset = offset;
     }
 
-    internal GreenNode Green => _green!;
-    public bool IsNull => _green is null;
-    public SyntaxKind Kind => _green!.Kind;
-    public TextSpan Span => new(_offset + _green!.Start, _green.Length);
+    /// <summary>The tree this node belongs to (the same object in two versions of a script when an edit kept it).</summary>
+    internal GreenTree Tree => _tree!;
+    private ref readonly GreenNode Green => ref _tree!.Nodes[_index];
+    public bool IsNull => _tree is null;
+    public SyntaxKind Kind => Green.Kind;
+    public TextSpan Span
+    {
+        get
+        {
+            ref readonly var g = ref Green;
+            return new(_offset + g.Start, g.Length);
+        }
+    }
     /// <summary>A piece the grammar requires that is not in the text.</summary>
-    public bool IsMissing => (_green!.Flags & NodeFlags.Missing) != 0;
+    public bool IsMissing => (Green.Flags & NodeFlags.Missing) != 0;
     /// <summary>True when this node or one below it is an <see cref="SyntaxKind.Error"/> node or missing.</summary>
-    public bool ContainsError => (_green!.Flags & NodeFlags.ContainsError) != 0;
-    public int Tag => _green!.Tag;
-    public int ChildCount => _green!.ChildCount;
-    public SyntaxNode this[int index] => new(_green!.GetChild(index), _offset);
+    public bool ContainsError => (Green.Flags & NodeFlags.ContainsError) != 0;
+    public int Tag => Green.Tag;
+    public int ChildCount => Green.ChildCount;
+    public SyntaxNode this[int index] => new(_tree!, _tree!.Child(_index, index), _offset);
 
     /// <summary>The children, enumerable without allocation.</summary>
-    public ChildList Children => new(_green!, _offset);
+    public ChildList Children => new(_tree!, _index, _offset);
 
     public readonly struct ChildList : IEnumerable<SyntaxNode>
     {
-        private readonly GreenNode _parent;
+        private readonly GreenTree _tree;
+        private readonly int _parent;
         private readonly int _offset;
 
-        internal ChildList(GreenNode parent, int offset)
+        internal ChildList(GreenTree tree, int parent, int offset)
         {
+            _tree = tree;
             _parent = parent;
             _offset = offset;
         }
 
-        public int Count => _parent.ChildCount;
-        public SyntaxNode this[int index] => new(_parent.GetChild(index), _offset);
-        public Enumerator GetEnumerator() => new(_parent, _offset);
+        public int Count => _tree.Nodes[_parent].ChildCount;
+        public SyntaxNode this[int index] => new(_tree, _tree.Child(_parent, index), _offset);
+        public Enumerator GetEnumerator() => new(_tree, _parent, _offset);
         IEnumerator<SyntaxNode> IEnumerable<SyntaxNode>.GetEnumerator()
         {
-            for (var i = 0; i < _parent.ChildCount; i++) yield return new SyntaxNode(_parent.GetChild(i), _offset);
+            for (var i = 0; i < Count; i++) yield return this[i];
         }
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<SyntaxNode>)this).GetEnumerator();
 
         public struct Enumerator
         {
-            private readonly GreenNode _parent;
+            private readonly GreenTree _tree;
+            private readonly int _first;
+            private readonly int _count;
             private readonly int _offset;
             private int _index;
 
-            internal Enumerator(GreenNode parent, int offset)
+            internal Enumerator(GreenTree tree, int parent, int offset)
             {
-                _parent = parent;
+                _tree = tree;
+                _first = tree.Nodes[parent].FirstEdge;
+                _count = tree.Nodes[parent].ChildCount;
                 _offset = offset;
                 _index = -1;
             }
 
-            public readonly SyntaxNode Current => new(_parent.GetChild(_index), _offset);
-            public bool MoveNext() => ++_index < _parent.ChildCount;
+            public readonly SyntaxNode Current => new(_tree, _tree.Edges[_first + _index], _offset);
+            public bool MoveNext() => ++_index < _count;
         }
     }
 
     /// <summary>The first child of the kind, or a null node.</summary>
     public SyntaxNode Child(SyntaxKind kind)
     {
-        var g = _green!;
+        var tree = _tree!;
+        ref readonly var g = ref tree.Nodes[_index];
         for (var i = 0; i < g.ChildCount; i++)
         {
-            var c = g.GetChild(i);
-            if (c.Kind == kind) return new SyntaxNode(c, _offset);
+            var c = tree.Edges[g.FirstEdge + i];
+            if (tree.Nodes[c].Kind == kind) return new SyntaxNode(tree, c, _offset);
         }
         return default;
     }
@@ -193,36 +181,41 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     /// <summary>This node and every node below it, in document order (iterative: deep trees are fine).</summary>
     public IEnumerable<SyntaxNode> DescendantsAndSelf()
     {
-        var stack = new Stack<GreenNode>();
-        stack.Push(_green!);
+        var tree = _tree!;
+        var stack = new Stack<int>();
+        stack.Push(_index);
         while (stack.Count > 0)
         {
             var n = stack.Pop();
-            yield return new SyntaxNode(n, _offset);
-            for (var i = n.ChildCount - 1; i >= 0; i--) stack.Push(n.GetChild(i));
+            yield return new SyntaxNode(tree, n, _offset);
+            var g = tree.Nodes[n];
+            for (var i = g.ChildCount - 1; i >= 0; i--) stack.Push(tree.Edges[g.FirstEdge + i]);
         }
     }
 
     /// <summary>The deepest node whose span contains the position.</summary>
     public SyntaxNode FindNode(int position)
     {
-        var node = _green!;
-        if (position < _offset + node.Start || position > _offset + node.End) return default;
+        var tree = _tree!;
+        var node = _index;
+        if (position < _offset + tree.Nodes[node].Start || position > _offset + tree.Nodes[node].Start + tree.Nodes[node].Length) return default;
         while (true)
         {
-            GreenNode? next = null;
-            for (var i = 0; i < node.ChildCount; i++)
+            var next = -1;
+            ref readonly var g = ref tree.Nodes[node];
+            for (var i = 0; i < g.ChildCount; i++)
             {
-                var c = node.GetChild(i);
-                if (position >= _offset + c.Start && position <= _offset + c.End && c.Length > 0) { next = c; break; }
+                var c = tree.Edges[g.FirstEdge + i];
+                ref readonly var child = ref tree.Nodes[c];
+                if (position >= _offset + child.Start && position <= _offset + child.Start + child.Length && child.Length > 0) { next = c; break; }
             }
-            if (next is null) return new SyntaxNode(node, _offset);
+            if (next < 0) return new SyntaxNode(tree, node, _offset);
             node = next;
         }
     }
 
-    public bool Equals(SyntaxNode other) => ReferenceEquals(_green, other._green) && _offset == other._offset;
+    public bool Equals(SyntaxNode other) => ReferenceEquals(_tree, other._tree) && _index == other._index && _offset == other._offset;
     public override bool Equals(object? obj) => obj is SyntaxNode other && Equals(other);
-    public override int GetHashCode() => HashCode.Combine(_green, _offset);
-    public override string ToString() => _green is null ? "(null)" : $"{Kind} {Span}";
+    public override int GetHashCode() => HashCode.Combine(_tree, _index, _offset);
+    public override string ToString() => _tree is null ? "(null)" : $"{Kind} {Span}";
 }

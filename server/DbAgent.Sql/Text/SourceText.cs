@@ -1,35 +1,47 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace DbAgent.Sql.Text;
 
 /// <summary>Immutable document text with a line map. LSP positions are UTF-16, as .NET strings are.</summary>
 public sealed class SourceText
 {
-    private readonly int[] _lineStarts;
+    private int[]? _lineStarts;
 
     public SourceText(string text)
     {
         Text = text ?? string.Empty;
-        _lineStarts = ComputeLineStarts(Text);
     }
 
     public static SourceText From(string text) => new(text);
 
     public string Text { get; }
     public int Length => Text.Length;
-    public int LineCount => _lineStarts.Length;
+    public int LineCount => LineStarts.Length;
+
+    /// <summary>The line map, made when a position is first asked for: parsing a document needs none.</summary>
+    private int[] LineStarts => Volatile.Read(ref _lineStarts) ?? Interlocked.CompareExchange(ref _lineStarts, ComputeLineStarts(Text), null) ?? _lineStarts!;
     public char this[int index] => Text[index];
 
     public string ToString(TextSpan span) => Text.Substring(span.Start, span.Length);
     public ReadOnlySpan<char> Slice(TextSpan span) => Text.AsSpan(span.Start, span.Length);
     public override string ToString() => Text;
 
-    public int GetLineStart(int line) => _lineStarts[Math.Clamp(line, 0, _lineStarts.Length - 1)];
+    public int GetLineStart(int line)
+    {
+        var starts = LineStarts;
+        return starts[Math.Clamp(line, 0, starts.Length - 1)];
+    }
 
     public LinePosition GetLinePosition(int offset)
     {
         offset = Math.Clamp(offset, 0, Text.Length);
-        var line = Array.BinarySearch(_lineStarts, offset);
+        var starts = LineStarts;
+        var line = Array.BinarySearch(starts, offset);
         if (line < 0) line = ~line - 1;
-        return new LinePosition(line, offset - _lineStarts[line]);
+        return new LinePosition(line, offset - starts[line]);
     }
 
     public LineSpan GetLineSpan(TextSpan span) => new(GetLinePosition(span.Start), GetLinePosition(span.End));
@@ -38,9 +50,13 @@ public sealed class SourceText
     public int GetOffset(LinePosition position)
     {
         if (position.Line < 0) return 0;
-        if (position.Line >= _lineStarts.Length) return Text.Length;
-        var start = _lineStarts[position.Line];
-        var end = position.Line + 1 < _lineStarts.Length ? _lineStarts[position.Line + 1] : Text.Length;
+        var starts = LineStarts;
+        if (position.Line >= starts.Length) return Text.Length;
+        var start = starts[position.Line];
+        var end = position.Line + 1 < starts.Length ? starts[position.Line + 1] : Text.Length;
+        // The line's length leaves out its line break ("\n", "\r" or "\r\n").
+        if (end > start && Text[end - 1] == '\n') end--;
+        if (end > start && Text[end - 1] == '\r') end--;
         return Math.Min(start + Math.Max(0, position.Character), end);
     }
 
@@ -59,22 +75,49 @@ public sealed class SourceText
         return new SourceText(string.Concat(Text.AsSpan(0, start), change.NewText, Text.AsSpan(end)));
     }
 
+    /// <summary>
+    /// Offsets where lines start, after '\n', '\r' or "\r\n". Vectorised: sixteen characters are compared at a time and
+    /// only the line breaks found are visited (a document is mostly text between them).
+    /// </summary>
     private static int[] ComputeLineStarts(string text)
     {
+        var span = text.AsSpan();
         var starts = new List<int>(Math.Max(16, text.Length / 32)) { 0 };
-        for (var i = 0; i < text.Length; i++)
+        var skip = -1; // the '\n' of a "\r\n" already counted
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var c = text[i];
-            if (c == '\r')
+            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
+            var lf = Vector256.Create((ushort)'\n');
+            var cr = Vector256.Create((ushort)'\r');
+            for (; i + Vector256<ushort>.Count <= span.Length; i += Vector256<ushort>.Count)
             {
-                if (i + 1 < text.Length && text[i + 1] == '\n') i++;
-                starts.Add(i + 1);
-            }
-            else if (c == '\n')
-            {
-                starts.Add(i + 1);
+                var chunk = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var bits = (Vector256.Equals(chunk, lf) | Vector256.Equals(chunk, cr)).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    LineBreak(span, at, starts, ref skip);
+                }
             }
         }
+        for (; i < span.Length; i++)
+            if (span[i] is '\n' or '\r') LineBreak(span, i, starts, ref skip);
         return starts.ToArray();
+    }
+
+    private static void LineBreak(ReadOnlySpan<char> text, int at, List<int> starts, ref int skip)
+    {
+        if (at == skip) return;
+        if (text[at] == '\r' && at + 1 < text.Length && text[at + 1] == '\n')
+        {
+            skip = at + 1;
+            starts.Add(at + 2);
+        }
+        else
+        {
+            starts.Add(at + 1);
+        }
     }
 }

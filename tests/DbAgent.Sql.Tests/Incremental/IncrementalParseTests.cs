@@ -1,4 +1,5 @@
 using CsCheck;
+using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
@@ -74,14 +75,41 @@ public class IncrementalParseTests
     {
         var text = string.Concat(Enumerable.Range(0, 200).Select(i => $"SELECT a{i} FROM t{i} WHERE id = {i};\n"));
         var script = SqlScript.Parse(SourceText.From(text), SqlDialect.Postgres);
+        var builtBefore = script.Statements[97].Model;
+        var builtAfter = script.Statements[151].Model;
         var at = text.IndexOf("t100", StringComparison.Ordinal);
         var change = new TextChange(new TextSpan(at, 4), "orders");
         var next = script.WithChanges(SourceText.From(text).WithChange(change), [change]);
         AssertSame(next, SqlScript.Parse(SourceText.From(text).WithChange(change), SqlDialect.Postgres));
-        Assert.That(next.Statements[98], Is.SameAs(script.Statements[98]), "statements before the edit (but the one just before it) are kept as they are");
-        Assert.That(next.Statements[150].Syntax.Green, Is.SameAs(script.Statements[150].Syntax.Green), "statements after the edit keep their trees");
+        Assert.That(next.Statements[97], Is.SameAs(script.Statements[97]), "a statement before the edit whose model is built is kept as it is");
+        Assert.That(next.Statements[97].Model, Is.SameAs(builtBefore));
+        Assert.That(next.Statements[98].Syntax.Tree, Is.SameAs(script.Statements[98].Syntax.Tree), "statements before the edit (but the one just before it) keep their trees");
+        Assert.That(next.Statements[150].Syntax.Tree, Is.SameAs(script.Statements[150].Syntax.Tree), "statements after the edit keep their trees");
+        Assert.That(next.Statements[151].Model.Relations.Single().Span.Start, Is.EqualTo(builtAfter.Relations.Single().Span.Start + 2), "a built model after the edit is moved");
         Assert.That(next.Statements[150].Span.Start, Is.EqualTo(script.Statements[150].Span.Start + 2));
         Assert.That(next.Statements[100].Model.Relations.Single().Name.Name, Is.EqualTo("orders"));
+    }
+
+    [Test]
+    public void Models_are_bound_when_first_read_and_once_for_every_reader()
+    {
+        var text = string.Concat(Enumerable.Range(0, 50).Select(i => $"SELECT a{i} FROM t{i} WHERE id = {i};\n"));
+        var script = SqlScript.Parse(SourceText.From(text), SqlDialect.Postgres);
+        Assert.That(script.Statements.Count(s => s.HasModel), Is.Zero, "parsing builds trees only");
+
+        var models = new StatementModel[8];
+        Parallel.For(0, models.Length, i => models[i] = script.Statements[7].Model);
+        Assert.That(models.Distinct().Count(), Is.EqualTo(1), "concurrent readers get one model");
+        Assert.That(models[0].Relations.Single().Name.Name, Is.EqualTo("t7"));
+        Assert.That(script.Statements.Count(s => s.HasModel), Is.EqualTo(1));
+
+        // An edit before statement 7 moves it; its model is bound in the new text, and matches a full parse.
+        var change = new TextChange(new TextSpan(0, 0), "-- moved\n");
+        var next = script.WithChanges(SourceText.From(text).WithChange(change), [change]);
+        var full = SqlScript.Parse(SourceText.From(text).WithChange(change), SqlDialect.Postgres);
+        Assert.That(next.Statements[8].HasModel, Is.False);
+        Assert.That(next.Statements[8].Model.Relations.Single().Span, Is.EqualTo(full.Statements[8].Model.Relations.Single().Span));
+        Assert.That(next.Statements[7].Model.Relations.Single().Span, Is.EqualTo(full.Statements[7].Model.Relations.Single().Span));
     }
 
     [Test]

@@ -47,6 +47,19 @@ public class ParserTests
     [TestCase("SELECT * FROM a JOIN b JOIN c ON c.id = b.id ON b.id = a.id", SqlDialect.Postgres)]
     [TestCase("SELECT * FROM json_to_record('{}') AS x(a int, b text)", SqlDialect.Postgres)]
     [TestCase("SELECT 'foo'\n  'bar', U&'d!0061t' UESCAPE '!' FROM t WHERE a OPERATOR(pg_catalog.=) 1 ORDER BY b USING OPERATOR(pg_catalog.<)", SqlDialect.Postgres)]
+    // PostgreSQL forms from its regression suite that libpg_query accepts.
+    [TestCase("SELECT @@ b.f1, @-@ p, # poly, ?| l FROM box_tbl b, path_tbl p WHERE ?- l", SqlDialect.Postgres)]
+    [TestCase("SELECT c2[2].f2, (p.hobbies).equipment.name FROM comptable, person p", SqlDialect.Postgres)]
+    [TestCase("SELECT interval(0) '1 day 01:23:45', char(20) 'x', timestamp(2) without time zone 'now', interval::interval FROM t", SqlDialect.Postgres)]
+    [TestCase("SELECT COLLATION FOR ('foo'::text)", SqlDialect.Postgres)]
+    [TestCase("SELECT x.* FROM j1 JOIN j2 USING (i) AS x WHERE x.i = 1", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM json_populate_record(null::record, '{}') AS (x int, y text)", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM t1 LEFT JOIN ((SELECT a FROM t2) s1 JOIN t3 ON t3.a = s1.a) ON s1.a = t1.a", SqlDialect.Postgres)]
+    [TestCase("SELECT * FROM t WHERE a = ANY ((SELECT array_agg(i) FROM g)::int[]) AND b IN ((SELECT 1), (SELECT 2))", SqlDialect.Postgres)]
+    [TestCase("MERGE INTO t USING s1 JOIN s2 ON s1.id = s2.id ON t.id = s1.id WHEN NOT MATCHED THEN INSERT VALUES (s1.id)", SqlDialect.Postgres)]
+    [TestCase("INSERT OPENQUERY (OracleSvr, 'SELECT name FROM joe.titles') VALUES ('NewTitle')", SqlDialect.TSql)]
+    [TestCase("DELETE OPENROWSET('SQLNCLI', 'Server=Seattle1;Trusted_Connection=yes;', Department) WHERE id = 1", SqlDialect.TSql)]
+    [TestCase("DELETE FROM OPENDATASOURCE('SQLNCLI', 'Data Source=s').AdventureWorks.HumanResources.Department WHERE DepartmentID = 17", SqlDialect.TSql)]
     public void Real_sql_parses_without_error_nodes(string sql, SqlDialect dialect)
     {
         var statement = One(sql, dialect);
@@ -151,6 +164,71 @@ public class ParserTests
         Assert.That((body.Kind, body.Relations.Single().Name.Name), Is.EqualTo((StatementKind.CreateFunction, "orders")));
         var quoted = One("CREATE FUNCTION f() RETURNS int AS $$ SELECT count(*) FROM orders $$ LANGUAGE sql").Model;
         Assert.That(quoted.Relations, Is.Empty, "a string body is the routine's text, not the statement's relations");
+    }
+
+    [Test]
+    public void Tsql_value_methods_are_calls_on_the_column_not_functions_named_after_it()
+    {
+        const string sql = "SELECT n.c.value('@id', 'int'), @x.query('.').query('.') FROM t CROSS APPLY t.x.nodes('/r') AS n(c) WHERE dbo.Value(1) = 1";
+        var statement = One(sql, SqlDialect.TSql);
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        var calls = statement.Syntax.DescendantsAndSelf().Where(n => n.Kind == SyntaxKind.FunctionCall).ToList();
+        string Target(SyntaxNode call) => sql.Substring(call[0].Span.Start, call[0].Span.Length);
+        var methods = calls.Where(c => c.Tag == Parser.MethodCallTag).Select(c => (Target(c), c[0].Kind, sql.Substring(c[1].Span.Start, c[1].Span.Length))).ToList();
+        Assert.That(methods, Is.EquivalentTo(new[]
+        {
+            ("n.c", SyntaxKind.ColumnReference, "value"),
+            ("@x.query('.')", SyntaxKind.FunctionCall, "query"),
+            ("@x", SyntaxKind.Parameter, "query"),
+            ("t.x", SyntaxKind.ColumnReference, "nodes"),
+        }));
+        // Methods are case-sensitive: dbo.Value(1) is a function of schema dbo.
+        var function = calls.Single(c => c.Tag != Parser.MethodCallTag);
+        Assert.That(sql.Substring(function[0].Span.Start, function[0].Span.Length), Is.EqualTo("dbo.Value"));
+        Assert.That(statement.Model.Relations.Select(r => r.Name.ToString()), Is.EqualTo(new[] { "t" }), "t.x.nodes(..) is not a table x.nodes");
+    }
+
+    [Test]
+    public void Tsql_go_sharing_a_line_is_an_alias_as_for_scriptdom()
+    {
+        var script = SqlScript.Parse("SELECT foo FROM bar GO\nGO\nSELECT go FROM t", SqlDialect.TSql);
+        Assert.That(script.Statements, Has.Count.EqualTo(2));
+        Assert.That(script.Statements.Select(s => s.HasSyntaxErrors), Is.All.False);
+        Assert.That(script.Statements[0].Model.Relations.Single().Alias, Is.EqualTo("GO"));
+        Assert.That(script.Statements[0].Slice.Terminator, Is.EqualTo(DbAgent.Sql.Lexing.StatementTerminator.BatchSeparator));
+        Assert.That(script.Statements[1].Model.Columns.Single().Name, Is.EqualTo("go"));
+    }
+
+    [Test]
+    public void Tsql_bulk_insert_writes_its_table()
+    {
+        var script = SqlScript.Parse("BULK INSERT dbo.Sales\nFROM 'C:\\data\\sales.csv'\nWITH (FIRSTROW = 2, FIELDTERMINATOR = ',', ORDER (id ASC))\nSELECT count(*) FROM dbo.Sales", SqlDialect.TSql);
+        Assert.That(script.Statements, Has.Count.EqualTo(2), "BULK and INSERT are one statement");
+        var bulk = script.Statements[0];
+        Assert.That(bulk.HasSyntaxErrors, Is.False);
+        Assert.That(bulk.Model.Kind, Is.EqualTo(StatementKind.Insert));
+        Assert.That(bulk.Model.Relations.Select(r => (r.Name.ToString(), r.Role)), Is.EqualTo(new[] { ("dbo.Sales", RelationRole.Written) }));
+        Assert.That(One("BULK INSERT t FROM", SqlDialect.TSql).HasSyntaxErrors, Is.True, "the file is missing");
+    }
+
+    [TestCase("DECLARE c CURSOR LOCAL FORWARD_ONLY FOR SELECT id, name FROM dbo.T WHERE id > 0 FOR UPDATE OF name, id")]
+    [TestCase("DECLARE c INSENSITIVE SCROLL CURSOR FOR SELECT id FROM dbo.T FOR UPDATE")]
+    [TestCase("DECLARE c CURSOR GLOBAL SCROLL KEYSET FOR SELECT id FROM dbo.T FOR READ ONLY")]
+    public void Tsql_cursor_declarations_keep_their_query_and_its_for_update(string sql)
+    {
+        var statement = One(sql, SqlDialect.TSql);
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        Assert.That(statement.Model.Relations.Select(r => (r.Name.ToString(), r.Role)), Is.EqualTo(new[] { ("dbo.T", RelationRole.Read) }));
+        var locking = statement.Syntax.DescendantsAndSelf().Single(n => n.Kind == SyntaxKind.LockingClause);
+        Assert.That(locking.Span.End, Is.EqualTo(statement.Span.End));
+    }
+
+    [Test]
+    public void Postgres_policies_name_a_command_not_a_query()
+    {
+        var statement = One("CREATE POLICY p ON accounts AS RESTRICTIVE FOR SELECT TO app USING (owner = current_user)");
+        Assert.That(statement.HasSyntaxErrors, Is.False);
+        Assert.That(statement.Model.Relations.Select(r => r.Name.Name), Is.EqualTo(new[] { "accounts" }));
     }
 
     [Test]

@@ -156,4 +156,70 @@ public class BinderTests
         Assert.That(model.HasWhere, Is.False);
         Assert.That(Model("UPDATE t SET a = (SELECT max(b) FROM u WHERE u.id = t.id)").HasWhere, Is.False);
     }
+
+    [Test]
+    public void Tsql_value_methods_keep_their_column_for_predicates()
+    {
+        var model = Model("SELECT o.id FROM dbo.Orders o WHERE o.doc.exist('/order[@paid=1]') = 1 AND o.doc.value('(/order/@total)[1]', 'money') > 100", SqlDialect.TSql);
+        Assert.That(model.Predicates.Select(p => (p.Kind, p.Column?.Name, p.Column?.Relation?.Name.Name, p.Function)), Is.EqualTo(new[]
+        {
+            (PredicateKind.FunctionWrapped, "doc", "Orders", "exist"), (PredicateKind.FunctionWrapped, "doc", "Orders", "value"),
+        }));
+    }
+
+    // The relations libpg_query sees in each (tables and indexes are relations; collations, conversion functions, roles,
+    // servers and large objects are not).
+    [TestCase("REINDEX INDEX CONCURRENTLY ix_orders", "ix_orders:Read")]
+    [TestCase("REINDEX (TABLESPACE fast, VERBOSE) TABLE CONCURRENTLY app.orders", "app.orders:Read")]
+    [TestCase("REINDEX SCHEMA CONCURRENTLY app", "")]
+    [TestCase("CLUSTER orders_pkey ON orders", "orders:Read")]
+    [TestCase("CLUSTER VERBOSE orders USING orders_pkey", "orders:Read")]
+    [TestCase("CREATE COLLATION german FROM \"de_DE\"", "")]
+    [TestCase("CREATE DEFAULT CONVERSION public.mydef FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8", "")]
+    [TestCase("ALTER DEFAULT PRIVILEGES FOR ROLE admin REVOKE INSERT ON TABLES FROM app", "")]
+    [TestCase("GRANT SELECT, UPDATE ON LARGE OBJECT 1004 TO app", "")]
+    [TestCase("GRANT INSERT ON target, s.source TO app", "target:Altered s.source:Altered")]
+    [TestCase("ALTER RULE r ON orders RENAME TO r2", "orders:Read")]
+    [TestCase("ALTER TRIGGER audit ON orders RENAME TO audit2", "orders:Read")]
+    [TestCase("DROP FOREIGN TABLE IF EXISTS remote.orders, items CASCADE", "remote.orders:Dropped items:Dropped")]
+    [TestCase("ALTER TYPE address ADD ATTRIBUTE zip text, DROP ATTRIBUTE city", "address:Altered")]
+    [TestCase("ALTER TYPE mood ADD VALUE 'ok'", "")]
+    [TestCase("CREATE PUBLICATION pub FOR TABLE orders (id, total) WHERE (total > 0), ONLY items, TABLE s.t, TABLES IN SCHEMA app", "orders:Read items:Read s.t:Read")]
+    [TestCase("ALTER PUBLICATION pub SET TABLE orders (id, total)", "orders:Read")]
+    [TestCase("IMPORT FOREIGN SCHEMA remote LIMIT TO (orders, items) FROM SERVER shop INTO public", "orders:Read items:Read")]
+    [TestCase("COPY BINARY orders TO '/tmp/orders.bin'", "orders:Read")]
+    [TestCase("CREATE CONSTRAINT TRIGGER t AFTER UPDATE ON orders FROM customers FOR EACH ROW EXECUTE FUNCTION f()", "orders:Altered customers:Read")]
+    [TestCase("SELECT * FROM current_date AS d, collation for ('x'::text) c, localtimestamp(3) AS t, orders", "orders:Read")]
+    public void Postgres_utility_statements_name_the_relations_libpg_query_sees(string sql, string relations)
+    {
+        var script = SqlScript.Parse(sql, SqlDialect.Postgres);
+        Assert.That(script.Statements, Has.Count.EqualTo(1), sql);
+        Assert.That(script.Statements[0].HasSyntaxErrors, Is.False);
+        Assert.That(string.Join(" ", script.Statements[0].Model.Relations.Select(Rel)), Is.EqualTo(relations));
+    }
+
+    [Test]
+    public void Grants_name_tables_and_only_tables_in_every_dialect()
+    {
+        string Relations(string sql, SqlDialect dialect) => string.Join(" ", Model(sql, dialect).Relations.Select(Rel));
+        Assert.That(Relations("GRANT SELECT ON t(a, b) TO u", SqlDialect.TSql), Is.EqualTo("t:Altered"));
+        Assert.That(Relations("GRANT SELECT ON OBJECT::dbo.t TO u", SqlDialect.TSql), Is.EqualTo("dbo.t:Altered"));
+        Assert.That(Relations("GRANT SELECT ON SCHEMA::dbo TO u", SqlDialect.TSql), Is.Empty);
+        Assert.That(Relations("GRANT SELECT ON db.t TO u", SqlDialect.MySql), Is.EqualTo("db.t:Altered"));
+        Assert.That(Relations("GRANT ALL ON db.* TO u", SqlDialect.MySql), Is.Empty);
+        Assert.That(Relations("GRANT SELECT (a, b) ON t TO x", SqlDialect.Postgres), Is.EqualTo("t:Altered"));
+        Assert.That(Relations("GRANT USAGE ON FOREIGN SERVER s TO x", SqlDialect.Postgres), Is.Empty);
+    }
+
+    [Test]
+    public void Create_schema_elements_show_their_relations_but_leave_their_ddl_to_the_schema()
+    {
+        var model = Model("CREATE SCHEMA shop AUTHORIZATION app CREATE TABLE orders (id int PRIMARY KEY, customer int REFERENCES shop.customers) CREATE INDEX ON orders (customer) CREATE VIEW open_orders AS SELECT * FROM orders GRANT SELECT ON open_orders TO app");
+        Assert.That(model.Kind, Is.EqualTo(StatementKind.CreateSchema));
+        Assert.That(model.Relations.Select(Rel), Is.EqualTo(new[]
+        {
+            "orders:Created", "shop.customers:Read", "orders:Altered", "open_orders:Created", "orders:Read", "open_orders:Altered",
+        }));
+        Assert.That(model.Ddl.Single(), Is.TypeOf<CreateSchemaAction>().With.Property(nameof(CreateSchemaAction.Schema)).EqualTo("shop"));
+    }
 }

@@ -126,4 +126,28 @@ public class DdlTests
         var model = SqlScript.Parse("DROP VIEW v", SqlDialect.Postgres).Statements[0].Model;
         Assert.That(model.Relations.Single().Role, Is.EqualTo(RelationRole.Dropped));
     }
+
+    [Test]
+    public void Tsql_sequence_defaults_in_column_definitions_and_default_constraints()
+    {
+        var table = (CreateTableAction)Ddl("CREATE TABLE dbo.t (id int NOT NULL CONSTRAINT df_id DEFAULT (NEXT VALUE FOR dbo.seq) PRIMARY KEY, n int DEFAULT NEXT VALUE FOR seq2)", SqlDialect.TSql).Single();
+        Assert.That(table.Columns.Select(c => (c.Name, c.Default, c.IsPrimaryKey)), Is.EqualTo(new[] { ("id", "(NEXT VALUE FOR dbo.seq)", true), ("n", "NEXT VALUE FOR seq2", false) }));
+
+        var added = Ddl("ALTER TABLE dbo.t ADD CONSTRAINT df_n DEFAULT (NEXT VALUE FOR dbo.seq) FOR n", SqlDialect.TSql).Single();
+        Assert.That(added, Is.TypeOf<SetColumnDefaultAction>());
+        var set = (SetColumnDefaultAction)added;
+        Assert.That((set.Table.ToString(), set.Column, set.Default), Is.EqualTo(("dbo.t", "n", "(NEXT VALUE FOR dbo.seq)")));
+        var unnamed = (SetColumnDefaultAction)Ddl("ALTER TABLE t ADD DEFAULT 0 FOR n", SqlDialect.TSql).Single();
+        Assert.That((unnamed.Column, unnamed.Default), Is.EqualTo(("n", "0")));
+    }
+
+    [Test]
+    public void Interval_types_keep_their_field_range()
+    {
+        var table = (CreateTableAction)Ddl("CREATE TABLE t (d interval day to second, e interval year to month NOT NULL, f interval)").Single();
+        Assert.That(table.Columns.Select(c => (c.Name, c.RawType, c.Nullable)), Is.EqualTo(new (string, string, bool?)[]
+        {
+            ("d", "interval day to second", null), ("e", "interval year to month", false), ("f", "interval", null),
+        }));
+    }
 }

@@ -1,6 +1,6 @@
-namespace DbAgent.Sql.Syntax;
+namespace DbAgent.Sql.Lexing;
 
-/// <summary>The words the parser gives meaning to. A word that is none of these is <see cref="Kw.None"/>; any of them may still be a name.</summary>
+/// <summary>The words the splitter and the parser give meaning to (the lexer looks each word up once, while its text is at hand). A word that is none of these is <see cref="Kw.None"/>; any of them may still be a name.</summary>
 internal enum Kw : ushort
 {
     None,
@@ -33,13 +33,21 @@ internal enum Kw : ushort
     ROWID, STRICT, FORCE, USE_INDEX, STRAIGHT, PARTIAL, SIMPLE, MATCH, EVENT, PARALLEL, INCLUDING, EXCLUDING, CONTAINS, FREETEXT, NOLOCK, READPAST, HOLDLOCK, UPDLOCK, ROWLOCK, TABLOCK, PAGLOCK, XLOCK,
     MAX, COUNT, MOVE, UESCAPE, CONTAINED, ALSO, BROWSE, CHANGE, DUMPFILE, FREEZE, INDEXED, JSON, MODE, OBJECT, OUTFILE, PERSISTED, PROCEDURAL,
     QUALIFY, REPEATABLE, REPLICATION, RESPECT, SCALAR, SEPARATOR, SQL, TRUSTED, VERBOSE, XML, MULTISET, SEARCH, DEPTH, BREADTH, OPERATOR, ORDINALITY, JSON_TABLE, XMLTABLE, ROWS_FROM,
+    BREAK, BULK, GOTO,
 }
 
 internal static class Keywords
 {
-    // An open-addressing table keyed by an ASCII case-folded hash: words are looked up once per token, so this is hot.
-    private const int TableSize = 2048;
-    private static readonly string[] Names = new string[TableSize];
+    // An open-addressing table. Every word token is looked up once, so this is hot: the slot comes from four characters
+    // and the length (constant time whatever the word), and a candidate is confirmed by its length, then by comparing
+    // four characters at a time as one 64-bit number, case folded by setting bit 0x20 of each. That folding is exact
+    // here: keywords are [A-Z0-9_], and no other character a word token holds folds onto one of theirs.
+    private const int TableBits = 11;
+    private const int TableSize = 1 << TableBits;
+    private const ulong Fold = 0x0020_0020_0020_0020UL;
+    private static readonly byte[] Lengths = new byte[TableSize];
+    /// <summary>Per slot, the folded keyword in four-character chunks, the last chunk being its last four characters.</summary>
+    private static readonly ulong[][] Chunks = new ulong[TableSize][];
     private static readonly Kw[] Values = new Kw[TableSize];
 
     static Keywords()
@@ -48,51 +56,63 @@ internal static class Keywords
         {
             if (kw == Kw.None) continue;
             var name = kw.ToString();
-            var slot = Hash(name) & (TableSize - 1);
-            while (Names[slot] is not null) slot = (slot + 1) & (TableSize - 1);
-            Names[slot] = name;
+            var slot = Slot(name);
+            while (Lengths[slot] != 0) slot = (slot + 1) & (TableSize - 1);
+            Lengths[slot] = (byte)name.Length;
+            Chunks[slot] = FoldedChunks(name);
             Values[slot] = kw;
         }
     }
 
-    /// <summary>FNV-1a over the ASCII upper-cased characters; -1 for characters no keyword has.</summary>
-    private static int Hash(ReadOnlySpan<char> word)
+    /// <summary>A slot from the first two, the last two characters (ASCII letters folded) and the length.</summary>
+    private static int Slot(ReadOnlySpan<char> word)
     {
-        var h = 2166136261u;
-        foreach (var ch in word)
-        {
-            var c = ch;
-            if (c is >= 'a' and <= 'z') c = (char)(c - 32);
-            else if (!(c is >= 'A' and <= 'Z' or '_' or >= '0' and <= '9')) return -1;
-            h = (h ^ c) * 16777619u;
-        }
-        return (int)(h & 0x7FFFFFFF);
+        var n = word.Length;
+        var key = (ulong)(uint)(word[0] | 0x20) | (ulong)(uint)(word[1] | 0x20) << 12 | (ulong)(uint)(word[n - 2] | 0x20) << 24
+            | (ulong)(uint)(word[n - 1] | 0x20) << 36 | (ulong)(uint)n << 48;
+        return (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - TableBits));
+    }
+
+    /// <summary>Characters [start, start + 4) as one folded number; words shorter than four are padded with zeros.</summary>
+    private static ulong Chunk(ReadOnlySpan<char> word, int start)
+    {
+        if (word.Length >= 4) return System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(word.Slice(start, 4))) | Fold;
+        ulong value = 0;
+        for (var i = 0; i < word.Length; i++) value |= (ulong)(uint)(word[i] | 0x20) << (16 * i);
+        return value;
+    }
+
+    private static ulong[] FoldedChunks(string name)
+    {
+        var whole = name.Length / 4;
+        var chunks = new ulong[Math.Max(1, whole + (name.Length % 4 != 0 && name.Length > 4 ? 1 : 0))];
+        for (var k = 0; k < whole; k++) chunks[k] = Chunk(name, 4 * k);
+        if (name.Length < 4) chunks[0] = Chunk(name, 0);
+        else if (name.Length % 4 != 0) chunks[^1] = Chunk(name, name.Length - 4);
+        return chunks;
     }
 
     public static Kw Of(ReadOnlySpan<char> word)
     {
-        if (word.Length is < 2 or > 24) return Kw.None;
-        var hash = Hash(word);
-        if (hash < 0) return Kw.None;
-        var slot = hash & (TableSize - 1);
+        var n = word.Length;
+        if (n is < 2 or > 24) return Kw.None;
+        var slot = Slot(word);
         while (true)
         {
-            var name = Names[slot];
-            if (name is null) return Kw.None;
-            if (name.Length == word.Length && EqualsUpper(word, name)) return Values[slot];
+            var length = Lengths[slot];
+            if (length == 0) return Kw.None;
+            if (length == n && Matches(word, Chunks[slot])) return Values[slot];
             slot = (slot + 1) & (TableSize - 1);
         }
     }
 
-    private static bool EqualsUpper(ReadOnlySpan<char> word, string upper)
+    private static bool Matches(ReadOnlySpan<char> word, ulong[] chunks)
     {
-        for (var i = 0; i < word.Length; i++)
-        {
-            var c = word[i];
-            if (c is >= 'a' and <= 'z') c = (char)(c - 32);
-            if (c != upper[i]) return false;
-        }
-        return true;
+        if (word.Length < 4) return Chunk(word, 0) == chunks[0];
+        var whole = word.Length / 4;
+        for (var k = 0; k < whole; k++)
+            if (Chunk(word, 4 * k) != chunks[k]) return false;
+        return word.Length % 4 == 0 || Chunk(word, word.Length - 4) == chunks[^1];
     }
 
     /// <summary>Words that end an expression or a name list: a clause starts here. An alias without AS must not be one of these.</summary>
@@ -105,7 +125,7 @@ internal static class Keywords
             or Kw.FOR or Kw.OUTPUT or Kw.OPTION or Kw.APPLY or Kw.STRAIGHT_JOIN or Kw.LATERAL or Kw.IS or Kw.IN or Kw.LIKE
             or Kw.ILIKE or Kw.BETWEEN or Kw.ASC or Kw.DESC or Kw.NULLS or Kw.LOCK or Kw.TABLESAMPLE or Kw.ESCAPE or Kw.COLLATE
             or Kw.INCLUDE or Kw.ORDINALITY or Kw.OVER or Kw.FILTER or Kw.WITHIN or Kw.DO or Kw.TO or Kw.IF or Kw.CHECK
-            or Kw.CONSTRAINT or Kw.DEFAULT or Kw.PRIMARY or Kw.REFERENCES or Kw.UNIQUE or Kw.NULL or Kw.GO or Kw.CASE
+            or Kw.CONSTRAINT or Kw.DEFAULT or Kw.PRIMARY or Kw.REFERENCES or Kw.UNIQUE or Kw.NULL or Kw.CASE
             or Kw.WHILE or Kw.BEGIN or Kw.DECLARE or Kw.PRINT or Kw.RETURN or Kw.EXEC or Kw.EXECUTE or Kw.INSERT or Kw.UPDATE
             or Kw.DELETE or Kw.MERGE or Kw.CREATE or Kw.ALTER or Kw.DROP or Kw.TRUNCATE or Kw.GRANT or Kw.REVOKE => true,
         _ => false,

@@ -1,0 +1,47 @@
+using CsCheck;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Sql.Tests.SourceTexts;
+
+public class SourceTextTests
+{
+    /// <summary>Line starts the slow, obvious way: after every '\n', '\r' and "\r\n".</summary>
+    private static List<int> ExpectedLineStarts(string text)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+            else if (text[i] is not ('\r' or '\n')) continue;
+            starts.Add(i + 1);
+        }
+        return starts;
+    }
+
+    private static List<int> LineStarts(SourceText text) => Enumerable.Range(0, text.LineCount).Select(text.GetLineStart).ToList();
+
+    [TestCase("")]
+    [TestCase("one line")]
+    [TestCase("a\nb\r\nc\rd\n")]
+    [TestCase("\r\n\r\n\n\r\r")]
+    [TestCase("0123456789abcde\r\n0123456789abcdef\r\n")] // a "\r\n" across the 16-character blocks
+    [TestCase("0123456789abcdef\r")]
+    public void Line_starts_follow_every_kind_of_line_break(string text) =>
+        Assert.That(LineStarts(SourceText.From(text)), Is.EqualTo(ExpectedLineStarts(text)));
+
+    [Test]
+    public void Line_starts_match_a_plain_scan_on_random_text() =>
+        Gen.Char["a \n\r\u00e9;"].Array[0, 200].Select(a => new string(a))
+            .Sample(text => LineStarts(SourceText.From(text)).SequenceEqual(ExpectedLineStarts(text)), iter: 2000);
+
+    [Test]
+    public void Positions_map_to_offsets_and_back()
+    {
+        var text = SourceText.From("SELECT 1;\r\nSELECT 2;\nSELECT 3;");
+        Assert.That(text.GetLinePosition(13), Is.EqualTo(new LinePosition(1, 2)));
+        Assert.That(text.GetOffset(new LinePosition(2, 7)), Is.EqualTo(28));
+        Assert.That(text.GetOffset(new LinePosition(0, 99)), Is.EqualTo(9), "past the line's end clamps to its end, before the line break");
+        Assert.That(text.GetOffset(new LinePosition(1, 99)), Is.EqualTo(20));
+        Assert.That(text.GetOffset(new LinePosition(2, 99)), Is.EqualTo(30));
+    }
+}
