@@ -204,4 +204,107 @@ public class LexerTests
             Assert.That(pos, Is.EqualTo(sql.Length));
         }
     }
+
+    // The cases below guard the lexer's fast path (runs of words, single spaces, punctuation and plain integers),
+    // which must give exactly what the general path gives.
+
+    [Test]
+    public void Non_ascii_letters_continue_and_start_words_in_every_dialect()
+    {
+        const string sql = "select café, naïve_x, 日本 from t";
+        foreach (var dialect in Enum.GetValues<SqlDialect>())
+        {
+            var words = Significant(sql, dialect).Where(t => t.Kind == TokenKind.Word).Select(t => t.Text);
+            Assert.That(words, Is.EqualTo(new[] { "select", "café", "naïve_x", "日本", "from", "t" }), dialect.ToString());
+        }
+    }
+
+    [Test]
+    public void A_non_letter_after_a_word_ends_it()
+    {
+        var tokens = Significant("a\u00a0b", SqlDialect.Postgres);
+        Assert.That(tokens, Is.EqualTo(new[] { (TokenKind.Word, "a"), (TokenKind.Unknown, "\u00a0"), (TokenKind.Word, "b") }));
+    }
+
+    [TestCase("1_000", new[] { "1_000" })]
+    [TestCase("1end", new[] { "1", "end" })]
+    [TestCase("12.", new[] { "12." })]
+    [TestCase("1..5", new[] { "1", ".", ".5" })]
+    [TestCase("0x1F_2", new[] { "0x1F_2" })]
+    [TestCase("0xg", new[] { "0", "xg" })]
+    public void Number_edges(string sql, string[] texts)
+    {
+        Assert.That(Significant(sql, SqlDialect.Postgres).Select(t => t.Text), Is.EqualTo(texts));
+    }
+
+    [Test]
+    public void A_whitespace_run_that_starts_with_a_space_is_one_token_and_sets_the_line_start()
+    {
+        const string sql = "select 1 \nGO\nselect x \t\n  go";
+        var tokens = SqlLexer.Lex(sql, SqlDialect.TSql);
+        var whitespace = tokens.Where(t => t.Kind == TokenKind.Whitespace).Select(t => sql.Substring(t.Start, t.Length));
+        Assert.That(whitespace, Is.EqualTo(new[] { " ", " \n", "\n", " ", " \t\n  " }));
+        Assert.That(tokens.Count(t => t.Kind == TokenKind.BatchSeparator), Is.EqualTo(2));
+    }
+
+    [TestCase("\uffdfO\n")]
+    [TestCase("\uffffo\n")]
+    [TestCase("\uff27\uff2f\n")] // fullwidth GO
+    [TestCase("\uffe4ELIMITER x\n")]
+    public void Only_ascii_letters_start_script_lines(string line)
+    {
+        foreach (var dialect in Enum.GetValues<SqlDialect>())
+        {
+            var tokens = SqlLexer.Lex("select 1\n" + line + "select 2", dialect);
+            Assert.That(tokens.Any(t => t.Kind is TokenKind.BatchSeparator or TokenKind.DelimiterCommand), Is.False, dialect.ToString());
+        }
+    }
+
+    [Test]
+    public void LexFrom_asks_to_resync_at_every_token_from_the_resync_point_and_stops_where_told()
+    {
+        // select␠a␠from␠t: tokens start at 0 6 7 8 9 13 14; asked from 8 on, told yes at 13.
+        const string sql = "select a from t";
+        var asked = new List<int>();
+        var output = new List<Token>();
+        var stop = SqlLexer.LexFrom(sql, SqlDialect.Postgres, 0, true, output, 8, (pos, _) =>
+        {
+            asked.Add(pos);
+            return pos == 13;
+        });
+        Assert.That(stop, Is.EqualTo(13));
+        Assert.That(asked, Is.EqualTo(new[] { 8, 9, 13 }));
+        Assert.That(output.Select(t => sql.Substring(t.Start, t.Length)), Is.EqualTo(new[] { "select", " ", "a", " ", "from" }));
+    }
+
+    [Test]
+    public void LexFrom_appends_to_what_the_list_holds()
+    {
+        var output = new List<Token> { new(TokenKind.Word, 0, 3) };
+        var end = SqlLexer.LexFrom("abc def", SqlDialect.Postgres, 3, false, output, int.MaxValue, (_, _) => false);
+        Assert.That(end, Is.EqualTo(7));
+        Assert.That(output, Is.EqualTo(new[] { new Token(TokenKind.Word, 0, 3), new Token(TokenKind.Whitespace, 3, 1), new Token(TokenKind.Word, 4, 3) }));
+    }
+
+    [Test]
+    public void Lexing_a_large_document_grows_the_buffer_and_keeps_every_token()
+    {
+        // More tokens than the reused buffer keeps between calls, and every other one a single character.
+        var sql = string.Concat(Enumerable.Repeat("(a,b);", 100_000));
+        var tokens = SqlLexer.Lex(sql, SqlDialect.MySql);
+        Assert.That(tokens, Has.Count.EqualTo(600_000));
+        Assert.That(tokens[^1], Is.EqualTo(new Token(TokenKind.Semicolon, sql.Length - 1, 1)));
+        Assert.That(SqlLexer.Lex("x", SqlDialect.MySql), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Characters_whose_low_byte_looks_like_a_word_character_are_judged_as_themselves()
+    {
+        // Words are scanned 64 characters at a time where there are 64; U+2061 (not a letter) has the low byte of 'a'
+        // and must end the word, U+015F ('ş', a letter) has the low byte of '_' and continues it.
+        var padding = new string(' ', 80);
+        var sql = "select abc\u2061def, kuş_x" + padding;
+        var words = Significant(sql, SqlDialect.Postgres).Where(t => t.Kind == TokenKind.Word).Select(t => t.Text);
+        Assert.That(words, Is.EqualTo(new[] { "select", "abc", "def", "kuş_x" }));
+    }
 }
