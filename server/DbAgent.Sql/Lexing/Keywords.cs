@@ -46,12 +46,18 @@ internal static class Keywords
     private const int TableSize = 1 << TableBits;
     private const ulong Fold = 0x0020_0020_0020_0020UL;
     private static readonly byte[] Lengths = new byte[TableSize];
-    /// <summary>Per slot, the folded keyword in four-character chunks, the last chunk being its last four characters.</summary>
-    private static readonly ulong[][] Chunks = new ulong[TableSize][];
+    /// <summary>Per slot, where its keyword's chunks start in <see cref="Chunks"/>.</summary>
+    private static readonly ushort[] ChunkStarts = new ushort[TableSize];
+    /// <summary>
+    /// Every keyword folded in four-character chunks, the last chunk being its last four characters (so a keyword
+    /// whose length is not a multiple of four needs no padding): one array, read in a row.
+    /// </summary>
+    private static readonly ulong[] Chunks;
     private static readonly Kw[] Values = new Kw[TableSize];
 
     static Keywords()
     {
+        var chunks = new List<ulong>(2048);
         foreach (var kw in Enum.GetValues<Kw>())
         {
             if (kw == Kw.None) continue;
@@ -59,9 +65,11 @@ internal static class Keywords
             var slot = Slot(name);
             while (Lengths[slot] != 0) slot = (slot + 1) & (TableSize - 1);
             Lengths[slot] = (byte)name.Length;
-            Chunks[slot] = FoldedChunks(name);
+            ChunkStarts[slot] = (ushort)chunks.Count;
+            chunks.AddRange(FoldedChunks(name));
             Values[slot] = kw;
         }
+        Chunks = chunks.ToArray();
     }
 
     /// <summary>A slot from the first two, the last two characters (ASCII letters folded) and the length.</summary>
@@ -73,23 +81,25 @@ internal static class Keywords
         return (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - TableBits));
     }
 
-    /// <summary>Characters [start, start + 4) as one folded number; words shorter than four are padded with zeros.</summary>
-    private static ulong Chunk(ReadOnlySpan<char> word, int start)
+    /// <summary>Characters [start, start + 4) as one folded number.</summary>
+    private static ulong Four(ReadOnlySpan<char> word, int start) =>
+        System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(word.Slice(start, 4))) | Fold;
+
+    /// <summary>A word of two or three characters as one folded number, padded with zeros.</summary>
+    private static ulong Short(ReadOnlySpan<char> word)
     {
-        if (word.Length >= 4) return System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(word.Slice(start, 4))) | Fold;
         ulong value = 0;
         for (var i = 0; i < word.Length; i++) value |= (ulong)(uint)(word[i] | 0x20) << (16 * i);
         return value;
     }
 
+    /// <summary>A keyword's chunks: its first four characters, its last four, then those between, four at a time.</summary>
     private static ulong[] FoldedChunks(string name)
     {
-        var whole = name.Length / 4;
-        var chunks = new ulong[Math.Max(1, whole + (name.Length % 4 != 0 && name.Length > 4 ? 1 : 0))];
-        for (var k = 0; k < whole; k++) chunks[k] = Chunk(name, 4 * k);
-        if (name.Length < 4) chunks[0] = Chunk(name, 0);
-        else if (name.Length % 4 != 0) chunks[^1] = Chunk(name, name.Length - 4);
-        return chunks;
+        if (name.Length < 4) return [Short(name)];
+        var chunks = new List<ulong> { Four(name, 0), Four(name, name.Length - 4) };
+        for (var at = 4; at < name.Length - 4; at += 4) chunks.Add(Four(name, at));
+        return chunks.ToArray();
     }
 
     public static Kw Of(ReadOnlySpan<char> word)
@@ -101,18 +111,22 @@ internal static class Keywords
         {
             var length = Lengths[slot];
             if (length == 0) return Kw.None;
-            if (length == n && Matches(word, Chunks[slot])) return Values[slot];
+            if (length == n && Matches(word, ChunkStarts[slot])) return Values[slot];
             slot = (slot + 1) & (TableSize - 1);
         }
     }
 
-    private static bool Matches(ReadOnlySpan<char> word, ulong[] chunks)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Matches(ReadOnlySpan<char> word, int at)
     {
-        if (word.Length < 4) return Chunk(word, 0) == chunks[0];
-        var whole = word.Length / 4;
-        for (var k = 0; k < whole; k++)
-            if (Chunk(word, 4 * k) != chunks[k]) return false;
-        return word.Length % 4 == 0 || Chunk(word, word.Length - 4) == chunks[^1];
+        var chunks = Chunks;
+        var n = word.Length;
+        if (n < 4) return Short(word) == chunks[at];
+        // Most keywords have at most eight characters: the first and the last four cover them.
+        if (Four(word, 0) != chunks[at] || Four(word, n - 4) != chunks[at + 1]) return false;
+        for (int offset = 4, k = at + 2; offset < n - 4; offset += 4, k++)
+            if (Four(word, offset) != chunks[k]) return false;
+        return true;
     }
 
     /// <summary>Words that end an expression or a name list: a clause starts here. An alias without AS must not be one of these.</summary>

@@ -86,23 +86,21 @@ internal sealed partial class Parser
         var kw = _kw;
         var depth = 0;
         var balanced = true;
-        // Branch-free: trivia and significant tokens alternate with no pattern a predictor could learn. Every token
-        // is written, and the count moves past the significant ones only.
         for (var i = slice.FirstToken; i <= slice.LastToken; i++)
         {
+            var kind = tokens.KindAt(i);
+            if (kind <= TokenKind.BlockComment) continue; // trivia (measured: cheaper than writing every token)
+            if (kind == TokenKind.OpenParen) depth++;
+            else if (kind == TokenKind.CloseParen) balanced &= --depth >= 0;
+            else if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator) balanced = false;
             var t = tokens[i];
-            var kind = t.Kind;
             tok[n] = t;
             kw[n] = t.Keyword;
-            n += kind > TokenKind.BlockComment ? 1 : 0;
-            depth += (kind == TokenKind.OpenParen ? 1 : 0) - (kind == TokenKind.CloseParen ? 1 : 0);
-            balanced &= depth >= 0 & (InnerDelimiters & (1u << (int)kind)) == 0;
+            n++;
         }
         _n = n;
         IsBalanced = balanced && depth == 0;
     }
-
-    private const uint InnerDelimiters = 1u << (int)TokenKind.Semicolon | 1u << (int)TokenKind.CustomDelimiter | 1u << (int)TokenKind.BatchSeparator;
 
     /// <summary>
     /// True when the statement last parsed has matching parentheses and no delimiter inside (a routine's body has
