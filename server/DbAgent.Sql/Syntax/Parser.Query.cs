@@ -662,8 +662,8 @@ internal sealed partial class Parser
             if (K == Kw.NULLS)
             {
                 Bump();
-                if (K == Kw.FIRST) { Bump(); SetTag((short)(_open[^1].Tag | 2)); }
-                else if (K == Kw.LAST) { Bump(); SetTag((short)(_open[^1].Tag | 4)); }
+                if (K == Kw.FIRST) { Bump(); SetTag((short)(Innermost.Tag | 2)); }
+                else if (K == Kw.LAST) { Bump(); SetTag((short)(Innermost.Tag | 4)); }
             }
             Finish();
         } while (Eat(TokenKind.Comma));

@@ -32,7 +32,8 @@ internal sealed partial class Parser
     private int _edgeCount;
     private int[] _children = new int[64];
     private int _childCount;
-    private readonly List<OpenNode> _open = new(64);
+    private OpenNode[] _open = new OpenNode[64];
+    private int _openCount;
 
     private struct OpenNode
     {
@@ -62,7 +63,7 @@ internal sealed partial class Parser
         _nodeCount = 0;
         _edgeCount = 0;
         _childCount = 0;
-        _open.Clear();
+        _openCount = 0;
 
         var root = Statement();
         // The root spans exactly the slice.
@@ -154,23 +155,33 @@ internal sealed partial class Parser
     private Marker Mark() => new(_childCount, CurrentStart);
 
     private void Start(SyntaxKind kind, short tag = 0) =>
-        _open.Add(new OpenNode { Kind = kind, ChildStart = _childCount, Start = CurrentStart, Tag = tag });
+        Open(kind, _childCount, CurrentStart, tag);
 
     private void StartAt(Marker m, SyntaxKind kind, short tag = 0) =>
-        _open.Add(new OpenNode { Kind = kind, ChildStart = m.ChildIndex, Start = m.ChildIndex < _childCount ? _base + _nodes[_children[m.ChildIndex]].Start : m.Start, Tag = tag });
+        Open(kind, m.ChildIndex, m.ChildIndex < _childCount ? _base + _nodes[_children[m.ChildIndex]].Start : m.Start, tag);
+
+    private void Open(SyntaxKind kind, int childStart, int start, short tag)
+    {
+        if (_openCount == _open.Length) Array.Resize(ref _open, _open.Length * 2);
+        ref var o = ref _open[_openCount++];
+        o.Kind = kind;
+        o.ChildStart = childStart;
+        o.Start = start;
+        o.Tag = tag;
+    }
+
+    /// <summary>The innermost open node.</summary>
+    private ref OpenNode Innermost => ref _open[_openCount - 1];
 
     private void SetTag(short tag)
     {
-        var o = _open[^1];
-        o.Tag = tag;
-        _open[^1] = o;
+        Innermost.Tag = tag;
     }
 
     /// <summary>Closes the innermost open node over the nodes made since it was opened; returns its index.</summary>
     private int Finish(NodeFlags flags = NodeFlags.None)
     {
-        var o = _open[^1];
-        _open.RemoveAt(_open.Count - 1);
+        var o = _open[--_openCount];
         var count = _childCount - o.ChildStart;
         if (o.Kind == SyntaxKind.Error) flags |= NodeFlags.ContainsError;
         var end = Math.Max(o.Start, _lastEnd);

@@ -47,13 +47,23 @@ internal enum NodeFlags : byte
     ContainsError = 2,
 }
 
-/// <summary>One node of a green tree as it is stored: no references, so the collector never scans a tree.</summary>
+/// <summary>
+/// One node of a green tree as it is stored: twenty bytes, no references, so the collector never scans a tree. The
+/// kind is kept in a byte (there are fewer than 256 kinds; a test holds that).
+/// </summary>
 internal struct GreenNode
 {
-    public SyntaxKind Kind;
+    private byte _kind;
+    public NodeFlags Flags;
     /// <summary>Kind-specific detail (the join kind, the set operator, ...), read through <see cref="SyntaxNode.Tag"/>.</summary>
     public short Tag;
-    public NodeFlags Flags;
+
+    public SyntaxKind Kind
+    {
+        readonly get => (SyntaxKind)_kind;
+        set => _kind = (byte)value;
+    }
+
     /// <summary>Offset from the statement's start.</summary>
     public int Start;
     public int Length;

@@ -5,6 +5,10 @@ namespace DbAgent.Sql.Tests.Parsing;
 
 public class ParserTests
 {
+    [Test]
+    public void Every_syntax_kind_fits_the_byte_a_tree_node_keeps_it_in() =>
+        Assert.That((int)Enum.GetValues<SyntaxKind>().Max(), Is.LessThan(256));
+
     private static ParsedStatement One(string sql, SqlDialect dialect = SqlDialect.Postgres)
     {
         var script = SqlScript.Parse(sql, dialect);
