@@ -42,6 +42,22 @@ public static class SqlLexer
         return tokens;
     }
 
+    /// <summary>
+    /// The tokens in an array of exactly their count, for a parse that keeps them: the array is not cleared before
+    /// the tokens are copied in (a document of 5 MB has 15 MB of tokens).
+    /// </summary>
+    internal static Token[] LexToArray(string text, SqlDialect dialect)
+    {
+        var scratch = t_scratch ?? new List<Token>(4096);
+        t_scratch = null;
+        scratch.Clear();
+        Scan(text, dialect, 0, true, scratch, int.MaxValue, null);
+        var tokens = GC.AllocateUninitializedArray<Token>(scratch.Count);
+        CollectionsMarshal.AsSpan(scratch).CopyTo(tokens);
+        if (scratch.Capacity <= MaxScratchTokens) t_scratch = scratch;
+        return tokens;
+    }
+
     private const int MaxScratchTokens = 1 << 18;
 
     /// <summary>

@@ -14,20 +14,21 @@ internal sealed class TokenList : IReadOnlyList<Token>
     private const int SmallPiece = 2048;
     private const int MaxPieces = 64;
 
-    private readonly record struct Piece(List<Token> Tokens, int Offset, int Count, int Delta);
+    private readonly record struct Piece(Token[] Tokens, int Offset, int Count, int Delta);
 
     private readonly Piece[] _pieces;
     /// <summary>Index of each piece's first token; one more entry than pieces, the last being <see cref="Count"/>.</summary>
     private readonly int[] _firsts;
-    private readonly List<Token>? _single;
+    private readonly Token[]? _single;
     private int _lastPiece; // a lookup hint only: read and written racily, always checked before use
 
-    public TokenList(List<Token> tokens)
+    /// <summary>A list over an array of exactly the document's tokens (the list owns it from now on).</summary>
+    public TokenList(Token[] tokens)
     {
         _single = tokens;
-        _pieces = [new Piece(tokens, 0, tokens.Count, 0)];
-        _firsts = [0, tokens.Count];
-        Count = tokens.Count;
+        _pieces = [new Piece(tokens, 0, tokens.Length, 0)];
+        _firsts = [0, tokens.Length];
+        Count = tokens.Length;
     }
 
     private TokenList(List<Piece> pieces)
@@ -42,13 +43,13 @@ internal sealed class TokenList : IReadOnlyList<Token>
         }
         _firsts[^1] = n;
         Count = n;
-        if (_pieces.Length == 1 && _pieces[0] is { Offset: 0, Delta: 0 } p && p.Count == p.Tokens.Count) _single = p.Tokens;
+        if (_pieces.Length == 1 && _pieces[0] is { Offset: 0, Delta: 0 } p && p.Count == p.Tokens.Length) _single = p.Tokens;
     }
 
     public int Count { get; }
 
-    /// <summary>The one list that holds every token, unmoved, when there is one (no edit has split the tokens).</summary>
-    internal List<Token>? Single => _single;
+    /// <summary>The one array that holds every token, unmoved, when there is one (no edit has split the tokens).</summary>
+    internal Token[]? Single => _single;
 
     public Token this[int index]
     {
@@ -130,14 +131,14 @@ internal sealed class TokenList : IReadOnlyList<Token>
             AppendPiece(middle, after[0], 0);
             after.RemoveAt(0);
         }
-        if (middle.Count > 0) pieces.Add(new Piece(middle, 0, middle.Count, 0));
+        if (middle.Count > 0) pieces.Add(new Piece(middle.ToArray(), 0, middle.Count, 0));
         pieces.AddRange(after);
         if (pieces.Count > MaxPieces)
         {
             // Now and then (once in tens of edits): one flat list again keeps lookups and later edits cheap.
             var flat = new List<Token>(Count - (removeEnd - removeStart) + inserted.Count);
             foreach (var p in pieces) AppendPiece(flat, p, 0);
-            return new TokenList(flat);
+            return new TokenList(flat.ToArray());
         }
         return new TokenList(pieces);
     }

@@ -35,8 +35,17 @@ internal static class TokenSource
     /// <summary>The tokens as one span when they are held in one piece.</summary>
     public static bool TryGetSpan(IReadOnlyList<Token> tokens, out ReadOnlySpan<Token> span)
     {
-        var list = tokens as List<Token> ?? (tokens as TokenList)?.Single;
-        span = list is null ? default : CollectionsMarshal.AsSpan(list);
-        return list is not null;
+        switch (tokens)
+        {
+            case TokenList { Single: { } single }:
+                span = single;
+                return true;
+            case List<Token> list:
+                span = CollectionsMarshal.AsSpan(list);
+                return true;
+            default:
+                span = default;
+                return false;
+        }
     }
 }

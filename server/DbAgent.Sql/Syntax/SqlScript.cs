@@ -134,8 +134,8 @@ public sealed class SqlScript
     public static SqlScript Parse(SourceText text, SqlDialect dialect, SchemaModel? schema)
     {
         var source = text.Text;
-        var tokens = SqlLexer.Lex(source, dialect);
-        var tokenList = new TokenList(tokens);
+        var tokenList = new TokenList(SqlLexer.LexToArray(source, dialect));
+        IReadOnlyList<Token> tokens = tokenList;
         var context = new BindContext(source, tokenList, dialect, schema);
         var parser = new Parser();
         var statements = new List<ParsedStatement>(Math.Max(4, tokens.Count / 64));
