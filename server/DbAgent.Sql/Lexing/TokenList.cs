@@ -136,9 +136,17 @@ internal sealed class TokenList : IReadOnlyList<Token>
         if (pieces.Count > MaxPieces)
         {
             // Now and then (once in tens of edits): one flat list again keeps lookups and later edits cheap.
-            var flat = new List<Token>(Count - (removeEnd - removeStart) + inserted.Count);
-            foreach (var p in pieces) AppendPiece(flat, p, 0);
-            return new TokenList(flat.ToArray());
+            var flat = GC.AllocateUninitializedArray<Token>(Count - (removeEnd - removeStart) + inserted.Count);
+            var at = 0;
+            foreach (var p in pieces)
+            {
+                for (var i = 0; i < p.Count; i++)
+                {
+                    var t = p.Tokens[p.Offset + i];
+                    flat[at++] = p.Delta == 0 ? t : t with { Start = t.Start + p.Delta };
+                }
+            }
+            return new TokenList(flat);
         }
         return new TokenList(pieces);
     }

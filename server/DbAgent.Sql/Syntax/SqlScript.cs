@@ -72,6 +72,16 @@ public sealed class ParsedStatement
     /// <summary>True once the model is built: an edit can then move it rather than bind the statement again.</summary>
     internal bool HasModel => Volatile.Read(ref _model) is not null;
 
+    /// <summary>
+    /// Binds the statement, when its model is still to be built, in <paramref name="context"/>: the next version of its
+    /// script, in which an edit after it left its text, position and tokens as they were. Either version's context
+    /// gives the same model, so readers of the older version lose nothing, and the older text is no longer held here.
+    /// </summary>
+    internal void KeepIn(BindContext context)
+    {
+        if (Volatile.Read(ref _context) is not null && !HasModel) Volatile.Write(ref _context, context);
+    }
+
     private StatementModel BuildModel()
     {
         var unshifted = Volatile.Read(ref _unshifted);
@@ -240,13 +250,17 @@ public sealed class SqlScript
     }
 
     /// <summary>
-    /// A statement the edit did not touch, in the new version. One whose model is built, and that does not move, is
-    /// the same object; any other is a new one over the same tree, so that a model not yet built is bound in the new
-    /// version and no statement keeps the old text and tokens alive.
+    /// A statement the edit did not touch, in the new version. One that does not move is the same object, bound from
+    /// now on in the new version if its model is not built yet; one that moves is a new object over the same tree,
+    /// whose model is moved from the old one or bound in the new version. No statement keeps old text alive.
     /// </summary>
     private static ParsedStatement Shift(ParsedStatement statement, int delta, int tokenDelta, BindContext context)
     {
-        if (delta == 0 && tokenDelta == 0 && statement.HasModel) return statement;
+        if (delta == 0 && tokenDelta == 0)
+        {
+            statement.KeepIn(context);
+            return statement;
+        }
         var s = statement.Slice;
         var slice = new StatementSlice(s.LeadingTriviaStart + tokenDelta, s.FirstToken + tokenDelta, s.LastToken + tokenDelta,
             s.TerminatorToken >= 0 ? s.TerminatorToken + tokenDelta : -1, new TextSpan(s.Span.Start + delta, s.Span.Length), s.Terminator);
