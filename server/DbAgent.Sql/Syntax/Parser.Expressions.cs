@@ -543,6 +543,11 @@ internal sealed partial class Parser
         }
         if (!isCall)
         {
+            if (parts == 1)
+            {
+                WrappedLeaf(SyntaxKind.ColumnReference, SyntaxKind.Identifier);
+                return;
+            }
             Start(SyntaxKind.ColumnReference);
             Leaf(SyntaxKind.Identifier);
             while (T == TokenKind.Dot && (IsNameAt(1) || IsOpAt(1, "*")))

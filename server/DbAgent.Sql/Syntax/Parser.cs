@@ -199,6 +199,20 @@ internal sealed partial class Parser
         Bump();
     }
 
+    /// <summary>
+    /// A node of kind <paramref name="outer"/> over a leaf for the current token alone: what Start, Leaf and Finish
+    /// make of a one-part name, without their bookkeeping (most names have one part).
+    /// </summary>
+    private void WrappedLeaf(SyntaxKind outer, SyntaxKind inner)
+    {
+        var t = _tok[_pos];
+        var leaf = AddNode(inner, t.Start - _base, t.Length, 0, 0, NodeFlags.None, 0);
+        if (_edgeCount == _edges.Length) Array.Resize(ref _edges, _edges.Length * 2);
+        _edges[_edgeCount] = leaf;
+        Push(AddNode(outer, t.Start - _base, t.Length, _edgeCount++, 1, NodeFlags.None, 0));
+        Bump();
+    }
+
     /// <summary>An empty node where the grammar needs something the text does not have.</summary>
     private void Missing(SyntaxKind kind)
     {
@@ -297,6 +311,11 @@ internal sealed partial class Parser
         {
             Missing(SyntaxKind.Name);
             return false;
+        }
+        if (PeekKind(1) != TokenKind.Dot)
+        {
+            WrappedLeaf(SyntaxKind.Name, SyntaxKind.Identifier);
+            return true;
         }
         Start(SyntaxKind.Name);
         Leaf(SyntaxKind.Identifier);
