@@ -473,8 +473,8 @@ internal sealed partial class Parser
         if (isRow)
         {
             // Re-tag as a row: same children, same span.
-            _nodes[node].Kind = SyntaxKind.ExpressionList;
-            _nodes[node].Tag = 0;
+            _stack[node].Kind = SyntaxKind.ExpressionList;
+            _stack[node].Tag = 0;
         }
         _ = m;
         _depth--;

@@ -4,8 +4,8 @@ namespace DbAgent.Sql.Syntax;
 
 internal sealed partial class Parser
 {
-    /// <summary>Parses the statement; returns its root node's index.</summary>
-    private int Statement()
+    /// <summary>Parses the statement; returns its root node (its children are in the output).</summary>
+    private GreenNode Statement()
     {
         var kind = StatementBody();
         if (!AtEnd)
@@ -15,15 +15,20 @@ internal sealed partial class Parser
             while (!AtEnd) Bump();
             Finish();
         }
-        // The statement node was finished into _children; wrap the trailing error with it when there is one.
-        if (_childCount == 1) return _children[0];
-        var first = _nodes[_children[0]];
-        var firstEdge = AddEdges(_edges.AsSpan(first.FirstEdge, first.ChildCount).ToArray());
-        AddEdges(_children.AsSpan(1, _childCount - 1));
-        return AddNode(kind, first.Start, first.Length, firstEdge, first.ChildCount + _childCount - 1, first.Flags | NodeFlags.ContainsError, first.Tag);
+        // The statement node was finished onto the stack; wrap the trailing error with it when there is one.
+        var root = _stack[0];
+        if (_stackCount == 1) return root;
+        // The statement's children and the nodes after it, side by side again.
+        var firstChild = Output(_out.AsSpan(root.FirstChild, root.ChildCount).ToArray());
+        Output(_stack.AsSpan(1, _stackCount - 1));
+        root.Kind = kind;
+        root.FirstChild = firstChild;
+        root.ChildCount += _stackCount - 1;
+        root.Flags |= NodeFlags.ContainsError;
+        return root;
     }
 
-    /// <summary>Parses one statement into a single node in _children and returns its kind.</summary>
+    /// <summary>Parses one statement into a single node on the stack and returns its kind.</summary>
     private SyntaxKind StatementBody()
     {
         switch (K)

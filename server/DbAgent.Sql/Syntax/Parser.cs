@@ -24,14 +24,13 @@ internal sealed partial class Parser
     private int _lastEnd;
     private int _depth;
 
-    // The statement's tree as it is built: its nodes, the runs of child indices of the nodes finished so far, and a
-    // stack of the nodes not yet given to a parent (the children of the open nodes, and the finished top nodes).
-    private GreenNode[] _nodes = new GreenNode[256];
-    private int _nodeCount;
-    private int[] _edges = new int[256];
-    private int _edgeCount;
-    private int[] _children = new int[64];
-    private int _childCount;
+    // The statement's tree as it is built: a stack of the nodes not yet given to a parent (the children of the open
+    // nodes, and the finished top nodes), and the output, where a node's children are moved, side by side, when the
+    // node is finished. So every node's children are one run of the output, and the root comes last.
+    private GreenNode[] _stack = new GreenNode[64];
+    private int _stackCount;
+    private GreenNode[] _out = new GreenNode[256];
+    private int _outCount;
     private OpenNode[] _open = new OpenNode[64];
     private int _openCount;
 
@@ -60,16 +59,16 @@ internal sealed partial class Parser
         _pos = 0;
         _lastEnd = _base;
         _depth = 0;
-        _nodeCount = 0;
-        _edgeCount = 0;
-        _childCount = 0;
+        _stackCount = 0;
+        _outCount = 0;
         _openCount = 0;
 
         var root = Statement();
         // The root spans exactly the slice.
-        _nodes[root].Start = 0;
-        _nodes[root].Length = slice.Span.Length;
-        return new GreenTree(_nodes.AsSpan(0, _nodeCount).ToArray(), _edges.AsSpan(0, _edgeCount).ToArray(), root);
+        root.Start = 0;
+        root.Length = slice.Span.Length;
+        var rootIndex = Output(root);
+        return new GreenTree(_out.AsSpan(0, _outCount).ToArray(), rootIndex);
     }
 
     /// <summary>The statement's significant tokens, and beside them their keywords (what most checks read).</summary>
@@ -152,13 +151,13 @@ internal sealed partial class Parser
 
     // ---- tree building ------------------------------------------------------------------------------------------
 
-    private Marker Mark() => new(_childCount, CurrentStart);
+    private Marker Mark() => new(_stackCount, CurrentStart);
 
     private void Start(SyntaxKind kind, short tag = 0) =>
-        Open(kind, _childCount, CurrentStart, tag);
+        Open(kind, _stackCount, CurrentStart, tag);
 
     private void StartAt(Marker m, SyntaxKind kind, short tag = 0) =>
-        Open(kind, m.ChildIndex, m.ChildIndex < _childCount ? _base + _nodes[_children[m.ChildIndex]].Start : m.Start, tag);
+        Open(kind, m.ChildIndex, m.ChildIndex < _stackCount ? _base + _stack[m.ChildIndex].Start : m.Start, tag);
 
     private void Open(SyntaxKind kind, int childStart, int start, short tag)
     {
@@ -178,24 +177,28 @@ internal sealed partial class Parser
         Innermost.Tag = tag;
     }
 
-    /// <summary>Closes the innermost open node over the nodes made since it was opened; returns its index.</summary>
+    /// <summary>
+    /// Closes the innermost open node over the nodes made since it was opened, which move to the output side by side;
+    /// returns where the node stands on the stack.
+    /// </summary>
     private int Finish(NodeFlags flags = NodeFlags.None)
     {
         var o = _open[--_openCount];
-        var count = _childCount - o.ChildStart;
+        var count = _stackCount - o.ChildStart;
         if (o.Kind == SyntaxKind.Error) flags |= NodeFlags.ContainsError;
         var end = Math.Max(o.Start, _lastEnd);
-        var firstEdge = AddEdges(_children.AsSpan(o.ChildStart, count));
-        foreach (var c in _children.AsSpan(o.ChildStart, count)) flags |= _nodes[c].Flags & NodeFlags.ContainsError;
-        _childCount = o.ChildStart;
-        return Push(AddNode(o.Kind, o.Start - _base, end - o.Start, firstEdge, count, flags, o.Tag));
+        var children = _stack.AsSpan(o.ChildStart, count);
+        foreach (ref readonly var c in children) flags |= c.Flags & NodeFlags.ContainsError;
+        var firstChild = Output(children);
+        _stackCount = o.ChildStart;
+        return Push(kind: o.Kind, start: o.Start - _base, length: end - o.Start, firstChild, count, flags, o.Tag);
     }
 
     /// <summary>A node for the current token alone.</summary>
     private void Leaf(SyntaxKind kind, short tag = 0)
     {
         var t = _tok[_pos];
-        Push(AddNode(kind, t.Start - _base, t.Length, 0, 0, NodeFlags.None, tag));
+        Push(kind, t.Start - _base, t.Length, 0, 0, NodeFlags.None, tag);
         Bump();
     }
 
@@ -206,10 +209,8 @@ internal sealed partial class Parser
     private void WrappedLeaf(SyntaxKind outer, SyntaxKind inner)
     {
         var t = _tok[_pos];
-        var leaf = AddNode(inner, t.Start - _base, t.Length, 0, 0, NodeFlags.None, 0);
-        if (_edgeCount == _edges.Length) Array.Resize(ref _edges, _edges.Length * 2);
-        _edges[_edgeCount] = leaf;
-        Push(AddNode(outer, t.Start - _base, t.Length, _edgeCount++, 1, NodeFlags.None, 0));
+        var leaf = Output(new GreenNode { Kind = inner, Start = t.Start - _base, Length = t.Length });
+        Push(outer, t.Start - _base, t.Length, leaf, 1, NodeFlags.None, 0);
         Bump();
     }
 
@@ -217,42 +218,37 @@ internal sealed partial class Parser
     private void Missing(SyntaxKind kind)
     {
         var at = _pos < _n ? _tok[_pos].Start : _lastEnd;
-        Push(AddNode(kind, at - _base, 0, 0, 0, NodeFlags.Missing | NodeFlags.ContainsError, 0));
+        Push(kind, at - _base, 0, 0, 0, NodeFlags.Missing | NodeFlags.ContainsError, 0);
     }
 
-    private int AddNode(SyntaxKind kind, int start, int length, int firstEdge, int childCount, NodeFlags flags, short tag)
+    /// <summary>Puts a node on the stack of nodes waiting for a parent; returns where it stands.</summary>
+    private int Push(SyntaxKind kind, int start, int length, int firstChild, int childCount, NodeFlags flags, short tag)
     {
-        if (_nodeCount == _nodes.Length) Array.Resize(ref _nodes, _nodes.Length * 2);
-        ref var node = ref _nodes[_nodeCount];
+        if (_stackCount == _stack.Length) Array.Resize(ref _stack, _stack.Length * 2);
+        ref var node = ref _stack[_stackCount];
         node.Kind = kind;
         node.Tag = tag;
         node.Flags = flags;
         node.Start = start;
         node.Length = length;
-        node.FirstEdge = firstEdge;
+        node.FirstChild = firstChild;
         node.ChildCount = childCount;
-        return _nodeCount++;
+        return _stackCount++;
     }
 
-    /// <summary>Appends a run of child indices; returns where it starts.</summary>
-    private int AddEdges(ReadOnlySpan<int> children)
+    /// <summary>Moves nodes to the output, side by side; returns where the first one went.</summary>
+    private int Output(ReadOnlySpan<GreenNode> nodes)
     {
-        var first = _edgeCount;
-        if (_edgeCount + children.Length > _edges.Length) Array.Resize(ref _edges, Math.Max(_edges.Length * 2, _edgeCount + children.Length));
+        var first = _outCount;
+        if (_outCount + nodes.Length > _out.Length) Array.Resize(ref _out, Math.Max(_out.Length * 2, _outCount + nodes.Length));
         // Most nodes have one to three children: a loop costs less than a call to copy memory.
-        var edges = _edges;
-        for (var i = 0; i < children.Length; i++) edges[first + i] = children[i];
-        _edgeCount += children.Length;
+        var output = _out;
+        for (var i = 0; i < nodes.Length; i++) output[first + i] = nodes[i];
+        _outCount += nodes.Length;
         return first;
     }
 
-    /// <summary>Puts a node on the stack of nodes waiting for a parent; returns it.</summary>
-    private int Push(int node)
-    {
-        if (_childCount == _children.Length) Array.Resize(ref _children, _children.Length * 2);
-        _children[_childCount++] = node;
-        return node;
-    }
+    private int Output(in GreenNode node) => Output(new ReadOnlySpan<GreenNode>(in node));
 
     /// <summary>Wraps tokens the grammar does not expect, up to the stop condition at paren depth 0, in an error node.</summary>
     private void ErrorUntil(Func<Parser, bool> stop)

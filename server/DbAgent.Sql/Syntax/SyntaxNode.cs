@@ -67,21 +67,20 @@ internal struct GreenNode
     /// <summary>Offset from the statement's start.</summary>
     public int Start;
     public int Length;
-    /// <summary>Where the node's children start in <see cref="GreenTree.Edges"/>.</summary>
-    public int FirstEdge;
+    /// <summary>Where the node's children start in <see cref="GreenTree.Nodes"/>: they stand side by side.</summary>
+    public int FirstChild;
     public int ChildCount;
 }
 
 /// <summary>
-/// The immutable, position-independent syntax tree of one statement: its nodes in one array, each node's children as
-/// a run of node indices in a second array. Offsets are relative to the statement's start, so statements after an
-/// edit keep their trees and only the statement's start moves. Two arrays per statement rather than an object per
-/// node: a parse allocates a few objects per statement, and a tree costs the collector nothing to trace.
+/// The immutable, position-independent syntax tree of one statement: its nodes in one array, each node's children
+/// side by side in it, the root last. Offsets are relative to the statement's start, so statements after an edit
+/// keep their trees and only the statement's start moves. One array per statement rather than an object per node:
+/// a parse allocates a few objects per statement, and a tree costs the collector nothing to trace.
 /// </summary>
-internal sealed class GreenTree(GreenNode[] nodes, int[] edges, int root)
+internal sealed class GreenTree(GreenNode[] nodes, int root)
 {
     public GreenNode[] Nodes { get; } = nodes;
-    public int[] Edges { get; } = edges;
     public int Root { get; } = root;
     public NodeFlags Flags => Nodes[Root].Flags;
 
@@ -89,7 +88,7 @@ internal sealed class GreenTree(GreenNode[] nodes, int[] edges, int root)
     {
         ref readonly var n = ref Nodes[node];
         if ((uint)index >= (uint)n.ChildCount) throw new ArgumentOutOfRangeException(nameof(index));
-        return Edges[n.FirstEdge + index];
+        return n.FirstChild + index;
     }
 }
 
@@ -164,13 +163,13 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
             internal Enumerator(GreenTree tree, int parent, int offset)
             {
                 _tree = tree;
-                _first = tree.Nodes[parent].FirstEdge;
+                _first = tree.Nodes[parent].FirstChild;
                 _count = tree.Nodes[parent].ChildCount;
                 _offset = offset;
                 _index = -1;
             }
 
-            public readonly SyntaxNode Current => new(_tree, _tree.Edges[_first + _index], _offset);
+            public readonly SyntaxNode Current => new(_tree, _first + _index, _offset);
             public bool MoveNext() => ++_index < _count;
         }
     }
@@ -182,7 +181,7 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
         ref readonly var g = ref tree.Nodes[_index];
         for (var i = 0; i < g.ChildCount; i++)
         {
-            var c = tree.Edges[g.FirstEdge + i];
+            var c = g.FirstChild + i;
             if (tree.Nodes[c].Kind == kind) return new SyntaxNode(tree, c, _offset);
         }
         return default;
@@ -199,7 +198,7 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
             var n = stack.Pop();
             yield return new SyntaxNode(tree, n, _offset);
             var g = tree.Nodes[n];
-            for (var i = g.ChildCount - 1; i >= 0; i--) stack.Push(tree.Edges[g.FirstEdge + i]);
+            for (var i = g.ChildCount - 1; i >= 0; i--) stack.Push(g.FirstChild + i);
         }
     }
 
@@ -215,7 +214,7 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
             ref readonly var g = ref tree.Nodes[node];
             for (var i = 0; i < g.ChildCount; i++)
             {
-                var c = tree.Edges[g.FirstEdge + i];
+                var c = g.FirstChild + i;
                 ref readonly var child = ref tree.Nodes[c];
                 if (position >= _offset + child.Start && position <= _offset + child.Start + child.Length && child.Length > 0) { next = c; break; }
             }
