@@ -244,7 +244,7 @@ internal sealed partial class Parser
     private bool IdentityAhead()
     {
         for (var i = 1; i < 6 && _pos + i < _n; i++)
-            if (_kw[_pos + i] == Kw.IDENTITY) return true;
+            if (_tok[_pos + i].Keyword == Kw.IDENTITY) return true;
         return false;
     }
 
@@ -556,7 +556,7 @@ internal sealed partial class Parser
                     var token = _tok[end].Kind;
                     if (token == TokenKind.OpenParen) depth++;
                     else if (token == TokenKind.CloseParen) depth--;
-                    else if (depth == 0 && _kw[end] is Kw.CREATE or Kw.GRANT) break;
+                    else if (depth == 0 && _tok[end].Keyword is Kw.CREATE or Kw.GRANT) break;
                 }
                 var count = _n;
                 _n = end;

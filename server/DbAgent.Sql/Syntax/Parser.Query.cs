@@ -450,7 +450,7 @@ internal sealed partial class Parser
             {
                 if (i + 1 >= _n) return true;
                 return _tok[i + 1].Kind is TokenKind.CloseParen or TokenKind.Semicolon
-                    || _kw[i + 1] is Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.ORDER or Kw.LIMIT or Kw.OFFSET or Kw.FETCH;
+                    || _tok[i + 1].Keyword is Kw.UNION or Kw.EXCEPT or Kw.INTERSECT or Kw.MINUS or Kw.ORDER or Kw.LIMIT or Kw.OFFSET or Kw.FETCH;
             }
         }
         return true;

@@ -166,10 +166,10 @@ internal sealed partial class Parser
     private bool ObjectWordIs(Kw kw, string? word)
     {
         var i = _pos + 1;
-        if (i < _n && _kw[i] == Kw.OR) i += 2;
-        if (i < _n && _kw[i] == Kw.DEFAULT) i++;
+        if (i < _n && _tok[i].Keyword == Kw.OR) i += 2;
+        if (i < _n && _tok[i].Keyword == Kw.DEFAULT) i++;
         if (i >= _n) return false;
-        return word is null ? _kw[i] == kw : _tok[i].Kind == TokenKind.Word && _text.AsSpan(_tok[i].Start, _tok[i].Length).Equals(word, StringComparison.OrdinalIgnoreCase);
+        return word is null ? _tok[i].Keyword == kw : _tok[i].Kind == TokenKind.Word && _text.AsSpan(_tok[i].Start, _tok[i].Length).Equals(word, StringComparison.OrdinalIgnoreCase);
     }
 
     private bool IsWordText(string word) => IsWordToken && CurrentText.Equals(word, StringComparison.OrdinalIgnoreCase);

@@ -17,7 +17,6 @@ internal sealed partial class Parser
     private string _text = "";
     private SqlDialect _dialect;
     private Token[] _tok = new Token[256];
-    private Kw[] _kw = new Kw[256];
     private int _n;
     private int _pos;
     private int _base;
@@ -71,7 +70,7 @@ internal sealed partial class Parser
         return new GreenTree(_out.AsSpan(0, _outCount).ToArray(), rootIndex);
     }
 
-    /// <summary>The statement's significant tokens, and beside them their keywords (what most checks read).</summary>
+    /// <summary>The statement's significant tokens, each with its keyword (what most checks read).</summary>
     private void Load<TTokens>(string text, TTokens tokens, in StatementSlice slice) where TTokens : ITokenSource, allows ref struct
     {
         var n = 0;
@@ -80,10 +79,8 @@ internal sealed partial class Parser
         {
             var size = Math.Max(count + 1, _tok.Length * 2);
             _tok = new Token[size];
-            _kw = new Kw[size];
         }
         var tok = _tok;
-        var kw = _kw;
         var depth = 0;
         var balanced = true;
         for (var i = slice.FirstToken; i <= slice.LastToken; i++)
@@ -95,7 +92,6 @@ internal sealed partial class Parser
             else if (kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator) balanced = false;
             var t = tokens[i];
             tok[n] = t;
-            kw[n] = t.Keyword;
             n++;
         }
         _n = n;
@@ -111,9 +107,9 @@ internal sealed partial class Parser
     // ---- token access -------------------------------------------------------------------------------------------
 
     private bool AtEnd => _pos >= _n;
-    private Kw K => _pos < _n ? _kw[_pos] : Kw.None;
+    private Kw K => _pos < _n ? _tok[_pos].Keyword : Kw.None;
     private TokenKind T => _pos < _n ? _tok[_pos].Kind : TokenKind.Semicolon;
-    private Kw PeekKw(int ahead) => _pos + ahead < _n ? _kw[_pos + ahead] : Kw.None;
+    private Kw PeekKw(int ahead) => _pos + ahead < _n ? _tok[_pos + ahead].Keyword : Kw.None;
     private TokenKind PeekKind(int ahead) => _pos + ahead < _n ? _tok[_pos + ahead].Kind : TokenKind.Semicolon;
     private bool IsWordToken => _pos < _n && _tok[_pos].Kind == TokenKind.Word;
     private bool IsName => _pos < _n && _tok[_pos].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
@@ -133,7 +129,7 @@ internal sealed partial class Parser
 
     private bool Eat(Kw kw)
     {
-        if (_pos < _n && _kw[_pos] == kw) { Bump(); return true; }
+        if (_pos < _n && _tok[_pos].Keyword == kw) { Bump(); return true; }
         return false;
     }
 
