@@ -75,9 +75,9 @@ internal sealed partial class Parser
     {
         var n = 0;
         var count = slice.LastToken - slice.FirstToken + 1;
-        if (_tok.Length < count + 1)
+        if (_tok.Length < count + Sentinels)
         {
-            var size = Math.Max(count + 1, _tok.Length * 2);
+            var size = Math.Max(count + Sentinels, _tok.Length * 2);
             _tok = new Token[size];
         }
         var tok = _tok;
@@ -95,6 +95,7 @@ internal sealed partial class Parser
             n++;
         }
         _n = n;
+        tok.AsSpan(n, Sentinels).Fill(Sentinel);
         IsBalanced = balanced && depth == 0;
     }
 
@@ -106,14 +107,19 @@ internal sealed partial class Parser
 
     // ---- token access -------------------------------------------------------------------------------------------
 
+    // The statement's tokens are followed by sentinels (a ';' with no keyword), so that reading at or a few tokens
+    // past the end needs no bounds test: the parser reads the current token's kind and keyword constantly.
+    private const int Sentinels = 8;
+    private static readonly Token Sentinel = new(TokenKind.Semicolon, 0, 0);
+
     private bool AtEnd => _pos >= _n;
-    private Kw K => _pos < _n ? _tok[_pos].Keyword : Kw.None;
-    private TokenKind T => _pos < _n ? _tok[_pos].Kind : TokenKind.Semicolon;
-    private Kw PeekKw(int ahead) => _pos + ahead < _n ? _tok[_pos + ahead].Keyword : Kw.None;
-    private TokenKind PeekKind(int ahead) => _pos + ahead < _n ? _tok[_pos + ahead].Kind : TokenKind.Semicolon;
-    private bool IsWordToken => _pos < _n && _tok[_pos].Kind == TokenKind.Word;
-    private bool IsName => _pos < _n && _tok[_pos].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
-    private bool IsNameAt(int ahead) => _pos + ahead < _n && _tok[_pos + ahead].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
+    private Kw K => _tok[_pos].Keyword;
+    private TokenKind T => _tok[_pos].Kind;
+    private Kw PeekKw(int ahead) => (uint)ahead < Sentinels || _pos + ahead < _n ? _tok[_pos + ahead].Keyword : Kw.None;
+    private TokenKind PeekKind(int ahead) => (uint)ahead < Sentinels || _pos + ahead < _n ? _tok[_pos + ahead].Kind : TokenKind.Semicolon;
+    private bool IsWordToken => _tok[_pos].Kind == TokenKind.Word;
+    private bool IsName => _tok[_pos].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
+    private bool IsNameAt(int ahead) => ((uint)ahead < Sentinels || _pos + ahead < _n) && _tok[_pos + ahead].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
     private ReadOnlySpan<char> CurrentText => _pos < _n ? _text.AsSpan(_tok[_pos].Start, _tok[_pos].Length) : default;
     private bool IsOp(string op) => _pos < _n && _tok[_pos].Kind == TokenKind.Operator && CurrentText.SequenceEqual(op);
     private bool IsOpAt(int ahead, string op) =>
@@ -129,7 +135,7 @@ internal sealed partial class Parser
 
     private bool Eat(Kw kw)
     {
-        if (_pos < _n && _tok[_pos].Keyword == kw) { Bump(); return true; }
+        if (_tok[_pos].Keyword == kw && _pos < _n) { Bump(); return true; }
         return false;
     }
 
