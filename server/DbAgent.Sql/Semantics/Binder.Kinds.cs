@@ -70,7 +70,7 @@ internal sealed partial class Binder
         {
             var t = tokens[i];
             if (t.IsTrivia) continue;
-            result.Add(t.Kind == TokenKind.Word ? Keywords.Of(_text.AsSpan(t.Start, t.Length)) : Kw.None);
+            result.Add(t.Keyword);
         }
         return result.ToArray();
     }
@@ -87,7 +87,7 @@ internal sealed partial class Binder
         {
             var t = tokens[i];
             if (t.IsTrivia || t.Start < from) continue;
-            var kw = t.Kind == TokenKind.Word ? Keywords.Of(_text.AsSpan(t.Start, t.Length)) : Kw.None;
+            var kw = t.Keyword;
             if (start < 0)
             {
                 start = t.Start;
