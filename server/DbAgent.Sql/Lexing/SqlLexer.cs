@@ -723,15 +723,31 @@ public static class SqlLexer
 
     private static int OperatorEnd(ReadOnlySpan<char> s, int start, bool postgres)
     {
+        // PostgreSQL's lexer knows ':' only as '::' (a cast), ':=' and ':' alone (array slices), never inside an
+        // operator: x.*::text is '*' then '::'.
+        if (postgres && s[start] == ':') return start + (At(s, start + 1) is ':' or '=' ? 2 : 1);
         var pos = start + 1;
         while ((uint)pos < (uint)s.Length && IsOperatorChar(s[pos]))
         {
             // A comment start ends the operator, as in PostgreSQL's lexer.
             if ((s[pos] == '-' && At(s, pos + 1) == '-') || (s[pos] == '/' && At(s, pos + 1) == '*')) break;
+            if (postgres && s[pos] == ':') break;
             if (!postgres && !IsMultiCharOperator(s.Slice(start, pos - start + 1))) break;
             pos++;
         }
-        return pos;
+        return postgres && pos - start > 1 && s[pos - 1] is '+' or '-' ? WithoutTrailingSigns(s, start, pos) : pos;
+    }
+
+    /// <summary>
+    /// PostgreSQL's rule for an operator that ends in '+' or '-': unless it holds one of ~ ! @ # % ^ &amp; | ` ?, the
+    /// trailing signs are not part of it, so that a=-1 is 'a', '=', '-', '1'.
+    /// </summary>
+    private static int WithoutTrailingSigns(ReadOnlySpan<char> s, int start, int end)
+    {
+        foreach (var c in s[start..(end - 1)])
+            if (c is '~' or '!' or '@' or '#' or '%' or '^' or '&' or '|' or '`' or '?') return end;
+        do end--; while (end - start > 1 && s[end - 1] is '+' or '-');
+        return end;
     }
 
     /// <summary>Outside PostgreSQL, operators are the few fixed multi-character ones; anything else splits.</summary>

@@ -75,6 +75,21 @@ public class LexerTests
         Assert.That(tokens, Is.EqualTo(new[] { (TokenKind.Word, "x"), (TokenKind.Operator, "::"), (TokenKind.Word, "date") }));
     }
 
+    // PostgreSQL's own lexer: ':' is never inside an operator, and trailing signs leave an operator that holds none of
+    // ~ ! @ # % ^ & | ` ?.
+    [TestCase("a=-3", "a|=|-|3")]
+    [TestCase("a<>-3", "a|<>|-|3")]
+    [TestCase("a*-+3", "a|*|-|+|3")]
+    [TestCase("x.*::text", "x|.|*|::|text")]
+    [TestCase("a[1:2]", "a|[|1|:|2|]")]
+    [TestCase("f(x := 1)", "f|(|x|:=|1|)")]
+    [TestCase("a @-@ b", "a|@-@|b")]
+    [TestCase("a !- b", "a|!-|b")]
+    [TestCase("a ?- b", "a|?-|b")]
+    [TestCase("a <<= b", "a|<<=|b")]
+    public void Postgres_operators_split_as_postgres_splits_them(string sql, string expected) =>
+        Assert.That(string.Join("|", Significant(sql, SqlDialect.Postgres).Select(t => t.Text)), Is.EqualTo(expected));
+
     [Test]
     public void Mysql_needs_a_space_after_double_dash_for_a_comment()
     {
