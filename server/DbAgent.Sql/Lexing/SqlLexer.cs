@@ -202,7 +202,8 @@ public static class SqlLexer
                 goto Emit;
             }
 
-            switch (c < 128 ? (Lead)Leads[c] : char.IsLetter(c) ? Lead.Word : Lead.Unknown)
+            var lead = c < 128 ? (Lead)Leads[c] : char.IsLetter(c) ? Lead.Word : Lead.Unknown;
+            switch (lead)
             {
                 case Lead.Whitespace:
                     // A line feed puts the next token at the start of a line (where script commands live).
@@ -256,11 +257,10 @@ public static class SqlLexer
                     }
                     break;
 
-                case Lead.OpenParen: kind = TokenKind.OpenParen; pos++; break;
-                case Lead.CloseParen: kind = TokenKind.CloseParen; pos++; break;
-                case Lead.CloseBracket: kind = TokenKind.CloseBracket; pos++; break;
-                case Lead.Comma: kind = TokenKind.Comma; pos++; break;
-                case Lead.Semicolon: kind = TokenKind.Semicolon; pos++; break;
+                case Lead.OpenParen or Lead.CloseParen or Lead.CloseBracket or Lead.Comma or Lead.Semicolon:
+                    kind = Punctuation(lead);
+                    pos++;
+                    break;
 
                 case Lead.OpenBracket:
                     // [name] in T-SQL and SQLite.
@@ -420,11 +420,10 @@ public static class SqlLexer
                     pos++;
                     break;
 
-                case Lead.OpenParen: kind = TokenKind.OpenParen; pos++; break;
-                case Lead.CloseParen: kind = TokenKind.CloseParen; pos++; break;
-                case Lead.CloseBracket: kind = TokenKind.CloseBracket; pos++; break;
-                case Lead.Comma: kind = TokenKind.Comma; pos++; break;
-                case Lead.Semicolon: kind = TokenKind.Semicolon; pos++; break;
+                case Lead.OpenParen or Lead.CloseParen or Lead.CloseBracket or Lead.Comma or Lead.Semicolon:
+                    kind = Punctuation(lead);
+                    pos++;
+                    break;
 
                 default:
                     goto Leave;
@@ -720,6 +719,16 @@ public static class SqlLexer
         if (next != ':' && IsIdentifierStart(next) && !afterColon) return new(WordEnd(s, pos + 1, partMask), TokenKind.Parameter);
         return new(OperatorEnd(s, pos, postgres), TokenKind.Operator);
     }
+
+    /// <summary>The kind of a one-character punctuation token, from how it is led.</summary>
+    private static TokenKind Punctuation(Lead lead) => lead switch
+    {
+        Lead.OpenParen => TokenKind.OpenParen,
+        Lead.CloseParen => TokenKind.CloseParen,
+        Lead.CloseBracket => TokenKind.CloseBracket,
+        Lead.Comma => TokenKind.Comma,
+        _ => TokenKind.Semicolon,
+    };
 
     private static int OperatorEnd(ReadOnlySpan<char> s, int start, bool postgres)
     {
