@@ -48,7 +48,7 @@ internal sealed partial class Parser
     }
 
     /// <summary>Parses the significant tokens of one statement into its tree; the root spans exactly the slice.</summary>
-    public GreenTree ParseStatement(string text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
+    public GreenNode[] ParseStatement(string text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
     {
         _text = text;
         _dialect = dialect;
@@ -66,8 +66,8 @@ internal sealed partial class Parser
         // The root spans exactly the slice.
         root.Start = 0;
         root.Length = slice.Span.Length;
-        var rootIndex = Output(root);
-        return new GreenTree(_out.AsSpan(0, _outCount).ToArray(), rootIndex);
+        Output(root); // last: the root of a tree is its last node
+        return _out.AsSpan(0, _outCount).ToArray();
     }
 
     /// <summary>The statement's significant tokens, each with its keyword (what most checks read).</summary>

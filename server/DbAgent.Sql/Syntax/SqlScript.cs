@@ -11,8 +11,8 @@ public sealed record SyntaxError(TextSpan Span, string Message, string Source = 
 /// <summary>What binding a statement needs from its script: the text and tokens it lies in, the dialect, the schema.</summary>
 internal sealed class BindContext(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, SchemaModel? schema)
 {
-    public StatementModel Bind(GreenTree tree, in StatementSlice slice) =>
-        Binder.Bind(text, dialect, schema, new SyntaxNode(tree, tree.Root, slice.Span.Start), tokens, slice);
+    public StatementModel Bind(GreenNode[] tree, in StatementSlice slice) =>
+        Binder.Bind(text, dialect, schema, new SyntaxNode(tree, GreenTree.Root(tree), slice.Span.Start), tokens, slice);
 }
 
 /// <summary>
@@ -29,7 +29,7 @@ public sealed class ParsedStatement
     private StatementModel? _unshifted;
     private readonly int _shift;
 
-    internal ParsedStatement(GreenTree tree, StatementSlice slice, BindContext context)
+    internal ParsedStatement(GreenNode[] tree, StatementSlice slice, BindContext context)
     {
         Tree = tree;
         Slice = slice;
@@ -62,7 +62,7 @@ public sealed class ParsedStatement
         }
     }
 
-    internal GreenTree Tree { get; }
+    internal GreenNode[] Tree { get; }
 
     public StatementSlice Slice { get; }
 
@@ -99,10 +99,10 @@ public sealed class ParsedStatement
     public TextSpan Span => Slice.Span;
 
     /// <summary>The statement's syntax tree; its root spans <see cref="Span"/>.</summary>
-    public SyntaxNode Syntax => new(Tree, Tree.Root, Slice.Span.Start);
+    public SyntaxNode Syntax => new(Tree, GreenTree.Root(Tree), Slice.Span.Start);
 
     /// <summary>True when the tree holds an error node or a missing piece (the parser recovered here).</summary>
-    public bool HasSyntaxErrors => (Tree.Flags & NodeFlags.ContainsError) != 0;
+    public bool HasSyntaxErrors => (Tree[^1].Flags & NodeFlags.ContainsError) != 0;
 
     /// <summary>
     /// The same object for a statement in two versions of a script exactly when an edit left the statement's text and

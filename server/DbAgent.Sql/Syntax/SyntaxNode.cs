@@ -67,26 +67,24 @@ internal struct GreenNode
     /// <summary>Offset from the statement's start.</summary>
     public int Start;
     public int Length;
-    /// <summary>Where the node's children start in <see cref="GreenTree.Nodes"/>: they stand side by side.</summary>
+    /// <summary>Where the node's children start in the tree's array: they stand side by side.</summary>
     public int FirstChild;
     public int ChildCount;
 }
 
 /// <summary>
-/// The immutable, position-independent syntax tree of one statement: its nodes in one array, each node's children
-/// side by side in it, the root last. Offsets are relative to the statement's start, so statements after an edit
-/// keep their trees and only the statement's start moves. One array per statement rather than an object per node:
-/// a parse allocates a few objects per statement, and a tree costs the collector nothing to trace.
+/// The immutable, position-independent syntax tree of one statement is one array of <see cref="GreenNode"/>: each
+/// node's children side by side in it, the root last. Offsets are relative to the statement's start, so statements
+/// after an edit keep their trees and only the statement's start moves. One array per statement rather than an object
+/// per node: a parse allocates two objects per statement, and a tree costs the collector nothing to trace.
 /// </summary>
-internal sealed class GreenTree(GreenNode[] nodes, int root)
+internal static class GreenTree
 {
-    public GreenNode[] Nodes { get; } = nodes;
-    public int Root { get; } = root;
-    public NodeFlags Flags => Nodes[Root].Flags;
+    public static int Root(GreenNode[] tree) => tree.Length - 1;
 
-    public int Child(int node, int index)
+    public static int Child(GreenNode[] tree, int node, int index)
     {
-        ref readonly var n = ref Nodes[node];
+        ref readonly var n = ref tree[node];
         if ((uint)index >= (uint)n.ChildCount) throw new ArgumentOutOfRangeException(nameof(index));
         return n.FirstChild + index;
     }
@@ -95,11 +93,11 @@ internal sealed class GreenTree(GreenNode[] nodes, int root)
 /// <summary>A node of a statement's syntax tree with its absolute span: a cheap view over the shared green tree.</summary>
 public readonly struct SyntaxNode : IEquatable<SyntaxNode>
 {
-    private readonly GreenTree? _tree;
+    private readonly GreenNode[]? _tree;
     private readonly int _index;
     private readonly int _offset;
 
-    internal SyntaxNode(GreenTree tree, int index, int offset)
+    internal SyntaxNode(GreenNode[] tree, int index, int offset)
     {
         _tree = tree;
         _index = index;
@@ -107,8 +105,8 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     }
 
     /// <summary>The tree this node belongs to (the same object in two versions of a script when an edit kept it).</summary>
-    internal GreenTree Tree => _tree!;
-    private ref readonly GreenNode Green => ref _tree!.Nodes[_index];
+    internal GreenNode[] Tree => _tree!;
+    private ref readonly GreenNode Green => ref _tree![_index];
     public bool IsNull => _tree is null;
     public SyntaxKind Kind => Green.Kind;
     public TextSpan Span
@@ -125,26 +123,26 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     public bool ContainsError => (Green.Flags & NodeFlags.ContainsError) != 0;
     public int Tag => Green.Tag;
     public int ChildCount => Green.ChildCount;
-    public SyntaxNode this[int index] => new(_tree!, _tree!.Child(_index, index), _offset);
+    public SyntaxNode this[int index] => new(_tree!, GreenTree.Child(_tree!, _index, index), _offset);
 
     /// <summary>The children, enumerable without allocation.</summary>
     public ChildList Children => new(_tree!, _index, _offset);
 
     public readonly struct ChildList : IEnumerable<SyntaxNode>
     {
-        private readonly GreenTree _tree;
+        private readonly GreenNode[] _tree;
         private readonly int _parent;
         private readonly int _offset;
 
-        internal ChildList(GreenTree tree, int parent, int offset)
+        internal ChildList(GreenNode[] tree, int parent, int offset)
         {
             _tree = tree;
             _parent = parent;
             _offset = offset;
         }
 
-        public int Count => _tree.Nodes[_parent].ChildCount;
-        public SyntaxNode this[int index] => new(_tree, _tree.Child(_parent, index), _offset);
+        public int Count => _tree[_parent].ChildCount;
+        public SyntaxNode this[int index] => new(_tree, GreenTree.Child(_tree, _parent, index), _offset);
         public Enumerator GetEnumerator() => new(_tree, _parent, _offset);
         IEnumerator<SyntaxNode> IEnumerable<SyntaxNode>.GetEnumerator()
         {
@@ -154,17 +152,17 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
 
         public struct Enumerator
         {
-            private readonly GreenTree _tree;
+            private readonly GreenNode[] _tree;
             private readonly int _first;
             private readonly int _count;
             private readonly int _offset;
             private int _index;
 
-            internal Enumerator(GreenTree tree, int parent, int offset)
+            internal Enumerator(GreenNode[] tree, int parent, int offset)
             {
                 _tree = tree;
-                _first = tree.Nodes[parent].FirstChild;
-                _count = tree.Nodes[parent].ChildCount;
+                _first = tree[parent].FirstChild;
+                _count = tree[parent].ChildCount;
                 _offset = offset;
                 _index = -1;
             }
@@ -178,11 +176,11 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     public SyntaxNode Child(SyntaxKind kind)
     {
         var tree = _tree!;
-        ref readonly var g = ref tree.Nodes[_index];
+        ref readonly var g = ref tree[_index];
         for (var i = 0; i < g.ChildCount; i++)
         {
             var c = g.FirstChild + i;
-            if (tree.Nodes[c].Kind == kind) return new SyntaxNode(tree, c, _offset);
+            if (tree[c].Kind == kind) return new SyntaxNode(tree, c, _offset);
         }
         return default;
     }
@@ -197,7 +195,7 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
         {
             var n = stack.Pop();
             yield return new SyntaxNode(tree, n, _offset);
-            var g = tree.Nodes[n];
+            var g = tree[n];
             for (var i = g.ChildCount - 1; i >= 0; i--) stack.Push(g.FirstChild + i);
         }
     }
@@ -207,15 +205,15 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
     {
         var tree = _tree!;
         var node = _index;
-        if (position < _offset + tree.Nodes[node].Start || position > _offset + tree.Nodes[node].Start + tree.Nodes[node].Length) return default;
+        if (position < _offset + tree[node].Start || position > _offset + tree[node].Start + tree[node].Length) return default;
         while (true)
         {
             var next = -1;
-            ref readonly var g = ref tree.Nodes[node];
+            ref readonly var g = ref tree[node];
             for (var i = 0; i < g.ChildCount; i++)
             {
                 var c = g.FirstChild + i;
-                ref readonly var child = ref tree.Nodes[c];
+                ref readonly var child = ref tree[c];
                 if (position >= _offset + child.Start && position <= _offset + child.Start + child.Length && child.Length > 0) { next = c; break; }
             }
             if (next < 0) return new SyntaxNode(tree, node, _offset);
