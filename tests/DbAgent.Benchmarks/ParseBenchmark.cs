@@ -36,7 +36,7 @@ internal static class ParseBenchmark
         foreach (var text in files)
         {
             var tokens = SqlLexer.Lex(text, SqlDialect.Postgres);
-            foreach (var slice in StatementSplitter.Split(text, tokens, SqlDialect.Postgres))
+            foreach (var slice in StatementSplitter.Split(tokens, SqlDialect.Postgres))
                 statements.Add(LibPgQuery.ToNullTerminatedUtf8(text.Substring(slice.Span.Start, slice.Span.Length)));
         }
         var statementMegabytes = statements.Sum(s => (long)s.Length - 1) / 1_000_000.0;
@@ -44,7 +44,7 @@ internal static class ParseBenchmark
 
         var lexer = new Contender("dbagent lexer", megabytes, () => files.Sum(t => SqlLexer.Lex(t, SqlDialect.Postgres).Count));
         var split = new Contender("dbagent lex + split", megabytes,
-            () => files.Sum(t => StatementSplitter.Split(t, SqlLexer.Lex(t, SqlDialect.Postgres), SqlDialect.Postgres).Count));
+            () => files.Sum(t => StatementSplitter.Split(SqlLexer.Lex(t, SqlDialect.Postgres), SqlDialect.Postgres).Count));
         // SqlScript.Parse builds the syntax trees (what libpg_query's parse builds); each statement's semantic model is
         // bound when first read. The second line reads every model too: parse and bind, as when a document is opened.
         var ours = new Contender("dbagent SqlScript.Parse", megabytes, () => files.Sum(t => SqlScript.Parse(t, SqlDialect.Postgres).Statements.Count));

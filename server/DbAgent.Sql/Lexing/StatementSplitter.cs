@@ -29,14 +29,15 @@ public readonly record struct StatementSlice(int LeadingTriviaStart, int FirstTo
 /// Splits a token stream into statements at ';', the MySQL DELIMITER in force, T-SQL GO, and psql meta-commands,
 /// keeping procedural bodies whole: BEGIN ... END of routines and triggers (MySQL, SQLite), BEGIN ATOMIC (PostgreSQL),
 /// T-SQL blocks, and T-SQL routines, which run to the end of their batch. Dollar-quoted bodies are single tokens already.
+/// It reads tokens only: words carry the keyword they spell, so no text is needed.
 /// </summary>
 public static class StatementSplitter
 {
-    public static List<StatementSlice> Split(string text, IReadOnlyList<Token> tokens, SqlDialect dialect)
+    public static List<StatementSlice> Split(IReadOnlyList<Token> tokens, SqlDialect dialect)
     {
         var result = new List<StatementSlice>();
         var i = 0;
-        while (Next(text, tokens, dialect, ref i, out var slice)) result.Add(slice);
+        while (Next(tokens, dialect, ref i, out var slice)) result.Add(slice);
         return result;
     }
 
@@ -45,12 +46,12 @@ public static class StatementSplitter
     /// next one may start. Splitting is deterministic from any statement's <see cref="StatementSlice.LeadingTriviaStart"/>,
     /// which is what lets an edit re-split only the statements it touched.
     /// </summary>
-    public static bool Next(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice) =>
+    public static bool Next(IReadOnlyList<Token> tokens, SqlDialect dialect, ref int i, out StatementSlice slice) =>
         TokenSource.TryGetSpan(tokens, out var span)
-            ? Next(text, new SpanTokens(span), dialect, ref i, out slice)
-            : Next(text, new ListTokens(tokens), dialect, ref i, out slice);
+            ? Next(new SpanTokens(span), dialect, ref i, out slice)
+            : Next(new ListTokens(tokens), dialect, ref i, out slice);
 
-    private static bool Next<TTokens>(string text, TTokens tokens, SqlDialect dialect, ref int index, out StatementSlice slice)
+    private static bool Next<TTokens>(TTokens tokens, SqlDialect dialect, ref int index, out StatementSlice slice)
         where TTokens : ITokenSource, allows ref struct
     {
         slice = default;
@@ -92,7 +93,7 @@ public static class StatementSplitter
         }
         else
         {
-            i = ReadRoutineOrTSql(text, tokens, dialect, first, out last, out terminatorIndex, out terminator);
+            i = ReadRoutineOrTSql(tokens, dialect, first, out last, out terminatorIndex, out terminator);
         }
 
         var span = TextSpan.FromBounds(tokens[first].Start, tokens[last].End);
@@ -105,7 +106,7 @@ public static class StatementSplitter
     /// Reads a statement that may hold semicolons (a routine's body) or end without one (T-SQL) from token
     /// <paramref name="first"/>; returns where the next statement may start.
     /// </summary>
-    private static int ReadRoutineOrTSql<TTokens>(string text, TTokens tokens, SqlDialect dialect, int first, out int lastToken, out int terminatorToken, out StatementTerminator how)
+    private static int ReadRoutineOrTSql<TTokens>(TTokens tokens, SqlDialect dialect, int first, out int lastToken, out int terminatorToken, out StatementTerminator how)
         where TTokens : ITokenSource, allows ref struct
     {
         var i = first;
@@ -116,7 +117,7 @@ public static class StatementSplitter
         var caseDepth = 0;
         var routine = RoutineKind.None;
         var words = 0;
-        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow<TTokens>(text, tokens) : default;
+        var tsql = dialect == SqlDialect.TSql ? new TSqlFlow<TTokens>(tokens) : default;
         var count = tokens.Count;
         for (; i < count; i++)
         {
@@ -153,9 +154,9 @@ public static class StatementSplitter
                 if (words < 8)
                 {
                     words++;
-                    if (routine == RoutineKind.None) routine = DetectRoutine(text, tokens, first, i, dialect);
+                    if (routine == RoutineKind.None) routine = DetectRoutine(tokens, first, i, dialect);
                 }
-                if (routine is not (RoutineKind.None or RoutineKind.TSqlBatch)) TrackBlocks(text, tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
+                if (routine is not (RoutineKind.None or RoutineKind.TSqlBatch)) TrackBlocks(tokens, i, dialect, routine, ref blockDepth, ref caseDepth);
             }
             if (dialect == SqlDialect.TSql) tsql.Observe(i);
             last = i;
@@ -216,7 +217,6 @@ public static class StatementSplitter
     /// </summary>
     private ref struct TSqlFlow<TTokens> where TTokens : ITokenSource, allows ref struct
     {
-        private readonly string _text;
         private readonly TTokens _tokens;
         private int _depth;
         private int _previous;
@@ -226,9 +226,8 @@ public static class StatementSplitter
 
         private enum Head : byte { Other, Select, Insert, Update, Delete, Merge, With, Control, Create, Alter, Grant, Declare }
 
-        public TSqlFlow(string text, TTokens tokens)
+        public TSqlFlow(TTokens tokens)
         {
-            _text = text;
             _tokens = tokens;
             _depth = 0;
             _previous = -1;
@@ -376,7 +375,7 @@ public static class StatementSplitter
     private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter;
 
     /// <summary>Decides, from the first words, whether the statement defines a routine whose body holds semicolons.</summary>
-    private static RoutineKind DetectRoutine<TTokens>(string text, TTokens tokens, int first, int current, SqlDialect dialect)
+    private static RoutineKind DetectRoutine<TTokens>(TTokens tokens, int first, int current, SqlDialect dialect)
         where TTokens : ITokenSource, allows ref struct
     {
         var head = tokens[first];
@@ -395,14 +394,14 @@ public static class StatementSplitter
         return RoutineKind.None;
     }
 
-    private static void TrackBlocks<TTokens>(string text, TTokens tokens, int index, SqlDialect dialect, RoutineKind routine, ref int blockDepth, ref int caseDepth)
+    private static void TrackBlocks<TTokens>(TTokens tokens, int index, SqlDialect dialect, RoutineKind routine, ref int blockDepth, ref int caseDepth)
         where TTokens : ITokenSource, allows ref struct
     {
         if (routine is RoutineKind.None or RoutineKind.TSqlBatch) return;
         var t = tokens[index];
         if (t.Keyword == Kw.BEGIN)
         {
-            var next = NextWord(tokens, index, text);
+            var next = NextWord(tokens, index);
             if (dialect == SqlDialect.Postgres)
             {
                 if (next.Keyword == Kw.ATOMIC) blockDepth++;
@@ -419,20 +418,20 @@ public static class StatementSplitter
         if (blockDepth == 0) return;
         if (t.Keyword == Kw.CASE)
         {
-            var previous = PreviousWord(tokens, index, text);
+            var previous = PreviousWord(tokens, index);
             if (previous.Keyword != Kw.END) caseDepth++;
             return;
         }
         if (t.Keyword == Kw.END)
         {
-            var next = NextWord(tokens, index, text);
+            var next = NextWord(tokens, index);
             if (next.Keyword == Kw.IF || next.Keyword == Kw.LOOP || next.Keyword == Kw.WHILE || next.Keyword == Kw.REPEAT) return;
             if (caseDepth > 0) { caseDepth--; return; }
             blockDepth--;
         }
     }
 
-    private static Token NextWord<TTokens>(TTokens tokens, int index, string text)
+    private static Token NextWord<TTokens>(TTokens tokens, int index)
         where TTokens : ITokenSource, allows ref struct
     {
         for (var j = index + 1; j < tokens.Count; j++)
@@ -440,7 +439,7 @@ public static class StatementSplitter
         return default;
     }
 
-    private static Token PreviousWord<TTokens>(TTokens tokens, int index, string text)
+    private static Token PreviousWord<TTokens>(TTokens tokens, int index)
         where TTokens : ITokenSource, allows ref struct
     {
         for (var j = index - 1; j >= 0; j--)

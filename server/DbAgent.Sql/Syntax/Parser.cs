@@ -53,8 +53,8 @@ internal sealed partial class Parser
         _text = text;
         _dialect = dialect;
         _base = slice.Span.Start;
-        if (TokenSource.TryGetSpan(tokens, out var span)) Load(text, new SpanTokens(span), slice);
-        else Load(text, new ListTokens(tokens), slice);
+        if (TokenSource.TryGetSpan(tokens, out var span)) Load(new SpanTokens(span), slice);
+        else Load(new ListTokens(tokens), slice);
         _pos = 0;
         _lastEnd = _base;
         _depth = 0;
@@ -71,7 +71,7 @@ internal sealed partial class Parser
     }
 
     /// <summary>The statement's significant tokens, each with its keyword (what most checks read).</summary>
-    private void Load<TTokens>(string text, TTokens tokens, in StatementSlice slice) where TTokens : ITokenSource, allows ref struct
+    private void Load<TTokens>(TTokens tokens, in StatementSlice slice) where TTokens : ITokenSource, allows ref struct
     {
         var n = 0;
         var count = slice.LastToken - slice.FirstToken + 1;

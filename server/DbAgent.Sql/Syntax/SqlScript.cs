@@ -151,7 +151,7 @@ public sealed class SqlScript
         var statements = new List<ParsedStatement>(Math.Max(4, tokens.Count / 64));
         var i = 0;
         var balanced = true;
-        while (StatementSplitter.Next(source, tokens, dialect, ref i, out var slice))
+        while (StatementSplitter.Next(tokens, dialect, ref i, out var slice))
         {
             statements.Add(new ParsedStatement(parser.ParseStatement(source, tokens, slice, dialect), slice, context));
             balanced &= parser.IsBalanced;
@@ -222,7 +222,7 @@ public sealed class SqlScript
         // Splitting is deterministic from a statement's leading trivia; with no statement before, from the start (the
         // first statement's comments begin at token 0, however far into the document the edit is).
         var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : 0;
-        while (StatementSplitter.Next(newSource, tokens, Dialect, ref index, out var slice))
+        while (StatementSplitter.Next(tokens, Dialect, ref index, out var slice))
         {
             if (resumeOld >= 0 && slice.LeadingTriviaStart >= relexedEnd)
             {

@@ -89,7 +89,7 @@ public sealed class SampleQueryPlanTests
     {
         var text = File.ReadAllText(Path.Combine(Workspace(), "queries", file));
         var tokens = SqlLexer.Lex(text, SqlDialect.Sqlite);
-        var slices = StatementSplitter.Split(text, tokens, SqlDialect.Sqlite);
+        var slices = StatementSplitter.Split(tokens, SqlDialect.Sqlite);
         var span = slices[statement].Span;
         var sql = text.Substring(span.Start, span.Length).TrimEnd().TrimEnd(';');
 

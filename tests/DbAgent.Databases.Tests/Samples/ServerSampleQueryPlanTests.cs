@@ -165,7 +165,7 @@ public sealed class ServerSampleQueryPlanTests
     private static string Statement(string workspace, string file, int statement, SqlDialect dialect)
     {
         var text = File.ReadAllText(Path.Combine(SamplesRoot(), workspace, "queries", file));
-        var span = StatementSplitter.Split(text, SqlLexer.Lex(text, dialect), dialect)[statement].Span;
+        var span = StatementSplitter.Split(SqlLexer.Lex(text, dialect), dialect)[statement].Span;
         return text.Substring(span.Start, span.Length).TrimEnd().TrimEnd(';');
     }
 

@@ -7,7 +7,7 @@ public class StatementSplitterTests
     private static List<string> Split(string sql, SqlDialect dialect)
     {
         var tokens = SqlLexer.Lex(sql, dialect);
-        return StatementSplitter.Split(sql, tokens, dialect).Select(s => sql.Substring(s.Span.Start, s.Span.Length)).ToList();
+        return StatementSplitter.Split(tokens, dialect).Select(s => sql.Substring(s.Span.Start, s.Span.Length)).ToList();
     }
 
     [Test]
@@ -22,7 +22,7 @@ public class StatementSplitterTests
     {
         const string sql = "-- lead\nDELETE FROM t ;  ";
         var tokens = SqlLexer.Lex(sql, SqlDialect.Postgres);
-        var slice = StatementSplitter.Split(sql, tokens, SqlDialect.Postgres).Single();
+        var slice = StatementSplitter.Split(tokens, SqlDialect.Postgres).Single();
         Assert.That(sql.Substring(slice.Span.Start, slice.Span.Length), Is.EqualTo("DELETE FROM t"));
         Assert.That(slice.Terminator, Is.EqualTo(StatementTerminator.Semicolon));
         Assert.That(tokens[slice.LeadingTriviaStart].Kind, Is.EqualTo(TokenKind.LineComment));
