@@ -49,8 +49,8 @@ internal static class Keywords
     /// <summary>Per slot, where its keyword's chunks start in <see cref="Chunks"/>.</summary>
     private static readonly ushort[] ChunkStarts = new ushort[TableSize];
     /// <summary>
-    /// Every keyword folded in four-character chunks, the last chunk being its last four characters (so a keyword
-    /// whose length is not a multiple of four needs no padding): one array, read in a row.
+    /// Every keyword folded in four-character chunks (see <see cref="FoldedChunks"/>: first four, last four, then those
+    /// between, so no keyword needs padding), one after another in one array.
     /// </summary>
     private static readonly ulong[] Chunks;
     private static readonly Kw[] Values = new Kw[TableSize];

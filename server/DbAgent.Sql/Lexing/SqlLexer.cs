@@ -29,16 +29,12 @@ public static class SqlLexer
     public static List<Token> Lex(string text, SqlDialect dialect)
     {
         // Lex into a reused buffer and return a list of exactly the right size: the count is not known beforehand, and
-        // guessing high (more memory to clear and keep) or growing both cost more than one copy. Buffers for very
-        // large documents are not kept.
-        var scratch = t_scratch ?? new List<Token>(4096);
-        t_scratch = null;
-        scratch.Clear();
-        Scan(text, dialect, 0, true, scratch, int.MaxValue, null);
+        // guessing high (more memory to clear and keep) or growing both cost more than one copy.
+        var scratch = LexIntoScratch(text, dialect);
         var tokens = new List<Token>(scratch.Count);
         CollectionsMarshal.SetCount(tokens, scratch.Count);
         CollectionsMarshal.AsSpan(scratch).CopyTo(CollectionsMarshal.AsSpan(tokens));
-        if (scratch.Capacity <= MaxScratchTokens) t_scratch = scratch;
+        GiveBack(scratch);
         return tokens;
     }
 
@@ -48,14 +44,27 @@ public static class SqlLexer
     /// </summary>
     internal static Token[] LexToArray(string text, SqlDialect dialect)
     {
+        var scratch = LexIntoScratch(text, dialect);
+        var tokens = GC.AllocateUninitializedArray<Token>(scratch.Count);
+        CollectionsMarshal.AsSpan(scratch).CopyTo(tokens);
+        GiveBack(scratch);
+        return tokens;
+    }
+
+    /// <summary>The whole text lexed into this thread's reused buffer, which <see cref="GiveBack"/> returns.</summary>
+    private static List<Token> LexIntoScratch(string text, SqlDialect dialect)
+    {
         var scratch = t_scratch ?? new List<Token>(4096);
         t_scratch = null;
         scratch.Clear();
         Scan(text, dialect, 0, true, scratch, int.MaxValue, null);
-        var tokens = GC.AllocateUninitializedArray<Token>(scratch.Count);
-        CollectionsMarshal.AsSpan(scratch).CopyTo(tokens);
+        return scratch;
+    }
+
+    /// <summary>Keeps the buffer for the next lex on this thread; buffers for very large documents are not kept.</summary>
+    private static void GiveBack(List<Token> scratch)
+    {
         if (scratch.Capacity <= MaxScratchTokens) t_scratch = scratch;
-        return tokens;
     }
 
     private const int MaxScratchTokens = 1 << 18;
