@@ -93,6 +93,8 @@ public static class ConnectionTargetParser
                 throw new ConnectionConfigurationException($"Connection '{name}': the URL is for {EngineName(fromUrl.Engine)} but the engine says {EngineName(engine.Value)}.");
             return fromUrl;
         }
+        if (IsSqliteFilePath(text, engine))
+            return new ConnectionTarget(name, DatabaseEngine.Sqlite) { Database = text };
         var detected = engine ?? GuessEngine(text)
             ?? throw new ConnectionConfigurationException($"Connection '{name}': cannot tell the engine of this connection string; set \"engine\".");
         try
@@ -103,6 +105,20 @@ public static class ConnectionTargetParser
         {
             throw new ConnectionConfigurationException($"Connection '{name}': not a valid {EngineName(detected)} connection string ({SecretRedactor.Redact(e.Message)}).");
         }
+    }
+
+    /// <summary>
+    /// A bare SQLite file path (`shop.db`, `/data/app.sqlite`, `C:\data\app.db`): text without `=` that is for SQLite
+    /// by the engine given, or by a SQLite file extension when no engine is given. A relative path is resolved
+    /// against the workspace folder by the language server and against the working directory by the CLI.
+    /// </summary>
+    public static bool IsSqliteFilePath(string text, DatabaseEngine? engine)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || text.Contains('=') || LooksLikeUrl(text)) return false;
+        if (engine == DatabaseEngine.Sqlite) return true;
+        return engine is null && (text.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".sqlite", StringComparison.OrdinalIgnoreCase)
+            || text.EndsWith(".sqlite3", StringComparison.OrdinalIgnoreCase) || text == ":memory:");
     }
 
     /// <summary>Guesses the engine of an ADO.NET string from the keywords only one driver uses.</summary>
