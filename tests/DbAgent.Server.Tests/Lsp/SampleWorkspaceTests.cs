@@ -84,6 +84,12 @@ public sealed class SampleWorkspaceTests
         var status = await client.ConnectionStatus.WaitAsync(s => s.Connection == "shop", 0, LspTestClient.Timeout);
         Assert.That(status.State, Is.EqualTo("connected"), status.Message);
 
+        // The table's hover: statistics from the file, and no empty index columns (SQLite counts no index use).
+        var hover = await client.RequestAsync<Hover>(Host.Methods.Hover,
+            new TextDocumentPositionParams(new TextDocumentIdentifier(uri), new Position(4, "FROM ".Length + 2)));
+        Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `shop`").And.Contain("idx_orders_customer_ordered_at"));
+        Assert.That(hover.Contents.Value, Does.Contain("- indexes: `idx_orders_ordered_at`").And.Not.Contain("| index |"));
+
         // The create-index quick fix, as a new migration after V006.
         var actions = await client.RequestAsync<CodeAction[]>(Host.Methods.CodeAction,
             new CodeActionParams(new TextDocumentIdentifier(uri), scan.Range, new CodeActionContext { Diagnostics = [scan] }));
