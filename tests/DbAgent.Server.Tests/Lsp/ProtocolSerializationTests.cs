@@ -93,6 +93,10 @@ public sealed class ProtocolSerializationTests
         AssertNullMember(Write(new TestConnectionResult(false, "refused", null)), "serverVersion");
         AssertNullMember(Write(new ConnectionPasswordResult(null)), "password");
         AssertNullMember(Write(new RefreshSchemaParams(null)), "connection");
+        var refused = Write(new ParseConnectionResult(false, "choose the engine", true, null, null));
+        AssertNullMember(refused, "connection");
+        AssertNullMember(refused, "password");
+        AssertNullMember(Write(new ParseConnectionParams("shop.db", null)), "engine");
     }
 
     [Test]

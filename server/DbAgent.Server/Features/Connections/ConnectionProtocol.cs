@@ -39,6 +39,27 @@ public sealed record RefreshSchemaParams([property: JsonPropertyName("connection
 /// <summary>`dbagent/refreshSchema` result: how many tables the catalog has now.</summary>
 public sealed record RefreshSchemaResult([property: JsonPropertyName("tables")] int Tables);
 
+/// <summary>`dbagent/parseConnection` (client → server) params: pasted text and the engine, when the user chose one.</summary>
+public sealed record ParseConnectionParams(
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("engine"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Engine);
+
+/// <summary>What a parsed connection puts into settings: never a password.</summary>
+public sealed record ParsedConnection(
+    [property: JsonPropertyName("engine")] string Engine,
+    [property: JsonPropertyName("connectionString")] string ConnectionString);
+
+/// <summary>
+/// `dbagent/parseConnection` result. <see cref="Message"/> never holds a secret; <see cref="NeedsEngine"/> is true
+/// when the text alone cannot tell the engine (ask the user and send it again with one).
+/// </summary>
+public sealed record ParseConnectionResult(
+    [property: JsonPropertyName("ok")] bool Ok,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("needsEngine")] bool NeedsEngine,
+    [property: JsonPropertyName("connection"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] ParsedConnection? Connection,
+    [property: JsonPropertyName("password"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Password);
+
 public static class ConnectionStates
 {
     public const string Connected = "connected";
