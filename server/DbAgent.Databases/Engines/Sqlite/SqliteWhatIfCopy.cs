@@ -103,9 +103,9 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
     public async Task AddIndexAsync(SqliteConnection source, IndexDefinition index, string name, CancellationToken ct)
     {
         await Db.ExecuteAsync(Connection, null, IndexDdl.Create(DatabaseEngine.Sqlite, index, name), ct);
-        if (await EstimateStatAsync(source, index, ct) is not { } stat) return;
         var hasStat1 = (await Db.QueryAsync(Connection, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'", r => 1, ct)).Count > 0;
         if (!hasStat1) return; // the file was never analysed: every index plans on defaults, this one too
+        if (await EstimateStatAsync(source, index, ct) is not { } stat) return;
         await InsertAsync(Connection, "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ($a, $b, $c)", [[index.Table.Name, name, stat]], ct);
         await ReloadStatisticsAsync(Connection, ct);
     }
