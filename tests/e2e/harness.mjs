@@ -258,12 +258,20 @@ export class Session {
     await row.click();
   }
 
-  /** Types into the quick input box that is open (an input box, not a list) and confirms. */
-  async answer(text) {
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+  /**
+   * Types into the input box whose prompt contains `prompt` once it is open (the same widget serves one box after
+   * another, so the prompt tells this box from the one that is closing), then confirms with Enter.
+   */
+  async answer(prompt, text) {
+    const page = this.page;
+    const widget = page.locator('.quick-input-widget');
+    await waitFor(`the input box "${prompt}"`, async () => {
+      const visible = await widget.isVisible().catch(() => false);
+      return visible && (await widget.innerText()).includes(prompt) ? true : undefined;
+    }, 15_000, 100);
+    const input = widget.locator('input');
     await input.fill(text);
-    await this.page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
   }
 
   async quickInputText() {

@@ -180,9 +180,9 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
     await s.step('Add Connection (SQLite) then Test Connection', async () => {
       await s.command('DbAgent: Add Connection');
       await s.pick('Enter host, port, database and user');
-      await s.answer('e2e-added');
+      await s.answer('A name for this connection', 'e2e-added');
       await s.pick('SQLite');
-      await s.answer('shop.db');
+      await s.answer('Path of the SQLite database file', 'shop.db');
       const saved = await waitFor('saved notification', async () => {
         const t = await s.notificationsText();
         return /"e2e-added" saved/.test(t) ? t : undefined;
@@ -202,8 +202,8 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
     await s.step('a pasted URL keeps its password out of the settings', async () => {
       await s.command('DbAgent: Add Connection');
       await s.pick('Paste a connection string or URL');
-      await s.answer('e2e-pasted');
-      await s.answer('postgres://shop:e2e-secret-83@127.0.0.1:5432/shop');
+      await s.answer('A name for this connection', 'e2e-pasted');
+      await s.answer('Connection string or URL', 'postgres://shop:e2e-secret-83@127.0.0.1:5432/shop');
       await waitFor('saved notification', async () => (/"e2e-pasted" saved/.test(await s.notificationsText()) ? true : undefined), 30_000);
       const settings = read('.vscode/settings.json');
       assert.match(settings, /postgres:\/\/shop@127\.0\.0\.1:5432\/shop/);
