@@ -14,6 +14,22 @@ public static class PostgresCatalogReader
 {
     private const string UserSchemas = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
 
+    /// <summary>
+    /// Every DDL writes a new row version (xmin) of the catalog rows it changes: pg_class for tables and indexes,
+    /// pg_attribute for columns, pg_constraint for keys. Counts and the newest xmin of each, in one query, change
+    /// when the schema does. (xmin wraps after 2^32 transactions; the counts still move.)
+    /// </summary>
+    public static async Task<string?> VersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        var row = await Db.QueryAsync(connection, transaction, $"""
+            SELECT (SELECT count(*)::text || ':' || coalesce(max(c.xmin::text::bigint), 0)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}),
+                   (SELECT count(*)::text || ':' || coalesce(max(a.xmin::text::bigint), 0)::text FROM pg_attribute a WHERE a.attrelid >= 16384),
+                   (SELECT count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text FROM pg_constraint),
+                   (SELECT count(*)::text FROM pg_enum)
+            """, r => $"{r.GetString(0)}/{r.GetString(1)}/{r.GetString(2)}/{r.GetString(3)}", ct);
+        return row.FirstOrDefault();
+    }
+
     public static async Task<SchemaModel> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
         var defaultSchema = (string?)await Db.ScalarAsync(connection, transaction, "SELECT current_schema()", ct);
