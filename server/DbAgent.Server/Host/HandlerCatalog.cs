@@ -1,5 +1,6 @@
 using DbAgent.Server.Features.Chat;
 using DbAgent.Server.Features.CodeActions;
+using DbAgent.Server.Features.Completion;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Features.DocumentSync;
@@ -29,6 +30,8 @@ public static class HandlerCatalog
         new HoverHandler(context),
         new CodeActionHandler(context),
         new DocumentSymbolHandler(context),
+        new CompletionHandler(context),
+        new CompletionResolveHandler(context),
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
         new ChatHandler(context),

@@ -44,6 +44,7 @@ public sealed record ServerCapabilities
     [JsonPropertyName("hoverProvider")] public bool HoverProvider { get; init; }
     [JsonPropertyName("codeActionProvider")] public CodeActionOptions? CodeActionProvider { get; init; }
     [JsonPropertyName("documentSymbolProvider")] public bool DocumentSymbolProvider { get; init; }
+    [JsonPropertyName("completionProvider")] public CompletionOptions? CompletionProvider { get; init; }
 }
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocumentSyncOptions"/>

@@ -27,6 +27,7 @@ public sealed class InitializeHandler(LanguageServerContext context)
                 HoverProvider = true,
                 CodeActionProvider = new CodeActionOptions([CodeActionKind.QuickFix]),
                 DocumentSymbolProvider = true,
+                CompletionProvider = new CompletionOptions([".", " "], ResolveProvider: true),
             },
             new ServerInfo("dbagent", Version));
     }
