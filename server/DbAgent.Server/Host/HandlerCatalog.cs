@@ -6,6 +6,7 @@ using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Features.DocumentSync;
 using DbAgent.Server.Features.Hover;
 using DbAgent.Server.Features.Lifecycle;
+using DbAgent.Server.Features.Navigation;
 using DbAgent.Server.Features.Symbols;
 
 namespace DbAgent.Server.Host;
@@ -32,6 +33,9 @@ public static class HandlerCatalog
         new DocumentSymbolHandler(context),
         new CompletionHandler(context),
         new CompletionResolveHandler(context),
+        new DefinitionHandler(context),
+        new ReferencesHandler(context),
+        new DocumentHighlightHandler(context),
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
         new ChatHandler(context),

@@ -27,6 +27,7 @@ public sealed class LanguageServerContext
         Plans.Runner = new ConnectionPlanRunner(Connections, Schema);
         DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
         Statistics = new StatisticsCache(Connections.Manager, ServerLifetime.Token);
+        SqlFiles = new WorkspaceSqlFiles(Schema, Documents);
         Schema.ConnectionDialect = uri => Connections.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null;
         // A database that comes (back) up: the plans of the documents that use it run again.
         Connections.Connected += name =>
@@ -63,6 +64,9 @@ public sealed class LanguageServerContext
 
     /// <summary>The schema a document sees (live catalog or migrations, with its own DDL): what hover, completion and definition read.</summary>
     public DocumentSchemas DocumentSchemas { get; }
+
+    /// <summary>The workspace's SQL files, for find-references and for reading where a migration wrote something.</summary>
+    public WorkspaceSqlFiles SqlFiles { get; }
 
     /// <summary>Table and column statistics per connection, cached with a freshness policy.</summary>
     public StatisticsCache Statistics { get; }

@@ -17,6 +17,9 @@ public static class Methods
     public const string DocumentSymbol = "textDocument/documentSymbol";
     public const string Completion = "textDocument/completion";
     public const string CompletionResolve = "completionItem/resolve";
+    public const string Definition = "textDocument/definition";
+    public const string References = "textDocument/references";
+    public const string DocumentHighlight = "textDocument/documentHighlight";
     public const string Configuration = "workspace/configuration";
     public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string LogMessage = "window/logMessage";

@@ -71,6 +71,9 @@ public sealed class StatementScope
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>The document's text the tokens point into.</summary>
+    public string Source => _source;
+
     /// <summary>The statement's tokens without trivia, in order.</summary>
     public IReadOnlyList<Token> Tokens { get; }
 

@@ -62,6 +62,9 @@ public sealed class TableModel
     public List<IndexModel> Indexes { get; set; } = [];
     public SchemaOrigin? Origin { get; set; }
 
+    /// <summary>The last statement that changed the table after creating it (ALTER TABLE ...), when replayed from DDL.</summary>
+    public SchemaOrigin? Altered { get; set; }
+
     /// <summary>True when the table was created from a query (CREATE TABLE ... AS): the model does not know all its columns.</summary>
     public bool ColumnsIncomplete { get; set; }
 
@@ -78,6 +81,7 @@ public sealed class TableModel
         Constraints = Constraints.Select(c => c.Clone()).ToList(),
         Indexes = Indexes.Select(i => i.Clone()).ToList(),
         Origin = Origin,
+        Altered = Altered,
         ColumnsIncomplete = ColumnsIncomplete,
     };
 }

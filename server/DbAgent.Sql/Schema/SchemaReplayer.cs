@@ -520,8 +520,14 @@ public sealed class SchemaReplayer
     private TableModel? TableOrIssue(QualifiedName name, TextSpan span, string? uri)
     {
         var table = Schema.FindTable(name);
-        if (table is null) _issues.Add(new ReplayIssue($"Table {name} does not exist.", span, uri));
-        return table is null ? null : Schema.Writable(table);
+        if (table is null)
+        {
+            _issues.Add(new ReplayIssue($"Table {name} does not exist.", span, uri));
+            return null;
+        }
+        var writable = Schema.Writable(table);
+        writable.Altered = new SchemaOrigin(uri, span);
+        return writable;
     }
 
     /// <summary>The tables with a foreign key to a table, made writable (the caller changes their keys).</summary>

@@ -28,6 +28,9 @@ public sealed class InitializeHandler(LanguageServerContext context)
                 CodeActionProvider = new CodeActionOptions([CodeActionKind.QuickFix]),
                 DocumentSymbolProvider = true,
                 CompletionProvider = new CompletionOptions([".", " "], ResolveProvider: true),
+                DefinitionProvider = true,
+                ReferencesProvider = true,
+                DocumentHighlightProvider = true,
             },
             new ServerInfo("dbagent", Version));
     }
