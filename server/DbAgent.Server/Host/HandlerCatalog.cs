@@ -7,6 +7,7 @@ using DbAgent.Server.Features.DocumentSync;
 using DbAgent.Server.Features.Hover;
 using DbAgent.Server.Features.Lifecycle;
 using DbAgent.Server.Features.Navigation;
+using DbAgent.Server.Features.SignatureHelp;
 using DbAgent.Server.Features.Symbols;
 
 namespace DbAgent.Server.Host;
@@ -36,6 +37,7 @@ public static class HandlerCatalog
         new DefinitionHandler(context),
         new ReferencesHandler(context),
         new DocumentHighlightHandler(context),
+        new SignatureHelpHandler(context),
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
         new ChatHandler(context),

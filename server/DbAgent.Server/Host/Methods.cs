@@ -20,6 +20,7 @@ public static class Methods
     public const string Definition = "textDocument/definition";
     public const string References = "textDocument/references";
     public const string DocumentHighlight = "textDocument/documentHighlight";
+    public const string SignatureHelp = "textDocument/signatureHelp";
     public const string Configuration = "workspace/configuration";
     public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string LogMessage = "window/logMessage";

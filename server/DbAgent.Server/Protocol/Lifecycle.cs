@@ -48,6 +48,7 @@ public sealed record ServerCapabilities
     [JsonPropertyName("definitionProvider")] public bool DefinitionProvider { get; init; }
     [JsonPropertyName("referencesProvider")] public bool ReferencesProvider { get; init; }
     [JsonPropertyName("documentHighlightProvider")] public bool DocumentHighlightProvider { get; init; }
+    [JsonPropertyName("signatureHelpProvider")] public SignatureHelpOptions? SignatureHelpProvider { get; init; }
 }
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocumentSyncOptions"/>

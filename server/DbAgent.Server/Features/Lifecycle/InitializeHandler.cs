@@ -31,6 +31,7 @@ public sealed class InitializeHandler(LanguageServerContext context)
                 DefinitionProvider = true,
                 ReferencesProvider = true,
                 DocumentHighlightProvider = true,
+                SignatureHelpProvider = new SignatureHelpOptions(["(", ","], [","]),
             },
             new ServerInfo("dbagent", Version));
     }
