@@ -3,6 +3,7 @@ using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Host;
 using DbAgent.Sql.Schema;
+using DbAgent.Sql.Syntax;
 
 namespace DbAgent.Server.Workspace;
 
@@ -69,7 +70,7 @@ public sealed class DocumentSchemas(DocumentConnections connections, WorkspaceSc
             source = replayed?.Source;
         }
 
-        var hasDdl = snapshot.Script.Statements.Any(s => s.Model.Ddl.Count > 0);
+        var hasDdl = ScriptDdl.Statements(snapshot.Script).Any();
         if (!hasDdl || (replayed is not null && replayed.MigrationUris.Contains(snapshot.Uri)))
             return new DocumentSchema(baseModel, source, live) { Complete = complete };
 
@@ -87,7 +88,8 @@ public sealed class DocumentSchemas(DocumentConnections connections, WorkspaceSc
         var model = root.Fork();
         try
         {
-            SchemaReplayer.Replay(snapshot.Script, model, snapshot.Uri);
+            var replayer = new SchemaReplayer(model);
+            foreach (var statement in ScriptDdl.Statements(snapshot.Script)) replayer.Apply(statement.Model, snapshot.Uri);
         }
         catch (Exception e)
         {
