@@ -181,3 +181,62 @@ public sealed class CompletionTests
         }
     }
 }
+
+/// <summary>The sample workspace, as the end-to-end suite opens it: its migrations and a SQLite database built from them.</summary>
+[TestFixture]
+public sealed class SampleWorkspaceCompletionTests
+{
+    private static string? SampleFolder()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, "samples", "workspace", "migrations"))) return Path.Combine(dir.FullName, "samples", "workspace");
+        return null;
+    }
+
+    [Test]
+    public async Task From_and_alias_dot_show_the_sample_schema_replayed_and_live_on_sqlite()
+    {
+        var sample = SampleFolder() ?? throw new IgnoreException("samples/workspace not found above the test directory.");
+        var database = Path.Combine(Path.GetTempPath(), $"dbagent-sample-{Guid.NewGuid():N}.db");
+        try
+        {
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+            {
+                connection.Open();
+                foreach (var file in Directory.GetFiles(Path.Combine(sample, "migrations"), "*.sql").Order(StringComparer.Ordinal))
+                {
+                    using var command = connection.CreateCommand();
+                    command.CommandText = File.ReadAllText(file);
+                    command.ExecuteNonQuery();
+                }
+            }
+            string[] tables = ["customers", "events", "order_items", "orders", "products"];
+            string[] orderColumns = ["id", "customer_id", "status", "ordered_at", "shipped_at", "total_cents", "shipping_country", "coupon_code"];
+            foreach (var live in new[] { false, true })
+            {
+                await using var client = LspTestClient.InProcess();
+                client.Settings = JsonDocument.Parse(live
+                    ? JsonSerializer.Serialize(new { dialect = "sqlite", connections = new[] { new { name = "shop", engine = "sqlite", database } } })
+                    : """{ "dialect": "sqlite" }""").RootElement;
+                await client.InitializeAsync(workspaceFolder: sample);
+                var uri = new Uri(Path.Combine(sample, "queries", "completion-check.sql")).AbsoluteUri;
+                await client.OpenAsync(uri, "SELECT * FROM \nSELECT o. FROM orders o\n");
+                CompletionList? from = null;
+                for (var attempt = 0; attempt < 50; attempt++)
+                {
+                    from = await client.RequestAsync<CompletionList>(Methods.Completion, new CompletionParams(new TextDocumentIdentifier(uri), new Position(0, 14)));
+                    if (!from!.IsIncomplete) break;
+                    await Task.Delay(100);
+                }
+                Assert.That(from!.Items.Where(i => i.Kind == CompletionItemKind.Struct).Select(i => i.Label).Order(), Is.EqualTo(tables), live ? "live" : "replayed");
+                var dot = await client.RequestAsync<CompletionList>(Methods.Completion, new CompletionParams(new TextDocumentIdentifier(uri), new Position(1, 9)));
+                Assert.That(dot!.Items.Where(i => i.Kind == CompletionItemKind.Field).Select(i => i.Label), Is.EqualTo(orderColumns), live ? "live" : "replayed");
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(database);
+        }
+    }
+}
