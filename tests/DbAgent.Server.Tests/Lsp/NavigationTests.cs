@@ -125,4 +125,18 @@ public sealed class NavigationTests
         Assert.That(definition!.Single().Uri, Is.EqualTo(U(_init)));
         Assert.That(definition[0].Range.Start.Line, Is.EqualTo(4), "the column total of orders, which the hover names");
     }
+
+    [Test]
+    public async Task Hover_on_an_alias_describes_the_table_it_stands_for_as_definition_does()
+    {
+        await using var client = LspTestClient.InProcess();
+        await client.InitializeAsync(workspaceFolder: _workspace);
+        var uri = U(Path.Combine(_workspace, "queries", "alias-hover.sql"));
+        await client.OpenAsync(uri, "SELECT o.total FROM orders o;\n");
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, At(uri, 0, 7));
+        Assert.That(hover!.Contents.Value, Does.Contain("**table** `orders` as `o`"));
+        Assert.That(hover.Range, Is.EqualTo(R(0, 7, 0, 8)));
+        var definition = await client.RequestAsync<Location[]>(Methods.Definition, At(uri, 0, 7));
+        Assert.That(definition!.Single().Range, Is.EqualTo(R(0, 27, 0, 28)));
+    }
 }

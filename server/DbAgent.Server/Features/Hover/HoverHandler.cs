@@ -4,6 +4,7 @@ using DbAgent.Analysis.Rules;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
+using DbAgent.Sql.Navigation;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Text;
@@ -34,6 +35,19 @@ public sealed class HoverHandler(LanguageServerContext context)
             var model = statement.Model;
             var column = model.Columns.FirstOrDefault(c => c.Span.ContainsOrTouches(offset));
             var relation = column is null ? model.Relations.FirstOrDefault(r => r.Span.ContainsOrTouches(offset)) : null;
+            // On an alias or a CTE name (o in o.total), the relation it stands for: what go-to-definition and
+            // highlights take the name to mean.
+            if (SqlSymbol.At(snapshot.Script.Tokens, snapshot.Text.Text, snapshot.Dialect, offset, null) is { Kind: SqlSymbolKind.Alias or SqlSymbolKind.Cte } symbol)
+            {
+                var named = symbol.Kind == SqlSymbolKind.Alias
+                    ? model.Relations.FirstOrDefault(r => NameComparer.SameName(r.Alias, symbol.Relation?.Alias))
+                    : model.Relations.FirstOrDefault(r => r.IsCommonTableExpression && NameComparer.SameName(r.Name.Name, symbol.Cte?.Name));
+                if (named is not null)
+                {
+                    column = null;
+                    relation = named with { Span = symbol.Span };
+                }
+            }
             if (column is not null || relation is not null)
             {
                 var schema = await SchemaForAsync(snapshot, cancellationToken).ConfigureAwait(false);
