@@ -143,6 +143,9 @@ internal sealed class LspProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>What the server logged and said of its connections (printed when a figure cannot be had).</summary>
+    public static List<string> Messages { get; } = [];
+
     private sealed class ClientTarget(JsonElement settings, string? password)
     {
         [JsonRpcMethod("workspace/configuration", UseSingleObjectParameterDeserialization = true)]
@@ -151,6 +154,18 @@ internal sealed class LspProcess : IAsyncDisposable
 
         [JsonRpcMethod("dbagent/connectionPassword", UseSingleObjectParameterDeserialization = true)]
         public object ConnectionPassword(JsonElement parameters) => new { password };
+
+        [JsonRpcMethod("window/logMessage", UseSingleObjectParameterDeserialization = true)]
+        public void Log(JsonElement parameters)
+        {
+            lock (Messages) Messages.Add(parameters.GetProperty("message").GetString() ?? "");
+        }
+
+        [JsonRpcMethod("dbagent/connectionStatus", UseSingleObjectParameterDeserialization = true)]
+        public void Status(JsonElement parameters)
+        {
+            lock (Messages) Messages.Add("status: " + parameters.GetProperty("message").GetString());
+        }
 
         [JsonRpcMethod("client/registerCapability", UseSingleObjectParameterDeserialization = true)]
         public object? Register(JsonElement parameters) => null;

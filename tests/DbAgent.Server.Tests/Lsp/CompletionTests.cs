@@ -155,6 +155,8 @@ public sealed class CompletionTests
             Assert.That(labels.First(i => i.Label == "sales.Customer").TextEdit!.NewText, Is.EqualTo("sales.\"Customer\""), "quoted where PostgreSQL needs it, qualified outside the search path");
             Assert.That(tables.Items.Where(i => i.Kind == CompletionItemKind.Module).Select(i => i.Label), Does.Contain("sales"));
 
+            var refreshed = await client.RequestAsync<DbAgent.Server.Features.Connections.RefreshSchemaResult>(DbAgent.Server.Features.Custom.CustomMethods.RefreshSchema, new DbAgent.Server.Features.Connections.RefreshSchemaParams("live"));
+            Assert.That(refreshed!.Tables, Is.EqualTo(2), "refreshSchema: " + string.Join(" | ", client.Logs.Snapshot().Select(l => l.Message)));
             var join = await CompleteAsync(client, uri, 1, 57);
             Assert.That(join!.Items[0].Label, Is.EqualTo("i.customer_id = c.id"));
 
