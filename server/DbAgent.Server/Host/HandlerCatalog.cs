@@ -40,6 +40,7 @@ public static class HandlerCatalog
         new SignatureHelpHandler(context),
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
+        new ParseConnectionHandler(),
         new ChatHandler(context),
     ];
 }
