@@ -56,6 +56,12 @@ public interface IDatabaseSession : IAsyncDisposable
     EngineCapabilities Capabilities => new();
 
     /// <summary>
+    /// A short text that changes whenever the catalog's tables, columns, keys or indexes change (DDL), read in one
+    /// cheap query; null where the engine exposes no such thing (the catalog is then read again when it expires).
+    /// </summary>
+    Task<string?> CatalogVersionAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>
     /// The plan of a statement as it would be with one more index, without building it for real: HypoPG on
     /// PostgreSQL, a rolled-back transaction on SQLite. Engines that cannot answer say so in the result.
     /// </summary>

@@ -53,8 +53,6 @@ public sealed class ConnectionManager : IAsyncDisposable
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a loaded catalog is reused before it is read again (it can also be refreshed on demand).</summary>
-    public TimeSpan CatalogLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     private sealed class Entry(ConnectionTarget target)
     {
@@ -63,7 +61,9 @@ public sealed class ConnectionManager : IAsyncDisposable
         public TimeSpan Backoff;
         public DateTimeOffset NextAttempt;
         public SchemaModel? Schema;
+        public string? SchemaVersion;
         public DateTimeOffset SchemaLoaded;
+        public Task<ConnectionResult<SchemaModel>>? SchemaLoad;
         public CancellationTokenSource? Reconnect;
         public string? Password;
     }
@@ -167,32 +167,107 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
-    /// <summary>The catalog of a connection, cached; <paramref name="refresh"/> reads it again (after DDL run elsewhere).</summary>
+    /// <summary>
+    /// The catalog of a connection, cached. A read runs in the background, once per connection however many callers
+    /// wait, and is not cancelled when a caller stops waiting (a hover's timeout): the next caller finds it loaded.
+    /// A cached catalog is answered at once; past <see cref="CatalogCheckInterval"/> the engine is asked, in the
+    /// background, whether its catalog changed (<see cref="IDatabaseSession.CatalogVersionAsync"/>) and it is read
+    /// again only then. <paramref name="refresh"/> (after DDL run elsewhere) waits for that check and the read.
+    /// </summary>
     public async Task<ConnectionResult<SchemaModel>> GetSchemaAsync(string name, bool refresh, CancellationToken cancellationToken)
     {
         Entry? entry;
+        Task<ConnectionResult<SchemaModel>> load;
         SchemaModel? cached;
-        DateTimeOffset loaded;
+        bool joined;
         lock (_lock)
         {
             _entries.TryGetValue(name, out entry);
-            cached = entry?.Schema;
-            loaded = entry?.SchemaLoaded ?? default;
-        }
-        if (!refresh && cached is not null && _time.GetUtcNow() - loaded < CatalogLifetime)
-            return new(cached, null);
-        var result = await UseAsync(name, (s, ct) => s.LoadSchemaAsync(ct), cancellationToken);
-        if (result.Ok && entry is not null)
-        {
-            lock (_lock)
+            if (entry is null)
+                return new(default, new ConnectionFailure(ConnectionFailureKind.InvalidConfiguration, $"No connection named '{name}'."));
+            cached = entry.Schema;
+            if (!refresh && cached is not null)
             {
-                entry.Schema = result.Value;
-                entry.SchemaLoaded = _time.GetUtcNow();
+                if (entry.SchemaLoad is null && _time.GetUtcNow() - entry.SchemaLoaded >= CatalogCheckInterval)
+                    entry.SchemaLoad = StartSchemaLoad(entry);
+                return new(cached, null);
             }
+            joined = entry.SchemaLoad is not null;
+            load = entry.SchemaLoad ??= StartSchemaLoad(entry);
         }
-        else if (!result.Ok && cached is not null)
+        var result = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (refresh && joined)
+        {
+            // The read joined may have started before the DDL this refresh is about: check once more (cheap when
+            // the engine reports its catalog version and nothing changed since).
+            lock (_lock) load = entry.SchemaLoad ??= StartSchemaLoad(entry);
+            result = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (!result.Ok && cached is not null)
             return new(cached, result.Failure); // the last catalog known, with why it is not fresh
         return result;
+    }
+
+    /// <summary>The catalog read so far, without any I/O; null before the first read finished.</summary>
+    public SchemaModel? CachedSchema(string name)
+    {
+        lock (_lock) return _entries.TryGetValue(name, out var e) ? e.Schema : null;
+    }
+
+    /// <summary>Starts reading the catalog in the background if none is cached or being read (a connection came up, a file opened).</summary>
+    public void PreloadSchema(string name)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(name, out var e) && e.Schema is null && e.SchemaLoad is null)
+                e.SchemaLoad = StartSchemaLoad(e);
+        }
+    }
+
+    /// <summary>How often a cached catalog is checked for changes (in the background, when it is used).</summary>
+    public TimeSpan CatalogCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads the catalog (or only its version, when one is cached and the engine has one) off the caller's path. Call under the lock.</summary>
+    private Task<ConnectionResult<SchemaModel>> StartSchemaLoad(Entry entry)
+    {
+        CancellationToken token;
+        try { token = _disposed.Token; }
+        catch (ObjectDisposedException) { return Task.FromResult(new ConnectionResult<SchemaModel>(default, new ConnectionFailure(ConnectionFailureKind.InvalidConfiguration, "The connection manager is closed."))); }
+        return Task.Run(async () =>
+        {
+            ConnectionResult<SchemaModel> result;
+            try
+            {
+                var known = entry.Schema;
+                var knownVersion = entry.SchemaVersion;
+                var read = await UseAsync(entry.Target.Name, async (s, ct) =>
+                {
+                    var version = await s.CatalogVersionAsync(ct).ConfigureAwait(false);
+                    if (known is not null && version is not null && version == knownVersion) return (Schema: known, Version: version);
+                    var schema = await s.LoadSchemaAsync(ct).ConfigureAwait(false);
+                    return (Schema: schema, Version: version);
+                }, token).ConfigureAwait(false);
+                result = read.Ok ? new(read.Value.Schema, null) : new(default, read.Failure);
+                lock (_lock)
+                {
+                    if (read.Ok)
+                    {
+                        entry.Schema = read.Value.Schema;
+                        entry.SchemaVersion = read.Value.Version;
+                        entry.SchemaLoaded = _time.GetUtcNow();
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                result = new(default, new ConnectionFailure(ConnectionFailureKind.QueryFailed, $"Reading the catalog of '{entry.Target.Name}' failed: {e.GetType().Name}."));
+            }
+            finally
+            {
+                lock (_lock) entry.SchemaLoad = null;
+            }
+            return result;
+        }, CancellationToken.None);
     }
 
     /// <summary>Opens, reports the version and closes: the "test connection" command. The message is secret-free.</summary>

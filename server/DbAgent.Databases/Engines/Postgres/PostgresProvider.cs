@@ -62,6 +62,9 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken) =>
         InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(Connection, tx, cancellationToken), cancellationToken);
 
+    public Task<string?> CatalogVersionAsync(CancellationToken cancellationToken) =>
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, tx => PostgresCatalogReader.VersionAsync(Connection, tx, cancellationToken), cancellationToken);
+
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken) =>
         InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
 
