@@ -3,12 +3,12 @@
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
 import { engineOfUrl, stripPassword } from './connectionString';
+import { passwordFor, storePassword } from './secrets';
 import {
   ConnectionPasswordRequest,
   ConnectionSetting,
   Engine,
   engines,
-  passwordKey,
   RefreshSchemaRequest,
   TestConnectionRequest,
 } from './protocol';
@@ -32,9 +32,14 @@ export function activateConnections(context: vscode.ExtensionContext, server: Db
   const secrets = context.secrets;
   server.register((client) => [
     client.onRequest(ConnectionPasswordRequest, async (params) => {
+      // The password goes to the target the settings name now, and only if it was stored for that target (or the
+      // user agrees): see secrets.ts.
       const name = typeof params?.connection === 'string' ? params.connection : '';
-      const password = name ? await secrets.get(passwordKey(name)) : undefined;
-      return { password: password ?? null };
+      const setting = configuredConnections().find((c) => c.name === name);
+      if (!setting) {
+        return { password: null };
+      }
+      return { password: await passwordFor(secrets, setting, confirmModal) };
     }),
   ]);
 
@@ -45,6 +50,11 @@ export function activateConnections(context: vscode.ExtensionContext, server: Db
     vscode.commands.registerCommand('dbagent.testConnection', (name?: string) => testConnection(server, name)),
     vscode.commands.registerCommand('dbagent.refreshSchema', () => refreshSchema(server)),
   );
+}
+
+/** A modal yes/no question; closing it is a no. */
+export async function confirmModal(message: string, yes: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true }, yes)) === yes;
 }
 
 function configuredConnections(): ConnectionSetting[] {
@@ -118,11 +128,7 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   }
 
   await saveConnection(setting);
-  if (password) {
-    await secrets.store(passwordKey(connectionName), password);
-  } else {
-    await secrets.delete(passwordKey(connectionName));
-  }
+  await storePassword(secrets, setting, password || null);
   const choice = await vscode.window.showInformationMessage(
     `DbAgent: connection "${connectionName}" saved.`,
     'Test Connection',
