@@ -20,4 +20,11 @@ public static class CustomMethods
 
     /// <summary>Client → server request: `{ connection }` → `{ tables }` after reloading the catalog.</summary>
     public const string RefreshSchema = "dbagent/refreshSchema";
+
+    /// <summary>
+    /// Client → server request: `{ text, engine: string | null }` → `{ ok, message, needsEngine, connection:
+    /// { engine, connectionString } | null, password: string | null }`. Add Connection's pasted connection
+    /// string or URL, read by the same parser as the settings and the CLI; the password comes back apart.
+    /// </summary>
+    public const string ParseConnection = "dbagent/parseConnection";
 }
