@@ -157,6 +157,59 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
     });
   });
 
+  it('completes from the schema, goes to a definition and shows a signature', async () => {
+    const suggestions = async (predicate) => {
+      const rows = s.page.locator('.suggest-widget .monaco-list-row');
+      let seen = [];
+      try {
+        return await waitFor('the completion list', async () => {
+          if (!(await rows.first().isVisible().catch(() => false))) await s.page.keyboard.press('Control+Space');
+          seen = (await rows.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+          return predicate(seen) ? seen : undefined;
+        }, 20_000, 500);
+      } catch (error) {
+        throw new Error(`${error.message}; last list seen: ${JSON.stringify(seen)}`);
+      }
+    };
+    await s.step('after FROM the schema\'s tables', async () => {
+      await s.openFile('queries/recent-orders.sql');
+      await s.focusEditor();
+      await s.page.keyboard.press('Control+End');
+      await s.page.keyboard.press('Enter');
+      await s.page.keyboard.type('SELECT * FROM ');
+      const list = await suggestions((l) => l.includes('orders'));
+      for (const table of ['customers', 'orders', 'order_items', 'products']) assert.ok(list.includes(table), `${table} in ${JSON.stringify(list)}`);
+      assert.ok(!list.includes('FROM'), 'no keyword FROM right after FROM');
+      await s.page.keyboard.press('Escape');
+    });
+    await s.step('after o. the columns of orders', async () => {
+      await s.page.keyboard.type('orders o WHERE o.');
+      const list = await suggestions((l) => l.includes('coupon_code'));
+      for (const column of ['id', 'customer_id', 'status', 'coupon_code']) assert.ok(list.includes(column), `${column} in ${JSON.stringify(list)}`);
+      assert.ok(!list.includes('loyalty_points'), 'no column of another table');
+      await s.page.keyboard.press('Escape');
+    });
+    await s.step('signature help inside a call', async () => {
+      await s.page.keyboard.type('status = substr(');
+      const hint = s.page.locator('.parameter-hints-widget');
+      await hint.waitFor({ state: 'visible', timeout: 20_000 });
+      assert.match(await hint.innerText(), /substr\s*\(/i);
+      await s.page.keyboard.press('Escape');
+      await s.command('File: Revert File');
+    });
+    await s.step('go to definition of a table opens its migration', async () => {
+      await s.openFile('queries/orders-by-coupon.sql');
+      await s.cursorAt('queries/orders-by-coupon.sql', 'FROM orders', 7);
+      await s.command('Go to Definition');
+      await waitFor('the CREATE TABLE orders migration', async () => {
+        const tab = await s.page.locator('.tab.active').first().getAttribute('aria-label').catch(() => '');
+        const peek = await s.page.locator('.peekview-widget').innerText().catch(() => '');
+        return /V003__create_orders\.sql/.test(`${tab} ${peek}`) ? true : undefined;
+      }, 20_000);
+      await s.page.keyboard.press('Escape');
+    });
+  });
+
   it('answers /review and /indexes in the chat from its own analysis', async () => {
     await s.step('/review on the maintenance script', async () => {
       await s.openFile('queries/maintenance.sql');
