@@ -70,40 +70,14 @@ public static class IndexSelection
 
         var weight = queries.ToDictionary(q => q.Id, q => q.Query.Weight);
         var baseline = await whatIf.CostAsync(queries, [], cancellationToken).ConfigureAwait(false);
-        var current = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
         var sizes = new Dictionary<string, long?>(StringComparer.Ordinal);
         foreach (var c in candidates)
             sizes[c.Index.DefinitionKey] = await whatIf.SizeAsync(c.Index, cancellationToken).ConfigureAwait(false) ?? EstimateSize(c.Index, options);
 
-        var chosen = new List<(WorkloadCandidate Candidate, double Gain)>();
-        long used = 0;
-        var remaining = candidates.ToList();
-        while (remaining.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var scored = new List<(WorkloadCandidate Candidate, double Score, double Gain, long Size)>();
-            foreach (var c in remaining)
-            {
-                var size = NetSize(c, sizes, existing);
-                if (options.BudgetBytes is { } budget && used + size > budget) continue;
-                var affected = queries.Where(q => q.Tables.Contains(c.Table)).ToList();
-                if (affected.Count == 0) continue;
-                var set = chosen.Select(x => x.Candidate.Index).Append(c.Index).ToList();
-                var costs = await whatIf.CostAsync(affected, set, cancellationToken).ConfigureAwait(false);
-                var gain = Gain(affected, costs, current, weight, options.MinImprovement);
-                var score = gain - Penalty(c.Index, queries, options);
-                if (score > 0) scored.Add((c, score, gain, size));
-            }
-            if (scored.Count == 0) break;
-            var top = scored.Max(s => s.Score);
-            var pick = scored.Where(s => s.Score >= NearlyAsGood * top).OrderBy(s => s.Size).ThenByDescending(s => s.Score).First();
-            chosen.Add((pick.Candidate, pick.Gain));
-            used += pick.Size;
-            remaining.Remove(pick.Candidate);
-            var touched = queries.Where(q => q.Tables.Contains(pick.Candidate.Table)).ToList();
-            var after = await whatIf.CostAsync(touched, chosen.Select(x => x.Candidate.Index).ToList(), cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < touched.Count; i++) current[touched[i].Id] = after[i];
-        }
+        // Under a budget the candidates are ranked by benefit per byte (the knapsack's greedy), so that the budget keeps
+        // the indexes that earn most for their size; without one, by benefit.
+        var (chosen, current) = await GreedyAsync(queries, candidates, existing, whatIf, options, sizes, baseline, weight, options.BudgetBytes,
+            byDensity: options.BudgetBytes is not null, cancellationToken).ConfigureAwait(false);
 
         // Merge: an index the others make (nearly) redundant goes; last chosen first, since later ones tend to be wider.
         for (var i = chosen.Count - 1; i >= 0; i--)
@@ -130,6 +104,44 @@ public static class IndexSelection
         {
             Verified = true, Candidates = candidates.Count, Counters = whatIf.Counters, BudgetBytes = options.BudgetBytes,
         };
+    }
+
+    private static async Task<(List<(WorkloadCandidate Candidate, double Gain)> Chosen, Dictionary<int, double?> Current)> GreedyAsync(
+        IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<WorkloadCandidate> candidates, IReadOnlyList<ExistingIndex> existing, WhatIfCache whatIf,
+        SelectionOptions options, Dictionary<string, long?> sizes, IReadOnlyList<double?> baseline, Dictionary<int, double> weight, long? budget, bool byDensity,
+        CancellationToken cancellationToken)
+    {
+        var current = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
+        var chosen = new List<(WorkloadCandidate Candidate, double Gain)>();
+        long used = 0;
+        var remaining = candidates.ToList();
+        while (remaining.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var scored = new List<(WorkloadCandidate Candidate, double Score, double Gain, long Size)>();
+            foreach (var c in remaining)
+            {
+                var size = NetSize(c, sizes, existing);
+                if (budget is { } b && used + size > b) continue;
+                var affected = queries.Where(q => q.Tables.Contains(c.Table)).ToList();
+                if (affected.Count == 0) continue;
+                var set = chosen.Select(x => x.Candidate.Index).Append(c.Index).ToList();
+                var costs = await whatIf.CostAsync(affected, set, cancellationToken).ConfigureAwait(false);
+                var gain = Gain(affected, costs, current, weight, options.MinImprovement);
+                var score = gain - Penalty(c.Index, queries, options);
+                if (score > 0) scored.Add((c, byDensity ? score / Math.Max(8192, size) : score, gain, size));
+            }
+            if (scored.Count == 0) break;
+            var top = scored.Max(s => s.Score);
+            var pick = scored.Where(s => s.Score >= NearlyAsGood * top).OrderBy(s => s.Size).ThenByDescending(s => s.Score).First();
+            chosen.Add((pick.Candidate, pick.Gain));
+            used += pick.Size;
+            remaining.Remove(pick.Candidate);
+            var touched = queries.Where(q => q.Tables.Contains(pick.Candidate.Table)).ToList();
+            var after = await whatIf.CostAsync(touched, chosen.Select(x => x.Candidate.Index).ToList(), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < touched.Count; i++) current[touched[i].Id] = after[i];
+        }
+        return (chosen, current);
     }
 
     /// <summary>

@@ -58,6 +58,7 @@ public static partial class WorkloadCandidates
     /// <summary>A value is rare when it is at most this fraction of the rows.</summary>
     public const double RareFraction = 0.05;
     private const int MaxCoveringColumns = 4;
+    private const int MaxDistinctForPartial = 100;
 
     public static IReadOnlyList<WorkloadCandidate> Generate(IReadOnlyList<AnalysedQuery> queries, SqlDialect dialect, SchemaModel? schema,
         Func<QualifiedName, string, ValueFrequencies?>? frequencies = null)
@@ -156,7 +157,9 @@ public static partial class WorkloadCandidates
             var literal = LiteralOf(q.Query.Sql, p);
             if (literal is null) continue;
             var stats = frequencies(c.Table, p.Column!.Name);
-            if (stats is null) continue;
+            // Only a column of a few values, most rows in its common ones (a status), has rare values worth a partial
+            // index: for a column of many values every constant is rare, and an index per constant would be absurd.
+            if (stats is null || stats.Distinct is not (> 0 and <= MaxDistinctForPartial) || stats.Frequencies.Sum() < 0.9) continue;
             var unquoted = literal.StartsWith('\'') ? literal[1..^1].Replace("''", "'") : literal;
             var at = stats.Values.ToList().FindIndex(v => v == unquoted);
             double fraction;
