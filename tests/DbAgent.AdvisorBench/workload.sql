@@ -1,4 +1,4 @@
--- The advisor benchmark's workload: 28 queries over the generated shop (see Program.cs for the data).
+-- The advisor benchmark's workload: 31 queries over the generated shop (see Program.cs for the data).
 -- equality
 SELECT * FROM customers WHERE email = 'user4242@example.com';
 -- expression: a case-insensitive lookup
@@ -55,3 +55,9 @@ SELECT date_trunc('day', created_at), count(*) FROM orders WHERE status = 'dispu
 SELECT id, status, total FROM orders WHERE customer_id = 77 ORDER BY created_at DESC LIMIT 10;
 -- items of one order, with the product
 SELECT oi.quantity, p.name FROM order_items oi JOIN products p ON p.id = oi.product_id WHERE oi.order_id = 123456;
+-- three keys, one descending: status, then newest first, then cheapest first
+SELECT id, created_at, total FROM orders WHERE status = 'shipped' ORDER BY created_at DESC, total ASC LIMIT 20;
+-- covering read of a popular product: every column from the index
+SELECT order_id, quantity, price FROM order_items WHERE product_id = 7;
+-- a month's revenue per customer, read from the index alone
+SELECT customer_id, sum(total) FROM orders WHERE created_at >= '2024-12-01' GROUP BY customer_id;

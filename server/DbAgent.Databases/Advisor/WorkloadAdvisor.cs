@@ -125,10 +125,10 @@ public static class WorkloadAdvisor
             return queries.Select((_, i) => i < batch.Plans.Count ? batch.Plans[i]?.TotalCost : null).ToList();
         }
 
-        public async Task<long?> SizeAsync(IndexCandidate index, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<long?>> SizesAsync(IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken)
         {
-            var batch = await session.WhatIfBatchAsync([], [Definition(index)], options, cancellationToken).ConfigureAwait(false);
-            return batch.IndexSizes.FirstOrDefault();
+            var batch = await session.WhatIfBatchAsync([], indexes.Select(Definition).ToList(), options, cancellationToken).ConfigureAwait(false);
+            return batch.IndexSizes;
         }
     }
 }

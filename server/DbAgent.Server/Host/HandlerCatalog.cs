@@ -32,5 +32,6 @@ public static class HandlerCatalog
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
         new ChatHandler(context),
+        new DbAgent.Server.Features.Plans.StatementPlanHandler(context),
     ];
 }

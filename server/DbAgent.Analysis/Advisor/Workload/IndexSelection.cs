@@ -71,8 +71,9 @@ public static class IndexSelection
         var weight = queries.ToDictionary(q => q.Id, q => q.Query.Weight);
         var baseline = await whatIf.CostAsync(queries, [], cancellationToken).ConfigureAwait(false);
         var sizes = new Dictionary<string, long?>(StringComparer.Ordinal);
-        foreach (var c in candidates)
-            sizes[c.Index.DefinitionKey] = await whatIf.SizeAsync(c.Index, cancellationToken).ConfigureAwait(false) ?? EstimateSize(c.Index, options);
+        var estimated = await whatIf.SizesAsync(candidates.Select(c => c.Index).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < candidates.Count; i++)
+            sizes[candidates[i].Index.DefinitionKey] = estimated[i] ?? EstimateSize(candidates[i].Index, options);
 
         // Under a budget the candidates are ranked by benefit per byte (the knapsack's greedy), so that the budget keeps
         // the indexes that earn most for their size; without one, by benefit.
@@ -89,7 +90,10 @@ public static class IndexSelection
             var loss = 0.0;
             for (var k = 0; k < affected.Count; k++)
                 if (costs[k] is { } w && current[affected[k].Id] is { } now) loss += weight[affected[k].Id] * Math.Max(0, w - now);
-            if (loss <= Math.Max(Penalty(c.Candidate.Index, queries, options), 0.02 * c.Gain))
+            // An index another chosen one serves (its prefix, or covered by it) goes unless it earns a quarter of its
+            // own gain over that one: two indexes for nearly one benefit cost twice the writes and the space.
+            var servedByOther = chosen.Where((_, j) => j != i).Any(x => Serves(x.Candidate.Index, c.Candidate.Index));
+            if (loss <= Math.Max(Penalty(c.Candidate.Index, queries, options), (servedByOther ? 0.25 : 0.02) * c.Gain))
             {
                 chosen.RemoveAt(i);
                 for (var k = 0; k < affected.Count; k++) current[affected[k].Id] = costs[k];
@@ -114,32 +118,43 @@ public static class IndexSelection
         var current = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
         var chosen = new List<(WorkloadCandidate Candidate, double Gain)>();
         long used = 0;
-        var remaining = candidates.ToList();
-        while (remaining.Count > 0)
+        // Lazy greedy: a candidate's benefit only falls as indexes are added (the queries it helps get cheaper), so a
+        // score computed before the last choice is an upper bound. Only the best-ranked stale candidates are asked
+        // again; a table untouched by the last choice keeps its candidates' scores as they were.
+        var scores = new Dictionary<WorkloadCandidate, (double Rank, double Gain, long Size, bool Fresh)>();
+        async Task Evaluate(WorkloadCandidate c)
+        {
+            var size = NetSize(c, sizes, existing);
+            var affected = queries.Where(q => q.Tables.Contains(c.Table)).ToList();
+            if (affected.Count == 0) { scores[c] = (0, 0, size, true); return; }
+            var set = chosen.Select(x => x.Candidate.Index).Append(c.Index).ToList();
+            var costs = await whatIf.CostAsync(affected, set, cancellationToken).ConfigureAwait(false);
+            var gain = Gain(affected, costs, current, weight, options.MinImprovement);
+            var score = gain - Penalty(c.Index, queries, options);
+            scores[c] = (byDensity ? score / Math.Max(8192, size) : score, gain, size, true);
+        }
+        foreach (var c in candidates) await Evaluate(c).ConfigureAwait(false);
+        while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var scored = new List<(WorkloadCandidate Candidate, double Score, double Gain, long Size)>();
-            foreach (var c in remaining)
+            var open = scores.Where(kv => kv.Value.Rank > 0 && (budget is not { } b || used + kv.Value.Size <= b)).ToList();
+            if (open.Count == 0) break;
+            var top = open.Max(kv => kv.Value.Rank);
+            var window = open.Where(kv => kv.Value.Rank >= NearlyAsGood * top).ToList();
+            var stale = window.Where(kv => !kv.Value.Fresh).Select(kv => kv.Key).ToList();
+            if (stale.Count > 0)
             {
-                var size = NetSize(c, sizes, existing);
-                if (budget is { } b && used + size > b) continue;
-                var affected = queries.Where(q => q.Tables.Contains(c.Table)).ToList();
-                if (affected.Count == 0) continue;
-                var set = chosen.Select(x => x.Candidate.Index).Append(c.Index).ToList();
-                var costs = await whatIf.CostAsync(affected, set, cancellationToken).ConfigureAwait(false);
-                var gain = Gain(affected, costs, current, weight, options.MinImprovement);
-                var score = gain - Penalty(c.Index, queries, options);
-                if (score > 0) scored.Add((c, byDensity ? score / Math.Max(8192, size) : score, gain, size));
+                foreach (var c in stale) await Evaluate(c).ConfigureAwait(false);
+                continue;
             }
-            if (scored.Count == 0) break;
-            var top = scored.Max(s => s.Score);
-            var pick = scored.Where(s => s.Score >= NearlyAsGood * top).OrderBy(s => s.Size).ThenByDescending(s => s.Score).First();
-            chosen.Add((pick.Candidate, pick.Gain));
-            used += pick.Size;
-            remaining.Remove(pick.Candidate);
-            var touched = queries.Where(q => q.Tables.Contains(pick.Candidate.Table)).ToList();
+            var pick = window.OrderBy(kv => kv.Value.Size).ThenByDescending(kv => kv.Value.Rank).First();
+            chosen.Add((pick.Key, pick.Value.Gain));
+            used += pick.Value.Size;
+            scores.Remove(pick.Key);
+            var touched = queries.Where(q => q.Tables.Contains(pick.Key.Table)).ToList();
             var after = await whatIf.CostAsync(touched, chosen.Select(x => x.Candidate.Index).ToList(), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < touched.Count; i++) current[touched[i].Id] = after[i];
+            foreach (var c in scores.Keys.Where(c => c.Table == pick.Key.Table).ToList()) scores[c] = scores[c] with { Fresh = false };
         }
         return (chosen, current);
     }

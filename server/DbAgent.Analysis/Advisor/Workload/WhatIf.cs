@@ -10,8 +10,8 @@ public interface IWhatIfCostOracle
     /// <summary>The estimated total cost of each query (same order), or null where the engine could not plan it.</summary>
     Task<IReadOnlyList<double?>> CostAsync(IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken);
 
-    /// <summary>Estimated size in bytes of the candidate once built (HypoPG's estimate), or null when unknown.</summary>
-    Task<long?> SizeAsync(IndexCandidate index, CancellationToken cancellationToken);
+    /// <summary>Estimated sizes in bytes of the candidates once built (HypoPG's estimate), null where unknown; one batch.</summary>
+    Task<IReadOnlyList<long?>> SizesAsync(IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken);
 }
 
 /// <summary>Counts of what the advisor asked the engine.</summary>
@@ -58,12 +58,16 @@ public sealed class WhatIfCache(IWhatIfCostOracle oracle)
         return result;
     }
 
-    public async Task<long?> SizeAsync(IndexCandidate index, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long?>> SizesAsync(IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken)
     {
-        if (_sizes.TryGetValue(index.DefinitionKey, out var size)) return size;
-        size = await oracle.SizeAsync(index, cancellationToken).ConfigureAwait(false);
-        _sizes[index.DefinitionKey] = size;
-        return size;
+        var missing = indexes.Where(i => !_sizes.ContainsKey(i.DefinitionKey)).DistinctBy(i => i.DefinitionKey).ToList();
+        if (missing.Count > 0)
+        {
+            var sizes = await oracle.SizesAsync(missing, cancellationToken).ConfigureAwait(false);
+            _batches++;
+            for (var i = 0; i < missing.Count; i++) _sizes[missing[i].DefinitionKey] = i < sizes.Count ? sizes[i] : null;
+        }
+        return indexes.Select(i => _sizes[i.DefinitionKey]).ToList();
     }
 
     private static string SetKey(AnalysedQuery query, IReadOnlyList<IndexCandidate> indexes) =>

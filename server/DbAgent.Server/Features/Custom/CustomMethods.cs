@@ -20,4 +20,10 @@ public static class CustomMethods
 
     /// <summary>Client → server request: `{ connection }` → `{ tables }` after reloading the catalog.</summary>
     public const string RefreshSchema = "dbagent/refreshSchema";
+
+    /// <summary>
+    /// Client → server request: `{ textDocument, position, relation? }` → the plan of the statement there, as a tree,
+    /// before and after the proposed indexes (hypothetical), with the node a finding is about marked.
+    /// </summary>
+    public const string StatementPlan = "dbagent/statementPlan";
 }

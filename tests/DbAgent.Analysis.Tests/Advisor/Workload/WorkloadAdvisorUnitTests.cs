@@ -170,7 +170,11 @@ public class IndexSelectionTests
             }).ToList());
         }
 
-        public Task<long?> SizeAsync(IndexCandidate index, CancellationToken cancellationToken) => Task.FromResult<long?>(sizes[index.Name]);
+        public Task<IReadOnlyList<long?>> SizesAsync(IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult<IReadOnlyList<long?>>(indexes.Select(i => (long?)sizes[i.Name]).ToList());
+        }
     }
 
     [Test]
