@@ -61,7 +61,7 @@ public sealed record WorkloadSelection(IReadOnlyList<ChosenIndex> Indexes, IRead
 public static class IndexSelection
 {
     /// <summary>Candidates within this fraction of the best score count as equally good; the smallest is taken.</summary>
-    private const double NearlyAsGood = 0.9;
+    private const double NearlyAsGood = 0.95;
 
     public static async Task<WorkloadSelection> SelectAsync(IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<WorkloadCandidate> candidates,
         IReadOnlyList<ExistingIndex> existing, WhatIfCache? whatIf, SelectionOptions options, CancellationToken cancellationToken)
