@@ -1,0 +1,233 @@
+// The real-VS-Code suite: the packaged .vsix in code-server (VS Code 1.139) in Debian's chromium, on a scratch copy
+// of samples/workspace (SQLite shop.db from `npm run demo`). Each step does what a person does and asserts what a
+// person sees: the Problems panel, the hover widget, the Quick Fix menu, the chat view, notifications, the status
+// bar. A failed step leaves a screenshot and the logs' tails under artifacts/e2e/<run>/.
+//
+//   npm run test:e2e          (npm test runs it too; see the README for how long it takes)
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ensureProductVsix, ensureSampleDatabase, ensureScriptedModelVsix, ensureVsCode, launch, log, root, waitFor,
+} from './harness.mjs';
+
+const minutes = (n) => n * 60_000;
+
+describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40) }, () => {
+  /** @type {import('./harness.mjs').Session} */
+  let s;
+  let modelLog;
+  let modelScript;
+  const file = (relative) => path.join(s.workspace, relative);
+  const read = (relative) => fs.readFileSync(file(relative), 'utf8');
+  const setScript = (script) => fs.writeFileSync(modelScript, JSON.stringify(script));
+  const modelRequests = () => (fs.existsSync(modelLog)
+    ? fs.readFileSync(modelLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    : []);
+
+  before(async () => {
+    ensureVsCode();
+    ensureSampleDatabase();
+    const vsixes = [ensureProductVsix(), ensureScriptedModelVsix()];
+    modelLog = path.join(root, 'artifacts', 'e2e', 'model-requests.jsonl');
+    modelScript = path.join(root, 'artifacts', 'e2e', 'model-script.json');
+    fs.rmSync(modelLog, { force: true });
+    fs.writeFileSync(modelScript, '{}');
+    s = await launch({
+      name: 'sample-sqlite',
+      workspaceSource: path.join(root, 'samples', 'workspace'),
+      vsixes,
+      env: { DBAGENT_E2E_MODEL_LOG: modelLog, DBAGENT_E2E_MODEL_SCRIPT: modelScript },
+    });
+  }, { timeout: minutes(25) });
+
+  after(async () => {
+    await s?.close();
+  });
+
+  it('opens the sample workspace with the connection its settings name, with no manual step', async () => {
+    await s.step('status bar names the connection', async () => {
+      const settingsFile = file('.vscode/settings.json');
+      assert.ok(fs.existsSync(settingsFile), 'samples/workspace/.vscode/settings.json is shipped');
+      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+      const connection = settings['dbagent.connections']?.[0]?.name;
+      assert.ok(connection, 'the sample settings name a connection');
+      await s.openFile('queries/orders-by-coupon.sql');
+      const text = await waitFor('status bar with the connection', async () => {
+        const bar = await s.statusBarText();
+        return bar.includes(connection) ? bar : undefined;
+      }, 60_000);
+      assert.doesNotMatch(text, /no connection/);
+    });
+  });
+
+  it('squiggles the dangerous and the slow queries', async () => {
+    await s.step('plan finding on a scan of orders', async () => {
+      const problems = await s.problems((t) => /plan-full-scan/.test(t), 90_000);
+      assert.match(problems, /orders-by-coupon\.sql/);
+      assert.match(problems, /orders/);
+    });
+    await s.step('DELETE and UPDATE without WHERE', async () => {
+      await s.openFile('queries/maintenance.sql');
+      const problems = await s.problems((t) => /delete-without-where/.test(t) && /update-without-where/.test(t));
+      assert.match(problems, /DELETE without a WHERE clause removes every row of orders/);
+    });
+  });
+
+  it('hovers a table and a column with their statistics', async () => {
+    await s.openFile('queries/orders-by-coupon.sql');
+    await s.step('table hover', async () => {
+      await s.cursorAt('queries/orders-by-coupon.sql', 'orders', 2, 1);
+      const hover = await s.hoverAtCursor((t) => /table orders/i.test(t) && /rows/i.test(t));
+      assert.match(hover, /coupon_code/);
+      assert.match(hover, /idx_orders_customer_ordered_at/);
+      assert.doesNotMatch(hover, /need a connection/);
+    });
+    await s.step('column hover', async () => {
+      await s.page.keyboard.press('Escape');
+      await s.cursorAt('queries/orders-by-coupon.sql', 'coupon_code', 3, 1);
+      const hover = await s.hoverAtCursor((t) => /coupon_code/.test(t));
+      assert.match(hover, /text/);
+      assert.match(hover, /distinct|null/i);
+    });
+  });
+
+  it('offers the create-index quick fix, writes the migration, and the finding goes once the index exists', async () => {
+    let migration;
+    await s.step('the quick fix is in the menu', async () => {
+      await s.page.keyboard.press('Escape');
+      await s.openFile('queries/orders-by-coupon.sql');
+      await s.cursorAt('queries/orders-by-coupon.sql', 'orders', 2, 1);
+      const items = await s.quickFixes((list) => list.some((t) => /index/i.test(t)));
+      log(`quick fixes: ${JSON.stringify(items)}`);
+      assert.ok(items.some((t) => /create index|add index/i.test(t)), `an index quick fix among ${JSON.stringify(items)}`);
+      assert.ok(items.some((t) => /ignore|dbagent-ignore|disable/i.test(t)), `the ignore-rule action among ${JSON.stringify(items)}`);
+    });
+    await s.step('applying it writes a migration with the index', async () => {
+      const before = new Set(fs.readdirSync(file('migrations')));
+      const items = await s.quickFixes((list) => list.some((t) => /create index|add index/i.test(t)));
+      await s.chooseQuickFix(items.find((t) => /create index|add index/i.test(t)));
+      const added = await waitFor('a new migration file', () => {
+        const now = fs.readdirSync(file('migrations')).filter((f) => !before.has(f));
+        return now.length > 0 && now.some((f) => fs.statSync(file(`migrations/${f}`)).size > 0) ? now : undefined;
+      }, 30_000);
+      migration = `migrations/${added[0]}`;
+      // The file may be written through the editor: save everything so the disk has what the user sees.
+      await s.command('File: Save All');
+      const text = read(migration);
+      log(`migration ${migration}:\n${text}`);
+      assert.match(text, /CREATE INDEX/i);
+      assert.match(text, /coupon_code/i);
+    });
+    await s.step('after the index is built the plan finding disappears', async () => {
+      // The user runs their migration; here sqlite3 applies the up part to the scratch copy's database.
+      const up = read(migration).split(/^--\s*(?:down|rollback)\b/im)[0];
+      execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', file('shop.db')], { input: up });
+      await s.command('DbAgent: Refresh Schema');
+      await s.openFile('queries/orders-by-coupon.sql');
+      await s.focusEditor();
+      await s.page.keyboard.press('End');
+      await s.page.keyboard.type(' ');
+      await s.page.keyboard.press('Backspace');
+      await s.page.keyboard.press('Control+S');
+      await s.problems((t) => !/orders-by-coupon\.sql[\s\S]*?plan-full-scan/.test(t.split(/\n(?=\S+\.sql)/).find((g) => g.startsWith('orders-by-coupon.sql')) ?? ''), 60_000);
+    });
+  });
+
+  it('shows the outline of a SQL file', async () => {
+    await s.step('outline lists the statements', async () => {
+      await s.openFile('queries/maintenance.sql');
+      await s.command('Explorer: Focus on Outline View');
+      const outline = s.page.locator('.outline-pane, [id="outline"]').first();
+      const text = await waitFor('outline entries', async () => {
+        const t = await outline.innerText().catch(() => '');
+        return /DELETE/.test(t) && /UPDATE/.test(t) ? t : undefined;
+      }, 30_000);
+      assert.match(text, /orders/);
+      assert.match(text, /customers/);
+    });
+  });
+
+  it('adds and tests a connection through the quick picks', async () => {
+    await s.step('Add Connection (SQLite) then Test Connection', async () => {
+      await s.command('DbAgent: Add Connection');
+      await s.pick('Enter host, port, database and user');
+      await s.answer('e2e-added');
+      await s.pick('SQLite');
+      await s.answer('shop.db');
+      const saved = await waitFor('saved notification', async () => {
+        const t = await s.notificationsText();
+        return /"e2e-added" saved/.test(t) ? t : undefined;
+      }, 30_000);
+      assert.match(saved, /saved/);
+      await s.page.locator('.notification-toast .monaco-button', { hasText: 'Test Connection' }).first().click();
+      const answer = await waitFor('test result notification', async () => {
+        const t = await s.notificationsText();
+        return /"e2e-added" (answers|failed)/.test(t) ? t : undefined;
+      }, 30_000);
+      assert.match(answer, /"e2e-added" answers/);
+      const settings = read('.vscode/settings.json');
+      assert.match(settings, /e2e-added/);
+      assert.doesNotMatch(settings, /password/i);
+      await s.dismissNotifications();
+    });
+  });
+
+  it('answers /review and /indexes in the chat from its own analysis', async () => {
+    await s.step('/review on the maintenance script', async () => {
+      await s.openFile('queries/maintenance.sql');
+      await s.openChat('Ask');
+      const answer = await s.chat('@database-expert /review', { done: (t) => /delete-without-where/.test(t) });
+      assert.match(answer, /Review of maintenance\.sql/);
+      assert.match(answer, /update-without-where/);
+    });
+    await s.step('/indexes on a slow query recommends an index, in seconds', async () => {
+      await s.openFile('queries/biggest-orders.sql');
+      const started = Date.now();
+      const answer = await s.chat('@database-expert /indexes', { timeoutMs: 60_000, done: (t) => /CREATE INDEX|locked|could not/i.test(t) });
+      const seconds = (Date.now() - started) / 1000;
+      log(`/indexes answered in ${seconds.toFixed(1)} s`);
+      assert.doesNotMatch(answer, /database is locked/i);
+      assert.match(answer, /CREATE INDEX/i);
+    });
+  });
+
+  it('restarts the server and comes back', async () => {
+    await s.step('Restart Language Server, then a new finding on an edit', async () => {
+      await s.openFile('queries/maintenance.sql');
+      await s.command('DbAgent: Restart Language Server');
+      // Only a running server can find what this edit adds.
+      await s.focusEditor();
+      await s.page.keyboard.press('Control+End');
+      await s.page.keyboard.type('\nDELETE FROM products;');
+      const problems = await s.problems((t) => /every row of products/.test(t), 60_000);
+      assert.match(problems, /delete-without-where/);
+      await s.focusEditor();
+      for (let i = 0; i < 3; i++) await s.page.keyboard.press('Control+Z');
+      await s.problems((t) => !/every row of products/.test(t), 30_000);
+    });
+  });
+
+  it('says clearly what is missing when the server binary cannot be found', async () => {
+    await s.step('an installation without its server binary', async () => {
+      const installed = fs.readdirSync(s.extensions).find((d) => d.startsWith('dbagent.dbagent-'));
+      assert.ok(installed, `the product is installed in ${s.extensions}`);
+      const binary = path.join(s.extensions, installed, 'server', 'linux-x64', 'dbagent');
+      assert.ok(fs.existsSync(binary), `the .vsix carries ${binary}`);
+      fs.renameSync(binary, `${binary}.moved`);
+      try {
+        await s.command('DbAgent: Restart Language Server');
+        const message = await waitFor('the no-server message', async () => {
+          const t = await s.notificationsText();
+          return /cannot start its language server/.test(t) ? t : undefined;
+        }, 60_000);
+        assert.match(message, /carries no server for linux-x64/);
+        assert.match(message, /dbagent\.server\.path/);
+      } finally {
+        fs.renameSync(`${binary}.moved`, binary);
+      }
+    });
+  });
+});
