@@ -103,3 +103,36 @@ public class WorkloadAdvisorTests
         return string.Join("\n", parts);
     }
 }
+
+/// <summary>On MariaDB there is no what-if: the advice is the merged per-statement proposals, marked unverified, and nothing changes.</summary>
+[NonParallelizable]
+public class MariaDbWorkloadAdvisorTests
+{
+    [Test]
+    public async Task Advice_is_unverified_merged_and_leaves_the_database_unchanged()
+    {
+        await using var db = await ScratchDatabase.MySqlAsync();
+        await db.ExecuteAsync("""
+            CREATE TABLE shop_orders(id bigint PRIMARY KEY, customer_id int NOT NULL, status varchar(20) NOT NULL, created_at datetime NOT NULL, INDEX ix_status (status));
+            INSERT INTO shop_orders SELECT seq, seq % 500, IF(seq % 50 = 0, 'disputed', 'delivered'), '2024-01-01' + INTERVAL seq MINUTE FROM seq_1_to_20000;
+            ANALYZE TABLE shop_orders;
+            """);
+        async Task<string> Snapshot() => string.Join("|", (await db.QueryAsync(
+            "SELECT CONCAT_WS(':', TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1"))
+            .Select(r => r[0])) + "|" + (await db.QueryAsync("CHECKSUM TABLE shop_orders"))[0][1];
+        var before = await Snapshot();
+        await using (var session = await ProviderRegistry.Default.OpenAsync(db.Target("my"), CancellationToken.None))
+        {
+            var advice = await WorkloadAdvisor.AdviseAsync(session, SqlDialect.MySql, WorkloadText.Queries("""
+                SELECT id FROM shop_orders WHERE customer_id = 4;
+                SELECT id FROM shop_orders WHERE customer_id = 5 AND created_at > '2024-01-05' ORDER BY created_at;
+                """, SqlDialect.MySql), null, new WorkloadAdviceOptions(), CancellationToken.None);
+            Assert.That(advice.Selection.Verified, Is.False);
+            Assert.That(advice.Notes, Has.Some.Contains("no hypothetical indexes"));
+            Assert.That(advice.Selection.Indexes.Select(i => i.Index.DefinitionKey), Is.EqualTo(new[] { "shop_orders(customer_id,created_at)" }),
+                "(customer_id) is a prefix of (customer_id, created_at)");
+            Assert.That(advice.Selection.Counters.Batches, Is.Zero);
+        }
+        Assert.That(await Snapshot(), Is.EqualTo(before));
+    }
+}
