@@ -64,6 +64,23 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
         InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
 
+    /// <summary>performance_schema's statement digests of this database (MySQL 5.6+, MariaDB 10.0+), when the schema is on.</summary>
+    public Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken ct) =>
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        {
+            try
+            {
+                // SUM_TIMER_WAIT is in picoseconds.
+                return (IReadOnlyList<StatementStat>)await Db.QueryAsync(Connection, tx,
+                    $"SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT / 1000000000.0 FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = DATABASE() AND DIGEST_TEXT IS NOT NULL ORDER BY SUM_TIMER_WAIT DESC LIMIT {Math.Max(1, limit)}",
+                    r => new StatementStat(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0), ct);
+            }
+            catch (MySqlException)
+            {
+                return [];
+            }
+        }, ct);
+
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.MySql);

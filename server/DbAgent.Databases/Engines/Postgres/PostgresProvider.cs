@@ -110,6 +110,71 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
         }, cancellationToken);
     }
 
+    public async Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ExplainOptions options, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.HypotheticalIndexes)
+            return WhatIfBatch.Unsupported(Capabilities.Notes ?? "HypoPG is not installed in this database.");
+        var plainOptions = options with { Analyze = false };
+        var hypo = Db.Quote(DatabaseEngine.Postgres, hypoSchema!);
+        return await InReadOnlyTransaction(plainOptions, async tx =>
+        {
+            // HypoPG's indexes live in this backend's memory, not in the catalog; they are not transactional, so they
+            // are reset before (a batch starts from none) and after, whatever happens.
+            await Db.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", cancellationToken);
+            try
+            {
+                var sizes = new List<long?>();
+                for (var i = 0; i < indexes.Count; i++)
+                {
+                    var ddl = IndexDdl.Create(DatabaseEngine.Postgres, indexes[i], $"dbagent_whatif_{i}");
+                    var rows = await Db.QueryAsync(Connection, tx, $"SELECT {hypo}.hypopg_relation_size(indexrelid) FROM {hypo}.hypopg_create_index(@ddl)",
+                        r => r.Long(0), cancellationToken, null, ("ddl", ddl));
+                    sizes.Add(rows.FirstOrDefault());
+                }
+                var plans = new List<QueryPlan?>();
+                foreach (var sql in statements)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ExplainableStatement statement;
+                    try { statement = ExplainGuard.Check(sql, SqlDialect.Postgres); }
+                    catch (StatementNotExplainableException) { plans.Add(null); continue; }
+                    // One statement that fails to plan must not lose the batch: a savepoint isolates it.
+                    await Db.ExecuteAsync(Connection, tx, "SAVEPOINT dbagent_whatif", cancellationToken);
+                    try
+                    {
+                        plans.Add(await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken));
+                        await Db.ExecuteAsync(Connection, tx, "RELEASE SAVEPOINT dbagent_whatif", cancellationToken);
+                    }
+                    catch (PostgresException)
+                    {
+                        await Db.ExecuteAsync(Connection, tx, "ROLLBACK TO SAVEPOINT dbagent_whatif", CancellationToken.None);
+                        plans.Add(null);
+                    }
+                }
+                return new WhatIfBatch { Supported = true, Plans = plans, IndexSizes = sizes };
+            }
+            finally
+            {
+                await Db.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", CancellationToken.None);
+            }
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken cancellationToken)
+    {
+        return await InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        {
+            var schema = await Db.QueryAsync(Connection, tx, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
+                r => r.GetString(0), cancellationToken);
+            if (schema.Count == 0) return (IReadOnlyList<StatementStat>)[];
+            var view = Db.Quote(DatabaseEngine.Postgres, schema[0]) + ".pg_stat_statements";
+            var time = versionNumber >= 130000 ? "total_exec_time" : "total_time";
+            return await Db.QueryAsync(Connection, tx,
+                $"SELECT query, calls, {time} FROM {view} WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY {time} DESC LIMIT {Math.Max(1, limit)}",
+                r => new StatementStat(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0), cancellationToken);
+        }, cancellationToken);
+    }
+
     private async Task<QueryPlan> ExplainInTransactionAsync(ExplainableStatement statement, ExplainOptions options, NpgsqlTransaction tx, CancellationToken ct)
     {
         await RefuseUserCodeInPlanningAsync(statement, tx, ct);
