@@ -210,6 +210,24 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
     });
   });
 
+  it('draws a statement\'s plan with the finding\'s node highlighted', async () => {
+    await s.step('Show plan code lens on a plan finding opens the plan view', async () => {
+      await s.openFile('queries/customer-login.sql');
+      await s.problems((t) => /plan-full-scan/.test(problemsOfFile(t, 'customer-login.sql')), 60_000);
+      const lens = s.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /Show plan/i }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.click();
+      const view = s.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const node = view.locator('#highlighted-node');
+      await node.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await node.innerText(), /^SCAN[\s\S]*customers/);
+      assert.equal(await view.locator('g.node.highlighted[data-highlighted="true"]').count(), 1);
+      assert.match(await view.locator('body').innerText(), /Plan now \(sqlite/);
+      await s.screenshot('plan-view');
+      await s.command('View: Close All Editor Groups', { exact: false });
+    });
+  });
+
   it('answers /review and /indexes in the chat from its own analysis', async () => {
     await s.step('/review on the maintenance script', async () => {
       await s.openFile('queries/maintenance.sql');
