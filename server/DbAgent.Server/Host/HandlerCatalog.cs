@@ -32,5 +32,7 @@ public static class HandlerCatalog
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
         new ChatHandler(context),
+        new ModelTextHandler(context),
+        new RunToolHandler(context),
     ];
 }

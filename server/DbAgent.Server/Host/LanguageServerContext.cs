@@ -57,6 +57,9 @@ public sealed class LanguageServerContext
     /// <summary>The schema the workspace's migrations build.</summary>
     public WorkspaceSchema Schema { get; }
 
+    /// <summary>Where the streamed text of the chat model's turns (`dbagent/modelText`) goes.</summary>
+    public DbAgent.Server.Features.Chat.ModelTextRouter ModelText { get; } = new();
+
     /// <summary>Stopped on exit or disconnection: background work (diagnostics, plans, chat) observes it.</summary>
     public CancellationTokenSource ServerLifetime { get; } = new();
 }
