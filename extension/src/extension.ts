@@ -4,6 +4,7 @@ import { activateModelKey } from './chat/modelKey';
 import { activateChat } from './chat/participant';
 import { activateConnections } from './connections/connections';
 import { activateServer, DbAgentServer } from './server/languageServer';
+import { activateTools } from './tools/tools';
 
 let server: DbAgentServer | undefined;
 
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   activateConnections(context, server);
   activateChat(context, server);
   activateModelKey(context, server);
+  activateTools(context, server);
   void server.start();
 }
 
