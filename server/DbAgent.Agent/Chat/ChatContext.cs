@@ -98,8 +98,12 @@ public sealed record ChatContext
     /// <summary>Secrets the host knows (connection passwords, the model's API key): masked in everything the chat sends.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
+    /// <summary>Secrets the host learns while the answer runs (a password fetched for a tool's connection), read at each use.</summary>
+    public Func<IEnumerable<string>>? LiveSecrets { get; init; }
+
     /// <summary>The text with passwords (in URL or key=value form, and every known secret) masked.</summary>
-    public string Redact(string text) => DbAgent.Databases.Connections.SecretRedactor.Redact(text, Secrets);
+    public string Redact(string text) =>
+        DbAgent.Databases.Connections.SecretRedactor.Redact(text, LiveSecrets is { } live ? Secrets.Concat(live()) : Secrets);
 
     /// <summary>The dialect: the session's engine first, then the document's, then the schema's.</summary>
     public SqlDialect? Dialect =>

@@ -27,13 +27,13 @@ public class ModelEndpointTests
         var request = server.Requests.Single();
         Assert.That(request, Does.Contain("\"model\":\"llama3.1\"").And.Contain("\"stream\":true"));
         Assert.That(request, Does.Contain("how do I make this faster?").And.Contain("SELECT * FROM orders WHERE customer_id = 1"));
-        Assert.That(request, Does.Contain("suggest_indexes"), "the database functions are offered as tools");
+        Assert.That(request, Does.Contain("dbagent-propose_indexes"), "the DbAgent tools are offered as functions");
     }
 
     [Test]
     public async Task The_model_calls_a_database_function_and_answers_from_its_result()
     {
-        await using var server = new FakeOpenAiServer(["Build the index above."], toolCall: ("database-suggest_indexes", "{\"line\":1}"));
+        await using var server = new FakeOpenAiServer(["Build the index above."], toolCall: ("dbagent-propose_indexes", "{\"line\":1}"));
         var context = ChatHarness.Context("SELECT id FROM orders WHERE customer_id = $1 AND created_at > now() ORDER BY created_at DESC;") with
         {
             Model = new ModelSettings { Endpoint = server.BaseUri.ToString(), Name = "llama3.1" },

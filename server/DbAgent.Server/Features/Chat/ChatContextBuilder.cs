@@ -48,8 +48,14 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
             (schema, source) = (live, $"the live catalog of {connectionName}");
         else (schema, source) = ReplaySchema(document, cancellationToken);
         var model = withModel ? await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false) : null;
-        var secrets = server.Connections.Manager.KnownSecrets().ToList();
+        var secrets = new List<string>();
         if (model?.ApiKey is { Length: > 0 } apiKey) secrets.Add(apiKey);
+        // The document's password, even before any connection attempt has fetched it: the user may paste it in a question.
+        if (server.Connections.For(document?.Uri ?? NoDocumentUri) is { Engine: not DatabaseEngine.Sqlite } target)
+        {
+            if (target.Password is { Length: > 0 } configured) secrets.Add(configured);
+            else if (await server.Connections.PasswordForAsync(target, cancellationToken).ConfigureAwait(false) is { Length: > 0 } stored) secrets.Add(stored);
+        }
         var known = server.Documents.OpenDocuments.ToList();
         if (workspace is not null) known.AddRange(workspace.MigrationUris);
         var editorModel = withModel && parameters.Model is { } info && parameters.PartialResultToken is { Length: > 0 } chatToken
@@ -65,6 +71,7 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
                 Text = r.Text,
             }).ToList(),
             Secrets = secrets,
+            LiveSecrets = server.Connections.Manager.KnownSecrets,
             KnownFiles = known.Distinct(StringComparer.Ordinal).ToList(),
             Files = new WorkspaceToolDocuments(server),
             Session = session,
