@@ -48,6 +48,30 @@ public class ModelEndpointTests
     }
 
     [Test]
+    public async Task Semantic_kernel_passes_array_arguments_to_the_shared_tools_and_no_secret_goes_to_the_endpoint()
+    {
+        const string password = "pw-Known-4242";
+        await using var server = new FakeOpenAiServer(["orders has a foreign key."], toolCall: ("dbagent-schema", "{\"tables\":[\"orders\"]}"));
+        var schema = new DbAgent.Sql.Schema.SchemaModel(DbAgent.Sql.SqlDialect.Postgres);
+        var orders = new DbAgent.Sql.Schema.TableModel { Name = new DbAgent.Sql.Semantics.QualifiedName(null, "orders") };
+        orders.Columns.Add(new DbAgent.Sql.Schema.ColumnModel { Name = "customer_id", DataType = "bigint" });
+        schema.Tables.Add(orders);
+        var context = ChatHarness.Context("SELECT * FROM orders;") with
+        {
+            Schema = schema,
+            Secrets = [password],
+            Model = new ModelSettings { Endpoint = server.BaseUri.ToString(), Name = "llama3.1", ApiKey = "sk-known-key-77" },
+        };
+        var sink = new BufferedChatSink();
+        await new ChatOrchestrator().RunAsync(new ChatRequest($"my password {password} -- which keys does orders have?"), context, sink, CancellationToken.None);
+
+        Assert.That(sink.ToMarkdown(), Is.EqualTo("orders has a foreign key."));
+        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        Assert.That(server.Requests[1], Does.Contain("Schema of `orders`").And.Contain("customer_id"), "the tool ran with the array argument");
+        foreach (var body in server.Requests) Assert.That(body, Does.Not.Contain(password).And.Not.Contain("sk-known-key-77"));
+    }
+
+    [Test]
     public async Task A_rejected_key_gives_a_clear_message_and_the_tools_answer()
     {
         await using var server = new FakeOpenAiServer([], status: 401);
