@@ -2,12 +2,13 @@
 // server's request for a password. Settings hold everything but the password.
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
-import { engineOfUrl, stripPassword } from './connectionString';
 import {
   ConnectionPasswordRequest,
   ConnectionSetting,
   Engine,
   engines,
+  ParseConnectionRequest,
+  ParseConnectionResult,
   passwordKey,
   RefreshSchemaRequest,
   TestConnectionRequest,
@@ -58,7 +59,7 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Enter host, port, database and user', id: 'fields' },
-      { label: 'Paste a connection string or URL', id: 'string', detail: 'e.g. postgres://app@localhost:5432/shop or Host=...;Database=...' },
+      { label: 'Paste a connection string or URL', id: 'string', detail: 'e.g. postgres://app@localhost:5432/shop, Host=...;Database=..., or a SQLite file such as shop.db' },
     ],
     { title: 'DbAgent: Add Connection', placeHolder: 'How do you want to describe the database?' },
   );
@@ -94,13 +95,13 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
     if (!text) {
       return;
     }
-    const stripped = stripPassword(text);
-    const engine = engineOfUrl(text) ?? (await pickEngine());
-    if (!engine) {
+    const parsed = await parseConnection(server, text);
+    if (!parsed) {
       return;
     }
-    setting = { name: connectionName, engine, connectionString: stripped.connectionString };
-    password = stripped.password ?? (engine === 'sqlite' ? null : await askPassword(connectionName));
+    const { engine, connectionString } = parsed.connection!;
+    setting = { name: connectionName, engine, connectionString };
+    password = parsed.password ?? (engine === 'sqlite' ? null : await askPassword(connectionName));
   } else {
     const engine = await pickEngine();
     if (!engine) {
@@ -129,6 +130,37 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   );
   if (choice === 'Test Connection') {
     await testConnection(server, connectionName);
+  }
+}
+
+/**
+ * Reads a pasted connection string or URL with the server's parser (the one the settings and the CLI use), asking
+ * for the engine when the text does not tell it. Undefined when the user backed out or the text was refused
+ * (the reason was shown).
+ */
+async function parseConnection(server: DbAgentServer, text: string): Promise<ParseConnectionResult | undefined> {
+  const client = await server.ready();
+  if (!client) {
+    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
+    return undefined;
+  }
+  try {
+    let result = await client.sendRequest(ParseConnectionRequest, { text, engine: null });
+    if (!result.ok && result.needsEngine) {
+      const engine = await pickEngine();
+      if (!engine) {
+        return undefined;
+      }
+      result = await client.sendRequest(ParseConnectionRequest, { text, engine });
+    }
+    if (!result.ok || !result.connection) {
+      void vscode.window.showErrorMessage(`DbAgent: ${result.message}`);
+      return undefined;
+    }
+    return result;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`DbAgent: reading the connection failed: ${messageOf(error)}`);
+    return undefined;
   }
 }
 

@@ -31,6 +31,7 @@ public static class HandlerCatalog
         new DocumentSymbolHandler(context),
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
+        new ParseConnectionHandler(),
         new ChatHandler(context),
         new ModelTextHandler(context),
         new RunToolHandler(context),

@@ -120,6 +120,20 @@ public class SlashCommandTests
         Assert.That(markdown, Does.Not.Contain("CONCURRENTLY"));
     }
 
+    [TestCase(SqlDialect.Postgres, "SET lock_timeout = '5s'")]
+    [TestCase(SqlDialect.MySql, "SET SESSION lock_wait_timeout = 5")]
+    [TestCase(SqlDialect.TSql, "SET LOCK_TIMEOUT 5000")]
+    [TestCase(SqlDialect.Sqlite, "PRAGMA busy_timeout = 5000")]
+    public async Task Migrations_gives_the_lock_advice_of_the_files_engine_only(SqlDialect dialect, string advice)
+    {
+        var markdown = await ChatHarness.MarkdownAsync(ChatHarness.Context("CREATE INDEX ix_orders_note ON orders (note);\nALTER TABLE orders ADD COLUMN note text;\nDROP TABLE legacy_orders;\n", dialect), "migrations");
+        Assert.That(markdown, Does.Contain(advice));
+        if (dialect == SqlDialect.Sqlite) Assert.That(markdown, Does.Not.Contain("CONCURRENTLY").And.Not.Contain("ONLINE").And.Not.Contain("ALGORITHM"));
+        var others = new[] { "lock_timeout", "lock_wait_timeout", "LOCK_TIMEOUT", "busy_timeout" }.Where(a => !advice.Contains(a, StringComparison.Ordinal));
+        foreach (var other in others)
+            Assert.That(markdown, Does.Not.Contain(other), $"{dialect} got another engine's advice");
+    }
+
     [Test]
     public async Task Migrations_on_a_file_without_ddl_says_there_is_nothing_to_check()
     {

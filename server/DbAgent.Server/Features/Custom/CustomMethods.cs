@@ -22,6 +22,13 @@ public static class CustomMethods
     public const string RefreshSchema = "dbagent/refreshSchema";
 
     /// <summary>
+    /// Client → server request: `{ text, engine: string | null }` → `{ ok, message, needsEngine, connection:
+    /// { engine, connectionString } | null, password: string | null }`. Add Connection's pasted connection
+    /// string or URL, read by the same parser as the settings and the CLI; the password comes back apart.
+    /// </summary>
+    public const string ParseConnection = "dbagent/parseConnection";
+
+    /// <summary>
     /// Server → client request: run one turn of the chat's language model (VS Code's `request.model`) for the chat
     /// whose partialResultToken is `chatToken`: `{ chatToken, requestToken, messages, tools }` → `{ text, toolCalls }`.
     /// Text streams back as `dbagent/modelText` notifications while the model produces it.
