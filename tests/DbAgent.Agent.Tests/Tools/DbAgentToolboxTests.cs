@@ -163,6 +163,25 @@ public class ToolCallingChatTests
     }
 
     [Test]
+    public async Task Cancelling_while_a_tool_waits_on_the_database_stops_it_within_a_second()
+    {
+        var toolStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var session = new RecordedSession(new DbAgent.Databases.ServerInfo(DbAgent.Databases.DatabaseEngine.Postgres, "15", "shop"))
+        {
+            BeforeAnswer = async ct => { toolStarted.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); },
+        };
+        var model = new Scripted((_, _) => new ModelTurn("", [Call("dbagent_table_stats", """{"table":"orders"}""")]));
+        var context = ChatHarness.Context("SELECT * FROM orders;") with { EditorModel = model, Session = session };
+        using var cts = new CancellationTokenSource();
+        var run = new ChatOrchestrator().RunAsync(new ChatRequest("how big is orders?"), context, new BufferedChatSink(), cts.Token);
+        await toolStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        cts.Cancel();
+        Assert.That(async () => await run, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+    }
+
+    [Test]
     public async Task A_configured_endpoint_wins_over_the_editor_model()
     {
         await using var server = new FakeOpenAiServer(["From the endpoint."]);
