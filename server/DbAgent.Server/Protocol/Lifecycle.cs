@@ -45,6 +45,11 @@ public sealed record ServerCapabilities
     [JsonPropertyName("hoverProvider")] public bool HoverProvider { get; init; }
     [JsonPropertyName("codeActionProvider")] public CodeActionOptions? CodeActionProvider { get; init; }
     [JsonPropertyName("documentSymbolProvider")] public bool DocumentSymbolProvider { get; init; }
+    [JsonPropertyName("completionProvider")] public CompletionOptions? CompletionProvider { get; init; }
+    [JsonPropertyName("definitionProvider")] public bool DefinitionProvider { get; init; }
+    [JsonPropertyName("referencesProvider")] public bool ReferencesProvider { get; init; }
+    [JsonPropertyName("documentHighlightProvider")] public bool DocumentHighlightProvider { get; init; }
+    [JsonPropertyName("signatureHelpProvider")] public SignatureHelpOptions? SignatureHelpProvider { get; init; }
 }
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocumentSyncOptions"/>

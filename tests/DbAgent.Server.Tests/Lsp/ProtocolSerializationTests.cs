@@ -145,6 +145,13 @@ public sealed class ProtocolSerializationTests
         "TextDocumentSyncOptions.save",
         "DocumentSymbol.detail", "DocumentSymbol.children",
         "ConfigurationItem.scopeUri", "ConfigurationItem.section",
+        "ServerCapabilities.completionProvider", "ServerCapabilities.signatureHelpProvider",
+        "CompletionParams.context", "CompletionContext.triggerCharacter",
+        "CompletionItem.kind", "CompletionItem.detail", "CompletionItem.documentation", "CompletionItem.sortText", "CompletionItem.filterText",
+        "CompletionItem.insertText", "CompletionItem.textEdit", "CompletionItem.data",
+        // Our own payload inside CompletionItem.data: each part is there only when the item names it.
+        "CompletionItemData.uri", "CompletionItemData.kind", "CompletionItemData.schema", "CompletionItemData.name", "CompletionItemData.column",
+        "SignatureInformation.documentation",
     ];
 
     private static IEnumerable<Type> ProtocolRecords() =>
