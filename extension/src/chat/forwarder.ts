@@ -6,6 +6,8 @@ import type { CancellationToken, Disposable, ProgressType, RequestType } from 'v
 import {
   ChatDocument,
   ChatHistoryTurn,
+  ChatModelInfo,
+  ChatReferenceValue,
   ChatPart,
   ChatPartProgress,
   ChatRequest,
@@ -32,6 +34,8 @@ export interface ChatInput {
   history: ChatHistoryTurn[];
   document: ChatDocument | null;
   selection: Range | null;
+  model?: ChatModelInfo | null;
+  references?: ChatReferenceValue[];
 }
 
 /** Thrown when the caller cancelled the request; no part reaches the sink after the cancellation. */
@@ -47,11 +51,11 @@ export async function forwardChat(
   input: ChatInput,
   sink: ChatSink,
   token?: CancellationToken,
+  partialResultToken: string = randomUUID(),
 ): Promise<ChatResult> {
   if (token?.isCancellationRequested) {
     throw new ChatCancelledError();
   }
-  const partialResultToken = randomUUID();
   let cancelled = false;
   const progress = connection.onProgress(ChatPartProgress, partialResultToken, (part) => {
     if (!cancelled) {

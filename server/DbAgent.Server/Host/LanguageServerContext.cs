@@ -71,6 +71,9 @@ public sealed class LanguageServerContext
     /// <summary>Table and column statistics per connection, cached with a freshness policy.</summary>
     public StatisticsCache Statistics { get; }
 
+    /// <summary>Where the streamed text of the chat model's turns (`dbagent/modelText`) goes.</summary>
+    public DbAgent.Server.Features.Chat.ModelTextRouter ModelText { get; } = new();
+
     /// <summary>Stopped on exit or disconnection: background work (diagnostics, plans, chat) observes it.</summary>
     public CancellationTokenSource ServerLifetime { get; } = new();
 }
