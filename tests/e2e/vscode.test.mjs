@@ -247,6 +247,61 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
     });
   });
 
+  it('answers a free-form question with the model picked in VS Code, which calls a DbAgent tool', async () => {
+    await s.step('the scripted model calls a tool, then answers from its result', async () => {
+      fs.rmSync(modelLog, { force: true });
+      setScript({ callTool: '*' });
+      await s.openFile('queries/orders-by-coupon.sql');
+      const answer = await s.chat('@database-expert why is my orders query slow?', {
+        timeoutMs: 90_000, done: (t) => /Scripted answer/.test(t),
+      });
+      assert.match(answer, /Scripted answer after dbagent_\w+: /);
+      const requests = modelRequests().filter((r) => r.messages);
+      assert.ok(requests.length >= 2, `the model was asked twice (tool call, then answer); log: ${requests.length}`);
+      const first = requests[0];
+      for (const tool of ['dbagent_review', 'dbagent_explain_plan', 'dbagent_propose_indexes', 'dbagent_table_stats', 'dbagent_schema', 'dbagent_migration_safety']) {
+        assert.ok(first.tools.includes(tool), `${tool} offered to the model: ${JSON.stringify(first.tools)}`);
+      }
+      const firstText = JSON.stringify(first.messages);
+      assert.match(firstText, /plan-full-scan/, 'the document\'s findings reach the model');
+      assert.match(firstText, /coupon_code/, 'the schema of the tables involved reaches the model');
+      const results = requests.at(-1).messages.flatMap((m) => m.parts).filter((p) => p.toolResult !== undefined);
+      assert.ok(results.length > 0 && results[0].content.length > 0, 'the tool\'s result was given to the model');
+    });
+    await s.step('cancelling stops the model request', async () => {
+      fs.rmSync(modelLog, { force: true });
+      setScript({ callTool: '*', delayMs: 30_000 });
+      const page = s.page;
+      await page.locator('.interactive-input-part .interactive-input-editor').first().click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.type('@database-expert which index would help here?', { delay: 5 });
+      await page.locator('.interactive-input-part a.action-label[aria-label^="Send"]').first().click();
+      await waitFor('the model is asked', () => (modelRequests().some((r) => r.messages) ? true : undefined), 30_000);
+      const stop = page.locator('.interactive-input-part a.action-label[aria-label^="Cancel"], .interactive-input-part a.action-label[aria-label^="Stop"]').first();
+      await stop.click();
+      const stoppedAt = Date.now();
+      await waitFor('the model sees the cancellation', () => (modelRequests().some((r) => r.cancelled) ? true : undefined), 10_000, 100);
+      const seconds = (Date.now() - stoppedAt) / 1000;
+      log(`model request cancelled ${seconds.toFixed(2)} s after Stop`);
+      assert.ok(seconds < 5, `cancellation reached the model in ${seconds} s`);
+      setScript({});
+    });
+  });
+
+  it('contributes read-only tools that agent mode can invoke', async () => {
+    await s.step('vscode.lm.tools lists them and invokeTool gets a result', async () => {
+      fs.rmSync(modelLog, { force: true });
+      setScript({ invoke: { name: 'dbagent_table_stats', input: { table: 'orders' } } });
+      await s.command('DbAgent E2E: Invoke Tool');
+      const entry = await waitFor('the tool invocation', () => modelRequests().find((r) => r.invoked), 60_000);
+      assert.equal(entry.error, undefined, entry.error);
+      for (const tool of ['dbagent_review', 'dbagent_table_stats', 'dbagent_schema']) assert.ok(entry.toolsListed.includes(tool), `${tool} in vscode.lm.tools`);
+      assert.match(entry.result, /Statistics of table `?orders/);
+      assert.match(entry.result, /200,000/);
+    });
+  });
+
   it('adds and tests a connection through the quick picks', async () => {
     await s.step('Add Connection (SQLite) then Test Connection', async () => {
       await s.command('DbAgent: Add Connection');

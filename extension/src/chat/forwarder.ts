@@ -57,10 +57,16 @@ export async function forwardChat(
     throw new ChatCancelledError();
   }
   let cancelled = false;
+  // VS Code (1.139) folds every part shown before a progress message into the collapsed "Completed N steps"
+  // section: once the answer's text has begun, a later progress message would hide it. So progress is shown only
+  // until the first markdown part.
+  let answering = false;
   const progress = connection.onProgress(ChatPartProgress, partialResultToken, (part) => {
-    if (!cancelled) {
-      deliver(part, sink);
+    if (cancelled || (answering && part?.kind === 'progress')) {
+      return;
     }
+    answering ||= part?.kind === 'markdown';
+    deliver(part, sink);
   });
   // Stop rendering the moment the user cancels, even before the server acknowledges it.
   const onCancel = token?.onCancellationRequested(() => {
