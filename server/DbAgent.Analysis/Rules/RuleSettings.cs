@@ -76,12 +76,18 @@ public sealed class RuleSettings
 
     public RuleLevel LevelOf(string ruleId) => _levels.TryGetValue(ruleId, out var level) ? level : RuleLevel.Default;
 
-    public bool IsEnabled(string ruleId) => LevelOf(ruleId) != RuleLevel.Off;
+    public bool IsEnabled(string ruleId) => LevelOf(ruleId) switch
+    {
+        RuleLevel.Off => false,
+        RuleLevel.Default => RuleCatalog.Find(ruleId)?.EnabledByDefault ?? true,
+        _ => true,
+    };
 
     /// <summary>The severity to report a rule's finding at, or null when the rule is off.</summary>
     public FindingSeverity? SeverityFor(string ruleId, FindingSeverity defaultSeverity) => LevelOf(ruleId) switch
     {
         RuleLevel.Off => null,
+        RuleLevel.Default when RuleCatalog.Find(ruleId) is { EnabledByDefault: false } => null,
         RuleLevel.Error => FindingSeverity.Error,
         RuleLevel.Warning => FindingSeverity.Warning,
         RuleLevel.Information => FindingSeverity.Information,

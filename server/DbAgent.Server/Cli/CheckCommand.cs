@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Databases;
 using DbAgent.Databases.Connections;
@@ -104,18 +105,18 @@ public static class CheckCommand
                 // --dialect is what the user says; without it the connection's engine, then the file itself.
                 var dialect = DialectResolver.Resolve(text, options.Dialect is null ? engineDialect : null, options.Dialect, out var dialectSource);
                 var script = SqlScript.Parse(source, dialect);
-                var result = ScriptAnalyzer.Analyze(script, DbAgentSettings.Default, cancellationToken);
-                foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
-                findings = result.Findings;
+                IEnumerable<Finding> planFindings = [];
                 if (session is not null)
                 {
                     var snapshot = new DocumentSnapshot(new Uri(Path.GetFullPath(file)).AbsoluteUri, 0, "sql", source, script, dialectSource);
                     var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(DbAgentSettings.Default),
                         SessionPlanRunner.Options(DbAgentSettings.Default), schema: null, cancellationToken).ConfigureAwait(false);
                     if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
-                    var planFindings = Linter.ApplySettings(script, StatementPlanner.Anchor(plans, snapshot), DbAgentSettings.Default.Rules);
-                    findings = findings.Concat(planFindings).OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
+                    planFindings = StatementPlanner.Anchor(plans, snapshot);
                 }
+                var result = FindingsPipeline.Analyze(script, DbAgentSettings.Default.AnalysisInput(external: planFindings), cancellationToken);
+                foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
+                findings = result.Findings;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Documents;
@@ -93,13 +94,10 @@ public sealed class DiagnosticsPublisher
         {
             var settings = _configuration.For(snapshot.Uri);
             var cache = _lintCaches.GetOrAdd(snapshot.Uri, _ => new LintCache());
-            var result = ScriptAnalyzer.Analyze(snapshot.Script, settings, cancellationToken, cache: cache);
+            // The pipeline every caller shares: plan findings and drift go in as external findings.
+            var result = FindingsPipeline.Analyze(snapshot.Script, settings.AnalysisInput(cache, _plans.FindingsFor(snapshot)), cancellationToken);
             foreach (var problem in result.Problems) _log.Warning($"{snapshot.Uri}: {problem}");
-            var plans = _plans.FindingsFor(snapshot);
-            if (plans.Count == 0) return result.Findings;
-            // Plan findings obey the same switches as the others: rule settings and -- dbagent-ignore.
-            return result.Findings.Concat(Linter.ApplySettings(snapshot.Script, plans, settings.Rules))
-                .OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
+            return result.Findings;
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e)
@@ -114,6 +112,7 @@ public sealed class DiagnosticsPublisher
         Range = snapshot.Text.ToRange(finding.Span),
         Severity = finding.Severity.ToLsp(),
         Code = finding.RuleId,
+        CodeDescription = RuleDocumentation.UriFor(finding.RuleId) is { } help ? new CodeDescription(help.AbsoluteUri) : null,
         Source = "dbagent",
         Message = finding.Message,
         Data = finding.Data.Count == 0 ? null : finding.Data,

@@ -4,7 +4,7 @@ using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 using DbAgent.Sql.Validation;
 
-namespace DbAgent.Server.Features.Diagnostics;
+namespace DbAgent.Analysis.Pipeline;
 
 /// <summary>
 /// The engines' own grammars (libpg_query, ScriptDom) over each statement, cached by statement text: while typing,
@@ -21,6 +21,8 @@ public static class ExactSyntaxErrors
     private static readonly object Gate = new();
     private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _current = new();
     private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _previous = new();
+    /// <summary>Entries added to the current generation. ConcurrentDictionary.Count takes every lock; this does not.</summary>
+    private static int _added;
 
     public static SyntaxValidators Validators { get; set; } = SyntaxValidators.Default;
 
@@ -48,8 +50,7 @@ public static class ExactSyntaxErrors
         var current = _current;
         if (current.TryGetValue(key, out var found)) return found;
         if (!_previous.TryGetValue(key, out found)) found = validator.Validate(key.Item2, 0);
-        current[key] = found;
-        if (current.Count > GenerationSize)
+        if (current.TryAdd(key, found) && Interlocked.Increment(ref _added) > GenerationSize)
         {
             lock (Gate)
             {
@@ -57,6 +58,7 @@ public static class ExactSyntaxErrors
                 {
                     _previous = current;
                     _current = new ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>>();
+                    Volatile.Write(ref _added, 0);
                 }
             }
         }
