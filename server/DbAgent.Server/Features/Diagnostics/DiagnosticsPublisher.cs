@@ -40,6 +40,9 @@ public sealed class DiagnosticsPublisher
         configuration.Changed += () => { foreach (var uri in documents.OpenDocuments) Schedule(uri); };
     }
 
+    /// <summary>The schema the schema-aware rules read for a document (the workspace migrations' once built); never waits.</summary>
+    public Func<string, DbAgent.Sql.Schema.SchemaModel?>? Schema { get; set; }
+
     /// <summary>How long to wait after an edit before analysing: typing bursts collapse into one analysis.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(150);
 
@@ -95,7 +98,8 @@ public sealed class DiagnosticsPublisher
             var settings = _configuration.For(snapshot.Uri);
             var cache = _lintCaches.GetOrAdd(snapshot.Uri, _ => new LintCache());
             // The pipeline every caller shares: plan findings and drift go in as external findings.
-            var result = FindingsPipeline.Analyze(snapshot.Script, settings.AnalysisInput(cache, _plans.FindingsFor(snapshot)), cancellationToken);
+            var input = settings.AnalysisInput(cache, _plans.FindingsFor(snapshot)) with { Schema = Schema?.Invoke(snapshot.Uri) };
+            var result = FindingsPipeline.Analyze(snapshot.Script, input, cancellationToken);
             foreach (var problem in result.Problems) _log.Warning($"{snapshot.Uri}: {problem}");
             return result.Findings;
         }
