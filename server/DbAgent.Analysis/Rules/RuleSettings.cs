@@ -74,6 +74,16 @@ public sealed class RuleSettings
         return From(entries);
     }
 
+    /// <summary>These settings with <paramref name="overrides"/> on top: a rule the overrides name takes their level.</summary>
+    public RuleSettings OverriddenBy(RuleSettings overrides)
+    {
+        if (overrides._levels.Count == 0) return this;
+        if (_levels.Count == 0) return overrides;
+        var levels = new Dictionary<string, RuleLevel>(_levels, StringComparer.OrdinalIgnoreCase);
+        foreach (var (id, level) in overrides._levels) levels[id] = level;
+        return new RuleSettings(levels, [.. Problems, .. overrides.Problems]);
+    }
+
     public RuleLevel LevelOf(string ruleId) => _levels.TryGetValue(ruleId, out var level) ? level : RuleLevel.Default;
 
     public bool IsEnabled(string ruleId) => LevelOf(ruleId) switch

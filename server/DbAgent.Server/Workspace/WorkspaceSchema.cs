@@ -93,7 +93,9 @@ public sealed class WorkspaceSchema
     private WorkspaceSchemaSnapshot? Build()
     {
         var first = (string?)null;
-        return Build(Folders, sets =>
+        // The project's dbagent.json may name migration folders outside the usual places.
+        var folders = Folders.Concat(Folders.SelectMany(f => _configuration.Projects.For(f, out _)?.MigrationFolders ?? [])).Distinct(StringComparer.Ordinal).ToList();
+        return Build(folders, sets =>
         {
             first = sets.SelectMany(s => s.Files).Select(f => new Uri(Path.GetFullPath(f.Path)).AbsoluteUri).FirstOrDefault();
             return (first is null ? null : ConnectionDialect?.Invoke(first)) ?? _configuration.Global.Dialect;

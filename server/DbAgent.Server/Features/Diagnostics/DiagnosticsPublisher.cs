@@ -95,6 +95,7 @@ public sealed class DiagnosticsPublisher
     {
         try
         {
+            if (_configuration.IsIgnored(snapshot.Uri)) return [];
             var settings = _configuration.For(snapshot.Uri);
             var cache = _lintCaches.GetOrAdd(snapshot.Uri, _ => new LintCache());
             // The pipeline every caller shares: plan findings and drift go in as external findings.
