@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DbAgent.Sql;
+using DbAgent.Sql.Lexing;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 using DbAgent.Sql.Validation;
@@ -26,23 +27,76 @@ public static class ExactSyntaxErrors
 
     public static SyntaxValidators Validators { get; set; } = SyntaxValidators.Default;
 
-    public static IReadOnlyList<SyntaxError> Find(SqlScript script, CancellationToken cancellationToken)
+    /// <summary>
+    /// The engine's errors, reported only where the engine's parser also rejects the batch (T-SQL: between GO lines;
+    /// elsewhere: the file, split at psql meta-commands) as a whole: a statement our splitter cut wrongly fails on its
+    /// own but not in its batch, and that is our artefact, not the user's error.
+    /// </summary>
+    /// <param name="wholeBatchFirst">
+    /// Parse each batch first and go statement by statement only through batches that fail: one engine call per clean
+    /// file (what `dbagent check` wants). The editor leaves it off: per-statement results are cached across edits,
+    /// and the batch is parsed only to confirm errors.
+    /// </param>
+    public static IReadOnlyList<SyntaxError> Find(SqlScript script, CancellationToken cancellationToken, bool wholeBatchFirst = false)
     {
         if (Validators.For(script.Dialect) is not { } validator) return [];
         var errors = new List<SyntaxError>();
         var broken = script.Errors;
         var next = 0;
-        foreach (var statement in script.Statements)
+        var statements = script.Statements;
+        var s = 0;
+        foreach (var batch in Batches(script))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // Both lists are in document order: walk the lexical errors alongside.
-            while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
-            if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
-            var key = (script.Dialect, script.Text.ToString(statement.Span));
-            foreach (var error in Lookup(key, validator))
-                errors.Add(error with { Span = new TextSpan(error.Span.Start + statement.Span.Start, error.Span.Length) });
+            var first = s;
+            while (s < statements.Count && statements[s].Span.Start < batch.End) s++;
+            if (first == s) continue;
+            bool? batchFails = null;
+            if (wholeBatchFirst)
+            {
+                batchFails = validator.Validate(script.Text.ToString(batch), batch.Start).Count > 0;
+                if (batchFails == false) continue;
+            }
+            var found = errors.Count;
+            for (var i = first; i < s; i++)
+            {
+                var statement = statements[i];
+                // Both lists are in document order: walk the lexical errors alongside.
+                while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
+                if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
+                var span = WithTerminator(script, statement.Span);
+                var key = (script.Dialect, script.Text.ToString(span));
+                foreach (var error in Lookup(key, validator))
+                    errors.Add(error with { Span = new TextSpan(error.Span.Start + span.Start, error.Span.Length) });
+            }
+            if (errors.Count > found && batchFails is null && validator.Validate(script.Text.ToString(batch), batch.Start).Count == 0)
+                errors.RemoveRange(found, errors.Count - found);
         }
         return errors;
+    }
+
+    /// <summary>The statement with the semicolon that ends it: T-SQL requires it after MERGE, and the engine must see it.</summary>
+    private static TextSpan WithTerminator(SqlScript script, TextSpan span)
+    {
+        var text = script.Text;
+        var end = span.End;
+        while (end < text.Length && text[end] is ' ' or '\t' or '\r' or '\n') end++;
+        return end < text.Length && text[end] == ';' ? TextSpan.FromBounds(span.Start, end + 1) : span;
+    }
+
+    /// <summary>What the engine parses as one unit: split at T-SQL GO lines and at client commands (psql \set, DELIMITER).</summary>
+    private static List<TextSpan> Batches(SqlScript script)
+    {
+        var batches = new List<TextSpan>();
+        var start = 0;
+        foreach (var token in script.Tokens)
+        {
+            if (token.Kind is not (TokenKind.BatchSeparator or TokenKind.MetaCommand or TokenKind.DelimiterCommand)) continue;
+            if (token.Start > start) batches.Add(TextSpan.FromBounds(start, token.Start));
+            start = token.End;
+        }
+        if (script.Text.Length > start) batches.Add(TextSpan.FromBounds(start, script.Text.Length));
+        return batches;
     }
 
     private static IReadOnlyList<SyntaxError> Lookup((SqlDialect, string) key, ISyntaxValidator validator)

@@ -23,6 +23,8 @@ public sealed record AnalysisInput
     public IEnumerable<Finding> External { get; init; } = [];
     /// <summary>Tables that are new in the change being checked (created by migrations of the same change): no lock warning for them.</summary>
     public IReadOnlySet<string>? NewTables { get; init; }
+    /// <summary>One analysis of a file nobody edits (`dbagent check`): the engine parses each batch once before any statement.</summary>
+    public bool OneShot { get; init; }
 }
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class FindingsPipeline
 {
     public static AnalysisResult Analyze(SqlScript script, AnalysisInput input, CancellationToken cancellationToken = default)
     {
-        var result = Linter.Run(script, input.Rules, input.Schema, cancellationToken: cancellationToken, cache: input.Cache, newTables: input.NewTables);
+        var result = Linter.Run(script, input.Rules, input.Schema ?? script.Schema, cancellationToken: cancellationToken, cache: input.Cache, newTables: input.NewTables);
         var problems = result.Failures
             .Select(f => $"rule {f.RuleId} failed on the statement at {f.StatementSpan}: {f.Error}")
             .Concat(input.Rules.Problems)
@@ -44,7 +46,7 @@ public static class FindingsPipeline
         IReadOnlyList<SyntaxError> exact = [];
         try
         {
-            exact = ExactSyntaxErrors.Find(script, cancellationToken);
+            exact = ExactSyntaxErrors.Find(script, cancellationToken, wholeBatchFirst: input.OneShot);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

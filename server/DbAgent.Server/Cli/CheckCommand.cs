@@ -223,7 +223,7 @@ public static class CheckCommand
                     if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
                     planFindings = StatementPlanner.Anchor(plans, snapshot);
                 }
-                var input = settings.AnalysisInput(external: planFindings) with { Schema = SchemaFor(config, dialect, schemas), NewTables = newTables };
+                var input = settings.AnalysisInput(external: planFindings) with { Schema = SchemaFor(config, dialect, schemas), NewTables = newTables, OneShot = true };
                 var result = FindingsPipeline.Analyze(script, input, cancellationToken);
                 foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
                 findings = result.Findings;
