@@ -28,9 +28,10 @@ public static class ExactSyntaxErrors
     public static SyntaxValidators Validators { get; set; } = SyntaxValidators.Default;
 
     /// <summary>
-    /// The engine's errors, reported only where the engine's parser also rejects the batch (T-SQL: between GO lines;
-    /// elsewhere: the file, split at psql meta-commands) as a whole: a statement our splitter cut wrongly fails on its
-    /// own but not in its batch, and that is our artefact, not the user's error.
+    /// The engine's errors, reported only where the engine's parser also rejects the statement in its context: the
+    /// batch as a whole (T-SQL: between GO lines; elsewhere: the file, split at psql meta-commands) for `check`, the
+    /// statement with its neighbours for the editor. A statement our splitter cut wrongly fails on its own but not in
+    /// context, and that is our artefact, not the user's error.
     /// </summary>
     /// <param name="wholeBatchFirst">
     /// Parse each batch first and go statement by statement only through batches that fail: one engine call per clean
@@ -57,7 +58,6 @@ public static class ExactSyntaxErrors
                 batchFails = validator.Validate(script.Text.ToString(batch), batch.Start).Count > 0;
                 if (batchFails == false) continue;
             }
-            var found = errors.Count;
             for (var i = first; i < s; i++)
             {
                 var statement = statements[i];
@@ -65,12 +65,21 @@ public static class ExactSyntaxErrors
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
                 var span = WithTerminator(script, statement.Span);
-                var key = (script.Dialect, script.Text.ToString(span));
-                foreach (var error in Lookup(key, validator))
+                // One-shot runs (check) read each statement once: caching would only hold every statement's text.
+                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(span), 0) : ForStatement(script, statement, span, validator);
+                if (own.Count == 0) continue;
+                // Confirm with more context than our split gave the engine: the statement with its neighbours in the
+                // batch (bounded cost per edit, cached like the statements). What passes there was our artefact.
+                {
+                    var from = i > first ? statements[i - 1].Span.Start : batch.Start;
+                    var to = i + 1 < s ? WithTerminator(script, statements[i + 1].Span).End : batch.End;
+                    var window = TextSpan.FromBounds(Math.Max(batch.Start, from), Math.Min(batch.End, Math.Max(to, span.End)));
+                    var windowText = script.Text.ToString(window);
+                    if ((wholeBatchFirst ? validator.Validate(windowText, 0) : Lookup((script.Dialect, windowText), validator)).Count == 0) continue;
+                }
+                foreach (var error in own)
                     errors.Add(error with { Span = new TextSpan(error.Span.Start + span.Start, error.Span.Length) });
             }
-            if (errors.Count > found && batchFails is null && validator.Validate(script.Text.ToString(batch), batch.Start).Count == 0)
-                errors.RemoveRange(found, errors.Count - found);
         }
         return errors;
     }
@@ -97,6 +106,25 @@ public static class ExactSyntaxErrors
         }
         if (script.Text.Length > start) batches.Add(TextSpan.FromBounds(start, script.Text.Length));
         return batches;
+    }
+
+    /// <summary>
+    /// Per statement tree first: an edit leaves every other statement's tree as it was, so they cost one table lookup
+    /// each, with no copy of their text (copying and hashing every statement's text on each keystroke was most of an
+    /// edit's analysis time in a large file).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, TreeErrors> ByTree = new();
+
+    private sealed record TreeErrors(bool Terminated, IReadOnlyList<SyntaxError> Errors);
+
+    private static IReadOnlyList<SyntaxError> ForStatement(SqlScript script, ParsedStatement statement, TextSpan span, ISyntaxValidator validator)
+    {
+        // The semicolon after the tree is part of what the engine sees: the entry holds whether there was one.
+        var terminated = span.End != statement.Span.End;
+        if (ByTree.TryGetValue(statement.TreeIdentity, out var known) && known.Terminated == terminated) return known.Errors;
+        var found = Lookup((script.Dialect, script.Text.ToString(span)), validator);
+        ByTree.AddOrUpdate(statement.TreeIdentity, new TreeErrors(terminated, found));
+        return found;
     }
 
     private static IReadOnlyList<SyntaxError> Lookup((SqlDialect, string) key, ISyntaxValidator validator)

@@ -114,6 +114,8 @@ public static class Linter
     {
         settings ??= RuleSettings.Default;
         var suppressions = new Dictionary<ParsedStatement, InlineSuppression>();
+        // Most files have no suppression comment at all: then no finding needs its statement's comments read.
+        if (script is not null && !script.Text.Text.Contains("dbagent-ignore", StringComparison.OrdinalIgnoreCase)) script = null;
         var kept = new List<Finding>();
         foreach (var finding in findings)
         {

@@ -26,6 +26,13 @@ public sealed class ScriptFacts
     private readonly List<(int At, QualifiedName Table)> _created = [];
     private readonly IReadOnlySet<string>? _newTables;
     private readonly bool[] _inTransaction;
+    private readonly StatementSummary[] _summaries;
+
+    /// <summary>The existing table a statement locks (DDL on it), from a summary kept per statement tree.</summary>
+    public QualifiedName? LockedTable(int statementIndex) => _summaries[statementIndex].Locked;
+
+    /// <summary>True when the statement sets lock_timeout, statement_timeout or lock_wait_timeout (LOCK_TIMEOUT in T-SQL).</summary>
+    public bool SetsTimeout(int statementIndex) => _summaries[statementIndex].SetsTimeout;
 
     public ScriptFacts(SqlScript script, IReadOnlySet<string>? newTables = null)
     {
@@ -33,21 +40,42 @@ public sealed class ScriptFacts
         _newTables = newTables;
         var statements = script.Statements;
         _inTransaction = new bool[statements.Count];
+        _summaries = new StatementSummary[statements.Count];
         var open = false;
         for (var i = 0; i < statements.Count; i++)
         {
-            var model = statements[i].Model;
-            if (model.Kind == StatementKind.Transaction)
+            var summary = Summarize(script, statements[i]);
+            _summaries[i] = summary;
+            if (summary.Kind == StatementKind.Transaction)
             {
-                var word = model.Detail ?? "";
+                var word = summary.Detail ?? "";
                 if (word is "BEGIN" or "START") open = true;
                 else if (word is "COMMIT" or "ROLLBACK" or "END" or "ABORT") open = false;
                 continue;
             }
             _inTransaction[i] = open;
-            foreach (var action in model.Ddl)
-                if (action is CreateTableAction create) _created.Add((statements[i].Span.Start, create.Table));
+            foreach (var table in summary.Created) _created.Add((statements[i].Span.Start, table));
         }
+    }
+
+    /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
+    private sealed record StatementSummary(StatementKind Kind, string? Detail, QualifiedName[] Created, QualifiedName? Locked, bool SetsTimeout);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, StatementSummary> Summaries = new();
+
+    private static StatementSummary Summarize(SqlScript script, ParsedStatement statement)
+    {
+        if (Summaries.TryGetValue(statement.TreeIdentity, out var known)) return known;
+        var model = statement.Model;
+        var setsTimeout = model.Kind is StatementKind.Set or StatementKind.Other or StatementKind.Unknown
+            && statement.Span.End <= script.Text.Length
+            && script.Text.ToString(statement.Span) is var text
+            && (text.Contains("lock_timeout", StringComparison.OrdinalIgnoreCase) || text.Contains("statement_timeout", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("lock_wait_timeout", StringComparison.OrdinalIgnoreCase));
+        var summary = new StatementSummary(model.Kind, model.Detail, model.Ddl.OfType<CreateTableAction>().Select(c => c.Table).ToArray(),
+            Migrations.ScriptRule.LockedTable(model), setsTimeout);
+        Summaries.AddOrUpdate(statement.TreeIdentity, summary);
+        return summary;
     }
 
     public SqlScript Script { get; }

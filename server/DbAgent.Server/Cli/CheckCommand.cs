@@ -176,7 +176,6 @@ public static class CheckCommand
 
         var schemas = new Dictionary<string, Sql.Schema.SchemaModel?>(StringComparer.Ordinal);
         var reported = new List<Reported>();
-        var results = new List<(string File, IReadOnlyList<Finding> Findings, SourceText Text, SqlScript Script)>();
         var errors = 0;
         var warnings = 0;
         var skipped = 0;
@@ -234,7 +233,6 @@ public static class CheckCommand
                 await error.WriteLineAsync($"{display}: could not be analysed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
                 continue;
             }
-            results.Add((file, findings, source, script));
             var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var finding in findings)
             {

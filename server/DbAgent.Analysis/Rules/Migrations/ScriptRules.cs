@@ -22,9 +22,8 @@ public abstract class ScriptRule(RuleDescriptor descriptor) : IScriptRule
         new(id, title, message, severity, category) { Engines = engines };
 
     /// <summary>The DDL that takes a lock on an existing table long enough to matter while it waits in the lock queue.</summary>
-    internal static QualifiedName? LockedTable(ScriptFacts facts, ParsedStatement statement)
+    internal static QualifiedName? LockedTable(StatementModel model)
     {
-        var model = statement.Model;
         foreach (var action in model.Ddl)
         {
             switch (action)
@@ -58,6 +57,7 @@ public sealed class ConcurrentlyInTransactionRule() : ScriptRule(Descriptor_)
         {
             if (!facts.InTransactionBlock(i)) continue;
             var statement = statements[i];
+            if (statement.Model.Kind is not (StatementKind.CreateIndex or StatementKind.DropIndex or StatementKind.Other or StatementKind.Unknown)) continue;
             var tokens = new StatementTokens(facts.Script, statement);
             var significant = tokens.Significant();
             var at = tokens.Find(significant, "CONCURRENTLY");
@@ -99,8 +99,8 @@ public sealed class MissingLockTimeoutRule() : ScriptRule(Descriptor_)
         for (var i = 0; i < statements.Count; i++)
         {
             var statement = statements[i];
-            if (SetsTimeout(facts, statement)) yield break;
-            if (LockedTable(facts, statement) is not { } table || facts.IsNewTable(table, statement.Span.Start)) continue;
+            if (facts.SetsTimeout(i)) yield break;
+            if (facts.LockedTable(i) is not { } table || facts.IsNewTable(table, statement.Span.Start)) continue;
             var (setting, line) = facts.Dialect switch
             {
                 SqlDialect.MySql => ("lock_wait_timeout", "SET SESSION lock_wait_timeout = 5;"),
@@ -116,15 +116,6 @@ public sealed class MissingLockTimeoutRule() : ScriptRule(Descriptor_)
                 new FindingFix($"Add {line} before it", [new FindingEdit(new TextSpan(insertAt, 0), (insertAt == lineStart ? indent : "") + line + "\n" + (insertAt == lineStart ? "" : indent))]));
             yield break;
         }
-    }
-
-    private static bool SetsTimeout(ScriptFacts facts, ParsedStatement statement)
-    {
-        var model = statement.Model;
-        if (model.Kind != StatementKind.Set && model.Kind != StatementKind.Other && model.Kind != StatementKind.Unknown) return false;
-        var text = facts.Script.Text.ToString(statement.Span);
-        return text.Contains("lock_timeout", StringComparison.OrdinalIgnoreCase) || text.Contains("statement_timeout", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("lock_wait_timeout", StringComparison.OrdinalIgnoreCase);
     }
 }
 
@@ -143,7 +134,7 @@ public sealed class DdlWithBackfillRule() : ScriptRule(Descriptor_)
         {
             var statement = statements[i];
             if (!facts.InTransactionBlock(i)) { locked = null; continue; }
-            if (ScriptRule.LockedTable(facts, statement) is { } table && !facts.IsNewTable(table, statement.Span.Start)) { locked ??= table; continue; }
+            if (facts.LockedTable(i) is { } table && !facts.IsNewTable(table, statement.Span.Start)) { locked ??= table; continue; }
             var model = statement.Model;
             if (locked is null || model.Kind is not (StatementKind.Update or StatementKind.Delete or StatementKind.Insert)) continue;
             // A backfill reads or writes many rows: INSERT ... SELECT, or an UPDATE/DELETE over a table.
