@@ -10,6 +10,7 @@ public static class Program
         // System.CommandLine (help, version, suggestions, parse errors).
         if (args.Length > 0 && args[0] == "lsp") return await LspCommand.RunAsync(args[1..]).ConfigureAwait(false);
         if (args.Length > 0 && args[0] == "sample") return SampleCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "advise") return await AdviseCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
         if (args is ["--version" or "-v" or "version"])
         {
             Console.WriteLine(Features.Lifecycle.InitializeHandler.Version);

@@ -54,15 +54,27 @@ public sealed class MigrationsCommand : IChatCommand
             var rule = RuleCatalog.Find(finding.RuleId);
             await response.MarkdownAsync($"### {Label(finding.Severity)} {rule?.Title ?? finding.RuleId} (`{finding.RuleId}`, line {range.Start.Line + 1}) ");
             await response.ReferenceAsync(doc.Uri, range);
-            var fix = RuleGuide.For(finding.RuleId)?.Fix;
+            // The lock-timeout finding names its own engine's statement; the page lists every engine's.
+            var fix = finding.RuleId == "missing-lock-timeout" ? null : RuleGuide.For(finding.RuleId)?.Fix;
             await response.MarkdownAsync($"\n\n{finding.Message}\n\n" + (string.IsNullOrWhiteSpace(fix) ? "" : $"**Safer:** {fix}\n\n"));
         }
         if (findings.Count > MaxRisks)
             await response.MarkdownAsync($"...and {findings.Count - MaxRisks} more: split the migration, or select the statements to check.\n\n");
         if (findings.Count == 0)
             await response.MarkdownAsync("No migration-safety rule reports anything here: nothing locks an existing table for long, rewrites it, or breaks running code.\n\n");
+        // SQLite has no lock-timeout rule (one writer locks the whole file): its practice is said here instead.
+        if (dialect == DbAgent.Sql.SqlDialect.Sqlite && ddlCount > 0) await response.MarkdownAsync(GeneralPractice(dialect));
         return Followups.Of("schema", "indexes", "backup");
     }
+
+    /// <summary>How to keep a migration from blocking others, in the terms of the file's own engine.</summary>
+    internal static string GeneralPractice(DbAgent.Sql.SqlDialect dialect) => dialect switch
+    {
+        DbAgent.Sql.SqlDialect.Postgres => "General practice: start the migration with `SET lock_timeout = '5s'` so it fails fast instead of queueing behind a long transaction and blocking every query that queues behind it.\n",
+        DbAgent.Sql.SqlDialect.MySql => "General practice: start the migration with `SET SESSION lock_wait_timeout = 5` so it fails fast instead of waiting for a metadata lock behind a long transaction and blocking every query that queues behind it.\n",
+        DbAgent.Sql.SqlDialect.TSql => "General practice: start the migration with `SET LOCK_TIMEOUT 5000` so it fails fast instead of queueing behind a long transaction and blocking every query that queues behind it.\n",
+        _ => "General practice on SQLite: a migration write-locks the whole database for as long as its transaction lasts, so run it in one short transaction (`BEGIN IMMEDIATE; ... COMMIT;`) at a quiet moment, with `PRAGMA busy_timeout = 5000;` so it waits at most 5 s for another writer instead of failing at once. A change `ALTER TABLE` cannot make (a column's type or constraints) means rebuilding the table (create the new one, copy, drop, rename) in that transaction, with `PRAGMA foreign_keys = OFF;` set before `BEGIN`.\n",
+    };
 
     private static bool IsDdl(StatementKind kind) => kind is StatementKind.CreateTable or StatementKind.AlterTable or StatementKind.DropTable
         or StatementKind.CreateIndex or StatementKind.DropIndex or StatementKind.AlterIndex or StatementKind.Truncate or StatementKind.CreateView

@@ -65,8 +65,7 @@ public static class ExactSyntaxErrors
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
                 var span = WithTerminator(script, statement.Span);
-                // One-shot runs (check) read each statement once: caching would only hold every statement's text.
-                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(span), 0) : ForStatement(script, statement, span, validator);
+                var own = ForStatement(script, statement, span, validator);
                 if (own.Count == 0) continue;
                 // Confirm with more context than our split gave the engine: the statement with its neighbours in the
                 // batch (bounded cost per edit, cached like the statements). What passes there was our artefact.
@@ -75,7 +74,7 @@ public static class ExactSyntaxErrors
                     var to = i + 1 < s ? WithTerminator(script, statements[i + 1].Span).End : batch.End;
                     var window = TextSpan.FromBounds(Math.Max(batch.Start, from), Math.Min(batch.End, Math.Max(to, span.End)));
                     var windowText = script.Text.ToString(window);
-                    if ((wholeBatchFirst ? validator.Validate(windowText, 0) : Lookup((script.Dialect, windowText), validator)).Count == 0) continue;
+                    if (Lookup((script.Dialect, windowText), validator).Count == 0) continue;
                 }
                 foreach (var error in own)
                     errors.Add(error with { Span = new TextSpan(error.Span.Start + span.Start, error.Span.Length) });

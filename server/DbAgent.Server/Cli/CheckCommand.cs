@@ -29,6 +29,9 @@ public static class CheckCommand
     public const int ExitFindings = 1;
     public const int ExitUsage = 2;
 
+    /// <summary>Larger files are reported and not checked: nobody reviews a 100 MB dump as SQL source.</summary>
+    public const long MaxFileBytes = CheckInputs.MaxFileBytes;
+
     public enum OutputFormat { Text, Json, Sarif }
 
     public sealed record Options(IReadOnlyList<string> Paths, SqlDialect? Dialect, string? Connection, OutputFormat Format, string? Config, string? ChangedSince);
@@ -100,7 +103,7 @@ public static class CheckCommand
     public static Command Create(Func<TextWriter> output, Func<TextWriter> error)
     {
         var command = new Command("check", "Analyse .sql files and folders with every rule (and the plans, with --connection). " +
-            "Exit codes: 0 no error-level finding, 1 at least one error-level finding, 2 usage or configuration error.")
+            "Exit codes: 0 no error-level finding, 1 at least one error-level finding or a file that could not be checked, 2 usage or configuration error.")
         {
             PathsArgument, DialectOption, ConnectionOption, FormatOption, ConfigOption, ChangedSinceOption,
         };
@@ -139,13 +142,11 @@ public static class CheckCommand
             catch (ConnectionConfigurationException e) { return await Usage(error, e.Message).ConfigureAwait(false); }
         }
 
-        var files = new List<string>();
-        foreach (var path in paths)
-        {
-            if (File.Exists(path)) files.Add(path);
-            else if (Directory.Exists(path)) files.AddRange(CheckFiles.SqlFilesUnder(path, error));
-            else return await Usage(error, $"no such file or directory: {path}").ConfigureAwait(false);
-        }
+        // Which files, and which of them cannot be read, is CheckInputs' business (FIFOs, dangling links, ...).
+        if (CheckInputs.Enumerate(paths, out var missing) is not { } inputs)
+            return await Usage(error, $"no such file or directory: {missing}").ConfigureAwait(false);
+        var files = inputs.Select(i => i.Path).ToList();
+        var notChecked = 0;
 
         // --changed-since: only what the change adds or edits; the tables those files create are new for the whole run.
         IReadOnlySet<string>? newTables = null;
@@ -153,7 +154,8 @@ public static class CheckCommand
         {
             var changed = ChangedFiles(since, out var problem);
             if (changed is null) return await Usage(error, problem!).ConfigureAwait(false);
-            files = files.Where(f => changed.Contains(Path.GetFullPath(f))).ToList();
+            inputs = inputs.Where(i => changed.Contains(Path.GetFullPath(i.Path))).ToList();
+            files = inputs.Select(i => i.Path).ToList();
             newTables = CreatedTables(files);
         }
 
@@ -181,8 +183,9 @@ public static class CheckCommand
         var skipped = 0;
         var ignored = 0;
         var configProblems = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in files)
+        foreach (var input in inputs)
         {
+            var file = input.Path;
             cancellationToken.ThrowIfCancellationRequested();
             var display = Display(file);
             string? configError = null;
@@ -196,11 +199,12 @@ public static class CheckCommand
                 ignored++;
                 continue;
             }
-            var (text, whyNot) = CheckFiles.Read(file);
+            var (text, cannotCheck, notSql) = input.CannotCheck is { } why ? (null, why, null) : CheckInputs.Read(file);
             if (text is null)
             {
                 skipped++;
-                await error.WriteLineAsync($"{display}: skipped: {whyNot}").ConfigureAwait(false);
+                if (cannotCheck is not null) notChecked++;
+                await error.WriteLineAsync(cannotCheck is not null ? $"{display}: not checked: {cannotCheck}" : $"{display}: skipped: {notSql}").ConfigureAwait(false);
                 continue;
             }
             IReadOnlyList<Finding> findings;
@@ -222,8 +226,8 @@ public static class CheckCommand
                     if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
                     planFindings = StatementPlanner.Anchor(plans, snapshot);
                 }
-                var input = settings.AnalysisInput(external: planFindings) with { Schema = SchemaFor(config, dialect, schemas), NewTables = newTables, OneShot = true };
-                var result = FindingsPipeline.Analyze(script, input, cancellationToken);
+                var analysisInput = settings.AnalysisInput(external: planFindings) with { Schema = SchemaFor(config, dialect, schemas), NewTables = newTables, OneShot = true };
+                var result = FindingsPipeline.Analyze(script, analysisInput, cancellationToken);
                 foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
                 findings = result.Findings;
             }
@@ -265,7 +269,8 @@ public static class CheckCommand
                 await error.WriteLineAsync($"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s){(skipped > 0 ? $", {skipped} skipped" : "")}{(ignored > 0 ? $", {ignored} ignored by dbagent.json" : "")}.").ConfigureAwait(false);
                 break;
         }
-        return errors > 0 ? ExitFindings : ExitClean;
+        if (notChecked > 0) await error.WriteLineAsync($"dbagent check: {notChecked} file(s) could not be checked (above).").ConfigureAwait(false);
+        return errors > 0 || notChecked > 0 ? ExitFindings : ExitClean;
     }
 
     private static async Task<int> Usage(TextWriter error, string problem)
@@ -275,10 +280,12 @@ public static class CheckCommand
         return ExitUsage;
     }
 
-    /// <summary>The schema the migrations build, as the editor builds it: from dbagent.json's migration folders, else its folder, else the current one.</summary>
+    /// <summary>The schema the migrations build, as the editor builds it: from dbagent.json's migration folders, else its folder.</summary>
     private static Sql.Schema.SchemaModel? SchemaFor(ProjectConfig? config, SqlDialect dialect, Dictionary<string, Sql.Schema.SchemaModel?> cache)
     {
-        var folders = config is null ? [Environment.CurrentDirectory] : config.MigrationFolders.Count > 0 ? config.MigrationFolders : [config.Root];
+        // Without a dbagent.json there is no project root to look for migrations in: schema-aware rules then say nothing.
+        if (config is null) return null;
+        var folders = config.MigrationFolders.Count > 0 ? config.MigrationFolders : [config.Root];
         var key = string.Join('|', folders) + "|" + dialect;
         if (!cache.TryGetValue(key, out var schema))
             cache[key] = schema = WorkspaceSchema.Build(folders, _ => config?.Dialect ?? dialect, null)?.Schema;
@@ -329,7 +336,7 @@ public static class CheckCommand
         var created = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
         {
-            var (text, _) = CheckFiles.Read(file);
+            var (text, _, _) = CheckInputs.Read(file);
             if (text is null) continue;
             var script = SqlScript.Parse(text, DialectResolver.Resolve(text, null, null, out _));
             foreach (var statement in script.Statements)

@@ -24,6 +24,10 @@ public static class CommandLine
         sample.TreatUnmatchedTokensAsErrors = false;
         sample.SetAction(result => SampleCommand.Run(Rest(result, rest)));
         root.Add(sample);
+        var advise = new Command("advise", "The workload index advisor: what-if costs, chosen indexes, drops, a reversible migration (see `dbagent advise --help`).") { rest };
+        advise.TreatUnmatchedTokensAsErrors = false;
+        advise.SetAction((result, cancellationToken) => AdviseCommand.RunAsync(Rest(result, rest), output, error, cancellationToken));
+        root.Add(advise);
         return root;
     }
 
