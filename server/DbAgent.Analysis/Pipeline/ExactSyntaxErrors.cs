@@ -53,7 +53,9 @@ public static class ExactSyntaxErrors
             while (s < statements.Count && statements[s].Span.Start < batch.End) s++;
             if (first == s) continue;
             bool? batchFails = null;
-            if (wholeBatchFirst)
+            // A batch our lexer already finds broken (unbalanced, unterminated) is not handed to the engine whole: its
+            // broken statements are left to our message, as below, and pathological input stays out of the engine.
+            if (wholeBatchFirst && !broken.Any(e => e.Span.IntersectsWith(batch)))
             {
                 batchFails = validator.Validate(script.Text.ToString(batch), batch.Start).Count > 0;
                 if (batchFails == false) continue;
