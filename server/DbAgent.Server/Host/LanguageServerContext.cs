@@ -23,6 +23,7 @@ public sealed class LanguageServerContext
         Plans = new PlanDiagnostics(Documents, Configuration, Log, ServerLifetime.Token);
         Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log);
         Schema = new WorkspaceSchema(State, Configuration, Log);
+        Diagnostics.Schema = _ => Schema.Completed;
         Connections = new DocumentConnections(client, Configuration, Schema, Log, options.Environment, options.Providers);
         Plans.Runner = new ConnectionPlanRunner(Connections, Schema);
         DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
