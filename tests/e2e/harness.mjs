@@ -418,9 +418,19 @@ export class Session {
     await this.page.locator('.interactive-input-part .interactive-input-editor').first().waitFor({ timeout: 20_000 });
   }
 
-  /** The chat view's responses, oldest first. */
-  chatResponses() {
-    return this.page.locator('.interactive-item-container.interactive-response');
+  /**
+   * The newest response of the chat view: its list row has the highest data-index (the list is virtualised, so DOM
+   * order is not the order on screen and older rows come and go).
+   */
+  async latestChatResponse() {
+    return this.page.evaluate(() => {
+      let best;
+      for (const item of document.querySelectorAll('.interactive-item-container.interactive-response')) {
+        const index = Number(item.closest('.monaco-list-row')?.getAttribute('data-index') ?? -1);
+        if (!best || index > best.index) best = { index, text: item.innerText.trim(), loading: /\bchat-response-loading\b/.test(item.className) };
+      }
+      return best ?? { index: -1, text: '', loading: false };
+    });
   }
 
   /**
@@ -429,28 +439,22 @@ export class Session {
    */
   async chat(text, { timeoutMs = 60_000, done = () => true } = {}) {
     const page = this.page;
-    const responses = this.chatResponses();
-    const before = await responses.count();
+    const before = (await this.latestChatResponse()).index;
     await page.locator('.interactive-input-part .interactive-input-editor').first().click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await page.keyboard.type(text, { delay: 5 });
     // Enter may only accept a slash-command suggestion; the Send button sends.
     await page.locator('.interactive-input-part a.action-label[aria-label^="Send"]').first().click();
-    let seen = '(no response)';
-    let busy = false;
+    let seen = { text: '(no response)', loading: false };
     try {
       return await waitFor(`chat answer to "${text}"`, async () => {
-        const count = await responses.count();
-        if (count <= before) return undefined;
-        const last = responses.nth(count - 1);
-        const cls = (await last.getAttribute('class')) ?? '';
-        seen = (await last.innerText()).trim();
-        busy = /\bchat-response-loading\b/.test(cls);
-        return !busy && seen.length > 0 && done(seen) ? seen : undefined;
+        seen = await this.latestChatResponse();
+        if (seen.index <= before) return undefined;
+        return !seen.loading && seen.text.length > 0 && done(seen.text) ? seen.text : undefined;
       }, timeoutMs, 500);
     } catch (error) {
-      throw new Error(`${error.message}; ${busy ? 'still loading' : 'finished'}, last seen:\n${seen}`);
+      throw new Error(`${error.message}; ${seen.loading ? 'still loading' : 'finished'}, last seen:\n${seen.text}`);
     }
   }
 }
