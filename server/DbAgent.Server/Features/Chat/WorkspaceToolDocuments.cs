@@ -1,3 +1,4 @@
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
 using DbAgent.Server.Features.Diagnostics;
@@ -40,7 +41,7 @@ internal sealed class WorkspaceToolDocuments(LanguageServerContext server) : ITo
         var connection = server.Connections.For(uri) is { } target ? Connections.DocumentConnections.DialectOf(target.Engine) : (DbAgent.Sql.SqlDialect?)null;
         var dialect = DialectResolver.Resolve(text, connection, settings.Dialect, out _);
         var script = SqlScript.Parse(text, dialect);
-        return new ChatDocument(uri, script) { Findings = ScriptAnalyzer.Analyze(script, settings, cancellationToken).Findings };
+        return new ChatDocument(uri, script) { Findings = FindingsPipeline.Analyze(script, settings.AnalysisInput(), cancellationToken).Findings };
     }
 
     /// <summary>A URI, an absolute path, or a path relative to a workspace folder (the first where it exists).</summary>
