@@ -237,7 +237,7 @@ public static class CheckCommand
                 await error.WriteLineAsync($"{display}: could not be analysed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
                 continue;
             }
-            var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+            var fingerprints = new FindingFingerprints(display, script);
             foreach (var finding in findings)
             {
                 var start = source.GetLinePosition(finding.Span.Start);
@@ -247,7 +247,7 @@ public static class CheckCommand
                 var item = new Reported(display, start.Line + 1, start.Character + 1, end.Line + 1, end.Character + 1,
                     finding.Severity.ToString().ToLowerInvariant(), finding.RuleId, finding.Message)
                 {
-                    Fingerprint = Fingerprint(display, finding, script, occurrences),
+                    Fingerprint = fingerprints.For(finding),
                 };
                 reported.Add(item);
                 if (options.Format == OutputFormat.Text)
@@ -348,21 +348,6 @@ public static class CheckCommand
                     }
         }
         return created;
-    }
-
-    /// <summary>
-    /// Stable across edits elsewhere in the file: the rule, the file, the text of the statement the finding is in
-    /// (whitespace-normalised) and how many times that same triple occurred before.
-    /// </summary>
-    private static string Fingerprint(string file, Finding finding, SqlScript script, Dictionary<string, int> occurrences)
-    {
-        var statement = script.StatementAt(finding.Span.Start);
-        var text = statement is null ? finding.Message : string.Join(' ', script.Text.ToString(statement.Span).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var key = finding.RuleId + "\n" + file.Replace('\\', '/') + "\n" + text;
-        occurrences.TryGetValue(key, out var n);
-        occurrences[key] = n + 1;
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key + "\n" + n));
-        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
     private static string Display(string file)
