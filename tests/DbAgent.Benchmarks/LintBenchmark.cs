@@ -19,9 +19,13 @@ internal static partial class LintBenchmark
         if (!Directory.Exists(corpus)) { Console.Error.WriteLine("postgres-regress not found at ../shared/corpora"); return 2; }
         var dbagent = Path.Combine(repo, "server", "DbAgent.Server", "bin", "Release", "net10.0", "dbagent.dll");
         if (!File.Exists(dbagent)) { Console.Error.WriteLine($"{dbagent} missing: dotnet build -c Release server/DbAgent.Server"); return 2; }
-        var squawk = Directory.GetFiles(Path.Combine(repo, "node_modules", "@squawk-cli"), "squawk*", SearchOption.AllDirectories)
-            .FirstOrDefault(f => Path.GetFileNameWithoutExtension(f) == "squawk");
-        if (squawk is null) { Console.Error.WriteLine("squawk not installed: npm ci (squawk-cli is a devDependency)"); return 2; }
+        // squawk-cli is not a devDependency: its optional packages for other platforms are not all served by our
+        // registry, which breaks `npm ci`. Install it for the benchmark: `npm install --no-save squawk-cli`.
+        var squawkDir = Path.Combine(repo, "node_modules", "@squawk-cli");
+        var squawk = Directory.Exists(squawkDir)
+            ? Directory.GetFiles(squawkDir, "squawk*", SearchOption.AllDirectories).FirstOrDefault(f => Path.GetFileNameWithoutExtension(f) == "squawk")
+            : null;
+        if (squawk is null) { Console.Error.WriteLine("squawk not installed: run `npm install --no-save squawk-cli` first"); return 2; }
         if (!File.Exists("/usr/bin/time")) { Console.Error.WriteLine("GNU time (/usr/bin/time) is needed to read peak memory"); return 2; }
         var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 3;
 
