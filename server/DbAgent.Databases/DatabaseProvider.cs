@@ -63,7 +63,7 @@ public interface IDatabaseSession : IAsyncDisposable
 
     /// <summary>
     /// The plan of a statement as it would be with one more index, without building it for real: HypoPG on
-    /// PostgreSQL, a rolled-back transaction on SQLite. Engines that cannot answer say so in the result.
+    /// PostgreSQL, a private in-memory copy of the schema and statistics on SQLite. Engines that cannot answer say so in the result.
     /// </summary>
     Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken) =>
         Task.FromResult(WhatIfIndexResult.Unsupported("This engine cannot evaluate an index without building it; the index is only proposed."));

@@ -119,48 +119,43 @@ internal static class Inputs
     public static readonly ToolParameter Line = new("line", "integer", "1-based line of the statement in the file; omit for the statement under the cursor (or every statement).");
 }
 
-internal sealed class ReviewTool : DbAgentTool
+/// <summary>A tool that answers with one of the slash commands' deterministic analyses of the file or SQL it is given.</summary>
+internal abstract class CommandTool(IChatCommand command) : DbAgentTool
+{
+    public override async Task<string> RunAsync(ToolArguments arguments, ToolContext context, CancellationToken cancellationToken) =>
+        await DbAgentToolbox.RunCommandAsync(command, await DbAgentToolbox.TargetAsync(arguments, context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+}
+
+internal sealed class ReviewTool() : CommandTool(new ReviewCommand())
 {
     public override string Name => "dbagent_review";
     public override string Description => "Reviews a SQL file or SQL text: every finding of DbAgent's rules (rule id, line, why it matters, how to fix: syntax errors, UPDATE/DELETE without WHERE, unsafe migrations, plan-based findings such as full scans of large tables) and query anti-patterns." + NeverWrites;
     public override IReadOnlyList<ToolParameter> Parameters { get; } = [Inputs.File, Inputs.Sql];
     public override string Progress(ToolArguments a) => $"Reviewing {DbAgentToolbox.Where(a)}";
-
-    public override async Task<string> RunAsync(ToolArguments arguments, ToolContext context, CancellationToken cancellationToken) =>
-        await DbAgentToolbox.RunCommandAsync(new ReviewCommand(), await DbAgentToolbox.TargetAsync(arguments, context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 }
 
-internal sealed class ExplainPlanTool : DbAgentTool
+internal sealed class ExplainPlanTool() : CommandTool(new ExplainCommand())
 {
     public override string Name => "dbagent_explain_plan";
     public override string Description => "Explains a SQL statement: what it reads and how (relations, predicates and whether indexes can serve them, ordering, limit) and, with a database connection, the database's own execution plan (EXPLAIN, estimated rows and cost, full scans, sorts)." + NeverWrites;
     public override IReadOnlyList<ToolParameter> Parameters { get; } = [Inputs.Sql, Inputs.File, Inputs.Line];
     public override string Progress(ToolArguments a) => $"Explaining the plan of {DbAgentToolbox.Where(a)}";
-
-    public override async Task<string> RunAsync(ToolArguments arguments, ToolContext context, CancellationToken cancellationToken) =>
-        await DbAgentToolbox.RunCommandAsync(new ExplainCommand(), await DbAgentToolbox.TargetAsync(arguments, context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 }
 
-internal sealed class ProposeIndexesTool : DbAgentTool
+internal sealed class ProposeIndexesTool() : CommandTool(new IndexesCommand())
 {
     public override string Name => "dbagent_propose_indexes";
-    public override string Description => "Proposes indexes for a statement, or for every statement of a file (a workload): the columns from its predicates and ordering, the engine's online CREATE INDEX, and, with a connection, the what-if plan cost before and after (HypoPG on PostgreSQL, a rolled-back transaction on SQLite). It only proposes: it never creates an index." + NeverWrites;
+    public override string Description => "Proposes indexes for a statement, or for every statement of a file (a workload): the columns from its predicates and ordering, the engine's online CREATE INDEX, and, with a connection, the what-if plan cost before and after (HypoPG on PostgreSQL, a private in-memory copy of the schema and statistics on SQLite). It only proposes: it never creates an index." + NeverWrites;
     public override IReadOnlyList<ToolParameter> Parameters { get; } = [Inputs.Sql, Inputs.File, Inputs.Line];
     public override string Progress(ToolArguments a) => $"Looking for indexes for {DbAgentToolbox.Where(a)}";
-
-    public override async Task<string> RunAsync(ToolArguments arguments, ToolContext context, CancellationToken cancellationToken) =>
-        await DbAgentToolbox.RunCommandAsync(new IndexesCommand(), await DbAgentToolbox.TargetAsync(arguments, context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 }
 
-internal sealed class MigrationSafetyTool : DbAgentTool
+internal sealed class MigrationSafetyTool() : CommandTool(new MigrationsCommand())
 {
     public override string Name => "dbagent_migration_safety";
     public override string Description => "Checks the DDL of a migration file (or SQL text) for what hurts a live database: table rewrites, long locks, statements that fail on existing rows, data loss, non-reversible steps, for its engine." + NeverWrites;
     public override IReadOnlyList<ToolParameter> Parameters { get; } = [Inputs.File, Inputs.Sql];
     public override string Progress(ToolArguments a) => $"Checking the migration safety of {DbAgentToolbox.Where(a)}";
-
-    public override async Task<string> RunAsync(ToolArguments arguments, ToolContext context, CancellationToken cancellationToken) =>
-        await DbAgentToolbox.RunCommandAsync(new MigrationsCommand(), await DbAgentToolbox.TargetAsync(arguments, context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 }
 
 internal sealed class SchemaTool : DbAgentTool
