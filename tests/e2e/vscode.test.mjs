@@ -143,6 +143,24 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
     });
   });
 
+  it('squiggles a comparison with NULL and fixes it with a quick fix', async () => {
+    await s.step('= NULL becomes IS NULL', async () => {
+      fs.writeFileSync(file('queries/e2e-null.sql'), '-- dbagent: dialect=sqlite\nSELECT id FROM orders WHERE coupon_code = NULL;\n');
+      await s.openFile('queries/e2e-null.sql');
+      const mine = (t) => problemsOfFile(t, 'e2e-null.sql');
+      await s.problems((t) => /compare-to-null/.test(mine(t)), 60_000);
+      await s.cursorAt('queries/e2e-null.sql', '= NULL', 0);
+      const items = await s.quickFixes((list) => list.some((t) => /IS NULL/.test(t)));
+      await s.chooseQuickFix(items.find((t) => /IS NULL/.test(t)));
+      await s.problems((t) => !/compare-to-null/.test(mine(t)), 30_000);
+      await s.focusEditor();
+      await s.page.keyboard.press('Control+S');
+      await waitFor('the fixed file on disk', () => (/coupon_code IS NULL/.test(read('queries/e2e-null.sql')) ? true : undefined), 10_000);
+      await s.command('View: Close Editor', { exact: false });
+      fs.rmSync(file('queries/e2e-null.sql'));
+    });
+  });
+
   it('shows the outline of a SQL file', async () => {
     await s.step('outline lists the statements', async () => {
       await s.openFile('queries/maintenance.sql');
