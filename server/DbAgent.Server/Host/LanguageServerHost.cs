@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 
 namespace DbAgent.Server.Host;
@@ -18,12 +17,9 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
         var formatter = new SystemTextJsonFormatter();
         ConfigureSerializer(formatter.JsonSerializerOptions);
         var state = new ServerState();
-        _rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(sendingStream, receivingStream, formatter), state)
+        _rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(sendingStream, receivingStream, formatter), state, Requests)
         {
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
-            // Handlers start in message order, one at a time up to their first await, so the document store sees
-            // didOpen/didChange in order; what follows an await runs in parallel on the thread pool.
-            SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
         };
         var client = new JsonRpcLanguageClient(_rpc);
         Context = new LanguageServerContext(client, state, options);
@@ -33,6 +29,9 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     }
 
     public LanguageServerContext Context { get; }
+
+    /// <summary>Orders the handlers' work: mutations one at a time in message order, reads in parallel after them.</summary>
+    public RequestQueue Requests { get; } = new();
 
     public static void ConfigureSerializer(JsonSerializerOptions options)
     {

@@ -314,9 +314,9 @@ public sealed class LanguageServerTests
         await client.OpenAsync(Uri, "DELETE FROM orders;");
         await client.DiagnosticsAsync(Uri);
 
-        // Hold the writer, as a long re-parse would: the hover must wait for it, and stop waiting when cancelled.
+        // Hold the mutations, as a long re-parse would: the hover must wait for them, and stop waiting when cancelled.
         using var release = new ManualResetEventSlim();
-        _ = client.Server!.Context.Documents.Writes.Enqueue(() => release.Wait(LspTestClient.Timeout));
+        _ = client.Server!.Requests.EnqueueMutation(() => Task.Run(() => release.Wait(LspTestClient.Timeout)));
         using var cts = new CancellationTokenSource();
         var hover = client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 0)), cts.Token);
         await Task.Delay(100);

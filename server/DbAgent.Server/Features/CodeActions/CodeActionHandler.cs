@@ -16,6 +16,7 @@ namespace DbAgent.Server.Features.CodeActions;
 /// textDocument/codeAction: quick fixes for the findings under the requested range: the fix a rule has (a WHERE
 /// clause for UPDATE/DELETE), and "ignore this rule for this statement" for every rule.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class CodeActionHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.CodeAction, UseSingleObjectParameterDeserialization = true)]

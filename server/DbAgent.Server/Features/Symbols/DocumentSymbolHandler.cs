@@ -12,6 +12,7 @@ namespace DbAgent.Server.Features.Symbols;
 /// textDocument/documentSymbol: the outline. One symbol per statement, named by its kind and main object
 /// (`CREATE TABLE orders`, `SELECT customers`), with what it creates (columns, constraints, indexes) as children.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class DocumentSymbolHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DocumentSymbol, UseSingleObjectParameterDeserialization = true)]
