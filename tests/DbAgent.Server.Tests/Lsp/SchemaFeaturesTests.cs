@@ -87,8 +87,7 @@ public sealed class SchemaFeaturesTests
     [Test]
     public async Task A_create_index_quick_fix_writes_a_new_migration_when_the_client_can_create_files()
     {
-        await using var client = LspTestClient.InProcess();
-        client.Server!.Context.Plans.Runner = new DbAgent.Server.Features.Plans.SessionPlanRunner(new RecordedScan(), "shop");
+        await using var client = LspTestClient.InProcess(new DbAgent.Server.Features.Plans.SessionPlanRunner(new RecordedScan(), "shop"));
         await client.InitializeAsync(workspaceFolder: _workspace, canCreateFiles: true);
         var uri = new Uri(Path.Combine(_workspace, "queries", "report.sql")).AbsoluteUri;
         await client.OpenAsync(uri, "SELECT * FROM orders WHERE total > 100;\n");

@@ -12,7 +12,6 @@ public sealed class InitializedHandler(LanguageServerContext context)
     [JsonRpcMethod(Methods.Initialized, UseSingleObjectParameterDeserialization = true)]
     public void Initialized(object? parameters)
     {
-        context.State.Initialized = true;
         var client = context.State.InitializeParams?.ClientInfo;
         context.Log.Info($"dbagent {InitializeHandler.Version} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
         foreach (var (dialect, reason) in ExactSyntaxErrors.Validators.Unavailable)
