@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DbAgent.Sql;
 
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 public sealed record SampleGenerationOptions(
     SqlDialect Engine,
