@@ -36,7 +36,7 @@ public sealed class MigrationsCommand : IChatCommand
 
         var dangers = assessed.Sum(a => a.Risks.Count(r => r.Level == MigrationRiskLevel.Danger));
         var warnings = assessed.Sum(a => a.Risks.Count(r => r.Level == MigrationRiskLevel.Warning));
-        await response.MarkdownAsync($"## Migration safety ({Engines.DisplayName(dialect)})\n\n" +
+        await response.MarkdownAsync($"## Migration safety ({EngineNames.DisplayName(dialect)})\n\n" +
             $"{ddlCount} DDL statement{(ddlCount == 1 ? "" : "s")}: {dangers} that can lose data or break running code, {warnings} that lock or rewrite a table.\n\n");
 
         var shown = 0;

@@ -16,9 +16,6 @@ public static class SqliteStatisticsReader
     public const int CountLimit = 1_000_000;
     public const int SampleRows = 100_000;
 
-    public static async Task<bool> HasTableAsync(SqliteConnection c, string name, CancellationToken ct) =>
-        (await Db.QueryAsync(c, null, "SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) = lower(@n)", r => 1, ct, null, ("n", name))).Count > 0;
-
     private static async Task<string?> RealName(SqliteConnection c, string name, CancellationToken ct) =>
         (await Db.QueryAsync(c, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND lower(name) = lower(@n)", r => r.GetString(0), ct, null, ("n", name))).FirstOrDefault();
 

@@ -78,7 +78,7 @@ public sealed class LanguageServerTests
         Assert.That(diagnostic.Code, Is.EqualTo("syntax-error"));
         Assert.That(diagnostic.Message, Does.Contain("WHERE"));
         Assert.That(diagnostic.Range, Is.EqualTo(R(1, 15, 1, 20)));
-        Assert.That(diagnostic.Data!["source"], Is.EqualTo("libpg_query"));
+        Assert.That(client.Server!.Context.Diagnostics.LastPublished(Uri)!.Findings.Single().Data["source"], Is.EqualTo("libpg_query"));
     }
 
     [Test]

@@ -3,7 +3,7 @@ using Range = DbAgent.Server.Protocol.Range;
 
 namespace DbAgent.Server.Features.Chat;
 
-// The `dbagent/chat` payloads exactly as TEAM.md fixes them (the extension's extension/src/chat/protocol.ts).
+// The `dbagent/chat` payloads; the extension declares the same in extension/src/chat/protocol.ts (keep them equal).
 
 public sealed record ChatParams
 {

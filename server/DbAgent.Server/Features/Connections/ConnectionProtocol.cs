@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace DbAgent.Server.Features.Connections;
 
-// The connection payloads exactly as TEAM.md fixes them (the extension declares the same in its protocol.ts).
+// The connection payloads; the extension declares the same in extension/src/connections/protocol.ts (keep them equal).
 
 /// <summary>`dbagent/connectionPassword` (server → client) params.</summary>
 public sealed record ConnectionPasswordParams([property: JsonPropertyName("connection")] string Connection);

@@ -116,7 +116,6 @@ public sealed class DiagnosticsPublisher
         Code = finding.RuleId,
         Source = "dbagent",
         Message = finding.Message,
-        Data = finding.Data.Count == 0 ? null : finding.Data,
     };
 
     private void Clear(string uri)
