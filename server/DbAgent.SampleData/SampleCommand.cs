@@ -70,12 +70,15 @@ public static class SampleCommand
                 $"dbagent-sample: {parsed.Size.Orders:N0} orders, {parsed.Size.Customers:N0} customers, " +
                 $"{parsed.Size.Products:N0} products, {parsed.Size.Events:N0} events " +
                 $"({parsed.Engine.ToName()}, migrations from {Path.GetRelativePath(Environment.CurrentDirectory, migrations)})");
+            // A console tool's entry point: no synchronization context to deadlock on.
+#pragma warning disable VSTHRD002
             var result = SampleDataGenerator.GenerateAsync(
                     new SampleGenerationOptions(parsed.Engine, parsed.Connection, migrations, parsed.Size, parsed.Seed,
                         parsed.Force),
                     line => stdout.WriteLine("  " + line),
                     cancellation.Token)
                 .GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
             var seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
             stdout.WriteLine(
                 $"dbagent-sample: {result.TotalRows:N0} rows in {seconds:F1}s ({result.TotalRows / seconds:N0} rows/s)");

@@ -19,7 +19,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine(Usage);
+            await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
             return 2;
         }
         var rest = args[1..];
@@ -36,8 +36,8 @@ public static class Program
                 Console.WriteLine(Usage);
                 return 0;
             default:
-                Console.Error.WriteLine($"dbagent: unknown command '{args[0]}'.");
-                Console.Error.WriteLine(Usage);
+                await Console.Error.WriteLineAsync($"dbagent: unknown command '{args[0]}'.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                 return 2;
         }
     }

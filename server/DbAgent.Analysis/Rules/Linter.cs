@@ -22,7 +22,7 @@ public static class Linter
 
     /// <param name="cache">The document's findings from its previous version: statements an edit left untouched reuse them.</param>
     public static LintResult Run(SqlScript? script, RuleSettings? settings = null, SchemaModel? schema = null,
-        IReadOnlyList<ILintRule>? rules = null, CancellationToken cancellationToken = default, LintCache? cache = null)
+        IReadOnlyList<ILintRule>? rules = null, LintCache? cache = null, CancellationToken cancellationToken = default)
     {
         if (script is null) return new LintResult([], []);
         settings ??= RuleSettings.Default;

@@ -319,10 +319,9 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _disposed.Cancel();
+        await _disposed.CancelAsync().ConfigureAwait(false);
         _disposed.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -23,6 +23,8 @@ namespace DbAgent.Server.Cli;
 /// </summary>
 public static class CheckCommand
 {
+    private static readonly JsonSerializerOptions JsonReport = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
     /// <summary>Larger files are reported and skipped: nobody reviews a 100 MB dump as SQL source.</summary>
     public const long MaxFileBytes = 64L * 1024 * 1024;
 
@@ -140,7 +142,7 @@ public static class CheckCommand
         if (options.Json)
         {
             var json = JsonSerializer.Serialize(new { files = files.Count, errors, warnings, skipped, findings = reported },
-                new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true });
+                JsonReport);
             await output.WriteLineAsync(json).ConfigureAwait(false);
         }
         else

@@ -44,7 +44,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     {
         _rpc.StartListening();
         var finished = await Task.WhenAny(Context.State.Exited, _rpc.Completion).ConfigureAwait(false);
-        Context.ServerLifetime.Cancel();
+        await Context.ServerLifetime.CancelAsync().ConfigureAwait(false);
         if (finished == Context.State.Exited) return await Context.State.Exited.ConfigureAwait(false);
         // The stream closed without `exit`: a clean end only if shutdown was asked for.
         return Context.State.ShutdownRequested ? 0 : 1;
@@ -55,7 +55,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Context.ServerLifetime.Cancel();
+        await Context.ServerLifetime.CancelAsync().ConfigureAwait(false);
         _rpc.Dispose();
         await Context.Connections.DisposeAsync().ConfigureAwait(false);
     }

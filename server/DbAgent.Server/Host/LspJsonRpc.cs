@@ -34,14 +34,14 @@ internal sealed class LspJsonRpc(IJsonRpcMessageHandler handler, ServerState sta
             return base.DispatchRequestAsync(request, targetMethod, cancellationToken);
         if (!MutatesState(type))
             return new(ReadAsync(request, targetMethod, cancellationToken));
-        return new(queue.EnqueueMutation(() => base.DispatchRequestAsync(request, targetMethod, cancellationToken).AsTask()));
+        return new(queue.EnqueueMutationAsync(() => base.DispatchRequestAsync(request, targetMethod, cancellationToken).AsTask()));
     }
 
     private async Task<JsonRpcMessage> ReadAsync(JsonRpcRequest request, TargetMethod targetMethod, CancellationToken cancellationToken)
     {
         try
         {
-            return await queue.EnqueueRead(() => base.DispatchRequestAsync(request, targetMethod, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
+            return await queue.EnqueueReadAsync(() => base.DispatchRequestAsync(request, targetMethod, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -18,7 +18,7 @@ public sealed class RequestQueue
     /// Enqueues a mutation; it runs on the thread that completed the mutation before it (or inline when there is
     /// none pending), so mutations never overlap. A failed mutation does not stop the ones after it.
     /// </summary>
-    public Task<T> EnqueueMutation<T>(Func<Task<T>> work)
+    public Task<T> EnqueueMutationAsync<T>(Func<Task<T>> work)
     {
         lock (_gate)
         {
@@ -32,7 +32,7 @@ public sealed class RequestQueue
     /// Enqueues a read: it starts on the thread pool once every mutation enqueued before it has run. Cancelled while
     /// it waits, it never starts and its task is cancelled.
     /// </summary>
-    public Task<T> EnqueueRead<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> EnqueueReadAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         Task before;
         lock (_gate) before = _mutations;

@@ -202,6 +202,8 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
 
     public bool Equals(SyntaxNode other) => ReferenceEquals(_tree, other._tree) && _index == other._index && _offset == other._offset;
     public override bool Equals(object? obj) => obj is SyntaxNode other && Equals(other);
+    public static bool operator ==(SyntaxNode left, SyntaxNode right) => left.Equals(right);
+    public static bool operator !=(SyntaxNode left, SyntaxNode right) => !left.Equals(right);
     public override int GetHashCode() => HashCode.Combine(_tree, _index, _offset);
     public override string ToString() => _tree is null ? "(null)" : $"{Kind} {Span}";
 }

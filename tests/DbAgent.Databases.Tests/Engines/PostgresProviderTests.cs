@@ -334,7 +334,7 @@ public class PostgresProviderTests
     {
         await using var session = await Open();
         var garbage = new string(Enumerable.Range(0, 2000).Select(i => (char)((i * 7919) % 0xD7FF)).ToArray());
-        Assert.Throws<DbAgent.Databases.Plans.StatementNotExplainableException>(() => session.ExplainAsync(garbage, new ExplainOptions(), CancellationToken.None));
+        Assert.ThrowsAsync<DbAgent.Databases.Plans.StatementNotExplainableException>(() => session.ExplainAsync(garbage, new ExplainOptions(), CancellationToken.None));
         var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT FROM WHERE ((", new ExplainOptions(), CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.QueryFailed));
         Assert.That((await session.ExplainAsync("SELECT 1", new ExplainOptions(), CancellationToken.None)).Root, Is.Not.Null);

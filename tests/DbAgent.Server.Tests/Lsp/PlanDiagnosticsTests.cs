@@ -117,7 +117,7 @@ public sealed class PlanDiagnosticsTests
         await client.InitializeAsync();
         // Wait until the pulled settings are in force, then open.
         var deadline = DateTime.UtcNow + LspTestClient.Timeout;
-        while (client.Server.Context.Configuration.Global.Plans.Enabled && DateTime.UtcNow < deadline) await Task.Delay(10);
+        while (client.Server!.Context.Configuration.Global.Plans.Enabled && DateTime.UtcNow < deadline) await Task.Delay(10);
         await client.OpenAsync(Uri, "DELETE FROM orders WHERE customer_id = 5;\n");
         await client.DiagnosticsAsync(Uri);
         await Task.Delay(600);

@@ -16,9 +16,9 @@ public sealed class RequestQueueTests
         var queue = new RequestQueue();
         var state = 0;
         var release = new TaskCompletionSource();
-        var first = queue.EnqueueMutation(async () => { await release.Task; state = 1; return 0; });
-        var second = queue.EnqueueMutation(() => { state = state == 1 ? 2 : -1; return Task.FromResult(0); });
-        var read = queue.EnqueueRead(() => Task.FromResult(state), CancellationToken.None);
+        var first = queue.EnqueueMutationAsync(async () => { await release.Task; state = 1; return 0; });
+        var second = queue.EnqueueMutationAsync(() => { state = state == 1 ? 2 : -1; return Task.FromResult(0); });
+        var read = queue.EnqueueReadAsync(() => Task.FromResult(state), CancellationToken.None);
 
         await Task.Delay(50);
         Assert.That(read.IsCompleted, Is.False, "the read waits for the pending mutations");
@@ -34,7 +34,7 @@ public sealed class RequestQueueTests
         // Each read waits until every other one has started: run one at a time, they never finish.
         const int readers = 4;
         using var started = new CountdownEvent(readers);
-        var reads = Enumerable.Range(0, readers).Select(i => queue.EnqueueRead(() => Task.Run(() =>
+        var reads = Enumerable.Range(0, readers).Select(i => queue.EnqueueReadAsync(() => Task.Run(() =>
         {
             started.Signal();
             return started.Wait(Wait) ? i : -1;
@@ -47,9 +47,9 @@ public sealed class RequestQueueTests
     {
         var queue = new RequestQueue();
         var release = new TaskCompletionSource<int>();
-        var longRead = queue.EnqueueRead(() => release.Task, CancellationToken.None);
-        var mutation = queue.EnqueueMutation(() => Task.FromResult(1));
-        var laterRead = queue.EnqueueRead(() => Task.FromResult(2), CancellationToken.None);
+        var longRead = queue.EnqueueReadAsync(() => release.Task, CancellationToken.None);
+        var mutation = queue.EnqueueMutationAsync(() => Task.FromResult(1));
+        var laterRead = queue.EnqueueReadAsync(() => Task.FromResult(2), CancellationToken.None);
         Assert.That(await mutation.WaitAsync(Wait), Is.EqualTo(1));
         Assert.That(await laterRead.WaitAsync(Wait), Is.EqualTo(2));
         Assert.That(longRead.IsCompleted, Is.False);
@@ -61,8 +61,8 @@ public sealed class RequestQueueTests
     public async Task A_failed_mutation_does_not_stop_the_ones_after_it()
     {
         var queue = new RequestQueue();
-        var failed = queue.EnqueueMutation<int>(() => throw new InvalidOperationException("bad input"));
-        var next = queue.EnqueueMutation(() => Task.FromResult(7));
+        var failed = queue.EnqueueMutationAsync<int>(() => throw new InvalidOperationException("bad input"));
+        var next = queue.EnqueueMutationAsync(() => Task.FromResult(7));
         Assert.That(async () => await failed, Throws.InvalidOperationException);
         Assert.That(await next.WaitAsync(Wait), Is.EqualTo(7));
     }
@@ -72,10 +72,10 @@ public sealed class RequestQueueTests
     {
         var queue = new RequestQueue();
         var release = new TaskCompletionSource<int>();
-        _ = queue.EnqueueMutation(() => release.Task);
+        _ = queue.EnqueueMutationAsync(() => release.Task);
         using var cts = new CancellationTokenSource();
         var ran = false;
-        var read = queue.EnqueueRead(() => { ran = true; return Task.FromResult(0); }, cts.Token);
+        var read = queue.EnqueueReadAsync(() => { ran = true; return Task.FromResult(0); }, cts.Token);
         cts.Cancel();
         Assert.That(async () => await read.WaitAsync(Wait), Throws.InstanceOf<OperationCanceledException>());
         release.SetResult(0);
@@ -94,7 +94,7 @@ public sealed class RequestQueueTests
 
         // A mutation still running (as a slow edit would be) holds the edit sent after it, and the read after that.
         var release = new TaskCompletionSource<int>();
-        _ = client.Server!.Requests.EnqueueMutation(() => release.Task);
+        _ = client.Server!.Requests.EnqueueMutationAsync(() => release.Task);
         await client.ChangeAsync(uri, 2, new TextDocumentContentChangeEvent { Text = "SELECT 1;\nSELECT 2;\nSELECT 3;" });
         var symbols = client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(uri)));
         await Task.Delay(100);

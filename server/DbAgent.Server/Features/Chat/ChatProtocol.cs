@@ -32,6 +32,7 @@ public sealed record ChatDocumentParams
 /// <summary>The value of one `$/progress` notification on the partialResultToken.</summary>
 public sealed record MarkdownPartValue([property: JsonPropertyName("text")] string Text)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "markdown";
 }
 
@@ -39,11 +40,13 @@ public sealed record ReferencePartValue(
     [property: JsonPropertyName("uri")] string Uri,
     [property: JsonPropertyName("range"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] Range? Range)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "reference";
 }
 
 public sealed record ProgressPartValue([property: JsonPropertyName("message")] string Message)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "progress";
 }
 

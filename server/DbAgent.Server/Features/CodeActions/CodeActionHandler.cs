@@ -142,7 +142,7 @@ public sealed class CodeActionHandler(LanguageServerContext context)
         // Another statement shares the line: break the line so that the comment stands alone before this one.
         var (at, insert) = lineStart + indent < statement.Span.Start
             ? (statement.Span.Start, newline + comment + newline)
-            : (lineStart, text.Text.Substring(lineStart, indent) + comment + newline);
+            : (lineStart, string.Concat(text.Text.AsSpan(lineStart, indent), comment, newline));
         return new CodeAction
         {
             Title = $"Ignore {finding.RuleId} for this statement",

@@ -138,14 +138,14 @@ public sealed class DocumentConnections : IAsyncDisposable
         var target = For(documentUri);
         if (target is null)
         {
-            await Notify(new ConnectionStatusParams { Uri = documentUri, State = ConnectionStates.None, Message = "No database connection for this file." }).ConfigureAwait(false);
+            await NotifyAsync(new ConnectionStatusParams { Uri = documentUri, State = ConnectionStates.None, Message = "No database connection for this file." }).ConfigureAwait(false);
             return;
         }
         // Not tried yet: try now, so that the status bar says something true.
         if (Manager.GetStatus(target.Name).State == ConnectionState.Unknown)
             await Manager.UseAsync(target.Name, static (s, _) => Task.FromResult(s.ServerInfo.Version), cancellationToken).ConfigureAwait(false);
         var status = Manager.GetStatus(target.Name);
-        await Notify(new ConnectionStatusParams
+        await NotifyAsync(new ConnectionStatusParams
         {
             Uri = documentUri,
             Connection = target.Name,
@@ -158,7 +158,7 @@ public sealed class DocumentConnections : IAsyncDisposable
     {
         if (status.State == ConnectionState.Unreachable) _log.Warning(status.Message);
         else _log.Info(status.Message);
-        _ = Notify(new ConnectionStatusParams
+        _ = NotifyAsync(new ConnectionStatusParams
         {
             Connection = status.Connection,
             State = status.State == ConnectionState.Unreachable ? ConnectionStates.Unreachable : ConnectionStates.Connected,
@@ -167,7 +167,7 @@ public sealed class DocumentConnections : IAsyncDisposable
         if (status.State == ConnectionState.Connected) Connected?.Invoke(status.Connection);
     }
 
-    private async Task Notify(ConnectionStatusParams status)
+    private async Task NotifyAsync(ConnectionStatusParams status)
     {
         try
         {

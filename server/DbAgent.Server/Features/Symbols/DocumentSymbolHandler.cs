@@ -60,7 +60,7 @@ public sealed class DocumentSymbolHandler(LanguageServerContext context)
         ?? model.Relations.FirstOrDefault(r => !r.IsCommonTableExpression);
 
     /// <summary>What a CREATE makes when it is not a table the relations name: an index, a type, a sequence, a schema.</summary>
-    private static string? CreatedName(StatementModel model) => model.Ddl.FirstOrDefault() switch
+    private static string? CreatedName(StatementModel model) => (model.Ddl.Count > 0 ? model.Ddl[0] : null) switch
     {
         CreateIndexAction { Index.Name: { Length: > 0 } index } => index,
         CreateEnumAction type => type.Type.ToString(),
