@@ -136,24 +136,12 @@ function readNodeSummary(output) {
   return found ? counts : undefined;
 }
 
-async function extension() {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  if (!manifest.scripts?.['test:extension']) {
-    brokenSteps.push('package.json has no "test:extension" script, so the extension tests did not run');
-    return;
-  }
-  // A fresh clone has no node_modules: install the locked packages first, so `npm test` is the only command needed.
-  if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-    const install = await run('npm', ['ci', '--no-audit', '--no-fund']);
-    if (install.code !== 0) {
-      brokenSteps.push(`npm ci exited with ${install.code}`);
-      return;
-    }
-  }
-  const result = await run('npm', ['run', '--silent', 'test:extension']);
+/** Runs `npm run <script>` (a node --test suite) and adds its summary, failures and skips to the totals. */
+async function nodeTests(script, label) {
+  const result = await run('npm', ['run', '--silent', script]);
   const summary = readNodeSummary(result.output);
   if (!summary) {
-    brokenSteps.push(`npm run test:extension (exit ${result.code}) printed no node test summary`);
+    brokenSteps.push(`npm run ${script} (exit ${result.code}) printed no node test summary`);
     return;
   }
   totals.passed += summary.pass;
@@ -164,7 +152,7 @@ async function extension() {
   const seen = new Set();
   const note = (list, name, reason) => {
     const key = `${list === failedTests ? 'f' : 's'}:${name}`;
-    if (!seen.has(key)) { seen.add(key); list.push({ name: `extension: ${name}`, reason }); }
+    if (!seen.has(key)) { seen.add(key); list.push({ name: `${label}: ${name}`, reason }); }
   };
   for (const match of result.output.matchAll(/^\s*ok \d+ - (.*?) # (SKIP|TODO)\b\s*(.*)$/gm)) {
     note(skippedTests, match[1], match[3] || match[2].toLowerCase());
@@ -186,7 +174,35 @@ async function extension() {
     else if (match[1] === '﹣' || match[3] !== undefined) note(skippedTests, match[2], match[3] ?? 'skipped');
   }
   if (result.code !== 0 && summary.fail + summary.cancelled === 0) {
-    brokenSteps.push(`npm run test:extension exited with ${result.code} without a failed test in its summary`);
+    brokenSteps.push(`npm run ${script} exited with ${result.code} without a failed test in its summary`);
+  }
+}
+
+/** A fresh clone has no node_modules: install the locked packages first, so `npm test` is the only command needed. */
+async function npmPackages() {
+  if (existsSync(join(root, 'node_modules', '.package-lock.json'))) return true;
+  const install = await run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (install.code !== 0) {
+    brokenSteps.push(`npm ci exited with ${install.code}`);
+    return false;
+  }
+  return true;
+}
+
+async function extension() {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  for (const script of ['test:extension', 'test:e2e']) {
+    if (!manifest.scripts?.[script]) brokenSteps.push(`package.json has no "${script}" script, so those tests did not run`);
+  }
+  if (!(await npmPackages())) return;
+  if (manifest.scripts?.['test:extension']) await nodeTests('test:extension', 'extension');
+  // The real-VS-Code suite: the packaged .vsix in code-server and chromium (tests/e2e). DBAGENT_SKIP_E2E=1 leaves it
+  // out of a local run, and the closing lines say so.
+  if (process.env.DBAGENT_SKIP_E2E === '1') {
+    skippedTests.push({ name: 'e2e: the real-VS-Code suite', reason: 'DBAGENT_SKIP_E2E=1 was set for this run' });
+    totals.skipped++;
+  } else if (manifest.scripts?.['test:e2e']) {
+    await nodeTests('test:e2e', 'e2e');
   }
 }
 

@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { stripPassword } from '../src/connections/connectionString';
 import {
   ConnectionSetting,
+  ParseConnectionRequest,
   RefreshSchemaRequest,
   TestConnectionRequest,
 } from '../src/connections/protocol';
@@ -93,14 +93,21 @@ describe('dbagent/testConnection', () => {
       t.skip('DBAGENT_TEST_POSTGRES is not set (.ci/run sets it after starting PostgreSQL)');
       return;
     }
-    // What dbagent.addConnection does with a pasted string: settings get it without the password ...
-    const stripped = stripPassword(url);
-    assert.ok(stripped.password, 'DBAGENT_TEST_POSTGRES has no password to move to SecretStorage');
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dbagent-pg-'));
-    // ... and the server gets the password from "SecretStorage" when it asks.
     const wrong = 'not-the-password-7c1e';
-    const server = await startServer(workspace, { passwords: { 'live-pg': stripped.password, 'wrong-pg': wrong } });
+    // What "SecretStorage" holds; the server asks for it by name.
+    const passwords: Record<string, string> = { 'wrong-pg': wrong };
+    const server = await startServer(workspace, { passwords });
     try {
+      // What dbagent.addConnection does with a pasted string: the server's parser gives settings the string
+      // without the password, and the password apart ...
+      const parsed = await withTimeout(server.connection.sendRequest(ParseConnectionRequest, { text: url, engine: 'postgres' }), 20000);
+      assert.equal(parsed.ok, true, parsed.message);
+      assert.ok(parsed.password, 'DBAGENT_TEST_POSTGRES has no password to move to SecretStorage');
+      assert.ok(!parsed.connection!.connectionString.includes(parsed.password!), 'the stored connection string holds the password');
+      // ... which goes to SecretStorage, where the server finds it when it asks.
+      passwords['live-pg'] = parsed.password!;
+      const stripped = { password: parsed.password!, connectionString: parsed.connection!.connectionString };
       const setting: ConnectionSetting = { name: 'live-pg', engine: 'postgres', connectionString: stripped.connectionString };
       const result = await withTimeout(server.connection.sendRequest(TestConnectionRequest, { connection: setting }), 60000);
       assert.equal(result.ok, true, result.message);

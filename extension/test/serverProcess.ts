@@ -33,6 +33,8 @@ export interface RunningServer {
   /** The `dbagent/connectionStatus` notifications, in order. */
   statuses: Array<{ uri: string | null; connection: string | null; state: string; message: string }>;
   workspaceUri: string;
+  /** The server's answer to initialize, as it came over the wire. */
+  initializeResult: unknown;
   stop(): Promise<void>;
 }
 
@@ -81,13 +83,23 @@ export async function startServer(workspace: string, options: ServerOptions = {}
   connection.listen();
 
   const workspaceUri = pathToFileURL(workspace).href;
-  await connection.sendRequest('initialize', {
+  const initializeResult = await connection.sendRequest('initialize', {
     processId: process.pid,
     clientInfo: { name: 'dbagent-extension-tests' },
     rootUri: workspaceUri,
     workspaceFolders: [{ uri: workspaceUri, name: path.basename(workspace) }],
     capabilities: {
-      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
+      workspace: {
+        configuration: true,
+        didChangeConfiguration: { dynamicRegistration: false },
+        // As vscode-languageclient 9 announces it (client.js, fillClientCapabilities).
+        workspaceEdit: {
+          documentChanges: true,
+          resourceOperations: ['create', 'rename', 'delete'],
+          failureHandling: 'textOnlyTransactional',
+          normalizesLineEndings: true,
+        },
+      },
       window: { workDoneProgress: true },
       textDocument: {
         synchronization: { didSave: true, dynamicRegistration: false },
@@ -109,6 +121,7 @@ export async function startServer(workspace: string, options: ServerOptions = {}
     passwordRequests,
     statuses,
     workspaceUri,
+    initializeResult,
     async stop() {
       try {
         await withTimeout(connection.sendRequest('shutdown'), 5000);

@@ -2,13 +2,14 @@
 // server's request for a password. Settings hold everything but the password.
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
-import { engineOfUrl, stripPassword } from './connectionString';
+import { passwordFor, storePassword } from './secrets';
 import {
   ConnectionPasswordRequest,
   ConnectionSetting,
   Engine,
   engines,
-  passwordKey,
+  ParseConnectionRequest,
+  ParseConnectionResult,
   RefreshSchemaRequest,
   TestConnectionRequest,
 } from './protocol';
@@ -32,9 +33,14 @@ export function activateConnections(context: vscode.ExtensionContext, server: Db
   const secrets = context.secrets;
   server.register((client) => [
     client.onRequest(ConnectionPasswordRequest, async (params) => {
+      // The password goes to the target the settings name now, and only if it was stored for that target (or the
+      // user agrees): see secrets.ts.
       const name = typeof params?.connection === 'string' ? params.connection : '';
-      const password = name ? await secrets.get(passwordKey(name)) : undefined;
-      return { password: password ?? null };
+      const setting = configuredConnections().find((c) => c.name === name);
+      if (!setting) {
+        return { password: null };
+      }
+      return { password: await passwordFor(secrets, setting, confirmModal) };
     }),
   ]);
 
@@ -45,6 +51,11 @@ export function activateConnections(context: vscode.ExtensionContext, server: Db
     vscode.commands.registerCommand('dbagent.testConnection', (name?: string) => testConnection(server, name)),
     vscode.commands.registerCommand('dbagent.refreshSchema', () => refreshSchema(server)),
   );
+}
+
+/** A modal yes/no question; closing it is a no. */
+export async function confirmModal(message: string, yes: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true }, yes)) === yes;
 }
 
 function configuredConnections(): ConnectionSetting[] {
@@ -58,7 +69,7 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   const how = await vscode.window.showQuickPick(
     [
       { label: 'Enter host, port, database and user', id: 'fields' },
-      { label: 'Paste a connection string or URL', id: 'string', detail: 'e.g. postgres://app@localhost:5432/shop or Host=...;Database=...' },
+      { label: 'Paste a connection string or URL', id: 'string', detail: 'e.g. postgres://app@localhost:5432/shop, Host=...;Database=..., or a SQLite file such as shop.db' },
     ],
     { title: 'DbAgent: Add Connection', placeHolder: 'How do you want to describe the database?' },
   );
@@ -94,13 +105,13 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
     if (!text) {
       return;
     }
-    const stripped = stripPassword(text);
-    const engine = engineOfUrl(text) ?? (await pickEngine());
-    if (!engine) {
+    const parsed = await parseConnection(server, text);
+    if (!parsed) {
       return;
     }
-    setting = { name: connectionName, engine, connectionString: stripped.connectionString };
-    password = stripped.password ?? (engine === 'sqlite' ? null : await askPassword(connectionName));
+    const { engine, connectionString } = parsed.connection!;
+    setting = { name: connectionName, engine, connectionString };
+    password = parsed.password ?? (engine === 'sqlite' ? null : await askPassword(connectionName));
   } else {
     const engine = await pickEngine();
     if (!engine) {
@@ -118,17 +129,44 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   }
 
   await saveConnection(setting);
-  if (password) {
-    await secrets.store(passwordKey(connectionName), password);
-  } else {
-    await secrets.delete(passwordKey(connectionName));
-  }
+  await storePassword(secrets, setting, password || null);
   const choice = await vscode.window.showInformationMessage(
     `DbAgent: connection "${connectionName}" saved.`,
     'Test Connection',
   );
   if (choice === 'Test Connection') {
     await testConnection(server, connectionName);
+  }
+}
+
+/**
+ * Reads a pasted connection string or URL with the server's parser (the one the settings and the CLI use), asking
+ * for the engine when the text does not tell it. Undefined when the user backed out or the text was refused
+ * (the reason was shown).
+ */
+async function parseConnection(server: DbAgentServer, text: string): Promise<ParseConnectionResult | undefined> {
+  const client = await server.ready();
+  if (!client) {
+    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
+    return undefined;
+  }
+  try {
+    let result = await client.sendRequest(ParseConnectionRequest, { text, engine: null });
+    if (!result.ok && result.needsEngine) {
+      const engine = await pickEngine();
+      if (!engine) {
+        return undefined;
+      }
+      result = await client.sendRequest(ParseConnectionRequest, { text, engine });
+    }
+    if (!result.ok || !result.connection) {
+      void vscode.window.showErrorMessage(`DbAgent: ${result.message}`);
+      return undefined;
+    }
+    return result;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`DbAgent: reading the connection failed: ${messageOf(error)}`);
+    return undefined;
   }
 }
 

@@ -70,6 +70,29 @@ export const RefreshSchemaRequest = new RequestType<RefreshSchemaParams, Refresh
   'dbagent/refreshSchema',
 );
 
+/** Client → server: a pasted connection string or URL, read by the server's one connection parser. */
+export interface ParseConnectionParams {
+  text: string;
+  /** The engine the user chose, or null to let the text tell. */
+  engine: Engine | null;
+}
+
+export interface ParseConnectionResult {
+  ok: boolean;
+  /** Why the text was refused (never holds a secret); '' when ok. */
+  message: string;
+  /** The text alone does not tell the engine: ask the user, then send it again with one. */
+  needsEngine: boolean;
+  /** What goes into settings: the same form as pasted (URL, connection string or file path), without a password. */
+  connection: { engine: Engine; connectionString: string } | null;
+  /** The password the text held, for SecretStorage; null when it held none. */
+  password: string | null;
+}
+
+export const ParseConnectionRequest = new RequestType<ParseConnectionParams, ParseConnectionResult, void>(
+  'dbagent/parseConnection',
+);
+
 /** The SecretStorage key of a connection's password. */
 export function passwordKey(connectionName: string): string {
   return `dbagent.password.${connectionName}`;

@@ -1,16 +1,16 @@
 // The status bar item: which connection the active file uses and whether it answers, as the server reports
-// it through dbagent/connectionStatus.
+// it through dbagent/connectionStatus; and, while the server itself is not running, that it is not.
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
 import { ConnectionStatusNotification } from './protocol';
-import { ConnectionStatusStore } from './statusStore';
+import { ConnectionStatusStore, statusView } from './statusStore';
 
 export class ConnectionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('dbagent.connection', vscode.StatusBarAlignment.Right, 100);
   private readonly store = new ConnectionStatusStore();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(server: DbAgentServer) {
+  constructor(private readonly server: DbAgentServer) {
     this.item.name = 'DbAgent Connection';
     server.register((client) => [
       client.onNotification(ConnectionStatusNotification, (status) => {
@@ -22,9 +22,11 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.workspace.onDidCloseTextDocument((document) => this.store.forget(document.uri.toString())),
-      server.onDidStart(() => {
-        // A new server reports afresh; what the old one said no longer holds.
-        this.store.clear();
+      server.onDidChangeState((state) => {
+        // What a server said holds only while it runs; a new one reports afresh.
+        if (state.kind !== 'running') {
+          this.store.clear();
+        }
         this.render();
       }),
     );
@@ -34,30 +36,16 @@ export class ConnectionStatusBar implements vscode.Disposable {
   private render(): void {
     const editor = vscode.window.activeTextEditor;
     const status = editor ? this.store.statusOf(editor.document.uri.toString()) : undefined;
-    if (!editor || editor.document.languageId !== 'sql' || !status) {
+    const view = statusView(this.server.state, status, editor?.document.languageId === 'sql');
+    if (!view) {
       this.item.hide();
       return;
     }
-    const name = status.connection ?? 'no connection';
-    switch (status.state) {
-      case 'connected':
-        this.item.text = `$(database) ${name}`;
-        this.item.backgroundColor = undefined;
-        this.item.command = 'dbagent.testConnection';
-        break;
-      case 'unreachable':
-        this.item.text = `$(debug-disconnect) ${name}`;
-        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        this.item.command = 'dbagent.testConnection';
-        break;
-      default:
-        this.item.text = '$(database) no connection';
-        this.item.backgroundColor = undefined;
-        this.item.command = 'dbagent.addConnection';
-        break;
-    }
-    const state = status.state === 'connected' ? 'connected' : status.state === 'unreachable' ? 'unreachable' : 'not connected';
-    this.item.tooltip = `DbAgent: ${name} (${state})${status.message ? `\n${status.message}` : ''}`;
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.command = view.command;
+    this.item.backgroundColor =
+      view.background === undefined ? undefined : new vscode.ThemeColor(`statusBarItem.${view.background}Background`);
     this.item.show();
   }
 

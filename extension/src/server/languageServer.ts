@@ -11,7 +11,9 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
 } from 'vscode-languageclient/node';
+import type { ServerRunState } from '../connections/statusStore';
 import { findExecutableOnPath, locateServer, LocatorResult, noServerMessage, ServerLaunch } from './serverLocator';
 
 /** Lets a feature hook its handlers onto every client the server gets (a restart makes a new one). */
@@ -23,9 +25,22 @@ export class DbAgentServer implements vscode.Disposable {
   private readonly registrations: ClientRegistration[] = [];
   private clientDisposables: vscode.Disposable[] = [];
   private readonly onDidStartEmitter = new vscode.EventEmitter<LanguageClient>();
+  private readonly onDidChangeStateEmitter = new vscode.EventEmitter<ServerRunState>();
+  private runState: ServerRunState = { kind: 'starting' };
   /** The message of the last failed start, for features that must explain why they cannot answer. */
   startError: string | undefined;
   readonly onDidStart = this.onDidStartEmitter.event;
+  /** Starting, running, stopped (it ran and went away) or failed (it could not start). */
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+
+  get state(): ServerRunState {
+    return this.runState;
+  }
+
+  private setState(state: ServerRunState): void {
+    this.runState = state;
+    this.onDidChangeStateEmitter.fire(state);
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -60,9 +75,11 @@ export class DbAgentServer implements vscode.Disposable {
   async dispose(): Promise<void> {
     await this.stopClient();
     this.onDidStartEmitter.dispose();
+    this.onDidChangeStateEmitter.dispose();
   }
 
   private async startOnce(): Promise<LanguageClient | undefined> {
+    this.setState({ kind: 'starting' });
     const located = this.locate();
     for (const note of located.notes) {
       this.output.appendLine(`[server] ${note}`);
@@ -88,6 +105,20 @@ export class DbAgentServer implements vscode.Disposable {
     for (const registration of this.registrations) {
       this.clientDisposables.push(...registration(client));
     }
+    this.clientDisposables.push(
+      client.onDidChangeState((event) => {
+        if (this.client !== client || !client.started) {
+          return; // the start itself reports its outcome below
+        }
+        if (event.newState === State.Running) {
+          this.setState({ kind: 'running' });
+        } else if (event.newState === State.Starting) {
+          this.setState({ kind: 'starting' });
+        } else {
+          this.setState({ kind: 'stopped', message: 'The DbAgent language server stopped.' });
+        }
+      }),
+    );
     try {
       await client.start();
     } catch (error) {
@@ -98,6 +129,7 @@ export class DbAgentServer implements vscode.Disposable {
     client.started = true;
     lifecycle.started = true;
     this.startError = undefined;
+    this.setState({ kind: 'running' });
     this.onDidStartEmitter.fire(client);
     return client;
   }
@@ -124,6 +156,7 @@ export class DbAgentServer implements vscode.Disposable {
 
   private fail(message: string): undefined {
     this.startError = message;
+    this.setState({ kind: 'failed', message });
     this.output.appendLine(`[server] ${message}`);
     void vscode.window.showErrorMessage(message, 'Show Output', 'Open Settings').then((choice) => {
       if (choice === 'Show Output') {
@@ -142,6 +175,7 @@ export class DbAgentServer implements vscode.Disposable {
       disposable.dispose();
     }
     if (client) {
+      this.setState({ kind: 'stopped', message: 'The DbAgent language server was stopped.' });
       try {
         await client.dispose();
       } catch (error) {

@@ -57,9 +57,18 @@ public sealed class MigrationsCommand : IChatCommand
             await response.MarkdownAsync($"...and {total - MaxRisks} more: split the migration, or select the statements to check.\n\n");
         if (dangers + warnings == 0)
             await response.MarkdownAsync("Nothing here locks a table for long or loses data.\n\n");
-        await response.MarkdownAsync("General practice: set a lock timeout (`SET lock_timeout = '5s'` in PostgreSQL, `SET SESSION lock_wait_timeout = 5` in MySQL, `SET LOCK_TIMEOUT 5000` in SQL Server) so a migration fails fast instead of queueing behind a long transaction and blocking everything behind it.\n");
+        await response.MarkdownAsync(GeneralPractice(dialect));
         return Followups.Of("schema", "indexes", "backup");
     }
+
+    /// <summary>How to keep a migration from blocking others, in the terms of the file's own engine.</summary>
+    internal static string GeneralPractice(DbAgent.Sql.SqlDialect dialect) => dialect switch
+    {
+        DbAgent.Sql.SqlDialect.Postgres => "General practice: start the migration with `SET lock_timeout = '5s'` so it fails fast instead of queueing behind a long transaction and blocking every query that queues behind it.\n",
+        DbAgent.Sql.SqlDialect.MySql => "General practice: start the migration with `SET SESSION lock_wait_timeout = 5` so it fails fast instead of waiting for a metadata lock behind a long transaction and blocking every query that queues behind it.\n",
+        DbAgent.Sql.SqlDialect.TSql => "General practice: start the migration with `SET LOCK_TIMEOUT 5000` so it fails fast instead of queueing behind a long transaction and blocking every query that queues behind it.\n",
+        _ => "General practice on SQLite: a migration write-locks the whole database for as long as its transaction lasts, so run it in one short transaction (`BEGIN IMMEDIATE; ... COMMIT;`) at a quiet moment, with `PRAGMA busy_timeout = 5000;` so it waits at most 5 s for another writer instead of failing at once. A change `ALTER TABLE` cannot make (a column's type or constraints) means rebuilding the table (create the new one, copy, drop, rename) in that transaction, with `PRAGMA foreign_keys = OFF;` set before `BEGIN`.\n",
+    };
 
     private static bool IsDdl(StatementKind kind) => kind is StatementKind.CreateTable or StatementKind.AlterTable or StatementKind.DropTable
         or StatementKind.CreateIndex or StatementKind.DropIndex or StatementKind.AlterIndex or StatementKind.Truncate or StatementKind.CreateView

@@ -37,6 +37,7 @@ public sealed class ConnectionManager : IAsyncDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _disposed = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
     public ConnectionManager(ProviderRegistry? providers = null, TimeProvider? time = null)
     {
@@ -50,11 +51,16 @@ public sealed class ConnectionManager : IAsyncDisposable
     /// <summary>Raised when a connection's state or message changes.</summary>
     public event Action<ConnectionStatus>? StatusChanged;
 
+    /// <summary>
+    /// The most sessions DbAgent holds at once to one connection target (engine, host, port, database, user),
+    /// whichever feature asks: plans, statistics, catalog, chat and "test connection" share them, and what asks
+    /// beyond waits its turn. Many open documents must not exhaust a server's max_connections.
+    /// </summary>
+    public int MaxSessionsPerTarget { get; init; } = DriverConnectionStrings.MaxPoolSize / 2;
+
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a loaded catalog is reused before it is read again (it can also be refreshed on demand).</summary>
-    public TimeSpan CatalogLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     private sealed class Entry(ConnectionTarget target)
     {
@@ -63,7 +69,9 @@ public sealed class ConnectionManager : IAsyncDisposable
         public TimeSpan Backoff;
         public DateTimeOffset NextAttempt;
         public SchemaModel? Schema;
+        public string? SchemaVersion;
         public DateTimeOffset SchemaLoaded;
+        public Task<ConnectionResult<SchemaModel>>? SchemaLoad;
         public CancellationTokenSource? Reconnect;
         public string? Password;
     }
@@ -97,6 +105,45 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
+    private static string GateKey(ConnectionTarget t) => $"{t.Engine}|{t.Host}|{t.Port}|{t.Database}|{t.User}|{t.ConnectionString}";
+
+    /// <summary>The gates this async flow already holds: an operation that opens a second session for its own target
+    /// inside the first (chat work that loads the catalog) does not wait, since it would wait for itself.</summary>
+    private static readonly AsyncLocal<System.Collections.Immutable.ImmutableHashSet<SemaphoreSlim>?> Held = new();
+
+    /// <summary>Opens a session within the target's bound; disposing the lease closes the session and frees the slot.</summary>
+    private async Task<SessionLease> OpenBoundedAsync(ConnectionTarget target, CancellationToken ct)
+    {
+        // Names that point at the same database share one gate.
+        var gate = _gates.GetOrAdd(GateKey(target), _ => new SemaphoreSlim(MaxSessionsPerTarget, MaxSessionsPerTarget));
+        var held = Held.Value ?? [];
+        if (held.Contains(gate)) return new SessionLease(await _providers.OpenAsync(target, ct), null);
+        await gate.WaitAsync(ct);
+        try
+        {
+            return new SessionLease(await _providers.OpenAsync(target, ct), gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    private sealed class SessionLease(IDatabaseSession session, SemaphoreSlim? gate) : IAsyncDisposable
+    {
+        public IDatabaseSession Session { get; } = session;
+        public SemaphoreSlim? Gate => gate;
+        private int _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            try { await Session.DisposeAsync(); }
+            finally { gate?.Release(); }
+        }
+    }
+
     private static bool SameEndpoint(ConnectionTarget a, ConnectionTarget b) =>
         a.Engine == b.Engine && a.Host == b.Host && a.Port == b.Port && a.Database == b.Database && a.User == b.User && a.ConnectionString == b.ConnectionString;
 
@@ -125,11 +172,11 @@ public sealed class ConnectionManager : IAsyncDisposable
                 return new(default, entry.Status.Failure);
         }
 
-        IDatabaseSession session;
+        SessionLease lease;
         try
         {
             var target = await WithPasswordAsync(entry, cancellationToken);
-            session = await _providers.OpenAsync(target, cancellationToken);
+            lease = await OpenBoundedAsync(target, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -142,8 +189,12 @@ public sealed class ConnectionManager : IAsyncDisposable
             return new(default, failure);
         }
 
-        await using (session)
+        await using (lease)
         {
+            var session = lease.Session;
+            // Set here, not in OpenBoundedAsync: an async method's AsyncLocal changes flow into what it calls (the
+            // operation), not back to its caller; they end when this method returns.
+            if (lease.Gate is { } gate) Held.Value = (Held.Value ?? []).Add(gate);
             MarkConnected(entry, session.ServerInfo);
             try
             {
@@ -167,32 +218,107 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
-    /// <summary>The catalog of a connection, cached; <paramref name="refresh"/> reads it again (after DDL run elsewhere).</summary>
+    /// <summary>
+    /// The catalog of a connection, cached. A read runs in the background, once per connection however many callers
+    /// wait, and is not cancelled when a caller stops waiting (a hover's timeout): the next caller finds it loaded.
+    /// A cached catalog is answered at once; past <see cref="CatalogCheckInterval"/> the engine is asked, in the
+    /// background, whether its catalog changed (<see cref="IDatabaseSession.CatalogVersionAsync"/>) and it is read
+    /// again only then. <paramref name="refresh"/> (after DDL run elsewhere) waits for that check and the read.
+    /// </summary>
     public async Task<ConnectionResult<SchemaModel>> GetSchemaAsync(string name, bool refresh, CancellationToken cancellationToken)
     {
         Entry? entry;
+        Task<ConnectionResult<SchemaModel>> load;
         SchemaModel? cached;
-        DateTimeOffset loaded;
+        bool joined;
         lock (_lock)
         {
             _entries.TryGetValue(name, out entry);
-            cached = entry?.Schema;
-            loaded = entry?.SchemaLoaded ?? default;
-        }
-        if (!refresh && cached is not null && _time.GetUtcNow() - loaded < CatalogLifetime)
-            return new(cached, null);
-        var result = await UseAsync(name, (s, ct) => s.LoadSchemaAsync(ct), cancellationToken);
-        if (result.Ok && entry is not null)
-        {
-            lock (_lock)
+            if (entry is null)
+                return new(default, new ConnectionFailure(ConnectionFailureKind.InvalidConfiguration, $"No connection named '{name}'."));
+            cached = entry.Schema;
+            if (!refresh && cached is not null)
             {
-                entry.Schema = result.Value;
-                entry.SchemaLoaded = _time.GetUtcNow();
+                if (entry.SchemaLoad is null && _time.GetUtcNow() - entry.SchemaLoaded >= CatalogCheckInterval)
+                    entry.SchemaLoad = StartSchemaLoad(entry);
+                return new(cached, null);
             }
+            joined = entry.SchemaLoad is not null;
+            load = entry.SchemaLoad ??= StartSchemaLoad(entry);
         }
-        else if (!result.Ok && cached is not null)
+        var result = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (refresh && joined)
+        {
+            // The read joined may have started before the DDL this refresh is about: check once more (cheap when
+            // the engine reports its catalog version and nothing changed since).
+            lock (_lock) load = entry.SchemaLoad ??= StartSchemaLoad(entry);
+            result = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (!result.Ok && cached is not null)
             return new(cached, result.Failure); // the last catalog known, with why it is not fresh
         return result;
+    }
+
+    /// <summary>The catalog read so far, without any I/O; null before the first read finished.</summary>
+    public SchemaModel? CachedSchema(string name)
+    {
+        lock (_lock) return _entries.TryGetValue(name, out var e) ? e.Schema : null;
+    }
+
+    /// <summary>Starts reading the catalog in the background if none is cached or being read (a connection came up, a file opened).</summary>
+    public void PreloadSchema(string name)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(name, out var e) && e.Schema is null && e.SchemaLoad is null)
+                e.SchemaLoad = StartSchemaLoad(e);
+        }
+    }
+
+    /// <summary>How often a cached catalog is checked for changes (in the background, when it is used).</summary>
+    public TimeSpan CatalogCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads the catalog (or only its version, when one is cached and the engine has one) off the caller's path. Call under the lock.</summary>
+    private Task<ConnectionResult<SchemaModel>> StartSchemaLoad(Entry entry)
+    {
+        CancellationToken token;
+        try { token = _disposed.Token; }
+        catch (ObjectDisposedException) { return Task.FromResult(new ConnectionResult<SchemaModel>(default, new ConnectionFailure(ConnectionFailureKind.InvalidConfiguration, "The connection manager is closed."))); }
+        return Task.Run(async () =>
+        {
+            ConnectionResult<SchemaModel> result;
+            try
+            {
+                var known = entry.Schema;
+                var knownVersion = entry.SchemaVersion;
+                var read = await UseAsync(entry.Target.Name, async (s, ct) =>
+                {
+                    var version = await s.CatalogVersionAsync(ct).ConfigureAwait(false);
+                    if (known is not null && version is not null && version == knownVersion) return (Schema: known, Version: version);
+                    var schema = await s.LoadSchemaAsync(ct).ConfigureAwait(false);
+                    return (Schema: schema, Version: version);
+                }, token).ConfigureAwait(false);
+                result = read.Ok ? new(read.Value.Schema, null) : new(default, read.Failure);
+                lock (_lock)
+                {
+                    if (read.Ok)
+                    {
+                        entry.Schema = read.Value.Schema;
+                        entry.SchemaVersion = read.Value.Version;
+                        entry.SchemaLoaded = _time.GetUtcNow();
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                result = new(default, new ConnectionFailure(ConnectionFailureKind.QueryFailed, $"Reading the catalog of '{entry.Target.Name}' failed: {e.GetType().Name}."));
+            }
+            finally
+            {
+                lock (_lock) entry.SchemaLoad = null;
+            }
+            return result;
+        }, CancellationToken.None);
     }
 
     /// <summary>Opens, reports the version and closes: the "test connection" command. The message is secret-free.</summary>
@@ -200,8 +326,8 @@ public sealed class ConnectionManager : IAsyncDisposable
     {
         try
         {
-            await using var session = await _providers.OpenAsync(target, cancellationToken);
-            var info = session.ServerInfo;
+            await using var lease = await OpenBoundedAsync(target, cancellationToken);
+            var info = lease.Session.ServerInfo;
             var engine = info.IsMariaDb ? "MariaDB" : info.Engine.ToString();
             return (true, $"Connected to {engine} {info.Version}, database '{info.Database}'.", info.Version);
         }
@@ -275,9 +401,9 @@ public sealed class ConnectionManager : IAsyncDisposable
                 try
                 {
                     var target = await WithPasswordAsync(entry, ct);
-                    await using var session = await _providers.OpenAsync(target, ct);
+                    await using var lease = await OpenBoundedAsync(target, ct);
                     lock (_lock) entry.Reconnect = null;
-                    MarkConnected(entry, session.ServerInfo);
+                    MarkConnected(entry, lease.Session.ServerInfo);
                     return;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -24,14 +24,9 @@ public static class ConnectionResolver
             ?? ConnectionTargetParser.FromEnvironment(environment).FirstOrDefault(c => string.Equals(c.Name, text, StringComparison.OrdinalIgnoreCase));
         if (byName is not null)
             return byName;
-        if (ConnectionTargetParser.LooksLikeUrl(text))
-            return ConnectionTargetParser.FromUrl(text, "command-line");
-        if (text.Contains('='))
+        // A URL, an ADO.NET connection string or a bare SQLite file path: the same parser as the settings use.
+        if (ConnectionTargetParser.LooksLikeUrl(text) || text.Contains('=') || ConnectionTargetParser.IsSqliteFilePath(text, engine))
             return ConnectionTargetParser.FromConnectionString(text, engine, "command-line");
-        // A bare path to a SQLite file is the most common thing to type.
-        if (text.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".sqlite", StringComparison.OrdinalIgnoreCase)
-            || text.EndsWith(".sqlite3", StringComparison.OrdinalIgnoreCase))
-            return new ConnectionTarget("command-line", DatabaseEngine.Sqlite) { Database = text };
         var names = configured.Select(c => c.Name).ToList();
         throw new ConnectionConfigurationException(
             $"No connection named '{SecretRedactor.Redact(text)}'" + (names.Count > 0 ? $" (configured: {string.Join(", ", names)})" : "") +

@@ -93,6 +93,8 @@ public static class ConnectionTargetParser
                 throw new ConnectionConfigurationException($"Connection '{name}': the URL is for {EngineName(fromUrl.Engine)} but the engine says {EngineName(engine.Value)}.");
             return fromUrl;
         }
+        if (IsSqliteFilePath(text, engine))
+            return new ConnectionTarget(name, DatabaseEngine.Sqlite) { Database = text };
         var detected = engine ?? GuessEngine(text)
             ?? throw new ConnectionConfigurationException($"Connection '{name}': cannot tell the engine of this connection string; set \"engine\".");
         try
@@ -104,6 +106,59 @@ public static class ConnectionTargetParser
             throw new ConnectionConfigurationException($"Connection '{name}': not a valid {EngineName(detected)} connection string ({SecretRedactor.Redact(e.Message)}).");
         }
     }
+
+    /// <summary>
+    /// A bare SQLite file path (`shop.db`, `/data/app.sqlite`, `C:\data\app.db`): text without `=` that is for SQLite
+    /// by the engine given, or by a SQLite file extension when no engine is given. A relative path is resolved
+    /// against the workspace folder by the language server and against the working directory by the CLI.
+    /// </summary>
+    public static bool IsSqliteFilePath(string text, DatabaseEngine? engine)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || text.Contains('=') || LooksLikeUrl(text)) return false;
+        if (engine == DatabaseEngine.Sqlite) return true;
+        return engine is null && (text.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".sqlite", StringComparison.OrdinalIgnoreCase)
+            || text.EndsWith(".sqlite3", StringComparison.OrdinalIgnoreCase) || text == ":memory:");
+    }
+
+    /// <summary>
+    /// What a pasted connection string or URL becomes in settings: the same form (URL, ADO.NET string or file
+    /// path) without its password, which is returned apart for the secret store. Throws
+    /// <see cref="ConnectionConfigurationException"/> (secret-free) for text the engine's parser rejects.
+    /// </summary>
+    public static (DatabaseEngine Engine, string ConnectionString, string? Password) ForSettings(string text, DatabaseEngine? engine, string name = "new connection")
+    {
+        text = text.Trim();
+        var target = FromConnectionString(text, engine, name);
+        if (IsSqliteFilePath(text, engine ?? target.Engine))
+            return (target.Engine, text, null);
+        if (LooksLikeUrl(text))
+            return (target.Engine, ToUrl(target), target.Password);
+        // ADO.NET: the driver's builder already took the password out of the stored string.
+        return (target.Engine, target.ConnectionString ?? "", target.Password);
+    }
+
+    /// <summary>A password-free URL that <see cref="FromUrl"/> reads back into the same target (less its password).</summary>
+    public static string ToUrl(ConnectionTarget target)
+    {
+        if (target.Engine == DatabaseEngine.Sqlite)
+            return "sqlite:" + (target.Database ?? "") + Query(target.Options);
+        var scheme = target.Engine switch
+        {
+            DatabaseEngine.Postgres => "postgres",
+            DatabaseEngine.MySql => "mysql",
+            DatabaseEngine.SqlServer => "sqlserver",
+            _ => throw new ConnectionConfigurationException($"Connection '{target.Name}': unsupported engine."),
+        };
+        var user = target.User is null ? "" : Uri.EscapeDataString(target.User) + "@";
+        var host = target.Host is null ? "" : target.Host.Contains(':') ? $"[{target.Host}]" : Uri.EscapeDataString(target.Host);
+        var port = target.Port is null ? "" : ":" + target.Port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var database = target.Database is null ? "" : "/" + Uri.EscapeDataString(target.Database);
+        return $"{scheme}://{user}{host}{port}{database}{Query(target.Options)}";
+    }
+
+    private static string Query(IReadOnlyDictionary<string, string> options) =>
+        options.Count == 0 ? "" : "?" + string.Join("&", options.Select(o => Uri.EscapeDataString(o.Key) + "=" + Uri.EscapeDataString(o.Value)));
 
     /// <summary>Guesses the engine of an ADO.NET string from the keywords only one driver uses.</summary>
     public static DatabaseEngine? GuessEngine(string connectionString)

@@ -1,10 +1,13 @@
 using DbAgent.Server.Features.Chat;
 using DbAgent.Server.Features.CodeActions;
+using DbAgent.Server.Features.Completion;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Features.DocumentSync;
 using DbAgent.Server.Features.Hover;
 using DbAgent.Server.Features.Lifecycle;
+using DbAgent.Server.Features.Navigation;
+using DbAgent.Server.Features.SignatureHelp;
 using DbAgent.Server.Features.Symbols;
 
 namespace DbAgent.Server.Host;
@@ -38,8 +41,16 @@ public static class HandlerCatalog
         new HoverHandler(context),
         new CodeActionHandler(context),
         new DocumentSymbolHandler(context),
+        new CompletionHandler(context),
+        new CompletionResolveHandler(context),
+        new DefinitionHandler(context),
+        new ReferencesHandler(context),
+        new DocumentHighlightHandler(context),
+        new SignatureHelpHandler(context),
         new TestConnectionHandler(context),
         new RefreshSchemaHandler(context),
+        new ParseConnectionHandler(),
         new ChatHandler(context),
+        new DbAgent.Server.Features.Plans.StatementPlanHandler(context),
     ];
 }

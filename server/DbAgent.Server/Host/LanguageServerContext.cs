@@ -25,10 +25,14 @@ public sealed class LanguageServerContext
         Schema = new WorkspaceSchema(State, Configuration, Connections, Log);
         Plans = new PlanDiagnostics(Documents, Configuration, options.PlanRunner ?? new ConnectionPlanRunner(Connections, Schema), Log, ServerLifetime.Token);
         Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log);
-
+        DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
+        Statistics = new StatisticsCache(Connections.Manager, ServerLifetime.Token);
+        SqlFiles = new WorkspaceSqlFiles(Schema, Documents);
         // A database that comes (back) up: the plans of the documents that use it run again.
         Connections.Connected += name =>
         {
+            // Its catalog is read in the background now, so that completion and hovers find it loaded.
+            Connections.Manager.PreloadSchema(name);
             foreach (var uri in Documents.OpenDocuments)
                 if (Connections.For(uri)?.Name is { } used && string.Equals(used, name, StringComparison.OrdinalIgnoreCase)) Plans.Request(uri);
         };
@@ -57,6 +61,15 @@ public sealed class LanguageServerContext
 
     /// <summary>The schema the workspace's migrations build.</summary>
     public WorkspaceSchema Schema { get; }
+
+    /// <summary>The schema a document sees (live catalog or migrations, with its own DDL): what hover, completion and definition read.</summary>
+    public DocumentSchemas DocumentSchemas { get; }
+
+    /// <summary>The workspace's SQL files, for find-references and for reading where a migration wrote something.</summary>
+    public WorkspaceSqlFiles SqlFiles { get; }
+
+    /// <summary>Table and column statistics per connection, cached with a freshness policy.</summary>
+    public StatisticsCache Statistics { get; }
 
     /// <summary>Stopped on exit or disconnection: background work (diagnostics, plans, chat) observes it.</summary>
     public CancellationTokenSource ServerLifetime { get; } = new();

@@ -15,6 +15,12 @@ public static class Methods
     public const string Hover = "textDocument/hover";
     public const string CodeAction = "textDocument/codeAction";
     public const string DocumentSymbol = "textDocument/documentSymbol";
+    public const string Completion = "textDocument/completion";
+    public const string CompletionResolve = "completionItem/resolve";
+    public const string Definition = "textDocument/definition";
+    public const string References = "textDocument/references";
+    public const string DocumentHighlight = "textDocument/documentHighlight";
+    public const string SignatureHelp = "textDocument/signatureHelp";
     public const string Configuration = "workspace/configuration";
     public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string LogMessage = "window/logMessage";

@@ -84,10 +84,14 @@ public sealed record TextDocumentEdit(
     [property: JsonPropertyName("textDocument")] OptionalVersionedTextDocumentIdentifier TextDocument,
     [property: JsonPropertyName("edits")] IReadOnlyList<TextEdit> Edits);
 
+/// <summary>
+/// `version` is required and may be null (`integer | null`): it is written as `"version": null`, never left out, or
+/// vscode-languageclient does not recognise the edit as a TextDocumentEdit and drops the whole code action response.
+/// </summary>
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#optionalVersionedTextDocumentIdentifier"/>
 public sealed record OptionalVersionedTextDocumentIdentifier(
     [property: JsonPropertyName("uri")] string Uri,
-    [property: JsonPropertyName("version")] int? Version);
+    [property: JsonPropertyName("version"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? Version);
 
 /// <summary>A resource operation that creates a file (the client must announce `resourceOperations: ["create"]`).</summary>
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#resourceChanges"/>

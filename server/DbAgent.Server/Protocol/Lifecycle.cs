@@ -7,9 +7,10 @@ namespace DbAgent.Server.Protocol;
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#initialize"/>
 public sealed record InitializeParams
 {
-    [JsonPropertyName("processId")] public int? ProcessId { get; init; }
+    // processId and rootUri are required and nullable (`integer | null`, `DocumentUri | null`).
+    [JsonPropertyName("processId"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public int? ProcessId { get; init; }
     [JsonPropertyName("clientInfo")] public ClientInfo? ClientInfo { get; init; }
-    [JsonPropertyName("rootUri")] public string? RootUri { get; init; }
+    [JsonPropertyName("rootUri"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? RootUri { get; init; }
     [JsonPropertyName("workspaceFolders")] public IReadOnlyList<WorkspaceFolder>? WorkspaceFolders { get; init; }
     [JsonPropertyName("capabilities")] public JsonElement Capabilities { get; init; }
     [JsonPropertyName("initializationOptions")] public JsonElement? InitializationOptions { get; init; }
@@ -44,6 +45,11 @@ public sealed record ServerCapabilities
     [JsonPropertyName("hoverProvider")] public bool HoverProvider { get; init; }
     [JsonPropertyName("codeActionProvider")] public CodeActionOptions? CodeActionProvider { get; init; }
     [JsonPropertyName("documentSymbolProvider")] public bool DocumentSymbolProvider { get; init; }
+    [JsonPropertyName("completionProvider")] public CompletionOptions? CompletionProvider { get; init; }
+    [JsonPropertyName("definitionProvider")] public bool DefinitionProvider { get; init; }
+    [JsonPropertyName("referencesProvider")] public bool ReferencesProvider { get; init; }
+    [JsonPropertyName("documentHighlightProvider")] public bool DocumentHighlightProvider { get; init; }
+    [JsonPropertyName("signatureHelpProvider")] public SignatureHelpOptions? SignatureHelpProvider { get; init; }
 }
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocumentSyncOptions"/>

@@ -16,7 +16,8 @@ public sealed record ConfigurationItem
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#workspace_didChangeConfiguration"/>
 public sealed record DidChangeConfigurationParams
 {
-    [JsonPropertyName("settings")] public JsonElement? Settings { get; init; }
+    /// <summary>Required LSPAny, which may be null.</summary>
+    [JsonPropertyName("settings"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public JsonElement? Settings { get; init; }
 }
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#messageType"/>

@@ -76,6 +76,8 @@ public readonly record struct Token(
     public bool IsComment => Kind is TokenKind.LineComment or TokenKind.BlockComment;
     public bool IsUnterminated => (Flags & TokenFlags.Unterminated) != 0;
 
+    public ReadOnlySpan<char> TextIn(string source) => source.AsSpan(Start, Length);
+
     public bool IsWord(string source, string word) =>
         Kind == TokenKind.Word && source.AsSpan(Start, Length).Equals(word, StringComparison.OrdinalIgnoreCase);
 }

@@ -20,30 +20,45 @@ public static class MigrationReplay
         var schema = into ?? new SchemaModel(dialect);
         var replayer = new SchemaReplayer(schema);
         var results = new List<MigrationFileResult>(set.Files.Count);
-        foreach (var file in set.Files)
+        // Files are read, parsed and bound a few ahead on the other cores while the schema takes them in order:
+        // the replay itself must be sequential, the parsing need not be. The window bounds the trees held at once.
+        var window = Math.Max(2, Environment.ProcessorCount);
+        var pending = new Task<Prepared>[set.Files.Count];
+        for (var i = 0; i < Math.Min(window, pending.Length); i++) pending[i] = Prepare(set.Files[i], dialect, cancellationToken);
+        for (var i = 0; i < pending.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var uri = new Uri(Path.GetFullPath(file.Path)).AbsoluteUri;
-            string text;
-            try
-            {
-                var info = new FileInfo(file.Path);
-                if (info.Length > MaxFileBytes)
-                {
-                    results.Add(new MigrationFileResult(file, uri, Empty, $"File is larger than {MaxFileBytes / (1024 * 1024)} MB: not replayed."));
-                    continue;
-                }
-                text = File.ReadAllText(file.Path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                results.Add(new MigrationFileResult(file, uri, Empty, e.Message));
-                continue;
-            }
-            results.Add(new MigrationFileResult(file, uri, ReplayText(replayer, file, text, dialect, uri)));
+            var prepared = pending[i].GetAwaiter().GetResult();
+            pending[i] = null!;
+            if (i + window < pending.Length) pending[i + window] = Prepare(set.Files[i + window], dialect, cancellationToken);
+            results.Add(prepared.Script is null
+                ? new MigrationFileResult(prepared.File, prepared.Uri, Empty, prepared.Error)
+                : new MigrationFileResult(prepared.File, prepared.Uri, replayer.Apply(prepared.Script, prepared.Uri)));
         }
         return new MigrationReplayResult(schema, results);
     }
+
+    private sealed record Prepared(MigrationFile File, string Uri, SqlScript? Script, string? Error);
+
+    private static Task<Prepared> Prepare(MigrationFile file, SqlDialect dialect, CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        var uri = new Uri(Path.GetFullPath(file.Path)).AbsoluteUri;
+        string text;
+        try
+        {
+            var info = new FileInfo(file.Path);
+            if (info.Length > MaxFileBytes) return new Prepared(file, uri, null, $"File is larger than {MaxFileBytes / (1024 * 1024)} MB: not replayed.");
+            text = File.ReadAllText(file.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Prepared(file, uri, null, e.Message);
+        }
+        var up = MigrationDiscovery.UpSectionLength(file, text);
+        var script = SqlScript.Parse(up == text.Length ? text : text[..up], dialect);
+        foreach (var statement in script.Statements) _ = statement.Model;
+        return new Prepared(file, uri, script, null);
+    }, cancellationToken);
 
     /// <summary>Replays one migration's text (its up section) with a replayer that carries the schema so far.</summary>
     public static ReplayResult ReplayText(SchemaReplayer replayer, MigrationFile file, string text, SqlDialect dialect, string? documentUri)

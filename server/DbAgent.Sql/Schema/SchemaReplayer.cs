@@ -314,7 +314,7 @@ public sealed class SchemaReplayer
             for (var k = 0; k < index.Keys.Count; k++)
                 if (NameComparer.SameName(index.Keys[k].Column, a.OldName)) index.Keys[k] = index.Keys[k] with { Column = a.NewName };
         foreach (var constraint in table.Constraints) Rename(constraint.Columns, a.OldName, a.NewName);
-        foreach (var other in Schema.Tables)
+        foreach (var other in Referencing(table.Name))
             foreach (var fk in other.ForeignKeys)
                 if (fk.ReferencedTable is { } referenced && SameObject(referenced, table.Name)) Rename(fk.ReferencedColumns, a.OldName, a.NewName);
     }
@@ -327,8 +327,9 @@ public sealed class SchemaReplayer
 
     private void RenameTable(RenameTableAction a, string? uri)
     {
-        if (Schema.FindTable(a.Table) is { } table)
+        if (Schema.FindTable(a.Table) is { } found)
         {
+            var table = Schema.Writable(found);
             var oldName = table.Name;
             var newName = a.NewName.Schema is null ? new QualifiedName(oldName.Schema, a.NewName.Name) : a.NewName;
             if (Schema.FindTable(newName) is not null)
@@ -337,15 +338,17 @@ public sealed class SchemaReplayer
                 return;
             }
             table.Name = newName;
+            Schema.Tables.Renamed(table, oldName);
             foreach (var index in table.Indexes) index.Table = newName;
-            foreach (var other in Schema.Tables)
+            foreach (var other in Referencing(oldName))
                 foreach (var fk in other.ForeignKeys)
                     if (fk.ReferencedTable is { } referenced && SameObject(referenced, oldName)) fk.ReferencedTable = newName;
             return;
         }
         // ALTER TABLE ... RENAME also renames views and sequences in PostgreSQL.
-        if (Schema.FindView(a.Table) is { } view)
+        if (Schema.FindView(a.Table) is { } sharedView)
         {
+            var view = Schema.Writable(sharedView);
             view.Name = a.NewName.Schema is null ? new QualifiedName(view.Name.Schema, a.NewName.Name) : a.NewName;
             return;
         }
@@ -354,7 +357,7 @@ public sealed class SchemaReplayer
 
     private void CreateIndex(IndexDefinition definition, string? uri)
     {
-        var table = Schema.FindTable(definition.Table);
+        var table = Schema.FindTable(definition.Table) is { } found ? Schema.Writable(found) : null;
         if (table is null)
         {
             // Indexes on materialized views are real but the model keeps indexes on tables only.
@@ -386,6 +389,7 @@ public sealed class SchemaReplayer
     private void RenameIndex(RenameIndexAction a, string? uri)
     {
         var table = Schema.Tables.FirstOrDefault(t => t.Indexes.Any(i => NameComparer.SameName(i.Name, a.Index.Name)));
+        if (table is not null) table = Schema.Writable(table);
         var index = table?.Indexes.First(i => NameComparer.SameName(i.Name, a.Index.Name));
         if (table is null || index is null)
         {
@@ -425,7 +429,7 @@ public sealed class SchemaReplayer
 
     private void AddEnumValue(AddEnumValueAction a, string? uri)
     {
-        var type = Schema.FindEnum(a.Type);
+        var type = Schema.FindEnum(a.Type) is { } found ? Schema.Writable(found) : null;
         if (type is null)
         {
             _issues.Add(new ReplayIssue($"Type {a.Type} does not exist.", a.Span, uri));
@@ -472,7 +476,7 @@ public sealed class SchemaReplayer
         if (table is null) return false;
         Schema.Tables.Remove(table);
         if (cascade)
-            foreach (var other in Schema.Tables)
+            foreach (var other in Referencing(table.Name))
                 other.Constraints.RemoveAll(c => c.Kind == ConstraintKind.ForeignKey && c.ReferencedTable is { } r && SameObject(r, table.Name));
         return true;
     }
@@ -482,9 +486,13 @@ public sealed class SchemaReplayer
         var tables = onTable is not null
             ? Schema.Tables.Where(t => SameObject(t.Name, onTable))
             : Schema.Tables.Where(t => name.Schema is null || SameSchema(t.Name.Schema, name.Schema));
-        foreach (var table in tables)
+        foreach (var table in tables.ToList())
         {
-            if (table.Indexes.RemoveAll(i => NameComparer.SameName(i.Name, name.Name)) > 0) return true;
+            if (table.Indexes.Any(i => NameComparer.SameName(i.Name, name.Name)))
+            {
+                Schema.Writable(table).Indexes.RemoveAll(i => NameComparer.SameName(i.Name, name.Name));
+                return true;
+            }
         }
         return false;
     }
@@ -512,9 +520,20 @@ public sealed class SchemaReplayer
     private TableModel? TableOrIssue(QualifiedName name, TextSpan span, string? uri)
     {
         var table = Schema.FindTable(name);
-        if (table is null) _issues.Add(new ReplayIssue($"Table {name} does not exist.", span, uri));
-        return table;
+        if (table is null)
+        {
+            _issues.Add(new ReplayIssue($"Table {name} does not exist.", span, uri));
+            return null;
+        }
+        var writable = Schema.Writable(table);
+        writable.Altered = new SchemaOrigin(uri, span);
+        return writable;
     }
+
+    /// <summary>The tables with a foreign key to a table, made writable (the caller changes their keys).</summary>
+    private List<TableModel> Referencing(QualifiedName table) =>
+        Schema.Tables.Where(t => t.ForeignKeys.Any(fk => fk.ReferencedTable is { } r && SameObject(r, table))).ToList()
+            .Select(Schema.Writable).ToList();
 
     private bool SameSchema(string? a, string? b) => NameComparer.SameName(a ?? Schema.DefaultSchema, b ?? Schema.DefaultSchema);
 

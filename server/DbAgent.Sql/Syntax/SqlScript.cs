@@ -339,3 +339,30 @@ public sealed class SqlScript
         }
     }
 }
+
+/// <summary>Which statements of a script may change the schema, found from their first keyword without binding them.</summary>
+public static class ScriptDdl
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SqlScript, ParsedStatement[]> Found = new();
+
+    /// <summary>
+    /// The statements that begin with CREATE, ALTER, DROP or RENAME (the only ones whose model carries DDL actions),
+    /// once per script: a query file of 20,000 statements is not bound to learn that it creates nothing.
+    /// </summary>
+    public static IReadOnlyList<ParsedStatement> Candidates(SqlScript script) => Found.GetValue(script, static s =>
+    {
+        var found = new List<ParsedStatement>();
+        foreach (var statement in s.Statements)
+        {
+            var first = statement.Slice.FirstToken;
+            if (first < 0 || first >= s.Tokens.Count) continue;
+            var keyword = s.Tokens[first].Keyword;
+            if (keyword is DbAgent.Sql.Lexing.Kw.CREATE or DbAgent.Sql.Lexing.Kw.ALTER or DbAgent.Sql.Lexing.Kw.DROP or DbAgent.Sql.Lexing.Kw.RENAME)
+                found.Add(statement);
+        }
+        return found.ToArray();
+    });
+
+    /// <summary>The statements that do change the schema (binding only the candidates).</summary>
+    public static IEnumerable<ParsedStatement> Statements(SqlScript script) => Candidates(script).Where(s => s.Model.Ddl.Count > 0);
+}

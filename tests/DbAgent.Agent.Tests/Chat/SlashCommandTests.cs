@@ -55,6 +55,18 @@ public class SlashCommandTests
         Assert.That(markdown, Does.Contain("cannot run inside a transaction block"));
     }
 
+    [Test]
+    public async Task Indexes_weighs_one_set_for_the_whole_file_and_merges_a_prefix()
+    {
+        var context = ChatHarness.Context("SELECT id FROM orders WHERE customer_id = 7|;\nSELECT id FROM orders WHERE customer_id = 8 AND status = 'new';\nSELECT id FROM orders WHERE customer_id = 9;\n");
+        var markdown = await ChatHarness.MarkdownAsync(context, "indexes");
+        Assert.That(markdown, Does.Contain("**For the whole file** (2 query shape(s)"), "the first and third differ only by a constant");
+        Assert.That(markdown, Does.Contain("not verified by a planner"));
+        var section = markdown[markdown.IndexOf("**For the whole file**", StringComparison.Ordinal)..];
+        Assert.That(section, Does.Contain("ix_orders_customer_id_status ON orders (customer_id, status)"));
+        Assert.That(section, Does.Not.Contain("ix_orders_customer_id ON"), "(customer_id) is a prefix of (customer_id, status): one index serves both");
+    }
+
     [TestCase(SqlDialect.MySql, "ALTER TABLE orders ADD INDEX ix_orders_customer_id_created_at (customer_id, created_at), ALGORITHM=INPLACE, LOCK=NONE;")]
     [TestCase(SqlDialect.TSql, "CREATE NONCLUSTERED INDEX ix_orders_customer_id_created_at ON orders (customer_id, created_at) WITH (ONLINE = ON);")]
     [TestCase(SqlDialect.Sqlite, "CREATE INDEX IF NOT EXISTS ix_orders_customer_id_created_at ON orders (customer_id, created_at);")]
@@ -118,6 +130,20 @@ public class SlashCommandTests
         var markdown = await ChatHarness.MarkdownAsync(ChatHarness.Context("CREATE INDEX ix_orders_customer ON orders (customer_id);", SqlDialect.TSql), "migrations");
         Assert.That(markdown, Does.Contain("ONLINE = ON"));
         Assert.That(markdown, Does.Not.Contain("CONCURRENTLY"));
+    }
+
+    [TestCase(SqlDialect.Postgres, "SET lock_timeout = '5s'")]
+    [TestCase(SqlDialect.MySql, "SET SESSION lock_wait_timeout = 5")]
+    [TestCase(SqlDialect.TSql, "SET LOCK_TIMEOUT 5000")]
+    [TestCase(SqlDialect.Sqlite, "PRAGMA busy_timeout = 5000")]
+    public async Task Migrations_gives_the_lock_advice_of_the_files_engine_only(SqlDialect dialect, string advice)
+    {
+        var markdown = await ChatHarness.MarkdownAsync(ChatHarness.Context("CREATE INDEX ix_orders_note ON orders (note);\nALTER TABLE orders ADD COLUMN note text;\nDROP TABLE legacy_orders;\n", dialect), "migrations");
+        Assert.That(markdown, Does.Contain(advice));
+        if (dialect == SqlDialect.Sqlite) Assert.That(markdown, Does.Not.Contain("CONCURRENTLY").And.Not.Contain("ONLINE").And.Not.Contain("ALGORITHM"));
+        var others = new[] { "lock_timeout", "lock_wait_timeout", "LOCK_TIMEOUT", "busy_timeout" }.Where(a => !advice.Contains(a, StringComparison.Ordinal));
+        foreach (var other in others)
+            Assert.That(markdown, Does.Not.Contain(other), $"{dialect} got another engine's advice");
     }
 
     [Test]

@@ -123,3 +123,38 @@ public class ConnectionManagerTests
         }
     }
 }
+
+public class ConnectionManagerCatalogTests
+{
+    [Test]
+    public async Task A_catalog_read_goes_on_when_its_caller_stops_waiting_and_the_next_caller_finds_it()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"dbagent-manager-{Guid.NewGuid():N}.db");
+        try
+        {
+            using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "CREATE TABLE items(id INTEGER PRIMARY KEY)";
+                cmd.ExecuteNonQuery();
+            }
+            await using var manager = new ConnectionManager();
+            manager.Configure([new ConnectionTarget("local", DatabaseEngine.Sqlite) { Database = path }]);
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            Assert.That(manager.CachedSchema("local"), Is.Null);
+            Assert.CatchAsync<OperationCanceledException>(() => manager.GetSchemaAsync("local", refresh: false, cancelled.Token));
+            var sw = Stopwatch.StartNew();
+            while (manager.CachedSchema("local") is null && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+            Assert.That(manager.CachedSchema("local")!.Tables.Select(t => t.Name.Name), Is.EqualTo(new[] { "items" }), "read in the background although nobody waited");
+            var again = await manager.GetSchemaAsync("local", refresh: false, CancellationToken.None);
+            Assert.That(again.Value, Is.SameAs(manager.CachedSchema("local")));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+}

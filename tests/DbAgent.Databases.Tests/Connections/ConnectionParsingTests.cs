@@ -152,3 +152,51 @@ public class ConnectionParsingTests
         Assert.That(ConnectionResolver.ForDocument("/anywhere/q.sql", single, root)?.Name, Is.EqualTo("only"));
     }
 }
+
+/// <summary>A bare SQLite path, and the password-free form a pasted connection takes in settings.</summary>
+public class ConnectionStringForSettingsTests
+{
+    [TestCase("shop.db", null)]
+    [TestCase("samples/workspace/shop.db", "sqlite")]
+    [TestCase("/data/app.sqlite3", null)]
+    [TestCase("data/app", "sqlite")]
+    public void A_bare_file_path_is_a_sqlite_connection_string(string text, string? engineName)
+    {
+        DatabaseEngine? engine = engineName is null ? null : DatabaseEngine.Sqlite;
+        var target = ConnectionTargetParser.FromSettings(new ConnectionSettings { Name = "local", Engine = engineName, ConnectionString = text });
+        Assert.That((target.Engine, target.Database, target.ConnectionString), Is.EqualTo((DatabaseEngine.Sqlite, text, (string?)null)));
+        Assert.That(DriverConnectionStrings.Build(target), Does.Contain("Data Source=" + text).And.Contain("Mode=ReadOnly"));
+        Assert.That(ConnectionTargetParser.ForSettings(text, engine), Is.EqualTo((DatabaseEngine.Sqlite, text, (string?)null)));
+    }
+
+    [Test]
+    public void A_path_without_an_engine_or_a_sqlite_extension_is_not_guessed()
+    {
+        Assert.Throws<ConnectionConfigurationException>(() => ConnectionTargetParser.FromConnectionString("data/app", null, "x"));
+        Assert.That(ConnectionTargetParser.IsSqliteFilePath("data/app", DatabaseEngine.Postgres), Is.False);
+    }
+
+    [TestCase("postgres://app:s3cr%40t@db.example.org:6543/shop?sslmode=require", null, "postgres://app@db.example.org:6543/shop?sslmode=require", "s3cr@t")]
+    [TestCase("postgresql://u@localhost/db", null, "postgres://u@localhost/db", null)]
+    [TestCase("mysql://shop:pw@127.0.0.1:3306/shop", null, "mysql://shop@127.0.0.1:3306/shop", "pw")]
+    [TestCase("mariadb://shop@[::1]:3306/shop", null, "mysql://shop@[::1]:3306/shop", null)]
+    [TestCase("sqlserver://sa:Pa55%3Bw0rd@localhost:1433/erp?encrypt=false", null, "sqlserver://sa@localhost:1433/erp?encrypt=false", "Pa55;w0rd")]
+    [TestCase("sqlite:samples/workspace/shop.db", null, "sqlite:samples/workspace/shop.db", null)]
+    [TestCase("Host=db;Database=shop;Username=app;Password=s3cr", "postgres", null, "s3cr")]
+    [TestCase("Server=localhost,1433;Database=erp;User Id=sa;Password='a;b';TrustServerCertificate=true", "sqlserver", null, "a;b")]
+    [TestCase("Server=127.0.0.1;Database=shop;User ID=shop;Password=pw", "mysql", null, "pw")]
+    public void A_pasted_connection_keeps_its_form_and_loses_its_password(string text, string? engineName, string? expectedUrl, string? password)
+    {
+        DatabaseEngine? engine = engineName is null ? null : ConnectionTargetParser.TryParseEngine(engineName, out var e) ? e : throw new ArgumentException(engineName);
+        var (parsedEngine, stored, found) = ConnectionTargetParser.ForSettings(text, engine);
+        Assert.That(found, Is.EqualTo(password));
+        if (password is not null) Assert.That(stored, Does.Not.Contain(password));
+        if (expectedUrl is not null) Assert.That(stored, Is.EqualTo(expectedUrl));
+        // What is stored reads back into the same target, less the password.
+        var original = ConnectionTargetParser.FromConnectionString(text, engine, "x");
+        var again = ConnectionTargetParser.FromConnectionString(stored, parsedEngine, "x");
+        Assert.That((again.Engine, again.Host, again.Port, again.Database, again.User, again.Password),
+            Is.EqualTo((original.Engine, original.Host, original.Port, original.Database, original.User, (string?)null)));
+        Assert.That(again.Options, Is.EquivalentTo(original.Options));
+    }
+}

@@ -135,7 +135,7 @@ public class SqliteProviderTests
     }
 
     [Test]
-    public async Task What_if_index_is_tried_in_a_rolled_back_transaction_and_leaves_nothing()
+    public async Task What_if_index_is_tried_on_a_private_copy_and_leaves_nothing()
     {
         await using var session = await Open();
         Assert.That(session.Capabilities.HypotheticalIndexes, Is.True);

@@ -33,6 +33,36 @@ public sealed class StatisticsHoverTests
     }
 
     [Test]
+    public void Indexes_without_size_or_use_figures_are_listed_without_empty_columns()
+    {
+        // SQLite: no index usage counters, and no sizes without the dbstat table.
+        var stats = new TableStats(new QualifiedName("main", "orders"))
+        {
+            EstimatedRows = 200_000,
+            Indexes = [new IndexStats("idx_orders_customer_ordered_at"), new IndexStats("sqlite_autoindex_orders_1") { Unique = true }],
+        };
+        var markdown = new StringBuilder();
+        StatisticsHover.DescribeTable(markdown, stats, "shop", Now);
+        var text = markdown.ToString();
+        Assert.That(text, Does.Contain("- indexes: `idx_orders_customer_ordered_at`, `sqlite_autoindex_orders_1` (unique)"));
+        Assert.That(text, Does.Not.Contain("| index").And.Not.Contain("|  |"));
+    }
+
+    [Test]
+    public void Index_sizes_without_use_figures_show_the_size_column_only()
+    {
+        var stats = new TableStats(new QualifiedName("main", "orders"))
+        {
+            Indexes = [new IndexStats("ix_a") { SizeBytes = 4L << 20 }, new IndexStats("ix_b") { SizeBytes = 2048 }],
+        };
+        var markdown = new StringBuilder();
+        StatisticsHover.DescribeTable(markdown, stats, "shop", Now);
+        var text = markdown.ToString();
+        Assert.That(text, Does.Contain("| index | size |").And.Contain("| `ix_a` | 4 MiB |").And.Contain("| `ix_b` | 2 KiB |"));
+        Assert.That(text, Does.Not.Contain("scans"));
+    }
+
+    [Test]
     public void A_table_with_little_known_says_only_that()
     {
         var markdown = new StringBuilder();

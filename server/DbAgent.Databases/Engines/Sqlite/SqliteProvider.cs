@@ -23,7 +23,7 @@ public sealed class SqliteProvider : IDatabaseProvider
         HypotheticalIndexes = true, JsonPlans = false, GenericPlans = true, TableStatistics = true, ColumnStatistics = true,
         IndexUsageStatistics = false,
         Notes = "SQLite prints no row estimates or costs: rows come from sqlite_stat1 (after ANALYZE) or bounded counts, column figures from a sample, " +
-                "and it keeps no index usage counters. What-if indexes are built inside a transaction that is always rolled back.",
+                "and it keeps no index usage counters. What-if indexes are planned on a private in-memory copy of the schema and statistics; the file is only read.",
     };
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
@@ -62,38 +62,27 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
         return ExclusiveAsync(() => ExplainOnAsync(Connection, statement, options, ct), ct);
     }
 
+    /// <summary>
+    /// The plan with and without the index, both on a private in-memory copy of the schema and statistics
+    /// (<see cref="SqliteWhatIfCopy"/>): the user's file is only read, and nothing waits on a lock DbAgent itself holds.
+    /// </summary>
     public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
-        var path = new SqliteConnectionStringBuilder(Connection.ConnectionString).DataSource;
-        if (path == ":memory:" || !File.Exists(path) || new FileInfo(path).IsReadOnly)
-            return WhatIfIndexResult.Unsupported("The SQLite file is not writable, so the index cannot be tried even inside a rolled-back transaction.");
         return await ExclusiveAsync(async () =>
         {
-            var before = await ExplainOnAsync(Connection, statement, options, ct);
+            await using var copy = await SqliteWhatIfCopy.CreateAsync(Connection, ct);
+            var before = await BuildPlanAsync(await ExplainRowsAsync(copy.Connection, null, statement, ct), statement, ct);
             var name = index.Name ?? $"dbagent_whatif_{index.Table.Name}_{string.Join("_", index.Keys.Select(k => k.Column ?? "expr"))}";
-            // The only write analysis ever makes: CREATE INDEX inside a transaction that is always rolled back, on a
-            // Connection of its own, so nothing reaches the file (SQLite's journal restores it even after a crash).
-            var builder = new SqliteConnectionStringBuilder(Connection.ConnectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = Math.Max(1, options.LockTimeoutMs / 1000) };
-            await using var writer = new SqliteConnection(builder.ConnectionString);
-            await writer.OpenAsync(ct);
-            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(ct);
-            try
+            await copy.AddIndexAsync(Connection, index, name, ct);
+            var after = await BuildPlanAsync(await ExplainRowsAsync(copy.Connection, null, statement, ct), statement, ct);
+            var used = after.Nodes.Any(n => string.Equals(n.IndexName, name, StringComparison.OrdinalIgnoreCase));
+            return new WhatIfIndexResult
             {
-                await Db.ExecuteAsync(writer, tx, IndexDdl.Create(DatabaseEngine.Sqlite, index, name), ct);
-                var after = await BuildPlanAsync(await ExplainRowsAsync(writer, tx, statement, ct), statement, ct);
-                var used = after.Nodes.Any(n => string.Equals(n.IndexName, name, StringComparison.OrdinalIgnoreCase));
-                return new WhatIfIndexResult
-                {
-                    Supported = true, Before = before, After = after, IndexUsed = used,
-                    Message = used ? "SQLite would use the index (tried inside a transaction that was rolled back)."
-                        : "SQLite would not use this index for this statement (tried inside a transaction that was rolled back).",
-                };
-            }
-            finally
-            {
-                await RollbackQuietlyAsync(tx);
-            }
+                Supported = true, Before = before, After = after, IndexUsed = used,
+                Message = used ? "SQLite would use the index (planned on an in-memory copy of the schema and statistics; the file was only read)."
+                    : "SQLite would not use this index for this statement (planned on an in-memory copy of the schema and statistics; the file was only read).",
+            };
         }, ct);
     }
 
@@ -115,7 +104,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
         return await BuildPlanAsync(rows, statement, ct);
     }
 
-    private static Task<List<SqliteQueryPlanRow>> ExplainRowsAsync(SqliteConnection c, SqliteTransaction tx, ExplainableStatement statement, CancellationToken ct) =>
+    private static Task<List<SqliteQueryPlanRow>> ExplainRowsAsync(SqliteConnection c, SqliteTransaction? tx, ExplainableStatement statement, CancellationToken ct) =>
         Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
 
     /// <summary>Row estimates are read on the session's own Connection, outside any transaction.</summary>

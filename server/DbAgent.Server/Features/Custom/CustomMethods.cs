@@ -24,4 +24,17 @@ public static class CustomMethods
 
     /// <summary>Server → client request: `{}` → `{ apiKey: string | null }`, the model endpoint's key from SecretStorage.</summary>
     public const string ModelApiKey = "dbagent/modelApiKey";
+
+    /// <summary>
+    /// Client → server request: `{ textDocument, position, relation? }` → the plan of the statement there, as a tree,
+    /// before and after the proposed indexes (hypothetical), with the node a finding is about marked.
+    /// </summary>
+    public const string StatementPlan = "dbagent/statementPlan";
+
+    /// <summary>
+    /// Client → server request: `{ text, engine: string | null }` → `{ ok, message, needsEngine, connection:
+    /// { engine, connectionString } | null, password: string | null }`. Add Connection's pasted connection
+    /// string or URL, read by the same parser as the settings and the CLI; the password comes back apart.
+    /// </summary>
+    public const string ParseConnection = "dbagent/parseConnection";
 }

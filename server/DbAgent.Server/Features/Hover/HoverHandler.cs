@@ -4,6 +4,7 @@ using DbAgent.Analysis.Rules;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
+using DbAgent.Sql.Navigation;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Text;
@@ -35,6 +36,19 @@ public sealed class HoverHandler(LanguageServerContext context)
             var model = statement.Model;
             var column = model.Columns.FirstOrDefault(c => c.Span.ContainsOrTouches(offset));
             var relation = column is null ? model.Relations.FirstOrDefault(r => r.Span.ContainsOrTouches(offset)) : null;
+            // On an alias or a CTE name (o in o.total), the relation it stands for: what go-to-definition and
+            // highlights take the name to mean.
+            if (SqlSymbol.At(snapshot.Script.Tokens, snapshot.Text.Text, snapshot.Dialect, offset, null) is { Kind: SqlSymbolKind.Alias or SqlSymbolKind.Cte } symbol)
+            {
+                var named = symbol.Kind == SqlSymbolKind.Alias
+                    ? model.Relations.FirstOrDefault(r => NameComparer.SameName(r.Alias, symbol.Relation?.Alias))
+                    : model.Relations.FirstOrDefault(r => r.IsCommonTableExpression && NameComparer.SameName(r.Name.Name, symbol.Cte?.Name));
+                if (named is not null)
+                {
+                    column = null;
+                    relation = named with { Span = symbol.Span };
+                }
+            }
             if (column is not null || relation is not null)
             {
                 var schema = await SchemaForAsync(snapshot, cancellationToken).ConfigureAwait(false);
@@ -84,13 +98,13 @@ public sealed class HoverHandler(LanguageServerContext context)
         {
             if (column is not null)
             {
-                var result = await context.Connections.Manager.UseAsync(target.Name, (s, ct) => s.GetColumnStatsAsync(table, column.Name, ct), timeout.Token).ConfigureAwait(false);
+                var result = await context.Statistics.ColumnAsync(target.Name, table, column.Name, timeout.Token).ConfigureAwait(false);
                 if (result.Value is { } stats) StatisticsHover.DescribeColumn(markdown, stats, target.Name);
                 else Unavailable(markdown, target.Name, result.Failure?.Message);
             }
             else
             {
-                var result = await context.Connections.Manager.UseAsync(target.Name, (s, ct) => s.GetTableStatsAsync(table, ct), timeout.Token).ConfigureAwait(false);
+                var result = await context.Statistics.TableAsync(target.Name, table, timeout.Token).ConfigureAwait(false);
                 if (result.Value is { } stats) StatisticsHover.DescribeTable(markdown, stats, target.Name, DateTimeOffset.UtcNow);
                 else Unavailable(markdown, target.Name, result.Failure?.Message ?? $"`{table}` is not in its catalog");
             }
@@ -98,23 +112,6 @@ public sealed class HoverHandler(LanguageServerContext context)
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Unavailable(markdown, target.Name, $"it did not answer within {StatisticsTimeout.TotalSeconds:0} s");
-        }
-    }
-
-    /// <summary>The catalog of the document's database (cached by the connection layer); null without one or when it fails.</summary>
-    private async Task<(SchemaModel?, string?)?> LiveCatalogAsync(DocumentSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        if (context.Connections.For(snapshot.Uri) is not { } target) return null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StatisticsTimeout);
-        try
-        {
-            var result = await context.Connections.Manager.GetSchemaAsync(target.Name, refresh: false, timeout.Token).ConfigureAwait(false);
-            return result.Value is { } schema ? (schema, $"the live catalog of `{target.Name}`") : null;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
         }
     }
 
@@ -138,26 +135,10 @@ public sealed class HoverHandler(LanguageServerContext context)
         return findings.Where(f => f.Span.ContainsOrTouches(offset)).ToList();
     }
 
-    /// <summary>
-    /// The workspace schema with this document's own DDL replayed on a copy (a migration being written, or a script
-    /// that creates what it queries). A migration the workspace already replayed is not applied twice.
-    /// </summary>
     private async Task<(SchemaModel? Model, string? Source)> SchemaForAsync(DocumentSnapshot snapshot, CancellationToken cancellationToken)
     {
-        if (await LiveCatalogAsync(snapshot, cancellationToken).ConfigureAwait(false) is { } live) return live;
-        var workspace = await context.Schema.GetAsync(cancellationToken).ConfigureAwait(false);
-        var hasDdl = snapshot.Script.Statements.Any(s => s.Model.Ddl.Count > 0);
-        if (workspace is not null && (!hasDdl || workspace.MigrationUris.Contains(snapshot.Uri))) return (workspace.Schema, workspace.Source);
-        if (!hasDdl) return (null, null);
-        var schema = workspace?.Schema.Clone() ?? new SchemaModel(snapshot.Dialect);
-        try
-        {
-            SchemaReplayer.Replay(snapshot.Script, schema, snapshot.Uri);
-        }
-        catch (Exception e)
-        {
-            context.Log.Warning($"Replaying the DDL of {snapshot.Uri} for a hover failed: {e.GetType().Name}: {e.Message}");
-        }
-        return (schema, workspace is null ? "this file" : $"{workspace.Source} and this file");
+        // The catalog read is not bound to this wait: it goes on in the background and the next hover finds it.
+        var schema = await context.DocumentSchemas.GetAsync(snapshot, StatisticsTimeout, cancellationToken).ConfigureAwait(false);
+        return (schema.Model, schema.Source);
     }
 }

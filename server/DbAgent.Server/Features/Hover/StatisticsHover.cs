@@ -33,17 +33,32 @@ public static class StatisticsHover
 
         if (stats.Indexes.Count > 0)
         {
-            markdown.AppendLine().AppendLine("| index | size | scans |").AppendLine("|---|---|---|");
-            foreach (var index in stats.Indexes.Take(12))
+            // Only the columns the engine fills: SQLite keeps no index usage counters (and sizes only with dbstat),
+            // and an empty column would read as "zero".
+            var shown = stats.Indexes.Take(12).ToList();
+            var withSize = shown.Any(i => i.SizeBytes is not null);
+            var withScans = shown.Any(i => i.Scans is not null);
+            if (withSize || withScans)
             {
-                var kind = index.Primary ? " (primary)" : index.Unique ? " (unique)" : "";
-                markdown.Append("| `").Append(index.Name).Append('`').Append(kind).Append(" | ")
-                    .Append(index.SizeBytes is { } size ? Bytes(size) : "").Append(" | ")
-                    .Append(index.Scans is { } scans ? Count(scans) : "").AppendLine(" |");
+                markdown.AppendLine().Append("| index |").Append(withSize ? " size |" : "").Append(withScans ? " scans |" : "").AppendLine()
+                    .Append("|---|").Append(withSize ? "---|" : "").Append(withScans ? "---|" : "").AppendLine();
+                foreach (var index in shown)
+                {
+                    markdown.Append("| `").Append(index.Name).Append('`').Append(Kind(index)).Append(" |");
+                    if (withSize) markdown.Append(' ').Append(index.SizeBytes is { } size ? Bytes(size) : "unknown").Append(" |");
+                    if (withScans) markdown.Append(' ').Append(index.Scans is { } scans ? Count(scans) : "unknown").Append(" |");
+                    markdown.AppendLine();
+                }
+            }
+            else
+            {
+                markdown.Append("- indexes: ").AppendLine(string.Join(", ", shown.Select(i => $"`{i.Name}`{Kind(i)}")));
             }
             if (stats.Indexes.Count > 12) markdown.Append("_… and ").Append(stats.Indexes.Count - 12).AppendLine(" more._");
         }
     }
+
+    private static string Kind(IndexStats index) => index.Primary ? " (primary)" : index.Unique ? " (unique)" : "";
 
     public static void DescribeColumn(StringBuilder markdown, ColumnStats stats, string connection)
     {

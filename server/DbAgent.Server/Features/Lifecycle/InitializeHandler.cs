@@ -28,6 +28,11 @@ public sealed class InitializeHandler(LanguageServerContext context)
                 HoverProvider = true,
                 CodeActionProvider = new CodeActionOptions([CodeActionKind.QuickFix]),
                 DocumentSymbolProvider = true,
+                CompletionProvider = new CompletionOptions([".", " "], ResolveProvider: true),
+                DefinitionProvider = true,
+                ReferencesProvider = true,
+                DocumentHighlightProvider = true,
+                SignatureHelpProvider = new SignatureHelpOptions(["(", ","], [","]),
             },
             new ServerInfo("dbagent", Version));
     }
