@@ -14,6 +14,7 @@ namespace DbAgent.Server.Features.Completion;
 /// statistics cache of the document's connection), a column's type, nullability, default and indexes, a function's
 /// signature and what it does. Done per item, when the user moves to it, so the list itself stays cheap.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class CompletionResolveHandler(LanguageServerContext context)
 {
     /// <summary>A row estimate not in memory yet is waited for this long; it is then cached for the next item.</summary>
