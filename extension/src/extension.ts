@@ -5,6 +5,7 @@ import { activateChat } from './chat/participant';
 import { activateConnections } from './connections/connections';
 import { activatePlanView } from './plans/planView';
 import { activateServer, DbAgentServer } from './server/languageServer';
+import { activateTools } from './tools/tools';
 
 let server: DbAgentServer | undefined;
 
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   activateChat(context, server);
   activateModelKey(context, server);
   activatePlanView(context, server);
+  activateTools(context, server);
   void server.start();
 }
 

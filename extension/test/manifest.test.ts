@@ -73,6 +73,18 @@ describe('package.json', () => {
     assert.deepEqual(manifest.activationEvents, ['onLanguage:sql']);
     assert.equal(manifest.main, './dist/extension.js');
     assert.match(fs.readFileSync(path.join(root, 'extension', 'scripts', 'bundle.mjs'), 'utf8'), /outfile: 'dist\/extension\.js'/);
-    assert.match(manifest.engines.vscode, /^\^1\.95\./);
+    // request.model, tool calls in sendRequest and lm.registerTool are stable API from 1.104 (code-server 4.139 is 1.139).
+    assert.match(manifest.engines.vscode, /^\^1\.104\./);
+  });
+
+  it('contributes the DbAgent tools the extension registers, each read-only and with an input schema', async () => {
+    const { dbagentTools } = await import('../src/tools/toolForwarder');
+    const tools = manifest.contributes.languageModelTools as Array<{ name: string; modelDescription: string; inputSchema: { type: string } }>;
+    assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(dbagentTools).sort());
+    for (const tool of tools) {
+      assert.match(tool.modelDescription, /never writes to a database/, `${tool.name} says it never writes`);
+      assert.equal(tool.inputSchema.type, 'object');
+    }
+    assert.ok(manifest.contributes.chatParticipants[0].disambiguation.length > 0, 'the participant has a disambiguation entry');
   });
 });

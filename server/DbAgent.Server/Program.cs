@@ -1,48 +1,25 @@
 using DbAgent.Server.Cli;
-using DbAgent.Server.Features.Lifecycle;
 
 namespace DbAgent.Server;
 
 public static class Program
 {
-    public const string Usage = """
-        usage: dbagent <command> [options]
-
-          lsp                      run the language server over stdio
-          check PATH... [--dialect postgres|mysql|tsql|sqlite] [--connection NAME|URL|CONNECTION-STRING] [--format text|json]
-                                   analyse .sql files and folders; exit 0 when clean, 1 on error-level findings, 2 on usage errors
-          advise [--workload PATH]... [--from-stats] [--connection ...] [--budget 500MB|25%] [--format text|json|sarif] [--migrations DIR]
-                                   the workload index advisor: what-if costs, chosen indexes, drops, a reversible migration
-          --version                print the version
-          --help                   print this help
-        """;
-
     public static async Task<int> Main(string[] args)
     {
+        // The language server reads its own arguments (the sample generator is dbagent-sample); everything else goes through
+        // System.CommandLine (help, version, suggestions, parse errors).
+        if (args.Length > 0 && args[0] == "lsp") return await LspCommand.RunAsync(args[1..]).ConfigureAwait(false);
+        if (args.Length > 0 && args[0] == "advise") return await AdviseCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+        if (args is ["--version" or "-v" or "version"])
+        {
+            Console.WriteLine(Features.Lifecycle.InitializeHandler.Version);
+            return 0;
+        }
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
+            await CommandLine.RunAsync(["--help"], Console.Error, Console.Error).ConfigureAwait(false);
+            return CheckCommand.ExitUsage;
         }
-        var rest = args[1..];
-        switch (args[0])
-        {
-            case "lsp":
-                return await LspCommand.RunAsync(rest).ConfigureAwait(false);
-            case "check":
-                return await CheckCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
-            case "advise":
-                return await AdviseCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
-            case "--version" or "-v" or "version":
-                Console.WriteLine(InitializeHandler.Version);
-                return 0;
-            case "--help" or "-h" or "help":
-                Console.WriteLine(Usage);
-                return 0;
-            default:
-                await Console.Error.WriteLineAsync($"dbagent: unknown command '{args[0]}'.").ConfigureAwait(false);
-                await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
-                return 2;
-        }
+        return await CommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
     }
 }

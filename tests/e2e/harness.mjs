@@ -437,15 +437,21 @@ export class Session {
     await page.keyboard.type(text, { delay: 5 });
     // Enter may only accept a slash-command suggestion; the Send button sends.
     await page.locator('.interactive-input-part a.action-label[aria-label^="Send"]').first().click();
-    return waitFor(`chat answer to "${text}"`, async () => {
-      const count = await responses.count();
-      if (count <= before) return undefined;
-      const last = responses.nth(count - 1);
-      const cls = (await last.getAttribute('class')) ?? '';
-      const answer = (await last.innerText()).trim();
-      const busy = /\bchat-response-loading\b/.test(cls);
-      return !busy && answer.length > 0 && done(answer) ? answer : undefined;
-    }, timeoutMs, 500);
+    let seen = '(no response)';
+    let busy = false;
+    try {
+      return await waitFor(`chat answer to "${text}"`, async () => {
+        const count = await responses.count();
+        if (count <= before) return undefined;
+        const last = responses.nth(count - 1);
+        const cls = (await last.getAttribute('class')) ?? '';
+        seen = (await last.innerText()).trim();
+        busy = /\bchat-response-loading\b/.test(cls);
+        return !busy && seen.length > 0 && done(seen) ? seen : undefined;
+      }, timeoutMs, 500);
+    } catch (error) {
+      throw new Error(`${error.message}; ${busy ? 'still loading' : 'finished'}, last seen:\n${seen}`);
+    }
   }
 }
 

@@ -202,11 +202,30 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       await s.cursorAt('queries/orders-by-coupon.sql', 'FROM orders', 7);
       await s.command('Go to Definition');
       await waitFor('the CREATE TABLE orders migration', async () => {
-        const tab = await s.page.locator('.tab.active').first().getAttribute('aria-label').catch(() => '');
-        const peek = await s.page.locator('.peekview-widget').innerText().catch(() => '');
+        const tab = (await s.page.locator('.tab.active').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => '')) ?? '';
+        const peeks = s.page.locator('.peekview-widget');
+        const peek = (await peeks.count()) > 0 ? await peeks.first().innerText({ timeout: 1000 }).catch(() => '') : '';
         return /V003__create_orders\.sql/.test(`${tab} ${peek}`) ? true : undefined;
       }, 20_000);
       await s.page.keyboard.press('Escape');
+    });
+  });
+
+  it('draws a statement\'s plan with the finding\'s node highlighted', async () => {
+    await s.step('Show plan code lens on a plan finding opens the plan view', async () => {
+      await s.openFile('queries/customer-login.sql');
+      await s.problems((t) => /plan-full-scan/.test(problemsOfFile(t, 'customer-login.sql')), 60_000);
+      const lens = s.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /Show plan/i }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.click();
+      const view = s.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const node = view.locator('#highlighted-node');
+      await node.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await node.innerText(), /^SCAN[\s\S]*customers/);
+      assert.equal(await view.locator('g.node.highlighted[data-highlighted="true"]').count(), 1);
+      assert.match(await view.locator('body').innerText(), /Plan now \(sqlite/);
+      await s.screenshot('plan-view');
+      await s.command('View: Close All Editor Groups', { exact: false });
     });
   });
 
@@ -226,6 +245,62 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       log(`/indexes answered in ${seconds.toFixed(1)} s`);
       assert.doesNotMatch(answer, /database is locked/i);
       assert.match(answer, /CREATE\s+INDEX/i);
+    });
+  });
+
+  it('answers a free-form question with the model picked in VS Code, which calls a DbAgent tool', async () => {
+    await s.step('the scripted model calls a tool, then answers from its result', async () => {
+      fs.rmSync(modelLog, { force: true });
+      setScript({ callTool: '*' });
+      // Its plan findings are still there (orders-by-coupon.sql got its index above).
+      await s.openFile('queries/biggest-orders.sql');
+      const answer = await s.chat('@database-expert why is my orders query slow?', {
+        timeoutMs: 90_000, done: (t) => /Scripted answer/.test(t),
+      });
+      assert.match(answer, /Scripted answer after dbagent_\w+: /);
+      const requests = modelRequests().filter((r) => r.messages);
+      assert.ok(requests.length >= 2, `the model was asked twice (tool call, then answer); log: ${requests.length}`);
+      const first = requests[0];
+      for (const tool of ['dbagent_review', 'dbagent_explain_plan', 'dbagent_propose_indexes', 'dbagent_table_stats', 'dbagent_schema', 'dbagent_migration_safety']) {
+        assert.ok(first.tools.includes(tool), `${tool} offered to the model: ${JSON.stringify(first.tools)}`);
+      }
+      const firstText = JSON.stringify(first.messages);
+      assert.match(firstText, /plan-large-sort|plan-full-scan/, 'the document\'s findings reach the model');
+      assert.match(firstText, /total_cents/, 'the schema of the tables involved reaches the model');
+      const results = requests.at(-1).messages.flatMap((m) => m.parts).filter((p) => p.toolResult !== undefined);
+      assert.ok(results.length > 0 && results[0].content.length > 0, 'the tool\'s result was given to the model');
+    });
+    await s.step('cancelling stops the model request', async () => {
+      fs.rmSync(modelLog, { force: true });
+      setScript({ callTool: '*', delayMs: 30_000 });
+      const page = s.page;
+      await page.locator('.interactive-input-part .interactive-input-editor').first().click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.type('@database-expert which index would help here?', { delay: 5 });
+      await page.locator('.interactive-input-part a.action-label[aria-label^="Send"]').first().click();
+      await waitFor('the model is asked', () => (modelRequests().some((r) => r.messages) ? true : undefined), 30_000);
+      const stop = page.locator('.interactive-input-part a.action-label[aria-label^="Cancel"], .interactive-input-part a.action-label[aria-label^="Stop"]').first();
+      await stop.click();
+      const stoppedAt = Date.now();
+      await waitFor('the model sees the cancellation', () => (modelRequests().some((r) => r.cancelled) ? true : undefined), 10_000, 100);
+      const seconds = (Date.now() - stoppedAt) / 1000;
+      log(`model request cancelled ${seconds.toFixed(2)} s after Stop`);
+      assert.ok(seconds < 5, `cancellation reached the model in ${seconds} s`);
+      setScript({});
+    });
+  });
+
+  it('contributes read-only tools that agent mode can invoke', async () => {
+    await s.step('vscode.lm.tools lists them and invokeTool gets a result', async () => {
+      fs.rmSync(modelLog, { force: true });
+      setScript({ invoke: { name: 'dbagent_table_stats', input: { table: 'orders' } } });
+      await s.command('DbAgent E2E: Invoke Tool');
+      const entry = await waitFor('the tool invocation', () => modelRequests().find((r) => r.invoked), 60_000);
+      assert.equal(entry.error, undefined, entry.error);
+      for (const tool of ['dbagent_review', 'dbagent_table_stats', 'dbagent_schema']) assert.ok(entry.toolsListed.includes(tool), `${tool} in vscode.lm.tools`);
+      assert.match(entry.result, /Statistics of table `?orders/);
+      assert.match(entry.result, /200,000/);
     });
   });
 

@@ -6,6 +6,8 @@ import type { CancellationToken, Disposable, ProgressType, RequestType } from 'v
 import {
   ChatDocument,
   ChatHistoryTurn,
+  ChatModelInfo,
+  ChatReferenceValue,
   ChatPart,
   ChatPartProgress,
   ChatRequest,
@@ -32,6 +34,8 @@ export interface ChatInput {
   history: ChatHistoryTurn[];
   document: ChatDocument | null;
   selection: Range | null;
+  model?: ChatModelInfo | null;
+  references?: ChatReferenceValue[];
 }
 
 /** Thrown when the caller cancelled the request; no part reaches the sink after the cancellation. */
@@ -47,16 +51,22 @@ export async function forwardChat(
   input: ChatInput,
   sink: ChatSink,
   token?: CancellationToken,
+  partialResultToken: string = randomUUID(),
 ): Promise<ChatResult> {
   if (token?.isCancellationRequested) {
     throw new ChatCancelledError();
   }
-  const partialResultToken = randomUUID();
   let cancelled = false;
+  // VS Code (1.139) folds every part shown before a progress message into the collapsed "Completed N steps"
+  // section: once the answer's text has begun, a later progress message would hide it. So progress is shown only
+  // until the first markdown part.
+  let answering = false;
   const progress = connection.onProgress(ChatPartProgress, partialResultToken, (part) => {
-    if (!cancelled) {
-      deliver(part, sink);
+    if (cancelled || (answering && part?.kind === 'progress')) {
+      return;
     }
+    answering ||= part?.kind === 'markdown';
+    deliver(part, sink);
   });
   // Stop rendering the moment the user cancels, even before the server acknowledges it.
   const onCancel = token?.onCancellationRequested(() => {

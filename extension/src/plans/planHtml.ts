@@ -39,8 +39,9 @@ function layout(root: PlanTreeNode): { placed: Placed[]; width: number; height: 
   return { placed, width: Math.max(nextLeft - gapX, nodeWidth), height: (depthMax + 1) * (nodeHeight + gapY) - gapY };
 }
 
-function formatNumber(value: number | null): string {
-  if (value === null) return '?';
+function formatNumber(value: number | null | undefined): string {
+  // `== null`: a value the server left out is as unknown as one it sent as null.
+  if (value == null) return '?';
   if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
   if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
   return value.toFixed(value < 10 && value % 1 !== 0 ? 2 : 0);

@@ -43,6 +43,14 @@ public sealed record ChatDocument(string Uri, SqlScript Script)
     public string TextOf(TextSpan span) => Script.Text.ToString(span);
 }
 
+/// <summary>An attachment of the request: a file, a range in it, or a value (a symbol, a string), with its text.</summary>
+public sealed record ChatReference(string Name)
+{
+    public string? Uri { get; init; }
+    public LineSpan? Range { get; init; }
+    public string? Text { get; init; }
+}
+
 /// <summary>
 /// Everything the server knows when a chat request arrives. Built by the host from immutable snapshots, so the
 /// orchestration can read it from any thread while edits continue.
@@ -71,6 +79,31 @@ public sealed record ChatContext
 
     /// <summary>The model for free-form questions; null or unconfigured: answers come from the tools alone.</summary>
     public Models.ModelSettings? Model { get; init; }
+
+    /// <summary>
+    /// The model the user picked in VS Code's chat (run by the extension through `dbagent/modelRequest`); null when the
+    /// client offers none. Used for free-form questions when no `dbagent.model.*` endpoint is configured.
+    /// </summary>
+    public Models.IToolCallingModel? EditorModel { get; init; }
+
+    /// <summary>What the user attached to the request (`#file`, selections, symbols), with their text.</summary>
+    public IReadOnlyList<ChatReference> References { get; init; } = [];
+
+    /// <summary>URIs of the workspace's SQL files the chat may name (open documents, migrations): mentions become links.</summary>
+    public IReadOnlyList<string> KnownFiles { get; init; } = [];
+
+    /// <summary>How tools open a file the model names; null: only the active document.</summary>
+    public Tools.IToolDocuments? Files { get; init; }
+
+    /// <summary>Secrets the host knows (connection passwords, the model's API key): masked in everything the chat sends.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>Secrets the host learns while the answer runs (a password fetched for a tool's connection), read at each use.</summary>
+    public Func<IEnumerable<string>>? LiveSecrets { get; init; }
+
+    /// <summary>The text with passwords (in URL or key=value form, and every known secret) masked.</summary>
+    public string Redact(string text) =>
+        DbAgent.Databases.Connections.SecretRedactor.Redact(text, LiveSecrets is { } live ? Secrets.Concat(live()) : Secrets);
 
     /// <summary>The dialect: the session's engine first, then the document's, then the schema's.</summary>
     public SqlDialect? Dialect =>

@@ -13,6 +13,7 @@ public sealed class ChatOrchestrator
 {
     private readonly Dictionary<string, IChatCommand> _commands;
     private readonly Func<ModelSettings, IChatModel> _modelFactory;
+    private readonly Tools.DbAgentToolbox _toolbox = Tools.DbAgentToolbox.Default;
 
     public ChatOrchestrator(IEnumerable<IChatCommand>? commands = null, Func<ModelSettings, IChatModel>? modelFactory = null)
     {
@@ -55,6 +56,13 @@ public sealed class ChatOrchestrator
             }
             return await WithoutModelAsync(request, context, response, explainModel: false).ConfigureAwait(false);
         }
+        if (context.EditorModel is { } editorModel)
+        {
+            if (await TryEditorModelAsync(editorModel, request, context, response).ConfigureAwait(false))
+                return new ChatAnswer(Followups.Of("review", "optimize", "indexes"), null);
+            await response.MarkdownAsync("\n\nMeanwhile, from the analysis tools:\n\n");
+            return await WithoutModelAsync(request, context, response, explainModel: false).ConfigureAwait(false);
+        }
         return await WithoutModelAsync(request, context, response, explainModel: true).ConfigureAwait(false);
     }
 
@@ -94,6 +102,26 @@ public sealed class ChatOrchestrator
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await response.MarkdownAsync((sent ? "\n\n" : "") + $"The model could not answer ({ex.GetType().Name}: {ex.Message}). Check `dbagent.model.endpoint` and `dbagent.model.name`.\n").ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>The tool loop on VS Code's model; false (after saying why) when the model failed.</summary>
+    private async Task<bool> TryEditorModelAsync(IToolCallingModel model, ChatRequest request, ChatContext context, ChatResponse response)
+    {
+        var before = response.PartCount;
+        try
+        {
+            await new ToolCallingChat(_toolbox).RunAsync(model, request, context, response).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (ChatModelException ex)
+        {
+            await response.MarkdownAsync((response.PartCount > before ? "\n\n" : "") + $"The model could not answer: {context.Redact(ex.Message)}\n").ConfigureAwait(false);
             return false;
         }
     }

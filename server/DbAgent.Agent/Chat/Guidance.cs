@@ -33,8 +33,9 @@ public static class Guidance
     }
 
     public const string ModelNotConfigured =
-        "No language model is configured, so I answer from the analysis tools alone. To get free-form answers grounded in " +
-        "your schema, plans and statistics, point DbAgent at an OpenAI-compatible endpoint (OpenAI, Azure OpenAI, " +
+        "No language model is configured, so I answer from the analysis tools alone. In VS Code, @database-expert thinks " +
+        "with the model picked in the chat's model picker (Copilot or any installed provider); this request came without one. " +
+        "Outside VS Code, or to use a model of your own, point DbAgent at an OpenAI-compatible endpoint (OpenAI, Azure OpenAI, " +
         "Ollama, LM Studio) in settings:\n\n" +
         "```json\n\"dbagent.model.endpoint\": \"http://localhost:11434/v1\",\n\"dbagent.model.name\": \"llama3.1\"\n```\n\n" +
         "and store its API key (if it needs one) with the command **DbAgent: Set Model API Key**, which keeps it in " +

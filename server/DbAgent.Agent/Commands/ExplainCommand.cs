@@ -1,7 +1,6 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
 using DbAgent.Analysis.Explain;
-using DbAgent.Analysis.Migrations;
 using DbAgent.Databases;
 using DbAgent.Sql.Semantics;
 
@@ -36,9 +35,9 @@ public sealed class ExplainCommand : IChatCommand
         {
             await response.StatementHeadingAsync(doc.Uri, doc.RangeOf(statement.Span));
             await response.MarkdownAsync(StatementDescription.Describe(statement.Model, doc.TextOf(statement.Span), doc.Dialect) + "\n");
-            var risks = MigrationSafety.Assess(statement, context.Dialect ?? doc.Dialect).Where(r => r.Level != MigrationRiskLevel.Note).ToList();
+            var risks = doc.Findings.Where(f => statement.Span.Contains(f.Span.Start) && MigrationsCommand.IsMigrationFinding(f) && f.Severity <= Analysis.Findings.FindingSeverity.Warning).ToList();
             if (risks.Count > 0)
-                await response.MarkdownAsync($"On a live database: {string.Join("; ", risks.Select(r => r.Title))}. `/migrations` says why and the safer way.\n\n");
+                await response.MarkdownAsync($"On a live database: {string.Join("; ", risks.Select(r => r.Message))} `/migrations` gives the safer way.\n\n");
 
             if (context.Session is { } session && statement.Model.Kind is StatementKind.Select or StatementKind.Insert or StatementKind.Update or StatementKind.Delete or StatementKind.Merge)
             {

@@ -1,17 +1,24 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
-using DbAgent.Analysis.Migrations;
+using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Rules;
 using DbAgent.Sql.Semantics;
 
 namespace DbAgent.Agent.Commands;
 
-/// <summary>/migrations: the safety of each DDL statement of the active file on a live database, for its engine.</summary>
+/// <summary>
+/// /migrations: the migration-safety findings of the active file, quoted from the one analysis pipeline (the same
+/// findings the editor squiggles and `dbagent check` prints), with each rule's why and safe recipe.
+/// </summary>
 public sealed class MigrationsCommand : IChatCommand
 {
     private const int MaxRisks = 40;
 
     public string Name => "migrations";
     public string Description => "check migration safety";
+
+    /// <summary>True for findings of migration-safety rules (locks, rewrites, breaking changes).</summary>
+    public static bool IsMigrationFinding(Finding finding) => RuleCatalog.Find(finding.RuleId)?.Category == RuleCategory.Migration;
 
     public async Task<IReadOnlyList<ChatFollowup>> RunAsync(ChatRequest request, ChatContext context, ChatResponse response)
     {
@@ -24,40 +31,39 @@ public sealed class MigrationsCommand : IChatCommand
         await response.ProgressAsync("Checking the DDL for locks, rewrites and data loss...");
         // The whole file, unless the user selected some of it.
         var statements = doc.Selection is { IsEmpty: false } ? doc.FocusStatements() : doc.Script.Statements;
-        var assessed = statements
-            .Select(s => (Statement: s, Risks: MigrationSafety.Assess(s, dialect)))
-            .Where(x => x.Risks.Count > 0).ToList();
+        var findings = doc.Findings.Where(IsMigrationFinding)
+            .Where(f => statements.Any(s => s.Span.Contains(f.Span.Start) || s.Span.Start == f.Span.Start))
+            .ToList();
         var ddlCount = statements.Count(s => s.Model.Ddl.Count > 0 || IsDdl(s.Model.Kind));
-        if (ddlCount == 0 && assessed.Count == 0)
+        if (ddlCount == 0 && findings.Count == 0)
         {
             await response.MarkdownAsync($"The active file has no DDL (CREATE, ALTER, DROP, TRUNCATE): nothing to check for migration safety.\n");
             return Followups.Of("review", "schema");
         }
 
-        var dangers = assessed.Sum(a => a.Risks.Count(r => r.Level == MigrationRiskLevel.Danger));
-        var warnings = assessed.Sum(a => a.Risks.Count(r => r.Level == MigrationRiskLevel.Warning));
+        var errors = findings.Count(f => f.Severity == FindingSeverity.Error);
+        var warnings = findings.Count(f => f.Severity == FindingSeverity.Warning);
         await response.MarkdownAsync($"## Migration safety ({EngineNames.DisplayName(dialect)})\n\n" +
-            $"{ddlCount} DDL statement{(ddlCount == 1 ? "" : "s")}: {dangers} that can lose data or break running code, {warnings} that lock or rewrite a table.\n\n");
+            $"{ddlCount} DDL statement{(ddlCount == 1 ? "" : "s")}: {errors} finding{(errors == 1 ? "" : "s")} that fail{(errors == 1 ? "s" : "")} or lose data, {warnings} that lock, rewrite or break running code" +
+            (findings.Count > errors + warnings ? $", {findings.Count - errors - warnings} to know about" : "") + ".\n\n");
 
-        var shown = 0;
-        foreach (var (statement, risks) in assessed)
+        foreach (var finding in findings.OrderBy(f => f.Severity).ThenBy(f => f.Span.Start).Take(MaxRisks))
         {
             response.CancellationToken.ThrowIfCancellationRequested();
-            foreach (var risk in risks.OrderBy(r => r.Level))
-            {
-                if (++shown > MaxRisks) break;
-                var range = doc.RangeOf(risk.Span.IsEmpty ? statement.Span : risk.Span);
-                await response.MarkdownAsync($"### {Label(risk.Level)} {risk.Title} (line {range.Start.Line + 1}) ");
-                await response.ReferenceAsync(doc.Uri, range);
-                await response.MarkdownAsync($"\n\n{risk.Why}\n\n**Safer:** {risk.SaferWay}\n\n");
-            }
+            var range = doc.RangeOf(finding.Span);
+            var rule = RuleCatalog.Find(finding.RuleId);
+            await response.MarkdownAsync($"### {Label(finding.Severity)} {rule?.Title ?? finding.RuleId} (`{finding.RuleId}`, line {range.Start.Line + 1}) ");
+            await response.ReferenceAsync(doc.Uri, range);
+            // The lock-timeout finding names its own engine's statement; the page lists every engine's.
+            var fix = finding.RuleId == "missing-lock-timeout" ? null : RuleGuide.For(finding.RuleId)?.Fix;
+            await response.MarkdownAsync($"\n\n{finding.Message}\n\n" + (string.IsNullOrWhiteSpace(fix) ? "" : $"**Safer:** {fix}\n\n"));
         }
-        var total = assessed.Sum(a => a.Risks.Count);
-        if (total > MaxRisks)
-            await response.MarkdownAsync($"...and {total - MaxRisks} more: split the migration, or select the statements to check.\n\n");
-        if (dangers + warnings == 0)
-            await response.MarkdownAsync("Nothing here locks a table for long or loses data.\n\n");
-        await response.MarkdownAsync(GeneralPractice(dialect));
+        if (findings.Count > MaxRisks)
+            await response.MarkdownAsync($"...and {findings.Count - MaxRisks} more: split the migration, or select the statements to check.\n\n");
+        if (findings.Count == 0)
+            await response.MarkdownAsync("No migration-safety rule reports anything here: nothing locks an existing table for long, rewrites it, or breaks running code.\n\n");
+        // SQLite has no lock-timeout rule (one writer locks the whole file): its practice is said here instead.
+        if (dialect == DbAgent.Sql.SqlDialect.Sqlite && ddlCount > 0) await response.MarkdownAsync(GeneralPractice(dialect));
         return Followups.Of("schema", "indexes", "backup");
     }
 
@@ -75,10 +81,10 @@ public sealed class MigrationsCommand : IChatCommand
         or StatementKind.DropView or StatementKind.CreateMaterializedView or StatementKind.CreateType or StatementKind.AlterType or StatementKind.DropType
         or StatementKind.DropSchema or StatementKind.CreateSchema or StatementKind.CreateSequence or StatementKind.DropSequence;
 
-    private static string Label(MigrationRiskLevel level) => level switch
+    private static string Label(FindingSeverity severity) => severity switch
     {
-        MigrationRiskLevel.Danger => "Danger:",
-        MigrationRiskLevel.Warning => "Locks:",
+        FindingSeverity.Error => "Fails:",
+        FindingSeverity.Warning => "Locks or breaks:",
         _ => "Note:",
     };
 }

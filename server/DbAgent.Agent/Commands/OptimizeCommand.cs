@@ -1,6 +1,7 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
 using DbAgent.Analysis.Advisor;
+using DbAgent.Analysis.Rules;
 using DbAgent.Sql.Semantics;
 
 namespace DbAgent.Agent.Commands;
@@ -28,14 +29,15 @@ public sealed class OptimizeCommand : IChatCommand
         var total = 0;
         foreach (var statement in statements.Take(10))
         {
-            var patterns = AntiPatterns.Find(doc.Script, statement);
+            // The query rules' findings from the one pipeline: what the editor squiggles, quoted, not recomputed.
+            var patterns = doc.Findings.Where(f => statement.Span.Contains(f.Span.Start) && RuleCatalog.Find(f.RuleId)?.Category is RuleCategory.Performance or RuleCategory.Correctness or RuleCategory.Safety).ToList();
             await response.StatementHeadingAsync(doc.Uri, doc.RangeOf(statement.Span));
             if (patterns.Count == 0)
                 await response.MarkdownAsync("No anti-pattern in its shape.\n\n");
             foreach (var p in patterns)
             {
                 var at = doc.RangeOf(p.Span);
-                await response.MarkdownAsync($"- **{p.Title}** (`{p.Id}`, line {at.Start.Line + 1}): {p.Why} *Fix:* {p.Fix}\n");
+                await response.MarkdownAsync($"- **{RuleCatalog.Find(p.RuleId)?.Title ?? p.RuleId}** (`{p.RuleId}`, line {at.Start.Line + 1}): {p.Message}\n");
             }
             total += patterns.Count;
             if (patterns.Count > 0) await response.MarkdownAsync("\n");

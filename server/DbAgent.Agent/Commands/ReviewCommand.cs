@@ -1,13 +1,11 @@
 using System.Text;
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
-using DbAgent.Analysis.Advisor;
 using DbAgent.Analysis.Findings;
-using DbAgent.Analysis.Migrations;
 
 namespace DbAgent.Agent.Commands;
 
-/// <summary>/review: the active file's findings (rule id, range, why, fix), then the anti-patterns the rules do not report.</summary>
+/// <summary>/review: the active file's findings from the one pipeline (rule id, range, why, fix), as the editor shows them.</summary>
 public sealed class ReviewCommand : IChatCommand
 {
     /// <summary>A chat answer is read, not scrolled: past this many findings the Problems panel is the place.</summary>
@@ -49,36 +47,14 @@ public sealed class ReviewCommand : IChatCommand
         if (findings.Count > MaxFindings)
             await response.MarkdownAsync($"...and {findings.Count - MaxFindings} more findings: the Problems panel lists them all.\n\n");
 
-        // Anti-patterns beyond the rules, without repeating what a finding already says on the same range.
-        var extra = new List<(AntiPattern Pattern, Sql.Text.LineSpan Range)>();
-        foreach (var statement in doc.Script.Statements)
-        {
-            response.CancellationToken.ThrowIfCancellationRequested();
-            foreach (var pattern in AntiPatterns.Find(doc.Script, statement))
-                if (!findings.Any(f => f.RuleId == pattern.Id && f.Span.Overlaps(pattern.Span) || f.RuleId == pattern.Id && f.Span == pattern.Span))
-                    extra.Add((pattern, doc.RangeOf(pattern.Span)));
-        }
-        if (extra.Count > 0)
-        {
-            await response.MarkdownAsync($"### Also worth a look\n\n");
-            foreach (var (pattern, range) in extra.Take(20))
-            {
-                await response.MarkdownAsync($"- **{pattern.Title}** (line {range.Start.Line + 1}) ");
-                await response.ReferenceAsync(doc.Uri, range);
-                await response.MarkdownAsync($": {pattern.Why} {pattern.Fix}\n");
-            }
-            if (extra.Count > 20) await response.MarkdownAsync($"- ...and {extra.Count - 20} more.\n");
-            await response.MarkdownAsync("\n");
-        }
-
-        var ddl = doc.Script.Statements.Count(s => MigrationSafety.Assess(s, doc.Dialect).Any(r => r.Level != MigrationRiskLevel.Note));
+        var ddl = findings.Where(MigrationsCommand.IsMigrationFinding).Select(f => doc.Script.StatementAt(f.Span.Start)).Distinct().Count();
         if (ddl > 0)
-            await response.MarkdownAsync($"{ddl} DDL statement{(ddl == 1 ? " has" : "s have")} migration risks: `/migrations` details them.\n\n");
-        if (findings.Count == 0 && extra.Count == 0)
-            await response.MarkdownAsync("Checked: syntax, UPDATE/DELETE without WHERE, query anti-patterns" +
+            await response.MarkdownAsync($"{ddl} statement{(ddl == 1 ? " has" : "s have")} migration-safety findings: `/migrations` gives the safer way for each.\n\n");
+        if (findings.Count == 0)
+            await response.MarkdownAsync("Checked: syntax, UPDATE/DELETE without WHERE, query rules, migration safety" +
                 (context.Session is null ? ". Plan-based findings (full scans, large sorts) need a connection." : ", and the plans of the live database.") + "\n");
 
-        return findings.Count > 0 || extra.Count > 0
+        return findings.Count > 0
             ? Followups.Of("optimize", "indexes", ddl > 0 ? "migrations" : "explain")
             : Followups.Of("explain", "indexes", "schema");
     }

@@ -12,7 +12,7 @@ namespace DbAgent.Agent.Models;
 
 /// <summary>
 /// Semantic Kernel's OpenAI connector against a configured OpenAI-compatible endpoint, with the
-/// <see cref="DatabasePlugin"/> functions offered for automatic function calling, streaming its answer.
+/// DbAgent tools (<see cref="Plugins.ToolboxPlugin"/>) offered for automatic function calling, streaming its answer.
 /// </summary>
 public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
 {
@@ -65,20 +65,20 @@ public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
         if (settings.EndpointUri is { } endpoint) builder.AddOpenAIChatCompletion(settings.Name!, endpoint, key);
         else builder.AddOpenAIChatCompletion(settings.Name!, key);
 #pragma warning restore SKEXP0010
-        builder.Plugins.AddFromObject(new DatabasePlugin(context), DatabasePlugin.PluginName);
+        builder.Plugins.Add(ToolboxPlugin.Create(DbAgentToolbox.Default, context));
         return builder.Build();
     }
 
     internal static ChatHistory BuildHistory(ChatRequest request, ChatContext context)
     {
-        var history = new ChatHistory(SystemPrompt(context));
+        var history = new ChatHistory(context.Redact(SystemPrompt(context)));
         foreach (var turn in request.History.TakeLast(20))
         {
             if (string.IsNullOrWhiteSpace(turn.Content)) continue;
-            if (turn.Role == ChatRole.User) history.AddUserMessage(turn.Command is null ? turn.Content : $"/{turn.Command} {turn.Content}");
-            else history.AddAssistantMessage(turn.Content);
+            if (turn.Role == ChatRole.User) history.AddUserMessage(context.Redact(turn.Command is null ? turn.Content : $"/{turn.Command} {turn.Content}"));
+            else history.AddAssistantMessage(context.Redact(turn.Content));
         }
-        history.AddUserMessage(request.Prompt);
+        history.AddUserMessage(context.Redact(request.Prompt));
         return history;
     }
 

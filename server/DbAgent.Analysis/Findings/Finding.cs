@@ -20,4 +20,19 @@ public sealed record Finding(string RuleId, FindingSeverity Severity, string Mes
     public IReadOnlyDictionary<string, string> Data { get; init; } = new Dictionary<string, string>();
     /// <summary>The document the span is in, when it is not the document being analysed (schema drift points at migrations).</summary>
     public string? DocumentUri { get; init; }
+    /// <summary>Mechanical fixes (edits of the analysed document), offered as quick fixes by the editor.</summary>
+    public IReadOnlyList<FindingFix> Fixes { get; init; } = [];
+
+    /// <summary>The same finding with its span and its fixes' edits moved by <paramref name="by"/> characters.</summary>
+    public Finding MovedBy(int by) => by == 0 ? this : this with
+    {
+        Span = new TextSpan(Span.Start + by, Span.Length),
+        Fixes = Fixes.Count == 0 ? Fixes : Fixes.Select(f => f with { Edits = f.Edits.Select(e => e with { Span = new TextSpan(e.Span.Start + by, e.Span.Length) }).ToList() }).ToList(),
+    };
 }
+
+/// <summary>One replacement of a document range.</summary>
+public sealed record FindingEdit(TextSpan Span, string NewText);
+
+/// <summary>A quick fix: a title the editor shows and the edits it applies.</summary>
+public sealed record FindingFix(string Title, IReadOnlyList<FindingEdit> Edits);

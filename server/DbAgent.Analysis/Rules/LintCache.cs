@@ -51,7 +51,6 @@ public sealed class LintCache
             _byTree.AddOrUpdate(key, findings.Select(f => Move(f, -start)).ToList());
         }
 
-        private static Finding Move(Finding finding, int by) =>
-            by == 0 ? finding : finding with { Span = new TextSpan(finding.Span.Start + by, finding.Span.Length) };
+        private static Finding Move(Finding finding, int by) => finding.MovedBy(by);
     }
 }

@@ -22,11 +22,13 @@ public static class Linter
 
     /// <param name="cache">The document's findings from its previous version: statements an edit left untouched reuse them.</param>
     public static LintResult Run(SqlScript? script, RuleSettings? settings = null, SchemaModel? schema = null,
-        IReadOnlyList<ILintRule>? rules = null, LintCache? cache = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<ILintRule>? rules = null, LintCache? cache = null,
+        IReadOnlySet<string>? newTables = null, IReadOnlyList<IScriptRule>? scriptRules = null, CancellationToken cancellationToken = default)
     {
         if (script is null) return new LintResult([], []);
         settings ??= RuleSettings.Default;
         rules ??= RuleCatalog.LintRules;
+        scriptRules ??= rules == RuleCatalog.LintRules ? RuleCatalog.ScriptRules : [];
         var known = cache?.For(settings, schema, rules);
         var raw = new List<Finding>();
         var failures = new List<RuleFailure>();
@@ -79,8 +81,30 @@ public static class Linter
             if (!failed) known?.Set(statement, statementFindings);
         }
 
+        // Rules over the whole script (transactions, lock_timeout): cheap walks over the statement models, run every time.
+        var facts = new ScriptFacts(script, newTables);
+        foreach (var rule in scriptRules)
+        {
+            if (!settings.IsEnabled(rule.Descriptor.Id)) continue;
+            try
+            {
+                raw.AddRange(rule.Analyze(facts).ToList());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add(new RuleFailure(rule.Descriptor.Id, new TextSpan(0, 0), ex.GetType().Name + ": " + ex.Message));
+            }
+        }
+
+        // A table created earlier in the same migration (or change) is new and empty: locking it harms nobody.
+        if (facts.HasNewTables) raw.RemoveAll(facts.IsAboutNewTable);
+
         return new LintResult(ApplySettings(script, raw, settings), failures);
     }
+
+    /// <summary>The one order findings are reported in: by position, then rule id.</summary>
+    public static int DocumentOrder(Finding a, Finding b) =>
+        a.Span.Start != b.Span.Start ? a.Span.Start.CompareTo(b.Span.Start) : string.CompareOrdinal(a.RuleId, b.RuleId);
 
     /// <summary>
     /// Applies the settings (off, severity overrides) and the inline suppressions of the statement each finding lies
@@ -90,6 +114,8 @@ public static class Linter
     {
         settings ??= RuleSettings.Default;
         var suppressions = new Dictionary<ParsedStatement, InlineSuppression>();
+        // Most files have no suppression comment at all: then no finding needs its statement's comments read.
+        if (script is not null && !script.Text.Text.Contains("dbagent-ignore", StringComparison.OrdinalIgnoreCase)) script = null;
         var kept = new List<Finding>();
         foreach (var finding in findings)
         {
@@ -98,7 +124,7 @@ public static class Linter
             if (script is not null && IsSuppressed(script, finding, suppressions)) continue;
             kept.Add(severity == finding.Severity ? finding : finding with { Severity = severity.Value });
         }
-        kept.Sort((a, b) => a.Span.Start != b.Span.Start ? a.Span.Start.CompareTo(b.Span.Start) : string.CompareOrdinal(a.RuleId, b.RuleId));
+        kept.Sort(DocumentOrder);
         return kept;
     }
 

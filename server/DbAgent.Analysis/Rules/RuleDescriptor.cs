@@ -1,4 +1,5 @@
 using DbAgent.Analysis.Findings;
+using DbAgent.Sql;
 
 namespace DbAgent.Analysis.Rules;
 
@@ -10,6 +11,8 @@ public enum RuleCategory
     Safety,
     Performance,
     Schema,
+    /// <summary>DDL that locks, rewrites or breaks a live database.</summary>
+    Migration,
 }
 
 /// <summary>
@@ -20,4 +23,15 @@ public sealed record RuleDescriptor(string Id, string Title, string Message, Fin
 {
     /// <summary>The rule's doc page (markdown: why, bad example, good example, fix); empty when none ships.</summary>
     public string Documentation => RuleDocumentation.Get(Id) ?? string.Empty;
+
+    /// <summary>False for opt-in rules (style nits that would drown real findings): they report only when configured on.</summary>
+    public bool EnabledByDefault { get; init; } = true;
+
+    /// <summary>The engines the rule reports on (every engine when empty).</summary>
+    public IReadOnlyList<SqlDialect> Engines { get; init; } = [];
+
+    public bool AppliesTo(SqlDialect dialect) => Engines.Count == 0 || Engines.Contains(dialect);
+
+    /// <summary>Where the rule's doc page can be opened (see <see cref="RuleDocumentation.UriFor"/>).</summary>
+    public Uri? HelpUri => RuleDocumentation.UriFor(Id);
 }

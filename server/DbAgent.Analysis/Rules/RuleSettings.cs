@@ -74,14 +74,30 @@ public sealed class RuleSettings
         return From(entries);
     }
 
+    /// <summary>These settings with <paramref name="overrides"/> on top: a rule the overrides name takes their level.</summary>
+    public RuleSettings OverriddenBy(RuleSettings overrides)
+    {
+        if (overrides._levels.Count == 0) return this;
+        if (_levels.Count == 0) return overrides;
+        var levels = new Dictionary<string, RuleLevel>(_levels, StringComparer.OrdinalIgnoreCase);
+        foreach (var (id, level) in overrides._levels) levels[id] = level;
+        return new RuleSettings(levels, [.. Problems, .. overrides.Problems]);
+    }
+
     public RuleLevel LevelOf(string ruleId) => _levels.TryGetValue(ruleId, out var level) ? level : RuleLevel.Default;
 
-    public bool IsEnabled(string ruleId) => LevelOf(ruleId) != RuleLevel.Off;
+    public bool IsEnabled(string ruleId) => LevelOf(ruleId) switch
+    {
+        RuleLevel.Off => false,
+        RuleLevel.Default => RuleCatalog.Find(ruleId)?.EnabledByDefault ?? true,
+        _ => true,
+    };
 
     /// <summary>The severity to report a rule's finding at, or null when the rule is off.</summary>
     public FindingSeverity? SeverityFor(string ruleId, FindingSeverity defaultSeverity) => LevelOf(ruleId) switch
     {
         RuleLevel.Off => null,
+        RuleLevel.Default when RuleCatalog.Find(ruleId) is { EnabledByDefault: false } => null,
         RuleLevel.Error => FindingSeverity.Error,
         RuleLevel.Warning => FindingSeverity.Warning,
         RuleLevel.Information => FindingSeverity.Information,

@@ -34,4 +34,24 @@ public readonly struct StatementTokens
     }
 
     public bool IsWord(Token token, string word) => token.IsWord(_script.Text.Text, word);
+
+    /// <summary>The token's text as written.</summary>
+    public string Text(Token token) => _script.Text.Text.Substring(token.Start, token.Length);
+
+    /// <summary>The index in <paramref name="significant"/> of the first <paramref name="word"/> at or after <paramref name="from"/> (at top level when <paramref name="topLevel"/>), or -1.</summary>
+    public int Find(IReadOnlyList<(Token Token, int Depth)> significant, string word, int from = 0, bool topLevel = true)
+    {
+        for (var i = Math.Max(0, from); i < significant.Count; i++)
+            if ((!topLevel || significant[i].Depth == 0) && IsWord(significant[i].Token, word)) return i;
+        return -1;
+    }
+
+    /// <summary>True when the words follow each other (ignoring trivia) starting at <paramref name="at"/>.</summary>
+    public bool Sequence(IReadOnlyList<(Token Token, int Depth)> significant, int at, params string[] words)
+    {
+        if (at < 0 || at + words.Length > significant.Count) return false;
+        for (var k = 0; k < words.Length; k++)
+            if (!IsWord(significant[at + k].Token, words[k])) return false;
+        return true;
+    }
 }

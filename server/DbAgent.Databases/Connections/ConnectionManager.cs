@@ -432,6 +432,16 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every password held for the connections (configured or given by the client): what must be masked in anything
+    /// shown to a person or a model.
+    /// </summary>
+    public IReadOnlyList<string> KnownSecrets()
+    {
+        lock (_lock)
+            return _entries.Values.SelectMany(e => new[] { e.Password, e.Target.Password }).OfType<string>().Where(p => p.Length > 0).Distinct().ToList();
+    }
+
     /// <summary>Drops a remembered password (the user changed it in SecretStorage) and allows an attempt at once.</summary>
     public void ForgetPassword(string name)
     {

@@ -52,5 +52,7 @@ public static class HandlerCatalog
         new ParseConnectionHandler(),
         new ChatHandler(context),
         new DbAgent.Server.Features.Plans.StatementPlanHandler(context),
+        new ModelTextHandler(context),
+        new RunToolHandler(context),
     ];
 }

@@ -24,7 +24,8 @@ public sealed class LanguageServerContext
         Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect, Connections.DialectFor);
         Schema = new WorkspaceSchema(State, Configuration, Connections, Log);
         Plans = new PlanDiagnostics(Documents, Configuration, options.PlanRunner ?? new ConnectionPlanRunner(Connections, Schema), Log, ServerLifetime.Token);
-        Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log);
+        // The schema-aware rules read the migrations' schema once it is built; they never wait for it.
+        Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log, _ => Schema.Completed);
         DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
         Statistics = new StatisticsCache(Connections.Manager, ServerLifetime.Token);
         SqlFiles = new WorkspaceSqlFiles(Schema, Documents);
@@ -70,6 +71,9 @@ public sealed class LanguageServerContext
 
     /// <summary>Table and column statistics per connection, cached with a freshness policy.</summary>
     public StatisticsCache Statistics { get; }
+
+    /// <summary>Where the streamed text of the chat model's turns (`dbagent/modelText`) goes.</summary>
+    public DbAgent.Server.Features.Chat.ModelTextRouter ModelText { get; } = new();
 
     /// <summary>Stopped on exit or disconnection: background work (diagnostics, plans, chat) observes it.</summary>
     public CancellationTokenSource ServerLifetime { get; } = new();

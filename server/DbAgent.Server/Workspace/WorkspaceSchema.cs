@@ -70,14 +70,41 @@ public sealed class WorkspaceSchema
         LocalPath(uri) is { } path && snapshot.Replays.Any(r => r.Files.Count > 0 &&
             string.Equals(Path.GetDirectoryName(path), Path.GetDirectoryName(r.Files[0].File.Path), StringComparison.Ordinal));
 
+    /// <summary>The schema the migrations build, once it has been built; null before (readers that must not wait).</summary>
+    public SchemaModel? Completed
+    {
+        get
+        {
+            Task<WorkspaceSchemaSnapshot?>? build;
+            lock (_gate) build = _build;
+            return build is { IsCompletedSuccessfully: true } ? build.Result?.Schema : null;
+        }
+    }
+
     private WorkspaceSchemaSnapshot? Build()
     {
+        var first = (string?)null;
+        // The project's dbagent.json may name migration folders outside the usual places.
+        var folders = Folders.Concat(Folders.SelectMany(f => _configuration.Projects.For(f, out _)?.MigrationFolders ?? [])).Distinct(StringComparer.Ordinal).ToList();
+        return Build(folders, sets =>
+        {
+            first = sets.SelectMany(s => s.Files).Select(f => new Uri(Path.GetFullPath(f.Path)).AbsoluteUri).FirstOrDefault();
+            return (first is null ? null : _connections.DialectFor(first)) ?? _configuration.Global.Dialect;
+        }, _log);
+    }
+
+    /// <summary>
+    /// Replays the migrations found under <paramref name="folders"/> into one schema: what the editor and
+    /// `dbagent check` give the schema-aware rules, built the same way for both.
+    /// </summary>
+    public static WorkspaceSchemaSnapshot? Build(IEnumerable<string> folders, Func<IReadOnlyList<MigrationSet>, SqlDialect?> dialectOf, ServerLogger? log)
+    {
+        var _log = log ?? new ServerLogger(null, Microsoft.Extensions.Logging.LogLevel.Warning);
         try
         {
-            var sets = Folders.SelectMany(MigrationDiscovery.Discover).ToList();
+            var sets = folders.SelectMany(MigrationDiscovery.Discover).ToList();
             if (sets.Count == 0) return null;
-            var first = sets.SelectMany(s => s.Files).Select(f => new Uri(Path.GetFullPath(f.Path)).AbsoluteUri).FirstOrDefault();
-            var dialect = (first is null ? null : _connections.DialectFor(first)) ?? _configuration.Global.Dialect ?? DetectDialect(sets);
+            var dialect = dialectOf(sets) ?? DetectDialect(sets);
             var schema = new SchemaModel(dialect);
             var replays = new List<MigrationReplayResult>();
             foreach (var set in sets)
@@ -88,7 +115,7 @@ public sealed class WorkspaceSchema
                     _log.Warning($"Migration {failed.File.Path} not replayed: {failed.ReadError}");
             }
             var files = replays.Sum(r => r.Files.Count);
-            var source = $"{files} migration file{(files == 1 ? "" : "s")} in {string.Join(", ", sets.Select(s => Relative(s.Directory)))}";
+            var source = $"{files} migration file{(files == 1 ? "" : "s")} in {string.Join(", ", sets.Select(s => Relative(folders, s.Directory)))}";
             _log.Info($"Schema from {source}: {schema.Tables.Count} tables, {schema.Views.Count} views.");
             return new WorkspaceSchemaSnapshot(schema, source, sets, replays);
         }
@@ -119,9 +146,9 @@ public sealed class WorkspaceSchema
         return SqlDialect.Postgres;
     }
 
-    private string Relative(string directory)
+    private static string Relative(IEnumerable<string> folders, string directory)
     {
-        foreach (var folder in Folders)
+        foreach (var folder in folders)
         {
             var relative = Path.GetRelativePath(folder, directory);
             if (!relative.StartsWith("..", StringComparison.Ordinal)) return relative;

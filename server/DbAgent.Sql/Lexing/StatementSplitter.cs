@@ -296,6 +296,8 @@ public static class StatementSplitter
                     || ((Is(p, Kw.ON) || Is(p, Kw.OF)) && (Is(t, Kw.DELETE) || Is(t, Kw.UPDATE) || Is(t, Kw.INSERT)))
                     || ((Is(p, Kw.ROWS) || Is(p, Kw.ROW)) && Is(t, Kw.FETCH))
                     || (Is(p, Kw.BULK) && Is(t, Kw.INSERT))
+                    // CREATE OR ALTER PROCEDURE / VIEW / FUNCTION / TRIGGER: one statement.
+                    || (Is(p, Kw.OR) && Is(t, Kw.ALTER))
                     || (Is(t, Kw.SET) && (Is(p, Kw.DELETE) || Is(p, Kw.UPDATE)))))
                 {
                     // DECLARE c CURSOR FOR WITH x AS (...) SELECT: the query that follows belongs to the CTEs.

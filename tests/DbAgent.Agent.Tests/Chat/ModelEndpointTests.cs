@@ -27,13 +27,13 @@ public class ModelEndpointTests
         var request = server.Requests.Single();
         Assert.That(request, Does.Contain("\"model\":\"llama3.1\"").And.Contain("\"stream\":true"));
         Assert.That(request, Does.Contain("how do I make this faster?").And.Contain("SELECT * FROM orders WHERE customer_id = 1"));
-        Assert.That(request, Does.Contain("suggest_indexes"), "the database functions are offered as tools");
+        Assert.That(request, Does.Contain("dbagent-propose_indexes"), "the DbAgent tools are offered as functions");
     }
 
     [Test]
     public async Task The_model_calls_a_database_function_and_answers_from_its_result()
     {
-        await using var server = new FakeOpenAiServer(["Build the index above."], toolCall: ("database-suggest_indexes", "{\"line\":1}"));
+        await using var server = new FakeOpenAiServer(["Build the index above."], toolCall: ("dbagent-propose_indexes", "{\"line\":1}"));
         var context = ChatHarness.Context("SELECT id FROM orders WHERE customer_id = $1 AND created_at > now() ORDER BY created_at DESC;") with
         {
             Model = new ModelSettings { Endpoint = server.BaseUri.ToString(), Name = "llama3.1" },
@@ -45,6 +45,30 @@ public class ModelEndpointTests
         Assert.That(server.Requests, Has.Count.EqualTo(2), "one call for the tool, one for the answer");
         // The second request carries the function's result back to the model: the advisor's DDL.
         Assert.That(server.Requests[1], Does.Contain("call_1").And.Contain("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_customer_id_created_at"));
+    }
+
+    [Test]
+    public async Task Semantic_kernel_passes_array_arguments_to_the_shared_tools_and_no_secret_goes_to_the_endpoint()
+    {
+        const string password = "pw-Known-4242";
+        await using var server = new FakeOpenAiServer(["orders has a foreign key."], toolCall: ("dbagent-schema", "{\"tables\":[\"orders\"]}"));
+        var schema = new DbAgent.Sql.Schema.SchemaModel(DbAgent.Sql.SqlDialect.Postgres);
+        var orders = new DbAgent.Sql.Schema.TableModel { Name = new DbAgent.Sql.Semantics.QualifiedName(null, "orders") };
+        orders.Columns.Add(new DbAgent.Sql.Schema.ColumnModel { Name = "customer_id", DataType = "bigint" });
+        schema.Tables.Add(orders);
+        var context = ChatHarness.Context("SELECT * FROM orders;") with
+        {
+            Schema = schema,
+            Secrets = [password],
+            Model = new ModelSettings { Endpoint = server.BaseUri.ToString(), Name = "llama3.1", ApiKey = "sk-known-key-77" },
+        };
+        var sink = new BufferedChatSink();
+        await new ChatOrchestrator().RunAsync(new ChatRequest($"my password {password} -- which keys does orders have?"), context, sink, CancellationToken.None);
+
+        Assert.That(sink.ToMarkdown(), Is.EqualTo("orders has a foreign key."));
+        Assert.That(server.Requests, Has.Count.EqualTo(2));
+        Assert.That(server.Requests[1], Does.Contain("Schema of `orders`").And.Contain("customer_id"), "the tool ran with the array argument");
+        foreach (var body in server.Requests) Assert.That(body, Does.Not.Contain(password).And.Not.Contain("sk-known-key-77"));
     }
 
     [Test]

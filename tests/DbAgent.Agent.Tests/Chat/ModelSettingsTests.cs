@@ -64,7 +64,9 @@ public class ModelSettingsTests
     {
         var kernel = OpenAiChatModel.BuildKernel(new ModelSettings { Endpoint = "http://localhost:11434/v1", Name = "llama3.1" }, ChatHarness.Context("SELECT 1;"));
         var functions = kernel.Plugins.GetFunctionsMetadata().Select(f => f.Name).ToList();
-        Assert.That(functions, Is.SupersetOf(new[] { "review_findings", "explain_statement", "suggest_indexes", "describe_schema", "table_stats", "check_migration_safety", "find_query_problems" }));
+        // The same tools as VS Code's model and agent mode get: one set.
+        Assert.That(functions, Is.EquivalentTo(DbAgent.Agent.Tools.DbAgentToolbox.Default.Tools.Select(DbAgent.Agent.Plugins.ToolboxPlugin.FunctionName)));
+        Assert.That(functions, Is.SupersetOf(new[] { "review", "explain_plan", "propose_indexes", "schema", "table_stats", "migration_safety" }));
         Assert.That(kernel.GetRequiredService<Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService>(), Is.Not.Null);
     }
 

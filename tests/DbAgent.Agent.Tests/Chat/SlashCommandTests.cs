@@ -96,21 +96,51 @@ public class SlashCommandTests
     [Test]
     public async Task Optimize_names_the_anti_patterns_of_the_query()
     {
-        var context = ChatHarness.Context("SELECT * FROM users WHERE lower(email) = $1 OR name LIKE '%smith%' ORDER BY created_at;");
+        var context = ChatHarness.Context("SELECT id FROM users WHERE lower(email) = $1 OR name LIKE '%smith%' ORDER BY created_at;",
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text, created_at timestamptz);\nCREATE INDEX users_email_idx ON users (email);");
         var markdown = await ChatHarness.MarkdownAsync(context, "optimize");
-        Assert.That(markdown, Does.Contain("`select-star`"));
-        Assert.That(markdown, Does.Contain("`function-on-column`"));
+        // The same findings the editor shows: quoted from the pipeline, with the schema-aware rule seeing the index.
+        Assert.That(markdown, Does.Contain("`function-on-indexed-column`").And.Contain("users_email_idx"));
         Assert.That(markdown, Does.Contain("`leading-wildcard-like`"));
         Assert.That(markdown, Does.Contain("`or-across-columns`"));
-        Assert.That(markdown, Does.Contain("ORDER BY without LIMIT"));
+        Assert.That(markdown, Does.Not.Contain("`select-star`"));
     }
 
     [Test]
     public async Task Optimize_warns_about_not_in_with_a_subquery()
     {
-        var context = ChatHarness.Context("SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM orders) LIMIT 50;");
+        var context = ChatHarness.Context("SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM orders) ORDER BY id LIMIT 50;",
+            "CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);");
         var markdown = await ChatHarness.MarkdownAsync(context, "optimize");
-        Assert.That(markdown, Does.Contain("`not-in-subquery`").And.Contain("NOT EXISTS"));
+        Assert.That(markdown, Does.Contain("`not-in-nullable-subquery`").And.Contain("NOT EXISTS"));
+    }
+
+    [Test]
+    public async Task Migrations_gets_the_verdicts_right_that_it_used_to_get_wrong()
+    {
+        // Each of these was "metadata-only, nothing to change" or a mere note before the rules were one pipeline.
+        var sql = "ALTER TABLE events ADD COLUMN seq bigserial;\n" +
+                  "ALTER TABLE events ADD COLUMN total numeric GENERATED ALWAYS AS (price * qty) STORED;\n" +
+                  "DROP INDEX events_old_idx;\n" +
+                  "BEGIN;\nCREATE INDEX CONCURRENTLY events_at_idx ON events (at);\nCOMMIT;\n";
+        var markdown = await ChatHarness.MarkdownAsync(ChatHarness.Context(sql), "migrations");
+        Assert.That(markdown, Does.Contain("`add-column-rewrite`, line 1").And.Contain("`add-column-rewrite`, line 2"));
+        Assert.That(markdown, Does.Contain("`drop-index-without-concurrently`").And.Contain("ACCESS EXCLUSIVE"));
+        Assert.That(markdown, Does.Contain("`concurrently-in-transaction`"));
+        Assert.That(markdown, Does.Contain("`missing-lock-timeout`"));
+        Assert.That(markdown, Does.Not.Contain("nothing to change").IgnoreCase.And.Not.Contain("Nothing here locks"));
+
+        var mysql = await ChatHarness.MarkdownAsync(ChatHarness.Context("SET SESSION lock_wait_timeout = 5;\nALTER TABLE orders ADD COLUMN note text, ALGORITHM=COPY;\n", SqlDialect.MySql), "migrations");
+        Assert.That(mysql, Does.Contain("`mysql-table-copy`"));
+        // The file sets its lock timeout: no advice to set one.
+        Assert.That(mysql, Does.Not.Contain("missing-lock-timeout"));
+    }
+
+    [Test]
+    public async Task Review_quotes_compare_to_null_from_the_pipeline()
+    {
+        var markdown = await ChatHarness.MarkdownAsync(ChatHarness.Context("SELECT id FROM users WHERE deleted_at = NULL OR name <> NULL;"), "review");
+        Assert.That(markdown, Does.Contain("`compare-to-null` at line 1").And.Contain("IS NULL").And.Contain("IS NOT NULL"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using DbAgent.Analysis.Pipeline;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -52,7 +53,7 @@ public sealed class FuzzTests
         {
             var dialect = DbAgent.Sql.Dialects.DialectResolver.Resolve(text, null, setting, out _);
             var script = SqlScript.Parse(SourceText.From(text), dialect);
-            var result = ScriptAnalyzer.Analyze(script, DbAgentSettings.Default, CancellationToken.None);
+            var result = FindingsPipeline.Analyze(script, DbAgentSettings.Default.AnalysisInput(), CancellationToken.None);
             foreach (var finding in result.Findings)
                 if (finding.Span.Start < 0 || finding.Span.End > text.Length) return (watch.ElapsedMilliseconds, $"finding {finding.RuleId} outside the text: {finding.Span}");
             return (watch.ElapsedMilliseconds, null);
@@ -158,7 +159,7 @@ public sealed class FuzzTests
                 {
                     store.Change(new VersionedTextDocumentIdentifier(uri, e + 2), [change]);
                     var snapshot = store.TryGet(uri)!;
-                    var incremental = ScriptAnalyzer.Analyze(snapshot.Script, DbAgentSettings.Default, CancellationToken.None, cache: cache).Findings;
+                    var incremental = FindingsPipeline.Analyze(snapshot.Script, DbAgentSettings.Default.AnalysisInput(cache), CancellationToken.None).Findings;
                     slowest = Math.Max(slowest, watch.ElapsedMilliseconds);
                     if (snapshot.Text.Text != text)
                     {
@@ -166,7 +167,7 @@ public sealed class FuzzTests
                         break;
                     }
                     var fresh = SqlScript.Parse(SourceText.From(text), snapshot.Dialect);
-                    var freshFindings = ScriptAnalyzer.Analyze(fresh, DbAgentSettings.Default, CancellationToken.None).Findings;
+                    var freshFindings = FindingsPipeline.Analyze(fresh, DbAgentSettings.Default.AnalysisInput(), CancellationToken.None).Findings;
                     var a = Describe(snapshot.Script, incremental);
                     var b = Describe(fresh, freshFindings);
                     if (a != b)

@@ -55,6 +55,9 @@ public sealed class LspTestClient : IAsyncDisposable
     public Notifications<string> PasswordRequests { get; } = new();
     public int ConfigurationRequests => _target.ConfigurationRequests;
 
+    /// <summary>Answers dbagent/modelRequest (the chat's editor model): params and the request's cancellation → result.</summary>
+    public Func<JsonElement, CancellationToken, Task<object>>? ModelTurns { get; set; }
+
     public JsonRpc Rpc => _rpc;
     public LanguageServerHost? Server => _host;
 
@@ -164,6 +167,14 @@ public sealed class LspTestClient : IAsyncDisposable
         {
             client.PasswordRequests.Add(parameters.Connection);
             return new ConnectionPasswordResult(client.Passwords.TryGetValue(parameters.Connection, out var p) ? p : null);
+        }
+
+        [JsonRpcMethod(CustomMethods.ModelRequest, UseSingleObjectParameterDeserialization = true)]
+        public async Task<object> ModelRequest(JsonElement parameters, CancellationToken cancellationToken)
+        {
+            var turns = client.ModelTurns ?? throw new InvalidOperationException("This test client runs no model.");
+            // Off the reading thread: the turn streams notifications and waits, as an editor's model would.
+            return await Task.Run(() => turns(parameters.Clone(), cancellationToken), CancellationToken.None);
         }
 
         [JsonRpcMethod(Methods.Configuration, UseSingleObjectParameterDeserialization = true)]

@@ -123,7 +123,7 @@ public static class CorpusDifferential
     }
 
     /// <summary>T-SQL fixtures against ScriptDom: statements ScriptDom accepts should have no error node in our tree.</summary>
-    public static CorpusLine TSql(string directory, int maxExamples = 12)
+    public static CorpusLine TSql(string directory, int maxExamples = 12, string corpus = "sqlfluff-dialects/tsql")
     {
         var stopwatch = Stopwatch.StartNew();
         var files = Directory.GetFiles(directory, "*.sql").OrderBy(f => f, StringComparer.Ordinal).ToList();
@@ -144,7 +144,7 @@ public static class CorpusDifferential
                     examples.Add($"{Path.GetFileName(file)}:{script.Text.GetLinePosition(statement.Span.Start).Line + 1} error node: {OneLine(text.Substring(statement.Span.Start, statement.Span.Length), 90)}");
             }
         }
-        return new CorpusLine("sqlfluff-dialects/tsql", "ScriptDom", files.Count, statements, accepted, noError) { Elapsed = stopwatch.Elapsed, Examples = examples, Opaque = opaque };
+        return new CorpusLine(corpus, "ScriptDom", files.Count, statements, accepted, noError) { Elapsed = stopwatch.Elapsed, Examples = examples, Opaque = opaque };
     }
 
     /// <summary>MySQL and SQLite have no reference grammar at hand: every statement counts, the rate is of those without an error node.</summary>
@@ -169,6 +169,16 @@ public static class CorpusDifferential
         return new CorpusLine(corpus, "none (all statements)", files.Count, statements, statements, noError) { Elapsed = stopwatch.Elapsed, Examples = examples, Opaque = opaque };
     }
 
+    /// <summary>Procedural T-SQL written for the differential test, in the repository (tests/DbAgent.Sql.Tests/Corpus/tsql-procedural).</summary>
+    public static string? ProceduralTSqlFolder()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "DbAgent.sln")))
+                    return Path.Combine(dir.FullName, "tests", "DbAgent.Sql.Tests", "Corpus", "tsql-procedural") is var p && Directory.Exists(p) ? p : null;
+        return null;
+    }
+
     public static CorpusLine MySql(string corporaRoot) => WithoutReference("sqlfluff-dialects/mysql",
         Directory.GetFiles(Path.Combine(corporaRoot, "sqlfluff-dialects", "mysql"), "*.sql").OrderBy(f => f, StringComparer.Ordinal).ToList(), SqlDialect.MySql);
 
@@ -183,6 +193,7 @@ public static class CorpusDifferential
         if (LibPgQuery.IsAvailable) lines.Add(Postgres(Path.Combine(corporaRoot, "postgres-regress")));
         else notes.Add("postgres-regress: skipped, " + LibPgQuery.UnavailableReason);
         lines.Add(TSql(Path.Combine(corporaRoot, "sqlfluff-dialects", "tsql")));
+        if (ProceduralTSqlFolder() is { } procedural) lines.Add(TSql(procedural, corpus: "tsql-procedural (repo)"));
         lines.Add(MySql(corporaRoot));
         lines.Add(Sqlite(corporaRoot));
         return (lines, notes);

@@ -51,6 +51,17 @@ public class DialectCorpusReports
     }
 
     [Test]
+    public void Procedural_tsql_written_for_the_test_against_scriptdom()
+    {
+        var folder = CorpusDifferential.ProceduralTSqlFolder();
+        Assert.That(folder, Is.Not.Null, "tests/DbAgent.Sql.Tests/Corpus/tsql-procedural is part of the repository");
+        var line = CorpusDifferential.TSql(folder!, corpus: "tsql-procedural (repo)");
+        Report.Print(line);
+        Assert.That(line.ReferenceAccepted, Is.GreaterThan(20));
+        Assert.That(line.NoErrorRate, Is.EqualTo(1.0), "procedural statements ScriptDom accepts whose tree has no error node");
+    }
+
+    [Test]
     public void Mysql_fixtures_without_error_nodes()
     {
         var line = CorpusDifferential.MySql(Corpora());

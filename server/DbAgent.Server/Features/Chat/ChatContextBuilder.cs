@@ -23,7 +23,7 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
 {
     private static readonly TimeSpan ClientAnswerTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<ChatContext> BuildAsync(ChatParams parameters, CancellationToken cancellationToken)
+    public async Task<ChatContext> BuildAsync(ChatParams parameters, CancellationToken cancellationToken, bool withModel = true)
     {
         ChatDocument? document = null;
         if (parameters.Document?.Uri is { Length: > 0 } uri &&
@@ -45,10 +45,33 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         else if (session is not null && await LiveCatalogAsync(document?.Uri ?? NoDocumentUri, cancellationToken).ConfigureAwait(false) is { } live)
             (schema, source) = (live, $"the live catalog of {connectionName}");
         else (schema, source) = ReplaySchema(document, cancellationToken);
-        var model = await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false);
+        var model = withModel ? await ModelSettingsAsync(document?.Uri, cancellationToken).ConfigureAwait(false) : null;
+        var secrets = new List<string>();
+        if (model?.ApiKey is { Length: > 0 } apiKey) secrets.Add(apiKey);
+        // The document's password, even before any connection attempt has fetched it: the user may paste it in a question.
+        if (server.Connections.For(document?.Uri ?? NoDocumentUri) is { Engine: not DatabaseEngine.Sqlite } target)
+        {
+            if (target.Password is { Length: > 0 } configured) secrets.Add(configured);
+            else if (await server.Connections.PasswordForAsync(target, cancellationToken).ConfigureAwait(false) is { Length: > 0 } stored) secrets.Add(stored);
+        }
+        var known = server.Documents.OpenDocuments.ToList();
+        if (workspace is not null) known.AddRange(workspace.MigrationUris);
+        var editorModel = withModel && parameters.Model is { } info && parameters.PartialResultToken is { Length: > 0 } chatToken
+            ? new LspEditorModel(server.Client, server.ModelText, chatToken, info) : null;
         return new ChatContext
         {
             Document = document, Schema = schema, SchemaSource = source, Model = model,
+            EditorModel = editorModel,
+            References = (parameters.References ?? []).Where(r => r is not null).Take(20).Select(r => new ChatReference(r.Name ?? r.Uri ?? "attachment")
+            {
+                Uri = r.Uri,
+                Range = r.Range is { } range ? new LineSpan(new LinePosition(range.Start.Line, range.Start.Character), new LinePosition(range.End.Line, range.End.Character)) : null,
+                Text = r.Text,
+            }).ToList(),
+            Secrets = secrets,
+            LiveSecrets = server.Connections.Manager.KnownSecrets,
+            KnownFiles = known.Distinct(StringComparer.Ordinal).ToList(),
+            Files = new WorkspaceToolDocuments(server),
             Session = session,
             ConnectionName = connectionName,
             ConnectionProblem = connectionProblem,

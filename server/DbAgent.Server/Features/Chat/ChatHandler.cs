@@ -40,6 +40,8 @@ public sealed class ChatHandler(LanguageServerContext context)
         try
         {
             var chatContext = await _contexts.BuildAsync(parameters, token).ConfigureAwait(false);
+            // Every part passes the redactor: no password or API key reaches the chat, whatever a tool or model says.
+            sink = new RedactingSink(sink, chatContext.Redact);
             var answer = await _orchestrator.RunAsync(request, chatContext, sink, token).ConfigureAwait(false);
             return new ChatResult(
                 answer.Followups.Select(f => new ChatFollowupValue(f.Label, f.Prompt, f.Command)).ToList(),
@@ -65,4 +67,15 @@ public sealed class ChatHandler(LanguageServerContext context)
             return new ChatResult([], new ChatMetadata(request.Command));
         }
     }
+}
+
+/// <summary>Masks known secrets (and passwords in URL or key=value form) in every markdown part.</summary>
+internal sealed class RedactingSink(IChatPartSink inner, Func<string, string> redact) : IChatPartSink
+{
+    public ValueTask WriteAsync(ChatPart part, CancellationToken cancellationToken) => inner.WriteAsync(part switch
+    {
+        MarkdownPart m => new MarkdownPart(redact(m.Text)),
+        ProgressPart p => new ProgressPart(redact(p.Message)),
+        _ => part,
+    }, cancellationToken);
 }

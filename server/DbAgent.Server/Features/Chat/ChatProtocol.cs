@@ -13,7 +13,91 @@ public sealed record ChatParams
     [JsonPropertyName("document")] public ChatDocumentParams? Document { get; init; }
     [JsonPropertyName("selection")] public Range? Selection { get; init; }
     [JsonPropertyName("partialResultToken")] public string? PartialResultToken { get; init; }
+
+    /// <summary>The model the user picked in VS Code's chat (`request.model`); absent: the client runs none.</summary>
+    [JsonPropertyName("model")] public ChatModelInfo? Model { get; init; }
+
+    /// <summary>What the user attached (`#file`, selections, symbols), with the text the client read.</summary>
+    [JsonPropertyName("references")] public IReadOnlyList<ChatReferenceParams>? References { get; init; }
 }
+
+public sealed record ChatModelInfo
+{
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("vendor")] public string? Vendor { get; init; }
+    [JsonPropertyName("family")] public string? Family { get; init; }
+}
+
+public sealed record ChatReferenceParams
+{
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("uri")] public string? Uri { get; init; }
+    [JsonPropertyName("range")] public Range? Range { get; init; }
+    [JsonPropertyName("text")] public string? Text { get; init; }
+}
+
+// dbagent/modelRequest (server → client) and dbagent/modelText (client → server).
+
+public sealed record ModelRequestParams(
+    [property: JsonPropertyName("chatToken")] string ChatToken,
+    [property: JsonPropertyName("requestToken")] string RequestToken,
+    [property: JsonPropertyName("messages")] IReadOnlyList<ModelMessageValue> Messages,
+    [property: JsonPropertyName("tools")] IReadOnlyList<ModelToolValue> Tools);
+
+/// <summary>A message: role `user` or `assistant`, and its parts in order.</summary>
+public sealed record ModelMessageValue(
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("content")] IReadOnlyList<ModelPartValue> Content);
+
+/// <summary>`kind`: `text` (text), `toolCall` (callId, name, input) or `toolResult` (callId, text, isError).</summary>
+public sealed record ModelPartValue
+{
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "text";
+    [JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Text { get; init; }
+    [JsonPropertyName("callId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CallId { get; init; }
+    [JsonPropertyName("name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Name { get; init; }
+    [JsonPropertyName("input"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public System.Text.Json.JsonElement? Input { get; init; }
+    [JsonPropertyName("isError"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? IsError { get; init; }
+}
+
+public sealed record ModelToolValue(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("inputSchema")] System.Text.Json.Nodes.JsonObject InputSchema);
+
+public sealed record ModelRequestResult
+{
+    [JsonPropertyName("text")] public string? Text { get; init; }
+    [JsonPropertyName("toolCalls")] public IReadOnlyList<ModelToolCallValue>? ToolCalls { get; init; }
+}
+
+public sealed record ModelToolCallValue
+{
+    [JsonPropertyName("callId")] public string? CallId { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("input")] public System.Text.Json.JsonElement? Input { get; init; }
+}
+
+public sealed record ModelTextParams
+{
+    [JsonPropertyName("requestToken")] public string? RequestToken { get; init; }
+    [JsonPropertyName("text")] public string? Text { get; init; }
+}
+
+// dbagent/runTool (client → server): agent mode's tool invocations.
+
+public sealed record RunToolParams
+{
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("input")] public System.Text.Json.JsonElement? Input { get; init; }
+    /// <summary>The active editor's document, the default target of tools that read a file.</summary>
+    [JsonPropertyName("document")] public ChatDocumentParams? Document { get; init; }
+}
+
+public sealed record RunToolResult(
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("isError")] bool IsError);
 
 public sealed record ChatHistoryTurn
 {

@@ -37,6 +37,21 @@ public sealed class CodeActionHandler(LanguageServerContext context)
             cancellationToken.ThrowIfCancellationRequested();
             var diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
             if (AddWhere(snapshot, finding, diagnostic) is { } addWhere) actions.Add(addWhere);
+            // The rule's own mechanical fixes (add CONCURRENTLY, IS NULL, NOT VALID + VALIDATE, SET lock_timeout, ...).
+            foreach (var fix in finding.Fixes)
+            {
+                if (fix.Edits.Any(e => e.Span.End > snapshot.Text.Length)) continue;
+                actions.Add(new CodeAction
+                {
+                    Title = fix.Title,
+                    Diagnostics = [diagnostic],
+                    IsPreferred = finding.Fixes.Count == 1,
+                    Edit = new WorkspaceEdit(new Dictionary<string, IReadOnlyList<TextEdit>>
+                    {
+                        [snapshot.Uri] = fix.Edits.Select(e => new TextEdit(snapshot.Text.ToRange(e.Span), e.NewText)).ToList(),
+                    }),
+                });
+            }
             if (IndexFor(snapshot, finding) is { } index)
                 actions.Add(await CreateIndexAsync(snapshot, finding, diagnostic, index, cancellationToken).ConfigureAwait(false));
             if (Ignore(snapshot, finding, diagnostic) is { } ignore) actions.Add(ignore);

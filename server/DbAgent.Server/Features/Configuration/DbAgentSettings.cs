@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Sql;
 
@@ -28,6 +30,10 @@ public sealed record DbAgentSettings
     public PlanSettings Plans { get; init; } = new();
     /// <summary>The `dbagent.connections` array as JSON (may be undefined).</summary>
     public JsonElement Connections { get; init; }
+
+    /// <summary>What the analysis pipeline is given under these settings: the same for the editor and `dbagent check`.</summary>
+    public AnalysisInput AnalysisInput(LintCache? cache = null, IEnumerable<Finding>? external = null) =>
+        new() { Rules = Rules, Cache = cache, External = external ?? [] };
 
     /// <summary>Reads the section's value (the object under `dbagent`), tolerating nulls and wrong types.</summary>
     public static DbAgentSettings FromJson(JsonElement section)

@@ -23,8 +23,40 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
 
     public DbAgentSettings Global => _global;
 
-    /// <summary>The settings for a document: its own scope where the client answered for it, else the global ones.</summary>
-    public DbAgentSettings For(string? uri) => uri is not null && _byDocument.TryGetValue(uri, out var s) ? s : _global;
+    /// <summary>The project's <c>dbagent.json</c> files, shared with nothing else so that a saved change is seen at once.</summary>
+    public ProjectConfigs Projects { get; } = new();
+
+    /// <summary>Merged settings per document, kept while neither side changes: the lint cache keys on the instance.</summary>
+    private readonly ConcurrentDictionary<string, (DbAgentSettings Editor, ProjectConfig Config, DbAgentSettings Merged)> _merged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The settings for a document: its own scope where the client answered for it, else the global ones, over the
+    /// project's <c>dbagent.json</c> found upward from the file (the editor's settings win where they say something).
+    /// </summary>
+    public DbAgentSettings For(string? uri)
+    {
+        var editor = uri is not null && _byDocument.TryGetValue(uri, out var s) ? s : _global;
+        if (ProjectOf(uri) is not { } config) return editor;
+        if (_merged.TryGetValue(uri!, out var known) && ReferenceEquals(known.Editor, editor) && ReferenceEquals(known.Config, config)) return known.Merged;
+        var merged = config.Apply(editor, Workspace.WorkspaceSchema.LocalPath(uri!)!);
+        _merged[uri!] = (editor, config, merged);
+        return merged;
+    }
+
+    /// <summary>True when the project's <c>ignore</c> globs cover the document: it gets no findings.</summary>
+    public bool IsIgnored(string uri) => ProjectOf(uri) is { } config && config.IsIgnored(Workspace.WorkspaceSchema.LocalPath(uri)!);
+
+    private ProjectConfig? ProjectOf(string? uri)
+    {
+        if (uri is null || Workspace.WorkspaceSchema.LocalPath(uri) is not { } path) return null;
+        var config = Projects.For(path, out var error);
+        if (error is not null && _reported.TryAdd(error, 0)) log.Warning(error);
+        if (config is not null)
+            foreach (var problem in config.Problems)
+                if (_reported.TryAdd(config.FilePath + problem, 0)) log.Warning($"{config.FilePath}: {problem}");
+        return config;
+    }
 
     public bool ClientSupportsPull =>
         state.ClientCapabilities.ValueKind == JsonValueKind.Object &&

@@ -37,4 +37,17 @@ public static class CustomMethods
     /// string or URL, read by the same parser as the settings and the CLI; the password comes back apart.
     /// </summary>
     public const string ParseConnection = "dbagent/parseConnection";
+
+    /// <summary>
+    /// Server → client request: run one turn of the chat's language model (VS Code's `request.model`) for the chat
+    /// whose partialResultToken is `chatToken`: `{ chatToken, requestToken, messages, tools }` → `{ text, toolCalls }`.
+    /// Text streams back as `dbagent/modelText` notifications while the model produces it.
+    /// </summary>
+    public const string ModelRequest = "dbagent/modelRequest";
+
+    /// <summary>Client → server notification: `{ requestToken, text }`, a piece of a model turn's text as it streams.</summary>
+    public const string ModelText = "dbagent/modelText";
+
+    /// <summary>Client → server request: `{ name, input, document }` → `{ text, isError }`: one DbAgent tool (agent mode), read-only.</summary>
+    public const string RunTool = "dbagent/runTool";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Documents;
@@ -26,8 +27,10 @@ public sealed class DiagnosticsPublisher
     /// <summary>Per open document: an edit re-runs the rules only on the statements it touched.</summary>
     private readonly ConcurrentDictionary<string, LintCache> _lintCaches = new(StringComparer.Ordinal);
 
-    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log)
+    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log,
+        Func<string, DbAgent.Sql.Schema.SchemaModel?>? schema = null)
     {
+        Schema = schema;
         _plans = plans;
         plans.Updated += Schedule;
         _documents = documents;
@@ -38,6 +41,9 @@ public sealed class DiagnosticsPublisher
         documents.Closed += Clear;
         configuration.Changed += () => { foreach (var uri in documents.OpenDocuments) Schedule(uri); };
     }
+
+    /// <summary>The schema the schema-aware rules read for a document (the workspace migrations' once built); never waits.</summary>
+    public Func<string, DbAgent.Sql.Schema.SchemaModel?>? Schema { get; }
 
     /// <summary>How long to wait after an edit before analysing: typing bursts collapse into one analysis.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(150);
@@ -91,15 +97,14 @@ public sealed class DiagnosticsPublisher
     {
         try
         {
+            if (_configuration.IsIgnored(snapshot.Uri)) return [];
             var settings = _configuration.For(snapshot.Uri);
             var cache = _lintCaches.GetOrAdd(snapshot.Uri, _ => new LintCache());
-            var result = ScriptAnalyzer.Analyze(snapshot.Script, settings, cancellationToken, cache: cache);
+            // The pipeline every caller shares: plan findings and drift go in as external findings.
+            var input = settings.AnalysisInput(cache, _plans.FindingsFor(snapshot)) with { Schema = Schema?.Invoke(snapshot.Uri) };
+            var result = FindingsPipeline.Analyze(snapshot.Script, input, cancellationToken);
             foreach (var problem in result.Problems) _log.Warning($"{snapshot.Uri}: {problem}");
-            var plans = _plans.FindingsFor(snapshot);
-            if (plans.Count == 0) return result.Findings;
-            // Plan findings obey the same switches as the others: rule settings and -- dbagent-ignore.
-            return result.Findings.Concat(Linter.ApplySettings(snapshot.Script, plans, settings.Rules))
-                .OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
+            return result.Findings;
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e)
@@ -114,6 +119,7 @@ public sealed class DiagnosticsPublisher
         Range = snapshot.Text.ToRange(finding.Span),
         Severity = finding.Severity.ToLsp(),
         Code = finding.RuleId,
+        CodeDescription = RuleDocumentation.UriFor(finding.RuleId) is { } help ? new CodeDescription(help.AbsoluteUri) : null,
         Source = "dbagent",
         Message = finding.Message,
     };

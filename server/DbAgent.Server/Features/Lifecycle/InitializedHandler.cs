@@ -1,3 +1,4 @@
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;

@@ -22,21 +22,21 @@ public sealed record StatementPlanParams(
 public sealed record PlanTreeNode(
     [property: JsonPropertyName("id")] int Id,
     [property: JsonPropertyName("nodeType")] string NodeType,
-    [property: JsonPropertyName("relation")] string? Relation,
-    [property: JsonPropertyName("index")] string? Index,
-    [property: JsonPropertyName("rows")] double? Rows,
-    [property: JsonPropertyName("cost")] double? Cost,
+    [property: JsonPropertyName("relation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Relation,
+    [property: JsonPropertyName("index"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Index,
+    [property: JsonPropertyName("rows"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Rows,
+    [property: JsonPropertyName("cost"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Cost,
     [property: JsonPropertyName("costShare")] double CostShare,
     [property: JsonPropertyName("highlighted")] bool Highlighted,
     [property: JsonPropertyName("children")] IReadOnlyList<PlanTreeNode> Children);
 
 public sealed record StatementPlanResult(
     [property: JsonPropertyName("ok")] bool Ok,
-    [property: JsonPropertyName("message")] string? Message,
-    [property: JsonPropertyName("sql")] string? Sql,
-    [property: JsonPropertyName("engine")] string? Engine,
-    [property: JsonPropertyName("before")] PlanTreeNode? Before,
-    [property: JsonPropertyName("after")] PlanTreeNode? After,
+    [property: JsonPropertyName("message"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Message,
+    [property: JsonPropertyName("sql"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Sql,
+    [property: JsonPropertyName("engine"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Engine,
+    [property: JsonPropertyName("before"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] PlanTreeNode? Before,
+    [property: JsonPropertyName("after"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] PlanTreeNode? After,
     [property: JsonPropertyName("indexes")] IReadOnlyList<string> Indexes);
 
 /// <summary>

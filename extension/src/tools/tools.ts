@@ -1,0 +1,26 @@
+// Registers DbAgent's language model tools for agent mode (contributes.languageModelTools in package.json).
+import * as vscode from 'vscode';
+import type { DbAgentServer } from '../server/languageServer';
+import { dbagentTools, DbAgentToolName, invokeTool, ToolInput } from './toolForwarder';
+
+export function activateTools(context: vscode.ExtensionContext, server: DbAgentServer): void {
+  for (const name of Object.keys(dbagentTools) as DbAgentToolName[]) {
+    context.subscriptions.push(
+      vscode.lm.registerTool<ToolInput>(name, {
+        prepareInvocation(options) {
+          return { invocationMessage: `${dbagentTools[name](options.input ?? {})} (read-only)` };
+        },
+        async invoke(options, token) {
+          const client = await server.ready();
+          if (!client) {
+            throw new Error(`The DbAgent language server is not running: ${server.startError ?? 'see the DbAgent output'}`);
+          }
+          const editor = vscode.window.activeTextEditor;
+          const document = editor ? { uri: editor.document.uri.toString(), languageId: editor.document.languageId } : null;
+          const result = await invokeTool(client, name, options.input ?? {}, document, token);
+          return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(result.text)]);
+        },
+      }),
+    );
+  }
+}

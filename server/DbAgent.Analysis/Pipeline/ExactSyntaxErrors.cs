@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using DbAgent.Sql;
+using DbAgent.Sql.Lexing;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+using DbAgent.Sql.Validation;
+
+namespace DbAgent.Analysis.Pipeline;
+
+/// <summary>
+/// The engines' own grammars (libpg_query, ScriptDom) over each statement, cached by statement text: while typing,
+/// only the statement being edited is new, so an edit costs one statement's parse, not the document's.
+/// Statements our own front end already found broken are left to its message (one error per problem).
+/// </summary>
+public static class ExactSyntaxErrors
+{
+    /// <summary>
+    /// Two generations: a lookup promotes an entry from the old one to the new one, and when the new one is full the
+    /// old one is dropped. What every analysis run uses stays; what no document has any more goes within two turns.
+    /// </summary>
+    private const int GenerationSize = 100_000;
+    private static readonly object Gate = new();
+    private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _current = new();
+    private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _previous = new();
+    /// <summary>Entries added to the current generation. ConcurrentDictionary.Count takes every lock; this does not.</summary>
+    private static int _added;
+
+    public static SyntaxValidators Validators { get; set; } = SyntaxValidators.Default;
+
+    /// <summary>
+    /// The engine's errors, reported only where the engine's parser also rejects the statement in its context: the
+    /// batch as a whole (T-SQL: between GO lines; elsewhere: the file, split at psql meta-commands) for `check`, the
+    /// statement with its neighbours for the editor. A statement our splitter cut wrongly fails on its own but not in
+    /// context, and that is our artefact, not the user's error.
+    /// </summary>
+    /// <param name="wholeBatchFirst">
+    /// Parse each batch first and go statement by statement only through batches that fail: one engine call per clean
+    /// file (what `dbagent check` wants). The editor leaves it off: per-statement results are cached across edits,
+    /// and the batch is parsed only to confirm errors.
+    /// </param>
+    public static IReadOnlyList<SyntaxError> Find(SqlScript script, CancellationToken cancellationToken, bool wholeBatchFirst = false)
+    {
+        if (Validators.For(script.Dialect) is not { } validator) return [];
+        var errors = new List<SyntaxError>();
+        var broken = script.Errors;
+        var next = 0;
+        var statements = script.Statements;
+        var s = 0;
+        foreach (var batch in Batches(script))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var first = s;
+            while (s < statements.Count && statements[s].Span.Start < batch.End) s++;
+            if (first == s) continue;
+            bool? batchFails = null;
+            // A batch our lexer already finds broken (unbalanced, unterminated) is not handed to the engine whole: its
+            // broken statements are left to our message, as below, and pathological input stays out of the engine.
+            if (wholeBatchFirst && !broken.Any(e => e.Span.IntersectsWith(batch)))
+            {
+                batchFails = validator.Validate(script.Text.ToString(batch), batch.Start).Count > 0;
+                if (batchFails == false) continue;
+            }
+            for (var i = first; i < s; i++)
+            {
+                var statement = statements[i];
+                // Both lists are in document order: walk the lexical errors alongside.
+                while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
+                if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
+                var span = WithTerminator(script, statement.Span);
+                var own = ForStatement(script, statement, span, validator);
+                if (own.Count == 0) continue;
+                // Confirm with more context than our split gave the engine: the statement with its neighbours in the
+                // batch (bounded cost per edit, cached like the statements). What passes there was our artefact.
+                {
+                    var from = i > first ? statements[i - 1].Span.Start : batch.Start;
+                    var to = i + 1 < s ? WithTerminator(script, statements[i + 1].Span).End : batch.End;
+                    var window = TextSpan.FromBounds(Math.Max(batch.Start, from), Math.Min(batch.End, Math.Max(to, span.End)));
+                    var windowText = script.Text.ToString(window);
+                    if (Lookup((script.Dialect, windowText), validator).Count == 0) continue;
+                }
+                foreach (var error in own)
+                    errors.Add(error with { Span = new TextSpan(error.Span.Start + span.Start, error.Span.Length) });
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>The statement with the semicolon that ends it: T-SQL requires it after MERGE, and the engine must see it.</summary>
+    private static TextSpan WithTerminator(SqlScript script, TextSpan span)
+    {
+        var text = script.Text;
+        var end = span.End;
+        while (end < text.Length && text[end] is ' ' or '\t' or '\r' or '\n') end++;
+        return end < text.Length && text[end] == ';' ? TextSpan.FromBounds(span.Start, end + 1) : span;
+    }
+
+    /// <summary>What the engine parses as one unit: split at T-SQL GO lines and at client commands (psql \set, DELIMITER).</summary>
+    private static List<TextSpan> Batches(SqlScript script)
+    {
+        var batches = new List<TextSpan>();
+        var start = 0;
+        foreach (var token in script.Tokens)
+        {
+            if (token.Kind is not (TokenKind.BatchSeparator or TokenKind.MetaCommand or TokenKind.DelimiterCommand)) continue;
+            if (token.Start > start) batches.Add(TextSpan.FromBounds(start, token.Start));
+            start = token.End;
+        }
+        if (script.Text.Length > start) batches.Add(TextSpan.FromBounds(start, script.Text.Length));
+        return batches;
+    }
+
+    /// <summary>
+    /// Per statement tree first: an edit leaves every other statement's tree as it was, so they cost one table lookup
+    /// each, with no copy of their text (copying and hashing every statement's text on each keystroke was most of an
+    /// edit's analysis time in a large file).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, TreeErrors> ByTree = new();
+
+    private sealed record TreeErrors(bool Terminated, IReadOnlyList<SyntaxError> Errors);
+
+    private static IReadOnlyList<SyntaxError> ForStatement(SqlScript script, ParsedStatement statement, TextSpan span, ISyntaxValidator validator)
+    {
+        // The semicolon after the tree is part of what the engine sees: the entry holds whether there was one.
+        var terminated = span.End != statement.Span.End;
+        if (ByTree.TryGetValue(statement.TreeIdentity, out var known) && known.Terminated == terminated) return known.Errors;
+        var found = Lookup((script.Dialect, script.Text.ToString(span)), validator);
+        ByTree.AddOrUpdate(statement.TreeIdentity, new TreeErrors(terminated, found));
+        return found;
+    }
+
+    private static IReadOnlyList<SyntaxError> Lookup((SqlDialect, string) key, ISyntaxValidator validator)
+    {
+        var current = _current;
+        if (current.TryGetValue(key, out var found)) return found;
+        if (!_previous.TryGetValue(key, out found)) found = validator.Validate(key.Item2, 0);
+        if (current.TryAdd(key, found) && Interlocked.Increment(ref _added) > GenerationSize)
+        {
+            lock (Gate)
+            {
+                if (ReferenceEquals(current, _current))
+                {
+                    _previous = current;
+                    _current = new ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>>();
+                    Volatile.Write(ref _added, 0);
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using DbAgent.Server.Features.Lifecycle;
+
+namespace DbAgent.Server.Cli;
+
+/// <summary>
+/// The `dbagent` command line on System.CommandLine: help, version, suggestions (`dbagent [suggest] ...`) and parse
+/// errors for every command. Usage errors exit 2, as `check` documents.
+/// </summary>
+public static class CommandLine
+{
+    public static RootCommand Create(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand($"DbAgent {InitializeHandler.Version}: the database expert behind the VS Code extension.");
+        root.Add(CheckCommand.Create(() => output, () => error));
+
+        // lsp and advise keep their own argument handling (the sample generator is dbagent-sample); they are listed here for help and suggestions.
+        var rest = new Argument<string[]>("ARGS") { Arity = ArgumentArity.ZeroOrMore, Description = "passed to the command" };
+        var lsp = new Command("lsp", "Run the language server over stdio (what the VS Code extension starts).") { rest };
+        lsp.TreatUnmatchedTokensAsErrors = false;
+        lsp.SetAction(result => LspCommand.RunAsync(Rest(result, rest)));
+        root.Add(lsp);
+        var advise = new Command("advise", "The workload index advisor: what-if costs, chosen indexes, drops, a reversible migration (see `dbagent advise --help`).") { rest };
+        advise.TreatUnmatchedTokensAsErrors = false;
+        advise.SetAction((result, cancellationToken) => AdviseCommand.RunAsync(Rest(result, rest), output, error, cancellationToken));
+        root.Add(advise);
+        return root;
+    }
+
+    private static string[] Rest(ParseResult result, Argument<string[]> rest) =>
+        [.. result.GetValue(rest) ?? [], .. result.UnmatchedTokens];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = Create(output, error);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command;
+            var name = command is RootCommand ? "dbagent" : "dbagent " + command.Name;
+            foreach (var e in parsed.Errors)
+                await error.WriteLineAsync($"{name}: {Explain(e.Message)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"Run `{name} --help` for the options.").ConfigureAwait(false);
+            return CheckCommand.ExitUsage;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>System.CommandLine's "Unrecognized command or argument 'x'." said the way the rest of dbagent says it.</summary>
+    private static string Explain(string message) =>
+        message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)
+            ? "unknown option or command " + message[(message.IndexOf('\'') is var q and >= 0 ? q : 0)..].TrimEnd('.') + "."
+            : message;
+}
