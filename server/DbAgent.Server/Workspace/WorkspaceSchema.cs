@@ -77,7 +77,10 @@ public sealed class WorkspaceSchema
         {
             Task<WorkspaceSchemaSnapshot?>? build;
             lock (_gate) build = _build;
+            // Result of a task already completed: no wait.
+#pragma warning disable VSTHRD002
             return build is { IsCompletedSuccessfully: true } ? build.Result?.Schema : null;
+#pragma warning restore VSTHRD002
         }
     }
 

@@ -175,7 +175,7 @@ public sealed class CheckProjectTests
             .ToList();
         Assert.That(fromEditor, Is.EqualTo(fromCheck));
         Assert.That(fromCheck, Does.Contain("2:20 warning prefer-text").And.Contain("3:38 warning compare-to-null"));
-        Assert.That(published.Diagnostics.First().CodeDescription?.Href, Does.StartWith("file:").And.EndWith(published.Diagnostics.First().Code + ".md"));
+        Assert.That(published.Diagnostics[0].CodeDescription?.Href, Does.StartWith("file:").And.EndWith(published.Diagnostics[0].Code + ".md"));
     }
 
     private bool Git(params string[] args)

@@ -68,7 +68,7 @@ public sealed class CompletionResolveHandler(LanguageServerContext context)
         markdown.AppendLine().AppendLine(rows);
         if (schema.Source is { } source) markdown.AppendLine().Append("_Schema from ").Append(source).AppendLine("._");
         var detail = item.Detail;
-        if (rows.StartsWith("~", StringComparison.Ordinal) && item.Kind == CompletionItemKind.Struct) detail = $"{item.Detail} · {rows.Split(' ')[0]} rows";
+        if (rows.StartsWith('~') && item.Kind == CompletionItemKind.Struct) detail = $"{item.Detail} · {rows.Split(' ')[0]} rows";
         return item with { Documentation = MarkupContent.Markdown(markdown.ToString().TrimEnd()), Detail = detail };
     }
 
