@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run demo`: builds the dbagent server, generates the SQLite sample shop (about a million rows) into
+// `npm run demo`: builds the dbagent server and the sample-data tool (`dbagent-sample`, which writes databases and
+// so is not part of the product), generates the SQLite sample shop (about a million rows) into
 // samples/workspace/shop.db when it is missing or older than the migrations, runs
 // `dbagent check samples/workspace --connection samples/workspace/shop.db` and shows what it finds, then opens a
 // query in `dbagent lsp` (as an editor would, with the database as the connection) and shows its hovers.
@@ -13,6 +14,8 @@ const workspace = join(root, 'samples', 'workspace');
 const database = join(workspace, 'shop.db');
 const serverProject = join(root, 'server', 'DbAgent.Server');
 const serverDll = join(serverProject, 'bin', 'Debug', 'net10.0', 'dbagent.dll');
+const sampleProject = join(root, 'server', 'DbAgent.SampleData');
+const sampleDll = join(sampleProject, 'bin', 'Debug', 'net10.0', 'dbagent-sample.dll');
 const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' };
 const rel = (path) => relative(root, path) || '.';
 
@@ -63,14 +66,16 @@ console.log('A small online shop (customers, products, orders, order_items, even
 console.log(`${rel(join(workspace, 'migrations'))}, and queries in ${rel(join(workspace, 'queries'))}: some slow on purpose, some`);
 console.log('dangerous, some good. dbagent reads them with the generated database as its connection.');
 
-heading('Building the server');
+heading('Building the server and the sample-data tool');
 // The build's own output only matters when it fails.
-const build = await run('dotnet', ['build', rel(serverProject), '-c', 'Debug', '-nologo', '-v', 'quiet'], { capture: true });
-if (build.code !== 0 || !existsSync(serverDll)) {
-  process.stdout.write(build.output);
-  fail(`the server did not build (dotnet build exited with ${build.code})`);
+for (const [project, dll] of [[serverProject, serverDll], [sampleProject, sampleDll]]) {
+  const build = await run('dotnet', ['build', rel(project), '-c', 'Debug', '-nologo', '-v', 'quiet'], { capture: true });
+  if (build.code !== 0 || !existsSync(dll)) {
+    process.stdout.write(build.output);
+    fail(`${rel(project)} did not build (dotnet build exited with ${build.code})`);
+  }
+  console.log(`built ${rel(dll)}`);
 }
-console.log(`built ${rel(serverDll)}`);
 
 const reason = needsGeneration();
 if (reason) {
@@ -79,10 +84,10 @@ if (reason) {
   // Into a temporary file first: an interrupted run never leaves a half-filled shop.db behind.
   const temporary = join(workspace, `shop.tmp-${process.pid}.db`);
   rmSync(temporary, { force: true });
-  const generate = await dbagent(['sample', 'generate', '--engine', 'sqlite', '--connection', temporary, '--workspace', workspace]);
+  const generate = await run('dotnet', [sampleDll, 'generate', '--engine', 'sqlite', '--connection', temporary, '--workspace', workspace]);
   if (generate.code !== 0) {
     rmSync(temporary, { force: true });
-    fail(`dbagent sample generate exited with ${generate.code}`);
+    fail(`dbagent-sample generate exited with ${generate.code}`);
   }
   rmSync(database, { force: true });
   renameSync(temporary, database);

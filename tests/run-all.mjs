@@ -208,6 +208,9 @@ async function extension() {
 
 await dotnet();
 await extension();
+// The linters: eslint (typescript-eslint) on extension/; the C# analyzers already ran in the dotnet build above.
+const lint = await run('npm', ['run', '--silent', 'lint']);
+if (lint.code !== 0) brokenSteps.push(`npm run lint exited with ${lint.code}`);
 
 console.log('');
 if (skippedTests.length > 0) {

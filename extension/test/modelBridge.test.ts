@@ -157,6 +157,8 @@ describe('chat on the editor model through dbagent/modelRequest (real server)', 
   });
 
   it('says so when the model fails, and answers from the tools', async () => {
+    // A model that fails before its first piece of text: a generator that never yields is the point here.
+    // eslint-disable-next-line require-yield
     model = new ScriptedModel(async function* () {
       throw new Error('quota exceeded');
     });

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { repositoryRoot, RunningServer, serverCommand, startServer, withTimeout } from './serverProcess';
+import { repositoryRoot, RunningServer, sampleCommand, startServer, withTimeout } from './serverProcess';
 import {
   installVscodeStub,
   StubCodeAction,
@@ -66,8 +66,8 @@ describe('server responses through vscode-languageclient\'s protocol converter',
       fs.cpSync(path.join(repositoryRoot, 'samples', 'workspace', folder), path.join(workspace, folder), { recursive: true });
     }
     try {
-      const { command, args } = serverCommand();
-      execFileSync(command, [...args.slice(0, -1), 'sample', 'generate', '--engine', 'sqlite', '--workspace', workspace,
+      const { command, args } = sampleCommand();
+      execFileSync(command, [...args, 'generate', '--engine', 'sqlite', '--workspace', workspace,
         '--connection', path.join(workspace, 'shop.db'), '--rows', '20000'], { stdio: 'pipe' });
       server = await startServer(workspace, {
         // A relative SQLite path: resolved against the workspace folder.

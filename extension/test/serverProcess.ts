@@ -22,6 +22,15 @@ export function serverCommand(): { command: string; args: string[] } {
   return file.toLowerCase().endsWith('.dll') ? { command: 'dotnet', args: [file, 'lsp'] } : { command: file, args: ['lsp'] };
 }
 
+/** How to run the sample generator (`dbagent-sample`, built beside the server by `npm run build:server`). */
+export function sampleCommand(): { command: string; args: string[] } {
+  const file = path.join(repositoryRoot, 'server', 'DbAgent.SampleData', 'bin', 'Debug', 'net10.0', 'dbagent-sample.dll');
+  if (!fs.existsSync(file)) {
+    throw new Error(`The sample generator is not built: ${file} is missing. Run \`npm run build:server\`.`);
+  }
+  return { command: 'dotnet', args: [file] };
+}
+
 export interface RunningServer {
   connection: MessageConnection;
   /** Everything the server wrote on stderr, for failure messages. */

@@ -6,10 +6,9 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // The language server and the sample generator read their own arguments; everything else goes through
+        // The language server reads its own arguments (the sample generator is dbagent-sample); everything else goes through
         // System.CommandLine (help, version, suggestions, parse errors).
         if (args.Length > 0 && args[0] == "lsp") return await LspCommand.RunAsync(args[1..]).ConfigureAwait(false);
-        if (args.Length > 0 && args[0] == "sample") return SampleCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "advise") return await AdviseCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
         if (args is ["--version" or "-v" or "version"])
         {

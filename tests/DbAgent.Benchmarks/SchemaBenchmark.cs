@@ -387,7 +387,7 @@ internal static class SchemaBenchmark
             while (sw.Elapsed < TimeSpan.FromSeconds(120))
             {
                 var result = await lsp.CompleteAsync(uri, 0, 34);
-                items = Items(result).Count(l => l.StartsWith("t", StringComparison.Ordinal));
+                items = Items(result).Count(l => l.StartsWith('t'));
                 if (items > 0) break;
                 await Task.Delay(250);
             }

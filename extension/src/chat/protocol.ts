@@ -1,4 +1,4 @@
-// The chat side of the protocol in TEAM.md ("LSP protocol between extension and server").
+// The chat side of DbAgent's own LSP methods (the server's records are in Features/Chat/ChatProtocol.cs).
 // The C# side declares the same method names in server/DbAgent.Server/Features/Custom/CustomMethods.cs.
 import { NotificationType, ProgressType, RequestType } from 'vscode-jsonrpc';
 

@@ -1,4 +1,4 @@
-// The connection side of the protocol in TEAM.md ("LSP protocol between extension and server").
+// The connection side of DbAgent's own LSP methods (the server's records are in Features/Connections/ConnectionProtocol.cs).
 // The C# side declares the same method names in server/DbAgent.Server/Features/Custom/CustomMethods.cs.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 

@@ -143,7 +143,7 @@ public sealed class ChatOrchestrator
         if (context.Document is { } doc)
         {
             var name = doc.Uri[(doc.Uri.LastIndexOf('/') + 1)..];
-            await response.MarkdownAsync($"`{name}`: {doc.Script.Statements.Count} statement{(doc.Script.Statements.Count == 1 ? "" : "s")} ({Tools.Engines.DisplayName(doc.Dialect)}), {doc.Findings.Count} finding{(doc.Findings.Count == 1 ? "" : "s")}.\n\n");
+            await response.MarkdownAsync($"`{name}`: {doc.Script.Statements.Count} statement{(doc.Script.Statements.Count == 1 ? "" : "s")} ({Tools.EngineNames.DisplayName(doc.Dialect)}), {doc.Findings.Count} finding{(doc.Findings.Count == 1 ? "" : "s")}.\n\n");
             foreach (var finding in doc.Findings.OrderBy(f => f.Span.Start).Take(5))
             {
                 var range = doc.RangeOf(finding.Span);

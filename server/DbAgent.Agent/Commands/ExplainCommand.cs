@@ -46,7 +46,7 @@ public sealed class ExplainCommand : IChatCommand
                 {
                     // EXPLAIN without ANALYZE inside a rolled-back read-only transaction: the statement is not run.
                     var plan = await session.ExplainAsync(doc.TextOf(statement.Span), context.ExplainOptions, response.CancellationToken);
-                    await response.MarkdownAsync($"**Plan** ({Engines.ServerName(session.ServerInfo)}):\n\n" + StatementDescription.RenderPlan(plan) + "\n");
+                    await response.MarkdownAsync($"**Plan** ({EngineNames.ServerName(session.ServerInfo)}):\n\n" + StatementDescription.RenderPlan(plan) + "\n");
                     planned = true;
                 }
                 catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)

@@ -128,7 +128,7 @@ public sealed class IndexesCommand : IChatCommand
             var cost = result.Before?.TotalCost is { } before && result.After?.TotalCost is { } after
                 ? $" Estimated cost {before.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} → {after.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}."
                 : "";
-            return $"*What-if on {Engines.ServerName(session.ServerInfo)}:* {verdict}. Before: {Access(result.Before)}; with the index: {Access(result.After)}.{cost}\n\n";
+            return $"*What-if on {EngineNames.ServerName(session.ServerInfo)}:* {verdict}. Before: {Access(result.Before)}; with the index: {Access(result.After)}.{cost}\n\n";
         }
         catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)
         {

@@ -43,7 +43,7 @@ public sealed class MigrationsCommand : IChatCommand
 
         var errors = findings.Count(f => f.Severity == FindingSeverity.Error);
         var warnings = findings.Count(f => f.Severity == FindingSeverity.Warning);
-        await response.MarkdownAsync($"## Migration safety ({Engines.DisplayName(dialect)})\n\n" +
+        await response.MarkdownAsync($"## Migration safety ({EngineNames.DisplayName(dialect)})\n\n" +
             $"{ddlCount} DDL statement{(ddlCount == 1 ? "" : "s")}: {errors} finding{(errors == 1 ? "" : "s")} that fail{(errors == 1 ? "s" : "")} or lose data, {warnings} that lock, rewrite or break running code" +
             (findings.Count > errors + warnings ? $", {findings.Count - errors - warnings} to know about" : "") + ".\n\n");
 

@@ -24,7 +24,7 @@ public sealed class ReviewCommand : IChatCommand
         await response.ProgressAsync("Reviewing the findings of the active file...");
         var findings = doc.Findings.OrderBy(f => f.Span.Start).ToList();
         var name = doc.Uri[(doc.Uri.LastIndexOf('/') + 1)..];
-        await response.MarkdownAsync($"## Review of `{name}` ({Engines.DisplayName(doc.Dialect)})\n\n" +
+        await response.MarkdownAsync($"## Review of `{name}` ({EngineNames.DisplayName(doc.Dialect)})\n\n" +
             (findings.Count == 0
                 ? $"No findings in its {doc.Script.Statements.Count} statement{(doc.Script.Statements.Count == 1 ? "" : "s")}.\n\n"
                 : $"{findings.Count} finding{(findings.Count == 1 ? "" : "s")} in {doc.Script.Statements.Count} statement{(doc.Script.Statements.Count == 1 ? "" : "s")}:\n\n"));

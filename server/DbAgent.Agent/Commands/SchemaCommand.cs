@@ -25,7 +25,7 @@ public sealed class SchemaCommand : IChatCommand
             return Followups.Of("review", "migrations");
         }
 
-        await response.MarkdownAsync($"## Schema ({Engines.DisplayName(schema.Dialect)}{(context.SchemaSource is null ? "" : $", from {context.SchemaSource}")})\n\n" +
+        await response.MarkdownAsync($"## Schema ({EngineNames.DisplayName(schema.Dialect)}{(context.SchemaSource is null ? "" : $", from {context.SchemaSource}")})\n\n" +
             $"{schema.Tables.Count} table{(schema.Tables.Count == 1 ? "" : "s")}" +
             (schema.Views.Count > 0 ? $", {schema.Views.Count} view{(schema.Views.Count == 1 ? "" : "s")}" : "") +
             (schema.Enums.Count > 0 ? $", {schema.Enums.Count} enum{(schema.Enums.Count == 1 ? "" : "s")}" : "") + ".\n\n");

@@ -34,7 +34,7 @@ public sealed class StatsCommand : IChatCommand
             return Followups.Of("schema");
         }
 
-        await response.MarkdownAsync($"## Table statistics ({Agent.Tools.Engines.ServerName(session.ServerInfo)}, database `{session.ServerInfo.Database}`)\n\n");
+        await response.MarkdownAsync($"## Table statistics ({Agent.Tools.EngineNames.ServerName(session.ServerInfo)}, database `{session.ServerInfo.Database}`)\n\n");
         foreach (var table in tables.Take(MaxTables))
         {
             await response.ProgressAsync($"Reading statistics of {table}...");

@@ -88,7 +88,7 @@ public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
         sb.AppendLine("You are @database-expert, a senior database engineer inside VS Code. You help with schema design, query optimisation, indexes, migrations, integrity, tuning, backup and recovery, and scaling.");
         sb.AppendLine("Ground every answer in the user's own SQL, schema, plans and statistics: call the database tools to read them instead of guessing. Say plainly when something needs a connection. Be concise; give SQL in fenced code blocks for the user's engine.");
         var dialect = context.Dialect;
-        if (dialect is { } d) sb.AppendLine($"Engine: {Engines.DisplayName(d)}.");
+        if (dialect is { } d) sb.AppendLine($"Engine: {EngineNames.DisplayName(d)}.");
         if (context.Document is { } doc)
         {
             sb.AppendLine($"Active file: {doc.Uri} ({doc.Script.Statements.Count} statements, {doc.Findings.Count} findings).");
@@ -100,7 +100,7 @@ public sealed class OpenAiChatModel(ModelSettings settings) : IChatModel
             }
         }
         else sb.AppendLine("No SQL file is open.");
-        sb.AppendLine(context.Session is { } s ? $"Connected to {Engines.ServerName(s.ServerInfo)}, database {s.ServerInfo.Database}." : "No database connection: plans and statistics are unavailable.");
+        sb.AppendLine(context.Session is { } s ? $"Connected to {EngineNames.ServerName(s.ServerInfo)}, database {s.ServerInfo.Database}." : "No database connection: plans and statistics are unavailable.");
         if (context.Schema is { } schema) sb.AppendLine($"Known schema: {schema.Tables.Count} tables.");
         return sb.ToString();
     }

@@ -196,7 +196,7 @@ internal sealed class TableStatsTool : DbAgentTool
         var name = QualifiedName.Parse(arguments.String("table")!.Trim());
         var stats = await session.GetTableStatsAsync(name, cancellationToken).ConfigureAwait(false);
         if (stats is null) return $"Table `{name}` was not found in the database `{session.ServerInfo.Database}`.";
-        var text = new StringBuilder($"Statistics of table `{name}` ({Engines.ServerName(session.ServerInfo)}, database `{session.ServerInfo.Database}`):\n\n");
+        var text = new StringBuilder($"Statistics of table `{name}` ({EngineNames.ServerName(session.ServerInfo)}, database `{session.ServerInfo.Database}`):\n\n");
         text.Append(StatsCommand.Render(stats));
         if (arguments.String("column") is { } columnName)
         {

@@ -38,6 +38,7 @@ public sealed class LintContext
     public StatementTokens Tokens => new(Script, Statement);
 
     /// <summary>A finding of <paramref name="rule"/> at its default severity.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "rules report through their context")]
     public Finding Report(RuleDescriptor rule, TextSpan span, string? message = null) =>
         new(rule.Id, rule.DefaultSeverity, message ?? rule.Message, span);
 }

@@ -22,8 +22,8 @@ public static class Linter
 
     /// <param name="cache">The document's findings from its previous version: statements an edit left untouched reuse them.</param>
     public static LintResult Run(SqlScript? script, RuleSettings? settings = null, SchemaModel? schema = null,
-        IReadOnlyList<ILintRule>? rules = null, CancellationToken cancellationToken = default, LintCache? cache = null,
-        IReadOnlySet<string>? newTables = null, IReadOnlyList<IScriptRule>? scriptRules = null)
+        IReadOnlyList<ILintRule>? rules = null, LintCache? cache = null,
+        IReadOnlySet<string>? newTables = null, IReadOnlyList<IScriptRule>? scriptRules = null, CancellationToken cancellationToken = default)
     {
         if (script is null) return new LintResult([], []);
         settings ??= RuleSettings.Default;

@@ -109,7 +109,7 @@ public static class WorkloadAdvisor
         var before = await session.WhatIfBatchAsync([sql], [], options, cancellationToken).ConfigureAwait(false);
         if (!before.Supported) return (await session.ExplainAsync(sql, options, cancellationToken).ConfigureAwait(false), null);
         var after = await session.WhatIfBatchAsync([sql], indexes.Select(Definition).ToList(), options, cancellationToken).ConfigureAwait(false);
-        return (before.Plans.FirstOrDefault(), after.Plans.FirstOrDefault());
+        return (before.Plans.Count > 0 ? before.Plans[0] : null, after.Plans.Count > 0 ? after.Plans[0] : null);
     }
 
     public static IndexDefinition Definition(IndexCandidate c) =>

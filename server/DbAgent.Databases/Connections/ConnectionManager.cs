@@ -240,18 +240,18 @@ public sealed class ConnectionManager : IAsyncDisposable
             if (!refresh && cached is not null)
             {
                 if (entry.SchemaLoad is null && _time.GetUtcNow() - entry.SchemaLoaded >= CatalogCheckInterval)
-                    entry.SchemaLoad = StartSchemaLoad(entry);
+                    entry.SchemaLoad = StartSchemaLoadAsync(entry);
                 return new(cached, null);
             }
             joined = entry.SchemaLoad is not null;
-            load = entry.SchemaLoad ??= StartSchemaLoad(entry);
+            load = entry.SchemaLoad ??= StartSchemaLoadAsync(entry);
         }
         var result = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (refresh && joined)
         {
             // The read joined may have started before the DDL this refresh is about: check once more (cheap when
             // the engine reports its catalog version and nothing changed since).
-            lock (_lock) load = entry.SchemaLoad ??= StartSchemaLoad(entry);
+            lock (_lock) load = entry.SchemaLoad ??= StartSchemaLoadAsync(entry);
             result = await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         if (!result.Ok && cached is not null)
@@ -271,7 +271,7 @@ public sealed class ConnectionManager : IAsyncDisposable
         lock (_lock)
         {
             if (_entries.TryGetValue(name, out var e) && e.Schema is null && e.SchemaLoad is null)
-                e.SchemaLoad = StartSchemaLoad(e);
+                e.SchemaLoad = StartSchemaLoadAsync(e);
         }
     }
 
@@ -279,7 +279,7 @@ public sealed class ConnectionManager : IAsyncDisposable
     public TimeSpan CatalogCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Reads the catalog (or only its version, when one is cached and the engine has one) off the caller's path. Call under the lock.</summary>
-    private Task<ConnectionResult<SchemaModel>> StartSchemaLoad(Entry entry)
+    private Task<ConnectionResult<SchemaModel>> StartSchemaLoadAsync(Entry entry)
     {
         CancellationToken token;
         try { token = _disposed.Token; }
@@ -455,10 +455,9 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _disposed.Cancel();
+        await _disposed.CancelAsync().ConfigureAwait(false);
         _disposed.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -34,12 +34,12 @@ internal abstract class DatabaseSession<TConnection>(ConnectionTarget target, TC
     }
 
     /// <summary>Runs work alone on the connection (ADO.NET connections take one command at a time).</summary>
-    protected async Task<T> Exclusive<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    protected async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await Db.Guard(target, work);
+            return await Db.GuardAsync(target, work);
         }
         finally
         {
@@ -48,9 +48,9 @@ internal abstract class DatabaseSession<TConnection>(ConnectionTarget target, TC
     }
 
     /// <summary>Begins a transaction, prepares it (read-only mode, timeouts), runs the work, and rolls back whatever happened.</summary>
-    protected Task<T> InRolledBackTransaction<TTransaction, T>(Func<Task<TTransaction>> begin, Func<TTransaction, Task>? prepare, Func<TTransaction, Task<T>> work, CancellationToken cancellationToken)
+    protected Task<T> InRolledBackTransactionAsync<TTransaction, T>(Func<Task<TTransaction>> begin, Func<TTransaction, Task>? prepare, Func<TTransaction, Task<T>> work, CancellationToken cancellationToken)
         where TTransaction : DbTransaction =>
-        Exclusive(async () =>
+        ExclusiveAsync(async () =>
         {
             await using var tx = await begin();
             try
@@ -60,12 +60,12 @@ internal abstract class DatabaseSession<TConnection>(ConnectionTarget target, TC
             }
             finally
             {
-                await RollbackQuietly(tx);
+                await RollbackQuietlyAsync(tx);
             }
         }, cancellationToken);
 
     /// <summary>Rolls back unless the connection already broke, in which case nothing was committed anyway.</summary>
-    protected static async Task RollbackQuietly(DbTransaction tx)
+    protected static async Task RollbackQuietlyAsync(DbTransaction tx)
     {
         if (tx.Connection is not { State: ConnectionState.Open }) return;
         try

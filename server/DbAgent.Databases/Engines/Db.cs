@@ -69,7 +69,7 @@ internal static class Db
     /// Runs <paramref name="work"/> and turns whatever the driver throws into a <see cref="DatabaseAccessException"/>
     /// whose message is clear and holds no secret. Our own exceptions pass through.
     /// </summary>
-    public static async Task<T> Guard<T>(ConnectionTarget target, Func<Task<T>> work)
+    public static async Task<T> GuardAsync<T>(ConnectionTarget target, Func<Task<T>> work)
     {
         try
         {

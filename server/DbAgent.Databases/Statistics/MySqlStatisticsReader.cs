@@ -35,12 +35,12 @@ public static class MySqlStatisticsReader
             """, r => (Name: r.GetString(0), Unique: r.Int(1) == 0, Columns: r.Str(2) ?? "", Type: r.Str(3)), ct, null, ("schema", schema), ("name", name));
 
         // InnoDB keeps each index's size in pages; readable where the account may read the mysql schema.
-        var sizes = await Optional(() => Db.QueryAsync(c, tx, """
+        var sizes = await OptionalAsync(() => Db.QueryAsync(c, tx, """
             SELECT s.index_name, s.stat_value * @@innodb_page_size FROM mysql.innodb_index_stats s
             WHERE s.database_name = @schema AND s.table_name = @name AND s.stat_name = 'size'
             """, r => (Name: r.GetString(0), Bytes: r.Long(1)), ct, null, ("schema", schema), ("name", name)));
         // performance_schema counts reads per index since the server started (when it is enabled).
-        var usage = await Optional(() => Db.QueryAsync(c, tx, """
+        var usage = await OptionalAsync(() => Db.QueryAsync(c, tx, """
             SELECT INDEX_NAME, COUNT_READ FROM performance_schema.table_io_waits_summary_by_index_usage
             WHERE OBJECT_SCHEMA = @schema AND OBJECT_NAME = @name
             """, r => (Name: r.Str(0), Reads: r.Long(1)), ct, null, ("schema", schema), ("name", name)));
@@ -86,7 +86,7 @@ public static class MySqlStatisticsReader
         if (mariaDb)
         {
             // Engine-independent statistics, filled by ANALYZE TABLE ... PERSISTENT FOR ALL (or use_stat_tables).
-            var persistent = await Optional(() => Db.QueryAsync(c, tx, """
+            var persistent = await OptionalAsync(() => Db.QueryAsync(c, tx, """
                 SELECT nulls_ratio, avg_frequency FROM mysql.column_stats WHERE db_name = @schema AND table_name = @name AND column_name = @column
                 """, r => (Nulls: r.Double(0), AvgFrequency: r.Double(1)), ct, null, ("schema", schema), ("name", stats.Table.Name), ("column", stats.Column)));
             if (persistent is { Count: > 0 } && persistent[0] is var p)
@@ -102,7 +102,7 @@ public static class MySqlStatisticsReader
         else
         {
             // MySQL 8: ANALYZE TABLE ... UPDATE HISTOGRAM ON col stores a JSON histogram with its null fraction.
-            var histogram = await Optional(() => Db.QueryAsync(c, tx, """
+            var histogram = await OptionalAsync(() => Db.QueryAsync(c, tx, """
                 SELECT HISTOGRAM FROM information_schema.COLUMN_STATISTICS WHERE SCHEMA_NAME = @schema AND TABLE_NAME = @name AND COLUMN_NAME = @column
                 """, r => r.Str(0), ct, null, ("schema", schema), ("name", stats.Table.Name), ("column", stats.Column)));
             if (histogram is { Count: > 0 } && histogram[0] is { } json)
@@ -136,7 +136,7 @@ public static class MySqlStatisticsReader
     }
 
     /// <summary>Reads that need privileges or features a server may not give (mysql.*, performance_schema): null when refused.</summary>
-    private static async Task<List<T>?> Optional<T>(Func<Task<List<T>>> read)
+    private static async Task<List<T>?> OptionalAsync<T>(Func<Task<List<T>>> read)
     {
         try
         {

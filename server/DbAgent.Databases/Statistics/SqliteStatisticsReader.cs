@@ -16,10 +16,7 @@ public static class SqliteStatisticsReader
     public const int CountLimit = 1_000_000;
     public const int SampleRows = 100_000;
 
-    public static async Task<bool> HasTableAsync(SqliteConnection c, string name, CancellationToken ct) =>
-        (await Db.QueryAsync(c, null, "SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND lower(name) = lower(@n)", r => 1, ct, null, ("n", name))).Count > 0;
-
-    private static async Task<string?> RealName(SqliteConnection c, string name, CancellationToken ct) =>
+    private static async Task<string?> RealNameAsync(SqliteConnection c, string name, CancellationToken ct) =>
         (await Db.QueryAsync(c, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND lower(name) = lower(@n)", r => r.GetString(0), ct, null, ("n", name))).FirstOrDefault();
 
     public static async Task<Dictionary<string, string>> Stat1Async(SqliteConnection c, CancellationToken ct)
@@ -60,7 +57,7 @@ public static class SqliteStatisticsReader
                 estimates.IndexStats[key] = ParseStat(value);
         foreach (var table in tables.Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            if (await RealName(c, table, ct) is not { } real)
+            if (await RealNameAsync(c, table, ct) is not { } real)
                 continue;
             estimates.TableRows[table] = (await RowsAsync(c, real, stat1, ct)).Rows;
         }
@@ -82,12 +79,12 @@ public static class SqliteStatisticsReader
 
     public static async Task<TableStats?> ReadTableAsync(SqliteConnection c, QualifiedName table, CancellationToken ct)
     {
-        if (await RealName(c, table.Name, ct) is not { } name)
+        if (await RealNameAsync(c, table.Name, ct) is not { } name)
             return null;
         var stat1 = await Stat1Async(c, ct);
         var (rows, _) = await RowsAsync(c, name, stat1, ct);
         var dbstat = await HasDbstatAsync(c, ct);
-        async Task<long?> Size(string objectName) => dbstat
+        async Task<long?> SizeAsync(string objectName) => dbstat
             ? (await Db.QueryAsync(c, null, "SELECT sum(pgsize) FROM dbstat WHERE name = @n", r => r.Long(0), ct, null, ("n", objectName))).FirstOrDefault()
             : null;
 
@@ -96,8 +93,8 @@ public static class SqliteStatisticsReader
             """, r => (Name: r.GetString(0), Unique: r.Bool(1), Origin: r.Str(2), Sql: r.Str(3)), ct, null, ("t", name));
         var indexes = new List<IndexStats>();
         foreach (var ix in indexRows)
-            indexes.Add(new IndexStats(ix.Name) { Definition = ix.Sql, Unique = ix.Unique, Primary = ix.Origin == "pk", SizeBytes = await Size(ix.Name) });
-        var tableBytes = await Size(name);
+            indexes.Add(new IndexStats(ix.Name) { Definition = ix.Sql, Unique = ix.Unique, Primary = ix.Origin == "pk", SizeBytes = await SizeAsync(ix.Name) });
+        var tableBytes = await SizeAsync(name);
         long? indexBytes = dbstat ? indexes.Sum(i => i.SizeBytes ?? 0) : null;
         return new TableStats(new QualifiedName("main", name))
         {
@@ -109,7 +106,7 @@ public static class SqliteStatisticsReader
 
     public static async Task<ColumnStats?> ReadColumnAsync(SqliteConnection c, QualifiedName table, string column, CancellationToken ct)
     {
-        if (await RealName(c, table.Name, ct) is not { } name)
+        if (await RealNameAsync(c, table.Name, ct) is not { } name)
             return null;
         var info = (await Db.QueryAsync(c, null, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(@t) WHERE lower(name) = lower(@c)",
             r => (Name: r.GetString(0), Type: r.Str(1), NotNull: r.Bool(2), Default: r.Str(3), Pk: r.Int(4)), ct, null, ("t", name), ("c", column))).FirstOrDefault();

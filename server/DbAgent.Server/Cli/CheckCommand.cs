@@ -25,6 +25,8 @@ namespace DbAgent.Server.Cli;
 /// </summary>
 public static class CheckCommand
 {
+    private static readonly JsonSerializerOptions JsonReport = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
     public const int ExitClean = 0;
     public const int ExitFindings = 1;
     public const int ExitUsage = 2;
@@ -125,13 +127,13 @@ public static class CheckCommand
     public static async Task<int> RunAsync(Options options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var paths = options.Paths.Count == 0 && options.ChangedSince is not null ? ["."] : options.Paths;
-        if (paths.Count == 0) return await Usage(error, "no PATH given: name .sql files or folders to check.").ConfigureAwait(false);
+        if (paths.Count == 0) return await UsageAsync(error, "no PATH given: name .sql files or folders to check.").ConfigureAwait(false);
 
         ProjectConfig? explicitConfig = null;
         if (options.Config is not null)
         {
             try { explicitConfig = ProjectConfig.Load(options.Config); }
-            catch (ProjectConfigException e) { return await Usage(error, e.Message).ConfigureAwait(false); }
+            catch (ProjectConfigException e) { return await UsageAsync(error, e.Message).ConfigureAwait(false); }
         }
         var configs = new ProjectConfigs();
 
@@ -139,12 +141,12 @@ public static class CheckCommand
         if (options.Connection is not null)
         {
             try { target = ConnectionResolver.Resolve(options.Connection); }
-            catch (ConnectionConfigurationException e) { return await Usage(error, e.Message).ConfigureAwait(false); }
+            catch (ConnectionConfigurationException e) { return await UsageAsync(error, e.Message).ConfigureAwait(false); }
         }
 
         // Which files, and which of them cannot be read, is CheckInputs' business (FIFOs, dangling links, ...).
         if (CheckInputs.Enumerate(paths, out var missing) is not { } inputs)
-            return await Usage(error, $"no such file or directory: {missing}").ConfigureAwait(false);
+            return await UsageAsync(error, $"no such file or directory: {missing}").ConfigureAwait(false);
         var files = inputs.Select(i => i.Path).ToList();
         var notChecked = 0;
 
@@ -153,7 +155,7 @@ public static class CheckCommand
         if (options.ChangedSince is { } since)
         {
             var changed = ChangedFiles(since, out var problem);
-            if (changed is null) return await Usage(error, problem!).ConfigureAwait(false);
+            if (changed is null) return await UsageAsync(error, problem!).ConfigureAwait(false);
             inputs = inputs.Where(i => changed.Contains(Path.GetFullPath(i.Path))).ToList();
             files = inputs.Select(i => i.Path).ToList();
             newTables = CreatedTables(files);
@@ -190,7 +192,7 @@ public static class CheckCommand
             var display = Display(file);
             string? configError = null;
             var config = explicitConfig ?? configs.For(file, out configError);
-            if (configError is not null) return await Usage(error, configError).ConfigureAwait(false);
+            if (configError is not null) return await UsageAsync(error, configError).ConfigureAwait(false);
             if (config is not null)
                 foreach (var p in config.Problems)
                     if (configProblems.Add(config.FilePath + p)) await error.WriteLineAsync($"{config.FilePath}: {p}").ConfigureAwait(false);
@@ -259,7 +261,7 @@ public static class CheckCommand
         {
             case OutputFormat.Json:
                 var json = JsonSerializer.Serialize(new { files = files.Count, errors, warnings, skipped, ignored, findings = reported },
-                    new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true });
+                    JsonReport);
                 await output.WriteLineAsync(json).ConfigureAwait(false);
                 break;
             case OutputFormat.Sarif:
@@ -273,7 +275,7 @@ public static class CheckCommand
         return errors > 0 || notChecked > 0 ? ExitFindings : ExitClean;
     }
 
-    private static async Task<int> Usage(TextWriter error, string problem)
+    private static async Task<int> UsageAsync(TextWriter error, string problem)
     {
         await error.WriteLineAsync($"dbagent check: {problem}").ConfigureAwait(false);
         await error.WriteLineAsync("Run `dbagent check --help` for the options.").ConfigureAwait(false);
@@ -319,7 +321,10 @@ public static class CheckCommand
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEnd();
             process.WaitForExit();
+            // The process has exited and its output is read to the end: the task has completed, nothing waits.
+#pragma warning disable VSTHRD002
             if (process.ExitCode == 0) return stdout.Result;
+#pragma warning restore VSTHRD002
             error = stderr.Trim();
             return null;
         }

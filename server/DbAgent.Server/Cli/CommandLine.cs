@@ -14,16 +14,12 @@ public static class CommandLine
         var root = new RootCommand($"DbAgent {InitializeHandler.Version}: the database expert behind the VS Code extension.");
         root.Add(CheckCommand.Create(() => output, () => error));
 
-        // lsp and sample keep their own argument handling; they are listed here for help and suggestions.
+        // lsp and advise keep their own argument handling (the sample generator is dbagent-sample); they are listed here for help and suggestions.
         var rest = new Argument<string[]>("ARGS") { Arity = ArgumentArity.ZeroOrMore, Description = "passed to the command" };
         var lsp = new Command("lsp", "Run the language server over stdio (what the VS Code extension starts).") { rest };
         lsp.TreatUnmatchedTokensAsErrors = false;
         lsp.SetAction(result => LspCommand.RunAsync(Rest(result, rest)));
         root.Add(lsp);
-        var sample = new Command("sample", "Generate the sample shop databases (see `dbagent sample --help`).") { rest };
-        sample.TreatUnmatchedTokensAsErrors = false;
-        sample.SetAction(result => SampleCommand.Run(Rest(result, rest)));
-        root.Add(sample);
         var advise = new Command("advise", "The workload index advisor: what-if costs, chosen indexes, drops, a reversible migration (see `dbagent advise --help`).") { rest };
         advise.TreatUnmatchedTokensAsErrors = false;
         advise.SetAction((result, cancellationToken) => AdviseCommand.RunAsync(Rest(result, rest), output, error, cancellationToken));

@@ -9,9 +9,9 @@ using DbAgent.Sql.Text;
 namespace DbAgent.Server.Documents;
 
 /// <summary>
-/// The open documents. Edits are applied in order by one writer (<see cref="SerialQueue"/>); each applied version is
-/// an immutable <see cref="DocumentSnapshot"/> that any number of readers share. Calls that enqueue must be made in
-/// message order (the host dispatches handlers in order up to their first await).
+/// The open documents. Each applied version is an immutable <see cref="DocumentSnapshot"/> that any number of
+/// readers share. Writes are applied before the call returns, one at a time; their order is the client's because
+/// the host's <see cref="RequestQueue"/> runs the mutating handlers that make them in message order.
 /// </summary>
 public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> configuredDialect, Func<string, SqlDialect?>? connectionDialect = null)
 {
@@ -19,37 +19,35 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
     private readonly Func<string, SqlDialect?> _engineDialect = connectionDialect ?? (_ => null);
 
     private readonly ConcurrentDictionary<string, DocumentSnapshot> _documents = new(StringComparer.Ordinal);
-    private readonly SerialQueue _writes = new();
+    /// <summary>One writer at a time: handlers and background work (a settings change re-selecting dialects).</summary>
+    private readonly Lock _write = new();
 
-    /// <summary>The writer queue (tests hold it to prove that readers wait for it and honour cancellation).</summary>
-    internal SerialQueue Writes => _writes;
-
-    /// <summary>Raised on the writer after each new version (open, edit, dialect change).</summary>
+    /// <summary>Raised by the writer after each new version (open, edit, dialect change).</summary>
     public event Action<DocumentSnapshot>? Changed;
 
-    /// <summary>Raised on the writer after a document closed.</summary>
+    /// <summary>Raised by the writer after a document closed.</summary>
     public event Action<string>? Closed;
 
     public IReadOnlyCollection<string> OpenDocuments => _documents.Keys.ToList();
 
-    /// <summary>The latest applied version, without waiting for queued edits.</summary>
+    /// <summary>The latest applied version.</summary>
     public DocumentSnapshot? TryGet(string uri) => _documents.TryGetValue(uri, out var s) ? s : null;
 
-    /// <summary>The version that includes every edit received before this call.</summary>
-    public async Task<DocumentSnapshot?> GetAsync(string uri, CancellationToken cancellationToken)
-    {
-        await _writes.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
-        return TryGet(uri);
-    }
+    /// <summary>
+    /// The latest applied version. In a read handler that is the version with every edit the client sent before the
+    /// request (the request queue started the read after them); the task form keeps handlers free to change that.
+    /// </summary>
+    public Task<DocumentSnapshot?> GetAsync(string uri, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<DocumentSnapshot?>(cancellationToken) : Task.FromResult(TryGet(uri));
 
-    public Task Open(TextDocumentItem item) => _writes.Enqueue(() =>
+    public void Open(TextDocumentItem item) => Write(() =>
     {
         var snapshot = Build(item.Uri, item.Version, item.LanguageId, SourceText.From(item.Text ?? string.Empty), previous: null);
         _documents[item.Uri] = snapshot;
         Changed?.Invoke(snapshot);
     });
 
-    public Task Change(VersionedTextDocumentIdentifier document, IReadOnlyList<TextDocumentContentChangeEvent> changes) => _writes.Enqueue(() =>
+    public void Change(VersionedTextDocumentIdentifier document, IReadOnlyList<TextDocumentContentChangeEvent> changes) => Write(() =>
     {
         if (!_documents.TryGetValue(document.Uri, out var current))
         {
@@ -78,13 +76,13 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
         Changed?.Invoke(snapshot);
     });
 
-    public Task Close(string uri) => _writes.Enqueue(() =>
+    public void Close(string uri) => Write(() =>
     {
         if (_documents.TryRemove(uri, out _)) Closed?.Invoke(uri);
     });
 
     /// <summary>Re-selects the dialect of every open document (after a settings change) and re-parses those that changed.</summary>
-    public Task ReselectDialects() => _writes.Enqueue(() =>
+    public void ReselectDialects() => Write(() =>
     {
         foreach (var (uri, current) in _documents.ToArray())
         {
@@ -94,6 +92,11 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
             Changed?.Invoke(snapshot);
         }
     });
+
+    private void Write(Action write)
+    {
+        lock (_write) write();
+    }
 
     private DocumentSnapshot Build(string uri, int version, string languageId, SourceText text, DocumentSnapshot? previous, IReadOnlyList<TextChange>? changes = null)
     {

@@ -14,7 +14,16 @@ namespace DbAgent.Server.Host;
 
 /// <summary>
 /// Every handler the server registers, in one place. A handler is a class whose `[JsonRpcMethod]` methods answer
-/// one LSP (or custom) method; a feature adds its line here.
+/// one LSP (or custom) method, and which says what it does to the server's state:
+/// <code>
+/// [LspHandler(mutatesState: false)]   // reads: runs in parallel after the edits sent before it
+/// public sealed class HoverHandler(LanguageServerContext context)
+/// {
+///     [JsonRpcMethod(Methods.Hover, UseSingleObjectParameterDeserialization = true)]
+///     public async Task&lt;Hover?&gt; HoverAsync(TextDocumentPositionParams parameters, CancellationToken cancellationToken) ...
+/// }
+/// </code>
+/// A feature adds its line here; <see cref="RequestQueue"/> does the ordering (see <see cref="LspHandlerAttribute"/>).
 /// </summary>
 public static class HandlerCatalog
 {

@@ -7,29 +7,28 @@ using DbAgent.Server.Workspace;
 
 namespace DbAgent.Server.Host;
 
-/// <summary>The services every handler may use; one per server connection.</summary>
+/// <summary>
+/// The services every handler may use; one per server connection. Built here once, each from the ones above it, so
+/// no service is reached before it exists; the events that tie them together are subscribed after all are built.
+/// </summary>
 public sealed class LanguageServerContext
 {
     public LanguageServerContext(ILanguageClient client, ServerState? state = null, LanguageServerOptions? options = null)
     {
         options ??= new LanguageServerOptions();
-        State = state ?? new ServerState();
         Client = client;
+        State = state ?? new ServerState();
         Log = new ServerLogger(client);
         Configuration = new WorkspaceConfiguration(client, State, Log);
-        // Connections is built below; the store asks it lazily, once documents arrive.
-        Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect,
-            uri => Connections?.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null);
-        Plans = new PlanDiagnostics(Documents, Configuration, Log, ServerLifetime.Token);
-        Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log);
-        Schema = new WorkspaceSchema(State, Configuration, Log);
-        Diagnostics.Schema = _ => Schema.Completed;
-        Connections = new DocumentConnections(client, Configuration, Schema, Log, options.Environment, options.Providers);
-        Plans.Runner = new ConnectionPlanRunner(Connections, Schema);
+        Connections = new DocumentConnections(client, State, Configuration, Log, options.Environment, options.Providers);
+        Documents = new DocumentStore(Log, uri => Configuration.For(uri).Dialect, Connections.DialectFor);
+        Schema = new WorkspaceSchema(State, Configuration, Connections, Log);
+        Plans = new PlanDiagnostics(Documents, Configuration, options.PlanRunner ?? new ConnectionPlanRunner(Connections, Schema), Log, ServerLifetime.Token);
+        // The schema-aware rules read the migrations' schema once it is built; they never wait for it.
+        Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log, _ => Schema.Completed);
         DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
         Statistics = new StatisticsCache(Connections.Manager, ServerLifetime.Token);
         SqlFiles = new WorkspaceSqlFiles(Schema, Documents);
-        Schema.ConnectionDialect = uri => Connections.For(uri) is { } target ? DocumentConnections.DialectOf(target.Engine) : null;
         // A database that comes (back) up: the plans of the documents that use it run again.
         Connections.Connected += name =>
         {
@@ -38,7 +37,8 @@ public sealed class LanguageServerContext
             foreach (var uri in Documents.OpenDocuments)
                 if (Connections.For(uri)?.Name is { } used && string.Equals(used, name, StringComparison.OrdinalIgnoreCase)) Plans.Request(uri);
         };
-        // Thresholds, rules or connections may have changed: plans run again (the connections are re-read first).
+        // Thresholds, rules or connections may have changed: plans run again (Connections, subscribed first, re-read
+        // the connections before).
         Configuration.Changed += Plans.RequestAll;
         // A file opened before the settings arrived was told it has no connection: tell every open file again.
         Configuration.Changed += () =>
@@ -86,4 +86,7 @@ public sealed record LanguageServerOptions
     public System.Collections.IDictionary? Environment { get; init; } = System.Environment.GetEnvironmentVariables();
 
     public DbAgent.Databases.ProviderRegistry? Providers { get; init; }
+
+    /// <summary>What explains a document's statements; null: its connection (tests put a recorded session here).</summary>
+    public IPlanRunner? PlanRunner { get; init; }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 
 namespace DbAgent.Server.Host;
@@ -18,12 +17,9 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
         var formatter = new SystemTextJsonFormatter();
         ConfigureSerializer(formatter.JsonSerializerOptions);
         var state = new ServerState();
-        _rpc = new LspJsonRpc(new LspMessageHandler(sendingStream, receivingStream, formatter), state)
+        _rpc = new LspJsonRpc(new LspMessageHandler(sendingStream, receivingStream, formatter), state, Requests)
         {
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
-            // Handlers start in message order, one at a time up to their first await, so the document store sees
-            // didOpen/didChange in order; what follows an await runs in parallel on the thread pool.
-            SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
         };
         var client = new JsonRpcLanguageClient(_rpc);
         Context = new LanguageServerContext(client, state, options);
@@ -40,6 +36,9 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
 
     public LanguageServerContext Context { get; }
 
+    /// <summary>Orders the handlers' work: mutations one at a time in message order, reads in parallel after them.</summary>
+    public RequestQueue Requests { get; } = new();
+
     /// <summary>Why the connection ended when it was not the client closing it (a broken frame, a stream error); else null.</summary>
     public string? DisconnectReason { get; private set; }
 
@@ -54,7 +53,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     {
         _rpc.StartListening();
         var finished = await Task.WhenAny(Context.State.Exited, _rpc.Completion).ConfigureAwait(false);
-        Context.ServerLifetime.Cancel();
+        await Context.ServerLifetime.CancelAsync().ConfigureAwait(false);
         if (finished == Context.State.Exited) return await Context.State.Exited.ConfigureAwait(false);
         // The stream closed without `exit`: a clean end only if shutdown was asked for.
         return Context.State.ShutdownRequested ? 0 : 1;
@@ -65,7 +64,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Context.ServerLifetime.Cancel();
+        await Context.ServerLifetime.CancelAsync().ConfigureAwait(false);
         _rpc.Dispose();
         await Context.Connections.DisposeAsync().ConfigureAwait(false);
     }

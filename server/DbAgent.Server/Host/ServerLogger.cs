@@ -31,7 +31,7 @@ public sealed class ServerLogger(ILanguageClient? client, LogLevel minimum = Log
         }
         // Fire and forget: a log line must never block or fail the work that writes it.
         _ = client.NotifyAsync(Methods.LogMessage, new LogMessageParams(type, message)).ContinueWith(
-            static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     void ILogger.Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)

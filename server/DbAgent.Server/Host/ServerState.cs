@@ -8,9 +8,20 @@ public sealed class ServerState
 {
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public bool Initialized { get; set; }
     public bool ShutdownRequested { get; set; }
     public InitializeParams? InitializeParams { get; set; }
+
+    /// <summary>The workspace folders from initialize as local paths (file: URIs only; others are not on this machine's disk).</summary>
+    public IReadOnlyList<string> WorkspaceFolders
+    {
+        get
+        {
+            var init = InitializeParams;
+            var uris = init?.WorkspaceFolders?.Select(f => f.Uri).ToList() ?? [];
+            if (uris.Count == 0 && init?.RootUri is { } root) uris.Add(root);
+            return uris.Select(Workspace.WorkspaceSchema.LocalPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        }
+    }
 
     /// <summary>The client's capabilities from initialize (an undefined element before it).</summary>
     public JsonElement ClientCapabilities => InitializeParams?.Capabilities ?? default;

@@ -99,6 +99,7 @@ public sealed record CreateFile(
     [property: JsonPropertyName("uri")] string Uri,
     [property: JsonPropertyName("options")] CreateFileOptions? Options)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "create";
 }
 

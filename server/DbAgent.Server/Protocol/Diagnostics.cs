@@ -21,8 +21,6 @@ public sealed record Diagnostic
     [JsonPropertyName("codeDescription")] public CodeDescription? CodeDescription { get; init; }
     [JsonPropertyName("source")] public string Source { get; init; } = "dbagent";
     [JsonPropertyName("message")] public required string Message { get; init; }
-    /// <summary>Round-tripped by the client into codeAction requests: what a quick fix needs.</summary>
-    [JsonPropertyName("data")] public IReadOnlyDictionary<string, string>? Data { get; init; }
 }
 
 /// <see href="https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#codeDescription"/>

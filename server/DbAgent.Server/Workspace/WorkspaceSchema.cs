@@ -1,4 +1,5 @@
 using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Host;
 using DbAgent.Sql;
 using DbAgent.Sql.Dialects;
@@ -24,32 +25,22 @@ public sealed class WorkspaceSchema
 {
     private readonly ServerState _state;
     private readonly WorkspaceConfiguration _configuration;
+    private readonly DocumentConnections _connections;
     private readonly ServerLogger _log;
     private readonly object _gate = new();
     private Task<WorkspaceSchemaSnapshot?>? _build;
 
-    public WorkspaceSchema(ServerState state, WorkspaceConfiguration configuration, ServerLogger log)
+    public WorkspaceSchema(ServerState state, WorkspaceConfiguration configuration, DocumentConnections connections, ServerLogger log)
     {
         _state = state;
         _configuration = configuration;
+        _connections = connections;
         _log = log;
         configuration.Changed += Invalidate;
     }
 
-    /// <summary>The dialect of the database a file uses (its connection's engine), which outranks every other sign.</summary>
-    public Func<string, SqlDialect?>? ConnectionDialect { get; set; }
-
     /// <summary>The workspace folders as local paths (file: URIs only; others are not on this machine's disk).</summary>
-    public IReadOnlyList<string> Folders
-    {
-        get
-        {
-            var init = _state.InitializeParams;
-            var uris = init?.WorkspaceFolders?.Select(f => f.Uri).ToList() ?? [];
-            if (uris.Count == 0 && init?.RootUri is { } root) uris.Add(root);
-            return uris.Select(LocalPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        }
-    }
+    public IReadOnlyList<string> Folders => _state.WorkspaceFolders;
 
     /// <summary>The current build (started now if there is none); null when the workspace has no migrations.</summary>
     public Task<WorkspaceSchemaSnapshot?> GetAsync(CancellationToken cancellationToken)
@@ -86,7 +77,10 @@ public sealed class WorkspaceSchema
         {
             Task<WorkspaceSchemaSnapshot?>? build;
             lock (_gate) build = _build;
+            // Result of a task already completed: no wait.
+#pragma warning disable VSTHRD002
             return build is { IsCompletedSuccessfully: true } ? build.Result?.Schema : null;
+#pragma warning restore VSTHRD002
         }
     }
 
@@ -98,7 +92,7 @@ public sealed class WorkspaceSchema
         return Build(folders, sets =>
         {
             first = sets.SelectMany(s => s.Files).Select(f => new Uri(Path.GetFullPath(f.Path)).AbsoluteUri).FirstOrDefault();
-            return (first is null ? null : ConnectionDialect?.Invoke(first)) ?? _configuration.Global.Dialect;
+            return (first is null ? null : _connections.DialectFor(first)) ?? _configuration.Global.Dialect;
         }, _log);
     }
 

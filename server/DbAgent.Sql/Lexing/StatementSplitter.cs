@@ -256,7 +256,7 @@ public static class StatementSplitter
             _previous = i;
         }
 
-        private Head HeadOf(Token t)
+        private static Head HeadOf(Token t)
         {
             if (Is(t, Kw.SELECT)) return Head.Select;
             if (Is(t, Kw.INSERT)) return Head.Insert;

@@ -20,7 +20,7 @@ public enum MigrationTool
 }
 
 /// <summary>A version made of numeric parts (V1.10 → [1, 10]); compared part by part as numbers of any length.</summary>
-public sealed class MigrationVersion : IComparable<MigrationVersion>
+public sealed class MigrationVersion : IComparable<MigrationVersion>, IEquatable<MigrationVersion>
 {
     private readonly string[] _parts;
 
@@ -46,6 +46,26 @@ public sealed class MigrationVersion : IComparable<MigrationVersion>
         }
         return 0;
     }
+
+    /// <summary>Equal when they compare equal: 1.0 is 1.</summary>
+    public bool Equals(MigrationVersion? other) => other is not null && CompareTo(other) == 0;
+    public override bool Equals(object? obj) => Equals(obj as MigrationVersion);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        var significant = _parts.Length;
+        while (significant > 0 && _parts[significant - 1] == "0") significant--;
+        for (var i = 0; i < significant; i++) hash.Add(_parts[i], StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+
+    public static bool operator ==(MigrationVersion? left, MigrationVersion? right) => left is null ? right is null : left.Equals(right);
+    public static bool operator !=(MigrationVersion? left, MigrationVersion? right) => !(left == right);
+    public static bool operator <(MigrationVersion? left, MigrationVersion? right) => left is null ? right is not null : left.CompareTo(right) < 0;
+    public static bool operator <=(MigrationVersion? left, MigrationVersion? right) => left is null || left.CompareTo(right) <= 0;
+    public static bool operator >(MigrationVersion? left, MigrationVersion? right) => left is not null && left.CompareTo(right) > 0;
+    public static bool operator >=(MigrationVersion? left, MigrationVersion? right) => left is null ? right is null : left.CompareTo(right) >= 0;
 
     public override string ToString() => string.Join('.', _parts);
 }

@@ -24,13 +24,16 @@ public static class MigrationReplay
         // the replay itself must be sequential, the parsing need not be. The window bounds the trees held at once.
         var window = Math.Max(2, Environment.ProcessorCount);
         var pending = new Task<Prepared>[set.Files.Count];
-        for (var i = 0; i < Math.Min(window, pending.Length); i++) pending[i] = Prepare(set.Files[i], dialect, cancellationToken);
+        for (var i = 0; i < Math.Min(window, pending.Length); i++) pending[i] = PrepareAsync(set.Files[i], dialect, cancellationToken);
         for (var i = 0; i < pending.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Replay is synchronous by design (a pure layer); files are read and parsed ahead on the pool, applied in order here.
+#pragma warning disable VSTHRD002
             var prepared = pending[i].GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
             pending[i] = null!;
-            if (i + window < pending.Length) pending[i + window] = Prepare(set.Files[i + window], dialect, cancellationToken);
+            if (i + window < pending.Length) pending[i + window] = PrepareAsync(set.Files[i + window], dialect, cancellationToken);
             results.Add(prepared.Script is null
                 ? new MigrationFileResult(prepared.File, prepared.Uri, Empty, prepared.Error)
                 : new MigrationFileResult(prepared.File, prepared.Uri, replayer.Apply(prepared.Script, prepared.Uri)));
@@ -40,7 +43,7 @@ public static class MigrationReplay
 
     private sealed record Prepared(MigrationFile File, string Uri, SqlScript? Script, string? Error);
 
-    private static Task<Prepared> Prepare(MigrationFile file, SqlDialect dialect, CancellationToken cancellationToken) => Task.Run(() =>
+    private static Task<Prepared> PrepareAsync(MigrationFile file, SqlDialect dialect, CancellationToken cancellationToken) => Task.Run(() =>
     {
         var uri = new Uri(Path.GetFullPath(file.Path)).AbsoluteUri;
         string text;

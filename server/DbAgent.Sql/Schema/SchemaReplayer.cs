@@ -241,7 +241,7 @@ public sealed class SchemaReplayer
                 // InnoDB needs an index on the referencing columns and builds one, named after the constraint, when none leads with them.
                 var implicitIndex = new IndexModel
                 {
-                    Name = definition.Name ?? definition.Columns.FirstOrDefault() ?? name, Table = table.Name,
+                    Name = definition.Name ?? (definition.Columns.Count > 0 ? definition.Columns[0] : null) ?? name, Table = table.Name,
                     Keys = definition.Columns.Select(c => new IndexKey(c, null, false)).ToList(), Origin = origin,
                 };
                 table.Indexes.Add(implicitIndex);
@@ -551,7 +551,7 @@ public sealed class SchemaReplayer
             (SqlDialect.Postgres, ConstraintKind.Check) => columns.Length > 0 ? $"{t}_{columns}_check" : $"{t}_check",
             (SqlDialect.Postgres, ConstraintKind.Exclusion) => $"{t}_{columns}_excl",
             (SqlDialect.MySql, ConstraintKind.PrimaryKey) => "PRIMARY",
-            (SqlDialect.MySql, ConstraintKind.Unique) => definition.Columns.FirstOrDefault() ?? $"{t}_unique",
+            (SqlDialect.MySql, ConstraintKind.Unique) => definition.Columns.Count > 0 ? definition.Columns[0] : $"{t}_unique",
             (SqlDialect.MySql, ConstraintKind.ForeignKey) => $"{t}_ibfk_{table.ForeignKeys.Count() + 1}",
             (SqlDialect.MySql, _) => $"{t}_chk_{table.Constraints.Count(c => c.Kind == ConstraintKind.Check) + 1}",
             (SqlDialect.TSql, ConstraintKind.PrimaryKey) => $"PK__{t}",
@@ -576,7 +576,7 @@ public sealed class SchemaReplayer
         var columns = string.Join('_', keys.Select(k => k.Column ?? "expr"));
         return Dialect switch
         {
-            SqlDialect.MySql => keys.FirstOrDefault()?.Column ?? "idx",
+            SqlDialect.MySql => (keys.Count > 0 ? keys[0].Column : null) ?? "idx",
             _ => $"{table.Name.Name}_{columns}_idx",
         };
     }

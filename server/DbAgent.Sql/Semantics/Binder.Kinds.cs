@@ -6,7 +6,7 @@ namespace DbAgent.Sql.Semantics;
 
 internal sealed partial class Binder
 {
-    private StatementKind StatementKindOf(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
+    private static StatementKind StatementKindOf(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
     {
         var node = root;
         if (node.ChildCount >= 2 && node[0].Kind == SyntaxKind.WithClause && IsStatementKind(node[1].Kind)) node = node[1];
@@ -63,7 +63,7 @@ internal sealed partial class Binder
         };
     }
 
-    private Kw[] FirstWords(IReadOnlyList<Token> tokens, in StatementSlice slice, int count)
+    private static Kw[] FirstWords(IReadOnlyList<Token> tokens, in StatementSlice slice, int count)
     {
         var result = new List<Kw>(count);
         for (var i = slice.FirstToken; i <= slice.LastToken && result.Count < count; i++)
@@ -76,7 +76,7 @@ internal sealed partial class Binder
     }
 
     /// <summary>The statement's leading keywords after any WITH clause (DELETE FROM, CREATE UNIQUE INDEX, SELECT).</summary>
-    private TextSpan KeywordSpan(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
+    private static TextSpan KeywordSpan(SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
     {
         var from = slice.Span.Start;
         if (root.ChildCount > 0 && root[0].Kind == SyntaxKind.WithClause) from = root[0].Span.End;

@@ -431,7 +431,7 @@ internal sealed partial class Parser
             || w.Equals("DAY", StringComparison.OrdinalIgnoreCase) || w.Equals("HOUR", StringComparison.OrdinalIgnoreCase)
             || w.Equals("MINUTE", StringComparison.OrdinalIgnoreCase) || w.Equals("SECOND", StringComparison.OrdinalIgnoreCase)
             || w.Equals("WEEK", StringComparison.OrdinalIgnoreCase) || w.Equals("QUARTER", StringComparison.OrdinalIgnoreCase)
-            || w.Equals("MICROSECOND", StringComparison.OrdinalIgnoreCase) || (w.Contains('_') && w.IndexOfAny("0123456789") < 0 && K == Kw.None && w.Length < 20 && (w.StartsWith("DAY_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("HOUR_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("MINUTE_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("YEAR_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("SECOND_", StringComparison.OrdinalIgnoreCase)))
+            || w.Equals("MICROSECOND", StringComparison.OrdinalIgnoreCase) || (w.Contains('_') && !w.ContainsAnyInRange('0', '9') && K == Kw.None && w.Length < 20 && (w.StartsWith("DAY_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("HOUR_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("MINUTE_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("YEAR_", StringComparison.OrdinalIgnoreCase) || w.StartsWith("SECOND_", StringComparison.OrdinalIgnoreCase)))
             || w.Equals("YEARS", StringComparison.OrdinalIgnoreCase) || w.Equals("MONTHS", StringComparison.OrdinalIgnoreCase) || w.Equals("DAYS", StringComparison.OrdinalIgnoreCase);
     }
 

@@ -395,7 +395,7 @@ internal sealed partial class Parser
         return true;
     }
 
-    private bool IsAliasStopper(Kw kw) => kw switch
+    private static bool IsAliasStopper(Kw kw) => kw switch
     {
         Kw.LIMIT or Kw.OFFSET or Kw.FETCH or Kw.RETURNING or Kw.WINDOW or Kw.ON or Kw.USING or Kw.NATURAL or Kw.CROSS
             or Kw.FULL or Kw.INNER or Kw.LEFT or Kw.RIGHT or Kw.OUTER or Kw.JOIN or Kw.WHERE or Kw.GROUP or Kw.HAVING

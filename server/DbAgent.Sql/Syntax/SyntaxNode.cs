@@ -200,29 +200,10 @@ public readonly struct SyntaxNode : IEquatable<SyntaxNode>
         }
     }
 
-    /// <summary>The deepest node whose span contains the position.</summary>
-    public SyntaxNode FindNode(int position)
-    {
-        var tree = _tree!;
-        var node = _index;
-        if (position < _offset + tree[node].Start || position > _offset + tree[node].Start + tree[node].Length) return default;
-        while (true)
-        {
-            var next = -1;
-            ref readonly var g = ref tree[node];
-            for (var i = 0; i < g.ChildCount; i++)
-            {
-                var c = g.FirstChild + i;
-                ref readonly var child = ref tree[c];
-                if (position >= _offset + child.Start && position <= _offset + child.Start + child.Length && child.Length > 0) { next = c; break; }
-            }
-            if (next < 0) return new SyntaxNode(tree, node, _offset);
-            node = next;
-        }
-    }
-
     public bool Equals(SyntaxNode other) => ReferenceEquals(_tree, other._tree) && _index == other._index && _offset == other._offset;
     public override bool Equals(object? obj) => obj is SyntaxNode other && Equals(other);
+    public static bool operator ==(SyntaxNode left, SyntaxNode right) => left.Equals(right);
+    public static bool operator !=(SyntaxNode left, SyntaxNode right) => !left.Equals(right);
     public override int GetHashCode() => HashCode.Combine(_tree, _index, _offset);
     public override string ToString() => _tree is null ? "(null)" : $"{Kind} {Span}";
 }

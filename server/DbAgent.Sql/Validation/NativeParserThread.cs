@@ -36,7 +36,10 @@ public static class NativeParserThread
             try { done.SetResult(parse()); }
             catch (Exception e) { done.SetException(e); }
         });
+        // The caller's parse is synchronous; it waits for the one thread the native parser may run on (no context to deadlock).
+#pragma warning disable VSTHRD002
         return done.Task.GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
     }
 
     private static Thread Start()

@@ -46,7 +46,7 @@ public class SecretRedactionTests
             {
                 var redacted = SecretRedactor.Redact(text);
                 if (redacted.Contains(pw))
-                    throw new Exception($"leaked in {redacted}");
+                    throw new AssertionException($"leaked in {redacted}");
             }
         }, iter: 500);
     }

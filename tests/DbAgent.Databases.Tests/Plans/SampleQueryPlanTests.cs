@@ -2,7 +2,7 @@ using DbAgent.Analysis.Plans;
 using DbAgent.Databases.Engines.MySql;
 using DbAgent.Databases.Engines.Postgres;
 using DbAgent.Databases.Engines.Sqlite;
-using DbAgent.Databases.Samples;
+using DbAgent.SampleData;
 using DbAgent.Databases.Tests.Support;
 using DbAgent.Sql;
 using DbAgent.Sql.Syntax;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using DbAgent.Databases.Samples;
+using DbAgent.SampleData;
 using DbAgent.Sql;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;

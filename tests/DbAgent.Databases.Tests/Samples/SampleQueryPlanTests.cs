@@ -1,4 +1,4 @@
-using DbAgent.Databases.Samples;
+using DbAgent.SampleData;
 using DbAgent.Sql;
 using DbAgent.Sql.Lexing;
 using Microsoft.Data.Sqlite;

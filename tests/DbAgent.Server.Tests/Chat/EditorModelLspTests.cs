@@ -24,7 +24,6 @@ public sealed class EditorModelLspTests
     {
         private readonly List<JsonElement> _requests = [];
         public IReadOnlyList<JsonElement> Requests { get { lock (_requests) return _requests.ToList(); } }
-        public Stopwatch? CancelledAfter;
 
         public Func<JsonElement, CancellationToken, Task<object>> Bind(LspTestClient client) => (request, ct) =>
         {

@@ -73,7 +73,7 @@ public sealed class CheckInputsTests
     {
         var path = Path.Combine(_dir, "secret.sql");
         File.WriteAllText(path, "SELECT 1;\n");
-        File.SetUnixFileMode(path, UnixFileMode.None);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.None);
         if (Environment.UserName == "root" || IsReadable(path))
             Assert.Ignore("running as root: every file is readable, so an unreadable file cannot be made here.");
         var (code, _, error) = await ServerProcess.RunAsync(TimeSpan.FromSeconds(30), "check", _dir);

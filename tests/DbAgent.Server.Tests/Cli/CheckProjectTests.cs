@@ -55,7 +55,7 @@ public sealed class CheckProjectTests
         Assert.That(output, Does.Contain("--format").And.Contain("sarif").And.Contain("--changed-since").And.Contain("--config").And.Contain("Exit codes"));
         var (root, rootOut, _) = await Run("--help");
         Assert.That(root, Is.EqualTo(0));
-        Assert.That(rootOut, Does.Contain("check").And.Contain("lsp").And.Contain("sample"));
+        Assert.That(rootOut, Does.Contain("check").And.Contain("lsp").And.Contain("advise").And.Not.Contain("sample"));
     }
 
     [Test]
@@ -175,7 +175,7 @@ public sealed class CheckProjectTests
             .ToList();
         Assert.That(fromEditor, Is.EqualTo(fromCheck));
         Assert.That(fromCheck, Does.Contain("2:20 warning prefer-text").And.Contain("3:38 warning compare-to-null"));
-        Assert.That(published.Diagnostics.First().CodeDescription?.Href, Does.StartWith("file:").And.EndWith(published.Diagnostics.First().Code + ".md"));
+        Assert.That(published.Diagnostics[0].CodeDescription?.Href, Does.StartWith("file:").And.EndWith(published.Diagnostics[0].Code + ".md"));
     }
 
     private bool Git(params string[] args)

@@ -21,10 +21,10 @@ public sealed class DocumentStoreTests
     public async Task Edits_apply_in_order_and_each_version_is_its_own_snapshot()
     {
         var store = NewStore();
-        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
+        store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
         var v1 = store.TryGet(Uri)!;
-        _ = store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 7, 0, 8, "2")]);
-        _ = store.Change(new VersionedTextDocumentIdentifier(Uri, 3), [Edit(0, 9, 0, 9, "\nDELETE FROM t;")]);
+        store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 7, 0, 8, "2")]);
+        store.Change(new VersionedTextDocumentIdentifier(Uri, 3), [Edit(0, 9, 0, 9, "\nDELETE FROM t;")]);
         var v3 = await store.GetAsync(Uri, CancellationToken.None);
         Assert.That(v3!.Version, Is.EqualTo(3));
         Assert.That(v3.Text.Text, Is.EqualTo("SELECT 2;\nDELETE FROM t;"));
@@ -34,61 +34,49 @@ public sealed class DocumentStoreTests
     }
 
     [Test]
-    public async Task Positions_are_utf16_and_line_breaks_of_every_kind_count()
+    public void Positions_are_utf16_and_line_breaks_of_every_kind_count()
     {
         var store = NewStore();
         // "😀" is two UTF-16 code units, as LSP counts by default.
-        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT '😀';\r\nSELECT 2;\rSELECT 3;"));
-        await store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 11, 0, 12, ""), Edit(2, 7, 2, 8, "4")]);
+        store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT '😀';\r\nSELECT 2;\rSELECT 3;"));
+        store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 11, 0, 12, ""), Edit(2, 7, 2, 8, "4")]);
         Assert.That(store.TryGet(Uri)!.Text.Text, Is.EqualTo("SELECT '😀'\r\nSELECT 2;\rSELECT 4;"));
     }
 
     [Test]
-    public async Task A_change_without_a_range_replaces_the_whole_text()
+    public void A_change_without_a_range_replaces_the_whole_text()
     {
         var store = NewStore();
-        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
-        await store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [new TextDocumentContentChangeEvent { Text = "DELETE FROM t;" }]);
+        store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
+        store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [new TextDocumentContentChangeEvent { Text = "DELETE FROM t;" }]);
         Assert.That(store.TryGet(Uri)!.Text.Text, Is.EqualTo("DELETE FROM t;"));
     }
 
     [Test]
-    public async Task The_dialect_follows_comment_then_setting_then_content()
+    public void The_dialect_follows_comment_then_setting_then_content()
     {
         var store = NewStore(SqlDialect.MySql);
-        await store.Open(new TextDocumentItem(Uri, "sql", 1, "-- dbagent: dialect=sqlite\nSELECT 1;"));
+        store.Open(new TextDocumentItem(Uri, "sql", 1, "-- dbagent: dialect=sqlite\nSELECT 1;"));
         Assert.That(store.TryGet(Uri)!.Dialect, Is.EqualTo(SqlDialect.Sqlite));
         Assert.That(store.TryGet(Uri)!.DialectSource, Is.EqualTo(DialectSource.FirstLineComment));
 
-        await store.Open(new TextDocumentItem("file:///e.sql", "sql", 1, "SELECT 1;"));
+        store.Open(new TextDocumentItem("file:///e.sql", "sql", 1, "SELECT 1;"));
         Assert.That(store.TryGet("file:///e.sql")!.Dialect, Is.EqualTo(SqlDialect.MySql));
 
         var plain = NewStore();
-        await plain.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1\nGO\nSELECT N'x'\nGO\n"));
+        plain.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1\nGO\nSELECT N'x'\nGO\n"));
         Assert.That(plain.TryGet(Uri)!.Dialect, Is.EqualTo(SqlDialect.TSql));
-        await plain.Open(new TextDocumentItem("file:///f.sql", "sql", 1, "SELECT 1;"));
+        plain.Open(new TextDocumentItem("file:///f.sql", "sql", 1, "SELECT 1;"));
         Assert.That(plain.TryGet("file:///f.sql")!.DialectSource, Is.EqualTo(DialectSource.Default));
         Assert.That(plain.TryGet("file:///f.sql")!.Dialect, Is.EqualTo(SqlDialect.Postgres));
     }
 
     [Test]
-    public async Task Readers_wait_for_the_edits_sent_before_them()
-    {
-        var store = NewStore();
-        _ = store.Open(new TextDocumentItem(Uri, "sql", 1, ""));
-        for (var i = 0; i < 200; i++)
-            _ = store.Change(new VersionedTextDocumentIdentifier(Uri, i + 2), [Edit(0, i, 0, i, "x")]);
-        var snapshot = await store.GetAsync(Uri, CancellationToken.None);
-        Assert.That(snapshot!.Version, Is.EqualTo(201));
-        Assert.That(snapshot.Text.Length, Is.EqualTo(200));
-    }
-
-    [Test]
-    public async Task Incremental_reparses_after_random_edits_equal_a_full_parse()
+    public void Incremental_reparses_after_random_edits_equal_a_full_parse()
     {
         var store = NewStore();
         const string start = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nSELECT * FROM orders WHERE customer_id = 1;\nUPDATE orders SET customer_id = 2 WHERE id = 3;\nDELETE FROM orders;\n";
-        await store.Open(new TextDocumentItem(Uri, "sql", 1, start));
+        store.Open(new TextDocumentItem(Uri, "sql", 1, start));
         var random = new Random(42);
         string[] inserts = [";", "\n", " WHERE id = 1", "SELECT 1", "'", "(", ")", "--", "/*", "*/", "DELETE FROM t", " ", "$$"];
         for (var version = 2; version < 300; version++)
@@ -98,7 +86,7 @@ public sealed class DocumentStoreTests
             var b = Math.Min(text.Length, a + random.Next(0, 6));
             var from = text.GetLinePosition(a);
             var to = text.GetLinePosition(b);
-            await store.Change(new VersionedTextDocumentIdentifier(Uri, version),
+            store.Change(new VersionedTextDocumentIdentifier(Uri, version),
                 [Edit(from.Line, from.Character, to.Line, to.Character, inserts[random.Next(inserts.Length)])]);
             var snapshot = store.TryGet(Uri)!;
             var full = DbAgent.Sql.Syntax.SqlScript.Parse(snapshot.Text, snapshot.Dialect);
@@ -109,12 +97,12 @@ public sealed class DocumentStoreTests
     }
 
     [Test]
-    public async Task An_edit_to_a_closed_document_is_ignored()
+    public void An_edit_to_a_closed_document_is_ignored()
     {
         var store = NewStore();
-        await store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
-        await store.Close(Uri);
-        await store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 0, 0, 0, "x")]);
+        store.Open(new TextDocumentItem(Uri, "sql", 1, "SELECT 1;"));
+        store.Close(Uri);
+        store.Change(new VersionedTextDocumentIdentifier(Uri, 2), [Edit(0, 0, 0, 0, "x")]);
         Assert.That(store.TryGet(Uri), Is.Null);
         Assert.That(store.OpenDocuments, Is.Empty);
     }

@@ -139,7 +139,7 @@ public sealed class FuzzTests
             var uri = $"file:///fuzz/{session}.sql";
             var text = generator.Document();
             if (text.Length > 100_000) text = generator.Statement();
-            await store.Open(new TextDocumentItem(uri, "sql", 1, text));
+            store.Open(new TextDocumentItem(uri, "sql", 1, text));
             var cache = new LintCache();
             for (var e = 0; e < editsPerSession && done < edits; e++, done++)
             {
@@ -157,7 +157,7 @@ public sealed class FuzzTests
                 var watch = Stopwatch.StartNew();
                 try
                 {
-                    await store.Change(new VersionedTextDocumentIdentifier(uri, e + 2), [change]);
+                    store.Change(new VersionedTextDocumentIdentifier(uri, e + 2), [change]);
                     var snapshot = store.TryGet(uri)!;
                     var incremental = FindingsPipeline.Analyze(snapshot.Script, DbAgentSettings.Default.AnalysisInput(cache), CancellationToken.None).Findings;
                     slowest = Math.Max(slowest, watch.ElapsedMilliseconds);
@@ -184,7 +184,7 @@ public sealed class FuzzTests
                 if (watch.ElapsedMilliseconds > HangLimit.TotalMilliseconds)
                     crashes.Add($"session {session} edit {e}: {watch.ElapsedMilliseconds} ms ({SaveFailure("edit-hang", done, text)})");
             }
-            await store.Close(uri);
+            store.Close(uri);
             if (mismatches.Count + crashes.Count >= 5) break;
         }
         GC.Collect();

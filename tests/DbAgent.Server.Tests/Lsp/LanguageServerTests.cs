@@ -78,7 +78,7 @@ public sealed class LanguageServerTests
         Assert.That(diagnostic.Code, Is.EqualTo("syntax-error"));
         Assert.That(diagnostic.Message, Does.Contain("WHERE"));
         Assert.That(diagnostic.Range, Is.EqualTo(R(1, 15, 1, 20)));
-        Assert.That(diagnostic.Data!["source"], Is.EqualTo("libpg_query"));
+        Assert.That(client.Server!.Context.Diagnostics.LastPublished(Uri)!.Findings.Single().Data["source"], Is.EqualTo("libpg_query"));
     }
 
     [Test]
@@ -164,14 +164,15 @@ public sealed class LanguageServerTests
 
         var actions = await client.RequestAsync<CodeAction[]>(Methods.CodeAction,
             new CodeActionParams(new TextDocumentIdentifier(Uri), diagnostic.Range, new CodeActionContext { Diagnostics = [diagnostic] }));
+        Assert.That(actions, Is.Not.Null);
         Assert.That(actions!.Select(a => a.Title), Is.EquivalentTo(new[] { "Add WHERE clause", "Ignore delete-without-where for this statement" }));
-        Assert.That(actions.All(a => a.Kind == "quickfix"));
+        Assert.That(actions!.All(a => a.Kind == "quickfix"));
 
-        var addWhere = actions.Single(a => a.Title == "Add WHERE clause").Edit!.Changes[Uri].Single();
+        var addWhere = actions!.Single(a => a.Title == "Add WHERE clause").Edit!.Changes![Uri].Single();
         Assert.That(addWhere.Range, Is.EqualTo(R(1, 20, 1, 20)));
         Assert.That(addWhere.NewText, Does.StartWith(" WHERE "));
 
-        var ignore = actions.Single(a => a.Title.StartsWith("Ignore")).Edit!.Changes[Uri].Single();
+        var ignore = actions!.Single(a => a.Title.StartsWith("Ignore")).Edit!.Changes![Uri].Single();
         Assert.That(ignore.Range, Is.EqualTo(R(1, 0, 1, 0)));
         Assert.That(ignore.NewText, Is.EqualTo("  -- dbagent-ignore delete-without-where\n"));
 
@@ -314,9 +315,9 @@ public sealed class LanguageServerTests
         await client.OpenAsync(Uri, "DELETE FROM orders;");
         await client.DiagnosticsAsync(Uri);
 
-        // Hold the writer, as a long re-parse would: the hover must wait for it, and stop waiting when cancelled.
+        // Hold the mutations, as a long re-parse would: the hover must wait for them, and stop waiting when cancelled.
         using var release = new ManualResetEventSlim();
-        _ = client.Server!.Context.Documents.Writes.Enqueue(() => release.Wait(LspTestClient.Timeout));
+        _ = client.Server!.Requests.EnqueueMutationAsync(() => Task.Run(() => release.Wait(LspTestClient.Timeout)));
         using var cts = new CancellationTokenSource();
         var hover = client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 0)), cts.Token);
         await Task.Delay(100);

@@ -62,11 +62,11 @@ public sealed class LspTestClient : IAsyncDisposable
     public LanguageServerHost? Server => _host;
 
     /// <summary>A server in this process, over <see cref="FullDuplexStream.CreatePair"/>.</summary>
-    public static LspTestClient InProcess()
+    public static LspTestClient InProcess(DbAgent.Server.Features.Plans.IPlanRunner? planRunner = null)
     {
         var (clientStream, serverStream) = FullDuplexStream.CreatePair();
         // No connections from the environment: a developer's PGHOST must not change what the tests see.
-        var host = new LanguageServerHost(serverStream, serverStream, new LanguageServerOptions { Environment = null });
+        var host = new LanguageServerHost(serverStream, serverStream, new LanguageServerOptions { Environment = null, PlanRunner = planRunner });
         return new LspTestClient(clientStream, host);
     }
 

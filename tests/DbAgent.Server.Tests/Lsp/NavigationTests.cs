@@ -47,13 +47,13 @@ public sealed class NavigationTests
 
         var table = await client.RequestAsync<Location[]>(Methods.Definition, At(uri, 0, 30));
         Assert.That(table!.Select(l => (l.Uri, l.Range.Start.Line)), Is.EqualTo(new[] { (U(_init), 1), (U(_alter), 0) }));
-        Assert.That(table[0].Range.Start.Character, Is.EqualTo(0), "the CREATE TABLE statement");
+        Assert.That(table![0].Range.Start.Character, Is.EqualTo(0), "the CREATE TABLE statement");
 
         var note = await client.RequestAsync<Location[]>(Methods.Definition, At(uri, 0, 10));
         Assert.That(note!.Single().Uri, Is.EqualTo(U(_alter)));
         var total = await client.RequestAsync<Location[]>(Methods.Definition, At(uri, 0, 18));
         Assert.That(total!.Single().Uri, Is.EqualTo(U(_init)));
-        Assert.That(total[0].Range.Start, Is.EqualTo(new Position(4, 2)));
+        Assert.That(total![0].Range.Start, Is.EqualTo(new Position(4, 2)));
 
         var alias = await client.RequestAsync<Location[]>(Methods.Definition, At(uri, 0, 7));
         Assert.That(alias!.Single(), Is.EqualTo(new Location(uri, R(0, 35, 0, 36))), "an alias goes to where the statement defines it");
@@ -86,11 +86,11 @@ public sealed class NavigationTests
         Assert.That(byFile[U(_alter)], Is.EqualTo(1));
         Assert.That(byFile[U(_report)], Is.EqualTo(1));
         Assert.That(byFile[uri], Is.EqualTo(1));
-        Assert.That(tables.Single(l => l.Uri == U(_report)).Range, Is.EqualTo(R(0, 18, 0, 24)));
+        Assert.That(tables!.Single(l => l.Uri == U(_report)).Range, Is.EqualTo(R(0, 18, 0, 24)));
 
         var columns = await client.RequestAsync<Location[]>(Methods.References, new ReferenceParams(new TextDocumentIdentifier(uri), new Position(0, 20), new ReferenceContext(true)));
         Assert.That(columns!.Where(l => l.Uri == U(_report)).Select(l => l.Range), Is.EquivalentTo(new[] { R(0, 7, 0, 12), R(0, 31, 0, 36) }));
-        Assert.That(columns.Where(l => l.Uri == U(_init)).Select(l => l.Range), Is.EqualTo(new[] { R(4, 2, 4, 7) }), "the declaration");
+        Assert.That(columns!.Where(l => l.Uri == U(_init)).Select(l => l.Range), Is.EqualTo(new[] { R(4, 2, 4, 7) }), "the declaration");
         var withoutDeclaration = await client.RequestAsync<Location[]>(Methods.References, new ReferenceParams(new TextDocumentIdentifier(uri), new Position(0, 20), new ReferenceContext(false)));
         Assert.That(withoutDeclaration!.Where(l => l.Uri == U(_init)), Is.Empty);
     }
@@ -107,7 +107,7 @@ public sealed class NavigationTests
         {
             (7, DocumentHighlightKind.Read), (13, DocumentHighlightKind.Read), (33, DocumentHighlightKind.Write), (41, DocumentHighlightKind.Read),
         }));
-        Assert.That(highlights.All(h => h.Range.Start.Line == 0), Is.True);
+        Assert.That(highlights!.All(h => h.Range.Start.Line == 0), Is.True);
         var references = await client.RequestAsync<Location[]>(Methods.References, new ReferenceParams(new TextDocumentIdentifier(uri), new Position(0, 33), new ReferenceContext(false)));
         Assert.That(references!.Select(l => l.Range.Start.Character), Is.EqualTo(new[] { 7, 13, 41 }));
     }
@@ -123,7 +123,7 @@ public sealed class NavigationTests
         var definition = await client.RequestAsync<Location[]>(Methods.Definition, At(uri, 0, 9));
         Assert.That(hover!.Contents.Value, Does.Contain("orders.total"));
         Assert.That(definition!.Single().Uri, Is.EqualTo(U(_init)));
-        Assert.That(definition[0].Range.Start.Line, Is.EqualTo(4), "the column total of orders, which the hover names");
+        Assert.That(definition![0].Range.Start.Line, Is.EqualTo(4), "the column total of orders, which the hover names");
     }
 
     [Test]

@@ -49,9 +49,8 @@ public sealed class PlanDiagnosticsTests
     [Test]
     public async Task Plan_findings_arrive_on_open_follow_edits_elsewhere_and_are_refreshed_on_save_only()
     {
-        await using var client = LspTestClient.InProcess();
         var session = new RecordedSession();
-        client.Server!.Context.Plans.Runner = new SessionPlanRunner(session, "shop");
+        await using var client = LspTestClient.InProcess(new SessionPlanRunner(session, "shop"));
         await client.InitializeAsync();
 
         await client.OpenAsync(Uri, "SELECT 1;\nDELETE FROM orders WHERE customer_id = 5;\nDELETE FROM orders WHERE id = 7;\n");
@@ -88,8 +87,7 @@ public sealed class PlanDiagnosticsTests
     [Test]
     public async Task Plan_findings_offer_the_advisors_index_and_obey_rule_settings()
     {
-        await using var client = LspTestClient.InProcess();
-        client.Server!.Context.Plans.Runner = new SessionPlanRunner(new RecordedSession(), "shop");
+        await using var client = LspTestClient.InProcess(new SessionPlanRunner(new RecordedSession(), "shop"));
         await client.InitializeAsync();
         await client.OpenAsync(Uri, "DELETE FROM orders WHERE customer_id = 5;\n");
         var published = await client.DiagnosticsAsync(Uri, p => p.Diagnostics.Any(d => d.Code == "plan-full-scan"));
@@ -113,14 +111,13 @@ public sealed class PlanDiagnosticsTests
     [Test]
     public async Task Plans_switched_off_in_settings_are_not_run()
     {
-        await using var client = LspTestClient.InProcess();
         var session = new RecordedSession();
-        client.Server!.Context.Plans.Runner = new SessionPlanRunner(session, "shop");
+        await using var client = LspTestClient.InProcess(new SessionPlanRunner(session, "shop"));
         client.Settings = System.Text.Json.JsonDocument.Parse("""{ "plans": { "enabled": false } }""").RootElement;
         await client.InitializeAsync();
         // Wait until the pulled settings are in force, then open.
         var deadline = DateTime.UtcNow + LspTestClient.Timeout;
-        while (client.Server.Context.Configuration.Global.Plans.Enabled && DateTime.UtcNow < deadline) await Task.Delay(10);
+        while (client.Server!.Context.Configuration.Global.Plans.Enabled && DateTime.UtcNow < deadline) await Task.Delay(10);
         await client.OpenAsync(Uri, "DELETE FROM orders WHERE customer_id = 5;\n");
         await client.DiagnosticsAsync(Uri);
         await Task.Delay(600);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DbAgent.Server.Cli;
+using DbAgent.SampleData;
 using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Protocol;
 using DbAgent.Server.Tests.Chat;

@@ -35,8 +35,9 @@ public sealed class SchemaFeaturesTests
         const string uri = "file:///work/schema.sql";
         await client.OpenAsync(uri, "CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint NOT NULL,\n  CONSTRAINT uq_orders UNIQUE (customer_id)\n);\nSELECT * FROM customers;\nALTER TABLE orders ADD COLUMN note text;\n");
         var symbols = await client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(uri)));
+        Assert.That(symbols, Is.Not.Null);
         Assert.That(symbols!.Select(s => s.Name), Is.EqualTo(new[] { "CREATE TABLE orders", "SELECT customers", "ALTER TABLE orders" }));
-        var table = symbols[0];
+        var table = symbols![0];
         Assert.That(table.Range, Is.EqualTo(R(0, 0, 4, 1)));
         Assert.That(table.SelectionRange, Is.EqualTo(R(0, 13, 0, 19)));
         Assert.That(table.Children!.Where(c => c.Kind == SymbolKind.Field).Select(c => c.Name), Is.EqualTo(new[] { "id", "customer_id" }));
@@ -53,8 +54,9 @@ public sealed class SchemaFeaturesTests
         const string uri = "file:///work/more.sql";
         await client.OpenAsync(uri, "CREATE UNIQUE INDEX ix_orders_customer ON orders (customer_id);\nCREATE TYPE mood AS ENUM ('happy', 'sad');\nCREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;\nDROP TABLE old_orders;\n");
         var symbols = await client.RequestAsync<DocumentSymbol[]>(Methods.DocumentSymbol, new DocumentSymbolParams(new TextDocumentIdentifier(uri)));
+        Assert.That(symbols, Is.Not.Null);
         Assert.That(symbols!.Select(s => s.Name), Is.EqualTo(new[] { "CREATE INDEX ix_orders_customer", "CREATE TYPE mood", "CREATE VIEW big_orders", "DROP TABLE old_orders" }));
-        Assert.That(symbols[0].Detail, Is.EqualTo("unique on orders (customer_id)"));
+        Assert.That(symbols![0].Detail, Is.EqualTo("unique on orders (customer_id)"));
         Assert.That(symbols[1].Children!.Select(c => c.Name), Is.EqualTo(new[] { "happy", "sad" }));
         Assert.That(symbols.Select(s => s.Kind), Is.EqualTo(new[] { SymbolKind.Key, SymbolKind.Enum, SymbolKind.Interface, SymbolKind.Struct }));
     }
@@ -87,8 +89,7 @@ public sealed class SchemaFeaturesTests
     [Test]
     public async Task A_create_index_quick_fix_writes_a_new_migration_when_the_client_can_create_files()
     {
-        await using var client = LspTestClient.InProcess();
-        client.Server!.Context.Plans.Runner = new DbAgent.Server.Features.Plans.SessionPlanRunner(new RecordedScan(), "shop");
+        await using var client = LspTestClient.InProcess(new DbAgent.Server.Features.Plans.SessionPlanRunner(new RecordedScan(), "shop"));
         await client.InitializeAsync(workspaceFolder: _workspace, canCreateFiles: true);
         var uri = new Uri(Path.Combine(_workspace, "queries", "report.sql")).AbsoluteUri;
         await client.OpenAsync(uri, "SELECT * FROM orders WHERE total > 100;\n");

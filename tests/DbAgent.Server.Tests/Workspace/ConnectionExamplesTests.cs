@@ -63,7 +63,7 @@ public sealed class ConnectionExamplesTests
         foreach (var entry in ReadmeConnections())
         {
             if (entry!["connectionString"]?.GetValue<string>() is not { } text) continue;
-            ConnectionTargetParser.TryParseEngine(entry["engine"]!.GetValue<string>(), out var engine);
+            _ = ConnectionTargetParser.TryParseEngine(entry["engine"]!.GetValue<string>(), out var engine);
             var fromCli = ConnectionResolver.Resolve(text, engine: engine, environment: new Dictionary<string, string>());
             Assert.That(fromCli.Engine, Is.EqualTo(engine), text);
         }

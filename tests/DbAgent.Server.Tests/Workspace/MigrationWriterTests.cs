@@ -41,7 +41,7 @@ public sealed class MigrationWriterTests
         Assert.That(file.Content, Does.Contain("-- DROP INDEX ix_orders_customer_id;"));
         // The new file sorts after the others as the tool orders them.
         File.WriteAllText(file.Path, file.Content);
-        Assert.That(MigrationDiscovery.Classify(_dir)!.Files.Last().Path, Is.EqualTo(file.Path));
+        Assert.That(MigrationDiscovery.Classify(_dir)!.Files[^1].Path, Is.EqualTo(file.Path));
     }
 
     [Test]

@@ -39,7 +39,7 @@ public class MigrationDiscoveryTests
         var set = MigrationDiscovery.Discover(_root).Single();
         Assert.That(set.Tool, Is.EqualTo(MigrationTool.Flyway));
         Assert.That(Names(set), Is.EqualTo(new[] { "V1__init.sql", "V1.1__patch.sql", "V1_2__underscore.sql", "V2__two.sql", "V10__ten.sql", "R__views.sql" }));
-        Assert.That(set.Files.Last().Repeatable, Is.True);
+        Assert.That(set.Files[^1].Repeatable, Is.True);
     }
 
     [Test]

@@ -122,7 +122,7 @@ public static class IndexSelection
         // score computed before the last choice is an upper bound. Only the best-ranked stale candidates are asked
         // again; a table untouched by the last choice keeps its candidates' scores as they were.
         var scores = new Dictionary<WorkloadCandidate, (double Rank, double Gain, long Size, bool Fresh)>();
-        async Task Evaluate(WorkloadCandidate c)
+        async Task EvaluateAsync(WorkloadCandidate c)
         {
             var size = NetSize(c, sizes, existing);
             var affected = queries.Where(q => q.Tables.Contains(c.Table)).ToList();
@@ -133,7 +133,7 @@ public static class IndexSelection
             var score = gain - Penalty(c.Index, queries, options);
             scores[c] = (byDensity ? score / Math.Max(8192, size) : score, gain, size, true);
         }
-        foreach (var c in candidates) await Evaluate(c).ConfigureAwait(false);
+        foreach (var c in candidates) await EvaluateAsync(c).ConfigureAwait(false);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -144,7 +144,7 @@ public static class IndexSelection
             var stale = window.Where(kv => !kv.Value.Fresh).Select(kv => kv.Key).ToList();
             if (stale.Count > 0)
             {
-                foreach (var c in stale) await Evaluate(c).ConfigureAwait(false);
+                foreach (var c in stale) await EvaluateAsync(c).ConfigureAwait(false);
                 continue;
             }
             var pick = window.OrderBy(kv => kv.Value.Size).ThenByDescending(kv => kv.Value.Rank).First();

@@ -5,9 +5,9 @@ using DbAgent.Sql.Semantics;
 namespace DbAgent.Analysis.Rules.Migrations;
 
 /// <summary>ADD COLUMN ... NOT NULL without a default: fails (or fills junk) on a table that has rows.</summary>
-public sealed class AddColumnNotNullWithoutDefaultRule() : StatementRule(Descriptor_)
+public sealed class AddColumnNotNullWithoutDefaultRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("add-column-not-null-without-default", "NOT NULL column added without a default",
+    public static readonly RuleDescriptor Definition = Rule("add-column-not-null-without-default", "NOT NULL column added without a default",
         "A NOT NULL column without a default cannot be added to a table that has rows.", FindingSeverity.Error, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -30,9 +30,9 @@ public sealed class AddColumnNotNullWithoutDefaultRule() : StatementRule(Descrip
 }
 
 /// <summary>PostgreSQL ADD COLUMN forms that rewrite the whole table: a volatile default, serial types, a stored generated column.</summary>
-public sealed class AddColumnRewriteRule() : StatementRule(Descriptor_)
+public sealed class AddColumnRewriteRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("add-column-rewrite", "ADD COLUMN that rewrites the table",
+    public static readonly RuleDescriptor Definition = Rule("add-column-rewrite", "ADD COLUMN that rewrites the table",
         "This column is filled row by row: the whole table is rewritten under an ACCESS EXCLUSIVE lock.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -69,9 +69,9 @@ public sealed class AddColumnRewriteRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>ALTER COLUMN ... TYPE: a table rewrite on most engines unless the change is binary-compatible.</summary>
-public sealed class ColumnTypeChangeRule() : StatementRule(Descriptor_)
+public sealed class ColumnTypeChangeRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("column-type-change", "Column type change",
+    public static readonly RuleDescriptor Definition = Rule("column-type-change", "Column type change",
         "Changing a column's type rewrites the table under an exclusive lock on most engines.", FindingSeverity.Warning, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -112,9 +112,9 @@ public sealed class ColumnTypeChangeRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>Renames of columns and tables: running code that uses the old name breaks on commit.</summary>
-public sealed class RenameRule() : StatementRule(Descriptor_)
+public sealed class RenameRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("rename-column-or-table", "Column or table renamed",
+    public static readonly RuleDescriptor Definition = Rule("rename-column-or-table", "Column or table renamed",
         "Renaming a column or table breaks running code that still uses the old name.", FindingSeverity.Warning, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -139,9 +139,9 @@ public sealed class RenameRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>Dropping columns and tables: data loss, and running code that still reads them breaks.</summary>
-public sealed class DropColumnRule() : StatementRule(Descriptor_)
+public sealed class DropColumnRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("drop-column", "Column dropped",
+    public static readonly RuleDescriptor Definition = Rule("drop-column", "Column dropped",
         "Dropping a column loses its data and breaks running code that still reads it.", FindingSeverity.Warning, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -154,9 +154,9 @@ public sealed class DropColumnRule() : StatementRule(Descriptor_)
     }
 }
 
-public sealed class DropTableRule() : StatementRule(Descriptor_)
+public sealed class DropTableRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("drop-table", "Table dropped",
+    public static readonly RuleDescriptor Definition = Rule("drop-table", "Table dropped",
         "Dropping a table loses its data and breaks running code that still uses it.", FindingSeverity.Warning, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -173,9 +173,9 @@ public sealed class DropTableRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>TRUNCATE (and TRUNCATE ... CASCADE): every row gone under an ACCESS EXCLUSIVE lock.</summary>
-public sealed class TruncateRule() : StatementRule(Descriptor_)
+public sealed class TruncateRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("truncate-table", "TRUNCATE in a migration",
+    public static readonly RuleDescriptor Definition = Rule("truncate-table", "TRUNCATE in a migration",
         "TRUNCATE removes every row under an exclusive lock.", FindingSeverity.Warning, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)

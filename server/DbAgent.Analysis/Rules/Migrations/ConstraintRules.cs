@@ -5,9 +5,9 @@ using DbAgent.Sql.Semantics;
 namespace DbAgent.Analysis.Rules.Migrations;
 
 /// <summary>PostgreSQL ADD FOREIGN KEY / CHECK validated at once: every row is checked under a lock that blocks writes.</summary>
-public sealed class ConstraintWithoutNotValidRule() : StatementRule(Descriptor_)
+public sealed class ConstraintWithoutNotValidRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("constraint-without-not-valid", "Constraint added without NOT VALID",
+    public static readonly RuleDescriptor Definition = Rule("constraint-without-not-valid", "Constraint added without NOT VALID",
         "A foreign key or check constraint added without NOT VALID scans the table while writes wait.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -32,9 +32,9 @@ public sealed class ConstraintWithoutNotValidRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>PostgreSQL ADD PRIMARY KEY / UNIQUE without USING INDEX: the index is built under ACCESS EXCLUSIVE.</summary>
-public sealed class UniqueConstraintWithoutIndexRule() : StatementRule(Descriptor_)
+public sealed class UniqueConstraintWithoutIndexRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("unique-constraint-without-index", "PRIMARY KEY or UNIQUE added without an existing index",
+    public static readonly RuleDescriptor Definition = Rule("unique-constraint-without-index", "PRIMARY KEY or UNIQUE added without an existing index",
         "Adding a PRIMARY KEY or UNIQUE constraint builds its index under an ACCESS EXCLUSIVE lock.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -66,9 +66,9 @@ public sealed class UniqueConstraintWithoutIndexRule() : StatementRule(Descripto
 }
 
 /// <summary>PostgreSQL ADD CONSTRAINT ... EXCLUDE: builds an index under ACCESS EXCLUSIVE and cannot be NOT VALID.</summary>
-public sealed class ExclusionConstraintRule() : StatementRule(Descriptor_)
+public sealed class ExclusionConstraintRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("exclusion-constraint", "Exclusion constraint added to a table",
+    public static readonly RuleDescriptor Definition = Rule("exclusion-constraint", "Exclusion constraint added to a table",
         "Adding an exclusion constraint builds its index under an ACCESS EXCLUSIVE lock, and it cannot be added NOT VALID.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -87,9 +87,9 @@ public sealed class ExclusionConstraintRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>SET NOT NULL scans the table under ACCESS EXCLUSIVE unless a validated CHECK (col IS NOT NULL) exists.</summary>
-public sealed class SetNotNullRule() : StatementRule(Descriptor_)
+public sealed class SetNotNullRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("set-not-null", "SET NOT NULL on an existing column",
+    public static readonly RuleDescriptor Definition = Rule("set-not-null", "SET NOT NULL on an existing column",
         "SET NOT NULL scans the whole table while every read and write waits.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres, SqlDialect.MySql, SqlDialect.TSql);
 
     protected override IEnumerable<Finding> Check(LintContext context)

@@ -6,9 +6,9 @@ using DbAgent.Sql.Semantics;
 namespace DbAgent.Analysis.Rules.Migrations;
 
 /// <summary>MySQL/MariaDB ALTER TABLE with ALGORITHM=COPY, LOCK=SHARED|EXCLUSIVE, or a change that always copies the table.</summary>
-public sealed class MySqlTableCopyRule() : StatementRule(Descriptor_)
+public sealed class MySqlTableCopyRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("mysql-table-copy", "ALTER TABLE that copies the table",
+    public static readonly RuleDescriptor Definition = Rule("mysql-table-copy", "ALTER TABLE that copies the table",
         "This ALTER TABLE copies the table and blocks writes to it until it ends.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.MySql);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -47,9 +47,9 @@ public sealed class MySqlTableCopyRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>MySQL ignores an inline column-level REFERENCES: no foreign key is created.</summary>
-public sealed class MySqlInlineReferencesRule() : StatementRule(Descriptor_)
+public sealed class MySqlInlineReferencesRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("mysql-inline-references", "Inline REFERENCES that MySQL ignores",
+    public static readonly RuleDescriptor Definition = Rule("mysql-inline-references", "Inline REFERENCES that MySQL ignores",
         "MySQL parses a column-level REFERENCES and ignores it: no foreign key is created.", FindingSeverity.Warning, RuleCategory.Correctness, SqlDialect.MySql);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -64,9 +64,9 @@ public sealed class MySqlInlineReferencesRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>SQL Server NOLOCK / READUNCOMMITTED: dirty reads, rows read twice or missed.</summary>
-public sealed class NoLockRule() : StatementRule(Descriptor_)
+public sealed class NoLockRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("nolock-hint", "NOLOCK table hint",
+    public static readonly RuleDescriptor Definition = Rule("nolock-hint", "NOLOCK table hint",
         "NOLOCK reads uncommitted data and can miss rows or read them twice.", FindingSeverity.Warning, RuleCategory.Correctness, SqlDialect.TSql);
 
     protected override IEnumerable<Finding> Check(LintContext context)

@@ -5,9 +5,9 @@ using DbAgent.Sql.Semantics;
 namespace DbAgent.Analysis.Rules.Migrations;
 
 /// <summary>PostgreSQL CREATE INDEX without CONCURRENTLY: a SHARE lock blocks every write for the whole build.</summary>
-public sealed class IndexWithoutConcurrentlyRule() : StatementRule(Descriptor_)
+public sealed class IndexWithoutConcurrentlyRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("index-without-concurrently", "CREATE INDEX without CONCURRENTLY",
+    public static readonly RuleDescriptor Definition = Rule("index-without-concurrently", "CREATE INDEX without CONCURRENTLY",
         "CREATE INDEX without CONCURRENTLY blocks writes to the table for the whole build.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -27,9 +27,9 @@ public sealed class IndexWithoutConcurrentlyRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>PostgreSQL DROP INDEX without CONCURRENTLY: an ACCESS EXCLUSIVE lock on the table.</summary>
-public sealed class DropIndexWithoutConcurrentlyRule() : StatementRule(Descriptor_)
+public sealed class DropIndexWithoutConcurrentlyRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("drop-index-without-concurrently", "DROP INDEX without CONCURRENTLY",
+    public static readonly RuleDescriptor Definition = Rule("drop-index-without-concurrently", "DROP INDEX without CONCURRENTLY",
         "DROP INDEX without CONCURRENTLY locks the table against reads and writes.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -46,9 +46,9 @@ public sealed class DropIndexWithoutConcurrentlyRule() : StatementRule(Descripto
 }
 
 /// <summary>PostgreSQL REINDEX without CONCURRENTLY (PostgreSQL 12+).</summary>
-public sealed class ReindexWithoutConcurrentlyRule() : StatementRule(Descriptor_)
+public sealed class ReindexWithoutConcurrentlyRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("reindex-without-concurrently", "REINDEX without CONCURRENTLY",
+    public static readonly RuleDescriptor Definition = Rule("reindex-without-concurrently", "REINDEX without CONCURRENTLY",
         "REINDEX without CONCURRENTLY blocks writes, and reads that use the index.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -67,9 +67,9 @@ public sealed class ReindexWithoutConcurrentlyRule() : StatementRule(Descriptor_
 }
 
 /// <summary>SQL Server CREATE INDEX / ALTER INDEX REBUILD without ONLINE = ON.</summary>
-public sealed class IndexWithoutOnlineRule() : StatementRule(Descriptor_)
+public sealed class IndexWithoutOnlineRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("index-without-online", "Index build without ONLINE = ON",
+    public static readonly RuleDescriptor Definition = Rule("index-without-online", "Index build without ONLINE = ON",
         "An offline index build blocks writes to the table until it ends.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.TSql);
 
     protected override IEnumerable<Finding> Check(LintContext context)

@@ -5,9 +5,9 @@ using DbAgent.Sql.Semantics;
 namespace DbAgent.Analysis.Rules.Migrations;
 
 /// <summary>PostgreSQL VACUUM FULL rewrites the table under ACCESS EXCLUSIVE.</summary>
-public sealed class VacuumFullRule() : StatementRule(Descriptor_)
+public sealed class VacuumFullRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("vacuum-full", "VACUUM FULL",
+    public static readonly RuleDescriptor Definition = Rule("vacuum-full", "VACUUM FULL",
         "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -25,9 +25,9 @@ public sealed class VacuumFullRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>PostgreSQL REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks readers of the view.</summary>
-public sealed class RefreshWithoutConcurrentlyRule() : StatementRule(Descriptor_)
+public sealed class RefreshWithoutConcurrentlyRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("refresh-matview-without-concurrently", "REFRESH MATERIALIZED VIEW without CONCURRENTLY",
+    public static readonly RuleDescriptor Definition = Rule("refresh-matview-without-concurrently", "REFRESH MATERIALIZED VIEW without CONCURRENTLY",
         "A plain refresh locks the materialized view against reads until it ends.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -44,9 +44,9 @@ public sealed class RefreshWithoutConcurrentlyRule() : StatementRule(Descriptor_
 }
 
 /// <summary>PostgreSQL enum changes: ADD VALUE in a transaction block, RENAME VALUE breaking running code.</summary>
-public sealed class EnumValueChangeRule() : StatementRule(Descriptor_)
+public sealed class EnumValueChangeRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("enum-value-change", "Enum value renamed or removed",
+    public static readonly RuleDescriptor Definition = Rule("enum-value-change", "Enum value renamed or removed",
         "Renaming an enum value breaks running code that writes the old value.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -62,9 +62,9 @@ public sealed class EnumValueChangeRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>CREATE TRIGGER on a table in a migration: a SHARE ROW EXCLUSIVE lock and logic hidden from application code.</summary>
-public sealed class TriggerRule() : StatementRule(Descriptor_)
+public sealed class TriggerRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("trigger-in-migration", "Trigger added to a table",
+    public static readonly RuleDescriptor Definition = Rule("trigger-in-migration", "Trigger added to a table",
         "A trigger adds hidden work to every write on its table.", FindingSeverity.Information, RuleCategory.Migration);
 
     protected override IEnumerable<Finding> Check(LintContext context)

@@ -45,9 +45,9 @@ public abstract class ScriptRule(RuleDescriptor descriptor) : IScriptRule
 }
 
 /// <summary>PostgreSQL CREATE/DROP INDEX CONCURRENTLY (and REINDEX CONCURRENTLY) inside BEGIN ... COMMIT fails at run time.</summary>
-public sealed class ConcurrentlyInTransactionRule() : ScriptRule(Descriptor_)
+public sealed class ConcurrentlyInTransactionRule() : ScriptRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("concurrently-in-transaction", "CONCURRENTLY inside a transaction block",
+    public static readonly RuleDescriptor Definition = Rule("concurrently-in-transaction", "CONCURRENTLY inside a transaction block",
         "CONCURRENTLY cannot run inside a transaction block: the migration fails.", FindingSeverity.Error, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(ScriptFacts facts)
@@ -87,9 +87,9 @@ public sealed class ConcurrentlyInTransactionRule() : ScriptRule(Descriptor_)
 }
 
 /// <summary>A statement that locks an existing table, with no lock_timeout set before it: it can queue behind a long transaction and block everyone behind it.</summary>
-public sealed class MissingLockTimeoutRule() : ScriptRule(Descriptor_)
+public sealed class MissingLockTimeoutRule() : ScriptRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("missing-lock-timeout", "Locking DDL without a lock timeout",
+    public static readonly RuleDescriptor Definition = Rule("missing-lock-timeout", "Locking DDL without a lock timeout",
         "DDL waiting for its lock blocks every query queued behind it; a lock timeout makes it give up instead.", FindingSeverity.Warning, RuleCategory.Migration,
         SqlDialect.Postgres, SqlDialect.MySql, SqlDialect.TSql);
 
@@ -120,9 +120,9 @@ public sealed class MissingLockTimeoutRule() : ScriptRule(Descriptor_)
 }
 
 /// <summary>A transaction block that both changes the schema and rewrites many rows: the DDL's locks are held for the whole backfill.</summary>
-public sealed class DdlWithBackfillRule() : ScriptRule(Descriptor_)
+public sealed class DdlWithBackfillRule() : ScriptRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("ddl-with-backfill", "Schema change and backfill in one transaction",
+    public static readonly RuleDescriptor Definition = Rule("ddl-with-backfill", "Schema change and backfill in one transaction",
         "DDL locks are held until commit: a backfill in the same transaction keeps the table locked for its whole run.", FindingSeverity.Warning, RuleCategory.Migration,
         SqlDialect.Postgres, SqlDialect.TSql, SqlDialect.Sqlite);
 
@@ -147,9 +147,9 @@ public sealed class DdlWithBackfillRule() : ScriptRule(Descriptor_)
 }
 
 /// <summary>PostgreSQL ALTER TYPE ... ADD VALUE inside a transaction block: the value cannot be used before COMMIT (and fails before PostgreSQL 12).</summary>
-public sealed class EnumAddValueInTransactionRule() : ScriptRule(Descriptor_)
+public sealed class EnumAddValueInTransactionRule() : ScriptRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("enum-add-value-in-transaction", "Enum value added inside a transaction block",
+    public static readonly RuleDescriptor Definition = Rule("enum-add-value-in-transaction", "Enum value added inside a transaction block",
         "A value added by ALTER TYPE ... ADD VALUE cannot be used until the transaction commits.", FindingSeverity.Warning, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(ScriptFacts facts)
@@ -167,9 +167,9 @@ public sealed class EnumAddValueInTransactionRule() : ScriptRule(Descriptor_)
 }
 
 /// <summary>SQL Server transaction that writes to tables of more than one database: a distributed or cross-database transaction.</summary>
-public sealed class CrossDatabaseTransactionRule() : ScriptRule(Descriptor_)
+public sealed class CrossDatabaseTransactionRule() : ScriptRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("cross-database-transaction", "Transaction across databases",
+    public static readonly RuleDescriptor Definition = Rule("cross-database-transaction", "Transaction across databases",
         "A transaction that writes to more than one database is not atomic under availability groups and can be left half-done.", FindingSeverity.Warning, RuleCategory.Correctness, SqlDialect.TSql);
 
     protected override IEnumerable<Finding> Check(ScriptFacts facts)

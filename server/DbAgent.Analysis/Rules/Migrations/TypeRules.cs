@@ -28,9 +28,9 @@ internal static class DefinedColumns
 }
 
 /// <summary>PostgreSQL serial types: identity columns are the standard and own their sequence properly.</summary>
-public sealed class PreferIdentityRule() : StatementRule(Descriptor_)
+public sealed class PreferIdentityRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("prefer-identity", "serial instead of an identity column",
+    public static readonly RuleDescriptor Definition = Rule("prefer-identity", "serial instead of an identity column",
         "serial types create a loosely owned sequence; identity columns are the standard replacement.", FindingSeverity.Information, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -46,9 +46,9 @@ public sealed class PreferIdentityRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>32-bit integer primary keys run out at 2.1 billion; widening later rewrites the table and every foreign key.</summary>
-public sealed class PreferBigintKeyRule() : StatementRule(Descriptor_)
+public sealed class PreferBigintKeyRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("prefer-bigint-key", "32-bit integer primary key",
+    public static readonly RuleDescriptor Definition = Rule("prefer-bigint-key", "32-bit integer primary key",
         "A 32-bit primary key runs out at about 2.1 billion rows or sequence values.", FindingSeverity.Information, RuleCategory.Migration, SqlDialect.Postgres, SqlDialect.MySql, SqlDialect.TSql);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -69,9 +69,9 @@ public sealed class PreferBigintKeyRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>PostgreSQL timestamp without time zone stores wall-clock time that means different instants in different sessions.</summary>
-public sealed class PreferTimestamptzRule() : StatementRule(Descriptor_)
+public sealed class PreferTimestamptzRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("prefer-timestamptz", "timestamp without time zone",
+    public static readonly RuleDescriptor Definition = Rule("prefer-timestamptz", "timestamp without time zone",
         "timestamp without time zone stores a wall-clock time, not an instant.", FindingSeverity.Information, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -87,9 +87,9 @@ public sealed class PreferTimestamptzRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>PostgreSQL char(n)/varchar(n): text with a CHECK is as fast and can change its limit without a rewrite.</summary>
-public sealed class PreferTextRule() : StatementRule(Descriptor_)
+public sealed class PreferTextRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("prefer-text", "char(n) or varchar(n) instead of text",
+    public static readonly RuleDescriptor Definition = Rule("prefer-text", "char(n) or varchar(n) instead of text",
         "In PostgreSQL, text is as fast as varchar(n); changing a length limit later takes a lock, and char(n) pads with spaces.", FindingSeverity.Hint, RuleCategory.Migration, SqlDialect.Postgres);
 
     protected override IEnumerable<Finding> Check(LintContext context)

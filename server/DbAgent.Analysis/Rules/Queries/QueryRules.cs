@@ -8,9 +8,9 @@ using DbAgent.Sql.Text;
 namespace DbAgent.Analysis.Rules.Queries;
 
 /// <summary><c>x = NULL</c> / <c>x &lt;&gt; NULL</c> in a condition: never true.</summary>
-public sealed class CompareToNullRule() : StatementRule(Descriptor_)
+public sealed class CompareToNullRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("compare-to-null", "Comparison with NULL",
+    public static readonly RuleDescriptor Definition = Rule("compare-to-null", "Comparison with NULL",
         "= NULL and <> NULL are never true: use IS NULL or IS NOT NULL.", FindingSeverity.Warning, RuleCategory.Correctness);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -47,9 +47,9 @@ public sealed class CompareToNullRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>FROM a, b with no condition joining them: a cross join.</summary>
-public sealed class ImplicitCrossJoinRule() : StatementRule(Descriptor_)
+public sealed class ImplicitCrossJoinRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("implicit-cross-join", "Tables listed without a join condition",
+    public static readonly RuleDescriptor Definition = Rule("implicit-cross-join", "Tables listed without a join condition",
         "Tables listed in FROM with no condition between them multiply each other's rows.", FindingSeverity.Warning, RuleCategory.Correctness);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -128,9 +128,9 @@ public sealed class ImplicitCrossJoinRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>col NOT IN (SELECT c FROM t) where the schema says c can be NULL: one NULL empties the result.</summary>
-public sealed class NotInNullableSubqueryRule() : StatementRule(Descriptor_)
+public sealed class NotInNullableSubqueryRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("not-in-nullable-subquery", "NOT IN over a nullable subquery",
+    public static readonly RuleDescriptor Definition = Rule("not-in-nullable-subquery", "NOT IN over a nullable subquery",
         "NOT IN over a subquery that can return NULL is never true once a NULL appears.", FindingSeverity.Warning, RuleCategory.Correctness);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -168,9 +168,9 @@ public sealed class NotInNullableSubqueryRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>LIMIT/OFFSET/TOP/FETCH without ORDER BY: which rows come back is up to the plan.</summary>
-public sealed class LimitWithoutOrderByRule() : StatementRule(Descriptor_)
+public sealed class LimitWithoutOrderByRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("limit-without-order-by", "LIMIT without ORDER BY",
+    public static readonly RuleDescriptor Definition = Rule("limit-without-order-by", "LIMIT without ORDER BY",
         "Without ORDER BY, which rows LIMIT keeps is unspecified and can change between runs.", FindingSeverity.Warning, RuleCategory.Correctness);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -189,9 +189,9 @@ public sealed class LimitWithoutOrderByRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>ORDER BY random() sorts every row to pick a few.</summary>
-public sealed class OrderByRandomRule() : StatementRule(Descriptor_)
+public sealed class OrderByRandomRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("order-by-random", "ORDER BY random()",
+    public static readonly RuleDescriptor Definition = Rule("order-by-random", "ORDER BY random()",
         "ORDER BY random() reads and sorts every row of the table to return a few.", FindingSeverity.Information, RuleCategory.Performance);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -216,9 +216,9 @@ public sealed class OrderByRandomRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>INSERT INTO t VALUES (...) without a column list breaks when a column is added or reordered.</summary>
-public sealed class InsertWithoutColumnsRule() : StatementRule(Descriptor_)
+public sealed class InsertWithoutColumnsRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("insert-without-columns", "INSERT without a column list",
+    public static readonly RuleDescriptor Definition = Rule("insert-without-columns", "INSERT without a column list",
         "An INSERT without a column list depends on the table's column order.", FindingSeverity.Warning, RuleCategory.Correctness);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -249,9 +249,9 @@ public sealed class InsertWithoutColumnsRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>CREATE VIEW ... AS SELECT *: the column list is frozen at creation time.</summary>
-public sealed class SelectStarInViewRule() : StatementRule(Descriptor_)
+public sealed class SelectStarInViewRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("select-star-in-view", "SELECT * in a view",
+    public static readonly RuleDescriptor Definition = Rule("select-star-in-view", "SELECT * in a view",
         "A view's * is expanded when the view is created: columns added later do not appear.", FindingSeverity.Warning, RuleCategory.Correctness);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -280,9 +280,9 @@ public sealed class SelectStarInViewRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>A function around a column that has an index on the bare column: the index cannot be used.</summary>
-public sealed class FunctionOnIndexedColumnRule() : StatementRule(Descriptor_)
+public sealed class FunctionOnIndexedColumnRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("function-on-indexed-column", "Function on an indexed column",
+    public static readonly RuleDescriptor Definition = Rule("function-on-indexed-column", "Function on an indexed column",
         "Wrapping an indexed column in a function or cast keeps the engine from using its index.", FindingSeverity.Warning, RuleCategory.Performance);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -306,9 +306,9 @@ public sealed class FunctionOnIndexedColumnRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>LIKE '%x': no B-tree index helps a pattern that starts with a wildcard.</summary>
-public sealed class LeadingWildcardLikeRule() : StatementRule(Descriptor_)
+public sealed class LeadingWildcardLikeRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("leading-wildcard-like", "LIKE with a leading wildcard",
+    public static readonly RuleDescriptor Definition = Rule("leading-wildcard-like", "LIKE with a leading wildcard",
         "A LIKE pattern that starts with % cannot use a B-tree index: every row is read.", FindingSeverity.Information, RuleCategory.Performance);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -330,9 +330,9 @@ public sealed class LeadingWildcardLikeRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>SELECT * in a query: reads every column, breaks index-only scans, changes shape silently.</summary>
-public sealed class SelectStarRule() : StatementRule(Descriptor_)
+public sealed class SelectStarRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("select-star", "SELECT *",
+    public static readonly RuleDescriptor Definition = Rule("select-star", "SELECT *",
         "SELECT * reads and sends every column and changes shape when the table does.", FindingSeverity.Hint, RuleCategory.Performance) with { EnabledByDefault = false };
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -345,9 +345,9 @@ public sealed class SelectStarRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>A large OFFSET still reads every skipped row.</summary>
-public sealed class LargeOffsetRule() : StatementRule(Descriptor_)
+public sealed class LargeOffsetRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("large-offset", "Large OFFSET",
+    public static readonly RuleDescriptor Definition = Rule("large-offset", "Large OFFSET",
         "A large OFFSET reads and discards every skipped row.", FindingSeverity.Information, RuleCategory.Performance);
 
     protected override IEnumerable<Finding> Check(LintContext context)
@@ -359,9 +359,9 @@ public sealed class LargeOffsetRule() : StatementRule(Descriptor_)
 }
 
 /// <summary>OR across different columns: one composite index cannot serve it.</summary>
-public sealed class OrAcrossColumnsRule() : StatementRule(Descriptor_)
+public sealed class OrAcrossColumnsRule() : StatementRule(Definition)
 {
-    public static readonly RuleDescriptor Descriptor_ = Rule("or-across-columns", "OR across different columns",
+    public static readonly RuleDescriptor Definition = Rule("or-across-columns", "OR across different columns",
         "An OR over different columns cannot use one index; engines often scan instead.", FindingSeverity.Information, RuleCategory.Performance);
 
     protected override IEnumerable<Finding> Check(LintContext context)

@@ -27,7 +27,7 @@ public sealed class MySqlProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.Guard(target, async () =>
+        return await Db.GuardAsync(target, async () =>
         {
             var connection = new MySqlConnection(DriverConnectionStrings.Build(target));
             return await DatabaseSession<MySqlConnection>.OpenAsync(connection, async () =>
@@ -56,17 +56,17 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     : DatabaseSession<MySqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(Connection, tx, ServerInfo.IsMariaDb, ct), ct);
+        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(Connection, tx, ServerInfo.IsMariaDb, ct), ct);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
+        InReadOnlyTransactionAsync(new ExplainOptions(), tx => MySqlStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
+        InReadOnlyTransactionAsync(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
 
     /// <summary>performance_schema's statement digests of this database (MySQL 5.6+, MariaDB 10.0+), when the schema is on.</summary>
     public Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken ct) =>
-        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
         {
             try
             {
@@ -86,7 +86,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
         var statement = ExplainGuard.Check(sql, SqlDialect.MySql);
         if (statement.ParameterNames.Count > 0)
             throw new StatementNotExplainableException("MySQL and MariaDB cannot plan a statement with parameters (?, :name) without values.");
-        return InReadOnlyTransaction(options, async tx =>
+        return InReadOnlyTransactionAsync(options, async tx =>
         {
             // MariaDB's ANALYZE runs the statement; only for read-only statements the user opted in for. MySQL's
             // EXPLAIN ANALYZE has no JSON form, so MySQL always gets the estimate-only plan.
@@ -101,7 +101,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             var aliases = StatementAliases.Of(statement.Sql, SqlDialect.MySql);
             (string, double?)? deletedTable = null;
             if (json.Contains("\"Deleting all rows", StringComparison.Ordinal) &&
-                DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements.FirstOrDefault()?.Model.Targets.FirstOrDefault() is { } written)
+                DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements is [var first, ..] && first.Model.Targets.FirstOrDefault() is { } written)
             {
                 var rows = await Db.QueryAsync(Connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
                     r => r.Double(0), ct, null, ("schema", written.Name.Schema), ("name", written.Name.Name));
@@ -146,8 +146,8 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     /// transaction (error 1792). EXPLAIN without ANALYZE never executes the statement (and ANALYZE is never used for
     /// them), and the transaction is rolled back all the same.
     /// </param>
-    private Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true) =>
-        InRolledBackTransaction(
+    private Task<T> InReadOnlyTransactionAsync<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true) =>
+        InRolledBackTransactionAsync(
             async () =>
             {
                 var seconds = Math.Max(1, (options.LockTimeoutMs + 999) / 1000);

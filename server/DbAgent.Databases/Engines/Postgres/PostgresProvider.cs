@@ -27,7 +27,7 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.Guard(target, async () =>
+        return await Db.GuardAsync(target, async () =>
         {
             var connection = new NpgsqlConnection(DriverConnectionStrings.Build(target));
             return await DatabaseSession<NpgsqlConnection>.OpenAsync(connection, async () =>
@@ -60,21 +60,21 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     : DatabaseSession<NpgsqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(Connection, tx, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(Connection, tx, cancellationToken), cancellationToken);
 
     public Task<string?> CatalogVersionAsync(CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, tx => PostgresCatalogReader.VersionAsync(Connection, tx, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 10000 }, tx => PostgresCatalogReader.VersionAsync(Connection, tx, cancellationToken), cancellationToken);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken) =>
-        InReadOnlyTransaction(new ExplainOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(Connection, tx, table, column, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ExplainOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(Connection, tx, table, column, cancellationToken), cancellationToken);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Postgres);
-        return InReadOnlyTransaction(options, tx => ExplainInTransactionAsync(statement, options, tx, cancellationToken), cancellationToken);
+        return InReadOnlyTransactionAsync(options, tx => ExplainInTransactionAsync(statement, options, tx, cancellationToken), cancellationToken);
     }
 
     public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken)
@@ -85,7 +85,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
         var plainOptions = options with { Analyze = false };
         var name = index.Name ?? $"dbagent_whatif_{index.Table.Name}_{string.Join("_", index.Keys.Select(k => k.Column ?? "expr"))}";
         var ddl = IndexDdl.Create(DatabaseEngine.Postgres, index, name);
-        return await InReadOnlyTransaction(plainOptions, async tx =>
+        return await InReadOnlyTransactionAsync(plainOptions, async tx =>
         {
             var before = await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken);
             // HypoPG keeps hypothetical indexes in this backend's memory only: nothing is written, and they are
@@ -116,7 +116,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             return WhatIfBatch.Unsupported(Capabilities.Notes ?? "HypoPG is not installed in this database.");
         var plainOptions = options with { Analyze = false };
         var hypo = Db.Quote(DatabaseEngine.Postgres, hypoSchema!);
-        return await InReadOnlyTransaction(plainOptions, async tx =>
+        return await InReadOnlyTransactionAsync(plainOptions, async tx =>
         {
             // HypoPG's indexes live in this backend's memory, not in the catalog; they are not transactional, so they
             // are reset before (a batch starts from none) and after, whatever happens.
@@ -162,7 +162,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
 
     public async Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken cancellationToken)
     {
-        return await InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        return await InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
         {
             var schema = await Db.QueryAsync(Connection, tx, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
                 r => r.GetString(0), cancellationToken);
@@ -182,12 +182,12 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
         string json;
         if (statement.ParameterCount == 0)
         {
-            json = await ExplainText($"EXPLAIN (FORMAT JSON{(analyze ? ", ANALYZE, BUFFERS" : "")}) {statement.Sql}", tx, options, ct);
+            json = await ExplainTextAsync($"EXPLAIN (FORMAT JSON{(analyze ? ", ANALYZE, BUFFERS" : "")}) {statement.Sql}", tx, options, ct);
         }
         else if (versionNumber >= 160000)
         {
             // PostgreSQL 16+ plans $n parameters itself, without values.
-            json = await ExplainText($"EXPLAIN (GENERIC_PLAN, FORMAT JSON) {statement.Sql}", tx, options, ct);
+            json = await ExplainTextAsync($"EXPLAIN (GENERIC_PLAN, FORMAT JSON) {statement.Sql}", tx, options, ct);
         }
         else
         {
@@ -200,7 +200,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             try
             {
                 var nulls = string.Join(", ", Enumerable.Repeat("NULL", statement.ParameterCount));
-                json = await ExplainText($"EXPLAIN (FORMAT JSON) EXECUTE {name}({nulls})", tx, options, ct);
+                json = await ExplainTextAsync($"EXPLAIN (FORMAT JSON) EXECUTE {name}({nulls})", tx, options, ct);
             }
             finally
             {
@@ -255,7 +255,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
                 "PostgreSQL may run while planning (it evaluates IMMUTABLE and STABLE functions with constant arguments, and inlines SQL functions)."));
     }
 
-    private async Task<string> ExplainText(string sql, NpgsqlTransaction tx, ExplainOptions options, CancellationToken ct)
+    private async Task<string> ExplainTextAsync(string sql, NpgsqlTransaction tx, ExplainOptions options, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, Connection, tx) { CommandTimeout = ClientTimeoutSeconds(options) };
         var value = await command.ExecuteScalarAsync(ct);
@@ -265,8 +265,8 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     private static int ClientTimeoutSeconds(ExplainOptions options) => Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2);
 
     /// <summary>BEGIN READ ONLY, the timeouts as SET LOCAL, the work, then ROLLBACK whatever happened.</summary>
-    private Task<T> InReadOnlyTransaction<T>(ExplainOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
-        InRolledBackTransaction(
+    private Task<T> InReadOnlyTransactionAsync<T>(ExplainOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
+        InRolledBackTransactionAsync(
             async () => await Connection.BeginTransactionAsync(ct),
             tx => Db.ExecuteAsync(Connection, tx,
                 $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {Math.Max(1, options.StatementTimeoutMs)}; SET LOCAL lock_timeout = {Math.Max(1, options.LockTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = {Math.Max(1000, options.StatementTimeoutMs * 2)}",

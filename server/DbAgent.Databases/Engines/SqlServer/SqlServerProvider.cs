@@ -25,7 +25,7 @@ public sealed class SqlServerProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.Guard(target, async () =>
+        return await Db.GuardAsync(target, async () =>
         {
             var connection = new SqlConnection(DriverConnectionStrings.Build(target));
             return await DatabaseSession<SqlConnection>.OpenAsync(connection, async () =>
@@ -46,18 +46,18 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
     : DatabaseSession<SqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
-        InRolledBackTransaction(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(Connection, tx, ct), ct);
+        InRolledBackTransactionAsync(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(Connection, tx, ct), ct);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
-        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
+        InRolledBackTransactionAsync(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        InRolledBackTransaction(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ct), ct);
+        InRolledBackTransactionAsync(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ct), ct);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.TSql);
-        return InRolledBackTransaction(options, async tx =>
+        return InRolledBackTransactionAsync(options, async tx =>
         {
             // SHOWPLAN_XML must be alone in its batch. From here until OFF, nothing sent is executed.
             await Db.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML ON", ct);
@@ -90,8 +90,8 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         };
     }
 
-    private Task<T> InRolledBackTransaction<T>(ExplainOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
-        InRolledBackTransaction(
+    private Task<T> InRolledBackTransactionAsync<T>(ExplainOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
+        InRolledBackTransactionAsync(
             async () => (SqlTransaction)await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct),
             tx => Db.ExecuteAsync(Connection, tx, $"SET LOCK_TIMEOUT {Math.Max(1, options.LockTimeoutMs)}", ct),
             work, ct);

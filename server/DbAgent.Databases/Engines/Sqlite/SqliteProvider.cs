@@ -28,7 +28,7 @@ public sealed class SqliteProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.Guard(target, async () =>
+        return await Db.GuardAsync(target, async () =>
         {
             var path = target.Database ?? new SqliteConnectionStringBuilder(target.ConnectionString ?? "").DataSource;
             if (string.IsNullOrEmpty(path) || path != ":memory:" && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !File.Exists(path))
@@ -49,17 +49,17 @@ public sealed class SqliteProvider : IDatabaseProvider
 internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection connection, ServerInfo serverInfo, EngineCapabilities capabilities)
     : DatabaseSession<SqliteConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
-    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) => Exclusive(() => SqliteCatalogReader.ReadAsync(Connection, ct), ct);
+    public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) => ExclusiveAsync(() => SqliteCatalogReader.ReadAsync(Connection, ct), ct);
 
-    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) => Exclusive(() => SqliteStatisticsReader.ReadTableAsync(Connection, table, ct), ct);
+    public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) => ExclusiveAsync(() => SqliteStatisticsReader.ReadTableAsync(Connection, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        Exclusive(() => SqliteStatisticsReader.ReadColumnAsync(Connection, table, column, ct), ct);
+        ExclusiveAsync(() => SqliteStatisticsReader.ReadColumnAsync(Connection, table, column, ct), ct);
 
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
-        return Exclusive(() => ExplainOn(Connection, statement, options, ct), ct);
+        return ExclusiveAsync(() => ExplainOnAsync(Connection, statement, options, ct), ct);
     }
 
     /// <summary>
@@ -69,13 +69,13 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
-        return await Exclusive(async () =>
+        return await ExclusiveAsync(async () =>
         {
             await using var copy = await SqliteWhatIfCopy.CreateAsync(Connection, ct);
-            var before = await BuildPlan(await ExplainRows(copy.Connection, null, statement, ct), statement, ct);
+            var before = await BuildPlanAsync(await ExplainRowsAsync(copy.Connection, null, statement, ct), statement, ct);
             var name = index.Name ?? $"dbagent_whatif_{index.Table.Name}_{string.Join("_", index.Keys.Select(k => k.Column ?? "expr"))}";
             await copy.AddIndexAsync(Connection, index, name, ct);
-            var after = await BuildPlan(await ExplainRows(copy.Connection, null, statement, ct), statement, ct);
+            var after = await BuildPlanAsync(await ExplainRowsAsync(copy.Connection, null, statement, ct), statement, ct);
             var used = after.Nodes.Any(n => string.Equals(n.IndexName, name, StringComparison.OrdinalIgnoreCase));
             return new WhatIfIndexResult
             {
@@ -86,7 +86,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
         }, ct);
     }
 
-    private async Task<QueryPlan> ExplainOn(SqliteConnection c, ExplainableStatement statement, ExplainOptions options, CancellationToken ct)
+    private async Task<QueryPlan> ExplainOnAsync(SqliteConnection c, ExplainableStatement statement, ExplainOptions options, CancellationToken ct)
     {
         // EXPLAIN QUERY PLAN compiles the statement and never runs it; the transaction is rolled back all the same.
         List<SqliteQueryPlanRow> rows;
@@ -94,23 +94,23 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
         {
             try
             {
-                rows = await ExplainRows(c, tx, statement, ct);
+                rows = await ExplainRowsAsync(c, tx, statement, ct);
             }
             finally
             {
-                await RollbackQuietly(tx);
+                await RollbackQuietlyAsync(tx);
             }
         }
-        return await BuildPlan(rows, statement, ct);
+        return await BuildPlanAsync(rows, statement, ct);
     }
 
-    private static Task<List<SqliteQueryPlanRow>> ExplainRows(SqliteConnection c, SqliteTransaction? tx, ExplainableStatement statement, CancellationToken ct) =>
+    private static Task<List<SqliteQueryPlanRow>> ExplainRowsAsync(SqliteConnection c, SqliteTransaction? tx, ExplainableStatement statement, CancellationToken ct) =>
         Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
 
     /// <summary>Row estimates are read on the session's own Connection, outside any transaction.</summary>
-    private async Task<QueryPlan> BuildPlan(List<SqliteQueryPlanRow> rows, ExplainableStatement statement, CancellationToken ct)
+    private async Task<QueryPlan> BuildPlanAsync(List<SqliteQueryPlanRow> rows, ExplainableStatement statement, CancellationToken ct)
     {
-        var model = SqlScript.Parse(statement.Sql, SqlDialect.Sqlite).Statements.FirstOrDefault()?.Model;
+        var model = SqlScript.Parse(statement.Sql, SqlDialect.Sqlite).Statements is [var first, ..] ? first.Model : null;
         var relations = model?.Relations.Where(r => !r.IsCommonTableExpression).ToList() ?? [];
         var aliases = StatementAliases.Of(statement.Sql, SqlDialect.Sqlite);
         var estimates = await SqliteStatisticsReader.EstimatesAsync(Connection, relations.Select(r => r.Name.Name).Concat(aliases.Values).Concat(PlanTables(rows, aliases)), ct);

@@ -5,6 +5,7 @@ using DbAgent.Databases;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
@@ -20,9 +21,6 @@ namespace DbAgent.Server.Features.Chat;
 /// </summary>
 internal sealed class ChatContextBuilder(LanguageServerContext server)
 {
-    /// <summary>Server → client request for the model's API key from SecretStorage (`dbagent.model.apiKey`): `{}` → `{ apiKey: string | null }`.</summary>
-    public const string ModelApiKeyMethod = "dbagent/modelApiKey";
-
     private static readonly TimeSpan ClientAnswerTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<ChatContext> BuildAsync(ChatParams parameters, CancellationToken cancellationToken, bool withModel = true)
@@ -216,7 +214,7 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ClientAnswerTimeout);
-            var answer = await server.Client.RequestAsync<JsonElement>(ModelApiKeyMethod, new { }, timeout.Token).ConfigureAwait(false);
+            var answer = await server.Client.RequestAsync<JsonElement>(CustomMethods.ModelApiKey, new { }, timeout.Token).ConfigureAwait(false);
             if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("apiKey", out var key) && key.ValueKind == JsonValueKind.String && key.GetString() is { Length: > 0 } value)
                 return value;
         }

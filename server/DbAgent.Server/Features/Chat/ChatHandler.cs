@@ -10,6 +10,7 @@ namespace DbAgent.Server.Features.Chat;
 /// partialResultToken; the result carries the followups. On `$/cancelRequest` the orchestration stops between parts
 /// (and inside long steps), no part is sent after that, and StreamJsonRpc answers -32800 (RequestCancelled).
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class ChatHandler(LanguageServerContext context)
 {
     private readonly ChatOrchestrator _orchestrator = new();

@@ -3,7 +3,7 @@ using Range = DbAgent.Server.Protocol.Range;
 
 namespace DbAgent.Server.Features.Chat;
 
-// The `dbagent/chat` payloads exactly as TEAM.md fixes them (the extension's extension/src/chat/protocol.ts).
+// The `dbagent/chat` payloads; the extension declares the same in extension/src/chat/protocol.ts (keep them equal).
 
 public sealed record ChatParams
 {
@@ -116,6 +116,7 @@ public sealed record ChatDocumentParams
 /// <summary>The value of one `$/progress` notification on the partialResultToken.</summary>
 public sealed record MarkdownPartValue([property: JsonPropertyName("text")] string Text)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "markdown";
 }
 
@@ -123,11 +124,13 @@ public sealed record ReferencePartValue(
     [property: JsonPropertyName("uri")] string Uri,
     [property: JsonPropertyName("range"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] Range? Range)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "reference";
 }
 
 public sealed record ProgressPartValue([property: JsonPropertyName("message")] string Message)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "serialized: System.Text.Json writes instance properties")]
     [JsonPropertyName("kind")] public string Kind => "progress";
 }
 

@@ -105,6 +105,11 @@ public sealed class ModelTextRouter
 }
 
 /// <summary>`dbagent/modelText`: a piece of the text of a model turn, as the extension receives it from VS Code's model.</summary>
+/// <remarks>
+/// A mutation for the queue: the pieces must reach the turn in the order they were sent (reads may run out of
+/// order), and a mutation does not wait for the chat request that is reading them.
+/// </remarks>
+[LspHandler(mutatesState: true)]
 public sealed class ModelTextHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(CustomMethods.ModelText, UseSingleObjectParameterDeserialization = true)]

@@ -11,6 +11,7 @@ namespace DbAgent.Server.Features.Chat;
 /// same tools as the chat's tool loop, on the same snapshots and database session; read-only. A bad call answers
 /// with `isError` and a message the model can act on; cancellation answers RequestCancelled.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class RunToolHandler(LanguageServerContext context)
 {
     private readonly ChatContextBuilder _contexts = new(context);

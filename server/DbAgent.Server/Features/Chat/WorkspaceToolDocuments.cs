@@ -40,8 +40,9 @@ internal sealed class WorkspaceToolDocuments(LanguageServerContext server) : ITo
         var connection = server.Connections.For(uri) is { } target ? Connections.DocumentConnections.DialectOf(target.Engine) : (DbAgent.Sql.SqlDialect?)null;
         var dialect = DialectResolver.Resolve(text, connection, settings.Dialect, out _);
         var script = SqlScript.Parse(text, dialect);
-        // The one pipeline the editor and `dbagent check` use (no plans here: the file is not open in the editor).
-        var findings = DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(script, settings.AnalysisInput(), cancellationToken).Findings;
+        // The one pipeline the editor and `dbagent check` use, with the migrations' schema (no plans: the file is not open).
+        var findings = DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(script,
+            settings.AnalysisInput() with { Schema = server.Schema.Completed }, cancellationToken).Findings;
         return new ChatDocument(uri, script) { Findings = findings };
     }
 

@@ -16,6 +16,7 @@ namespace DbAgent.Server.Features.CodeActions;
 /// textDocument/codeAction: quick fixes for the findings under the requested range: the fix a rule has (a WHERE
 /// clause for UPDATE/DELETE), and "ignore this rule for this statement" for every rule.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class CodeActionHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.CodeAction, UseSingleObjectParameterDeserialization = true)]
@@ -156,7 +157,7 @@ public sealed class CodeActionHandler(LanguageServerContext context)
         // Another statement shares the line: break the line so that the comment stands alone before this one.
         var (at, insert) = lineStart + indent < statement.Span.Start
             ? (statement.Span.Start, newline + comment + newline)
-            : (lineStart, text.Text.Substring(lineStart, indent) + comment + newline);
+            : (lineStart, string.Concat(text.Text.AsSpan(lineStart, indent), comment, newline));
         return new CodeAction
         {
             Title = $"Ignore {finding.RuleId} for this statement",

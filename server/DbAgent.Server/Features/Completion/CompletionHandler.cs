@@ -12,6 +12,7 @@ namespace DbAgent.Server.Features.Completion;
 /// of its dialect, chosen by the position (<see cref="SqlCompletion"/>). Never waits long for a catalog: until it is
 /// loaded the list comes from the migrations and says it is incomplete, so the editor asks again.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class CompletionHandler(LanguageServerContext context)
 {
     /// <summary>The longest a first completion waits for a connection's catalog; the read goes on in the background.</summary>

@@ -14,6 +14,7 @@ namespace DbAgent.Server.Features.Completion;
 /// statistics cache of the document's connection), a column's type, nullability, default and indexes, a function's
 /// signature and what it does. Done per item, when the user moves to it, so the list itself stays cheap.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class CompletionResolveHandler(LanguageServerContext context)
 {
     /// <summary>A row estimate not in memory yet is waited for this long; it is then cached for the next item.</summary>
@@ -67,7 +68,7 @@ public sealed class CompletionResolveHandler(LanguageServerContext context)
         markdown.AppendLine().AppendLine(rows);
         if (schema.Source is { } source) markdown.AppendLine().Append("_Schema from ").Append(source).AppendLine("._");
         var detail = item.Detail;
-        if (rows.StartsWith("~", StringComparison.Ordinal) && item.Kind == CompletionItemKind.Struct) detail = $"{item.Detail} · {rows.Split(' ')[0]} rows";
+        if (rows.StartsWith('~') && item.Kind == CompletionItemKind.Struct) detail = $"{item.Detail} · {rows.Split(' ')[0]} rows";
         return item with { Documentation = MarkupContent.Markdown(markdown.ToString().TrimEnd()), Detail = detail };
     }
 

@@ -9,6 +9,7 @@ namespace DbAgent.Server.Features.Configuration;
 /// workspace/didChangeConfiguration: pull the `dbagent` section again (the pushed payload is used only when the
 /// client cannot answer workspace/configuration), then re-select dialects and re-publish diagnostics.
 /// </summary>
+[LspHandler(mutatesState: true)]
 public sealed class DidChangeConfigurationHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DidChangeConfiguration, UseSingleObjectParameterDeserialization = true)]
@@ -19,7 +20,7 @@ public sealed class DidChangeConfigurationHandler(LanguageServerContext context)
             if (parameters.Settings is { ValueKind: JsonValueKind.Object } pushed)
             {
                 context.Configuration.ApplyPushed(pushed);
-                _ = context.Documents.ReselectDialects();
+                context.Documents.ReselectDialects();
             }
             return;
         }
@@ -31,7 +32,7 @@ public sealed class DidChangeConfigurationHandler(LanguageServerContext context)
         try
         {
             await context.Configuration.RefreshAsync(context.Documents.OpenDocuments, context.ServerLifetime.Token).ConfigureAwait(false);
-            await context.Documents.ReselectDialects().ConfigureAwait(false);
+            context.Documents.ReselectDialects();
         }
         catch (OperationCanceledException)
         {

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace DbAgent.Server.Features.Connections;
 
-// The connection payloads exactly as TEAM.md fixes them (the extension declares the same in its protocol.ts).
+// The connection payloads; the extension declares the same in extension/src/connections/protocol.ts (keep them equal).
 // A member the TypeScript side types as `T | null` (not optional) is written as null, never left out: the host's
 // serializer drops nulls by default, so such members carry JsonIgnoreCondition.Never.
 

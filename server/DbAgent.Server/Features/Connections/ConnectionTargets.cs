@@ -46,7 +46,7 @@ public static class ConnectionTargets
             return targets.Count == 1 && targets[0].Folders.Count == 0 ? targets[0] : null;
         var path = uri.LocalPath;
         var root = workspaceFolders.Where(f => path.StartsWith(f.TrimEnd('/', '\\') + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            .MaxBy(f => f.Length) ?? workspaceFolders.FirstOrDefault();
+            .MaxBy(f => f.Length) ?? (workspaceFolders.Count > 0 ? workspaceFolders[0] : null);
         return ConnectionResolver.ForDocument(path, targets, root);
     }
 

@@ -22,17 +22,17 @@ public sealed class DocumentConnections : IAsyncDisposable
 
     private readonly ILanguageClient _client;
     private readonly WorkspaceConfiguration _configuration;
-    private readonly WorkspaceSchema _workspace;
+    private readonly ServerState _state;
     private readonly ServerLogger _log;
     private readonly IDictionary? _environment;
     private volatile ConnectionTargetList _targets = new([], []);
 
-    public DocumentConnections(ILanguageClient client, WorkspaceConfiguration configuration, WorkspaceSchema workspace, ServerLogger log,
+    public DocumentConnections(ILanguageClient client, ServerState state, WorkspaceConfiguration configuration, ServerLogger log,
         IDictionary? environment, ProviderRegistry? providers = null)
     {
         _client = client;
+        _state = state;
         _configuration = configuration;
-        _workspace = workspace;
         _log = log;
         _environment = environment;
         Manager = new ConnectionManager(providers);
@@ -51,7 +51,7 @@ public sealed class DocumentConnections : IAsyncDisposable
     /// <summary>Reads the connections from the settings (or the environment) into the manager; unchanged ones keep their state.</summary>
     public void Reconfigure()
     {
-        var targets = ConnectionTargets.FromSettings(_configuration.Global, _workspace.Folders, _environment);
+        var targets = ConnectionTargets.FromSettings(_configuration.Global, _state.WorkspaceFolders, _environment);
         foreach (var problem in targets.Problems) _log.Warning(problem);
         _targets = targets;
         Manager.Configure(targets.Targets);
@@ -67,8 +67,11 @@ public sealed class DocumentConnections : IAsyncDisposable
         _ => DbAgent.Sql.SqlDialect.Postgres,
     };
 
+    /// <summary>The dialect of the engine a document's connection runs (it outranks every other sign), or null.</summary>
+    public DbAgent.Sql.SqlDialect? DialectFor(string documentUri) => For(documentUri) is { } target ? DialectOf(target.Engine) : null;
+
     /// <summary>The connection a document uses, or null.</summary>
-    public ConnectionTarget? For(string documentUri) => ConnectionTargets.ForDocument(documentUri, _targets.Targets, _workspace.Folders);
+    public ConnectionTarget? For(string documentUri) => ConnectionTargets.ForDocument(documentUri, _targets.Targets, _state.WorkspaceFolders);
 
     /// <summary>Runs an operation on the document's database; null when the document uses none.</summary>
     public async Task<ConnectionResult<T>?> UseAsync<T>(string documentUri, Func<IDatabaseSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
@@ -135,14 +138,14 @@ public sealed class DocumentConnections : IAsyncDisposable
         var target = For(documentUri);
         if (target is null)
         {
-            await Notify(new ConnectionStatusParams { Uri = documentUri, State = ConnectionStates.None, Message = "No database connection for this file." }).ConfigureAwait(false);
+            await NotifyAsync(new ConnectionStatusParams { Uri = documentUri, State = ConnectionStates.None, Message = "No database connection for this file." }).ConfigureAwait(false);
             return;
         }
         // Not tried yet: try now, so that the status bar says something true.
         if (Manager.GetStatus(target.Name).State == ConnectionState.Unknown)
             await Manager.UseAsync(target.Name, static (s, _) => Task.FromResult(s.ServerInfo.Version), cancellationToken).ConfigureAwait(false);
         var status = Manager.GetStatus(target.Name);
-        await Notify(new ConnectionStatusParams
+        await NotifyAsync(new ConnectionStatusParams
         {
             Uri = documentUri,
             Connection = target.Name,
@@ -155,7 +158,7 @@ public sealed class DocumentConnections : IAsyncDisposable
     {
         if (status.State == ConnectionState.Unreachable) _log.Warning(status.Message);
         else _log.Info(status.Message);
-        _ = Notify(new ConnectionStatusParams
+        _ = NotifyAsync(new ConnectionStatusParams
         {
             Connection = status.Connection,
             State = status.State == ConnectionState.Unreachable ? ConnectionStates.Unreachable : ConnectionStates.Connected,
@@ -164,7 +167,7 @@ public sealed class DocumentConnections : IAsyncDisposable
         if (status.State == ConnectionState.Connected) Connected?.Invoke(status.Connection);
     }
 
-    private async Task Notify(ConnectionStatusParams status)
+    private async Task NotifyAsync(ConnectionStatusParams status)
     {
         try
         {

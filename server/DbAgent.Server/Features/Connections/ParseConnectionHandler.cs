@@ -11,6 +11,7 @@ namespace DbAgent.Server.Features.Connections;
 /// <see cref="ConnectionTargetParser"/> (the parser the settings and the CLI use), so the extension parses nothing
 /// itself. Pure: it opens no connection and keeps nothing.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class ParseConnectionHandler
 {
     [JsonRpcMethod(CustomMethods.ParseConnection, UseSingleObjectParameterDeserialization = true)]

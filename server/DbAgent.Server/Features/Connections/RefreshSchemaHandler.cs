@@ -8,6 +8,7 @@ namespace DbAgent.Server.Features.Connections;
 /// `dbagent/refreshSchema`: reads the live catalog of a connection again (after DDL run elsewhere), or of every
 /// configured one when no name is given, and re-runs the plans that depend on it. Answers the number of tables.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class RefreshSchemaHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(CustomMethods.RefreshSchema, UseSingleObjectParameterDeserialization = true)]

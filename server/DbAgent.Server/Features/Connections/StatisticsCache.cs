@@ -54,16 +54,16 @@ public sealed class StatisticsCache(ConnectionManager manager, CancellationToken
         {
             if (entry.Value is T known)
             {
-                if (DateTimeOffset.UtcNow - entry.Fetched >= Freshness) entry.Reading ??= Read(entry, read, connection);
+                if (DateTimeOffset.UtcNow - entry.Fetched >= Freshness) entry.Reading ??= ReadAsync(entry, read, connection);
                 return new(known, null);
             }
-            reading = entry.Reading ??= Read(entry, read, connection);
+            reading = entry.Reading ??= ReadAsync(entry, read, connection);
         }
         var failure = await reading.WaitAsync(cancellationToken).ConfigureAwait(false);
         lock (entry) return entry.Value is T value ? new(value, null) : new(default, failure);
     }
 
-    private Task<ConnectionFailure?> Read<T>(Entry entry, Func<IDatabaseSession, CancellationToken, Task<T?>> read, string connection) where T : class =>
+    private Task<ConnectionFailure?> ReadAsync<T>(Entry entry, Func<IDatabaseSession, CancellationToken, Task<T?>> read, string connection) where T : class =>
         Task.Run(async () =>
         {
             try

@@ -6,6 +6,7 @@ using StreamJsonRpc;
 namespace DbAgent.Server.Features.Connections;
 
 /// <summary>`dbagent/testConnection`: opens the given connection once and says whether it answers, and which version.</summary>
+[LspHandler(mutatesState: false)]
 public sealed class TestConnectionHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(CustomMethods.TestConnection, UseSingleObjectParameterDeserialization = true)]
@@ -16,7 +17,7 @@ public sealed class TestConnectionHandler(LanguageServerContext context)
         DbAgent.Databases.ConnectionTarget target;
         try
         {
-            target = ConnectionTargets.Anchor(ConnectionTargetParser.FromSettings(settings), context.Schema.Folders);
+            target = ConnectionTargets.Anchor(ConnectionTargetParser.FromSettings(settings), context.State.WorkspaceFolders);
         }
         catch (ConnectionConfigurationException e)
         {

@@ -2,7 +2,8 @@ namespace DbAgent.Server.Features.Custom;
 
 /// <summary>
 /// DbAgent's own LSP methods, declared once on this side (the extension declares the same names as `RequestType`s in
-/// `extension/src/&lt;feature&gt;/protocol.ts`). Payloads are described in TEAM.md.
+/// `extension/src/&lt;feature&gt;/protocol.ts`). The payloads are the records beside each feature's handlers
+/// (`Features/Chat/ChatProtocol.cs`, `Features/Connections/ConnectionProtocol.cs`) and the TypeScript interfaces there.
 /// </summary>
 public static class CustomMethods
 {
@@ -20,6 +21,9 @@ public static class CustomMethods
 
     /// <summary>Client → server request: `{ connection }` → `{ tables }` after reloading the catalog.</summary>
     public const string RefreshSchema = "dbagent/refreshSchema";
+
+    /// <summary>Server → client request: `{}` → `{ apiKey: string | null }`, the model endpoint's key from SecretStorage.</summary>
+    public const string ModelApiKey = "dbagent/modelApiKey";
 
     /// <summary>
     /// Client → server request: `{ textDocument, position, relation? }` → the plan of the statement there, as a tree,

@@ -27,8 +27,10 @@ public sealed class DiagnosticsPublisher
     /// <summary>Per open document: an edit re-runs the rules only on the statements it touched.</summary>
     private readonly ConcurrentDictionary<string, LintCache> _lintCaches = new(StringComparer.Ordinal);
 
-    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log)
+    public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log,
+        Func<string, DbAgent.Sql.Schema.SchemaModel?>? schema = null)
     {
+        Schema = schema;
         _plans = plans;
         plans.Updated += Schedule;
         _documents = documents;
@@ -41,7 +43,7 @@ public sealed class DiagnosticsPublisher
     }
 
     /// <summary>The schema the schema-aware rules read for a document (the workspace migrations' once built); never waits.</summary>
-    public Func<string, DbAgent.Sql.Schema.SchemaModel?>? Schema { get; set; }
+    public Func<string, DbAgent.Sql.Schema.SchemaModel?>? Schema { get; }
 
     /// <summary>How long to wait after an edit before analysing: typing bursts collapse into one analysis.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(150);
@@ -120,7 +122,6 @@ public sealed class DiagnosticsPublisher
         CodeDescription = RuleDocumentation.UriFor(finding.RuleId) is { } help ? new CodeDescription(help.AbsoluteUri) : null,
         Source = "dbagent",
         Message = finding.Message,
-        Data = finding.Data.Count == 0 ? null : finding.Data,
     };
 
     private void Clear(string uri)
@@ -129,7 +130,7 @@ public sealed class DiagnosticsPublisher
         _published.TryRemove(uri, out _);
         _lintCaches.TryRemove(uri, out _);
         _ = _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] })
-            .ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), TaskContinuationOptions.OnlyOnFaulted);
+            .ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 }
 

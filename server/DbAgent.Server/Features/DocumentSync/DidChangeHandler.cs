@@ -4,10 +4,11 @@ using StreamJsonRpc;
 
 namespace DbAgent.Server.Features.DocumentSync;
 
-/// <summary>textDocument/didChange: incremental edits, applied in order by the store's single writer.</summary>
+/// <summary>textDocument/didChange: incremental edits, applied in order (a mutation: the request queue runs it after the messages before it).</summary>
+[LspHandler(mutatesState: true)]
 public sealed class DidChangeHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DidChange, UseSingleObjectParameterDeserialization = true)]
     public void DidChange(DidChangeTextDocumentParams parameters) =>
-        _ = context.Documents.Change(parameters.TextDocument, parameters.ContentChanges);
+        context.Documents.Change(parameters.TextDocument, parameters.ContentChanges);
 }

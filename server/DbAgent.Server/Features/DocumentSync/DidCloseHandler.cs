@@ -5,12 +5,13 @@ using StreamJsonRpc;
 namespace DbAgent.Server.Features.DocumentSync;
 
 /// <summary>textDocument/didClose: the document leaves the store and its diagnostics are cleared.</summary>
+[LspHandler(mutatesState: true)]
 public sealed class DidCloseHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DidClose, UseSingleObjectParameterDeserialization = true)]
     public void DidClose(DidCloseTextDocumentParams parameters)
     {
-        _ = context.Documents.Close(parameters.TextDocument.Uri);
+        context.Documents.Close(parameters.TextDocument.Uri);
         context.Configuration.Forget(parameters.TextDocument.Uri);
     }
 }

@@ -5,19 +5,19 @@ using StreamJsonRpc;
 namespace DbAgent.Server.Features.DocumentSync;
 
 /// <summary>textDocument/didOpen: the document enters the store (diagnostics follow), then its folder's settings are pulled.</summary>
+[LspHandler(mutatesState: true)]
 public sealed class DidOpenHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DidOpen, UseSingleObjectParameterDeserialization = true)]
     public void DidOpen(DidOpenTextDocumentParams parameters)
     {
-        // Enqueued synchronously: the store applies open and edits in the order they arrived.
-        var opened = context.Documents.Open(parameters.TextDocument);
-        context.Plans.Request(parameters.TextDocument.Uri);
-        _ = RefreshScopedSettingsAsync(parameters.TextDocument.Uri);
-        // Once the document is open, a settings change finds it and tells it its connection again; told before, it
-        // could miss connections that arrive in between.
         var uri = parameters.TextDocument.Uri;
-        _ = opened.ContinueWith(_ => context.Connections.RefreshDocumentStatus(uri, context.ServerLifetime.Token), TaskScheduler.Default);
+        context.Documents.Open(parameters.TextDocument);
+        context.Plans.Request(uri);
+        _ = RefreshScopedSettingsAsync(uri);
+        // Now that the document is open, a settings change finds it and tells it its connection again; told before,
+        // it could miss connections that arrive in between.
+        context.Connections.RefreshDocumentStatus(uri, context.ServerLifetime.Token);
     }
 
     /// <summary>`dbagent.dialect` and `dbagent.rules` are resource scoped: a folder may set them for its files.</summary>
@@ -27,7 +27,7 @@ public sealed class DidOpenHandler(LanguageServerContext context)
         {
             if (await context.Configuration.RefreshDocumentAsync(uri, context.ServerLifetime.Token).ConfigureAwait(false))
             {
-                await context.Documents.ReselectDialects().ConfigureAwait(false);
+                context.Documents.ReselectDialects();
                 context.Diagnostics.Schedule(uri);
             }
         }

@@ -8,6 +8,7 @@ namespace DbAgent.Server.Features.DocumentSync;
 /// textDocument/didSave: the text is already known from the edits; a save re-runs the document's analysis and its
 /// plans (which run on open and save only), and for a migration rebuilds the workspace schema.
 /// </summary>
+[LspHandler(mutatesState: true)]
 public sealed class DidSaveHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DidSave, UseSingleObjectParameterDeserialization = true)]

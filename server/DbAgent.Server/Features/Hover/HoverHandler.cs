@@ -18,6 +18,7 @@ namespace DbAgent.Server.Features.Hover;
 /// DDL of the document itself); on a finding's range, the finding and why it matters. Answers from the snapshot that
 /// includes every edit sent before the request.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class HoverHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.Hover, UseSingleObjectParameterDeserialization = true)]

@@ -6,6 +6,7 @@ using StreamJsonRpc;
 namespace DbAgent.Server.Features.Lifecycle;
 
 /// <summary>initialize: remembers the client's capabilities and advertises exactly what the server answers.</summary>
+[LspHandler(mutatesState: true)]
 public sealed class InitializeHandler(LanguageServerContext context)
 {
     public static string Version { get; } =

@@ -7,12 +7,12 @@ using StreamJsonRpc;
 namespace DbAgent.Server.Features.Lifecycle;
 
 /// <summary>initialized: the client is ready for requests from the server, so pull the `dbagent` settings now.</summary>
+[LspHandler(mutatesState: true)]
 public sealed class InitializedHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.Initialized, UseSingleObjectParameterDeserialization = true)]
     public void Initialized(object? parameters)
     {
-        context.State.Initialized = true;
         var client = context.State.InitializeParams?.ClientInfo;
         context.Log.Info($"dbagent {InitializeHandler.Version} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
         foreach (var (dialect, reason) in ExactSyntaxErrors.Validators.Unavailable)
@@ -27,7 +27,7 @@ public sealed class InitializedHandler(LanguageServerContext context)
         try
         {
             await context.Configuration.RefreshAsync(context.Documents.OpenDocuments, context.ServerLifetime.Token).ConfigureAwait(false);
-            await context.Documents.ReselectDialects().ConfigureAwait(false);
+            context.Documents.ReselectDialects();
             // Replay the migrations now, so that the first hover does not wait for the disk.
             await context.Schema.GetAsync(context.ServerLifetime.Token).ConfigureAwait(false);
         }

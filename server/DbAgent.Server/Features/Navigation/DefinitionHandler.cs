@@ -9,6 +9,7 @@ namespace DbAgent.Server.Features.Navigation;
 /// textDocument/definition: a table goes to the migration statement that created it (and the one that last altered
 /// it), a column to where it was declared or added, an alias or a CTE to where its statement defines it.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class DefinitionHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.Definition, UseSingleObjectParameterDeserialization = true)]

@@ -5,6 +5,7 @@ using StreamJsonRpc;
 namespace DbAgent.Server.Features.Navigation;
 
 /// <summary>textDocument/documentHighlight: an alias or CTE (or a table or column) and its uses within the statement; the definition marked as written.</summary>
+[LspHandler(mutatesState: false)]
 public sealed class DocumentHighlightHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DocumentHighlight, UseSingleObjectParameterDeserialization = true)]

@@ -15,6 +15,7 @@ namespace DbAgent.Server.Features.Navigation;
 /// disk), read through each statement's semantic model with the schema resolving unqualified columns; an alias or
 /// CTE within its statement.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class ReferencesHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.References, UseSingleObjectParameterDeserialization = true)]

@@ -50,7 +50,7 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
         foreach (var group in findings.GroupBy(f => snapshot.Script.StatementAt(f.Span.Start)))
         {
             // A finding outside any statement (the fallback at the top of the file) goes on the first one.
-            var statement = group.Key ?? snapshot.Script.Statements.FirstOrDefault();
+            var statement = group.Key ?? (snapshot.Script.Statements.Count > 0 ? snapshot.Script.Statements[0] : null);
             if (statement is null) continue;
             var span = statement.Model.Span;
             if (span.IsEmpty || span.End > snapshot.Text.Length) continue;

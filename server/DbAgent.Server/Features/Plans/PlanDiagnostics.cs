@@ -27,10 +27,12 @@ public sealed class PlanDiagnostics
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DocumentPlans> _plans = new(StringComparer.Ordinal);
     private readonly CancellationToken _lifetime;
+    private readonly IPlanRunner _runner;
 
-    public PlanDiagnostics(DocumentStore documents, WorkspaceConfiguration configuration, ServerLogger log, CancellationToken lifetime)
+    public PlanDiagnostics(DocumentStore documents, WorkspaceConfiguration configuration, IPlanRunner runner, ServerLogger log, CancellationToken lifetime)
     {
         _documents = documents;
+        _runner = runner;
         _configuration = configuration;
         _log = log;
         _lifetime = lifetime;
@@ -40,9 +42,6 @@ public sealed class PlanDiagnostics
             _plans.TryRemove(uri, out _);
         };
     }
-
-    /// <summary>Explains against a real database; unset, there are no plan findings (no connection layer at hand).</summary>
-    public IPlanRunner? Runner { get; set; }
 
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(300);
 
@@ -56,10 +55,9 @@ public sealed class PlanDiagnostics
     /// <summary>Starts a run for a document (open, save, settings or connection change); the previous one is cancelled.</summary>
     public void Request(string uri)
     {
-        if (Runner is not { } runner) return;
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_lifetime);
         _pending.AddOrUpdate(uri, cts, (_, old) => { old.Cancel(); return cts; });
-        _ = RunAsync(runner, uri, cts);
+        _ = RunAsync(_runner, uri, cts);
     }
 
     public void RequestAll()

@@ -43,6 +43,7 @@ public sealed record StatementPlanResult(
 /// `dbagent/statementPlan`: the plan of the statement at a position, drawn by the extension's plan view, and the
 /// same plan with the advisor's indexes made hypothetical (HypoPG), when the engine can. Nothing is built.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class StatementPlanHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(CustomMethods.StatementPlan, UseSingleObjectParameterDeserialization = true)]

@@ -9,6 +9,7 @@ namespace DbAgent.Server.Features.SignatureHelp;
 /// textDocument/signatureHelp: inside the argument list of a built-in function of the document's dialect, its
 /// overloads (parameters and return type, from the dialect's table kept as data) with the argument being typed.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class SignatureHelpHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.SignatureHelp, UseSingleObjectParameterDeserialization = true)]

@@ -12,6 +12,7 @@ namespace DbAgent.Server.Features.Symbols;
 /// textDocument/documentSymbol: the outline. One symbol per statement, named by its kind and main object
 /// (`CREATE TABLE orders`, `SELECT customers`), with what it creates (columns, constraints, indexes) as children.
 /// </summary>
+[LspHandler(mutatesState: false)]
 public sealed class DocumentSymbolHandler(LanguageServerContext context)
 {
     [JsonRpcMethod(Methods.DocumentSymbol, UseSingleObjectParameterDeserialization = true)]
@@ -59,7 +60,7 @@ public sealed class DocumentSymbolHandler(LanguageServerContext context)
         ?? model.Relations.FirstOrDefault(r => !r.IsCommonTableExpression);
 
     /// <summary>What a CREATE makes when it is not a table the relations name: an index, a type, a sequence, a schema.</summary>
-    private static string? CreatedName(StatementModel model) => model.Ddl.FirstOrDefault() switch
+    private static string? CreatedName(StatementModel model) => (model.Ddl.Count > 0 ? model.Ddl[0] : null) switch
     {
         CreateIndexAction { Index.Name: { Length: > 0 } index } => index,
         CreateEnumAction type => type.Type.ToString(),

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 /// <summary>How a sample column is stored; each engine's writer maps it to its own parameter type.</summary>
 public enum SampleColumnType

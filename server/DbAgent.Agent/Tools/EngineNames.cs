@@ -3,7 +3,7 @@ using DbAgent.Sql;
 namespace DbAgent.Agent.Tools;
 
 /// <summary>How each engine names itself in the chat's text.</summary>
-public static class Engines
+public static class EngineNames
 {
     public static string DisplayName(SqlDialect dialect) => dialect switch
     {

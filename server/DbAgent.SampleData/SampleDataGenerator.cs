@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DbAgent.Sql;
 
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 public sealed record SampleGenerationOptions(
     SqlDialect Engine,
@@ -119,7 +119,7 @@ public static class SampleDataGenerator
     }
 
     private static bool IsUndoMigration(string name) =>
-        name.StartsWith("U", StringComparison.Ordinal) && name.Contains("__", StringComparison.Ordinal)
+        name.StartsWith('U') && name.Contains("__", StringComparison.Ordinal)
         || name.Contains(".down.", StringComparison.OrdinalIgnoreCase)
         || name.EndsWith("_down.sql", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,6 +1,6 @@
 using MySqlConnector;
 
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 /// <summary>
 /// MySQL and MariaDB: multi-row INSERTs of <see cref="BatchRows"/> rows, one transaction per table, with foreign

@@ -2,13 +2,12 @@ using System.Data.Common;
 using System.Globalization;
 using DbAgent.Databases;
 using DbAgent.Databases.Connections;
-using DbAgent.Databases.Samples;
 using DbAgent.Sql;
 
-namespace DbAgent.Server.Cli;
+namespace DbAgent.SampleData;
 
 /// <summary>
-/// <c>dbagent sample generate</c>: applies a sample workspace's migrations to a database and fills it with the
+/// <c>dbagent-sample generate</c>: applies a sample workspace's migrations to a database and fills it with the
 /// generated shop, so plans and statistics have something real to show.
 /// </summary>
 public static class SampleCommand
@@ -19,7 +18,7 @@ public static class SampleCommand
 
     public const string Usage =
         """
-        usage: dbagent sample generate --engine sqlite|postgres|mysql --connection <connection> [options]
+        usage: dbagent-sample generate --engine sqlite|postgres|mysql --connection <connection> [options]
 
           --engine E          sqlite, postgres or mysql (MariaDB); may be left out when C is a URL
           --connection C      SQLite: a file path (created if missing), sqlite:PATH or a connection string;
@@ -35,7 +34,7 @@ public static class SampleCommand
           --force             replace the sample's tables when the target is not empty
         """;
 
-    /// <summary>Accepts the arguments after <c>sample</c> (and tolerates a leading <c>sample</c>).</summary>
+    /// <summary>Accepts <c>generate ...</c> (and tolerates a leading <c>sample</c>, as <c>dbagent sample</c> was called).</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -50,7 +49,7 @@ public static class SampleCommand
         }
         if (rest[0] != "generate")
         {
-            stderr.WriteLine($"dbagent sample: unknown subcommand '{rest[0]}'");
+            stderr.WriteLine($"dbagent-sample: unknown subcommand '{rest[0]}'");
             stderr.WriteLine(Usage);
             return UsageError;
         }
@@ -68,23 +67,26 @@ public static class SampleCommand
         {
             var migrations = Path.Combine(parsed.Workspace, "migrations");
             stdout.WriteLine(
-                $"dbagent sample: {parsed.Size.Orders:N0} orders, {parsed.Size.Customers:N0} customers, " +
+                $"dbagent-sample: {parsed.Size.Orders:N0} orders, {parsed.Size.Customers:N0} customers, " +
                 $"{parsed.Size.Products:N0} products, {parsed.Size.Events:N0} events " +
                 $"({parsed.Engine.ToName()}, migrations from {Path.GetRelativePath(Environment.CurrentDirectory, migrations)})");
+            // A console tool's entry point: no synchronization context to deadlock on.
+#pragma warning disable VSTHRD002
             var result = SampleDataGenerator.GenerateAsync(
                     new SampleGenerationOptions(parsed.Engine, parsed.Connection, migrations, parsed.Size, parsed.Seed,
                         parsed.Force),
                     line => stdout.WriteLine("  " + line),
                     cancellation.Token)
                 .GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
             var seconds = Math.Max(result.Elapsed.TotalSeconds, 0.001);
             stdout.WriteLine(
-                $"dbagent sample: {result.TotalRows:N0} rows in {seconds:F1}s ({result.TotalRows / seconds:N0} rows/s)");
+                $"dbagent-sample: {result.TotalRows:N0} rows in {seconds:F1}s ({result.TotalRows / seconds:N0} rows/s)");
             return Success;
         }
         catch (OperationCanceledException)
         {
-            stderr.WriteLine("dbagent sample: cancelled");
+            stderr.WriteLine("dbagent-sample: cancelled");
             return Failure;
         }
         catch (Exception e) when (e is SampleTargetNotEmptyException or DbException or IOException
@@ -92,7 +94,7 @@ public static class SampleCommand
                                       or UnauthorizedAccessException or TimeoutException)
         {
             // Driver messages name the server and the problem; redacted all the same, with the password as a known secret.
-            stderr.WriteLine($"dbagent sample: {SecretRedactor.Redact(e.Message, [PasswordOf(parsed.Connection)])}");
+            stderr.WriteLine($"dbagent-sample: {SecretRedactor.Redact(e.Message, [PasswordOf(parsed.Connection)])}");
             return Failure;
         }
         finally
@@ -116,7 +118,7 @@ public static class SampleCommand
             string? Value()
             {
                 if (i + 1 < args.Length) return args[++i];
-                stderr.WriteLine($"dbagent sample: {arg} needs a value");
+                stderr.WriteLine($"dbagent-sample: {arg} needs a value");
                 return null;
             }
             switch (arg)
@@ -133,14 +135,14 @@ public static class SampleCommand
                 case "--rows":
                     if (!TryInt(Value(), SampleSize.MinimumOrders, out orders))
                     {
-                        stderr.WriteLine($"dbagent sample: --rows wants a whole number of at least {SampleSize.MinimumOrders}");
+                        stderr.WriteLine($"dbagent-sample: --rows wants a whole number of at least {SampleSize.MinimumOrders}");
                         return false;
                     }
                     break;
                 case "--seed":
                     if (!TryInt(Value(), int.MinValue, out seed))
                     {
-                        stderr.WriteLine("dbagent sample: --seed wants a whole number");
+                        stderr.WriteLine("dbagent-sample: --seed wants a whole number");
                         return false;
                     }
                     break;
@@ -148,7 +150,7 @@ public static class SampleCommand
                     force = true;
                     break;
                 default:
-                    stderr.WriteLine($"dbagent sample: unknown option '{arg}'");
+                    stderr.WriteLine($"dbagent-sample: unknown option '{arg}'");
                     stderr.WriteLine(Usage);
                     return false;
             }
@@ -156,7 +158,7 @@ public static class SampleCommand
 
         if (string.IsNullOrWhiteSpace(connection))
         {
-            stderr.WriteLine("dbagent sample: --connection is required");
+            stderr.WriteLine("dbagent-sample: --connection is required");
             return false;
         }
 
@@ -176,14 +178,14 @@ public static class SampleCommand
                 };
                 if (urlEngine is null)
                 {
-                    stderr.WriteLine("dbagent sample: the sample generator fills sqlite, postgres and mysql databases only");
+                    stderr.WriteLine("dbagent-sample: the sample generator fills sqlite, postgres and mysql databases only");
                     return false;
                 }
-                connection = DriverConnectionStrings.Build(target with { ReadOnly = false }, "dbagent sample", 15);
+                connection = DriverConnectionStrings.Build(target with { ReadOnly = false }, "dbagent-sample", 15);
             }
             catch (ConnectionConfigurationException e)
             {
-                stderr.WriteLine($"dbagent sample: {SecretRedactor.Redact(e.Message)}");
+                stderr.WriteLine($"dbagent-sample: {SecretRedactor.Redact(e.Message)}");
                 return false;
             }
         }
@@ -193,31 +195,31 @@ public static class SampleCommand
         {
             if (urlEngine is null)
             {
-                stderr.WriteLine("dbagent sample: --engine is required (sqlite, postgres or mysql)");
+                stderr.WriteLine("dbagent-sample: --engine is required (sqlite, postgres or mysql)");
                 return false;
             }
             engine = urlEngine.Value;
         }
         else if (!SqlDialectNames.TryParse(engineName, out engine) || engine == SqlDialect.TSql)
         {
-            stderr.WriteLine($"dbagent sample: --engine '{engineName}' is not one of sqlite, postgres, mysql");
+            stderr.WriteLine($"dbagent-sample: --engine '{engineName}' is not one of sqlite, postgres, mysql");
             return false;
         }
         if (urlEngine is not null && urlEngine != engine)
         {
-            stderr.WriteLine($"dbagent sample: --engine {engine.ToName()} does not match the {urlEngine.Value.ToName()} URL");
+            stderr.WriteLine($"dbagent-sample: --engine {engine.ToName()} does not match the {urlEngine.Value.ToName()} URL");
             return false;
         }
 
         workspace ??= FindDefaultWorkspace(engine);
         if (workspace is null)
         {
-            stderr.WriteLine($"dbagent sample: no {DefaultWorkspaceName(engine)} found from here; pass --workspace DIR");
+            stderr.WriteLine($"dbagent-sample: no {DefaultWorkspaceName(engine)} found from here; pass --workspace DIR");
             return false;
         }
         if (!Directory.Exists(Path.Combine(workspace, "migrations")))
         {
-            stderr.WriteLine($"dbagent sample: {workspace} has no migrations folder");
+            stderr.WriteLine($"dbagent-sample: {workspace} has no migrations folder");
             return false;
         }
 

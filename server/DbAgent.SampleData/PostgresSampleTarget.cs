@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 /// <summary>
 /// PostgreSQL: binary COPY per table, into the current schema (the first of the connection's search path), so a

@@ -1,7 +1,7 @@
-using DbAgent.Server.Cli;
+using DbAgent.SampleData;
 using Microsoft.Data.Sqlite;
 
-namespace DbAgent.Server.Tests.Cli;
+namespace DbAgent.Databases.Tests.Samples;
 
 [TestFixture]
 public sealed class SampleCommandTests
@@ -22,7 +22,7 @@ public sealed class SampleCommandTests
         Directory.Delete(_tempDirectory, recursive: true);
     }
 
-    [TestCase(new string[0], "usage: dbagent sample generate")]
+    [TestCase(new string[0], "usage: dbagent-sample generate")]
     [TestCase(new[] { "frobnicate" }, "unknown subcommand 'frobnicate'")]
     [TestCase(new[] { "generate", "--connection", "x.db" }, "--engine is required")]
     [TestCase(new[] { "generate", "--engine", "oracle", "--connection", "x.db" }, "'oracle' is not one of")]
@@ -89,7 +89,7 @@ public sealed class SampleCommandTests
             "--workspace", SampleWorkspace("postgres"));
 
         Assert.That(code, Is.EqualTo(SampleCommand.Failure));
-        Assert.That(stderr, Does.StartWith("dbagent sample: "));
+        Assert.That(stderr, Does.StartWith("dbagent-sample: "));
         Assert.That(stderr, Does.Not.Contain("s3cret-Pa55"));
     }
 
@@ -100,7 +100,7 @@ public sealed class SampleCommandTests
             "--workspace", SampleWorkspace("postgres"));
 
         Assert.That(code, Is.EqualTo(SampleCommand.Failure), "the engine came from the URL, so the run got as far as connecting");
-        Assert.That(stderr, Does.StartWith("dbagent sample: "));
+        Assert.That(stderr, Does.StartWith("dbagent-sample: "));
         Assert.That(stderr, Does.Not.Contain("An0ther-s3cret"));
     }
 

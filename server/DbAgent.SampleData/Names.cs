@@ -1,4 +1,4 @@
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 /// <summary>The vocabulary the sample shop is made of. ASCII only, no quotes, so every engine stores it alike.</summary>
 internal static class Names

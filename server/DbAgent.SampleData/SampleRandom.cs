@@ -1,4 +1,4 @@
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 /// <summary>
 /// A seeded SplitMix64 stream. Each sample row draws from its own stream, keyed by (seed, table, row id), so a row

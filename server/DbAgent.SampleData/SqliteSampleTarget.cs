@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace DbAgent.Databases.Samples;
+namespace DbAgent.SampleData;
 
 /// <summary>
 /// SQLite: migrations and every row in one transaction through one prepared command per table, which is what
