@@ -24,7 +24,7 @@ public sealed class ConnectionBoundTests
         _database = "dbagent_test_robust12_pool_" + Guid.NewGuid().ToString("N")[..8];
         await using var c = new NpgsqlConnection(_admin);
         await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", c);
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", c) { CommandTimeout = 300 };
         await cmd.ExecuteNonQueryAsync();
     }
 
@@ -35,7 +35,8 @@ public sealed class ConnectionBoundTests
         NpgsqlConnection.ClearAllPools();
         await using var c = new NpgsqlConnection(_admin);
         await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", c);
+        // DROP DATABASE waits for a checkpoint: on a busy shared server that can take longer than the default 30 s.
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", c) { CommandTimeout = 300 };
         await cmd.ExecuteNonQueryAsync();
     }
 
