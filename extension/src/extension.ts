@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { activateModelKey } from './chat/modelKey';
 import { activateChat } from './chat/participant';
 import { activateConnections } from './connections/connections';
+import { activatePlanView } from './plans/planView';
 import { activateServer, DbAgentServer } from './server/languageServer';
 
 let server: DbAgentServer | undefined;
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   activateConnections(context, server);
   activateChat(context, server);
   activateModelKey(context, server);
+  activatePlanView(context, server);
   void server.start();
 }
 

@@ -67,7 +67,32 @@ public interface IDatabaseSession : IAsyncDisposable
     /// </summary>
     Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken) =>
         Task.FromResult(WhatIfIndexResult.Unsupported("This engine cannot evaluate an index without building it; the index is only proposed."));
+
+    /// <summary>
+    /// One what-if batch for the workload advisor: every index of the set made hypothetical at once, every statement
+    /// explained under it, then the hypothetical indexes removed. Nothing is built. Engines without what-if say so.
+    /// </summary>
+    Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ExplainOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(WhatIfBatch.Unsupported("This engine cannot evaluate an index without building it; indexes are proposed unverified."));
+
+    /// <summary>The engine's own statement statistics (pg_stat_statements, performance_schema digests, Query Store), most time first.</summary>
+    Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StatementStat>>([]);
 }
+
+/// <summary>One what-if batch: per statement its plan under the set (null where it could not be planned), per index its estimated size.</summary>
+public sealed record WhatIfBatch
+{
+    public bool Supported { get; init; }
+    public IReadOnlyList<QueryPlan?> Plans { get; init; } = [];
+    public IReadOnlyList<long?> IndexSizes { get; init; } = [];
+    public string? Message { get; init; }
+
+    public static WhatIfBatch Unsupported(string message) => new() { Supported = false, Message = message };
+}
+
+/// <summary>A statement shape as the engine counted it: normalised text, calls, total time.</summary>
+public sealed record StatementStat(string Sql, long Calls, double TotalTimeMs);
 
 /// <summary>The outcome of a what-if index: plans before and after, or why the engine could not tell.</summary>
 public sealed record WhatIfIndexResult

@@ -11,6 +11,8 @@ public static class Program
           lsp                      run the language server over stdio
           check PATH... [--dialect postgres|mysql|tsql|sqlite] [--connection NAME|URL|CONNECTION-STRING] [--format text|json]
                                    analyse .sql files and folders; exit 0 when clean, 1 on error-level findings, 2 on usage errors
+          advise [--workload PATH]... [--from-stats] [--connection ...] [--budget 500MB|25%] [--format text|json|sarif] [--migrations DIR]
+                                   the workload index advisor: what-if costs, chosen indexes, drops, a reversible migration
           sample ...               generate the sample shop databases (see `dbagent sample --help`)
           --version                print the version
           --help                   print this help
@@ -30,6 +32,8 @@ public static class Program
                 return await LspCommand.RunAsync(rest).ConfigureAwait(false);
             case "check":
                 return await CheckCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
+            case "advise":
+                return await AdviseCommand.RunAsync(rest, Console.Out, Console.Error).ConfigureAwait(false);
             case "sample":
                 return SampleCommand.Run(rest);
             case "--version" or "-v" or "version":

@@ -258,12 +258,20 @@ export class Session {
     await row.click();
   }
 
-  /** Types into the quick input box that is open (an input box, not a list) and confirms. */
-  async answer(text) {
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+  /**
+   * Types into the input box whose prompt contains `prompt` once it is open (the same widget serves one box after
+   * another, so the prompt tells this box from the one that is closing), then confirms with Enter.
+   */
+  async answer(prompt, text) {
+    const page = this.page;
+    const widget = page.locator('.quick-input-widget');
+    await waitFor(`the input box "${prompt}"`, async () => {
+      const visible = await widget.isVisible().catch(() => false);
+      return visible && (await widget.innerText()).includes(prompt) ? true : undefined;
+    }, 15_000, 100);
+    const input = widget.locator('input');
     await input.fill(text);
-    await this.page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
   }
 
   async quickInputText() {
@@ -314,9 +322,10 @@ export class Session {
     return { line, column };
   }
 
+  /** Gives the active editor the keyboard, cursor where it was (a click would move it). */
   async focusEditor() {
-    const editor = this.page.locator('.editor-group-container.active .monaco-editor textarea').first();
-    await editor.focus();
+    await this.command('View: Focus Active Editor Group');
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
   }
 
   async dismissNotifications() {
@@ -347,39 +356,54 @@ export class Session {
       await this.command('View: Focus Problems (Errors, Warnings, Infos)');
       await panel.waitFor({ state: 'visible', timeout: 15_000 });
     }
-    return waitFor('Problems panel text', async () => {
-      const text = (await panel.innerText()).trim();
-      return predicate(text) ? text : undefined;
-    }, timeoutMs, 500);
+    let seen = '';
+    try {
+      return await waitFor('Problems panel text', async () => {
+        seen = (await panel.innerText()).trim();
+        return predicate(seen) ? seen : undefined;
+      }, timeoutMs, 500);
+    } catch (error) {
+      throw new Error(`${error.message}; last seen:\n${seen}`);
+    }
   }
 
-  /** Shows the hover at the cursor (command Show or Focus Hover) and returns its text. */
+  /** Shows the hover at the cursor (command Show or Focus Hover) and returns its text once `predicate` holds. */
   async hoverAtCursor(predicate = (t) => t.length > 0, timeoutMs = 30_000) {
     const page = this.page;
-    return waitFor('hover text', async () => {
-      await this.command('Show or Focus Hover');
-      const hover = page.locator('.monaco-hover:not(.hidden)').first();
-      await hover.waitFor({ state: 'visible', timeout: 5_000 });
-      const text = (await hover.innerText()).trim();
-      if (predicate(text)) return text;
-      await page.keyboard.press('Escape');
-      return undefined;
-    }, timeoutMs, 1000);
+    let seen = '(no hover)';
+    try {
+      return await waitFor('hover text', async () => {
+        await this.command('Show or Focus Hover');
+        const hover = page.locator('.monaco-hover:not(.hidden)').first();
+        await hover.waitFor({ state: 'visible', timeout: 5_000 });
+        seen = (await hover.innerText()).trim();
+        if (predicate(seen)) return seen;
+        await page.keyboard.press('Escape');
+        return undefined;
+      }, timeoutMs, 1000);
+    } catch (error) {
+      throw new Error(`${error.message}; last hover seen:\n${seen}`);
+    }
   }
 
-  /** Opens the Quick Fix menu at the cursor (Ctrl+.) and returns the titles of its actions. */
+  /** Opens the Quick Fix menu at the cursor (Ctrl+.) and returns the titles of its actions once `predicate` holds. */
   async quickFixes(predicate = (items) => items.length > 0, timeoutMs = 30_000) {
     const page = this.page;
-    return waitFor('quick fix menu', async () => {
-      await this.focusEditor();
-      await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget');
-      await menu.waitFor({ state: 'visible', timeout: 5_000 });
-      const items = (await menu.locator('.monaco-list-row.action').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-      if (predicate(items)) return items;
-      await page.keyboard.press('Escape');
-      return undefined;
-    }, timeoutMs, 1000);
+    let seen = [];
+    try {
+      return await waitFor('quick fix menu', async () => {
+        await this.focusEditor();
+        await page.keyboard.press('Control+.');
+        const rows = page.locator('.action-widget .monaco-list-row.action');
+        await rows.first().waitFor({ state: 'visible', timeout: 5_000 });
+        seen = (await rows.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        if (predicate(seen)) return seen;
+        await page.keyboard.press('Escape');
+        return undefined;
+      }, timeoutMs, 1000);
+    } catch (error) {
+      throw new Error(`${error.message}; last menu seen: ${JSON.stringify(seen)}`);
+    }
   }
 
   async chooseQuickFix(title) {
@@ -423,6 +447,13 @@ export class Session {
       return !busy && answer.length > 0 && done(answer) ? answer : undefined;
     }, timeoutMs, 500);
   }
+}
+
+/** The part of the Problems panel's text under one file's heading (file and folder, its count, its rows). */
+export function problemsOfFile(panelText, fileName) {
+  // innerText glues the file name to its folder ("orders-by-coupon.sqlqueries"), then a line with the count.
+  const groups = panelText.split(/\n(?=[^\n]*\.sql[^\n]*\n\d+\n)/);
+  return groups.find((g) => g.startsWith(fileName)) ?? '';
 }
 
 export function escapeRegExp(text) {

@@ -2,12 +2,19 @@
 // (dbagent/modelApiKey). The endpoint and model name are plain settings (dbagent.model.*).
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
-import { ModelApiKeyRequest, modelApiKeySecret } from './protocol';
+import { confirmModal } from '../connections/connections';
+import { modelKeyFor, storeModelKey } from '../connections/secrets';
+import { ModelApiKeyRequest } from './protocol';
+
+/** The configured endpoint: the key is bound to it (secrets.ts). */
+function endpoint(): string {
+  return vscode.workspace.getConfiguration('dbagent').get<string>('model.endpoint') ?? '';
+}
 
 export function activateModelKey(context: vscode.ExtensionContext, server: DbAgentServer): void {
   const secrets = context.secrets;
   server.register((client) => [
-    client.onRequest(ModelApiKeyRequest, async () => ({ apiKey: (await secrets.get(modelApiKeySecret)) ?? null })),
+    client.onRequest(ModelApiKeyRequest, async () => ({ apiKey: await modelKeyFor(secrets, endpoint(), confirmModal) })),
   ]);
   context.subscriptions.push(
     vscode.commands.registerCommand('dbagent.setModelApiKey', async () => {
@@ -22,10 +29,10 @@ export function activateModelKey(context: vscode.ExtensionContext, server: DbAge
         return;
       }
       if (key.trim().length === 0) {
-        await secrets.delete(modelApiKeySecret);
+        await storeModelKey(secrets, endpoint(), null);
         void vscode.window.showInformationMessage('DbAgent: the model API key was removed.');
       } else {
-        await secrets.store(modelApiKeySecret, key.trim());
+        await storeModelKey(secrets, endpoint(), key.trim());
         void vscode.window.showInformationMessage('DbAgent: the model API key is stored in secret storage.');
       }
     }),

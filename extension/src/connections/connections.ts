@@ -2,6 +2,7 @@
 // server's request for a password. Settings hold everything but the password.
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
+import { passwordFor, storePassword } from './secrets';
 import {
   ConnectionPasswordRequest,
   ConnectionSetting,
@@ -9,7 +10,6 @@ import {
   engines,
   ParseConnectionRequest,
   ParseConnectionResult,
-  passwordKey,
   RefreshSchemaRequest,
   TestConnectionRequest,
 } from './protocol';
@@ -33,9 +33,14 @@ export function activateConnections(context: vscode.ExtensionContext, server: Db
   const secrets = context.secrets;
   server.register((client) => [
     client.onRequest(ConnectionPasswordRequest, async (params) => {
+      // The password goes to the target the settings name now, and only if it was stored for that target (or the
+      // user agrees): see secrets.ts.
       const name = typeof params?.connection === 'string' ? params.connection : '';
-      const password = name ? await secrets.get(passwordKey(name)) : undefined;
-      return { password: password ?? null };
+      const setting = configuredConnections().find((c) => c.name === name);
+      if (!setting) {
+        return { password: null };
+      }
+      return { password: await passwordFor(secrets, setting, confirmModal) };
     }),
   ]);
 
@@ -46,6 +51,11 @@ export function activateConnections(context: vscode.ExtensionContext, server: Db
     vscode.commands.registerCommand('dbagent.testConnection', (name?: string) => testConnection(server, name)),
     vscode.commands.registerCommand('dbagent.refreshSchema', () => refreshSchema(server)),
   );
+}
+
+/** A modal yes/no question; closing it is a no. */
+export async function confirmModal(message: string, yes: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true }, yes)) === yes;
 }
 
 function configuredConnections(): ConnectionSetting[] {
@@ -119,11 +129,7 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   }
 
   await saveConnection(setting);
-  if (password) {
-    await secrets.store(passwordKey(connectionName), password);
-  } else {
-    await secrets.delete(passwordKey(connectionName));
-  }
+  await storePassword(secrets, setting, password || null);
   const choice = await vscode.window.showInformationMessage(
     `DbAgent: connection "${connectionName}" saved.`,
     'Test Connection',

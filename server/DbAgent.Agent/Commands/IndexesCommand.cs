@@ -38,7 +38,47 @@ public sealed class IndexesCommand : IChatCommand
             await response.MarkdownAsync("None of these statements filters, joins or sorts on a column an index could serve.\n\n");
         else
             await response.MarkdownAsync(EngineNote(context.Dialect ?? doc.Dialect, context.Session is not null));
+        await WorkloadAsync(doc, context, response);
         return Followups.Of("optimize", "explain", "migrations");
+    }
+
+    /// <summary>
+    /// The whole file as a workload, through the same entry point as `dbagent advise`: one index set for all its
+    /// queries, weighed by the planner where the engine has what-if indexes (HypoPG), merged and with drops.
+    /// </summary>
+    internal static async Task WorkloadAsync(ChatDocument doc, ChatContext context, ChatResponse response)
+    {
+        var dialect = context.Dialect ?? doc.Dialect;
+        var queries = DbAgent.Analysis.Advisor.Workload.WorkloadText.Queries(doc.Script.Text.ToString(), dialect, Path.GetFileName(doc.Uri), DbAgent.Analysis.Advisor.Workload.WorkloadSource.Workspace);
+        if (queries.Count < 2 && context.Session is null) return;
+        await response.ProgressAsync("Weighing one index set for every query of the file...");
+        DbAgent.Databases.Advisor.WorkloadAdvice advice;
+        try
+        {
+            advice = await DbAgent.Databases.Advisor.WorkloadAdvisor.AdviseAsync(context.Session, dialect, queries, context.Schema,
+                new DbAgent.Databases.Advisor.WorkloadAdviceOptions { Explain = context.ExplainOptions }, response.CancellationToken);
+        }
+        catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await response.MarkdownAsync($"*Workload advice:* the database could not be asked: {ex.Message}\n\n");
+            return;
+        }
+        var s = advice.Selection;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var sb = new System.Text.StringBuilder();
+        sb.Append(inv, $"**For the whole file** ({advice.Queries.Count} query shape(s), {s.Candidates} candidates; ");
+        sb.Append(s.Verified ? $"planner what-if: {s.Counters.Batches} batches, {s.Counters.CacheHits} cache hits, nothing built)\n\n" : "not verified by a planner: this engine has no what-if indexes here)\n\n");
+        if (s.Indexes.Count == 0) sb.Append("No index lowers the file's cost enough to pay for itself.\n\n");
+        else sb.Append("```sql\n" + string.Concat(s.Indexes.Select(i => IndexAdvisor.Render(i.Index, dialect).Up + "\n")) + "```\n\n");
+        foreach (var d in s.Drops) sb.Append(inv, $"- drop `{d.Name}` ({d.Reason}): {d.Evidence}\n");
+        foreach (var q in s.Queries.Where(q => q.Before is not null && q.After is not null && q.After < q.Before))
+            sb.Append(inv, $"- `{(q.Query.Sql.Length > 70 ? q.Query.Sql[..67] + "..." : q.Query.Sql)}`: cost {q.Before:0.##} → {q.After:0.##}\n");
+        sb.Append("\n`dbagent advise --workload <file> --migrations <folder>` writes this as a reversible migration.\n\n");
+        await response.MarkdownAsync(sb.ToString());
     }
 
     /// <summary>Writes the advice for one statement; returns how many candidates and hints it had.</summary>

@@ -220,7 +220,7 @@ public static class IndexAdvisor
         var tableName = table is null ? relation.Name : new QualifiedName(relation.Name.Schema is null ? null : table.Name.Schema, table.Name.Name);
         var predicate = partial.Count == 0 ? null
             : string.Join(" AND ", partial.Select(x => $"{SqlIdentifiers.Quote(x.Column, dialect)} IS {(x.IsNull ? "" : "NOT ")}NULL"));
-        return new IndexCandidate(tableName, keys, IndexName(tableName, keys.Select(k => k.Key)))
+        return new IndexCandidate(tableName, keys, IndexName(tableName, keys.Select(k => k.Key), predicate))
         {
             TableSpan = relation.Span,
             Predicate = predicate,
@@ -304,13 +304,21 @@ public static class IndexAdvisor
         return true;
     }
 
-    /// <summary>ix_&lt;table&gt;_&lt;cols&gt;, lower case, within PostgreSQL's 63-character limit (a stable hash keeps long names unique).</summary>
-    public static string IndexName(QualifiedName table, IEnumerable<IndexKey> keys)
+    /// <summary>
+    /// ix_&lt;table&gt;_&lt;cols&gt;, lower case, within PostgreSQL's 63-character limit (a stable hash keeps long names unique).
+    /// The name is unique per definition: a descending key says so (<c>_desc</c>), and a partial index or one with INCLUDE
+    /// columns carries a hash of its WHERE and INCLUDE, so that two different proposals on the same keys never share a
+    /// name (with IF NOT EXISTS, the second would silently never be built).
+    /// </summary>
+    public static string IndexName(QualifiedName table, IEnumerable<IndexKey> keys, string? predicate = null, IReadOnlyList<string>? include = null)
     {
-        var name = "ix_" + Slug(table.Name) + "_" + string.Join("_", keys.Select(k => Slug(k.Column ?? k.Expression ?? "expr")));
-        if (name.Length <= MaxIdentifierLength) return name;
+        var name = "ix_" + Slug(table.Name) + "_" + string.Join("_", keys.Select(k => Slug(k.Column ?? k.Expression ?? "expr") + (k.Descending ? "_desc" : "")));
+        var extra = (predicate is { Length: > 0 } ? "where:" + NormalizeText(predicate) : "")
+            + (include is { Count: > 0 } ? "include:" + string.Join(",", include.Select(c => c.ToLowerInvariant())) : "");
+        var suffix = extra.Length == 0 ? "" : (predicate is { Length: > 0 } ? "_part_" : "_incl_") + StableHash(extra).ToString("x8");
+        if (name.Length + suffix.Length <= MaxIdentifierLength) return name + suffix;
         var hash = StableHash(name).ToString("x8");
-        return name[..(MaxIdentifierLength - 9)].TrimEnd('_') + "_" + hash;
+        return name[..(MaxIdentifierLength - 9 - suffix.Length)].TrimEnd('_') + "_" + hash + suffix;
     }
 
     /// <summary>The engine's online DDL to create the index, and the statement that drops it again.</summary>
@@ -320,12 +328,16 @@ public static class IndexAdvisor
         var name = SqlIdentifiers.Quote(candidate.Name, dialect);
         var keys = string.Join(", ", candidate.Keys.Select(k => RenderKey(k.Key, dialect)));
         var where = candidate.Predicate is null ? "" : " WHERE " + candidate.Predicate;
+        // INCLUDE columns ride in the leaf pages for index-only scans (PostgreSQL 11+, SQL Server); engines without
+        // INCLUDE get covering columns as trailing keys when the candidate is built, never here.
+        var include = candidate.Include.Count > 0 && dialect is SqlDialect.Postgres or SqlDialect.TSql
+            ? " INCLUDE (" + string.Join(", ", candidate.Include.Select(c => SqlIdentifiers.Quote(c, dialect))) + ")" : "";
         var qualifiedIndex = candidate.Table.Schema is null ? name : SqlIdentifiers.Quote(candidate.Table.Schema, dialect) + "." + name;
         switch (dialect)
         {
             case SqlDialect.Postgres:
                 return new IndexDdl(
-                    $"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({keys}){where};",
+                    $"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({keys}){include}{where};",
                     $"DROP INDEX CONCURRENTLY IF EXISTS {qualifiedIndex};")
                 {
                     Note = "CONCURRENTLY builds without blocking writes but cannot run inside a transaction block: run it on its own (in a migration without a transaction).",
@@ -340,7 +352,7 @@ public static class IndexAdvisor
                 };
             case SqlDialect.TSql:
                 return new IndexDdl(
-                    $"CREATE NONCLUSTERED INDEX {name} ON {table} ({keys}){where} WITH (ONLINE = ON);",
+                    $"CREATE NONCLUSTERED INDEX {name} ON {table} ({keys}){include}{where} WITH (ONLINE = ON);",
                     $"DROP INDEX {name} ON {table};")
                 {
                     Note = "ONLINE = ON needs Enterprise, Developer or Azure SQL; remove the option on other editions.",
@@ -401,15 +413,15 @@ public static class IndexAdvisor
 
     private static bool IsNullTest(string? op) => op is not null && op.StartsWith("IS ", StringComparison.OrdinalIgnoreCase);
 
-    private static bool SameKeys(IReadOnlyList<IndexKey> a, IReadOnlyList<IndexKey> b) =>
+    internal static bool SameKeys(IReadOnlyList<IndexKey> a, IReadOnlyList<IndexKey> b) =>
         a.Count == b.Count && a.Zip(b).All(p => SameKey(p.First, p.Second));
 
     private static bool SameKey(IndexKey a, IndexKey b) => Normalize(a) == Normalize(b);
 
-    private static string Normalize(IndexKey key) =>
+    internal static string Normalize(IndexKey key) =>
         key.Column is not null ? key.Column.ToLowerInvariant() : NormalizeText(key.Expression ?? "").Trim('(', ')');
 
-    private static string NormalizeText(string text) =>
+    internal static string NormalizeText(string text) =>
         new string(text.Where(c => !char.IsWhiteSpace(c) && c is not ('"' or '`' or '[' or ']')).ToArray()).ToLowerInvariant();
 
     private static string Slug(string text)

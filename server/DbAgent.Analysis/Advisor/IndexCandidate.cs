@@ -10,6 +10,8 @@ public enum IndexKeyRole
     Join,
     Range,
     Sort,
+    /// <summary>A trailing key only there so that the query reads every column from the index (engines without INCLUDE).</summary>
+    Covering,
 }
 
 public sealed record CandidateKey(IndexKey Key, IndexKeyRole Role);
@@ -22,6 +24,12 @@ public sealed record IndexCandidate(QualifiedName Table, IReadOnlyList<Candidate
 
     /// <summary>The WHERE of a partial (filtered) index, in the engine's syntax, when the statement always filters on it.</summary>
     public string? Predicate { get; init; }
+
+    /// <summary>Non-key columns stored in the index (INCLUDE) so that the query is answered from the index alone.</summary>
+    public IReadOnlyList<string> Include { get; init; } = [];
+
+    /// <summary>An existing index this one extends (its keys lead this one's): build this, then drop that one.</summary>
+    public string? Extends { get; init; }
 
     /// <summary>Why each key is there and in that place, and what the index does not fix; for the chat.</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
@@ -46,8 +54,14 @@ public sealed record IndexCandidate(QualifiedName Table, IReadOnlyList<Candidate
         IndexKeyRole.Equality => "equality filter",
         IndexKeyRole.Join => "join column",
         IndexKeyRole.Range => "range filter",
+        IndexKeyRole.Covering => "covering column",
         _ => "sort order",
-    }})")) + (Predicate is null ? "" : $"; partial: WHERE {Predicate}");
+    }})")) + (Include.Count == 0 ? "" : $"; INCLUDE {string.Join(", ", Include)}") + (Predicate is null ? "" : $"; partial: WHERE {Predicate}");
+
+    /// <summary>The definition as one comparable string: keys, INCLUDE and WHERE, normalised.</summary>
+    public string DefinitionKey => Table.Name.ToLowerInvariant() + "(" + string.Join(",", Keys.Select(k => IndexAdvisor.Normalize(k.Key) + (k.Key.Descending ? " desc" : "")))
+        + ")" + (Include.Count == 0 ? "" : " include(" + string.Join(",", Include.Select(c => c.ToLowerInvariant())) + ")")
+        + (Predicate is null ? "" : " where " + IndexAdvisor.NormalizeText(Predicate));
 }
 
 /// <summary>Advice that is not a plain B-tree index: trigram/full-text for infix LIKE, OR rewrites, expression keys an engine cannot index.</summary>

@@ -26,5 +26,10 @@ public static class PlanRules
         "The planner's estimated cost of this statement is above the threshold.",
         FindingSeverity.Information, RuleCategory.Performance);
 
-    public static IReadOnlyList<RuleDescriptor> All { get; } = [FullScan, LargeSort, NestedLoopScan, HighCost];
+    public static readonly RuleDescriptor NotExplained = new(
+        "plan-not-explained", "Statement not explained",
+        "DbAgent did not ask the database for this statement's plan because planning it could run user code (a user-defined function the planner would evaluate).",
+        FindingSeverity.Information, RuleCategory.Performance);
+
+    public static IReadOnlyList<RuleDescriptor> All { get; } = [FullScan, LargeSort, NestedLoopScan, HighCost, NotExplained];
 }

@@ -38,6 +38,8 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
         var message = kind switch
         {
             ConnectionFailureKind.Unreachable => $"Cannot reach {where}: the server is down or not accepting connections.",
+            ConnectionFailureKind.AuthenticationFailed when detail == NoPassword =>
+                $"{Capitalise(where)} asks for a password and no password was given: store one with DbAgent: Add Connection (or put it in the connection's environment).",
             ConnectionFailureKind.AuthenticationFailed => $"{Capitalise(where)} refused the login: wrong user name or password.",
             ConnectionFailureKind.Timeout => $"{Capitalise(where)} did not answer in time.",
             ConnectionFailureKind.UnknownHost => $"Cannot reach {where}: the host name is unknown.",
@@ -46,10 +48,13 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
             ConnectionFailureKind.QueryFailed => $"{Capitalise(where)} rejected the statement.",
             _ => $"{Capitalise(where)} failed.",
         };
-        if (!string.IsNullOrWhiteSpace(detail))
+        if (!string.IsNullOrWhiteSpace(detail) && detail != NoPassword)
             message += $" ({detail.Trim().TrimEnd('.')})";
         return new ConnectionFailure(kind, SecretRedactor.Redact(message, target));
     }
+
+    /// <summary>The detail <see cref="Classify"/> gives when the server wanted a password and the client had none.</summary>
+    public const string NoPassword = "no password was given";
 
     private static string Capitalise(string s) => s.Length > 0 && char.IsLower(s[0]) ? char.ToUpperInvariant(s[0]) + s[1..] : s;
 
@@ -77,6 +82,7 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
             case MySqlException my:
                 return my.ErrorCode switch
                 {
+                    MySqlErrorCode.AccessDenied when my.Message.Contains("using password: NO", StringComparison.OrdinalIgnoreCase) => (ConnectionFailureKind.AuthenticationFailed, NoPassword),
                     MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied or MySqlErrorCode.PasswordNoMatch => (ConnectionFailureKind.AuthenticationFailed, null),
                     MySqlErrorCode.UnknownDatabase => (ConnectionFailureKind.DatabaseNotFound, null),
                     MySqlErrorCode.LockWaitTimeout => (ConnectionFailureKind.Timeout, "lock wait timeout"),
@@ -114,6 +120,9 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
                     23 => (ConnectionFailureKind.AuthenticationFailed, null),
                     _ => (ConnectionFailureKind.QueryFailed, lite.Message),
                 };
+            case NpgsqlException npg when npg.Message.Contains("No password has been provided", StringComparison.OrdinalIgnoreCase):
+                // Npgsql says so before it sends anything: the server is up and wants a password DbAgent does not have.
+                return (ConnectionFailureKind.AuthenticationFailed, NoPassword);
             case NpgsqlException npg:
                 if (FindSocketError(npg) is { } pse)
                     return FromSocket(pse);

@@ -37,6 +37,7 @@ public sealed class ConnectionManager : IAsyncDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _disposed = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
     public ConnectionManager(ProviderRegistry? providers = null, TimeProvider? time = null)
     {
@@ -49,6 +50,13 @@ public sealed class ConnectionManager : IAsyncDisposable
 
     /// <summary>Raised when a connection's state or message changes.</summary>
     public event Action<ConnectionStatus>? StatusChanged;
+
+    /// <summary>
+    /// The most sessions DbAgent holds at once to one connection target (engine, host, port, database, user),
+    /// whichever feature asks: plans, statistics, catalog, chat and "test connection" share them, and what asks
+    /// beyond waits its turn. Many open documents must not exhaust a server's max_connections.
+    /// </summary>
+    public int MaxSessionsPerTarget { get; init; } = DriverConnectionStrings.MaxPoolSize / 2;
 
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
@@ -97,6 +105,45 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
     }
 
+    private static string GateKey(ConnectionTarget t) => $"{t.Engine}|{t.Host}|{t.Port}|{t.Database}|{t.User}|{t.ConnectionString}";
+
+    /// <summary>The gates this async flow already holds: an operation that opens a second session for its own target
+    /// inside the first (chat work that loads the catalog) does not wait, since it would wait for itself.</summary>
+    private static readonly AsyncLocal<System.Collections.Immutable.ImmutableHashSet<SemaphoreSlim>?> Held = new();
+
+    /// <summary>Opens a session within the target's bound; disposing the lease closes the session and frees the slot.</summary>
+    private async Task<SessionLease> OpenBoundedAsync(ConnectionTarget target, CancellationToken ct)
+    {
+        // Names that point at the same database share one gate.
+        var gate = _gates.GetOrAdd(GateKey(target), _ => new SemaphoreSlim(MaxSessionsPerTarget, MaxSessionsPerTarget));
+        var held = Held.Value ?? [];
+        if (held.Contains(gate)) return new SessionLease(await _providers.OpenAsync(target, ct), null);
+        await gate.WaitAsync(ct);
+        try
+        {
+            return new SessionLease(await _providers.OpenAsync(target, ct), gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    private sealed class SessionLease(IDatabaseSession session, SemaphoreSlim? gate) : IAsyncDisposable
+    {
+        public IDatabaseSession Session { get; } = session;
+        public SemaphoreSlim? Gate => gate;
+        private int _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            try { await Session.DisposeAsync(); }
+            finally { gate?.Release(); }
+        }
+    }
+
     private static bool SameEndpoint(ConnectionTarget a, ConnectionTarget b) =>
         a.Engine == b.Engine && a.Host == b.Host && a.Port == b.Port && a.Database == b.Database && a.User == b.User && a.ConnectionString == b.ConnectionString;
 
@@ -125,11 +172,11 @@ public sealed class ConnectionManager : IAsyncDisposable
                 return new(default, entry.Status.Failure);
         }
 
-        IDatabaseSession session;
+        SessionLease lease;
         try
         {
             var target = await WithPasswordAsync(entry, cancellationToken);
-            session = await _providers.OpenAsync(target, cancellationToken);
+            lease = await OpenBoundedAsync(target, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -142,8 +189,12 @@ public sealed class ConnectionManager : IAsyncDisposable
             return new(default, failure);
         }
 
-        await using (session)
+        await using (lease)
         {
+            var session = lease.Session;
+            // Set here, not in OpenBoundedAsync: an async method's AsyncLocal changes flow into what it calls (the
+            // operation), not back to its caller; they end when this method returns.
+            if (lease.Gate is { } gate) Held.Value = (Held.Value ?? []).Add(gate);
             MarkConnected(entry, session.ServerInfo);
             try
             {
@@ -275,8 +326,8 @@ public sealed class ConnectionManager : IAsyncDisposable
     {
         try
         {
-            await using var session = await _providers.OpenAsync(target, cancellationToken);
-            var info = session.ServerInfo;
+            await using var lease = await OpenBoundedAsync(target, cancellationToken);
+            var info = lease.Session.ServerInfo;
             var engine = info.IsMariaDb ? "MariaDB" : info.Engine.ToString();
             return (true, $"Connected to {engine} {info.Version}, database '{info.Database}'.", info.Version);
         }
@@ -350,9 +401,9 @@ public sealed class ConnectionManager : IAsyncDisposable
                 try
                 {
                     var target = await WithPasswordAsync(entry, ct);
-                    await using var session = await _providers.OpenAsync(target, ct);
+                    await using var lease = await OpenBoundedAsync(target, ct);
                     lock (_lock) entry.Reconnect = null;
-                    MarkConnected(entry, session.ServerInfo);
+                    MarkConnected(entry, lease.Session.ServerInfo);
                     return;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -14,6 +14,13 @@ public static class DriverConnectionStrings
     /// <summary>How long opening a connection may take before it counts as a timeout.</summary>
     public const int DefaultConnectTimeoutSeconds = 5;
 
+    /// <summary>
+    /// The most physical connections the driver's pool keeps to one target: twice
+    /// <see cref="ConnectionManager.MaxSessionsPerTarget"/>'s default, since an operation may open one nested session
+    /// for its own target. Many documents then queue in the manager instead of exhausting max_connections.
+    /// </summary>
+    public const int MaxPoolSize = 8;
+
     public static string Build(ConnectionTarget target, string applicationName = "dbagent", int connectTimeoutSeconds = DefaultConnectTimeoutSeconds)
     {
         var connectionString = target.ConnectionString;
@@ -44,6 +51,7 @@ public static class DriverConnectionStrings
                 if (target.Password is not null) b.Password = target.Password;
                 b.Host ??= "localhost";
                 b.ApplicationName = applicationName;
+                b.MaxPoolSize = MaxPoolSize;
                 b.Timeout = connectTimeoutSeconds;
                 return b.ConnectionString;
             }
@@ -58,6 +66,7 @@ public static class DriverConnectionStrings
                 if (target.Password is not null) b.Password = target.Password;
                 if (string.IsNullOrEmpty(b.Server)) b.Server = "localhost";
                 b.ApplicationName = applicationName;
+                b.MaximumPoolSize = MaxPoolSize;
                 b.ConnectionTimeout = (uint)connectTimeoutSeconds;
                 return b.ConnectionString;
             }
@@ -71,6 +80,7 @@ public static class DriverConnectionStrings
                 if (target.Password is not null) b.Password = target.Password;
                 if (string.IsNullOrEmpty(b.DataSource)) b.DataSource = "localhost";
                 b.ApplicationName = applicationName;
+                b.MaxPoolSize = MaxPoolSize;
                 b.ConnectTimeout = connectTimeoutSeconds;
                 b.ApplicationIntent = ApplicationIntent.ReadOnly;
                 return b.ConnectionString;

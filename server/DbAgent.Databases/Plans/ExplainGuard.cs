@@ -5,7 +5,7 @@ using DbAgent.Sql.Syntax;
 namespace DbAgent.Databases.Plans;
 
 /// <summary>A statement DbAgent will not send for a plan (DDL, TRUNCATE, several statements). Nothing was sent.</summary>
-public sealed class StatementNotExplainableException(string message) : Exception(message);
+public class StatementNotExplainableException(string message) : Exception(message);
 
 /// <summary>A statement cleared for EXPLAIN: exactly one, of a kind that has a plan.</summary>
 public sealed record ExplainableStatement(string Sql, StatementKind Kind, bool IsReadOnly, int ParameterCount, IReadOnlyList<string> ParameterNames);

@@ -23,8 +23,8 @@ namespace DbAgent.Server.Cli;
 /// </summary>
 public static class CheckCommand
 {
-    /// <summary>Larger files are reported and skipped: nobody reviews a 100 MB dump as SQL source.</summary>
-    public const long MaxFileBytes = 64L * 1024 * 1024;
+    /// <summary>Larger files are reported and not checked: nobody reviews a 100 MB dump as SQL source.</summary>
+    public const long MaxFileBytes = CheckInputs.MaxFileBytes;
 
     public sealed record Options(IReadOnlyList<string> Paths, SqlDialect? Dialect, string? Connection, bool Json);
 
@@ -52,17 +52,13 @@ public static class CheckCommand
             }
         }
 
-        var files = new List<string>();
-        foreach (var path in options.Paths)
+        if (CheckInputs.Enumerate(options.Paths, out var missing) is not { } inputs)
         {
-            if (File.Exists(path)) files.Add(path);
-            else if (Directory.Exists(path)) files.AddRange(SqlFilesUnder(path, error));
-            else
-            {
-                await error.WriteLineAsync($"dbagent check: no such file or directory: {path}").ConfigureAwait(false);
-                return 2;
-            }
+            await error.WriteLineAsync($"dbagent check: no such file or directory: {missing}").ConfigureAwait(false);
+            return 2;
         }
+        var files = inputs.Select(i => i.Path).ToList();
+        var notChecked = 0;
 
         // With a connection, each file's statements are also explained (never run) for plan findings.
         IDatabaseSession? session = null;
@@ -85,15 +81,17 @@ public static class CheckCommand
         var errors = 0;
         var warnings = 0;
         var skipped = 0;
-        foreach (var file in files)
+        foreach (var input in inputs)
         {
+            var file = input.Path;
             cancellationToken.ThrowIfCancellationRequested();
             var display = Display(file);
-            var (text, whyNot) = Read(file);
+            var (text, cannotCheck, notSql) = input.CannotCheck is { } why ? (null, why, null) : CheckInputs.Read(file);
             if (text is null)
             {
                 skipped++;
-                await error.WriteLineAsync($"{display}: skipped: {whyNot}").ConfigureAwait(false);
+                if (cannotCheck is not null) notChecked++;
+                await error.WriteLineAsync(cannotCheck is not null ? $"{display}: not checked: {cannotCheck}" : $"{display}: skipped: {notSql}").ConfigureAwait(false);
                 continue;
             }
             IReadOnlyList<Finding> findings;
@@ -147,7 +145,8 @@ public static class CheckCommand
         {
             await error.WriteLineAsync($"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s){(skipped > 0 ? $", {skipped} skipped" : "")}.").ConfigureAwait(false);
         }
-        return errors > 0 ? 1 : 0;
+        if (notChecked > 0) await error.WriteLineAsync($"dbagent check: {notChecked} file(s) could not be checked (above).").ConfigureAwait(false);
+        return errors > 0 || notChecked > 0 ? 1 : 0;
     }
 
     public static bool TryParse(string[] args, out Options options, out string problem)
@@ -198,44 +197,6 @@ public static class CheckCommand
         if (paths.Count == 0) { problem = "no PATH given: name .sql files or folders to check."; return false; }
         options = new Options(paths, dialect, connection, json);
         return true;
-    }
-
-    private static IEnumerable<string> SqlFilesUnder(string directory, TextWriter error)
-    {
-        var enumeration = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseInsensitive, AttributesToSkip = FileAttributes.ReparsePoint };
-        List<string> files;
-        try
-        {
-            files = Directory.EnumerateFiles(directory, "*.sql", enumeration)
-                .Where(f => !f.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part is "node_modules" or ".git"))
-                .Order(StringComparer.Ordinal).ToList();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"{directory}: could not be listed: {e.Message}");
-            return [];
-        }
-        return files;
-    }
-
-    /// <summary>The text of a file, or why it is not SQL text we can read (too large, binary, unreadable).</summary>
-    private static (string? Text, string? WhyNot) Read(string file)
-    {
-        try
-        {
-            var length = new FileInfo(file).Length;
-            if (length > MaxFileBytes) return (null, $"{length / (1024 * 1024)} MB is larger than the {MaxFileBytes / (1024 * 1024)} MB limit");
-            var bytes = File.ReadAllBytes(file);
-            // NUL bytes do not occur in SQL text (UTF-16 files carry a BOM and are decoded below).
-            var utf16 = bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF));
-            if (!utf16 && Array.IndexOf(bytes, (byte)0) >= 0) return (null, "binary content, not SQL text");
-            using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
-            return (reader.ReadToEnd(), null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return (null, e.Message);
-        }
     }
 
     private static string Display(string file)

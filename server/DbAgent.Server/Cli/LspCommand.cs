@@ -19,6 +19,9 @@ public static class LspCommand
         var stdin = Console.OpenStandardInput();
         Console.SetOut(Console.Error);
         await using var host = new LanguageServerHost(stdout, stdin);
-        return await host.RunAsync().ConfigureAwait(false);
+        var code = await host.RunAsync().ConfigureAwait(false);
+        if (code != 0)
+            await Console.Error.WriteLineAsync($"dbagent lsp: the connection ended without shutdown/exit{(host.DisconnectReason is { } why ? ": " + why : ".")}").ConfigureAwait(false);
+        return code;
     }
 }

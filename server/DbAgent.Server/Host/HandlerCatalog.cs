@@ -42,5 +42,6 @@ public static class HandlerCatalog
         new RefreshSchemaHandler(context),
         new ParseConnectionHandler(),
         new ChatHandler(context),
+        new DbAgent.Server.Features.Plans.StatementPlanHandler(context),
     ];
 }

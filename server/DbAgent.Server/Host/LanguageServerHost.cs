@@ -18,7 +18,7 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
         var formatter = new SystemTextJsonFormatter();
         ConfigureSerializer(formatter.JsonSerializerOptions);
         var state = new ServerState();
-        _rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(sendingStream, receivingStream, formatter), state)
+        _rpc = new LspJsonRpc(new LspMessageHandler(sendingStream, receivingStream, formatter), state)
         {
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
             // Handlers start in message order, one at a time up to their first await, so the document store sees
@@ -29,10 +29,19 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
         Context = new LanguageServerContext(client, state, options);
         foreach (var handler in HandlerCatalog.Create(Context))
             _rpc.AddLocalRpcTarget(handler, new JsonRpcTargetOptions { DisposeOnDisconnect = handler is IDisposable });
-        _rpc.Disconnected += (_, _) => Context.ServerLifetime.Cancel();
+        _rpc.Disconnected += (_, e) =>
+        {
+            // A broken frame or a failed stream ends the connection: say why, for stderr (the protocol stream is gone).
+            if (e.Reason is not (DisconnectedReason.RemotePartyTerminated or DisconnectedReason.LocallyDisposed))
+                DisconnectReason = e.Exception is null ? e.Description : $"{e.Description}: {e.Exception.GetBaseException().Message}";
+            Context.ServerLifetime.Cancel();
+        };
     }
 
     public LanguageServerContext Context { get; }
+
+    /// <summary>Why the connection ended when it was not the client closing it (a broken frame, a stream error); else null.</summary>
+    public string? DisconnectReason { get; private set; }
 
     public static void ConfigureSerializer(JsonSerializerOptions options)
     {

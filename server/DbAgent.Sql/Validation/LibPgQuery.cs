@@ -40,7 +40,7 @@ public static class LibPgQuery
     public static PgQueryParseResult Parse(byte[] nullTerminatedUtf8)
     {
         var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
-        var native = binding.Parse(nullTerminatedUtf8);
+        var native = NativeParserThread.Run(nullTerminatedUtf8.Length, () => binding.Parse(nullTerminatedUtf8));
         try
         {
             return new PgQueryParseResult(PtrToString(native.ParseTree), ReadError(native.Error));
@@ -55,7 +55,8 @@ public static class LibPgQuery
     public static PgQueryError? FindError(string sql)
     {
         var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
-        var native = binding.Parse(ToNullTerminatedUtf8(sql));
+        var input = ToNullTerminatedUtf8(sql);
+        var native = NativeParserThread.Run(input.Length, () => binding.Parse(input));
         try
         {
             return ReadError(native.Error);
@@ -70,7 +71,7 @@ public static class LibPgQuery
     public static bool Accepts(byte[] nullTerminatedUtf8)
     {
         var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
-        var native = binding.Parse(nullTerminatedUtf8);
+        var native = NativeParserThread.Run(nullTerminatedUtf8.Length, () => binding.Parse(nullTerminatedUtf8));
         var ok = native.Error == IntPtr.Zero;
         binding.FreeParse(native);
         return ok;
@@ -80,7 +81,8 @@ public static class LibPgQuery
     public static IReadOnlyList<PgQuerySplitStatement>? Split(string sql)
     {
         var binding = Loaded.Value ?? throw new InvalidOperationException("libpg_query not available: " + _unavailableReason);
-        var native = binding.Split(ToNullTerminatedUtf8(sql));
+        var input = ToNullTerminatedUtf8(sql);
+        var native = NativeParserThread.Run(input.Length, () => binding.Split(input));
         try
         {
             if (native.Error != IntPtr.Zero) return null;

@@ -67,15 +67,21 @@ public sealed class TSqlSyntaxValidator : ISyntaxValidator
         return errors;
     }
 
-    /// <summary>The deepest nesting of parentheses and CASE/BEGIN blocks, which is what makes a recursive parser recurse.</summary>
+    /// <summary>
+    /// How deep a recursive parser can go on these tokens: the deepest nesting of parentheses and CASE/BEGIN blocks,
+    /// plus every binary operator and set operation, since `1 + 1 + ...` and `SELECT 1 UNION SELECT 1 ...` build
+    /// left-deep trees as tall as the chain is long (ScriptDom's visitors then recurse once per level).
+    /// </summary>
     private static int Nesting(string text, List<Token> tokens)
     {
-        int depth = 0, max = 0;
+        int depth = 0, max = 0, chain = 0;
         foreach (var t in tokens)
         {
             if (t.Kind == TokenKind.OpenParen || t.IsWord(text, "CASE") || t.IsWord(text, "BEGIN")) max = Math.Max(max, ++depth);
             else if (t.Kind == TokenKind.CloseParen || t.IsWord(text, "END")) depth = Math.Max(0, depth - 1);
+            else if (t.Kind == TokenKind.Operator || t.IsWord(text, "UNION") || t.IsWord(text, "EXCEPT") || t.IsWord(text, "INTERSECT") ||
+                     t.IsWord(text, "AND") || t.IsWord(text, "OR")) chain++;
         }
-        return max;
+        return max + chain;
     }
 }

@@ -55,6 +55,18 @@ public class SlashCommandTests
         Assert.That(markdown, Does.Contain("cannot run inside a transaction block"));
     }
 
+    [Test]
+    public async Task Indexes_weighs_one_set_for_the_whole_file_and_merges_a_prefix()
+    {
+        var context = ChatHarness.Context("SELECT id FROM orders WHERE customer_id = 7|;\nSELECT id FROM orders WHERE customer_id = 8 AND status = 'new';\nSELECT id FROM orders WHERE customer_id = 9;\n");
+        var markdown = await ChatHarness.MarkdownAsync(context, "indexes");
+        Assert.That(markdown, Does.Contain("**For the whole file** (2 query shape(s)"), "the first and third differ only by a constant");
+        Assert.That(markdown, Does.Contain("not verified by a planner"));
+        var section = markdown[markdown.IndexOf("**For the whole file**", StringComparison.Ordinal)..];
+        Assert.That(section, Does.Contain("ix_orders_customer_id_status ON orders (customer_id, status)"));
+        Assert.That(section, Does.Not.Contain("ix_orders_customer_id ON"), "(customer_id) is a prefix of (customer_id, status): one index serves both");
+    }
+
     [TestCase(SqlDialect.MySql, "ALTER TABLE orders ADD INDEX ix_orders_customer_id_created_at (customer_id, created_at), ALGORITHM=INPLACE, LOCK=NONE;")]
     [TestCase(SqlDialect.TSql, "CREATE NONCLUSTERED INDEX ix_orders_customer_id_created_at ON orders (customer_id, created_at) WITH (ONLINE = ON);")]
     [TestCase(SqlDialect.Sqlite, "CREATE INDEX IF NOT EXISTS ix_orders_customer_id_created_at ON orders (customer_id, created_at);")]

@@ -41,6 +41,12 @@ internal sealed class RawLspConnection : IAsyncDisposable
 
     public Task SendAsync(object message) => WriteAsync(JsonSerializer.SerializeToUtf8Bytes(message));
 
+    /// <summary>Sends a body as given, well framed: for messages no serializer would write (invalid JSON, lone surrogate escapes).</summary>
+    public Task SendRawAsync(string body) => WriteAsync(Encoding.UTF8.GetBytes(body));
+
+    /// <summary>The server's run: completes with its exit code when it ends.</summary>
+    public Task<int> ServerRun => _serverRun;
+
     public Task RequestAsync(int id, string method, object parameters) => SendAsync(new { jsonrpc = "2.0", id, method, @params = parameters });
 
     public Task NotifyAsync(string method, object parameters) => SendAsync(new { jsonrpc = "2.0", method, @params = parameters });

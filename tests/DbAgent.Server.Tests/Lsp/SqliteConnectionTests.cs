@@ -50,6 +50,37 @@ public sealed class SqliteConnectionTests
     }
 
     [Test]
+    public async Task The_plan_view_gets_the_plan_tree_with_the_finding_node_marked_and_the_file_stays_byte_for_byte()
+    {
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_database)));
+        await using (var client = LspTestClient.InProcess())
+        {
+            client.Settings = Settings(_database);
+            await client.InitializeAsync();
+            await client.OpenAsync(Uri, "SELECT * FROM orders WHERE customer_id = 42;\n");
+            await client.DiagnosticsAsync(Uri, p => p.Diagnostics.Any(d => d.Code == "plan-full-scan"));
+            var plan = await client.RequestAsync<DbAgent.Server.Features.Plans.StatementPlanResult>(CustomMethods.StatementPlan,
+                new DbAgent.Server.Features.Plans.StatementPlanParams(new TextDocumentIdentifier(Uri), new Position(0, 16)) { Relation = "orders" });
+            Assert.That(plan!.Ok, Is.True, plan.Message);
+            Assert.That(plan.Engine, Is.EqualTo("sqlite"));
+            var nodes = new List<DbAgent.Server.Features.Plans.PlanTreeNode>();
+            void Walk(DbAgent.Server.Features.Plans.PlanTreeNode n) { nodes.Add(n); n.Children.ToList().ForEach(Walk); }
+            Walk(plan.Before!);
+            var marked = nodes.Single(n => n.Highlighted);
+            Assert.That(marked.Relation, Is.EqualTo("orders"));
+            Assert.That(marked.NodeType, Does.StartWith("SCAN"));
+            Assert.That(plan.After, Is.Null, "SQLite has no hypothetical indexes here: only the current plan");
+            Assert.That(plan.Message, Does.Contain("cannot try indexes"));
+
+            var none = await client.RequestAsync<DbAgent.Server.Features.Plans.StatementPlanResult>(CustomMethods.StatementPlan,
+                new DbAgent.Server.Features.Plans.StatementPlanParams(new TextDocumentIdentifier("file:///work/queries/unknown.sql"), new Position(0, 0)));
+            Assert.That(none!.Ok, Is.False);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.That(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_database))), Is.EqualTo(hash), "nothing written to the database file");
+    }
+
+    [Test]
     public async Task Hover_on_a_table_and_a_column_shows_their_statistics()
     {
         await using var client = LspTestClient.InProcess();

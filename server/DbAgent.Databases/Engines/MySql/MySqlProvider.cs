@@ -64,6 +64,23 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
         InReadOnlyTransaction(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
 
+    /// <summary>performance_schema's statement digests of this database (MySQL 5.6+, MariaDB 10.0+), when the schema is on.</summary>
+    public Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken ct) =>
+        InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        {
+            try
+            {
+                // SUM_TIMER_WAIT is in picoseconds.
+                return (IReadOnlyList<StatementStat>)await Db.QueryAsync(Connection, tx,
+                    $"SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT / 1000000000.0 FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = DATABASE() AND DIGEST_TEXT IS NOT NULL ORDER BY SUM_TIMER_WAIT DESC LIMIT {Math.Max(1, limit)}",
+                    r => new StatementStat(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0), ct);
+            }
+            catch (MySqlException)
+            {
+                return [];
+            }
+        }, ct);
+
     public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.MySql);
@@ -73,6 +90,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
         {
             // MariaDB's ANALYZE runs the statement; only for read-only statements the user opted in for. MySQL's
             // EXPLAIN ANALYZE has no JSON form, so MySQL always gets the estimate-only plan.
+            await RefuseStoredFunctionsAsync(statement, tx, ct);
             var analyze = options.Analyze && statement.IsReadOnly && ServerInfo.IsMariaDb;
             var prefix = analyze ? "ANALYZE FORMAT=JSON " : "EXPLAIN FORMAT=JSON ";
             await using var command = new MySqlCommand(prefix + statement.Sql, Connection, tx)
@@ -91,6 +109,32 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             }
             return MySqlPlanParser.Parse(json, ServerInfo.IsMariaDb, aliases, deletedTable);
         }, ct, readOnly: statement.Kind == StatementKind.Select);
+    }
+
+    /// <summary>
+    /// MySQL and MariaDB evaluate a stored function with constant arguments while they optimise (EXPLAIN included),
+    /// whatever it is declared as: a statement that calls one, directly or through a view it names, is declined.
+    /// The view check reads the view's text, so it over-collects rather than misses.
+    /// </summary>
+    private async Task RefuseStoredFunctionsAsync(ExplainableStatement statement, MySqlTransaction tx, CancellationToken ct)
+    {
+        var names = PlanningCodeGuard.Names(statement.Sql, SqlDialect.MySql);
+        if (names.Words.Count == 0) return;
+        var functions = await Db.QueryAsync(Connection, tx,
+            "SELECT ROUTINE_SCHEMA, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'",
+            r => (Schema: r.GetString(0), Name: r.GetString(1)), ct);
+        if (functions.Count == 0) return;
+        var called = names.Called.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var reached = functions.Where(f => called.Contains(f.Name)).ToList();
+        var words = names.Words.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var views = await Db.QueryAsync(Connection, tx, "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS",
+            r => (Name: r.GetString(0), Definition: r.IsDBNull(1) ? "" : r.GetString(1)), ct);
+        foreach (var view in views.Where(v => words.Contains(v.Name)))
+            reached.AddRange(functions.Where(f => view.Definition.Contains(f.Name + "(", StringComparison.OrdinalIgnoreCase) || view.Definition.Contains(f.Name + "`(", StringComparison.OrdinalIgnoreCase)));
+        if (reached.Count == 0) return;
+        throw new PlanningWouldRunCodeException(PlanningCodeGuard.Describe(
+            reached.Select(f => $"{f.Schema}.{f.Name} (stored function)").Distinct().Order(StringComparer.Ordinal).ToList(),
+            $"{(ServerInfo.IsMariaDb ? "MariaDB" : "MySQL")} evaluates while optimising when its arguments are constant, even under EXPLAIN."));
     }
 
     public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct) =>

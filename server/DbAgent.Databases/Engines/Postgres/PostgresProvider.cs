@@ -110,8 +110,74 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
         }, cancellationToken);
     }
 
+    public async Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ExplainOptions options, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.HypotheticalIndexes)
+            return WhatIfBatch.Unsupported(Capabilities.Notes ?? "HypoPG is not installed in this database.");
+        var plainOptions = options with { Analyze = false };
+        var hypo = Db.Quote(DatabaseEngine.Postgres, hypoSchema!);
+        return await InReadOnlyTransaction(plainOptions, async tx =>
+        {
+            // HypoPG's indexes live in this backend's memory, not in the catalog; they are not transactional, so they
+            // are reset before (a batch starts from none) and after, whatever happens.
+            await Db.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", cancellationToken);
+            try
+            {
+                var sizes = new List<long?>();
+                for (var i = 0; i < indexes.Count; i++)
+                {
+                    var ddl = IndexDdl.Create(DatabaseEngine.Postgres, indexes[i], $"dbagent_whatif_{i}");
+                    var rows = await Db.QueryAsync(Connection, tx, $"SELECT {hypo}.hypopg_relation_size(indexrelid) FROM {hypo}.hypopg_create_index(@ddl)",
+                        r => r.Long(0), cancellationToken, null, ("ddl", ddl));
+                    sizes.Add(rows.FirstOrDefault());
+                }
+                var plans = new List<QueryPlan?>();
+                foreach (var sql in statements)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ExplainableStatement statement;
+                    try { statement = ExplainGuard.Check(sql, SqlDialect.Postgres); }
+                    catch (StatementNotExplainableException) { plans.Add(null); continue; }
+                    // One statement that fails to plan must not lose the batch: a savepoint isolates it.
+                    await Db.ExecuteAsync(Connection, tx, "SAVEPOINT dbagent_whatif", cancellationToken);
+                    try
+                    {
+                        plans.Add(await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken));
+                        await Db.ExecuteAsync(Connection, tx, "RELEASE SAVEPOINT dbagent_whatif", cancellationToken);
+                    }
+                    catch (PostgresException)
+                    {
+                        await Db.ExecuteAsync(Connection, tx, "ROLLBACK TO SAVEPOINT dbagent_whatif", CancellationToken.None);
+                        plans.Add(null);
+                    }
+                }
+                return new WhatIfBatch { Supported = true, Plans = plans, IndexSizes = sizes };
+            }
+            finally
+            {
+                await Db.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", CancellationToken.None);
+            }
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken cancellationToken)
+    {
+        return await InReadOnlyTransaction(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        {
+            var schema = await Db.QueryAsync(Connection, tx, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
+                r => r.GetString(0), cancellationToken);
+            if (schema.Count == 0) return (IReadOnlyList<StatementStat>)[];
+            var view = Db.Quote(DatabaseEngine.Postgres, schema[0]) + ".pg_stat_statements";
+            var time = versionNumber >= 130000 ? "total_exec_time" : "total_time";
+            return await Db.QueryAsync(Connection, tx,
+                $"SELECT query, calls, {time} FROM {view} WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY {time} DESC LIMIT {Math.Max(1, limit)}",
+                r => new StatementStat(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0), cancellationToken);
+        }, cancellationToken);
+    }
+
     private async Task<QueryPlan> ExplainInTransactionAsync(ExplainableStatement statement, ExplainOptions options, NpgsqlTransaction tx, CancellationToken ct)
     {
+        await RefuseUserCodeInPlanningAsync(statement, tx, ct);
         var analyze = options.Analyze && statement.IsReadOnly && statement.ParameterCount == 0;
         string json;
         if (statement.ParameterCount == 0)
@@ -143,6 +209,50 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
         }
         var plan = PostgresPlanParser.Parse(json);
         return plan;
+    }
+
+    /// <summary>
+    /// The user-defined functions planning this statement could call: those it names, those behind the operators and
+    /// casts it names, and those the views, defaults, constraints and policies of the relations it names depend on
+    /// (through views of views). Unsafe are the non-volatile ones (PostgreSQL folds IMMUTABLE calls with constant
+    /// arguments and evaluates STABLE ones for estimates) and every LANGUAGE sql one (the planner inlines its body,
+    /// whose calls are then folded in turn). VOLATILE functions in other languages are never called while planning.
+    /// Functions of installed extensions are trusted: a superuser put them there.
+    /// </summary>
+    private async Task RefuseUserCodeInPlanningAsync(ExplainableStatement statement, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var names = PlanningCodeGuard.Names(statement.Sql, SqlDialect.Postgres);
+        if (names.Words.Count == 0 && names.Operators.Count == 0) return;
+        var unsafeFunctions = await Db.QueryAsync(Connection, tx, """
+            WITH RECURSIVE rels(oid) AS (
+                SELECT c.oid FROM pg_class c WHERE c.relname = ANY(@words)
+                UNION
+                SELECT d.refobjid FROM pg_depend d JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                JOIN rels ON r.ev_class = rels.oid WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid <> rels.oid
+            ), objects(classid, objid) AS (
+                SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.ev_class IN (SELECT oid FROM rels)
+                UNION ALL SELECT 'pg_attrdef'::regclass, a.oid FROM pg_attrdef a WHERE a.adrelid IN (SELECT oid FROM rels)
+                UNION ALL SELECT 'pg_constraint'::regclass, k.oid FROM pg_constraint k WHERE k.conrelid IN (SELECT oid FROM rels)
+                UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_policy p WHERE p.polrelid IN (SELECT oid FROM rels)
+            ), funcs(oid) AS (
+                SELECT p.oid FROM pg_proc p WHERE p.proname = ANY(@called)
+                UNION SELECT o.oprcode FROM pg_operator o WHERE o.oprname = ANY(@operators)
+                UNION SELECT c.castfunc FROM pg_cast c JOIN pg_type t ON t.oid = c.casttarget WHERE t.typname = ANY(@words) AND c.castfunc <> 0
+                UNION SELECT d.refobjid FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid WHERE d.refclassid = 'pg_proc'::regclass
+                UNION SELECT op.oprcode FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
+                      JOIN pg_operator op ON d.refclassid = 'pg_operator'::regclass AND op.oid = d.refobjid
+            )
+            SELECT p.oid::regprocedure::text || ' (' || CASE p.provolatile WHEN 'i' THEN 'IMMUTABLE' WHEN 's' THEN 'STABLE' ELSE 'VOLATILE' END || ', ' || l.lanname || ')'
+            FROM funcs f JOIN pg_proc p ON p.oid = f.oid JOIN pg_language l ON l.oid = p.prolang
+            WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+              AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+              AND (p.provolatile <> 'v' OR l.lanname = 'sql')
+            ORDER BY 1
+            """, r => r.GetString(0), ct, null,
+            ("words", names.Words.ToArray()), ("called", names.Called.ToArray()), ("operators", names.Operators.ToArray()));
+        if (unsafeFunctions.Count > 0)
+            throw new PlanningWouldRunCodeException(PlanningCodeGuard.Describe(unsafeFunctions,
+                "PostgreSQL may run while planning (it evaluates IMMUTABLE and STABLE functions with constant arguments, and inlines SQL functions)."));
     }
 
     private async Task<string> ExplainText(string sql, NpgsqlTransaction tx, ExplainOptions options, CancellationToken ct)

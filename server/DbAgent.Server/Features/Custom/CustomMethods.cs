@@ -22,6 +22,12 @@ public static class CustomMethods
     public const string RefreshSchema = "dbagent/refreshSchema";
 
     /// <summary>
+    /// Client → server request: `{ textDocument, position, relation? }` → the plan of the statement there, as a tree,
+    /// before and after the proposed indexes (hypothetical), with the node a finding is about marked.
+    /// </summary>
+    public const string StatementPlan = "dbagent/statementPlan";
+
+    /// <summary>
     /// Client → server request: `{ text, engine: string | null }` → `{ ok, message, needsEngine, connection:
     /// { engine, connectionString } | null, password: string | null }`. Add Connection's pasted connection
     /// string or URL, read by the same parser as the settings and the CLI; the password comes back apart.

@@ -63,6 +63,13 @@ public static class StatementPlanner
             {
                 return (new DocumentPlans(snapshot.Version, results), e.Failure, explained);
             }
+            catch (DbAgent.Databases.Plans.PlanningWouldRunCodeException e)
+            {
+                // Declined for safety: say so on the statement, so that a missing plan finding is never a silent "fine".
+                results.Add(new StatementPlanFindings(text, [new Finding(PlanRules.NotExplained.Id, PlanRules.NotExplained.DefaultSeverity, e.Message,
+                    new TextSpan(0, model.Span.Length))]));
+                continue;
+            }
             catch (Exception)
             {
                 // The database refused this statement (or timed out on it): no plan, no finding, the others go on.

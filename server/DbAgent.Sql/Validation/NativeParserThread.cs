@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+
+namespace DbAgent.Sql.Validation;
+
+/// <summary>
+/// Runs native parser calls whose recursion depth the input decides on one dedicated thread with a very large stack.
+/// A stack overflow in native code cannot be caught: it ends the process. libpg_query recurses once per level of a
+/// left-deep tree (<c>1 + 1 + ...</c>, <c>SELECT 1 UNION SELECT 1 ...</c>), about 160 bytes a level measured on
+/// x64, and a level needs at least two characters of input; so a 512 MiB stack (reserved, committed only as it is
+/// touched) holds any input up to <see cref="MaxInputBytes"/> with a wide margin. Small inputs run inline: they cannot
+/// go deeper than a thread-pool stack allows.
+/// </summary>
+public static class NativeParserThread
+{
+    /// <summary>Inputs up to this many bytes run on the caller's thread: at most 2,048 levels, well under 1 MiB of stack.</summary>
+    public const int InlineBytes = 4096;
+
+    /// <summary>The largest input the guarded thread takes: 4 MiB is at most 2 Mi levels, about 320 MiB of stack.</summary>
+    public const int MaxInputBytes = 4 * 1024 * 1024;
+
+    private const int StackBytes = 512 * 1024 * 1024;
+    private static readonly BlockingCollection<Action> Work = new();
+    private static readonly Lazy<Thread> Worker = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Calls <paramref name="parse"/> where its recursion is safe for an input of <paramref name="inputBytes"/> bytes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The input is longer than <see cref="MaxInputBytes"/>: no stack is known safe for it.</exception>
+    public static T Run<T>(int inputBytes, Func<T> parse)
+    {
+        if (inputBytes <= InlineBytes) return parse();
+        if (inputBytes > MaxInputBytes)
+            throw new ArgumentOutOfRangeException(nameof(inputBytes), inputBytes, $"input longer than {MaxInputBytes} bytes is not given to the native parser");
+        if (Thread.CurrentThread == Worker.Value) return parse();
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Work.Add(() =>
+        {
+            try { done.SetResult(parse()); }
+            catch (Exception e) { done.SetException(e); }
+        });
+        return done.Task.GetAwaiter().GetResult();
+    }
+
+    private static Thread Start()
+    {
+        var thread = new Thread(() => { foreach (var item in Work.GetConsumingEnumerable()) item(); }, StackBytes)
+        {
+            IsBackground = true,
+            Name = "dbagent native parser",
+        };
+        thread.Start();
+        return thread;
+    }
+}

@@ -1,0 +1,2 @@
+SELECT 'í €';
+DELETE FROM t;
