@@ -75,6 +75,13 @@ public static class CatalogBuilder
                 model.Tables.Add(table);
         }
 
+        // A catalog of 500,000 columns spells a few dozen types: normalise each spelling once.
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Normalized(string raw)
+        {
+            if (!types.TryGetValue(raw, out var normal)) types[raw] = normal = DbAgent.Sql.Schema.TypeNames.Normalize(raw, dialect);
+            return normal;
+        }
         foreach (var c in rows.Columns.OrderBy(c => c.Ordinal))
         {
             if (!tables.TryGetValue((c.Schema, c.Table), out var table))
@@ -82,7 +89,7 @@ public static class CatalogBuilder
             table.Columns.Add(new ColumnModel
             {
                 // The same spelling the migration replay uses, so live and replayed schemas compare equal.
-                Name = c.Name, DataType = DbAgent.Sql.Schema.TypeNames.Normalize(c.DataType, dialect), Nullable = c.Nullable, Default = c.Default, IsIdentity = c.IsIdentity,
+                Name = c.Name, DataType = Normalized(c.DataType), Nullable = c.Nullable, Default = c.Default, IsIdentity = c.IsIdentity,
             });
         }
 
