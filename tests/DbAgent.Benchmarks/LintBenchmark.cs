@@ -65,10 +65,11 @@ internal static partial class LintBenchmark
         info.ArgumentList.Add(command);
         foreach (var a in arguments) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        // The tools' reports are not needed, only drained so that neither process blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        _ = stdout.Result;
         var match = TimeLine().Match(stderr);
         if (!match.Success) throw new InvalidOperationException($"{command} did not report its time: {stderr[^Math.Min(400, stderr.Length)..]}");
         return (double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));

@@ -146,6 +146,7 @@ internal sealed class LspProcess : IAsyncDisposable
     /// <summary>What the server logged and said of its connections (printed when a figure cannot be had).</summary>
     public static List<string> Messages { get; } = [];
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "JSON-RPC target methods: StreamJsonRpc binds the target instance's methods")]
     private sealed class ClientTarget(JsonElement settings, string? password)
     {
         [JsonRpcMethod("workspace/configuration", UseSingleObjectParameterDeserialization = true)]

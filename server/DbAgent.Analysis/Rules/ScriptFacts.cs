@@ -106,6 +106,6 @@ public sealed class ScriptFacts
         return "";
     }
 
-    public TextSpan KeywordSpan(ParsedStatement statement) =>
+    public static TextSpan KeywordSpan(ParsedStatement statement) =>
         statement.Model.KeywordSpan.IsEmpty ? statement.Span : statement.Model.KeywordSpan;
 }

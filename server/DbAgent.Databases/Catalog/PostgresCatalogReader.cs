@@ -120,7 +120,7 @@ public static class PostgresCatalogReader
         return CatalogBuilder.Build(SqlDialect.Postgres, rows);
     }
 
-    private static void SortByName<T>(List<T> list, Func<T, (string Schema, string Table, string Name)> key, Func<T, int> ordinal)
+    private static void SortByName<T>(List<T> list, Func<T, (string? Schema, string Table, string Name)> key, Func<T, int> ordinal)
     {
         var sorted = list.OrderBy(x => key(x).Schema, StringComparer.Ordinal).ThenBy(x => key(x).Table, StringComparer.Ordinal)
             .ThenBy(x => key(x).Name, StringComparer.Ordinal).ThenBy(ordinal).ToList();

@@ -111,7 +111,7 @@ public sealed class MissingLockTimeoutRule() : ScriptRule(Definition)
             var lineStart = text.GetLineStart(text.GetLinePosition(statement.Span.Start).Line);
             var indent = text.ToString(TextSpan.FromBounds(lineStart, statement.Span.Start));
             var insertAt = string.IsNullOrWhiteSpace(indent) ? lineStart : statement.Span.Start;
-            yield return Report(facts.KeywordSpan(statement),
+            yield return Report(ScriptFacts.KeywordSpan(statement),
                 $"This statement locks {table} and nothing set {setting} before it: while it waits behind a long-running transaction, every query on {table} queues behind it. Set it first: {line}",
                 new FindingFix($"Add {line} before it", [new FindingEdit(new TextSpan(insertAt, 0), (insertAt == lineStart ? indent : "") + line + "\n" + (insertAt == lineStart ? "" : indent))]));
             yield break;
@@ -139,7 +139,7 @@ public sealed class DdlWithBackfillRule() : ScriptRule(Definition)
             if (locked is null || model.Kind is not (StatementKind.Update or StatementKind.Delete or StatementKind.Insert)) continue;
             // A backfill reads or writes many rows: INSERT ... SELECT, or an UPDATE/DELETE over a table.
             if (model.Kind == StatementKind.Insert && !model.Relations.Any(r => r.Role == RelationRole.Read)) continue;
-            yield return Report(facts.KeywordSpan(statement),
+            yield return Report(ScriptFacts.KeywordSpan(statement),
                 $"This {model.Kind.ToString().ToUpperInvariant()} runs in the same transaction as DDL on {locked}: the DDL's lock is held until COMMIT, so {locked} stays locked for the whole backfill. Commit the schema change first and backfill in batches in separate transactions.");
             locked = null;
         }

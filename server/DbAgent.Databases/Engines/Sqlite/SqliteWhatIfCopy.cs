@@ -80,7 +80,7 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
 
     private static async Task InsertAsync(SqliteConnection copy, string sql, IEnumerable<object?[]> rows, CancellationToken ct)
     {
-        await using var tx = copy.BeginTransaction();
+        await using var tx = (SqliteTransaction)await copy.BeginTransactionAsync(ct);
         await using var command = copy.CreateCommand();
         command.Transaction = tx;
         command.CommandText = sql;

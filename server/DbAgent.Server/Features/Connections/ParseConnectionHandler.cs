@@ -14,6 +14,7 @@ namespace DbAgent.Server.Features.Connections;
 [LspHandler(mutatesState: false)]
 public sealed class ParseConnectionHandler
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "a JSON-RPC target method: StreamJsonRpc binds the handler instance's methods")]
     [JsonRpcMethod(CustomMethods.ParseConnection, UseSingleObjectParameterDeserialization = true)]
     public ParseConnectionResult ParseConnection(ParseConnectionParams parameters) => Parse(parameters.Text, parameters.Engine);
 
