@@ -44,6 +44,9 @@ describe('package.json', () => {
   it('has every dbagent setting of the protocol, each described, the dialect per resource', () => {
     const properties = manifest.contributes.configuration.properties;
     assert.deepEqual(Object.keys(properties).sort(), [
+      'dbagent.analysis.maxFileSizeMB',
+      'dbagent.analysis.maxStatements',
+      'dbagent.analysis.stageTimeLimitMs',
       'dbagent.connections',
       'dbagent.dialect',
       'dbagent.model.endpoint',

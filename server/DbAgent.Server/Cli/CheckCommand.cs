@@ -224,7 +224,7 @@ public static class CheckCommand
                 {
                     var snapshot = new DocumentSnapshot(new Uri(Path.GetFullPath(file)).AbsoluteUri, 0, "sql", source, script, dialectSource);
                     var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(settings),
-                        SessionPlanRunner.Options(settings), schema: null, cancellationToken).ConfigureAwait(false);
+                        SessionPlanRunner.Options(settings), schema: null, cancellationToken, settings.Analysis).ConfigureAwait(false);
                     if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
                     planFindings = StatementPlanner.Anchor(plans, snapshot);
                 }

@@ -70,7 +70,10 @@ public sealed class DiagnosticsPublisher
             token.ThrowIfCancellationRequested();
             // A newer version may have been applied meanwhile; its own run publishes.
             if (_documents.TryGet(uri)?.Version != snapshot.Version) return;
+            var first = !_published.ContainsKey(uri);
             _published[uri] = new PublishedFindings(snapshot.Version, findings);
+            // The first analysis of a file over the size policy (its parse included) leaves much garbage: give it back.
+            if (first && _configuration.For(uri).Analysis.LargeReason(snapshot.Script) is not null) _documents.Memory.Schedule();
             await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams
             {
                 Uri = uri,

@@ -26,12 +26,15 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
             ? Drift(snapshot, migrations, live, target.Name)
             : [];
 
+        // Over the size policy: the planner says so without binding every statement to look for explainable ones.
+        if (StatementPlanner.OverSizePolicy(snapshot, settings.Analysis) is { } skipped)
+            return new PlanRunOutcome(skipped with { Statements = drift }, target.Name, null);
         if (!snapshot.Script.Statements.Any(s => StatementPlanner.IsExplainable(s.Model)))
             return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, catalog.Failure?.Message);
 
         var schema = catalog.Value ?? migrations?.Schema;
         var result = await connections.Manager.UseAsync(target.Name, (session, ct) =>
-            StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(settings), SessionPlanRunner.Options(settings), schema, ct),
+            StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(settings), SessionPlanRunner.Options(settings), schema, ct, settings.Analysis),
             cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, result.Failure?.Message);
         var (plans, failure, _) = result.Value;

@@ -11,7 +11,7 @@ public sealed class SessionPlanRunner(IDatabaseSession session, string connectio
 {
     public async Task<PlanRunOutcome> RunAsync(DocumentSnapshot snapshot, DbAgentSettings settings, CancellationToken cancellationToken)
     {
-        var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, Thresholds(settings), Options(settings), schema?.Invoke(), cancellationToken)
+        var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, Thresholds(settings), Options(settings), schema?.Invoke(), cancellationToken, settings.Analysis)
             .ConfigureAwait(false);
         return new PlanRunOutcome(plans, connectionName, failure?.Message);
     }
