@@ -78,7 +78,7 @@ public static class FindingsPipeline
         if (large is not null)
         {
             var read = result.StatementsRead;
-            var message = new StringBuilder($"Analysis limited: {large}. Checked: syntax errors from DbAgent's own parser over the whole file");
+            var message = new StringBuilder($"Analysis limited: {large}. Checked: the whole file for unterminated strings and comments and unbalanced parentheses (DbAgent's own lexer)");
             message.Append(read >= statements
                 ? "; the rules over every statement"
                 : string.Create(CultureInfo.InvariantCulture, $"; the rules over the first {read:N0} of {statements:N0} statements (to line {LineOf(script, read)})"));
