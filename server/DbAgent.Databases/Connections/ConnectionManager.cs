@@ -433,6 +433,19 @@ public sealed class ConnectionManager : IAsyncDisposable
     }
 
     /// <summary>
+    /// Work that caught a lost connection itself (a plan run keeps the statements it explained) reports it here, so
+    /// that the connection is marked unreachable and the reconnect loop starts: when the database comes back,
+    /// <see cref="StatusChanged"/> says so and the work can run again without waiting on the user.
+    /// </summary>
+    public void ReportLost(string name, ConnectionFailure failure)
+    {
+        if (!failure.ConnectionLost) return;
+        Entry? entry;
+        lock (_lock) _entries.TryGetValue(name, out entry);
+        if (entry is not null) MarkUnreachable(entry, failure);
+    }
+
+    /// <summary>
     /// Every password held for the connections (configured or given by the client): what must be masked in anything
     /// shown to a person or a model.
     /// </summary>

@@ -38,6 +38,8 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
             cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, result.Failure?.Message);
         var (plans, failure, _) = result.Value;
+        // The run caught a lost connection itself: mark it, so that the reconnect loop runs these plans again when it is back.
+        if (failure is { ConnectionLost: true }) connections.Manager.ReportLost(target.Name, failure);
         return new PlanRunOutcome(plans with { Statements = [.. plans.Statements, .. drift] }, target.Name, failure?.Message);
     }
 
