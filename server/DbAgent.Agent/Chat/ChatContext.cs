@@ -75,7 +75,7 @@ public sealed record ChatContext
     public string? ConnectionProblem { get; init; }
 
     /// <summary>How plans are asked for (timeouts from `dbagent.plans.statementTimeoutMs`).</summary>
-    public DbAgent.Databases.ExplainOptions ExplainOptions { get; init; } = new();
+    public DbAgent.Databases.ReadOnlyQueryOptions QueryOptions { get; init; } = new();
 
     /// <summary>The model for free-form questions; null or unconfigured: answers come from the tools alone.</summary>
     public Models.ModelSettings? Model { get; init; }

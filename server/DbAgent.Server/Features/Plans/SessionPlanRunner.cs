@@ -24,5 +24,5 @@ public sealed class SessionPlanRunner(IDatabaseSession session, string connectio
         CostThreshold = settings.Plans.CostThreshold is > 0 and var cost ? cost : PlanThresholds.Default.CostThreshold,
     };
 
-    public static ExplainOptions Options(DbAgentSettings settings) => new() { StatementTimeoutMs = settings.Plans.StatementTimeoutMs };
+    public static ReadOnlyQueryOptions Options(DbAgentSettings settings) => new() { StatementTimeoutMs = settings.Plans.StatementTimeoutMs };
 }

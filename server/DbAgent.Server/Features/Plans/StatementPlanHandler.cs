@@ -59,7 +59,7 @@ public sealed class StatementPlanHandler(LanguageServerContext context)
         var schema = (await context.Connections.Manager.GetSchemaAsync(target.Name, refresh: false, cancellationToken).ConfigureAwait(false)).Value;
         var indexes = IndexAdvisor.Propose(statement.Model, schema, snapshot.Script.Dialect, snapshot.Text.ToString());
         var result = await context.Connections.Manager.UseAsync(target.Name,
-            (session, ct) => WorkloadAdvisor.PlansAsync(session, sql, indexes, new DbAgent.Databases.ExplainOptions(), ct), cancellationToken).ConfigureAwait(false);
+            (session, ct) => WorkloadAdvisor.PlansAsync(session, sql, indexes, new DbAgent.Databases.ReadOnlyQueryOptions(), ct), cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return Fail(result.Failure!.Message);
         var (before, after) = result.Value;
         if (before is null) return Fail("The database could not plan this statement.");

@@ -36,7 +36,7 @@ public static class StatementPlanner
     /// exist yet, a parameter it cannot type) is skipped; a lost connection ends the run with its failure.
     /// </summary>
     public static async Task<(DocumentPlans Plans, ConnectionFailure? Failure, int Explained)> ExplainAsync(
-        IDatabaseSession session, DocumentSnapshot snapshot, PlanThresholds thresholds, ExplainOptions options, SchemaModel? schema,
+        IDatabaseSession session, DocumentSnapshot snapshot, PlanThresholds thresholds, ReadOnlyQueryOptions options, SchemaModel? schema,
         CancellationToken cancellationToken)
     {
         var results = new List<StatementPlanFindings>();
