@@ -13,6 +13,19 @@ public enum DatabaseEngine
     Sqlite,
 }
 
+public static class DatabaseEngineDialects
+{
+    /// <summary>The SQL dialect an engine speaks (MariaDB speaks MySQL's): the one mapping from engine to dialect.</summary>
+    public static SqlDialect ToDialect(this DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.Postgres => SqlDialect.Postgres,
+        DatabaseEngine.MySql => SqlDialect.MySql,
+        DatabaseEngine.SqlServer => SqlDialect.TSql,
+        DatabaseEngine.Sqlite => SqlDialect.Sqlite,
+        _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown engine."),
+    };
+}
+
 /// <summary>What an engine can do here, so that features degrade honestly rather than pretend.</summary>
 public sealed record EngineCapabilities
 {
@@ -114,7 +127,6 @@ public sealed record WhatIfIndexResult
 public interface IDatabaseProvider
 {
     DatabaseEngine Engine { get; }
-    SqlDialect Dialect { get; }
     EngineCapabilities Capabilities { get; }
     Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken);
 }

@@ -107,13 +107,5 @@ public sealed record ChatContext
 
     /// <summary>The dialect: the session's engine first, then the document's, then the schema's.</summary>
     public SqlDialect? Dialect =>
-        Session is not null ? DialectOf(Session.ServerInfo.Engine) : Document?.Dialect ?? Schema?.Dialect;
-
-    public static SqlDialect DialectOf(DatabaseEngine engine) => engine switch
-    {
-        DatabaseEngine.Postgres => SqlDialect.Postgres,
-        DatabaseEngine.MySql => SqlDialect.MySql,
-        DatabaseEngine.SqlServer => SqlDialect.TSql,
-        _ => SqlDialect.Sqlite,
-    };
+        Session is not null ? Session.ServerInfo.Engine.ToDialect() : Document?.Dialect ?? Schema?.Dialect;
 }

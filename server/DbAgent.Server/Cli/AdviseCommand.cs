@@ -56,7 +56,7 @@ public static class AdviseCommand
             }
         }
         await using var _ = session;
-        var dialect = options.Dialect ?? (session is null ? SqlDialect.Postgres : DocumentConnections.DialectOf(session.ServerInfo.Engine));
+        var dialect = options.Dialect ?? (session is null ? SqlDialect.Postgres : session.ServerInfo.Engine.ToDialect());
 
         var workload = new List<WorkloadQuery>();
         foreach (var path in options.Workload)

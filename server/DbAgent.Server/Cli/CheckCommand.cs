@@ -176,7 +176,7 @@ public static class CheckCommand
             }
         }
         await using var sessionScope = session;
-        var engineDialect = session is null ? (SqlDialect?)null : DocumentConnections.DialectOf(session.ServerInfo.Engine);
+        var engineDialect = session is null ? (SqlDialect?)null : session.ServerInfo.Engine.ToDialect();
 
         var schemas = new Dictionary<string, Sql.Schema.SchemaModel?>(StringComparer.Ordinal);
         var reported = new List<Reported>();

@@ -38,7 +38,7 @@ public sealed class ConnectionExamplesTests
     private static ConnectionTargetList Parse(JsonArray connections, string workspaceFolder)
     {
         var section = JsonDocument.Parse(new JsonObject { ["connections"] = connections.DeepClone() }.ToJsonString()).RootElement;
-        return ConnectionTargets.FromSettings(DbAgentSettings.FromJson(section), [workspaceFolder], environment: null);
+        return ConnectionResolver.FromSettings(DbAgentSettings.FromJson(section).Connections, [workspaceFolder], environment: null);
     }
 
     [Test]

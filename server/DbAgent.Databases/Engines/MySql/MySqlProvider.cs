@@ -13,7 +13,6 @@ namespace DbAgent.Databases.Engines.MySql;
 public sealed class MySqlProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.MySql;
-    public SqlDialect Dialect => SqlDialect.MySql;
 
     public EngineCapabilities Capabilities { get; } = new()
     {

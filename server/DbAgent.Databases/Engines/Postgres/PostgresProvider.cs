@@ -15,7 +15,6 @@ namespace DbAgent.Databases.Engines.Postgres;
 public sealed class PostgresProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.Postgres;
-    public SqlDialect Dialect => SqlDialect.Postgres;
 
     /// <summary>What every PostgreSQL offers; a session adds HypoPG when the database has it.</summary>
     public EngineCapabilities Capabilities { get; } = new()

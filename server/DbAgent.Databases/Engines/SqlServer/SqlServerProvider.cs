@@ -13,7 +13,6 @@ namespace DbAgent.Databases.Engines.SqlServer;
 public sealed class SqlServerProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.SqlServer;
-    public SqlDialect Dialect => SqlDialect.TSql;
 
     public EngineCapabilities Capabilities { get; } = new()
     {

@@ -16,7 +16,6 @@ namespace DbAgent.Databases.Engines.Sqlite;
 public sealed class SqliteProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.Sqlite;
-    public SqlDialect Dialect => SqlDialect.Sqlite;
 
     public EngineCapabilities Capabilities { get; } = new()
     {
