@@ -6,7 +6,6 @@ using DbAgent.Analysis.Advisor.Workload;
 using DbAgent.Databases;
 using DbAgent.Databases.Advisor;
 using DbAgent.Databases.Connections;
-using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql;
 using DbAgent.Sql.Dialects;

@@ -166,7 +166,7 @@ public sealed class DatabaseWritesTests
         .ToDictionary(o => o.Value);
 
     /// <summary>The instructions of a method body, with the operand as a token where it is one (else 0).</summary>
-    private static IEnumerable<(OpCode OpCode, int Token)> Instructions(byte[] il)
+    internal static IEnumerable<(OpCode OpCode, int Token)> Instructions(byte[] il)
     {
         var i = 0;
         while (i < il.Length)

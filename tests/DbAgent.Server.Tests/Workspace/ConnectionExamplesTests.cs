@@ -5,6 +5,7 @@ using DbAgent.Databases;
 using DbAgent.Databases.Connections;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Settings;
 
 namespace DbAgent.Server.Tests.Workspace;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using DbAgent.Analysis.Advisor;
 using DbAgent.Analysis.Plans;
 using DbAgent.Databases.Advisor;
+using DbAgent.Databases.Plans;
 using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
