@@ -10,7 +10,14 @@ using DbAgent.Sql.Validation;
 namespace DbAgent.Analysis.Pipeline;
 
 /// <summary>The findings of one analysis, with what went wrong along the way (for the log, never shown as findings).</summary>
-public sealed record AnalysisResult(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Problems);
+public sealed record AnalysisResult(IReadOnlyList<Finding> Findings, IReadOnlyList<string> Problems)
+{
+    /// <summary>
+    /// What the size policy or a stage's time limit left out (the analysis-limited notices' messages), whether or not
+    /// the rule settings show the notice: `dbagent check` fails a file it did not check in full.
+    /// </summary>
+    public IReadOnlyList<string> Limited { get; init; } = [];
+}
 
 /// <summary>What one analysis of a script is given besides the script.</summary>
 public sealed record AnalysisInput
@@ -88,7 +95,7 @@ public static class FindingsPipeline
             if (engine is not null) skipped.Add($"the engine's grammar check ({engine})");
             skipped.Add("the whole-script rules (transaction blocks, lock_timeout)");
             message.Append(string.Join(", ", skipped));
-            message.Append($". Raise {AnalysisLimits.MaxFileSetting} or {AnalysisLimits.MaxStatementsSetting} (0 = no limit) to analyse it in full.");
+            message.Append($". Raise {AnalysisLimits.MaxFileSetting} or {AnalysisLimits.MaxStatementsSetting} (0 = no limit; in dbagent.json: analysis.maxFileSizeMB, analysis.maxStatements) to analyse it in full.");
             if (result.OutOfTime)
                 message.Append(string.Create(CultureInfo.InvariantCulture, $" The rules also ran out of time after {limits.StageTimeText} at line {LineOf(script, read)}."));
             notices.Add(AnalysisLimits.LimitedFinding(message.ToString()));
@@ -108,11 +115,12 @@ public static class FindingsPipeline
         {
             Data = new Dictionary<string, string> { ["source"] = e.Source },
         }).Concat(input.External).Concat(notices).ToList();
-        if (extra.Count == 0) return new AnalysisResult(result.Findings, problems);
+        var limited = notices.Select(n => n.Message).ToList();
+        if (extra.Count == 0) return new AnalysisResult(result.Findings, problems) { Limited = limited };
 
         var findings = result.Findings.Concat(Linter.ApplySettings(script, extra, input.Rules)).ToList();
         findings.Sort(Linter.DocumentOrder);
-        return new AnalysisResult(findings, problems);
+        return new AnalysisResult(findings, problems) { Limited = limited };
     }
 
     /// <summary>The 1-based line where the statement at an index starts (the line after the last one, past the end).</summary>

@@ -1,8 +1,10 @@
 using DbAgent.Analysis.Drift;
 using DbAgent.Analysis.Findings;
+using DbAgent.Databases.Plans;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Settings;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Text;
@@ -27,14 +29,14 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
             : [];
 
         // Over the size policy: the planner says so without binding every statement to look for explainable ones.
-        if (StatementPlanner.OverSizePolicy(snapshot, settings.Analysis) is { } skipped)
+        if (StatementPlanner.OverSizePolicy(snapshot.Script, snapshot.Version, settings.Analysis) is { } skipped)
             return new PlanRunOutcome(skipped with { Statements = drift }, target.Name, null);
         if (!snapshot.Script.Statements.Any(s => StatementPlanner.IsExplainable(s.Model)))
             return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, catalog.Failure?.Message);
 
         var schema = catalog.Value ?? migrations?.Schema;
         var result = await connections.Manager.UseAsync(target.Name, (session, ct) =>
-            StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(settings), SessionPlanRunner.Options(settings), schema, ct, settings.Analysis),
+            StatementPlanner.ExplainAsync(session, snapshot.Script, snapshot.Version, settings.Plans.Thresholds(), settings.Plans.QueryOptions(), schema, ct, settings.Analysis),
             cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, result.Failure?.Message);
         var (plans, failure, _) = result.Value;
