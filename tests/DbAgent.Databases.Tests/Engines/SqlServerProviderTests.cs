@@ -2,6 +2,7 @@ using DbAgent.Analysis.Plans;
 using DbAgent.Databases.Catalog;
 using DbAgent.Databases.Connections;
 using DbAgent.Databases.Engines.SqlServer;
+using DbAgent.Databases.Plans;
 using DbAgent.Databases.Tests.Support;
 using DbAgent.Sql;
 using DbAgent.Sql.Semantics;
@@ -93,6 +94,46 @@ public class SqlServerProviderTests
         var container = new Testcontainers.MsSql.MsSqlBuilder("mcr.microsoft.com/mssql/server:2022-latest").Build();
         await container.StartAsync();
         return (container.GetConnectionString(), container);
+    }
+
+    [Test]
+    public async Task Live_showplan_is_refused_for_a_statement_that_reaches_a_user_scalar_function_and_nothing_runs()
+    {
+        var (connectionString, container) = await ServerAsync();
+        try
+        {
+            await using (var c = new SqlConnection(connectionString))
+            {
+                await c.OpenAsync();
+                foreach (var batch in new[]
+                {
+                    "IF OBJECT_ID('dbo.dbagent_calls') IS NOT NULL DROP TABLE dbo.dbagent_calls",
+                    "CREATE TABLE dbo.dbagent_calls(n int)",
+                    "IF OBJECT_ID('dbo.dbagent_udf_view') IS NOT NULL DROP VIEW dbo.dbagent_udf_view",
+                    "IF OBJECT_ID('dbo.dbagent_f') IS NOT NULL DROP FUNCTION dbo.dbagent_f",
+                    "CREATE FUNCTION dbo.dbagent_f(@x int) RETURNS int WITH SCHEMABINDING AS BEGIN RETURN @x + 1 END",
+                    "CREATE VIEW dbo.dbagent_udf_view AS SELECT dbo.dbagent_f(n) AS m FROM dbo.dbagent_calls",
+                })
+                {
+                    await using var cmd = new SqlCommand(batch, c);
+                    await cmd.ExecuteNonQueryAsync();
+                }
+            }
+            var target = ConnectionTargetParser.FromConnectionString(connectionString, DatabaseEngine.SqlServer, "mssql");
+            await using var session = await new SqlServerProvider().OpenAsync(target, CancellationToken.None);
+            foreach (var sql in new[] { "SELECT dbo.dbagent_f(42)", "SELECT m FROM dbo.dbagent_udf_view" })
+            {
+                var refused = Assert.ThrowsAsync<PlanningWouldRunCodeException>(() => session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None));
+                Assert.That(refused!.Message, Does.Contain("dbo.dbagent_f (T-SQL scalar function)"), sql);
+            }
+            var plain = await session.ExplainAsync("SELECT n FROM dbo.dbagent_calls WHERE n = 1", new ReadOnlyQueryOptions(), CancellationToken.None);
+            Assert.That(plain.Nodes, Is.Not.Empty);
+        }
+        finally
+        {
+            if (container is not null)
+                await container.DisposeAsync();
+        }
     }
 
     [Test]

@@ -58,6 +58,7 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         var statement = ExplainGuard.Check(sql, SqlDialect.TSql);
         return InRolledBackTransactionAsync(options, async tx =>
         {
+            await RefuseScalarFunctionsAsync(statement.Sql, tx, ct);
             // SHOWPLAN_XML must be alone in its batch. From here until OFF, nothing sent is executed.
             await AdoCommands.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML ON", ct);
             try
@@ -72,6 +73,18 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
                     await AdoCommands.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML OFF", CancellationToken.None);
             }
         }, ct);
+    }
+
+    /// <summary>A statement that reaches a user scalar function is not compiled: SQL Server could run it while it does (see <see cref="SqlServerPlanningGuard"/>).</summary>
+    private async Task RefuseScalarFunctionsAsync(string sql, SqlTransaction tx, CancellationToken ct)
+    {
+        var functions = await AdoCommands.QueryAsync(Connection, tx, SqlServerPlanningGuard.FunctionsQuery,
+            r => new SqlServerFunction(r.GetString(0), r.GetString(1), r.GetString(2)), ct);
+        if (functions.Count == 0) return;
+        var views = await AdoCommands.QueryAsync(Connection, tx, SqlServerPlanningGuard.ViewReferencesQuery,
+            r => new SqlServerViewReference(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)), ct);
+        var reached = SqlServerPlanningGuard.Reached(sql, functions, views);
+        if (reached.Count > 0) throw new PlanningWouldRunCodeException(SqlServerPlanningGuard.Describe(reached));
     }
 
     public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken ct)
