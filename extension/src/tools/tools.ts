@@ -24,7 +24,8 @@ export function activateTools(context: vscode.ExtensionContext, server: DbAgentS
     context.subscriptions.push(
       vscode.lm.registerTool<ToolInput>(name, {
         prepareInvocation(options) {
-          return { invocationMessage: `${dbagentTools[name](options.input ?? {})} (read-only)` };
+          // Markdown, so that the table and file names the message quotes show as code in the chat.
+          return { invocationMessage: new vscode.MarkdownString(`${dbagentTools[name](options.input ?? {})} (read-only)`) };
         },
         async invoke(options, token) {
           const client = await server.ready();
