@@ -114,7 +114,8 @@ public static class ConnectionResolver
         return best ?? FirstUnscoped(connections);
     }
 
-    private static ConnectionTarget? FirstUnscoped(IReadOnlyList<ConnectionTarget> connections) =>
+    /// <summary>The connection for what lies in no folder (an unsaved document, a chat without one): the first that names none.</summary>
+    public static ConnectionTarget? FirstUnscoped(IReadOnlyList<ConnectionTarget> connections) =>
         connections.FirstOrDefault(c => c.Folders.Count == 0);
 
     private static StringComparison PathComparison =>

@@ -170,6 +170,7 @@ public class ConnectionParsingTests
             Assert.That(ConnectionResolver.ForDocument("/work/app/queries/q.sql", connections, root)?.Name, Is.EqualTo("shop"));
             Assert.That(ConnectionResolver.ForDocument("untitled:Untitled-1", connections, root)?.Name, Is.EqualTo("shop"));
             Assert.That(ConnectionResolver.ForDocument("/work/app/db/reports/q.sql", connections, root)?.Name, Is.EqualTo("reports"), "a folder still wins");
+            Assert.That(ConnectionResolver.FirstUnscoped(connections)?.Name, Is.EqualTo("shop"), "what the chat uses without a document");
         });
     }
 
