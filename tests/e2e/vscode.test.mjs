@@ -383,6 +383,9 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       assert.match(settings, /e2e-added/);
       assert.doesNotMatch(settings, /password/i);
       await s.dismissNotifications();
+      // The workspace's own connection keeps serving its files: the added one comes second.
+      await s.openFile('queries/orders-by-coupon.sql');
+      await waitFor('the file keeps the connection "shop"', async () => (/\bshop\b/.test(await s.statusBarText()) ? true : undefined), 30_000);
     });
     await s.step('a pasted URL keeps its password out of the settings', async () => {
       await s.command('DbAgent: Add Connection');

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using DbAgent.Databases.Connections;
+using DbAgent.Sql;
 
 namespace DbAgent.Databases.Engines;
 
@@ -82,10 +83,5 @@ internal static class AdoCommands
     }
 
     /// <summary>Quotes an identifier the engine's way.</summary>
-    public static string Quote(DatabaseEngine engine, string name) => engine switch
-    {
-        DatabaseEngine.MySql => "`" + name.Replace("`", "``") + "`",
-        DatabaseEngine.SqlServer => "[" + name.Replace("]", "]]") + "]",
-        _ => "\"" + name.Replace("\"", "\"\"") + "\"",
-    };
+    public static string Quote(DatabaseEngine engine, string name) => engine.ToDialect().Delimit(name);
 }
