@@ -7,7 +7,6 @@ using DbAgent.Analysis.Plans;
 using DbAgent.Databases;
 using DbAgent.Databases.Advisor;
 using DbAgent.Databases.Connections;
-using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql;
 using DbAgent.Sql.Dialects;
@@ -57,7 +56,7 @@ public static class AdviseCommand
             }
         }
         await using var _ = session;
-        var dialect = options.Dialect ?? (session is null ? SqlDialect.Postgres : DocumentConnections.DialectOf(session.ServerInfo.Engine));
+        var dialect = options.Dialect ?? (session is null ? SqlDialect.Postgres : session.ServerInfo.Engine.ToDialect());
 
         var workload = new List<WorkloadQuery>();
         foreach (var path in options.Workload)

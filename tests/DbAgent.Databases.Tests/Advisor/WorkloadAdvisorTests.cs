@@ -57,7 +57,7 @@ public class WorkloadAdvisorTests
                 new WorkloadAdviceOptions(), CancellationToken.None);
 
             // HypoPG's indexes are reset after every batch: the same session plans as if none had been made.
-            var plan = await session.ExplainAsync("SELECT count(*) FROM shop_orders WHERE created_at >= '2024-01-20' AND created_at < '2024-01-21'", new ExplainOptions(), CancellationToken.None);
+            var plan = await session.ExplainAsync("SELECT count(*) FROM shop_orders WHERE created_at >= '2024-01-20' AND created_at < '2024-01-21'", new ReadOnlyQueryOptions(), CancellationToken.None);
             Assert.That(plan.Nodes.Select(n => n.IndexName).Where(n => n is not null), Has.None.Contains("<"), "no hypothetical index (HypoPG names them <oid>btree_...) remains");
         }
         Assert.That(await CatalogSnapshot(), Is.EqualTo(before), "no index built, nothing changed");
@@ -94,7 +94,7 @@ public class WorkloadAdvisorTests
         await using (var session = await ProviderRegistry.Default.OpenAsync(_db.Target("pg"), CancellationToken.None))
         {
             if (!session.Capabilities.HypotheticalIndexes) Assert.Ignore("HypoPG is not installed on this PostgreSQL server: " + session.Capabilities.Notes);
-            estimated = (await session.WhatIfBatchAsync([], definitions, new ExplainOptions(), CancellationToken.None)).IndexSizes;
+            estimated = (await session.WhatIfBatchAsync([], definitions, new ReadOnlyQueryOptions(), CancellationToken.None)).IndexSizes;
         }
         Assert.That(Convert.ToInt64((await _db.QueryAsync("SELECT count(*) FROM pg_indexes WHERE tablename = 'shop_orders' AND indexname NOT LIKE 'ix_%' AND indexname <> 'shop_orders_pkey'"))[0][0]), Is.Zero, "estimating built nothing");
         var ddl = new[]

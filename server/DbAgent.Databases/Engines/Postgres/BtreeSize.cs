@@ -43,9 +43,9 @@ public static partial class BtreeSize
     {
         if (index.Keys.Any(k => k.Column is null)) return null;
         var columns = index.Keys.Select(k => k.Column!).Concat(index.Include).Distinct(StringComparer.Ordinal).ToArray();
-        var table = index.Table.Schema is null ? Db.Quote(DatabaseEngine.Postgres, index.Table.Name)
-            : Db.Quote(DatabaseEngine.Postgres, index.Table.Schema) + "." + Db.Quote(DatabaseEngine.Postgres, index.Table.Name);
-        var rows = await Db.QueryAsync(connection, transaction, """
+        var table = index.Table.Schema is null ? AdoCommands.Quote(DatabaseEngine.Postgres, index.Table.Name)
+            : AdoCommands.Quote(DatabaseEngine.Postgres, index.Table.Schema) + "." + AdoCommands.Quote(DatabaseEngine.Postgres, index.Table.Name);
+        var rows = await AdoCommands.QueryAsync(connection, transaction, """
             SELECT a.attname, c.reltuples::float8, coalesce(s.avg_width, nullif(t.typlen, -1)::int),
                    CASE t.typalign WHEN 'd' THEN 8 WHEN 'i' THEN 4 WHEN 's' THEN 2 ELSE 1 END
             FROM pg_class c
@@ -61,17 +61,17 @@ public static partial class BtreeSize
         if (index.Predicate is not null)
         {
             // The planner's own row estimate for the index's WHERE; a savepoint keeps a predicate it rejects from losing the batch.
-            await Db.ExecuteAsync(connection, transaction, "SAVEPOINT dbagent_size", cancellationToken).ConfigureAwait(false);
+            await AdoCommands.ExecuteAsync(connection, transaction, "SAVEPOINT dbagent_size", cancellationToken).ConfigureAwait(false);
             try
             {
-                var plan = await Db.QueryAsync(connection, transaction, $"EXPLAIN SELECT 1 FROM {table} WHERE {index.Predicate}", r => r.GetString(0), cancellationToken).ConfigureAwait(false);
-                await Db.ExecuteAsync(connection, transaction, "RELEASE SAVEPOINT dbagent_size", cancellationToken).ConfigureAwait(false);
+                var plan = await AdoCommands.QueryAsync(connection, transaction, $"EXPLAIN SELECT 1 FROM {table} WHERE {index.Predicate}", r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+                await AdoCommands.ExecuteAsync(connection, transaction, "RELEASE SAVEPOINT dbagent_size", cancellationToken).ConfigureAwait(false);
                 if (plan.Count == 0 || PlanRows().Match(plan[0]) is not { Success: true } m) return null;
                 count = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             }
             catch (DbException)
             {
-                await Db.ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT dbagent_size", CancellationToken.None).ConfigureAwait(false);
+                await AdoCommands.ExecuteAsync(connection, transaction, "ROLLBACK TO SAVEPOINT dbagent_size", CancellationToken.None).ConfigureAwait(false);
                 return null;
             }
         }

@@ -43,7 +43,7 @@ public static partial class SqlServerWorkloadReader
         try
         {
             // actual_state: 1 read-only, 2 read-write (0 off, 3 error).
-            var state = await Db.ScalarAsync(connection, transaction, "SELECT actual_state FROM sys.database_query_store_options", cancellationToken).ConfigureAwait(false);
+            var state = await AdoCommands.ScalarAsync(connection, transaction, "SELECT actual_state FROM sys.database_query_store_options", cancellationToken).ConfigureAwait(false);
             queryStoreOn = state is not null && Convert.ToInt32(state, CultureInfo.InvariantCulture) is 1 or 2;
         }
         catch (SqlException)
@@ -52,14 +52,14 @@ public static partial class SqlServerWorkloadReader
         }
         if (queryStoreOn)
         {
-            rows.AddRange(await Db.QueryAsync(connection, transaction, QueryStoreSql,
+            rows.AddRange(await AdoCommands.QueryAsync(connection, transaction, QueryStoreSql,
                 r => new SqlServerStatementRow(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0, r.Str(3)), cancellationToken).ConfigureAwait(false));
         }
         if (rows.Count == 0)
         {
             try
             {
-                rows.AddRange(await Db.QueryAsync(connection, transaction, PlanCacheSql,
+                rows.AddRange(await AdoCommands.QueryAsync(connection, transaction, PlanCacheSql,
                     r => new SqlServerStatementRow(StatementText(r.Str(0) ?? "", r.GetInt32(1), r.GetInt32(2)), r.Long(3) ?? 0, r.Double(4) ?? 0, r.Str(5)),
                     cancellationToken).ConfigureAwait(false));
             }
