@@ -52,8 +52,15 @@ public static partial class SqlServerWorkloadReader
         }
         if (queryStoreOn)
         {
-            rows.AddRange(await AdoCommands.QueryAsync(connection, transaction, QueryStoreSql,
-                r => new SqlServerStatementRow(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0, r.Str(3)), cancellationToken).ConfigureAwait(false));
+            try
+            {
+                rows.AddRange(await AdoCommands.QueryAsync(connection, transaction, QueryStoreSql,
+                    r => new SqlServerStatementRow(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0, r.Str(3)), cancellationToken).ConfigureAwait(false));
+            }
+            catch (SqlException)
+            {
+                // Query Store views need VIEW DATABASE STATE: without it, the plan cache is tried next.
+            }
         }
         if (rows.Count == 0)
         {
