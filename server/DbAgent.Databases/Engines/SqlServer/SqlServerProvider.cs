@@ -102,6 +102,10 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         };
     }
 
+    /// <summary>Query Store's statement statistics, or the plan cache's where Query Store is off (see <see cref="SqlServerWorkloadReader"/>).</summary>
+    public Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken ct) =>
+        InRolledBackTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 10000 }, tx => SqlServerWorkloadReader.ReadAsync(Connection, tx, limit, ct), ct);
+
     private Task<T> InRolledBackTransactionAsync<T>(ReadOnlyQueryOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
         InRolledBackTransactionAsync(
             async () => (SqlTransaction)await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct),

@@ -72,6 +72,7 @@ public sealed class HoverHandler(LanguageServerContext context)
         {
             if (markdown.Length > 0) markdown.AppendLine().AppendLine("---").AppendLine();
             DescribeFinding(markdown, finding);
+            if (finding.RuleId.StartsWith("plan-", StringComparison.Ordinal)) ShowPlanLink(markdown, snapshot, finding);
             range ??= finding.Span;
         }
 
@@ -127,6 +128,22 @@ public sealed class HoverHandler(LanguageServerContext context)
         // The rule's one-line why, when the finding's own message does not already say it.
         if (rule is not null && rule.Message != finding.Message) markdown.AppendLine().Append('_').Append(rule.Message).AppendLine("_");
         if (!string.IsNullOrWhiteSpace(finding.Detail)) markdown.AppendLine().AppendLine(finding.Detail);
+    }
+
+    /// <summary>The command the extension opens the plan view with (declared in package.json; the hover is trusted for it alone).</summary>
+    public const string ShowPlanCommand = "dbagent.showPlan";
+
+    /// <summary>
+    /// A link that opens the plan view on this statement with the finding's node marked: the same arguments as the
+    /// "Show plan" code lens (document, position, table). The extension trusts hovers for this one command only.
+    /// </summary>
+    private static void ShowPlanLink(StringBuilder markdown, DocumentSnapshot snapshot, Finding finding)
+    {
+        var start = snapshot.Text.ToRange(finding.Span).Start;
+        var table = finding.Data.TryGetValue("table", out var t) ? t.Split('.')[^1] : null;
+        var arguments = System.Text.Json.JsonSerializer.Serialize(new object?[] { snapshot.Uri, start.Line, start.Character, table });
+        markdown.AppendLine().Append("[Show plan](command:").Append(ShowPlanCommand).Append('?')
+            .Append(Uri.EscapeDataString(arguments)).AppendLine(" \"Open the plan view with this node marked\")");
     }
 
     private IReadOnlyList<Finding> FindingsAt(DocumentSnapshot snapshot, int offset, CancellationToken cancellationToken)
