@@ -93,7 +93,9 @@ public sealed class HoverHandler(LanguageServerContext context)
         var table = column is not null ? (column.Relation ?? ObjectHover.SoleRelation(statement))?.Name : relation?.IsCommonTableExpression == false ? relation.Name : null;
         if (table is null) return;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(context.Statistics.HoverBudget);
+        var budget = context.Statistics.HoverBudget;
+        if (budget <= TimeSpan.Zero) await timeout.CancelAsync().ConfigureAwait(false); // only what is in memory
+        else timeout.CancelAfter(budget);
         try
         {
             if (column is not null)
