@@ -216,6 +216,83 @@ public static class PostgresCatalogReader
         return rows;
     }
 
+    /// <summary>
+    /// Reads again only the relations whose catalog rows were written since the known version: every DDL gives the
+    /// rows it changes a newer xmin (pg_class for a table, its rename and its indexes, pg_attribute for columns,
+    /// pg_constraint for keys), so rows newer than the known maximum name the tables that changed; the tables whose
+    /// foreign keys point at those are read again too (a rename changes what they reference). What leaves no newer
+    /// row (a dropped constraint or index, a dropped table, an enum changed) shows as a smaller count or a changed
+    /// enum count: then null, and the caller reads the whole catalog. A copy of the known model takes the new tables.
+    /// </summary>
+    public static async Task<SchemaModel?> RefreshAsync(DbConnection connection, DbTransaction? transaction, SchemaModel known, string knownVersion, string version, CancellationToken ct)
+    {
+        if (Parse(knownVersion) is not { } before || Parse(version) is not { } after) return null;
+        for (var i = 0; i < 3; i++)
+            if (after.Counts[i] < before.Counts[i] || after.MaxXmin[i] < before.MaxXmin[i]) return null; // something was dropped (or xids wrapped)
+        if (after.Enums != before.Enums) return null;
+
+        var changed = await Db.QueryAsync(connection, transaction, $"""
+            WITH touched AS (
+                SELECT c.oid FROM pg_class c WHERE c.xmin::text::bigint > @class AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
+                UNION SELECT i.indrelid FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE ic.xmin::text::bigint > @class OR i.xmin::text::bigint > @class
+                UNION SELECT a.attrelid FROM pg_attribute a WHERE a.attrelid >= 16384 AND a.xmin::text::bigint > @attribute
+                UNION SELECT con.conrelid FROM pg_constraint con WHERE con.xmin::text::bigint > @constraint AND con.conrelid <> 0
+            )
+            SELECT t.oid::int8, c.relkind::text FROM touched t JOIN pg_class c ON c.oid = t.oid
+            UNION SELECT con.conrelid::int8, 'r' FROM pg_constraint con WHERE con.confrelid IN (SELECT oid FROM touched)
+            """, r => (Oid: r.GetInt64(0), Kind: r.GetString(1)), ct, null,
+            ("class", before.MaxXmin[0]), ("attribute", before.MaxXmin[1]), ("constraint", before.MaxXmin[2]));
+        // A new sequence, which the per-table read does not carry: read it all. Indexes, toast tables and row types
+        // changed along with their table, which is in the list for the same change.
+        if (changed.Any(c => c.Kind == "S")) return null;
+        var oids = changed.Where(c => c.Kind is "r" or "p" or "f" or "v" or "m").Select(c => c.Oid).Distinct().ToList();
+        var model = known.Fork();
+        if (oids.Count == 0) return model;
+        var rows = await ReadRowsAsync(connection, transaction, oids, ct);
+        var fresh = CatalogBuilder.Build(SqlDialect.Postgres, rows);
+
+        // A table the known model did not have is new or renamed; a renamed one's old name must go. Which one was
+        // renamed the model cannot tell (it keeps no oids): its old name is the one pg_class no longer has.
+        var unknown = fresh.Tables.Any(t => known.FindTable(t.Name) is null);
+        foreach (var table in fresh.Tables)
+        {
+            if (model.FindTable(table.Name) is { } old) model.Tables.Remove(old);
+            model.Tables.Add(table);
+        }
+        foreach (var view in fresh.Views)
+        {
+            model.Views.RemoveAll(v => string.Equals(v.Name.Schema ?? model.DefaultSchema, view.Name.Schema, StringComparison.Ordinal) && string.Equals(v.Name.Name, view.Name.Name, StringComparison.Ordinal));
+            model.Views.Add(view);
+        }
+        if (unknown)
+        {
+            var existing = (await Db.QueryAsync(connection, transaction, $"""
+                SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND {UserSchemas}
+                """, r => (r.GetString(0), r.GetString(1)), ct)).ToHashSet();
+            model.Tables.RemoveAll(t => !existing.Contains((t.Name.Schema ?? model.DefaultSchema ?? "", t.Name.Name)));
+        }
+        return model;
+    }
+
+    private sealed record CatalogVersion(long[] Counts, long[] MaxXmin, long Enums);
+
+    /// <summary>"classes:xmin/attributes:xmin/constraints:xmin/enums", as <see cref="VersionAsync"/> writes it.</summary>
+    private static CatalogVersion? Parse(string version)
+    {
+        var parts = version.Split('/');
+        if (parts.Length != 4) return null;
+        var counts = new long[3];
+        var xmins = new long[3];
+        for (var i = 0; i < 3; i++)
+        {
+            var pair = parts[i].Split(':');
+            if (pair.Length != 2 || !long.TryParse(pair[0], System.Globalization.CultureInfo.InvariantCulture, out counts[i])
+                || !long.TryParse(pair[1], System.Globalization.CultureInfo.InvariantCulture, out xmins[i])) return null;
+        }
+        return long.TryParse(parts[3], System.Globalization.CultureInfo.InvariantCulture, out var enums) ? new CatalogVersion(counts, xmins, enums) : null;
+    }
+
     /// <summary>Foreign keys to a table this read did not hold (another schema, or outside an incremental refresh): named by oid.</summary>
     private static async Task NameForeignTargetsAsync(DbConnection connection, DbTransaction? transaction, List<CatalogConstraintRow> constraints, CancellationToken ct)
     {
