@@ -21,7 +21,7 @@ public static class PostgresCatalogReader
     /// </summary>
     public static async Task<string?> VersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        var row = await Db.QueryAsync(connection, transaction, $"""
+        var row = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT (SELECT count(*)::text || ':' || coalesce(max(c.xmin::text::bigint), 0)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}),
                    (SELECT count(*)::text || ':' || coalesce(max(a.xmin::text::bigint), 0)::text FROM pg_attribute a WHERE a.attrelid >= 16384),
                    (SELECT count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text FROM pg_constraint),
@@ -56,9 +56,9 @@ public static class PostgresCatalogReader
 
     internal static async Task<CatalogRows> ReadRowsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long>? only, CancellationToken ct)
     {
-        var defaultSchema = (string?)await Db.ScalarAsync(connection, transaction, "SELECT current_schema()", ct);
+        var defaultSchema = (string?)await AdoCommands.ScalarAsync(connection, transaction, "SELECT current_schema()", ct);
         var rows = new CatalogRows { DefaultSchema = defaultSchema ?? "public" };
-        rows.Schemas.AddRange(await Db.QueryAsync(connection, transaction,
+        rows.Schemas.AddRange(await AdoCommands.QueryAsync(connection, transaction,
             $"SELECT n.nspname FROM pg_namespace n WHERE {UserSchemas}", r => r.GetString(0), ct));
         rows.Schemas.Sort(StringComparer.Ordinal);
 
@@ -66,7 +66,7 @@ public static class PostgresCatalogReader
         var filter = only is null ? "" : " AND c.oid = ANY(CAST(@only AS oid[]))";
         var parameters = only is null ? [] : new (string, object?)[] { ("only", only.ToArray()) };
         var relations = new Dictionary<long, Relation>();
-        foreach (var (oid, relation) in await Db.QueryAsync(connection, transaction, $"""
+        foreach (var (oid, relation) in await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT c.oid::int8, n.nspname, c.relname, c.relkind::text, c.relispartition, c.relnatts
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND {UserSchemas}{filter}
@@ -82,7 +82,7 @@ public static class PostgresCatalogReader
 
         // Defaults are few (a column has one only when declared): read apart, not joined onto every column row.
         var defaults = new Dictionary<(long, int), string>();
-        foreach (var (relid, attnum, expression) in await Db.QueryAsync(connection, transaction, $"""
+        foreach (var (relid, attnum, expression) in await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT d.adrelid::int8, d.adnum, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid {relationFilter}
             """, r => (r.GetInt64(0), (int)r.GetInt16(1), r.Str(2)), ct, null, parameters))
             if (expression is not null) defaults[(relid, attnum)] = expression;
@@ -91,7 +91,7 @@ public static class PostgresCatalogReader
         var spellings = new Dictionary<string, string>(StringComparer.Ordinal);
         // Column names repeat from table to table (id, name, created_at): one string each, not one per row.
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        await Db.ReadAsync(connection, transaction, $"""
+        await AdoCommands.ReadAsync(connection, transaction, $"""
             SELECT a.attrelid::int8, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity <> ''
             FROM pg_attribute a
             WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid {relationFilter}
@@ -121,7 +121,7 @@ public static class PostgresCatalogReader
 
         // Key constraints: one row per column, in key order; CHECK constraints as a whole.
         var constraints = new List<CatalogConstraintRow>();
-        await Db.ReadAsync(connection, transaction, $"""
+        await AdoCommands.ReadAsync(connection, transaction, $"""
             SELECT con.conrelid::int8, con.conname, con.contype::text, con.conkey, con.confrelid::int8, con.confkey,
                    CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
             FROM pg_constraint con
@@ -160,7 +160,7 @@ public static class PostgresCatalogReader
         await NameForeignTargetsAsync(connection, transaction, constraints, ct);
         rows.Constraints.AddRange(constraints);
 
-        await Db.ReadAsync(connection, transaction, $"""
+        await AdoCommands.ReadAsync(connection, transaction, $"""
             SELECT i.indrelid::int8, ic.relname, i.indkey::int2[], i.indnkeyatts, i.indoption::int2[], i.indisunique, i.indisprimary, am.amname,
                    CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid, true) END,
                    CASE WHEN i.indexprs IS NOT NULL THEN ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k) END
@@ -190,7 +190,7 @@ public static class PostgresCatalogReader
         SortByName(rows.Constraints, c => (c.Schema, c.Table, c.Name), c => c.Ordinal);
         SortByName(rows.Indexes, i => (i.Schema, i.Table, i.Name), i => i.Ordinal);
 
-        var views = await Db.QueryAsync(connection, transaction, $"""
+        var views = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT c.oid::int8, pg_get_viewdef(c.oid, true)
             FROM pg_class c WHERE c.relkind IN ('v', 'm') AND c.oid {relationFilter}
             """, r => (Oid: r.GetInt64(0), Definition: r.Str(1)), ct, null, parameters);
@@ -200,7 +200,7 @@ public static class PostgresCatalogReader
 
         if (only is not null) return rows; // enums and sequences are not per table: a refresh of tables keeps them
 
-        var enumLabels = await Db.QueryAsync(connection, transaction, $"""
+        var enumLabels = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, t.typname, e.enumsortorder::float8, e.enumlabel
             FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE {UserSchemas}
@@ -208,7 +208,7 @@ public static class PostgresCatalogReader
         rows.Enums.AddRange(enumLabels.OrderBy(e => e.Schema, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.Sort)
             .GroupBy(e => (e.Schema, e.Name)).SelectMany(g => g.Select((e, i) => new CatalogEnumRow(e.Schema, e.Name, i, e.Value))));
 
-        var sequences = await Db.QueryAsync(connection, transaction, $"""
+        var sequences = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'S' AND {UserSchemas}
             """, r => new QualifiedName(r.GetString(0), r.GetString(1)), ct);
@@ -231,7 +231,7 @@ public static class PostgresCatalogReader
             if (after.Counts[i] < before.Counts[i] || after.MaxXmin[i] < before.MaxXmin[i]) return null; // something was dropped (or xids wrapped)
         if (after.Enums != before.Enums) return null;
 
-        var changed = await Db.QueryAsync(connection, transaction, $"""
+        var changed = await AdoCommands.QueryAsync(connection, transaction, $"""
             WITH touched AS (
                 SELECT c.oid FROM pg_class c WHERE c.xmin::text::bigint > @class AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
                 UNION SELECT i.indrelid FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE ic.xmin::text::bigint > @class OR i.xmin::text::bigint > @class
@@ -266,7 +266,7 @@ public static class PostgresCatalogReader
         }
         if (unknown)
         {
-            var existing = (await Db.QueryAsync(connection, transaction, $"""
+            var existing = (await AdoCommands.QueryAsync(connection, transaction, $"""
                 SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND {UserSchemas}
                 """, r => (r.GetString(0), r.GetString(1)), ct)).ToHashSet();
@@ -300,7 +300,7 @@ public static class PostgresCatalogReader
         if (missing.Length == 0) return;
         var names = new Dictionary<long, (string Schema, string Table)>();
         var columns = new Dictionary<(long, int), string>();
-        foreach (var (oid, schema, table, attnum, column) in await Db.QueryAsync(connection, transaction, """
+        foreach (var (oid, schema, table, attnum, column) in await AdoCommands.QueryAsync(connection, transaction, """
             SELECT c.oid::int8, n.nspname, c.relname, a.attnum, a.attname
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

@@ -1,10 +1,11 @@
 using System.Data.Common;
 using DbAgent.Databases.Connections;
+using DbAgent.Sql;
 
 namespace DbAgent.Databases.Engines;
 
 /// <summary>Small ADO.NET helpers shared by the engines: typed reads and driver errors turned into clear failures.</summary>
-internal static class Db
+internal static class AdoCommands
 {
     public static async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map,
         CancellationToken cancellationToken, int? timeoutSeconds = null, params (string Name, object? Value)[] parameters)
@@ -101,10 +102,5 @@ internal static class Db
     }
 
     /// <summary>Quotes an identifier the engine's way.</summary>
-    public static string Quote(DatabaseEngine engine, string name) => engine switch
-    {
-        DatabaseEngine.MySql => "`" + name.Replace("`", "``") + "`",
-        DatabaseEngine.SqlServer => "[" + name.Replace("]", "]]") + "]",
-        _ => "\"" + name.Replace("\"", "\"\"") + "\"",
-    };
+    public static string Quote(DatabaseEngine engine, string name) => engine.ToDialect().Delimit(name);
 }
