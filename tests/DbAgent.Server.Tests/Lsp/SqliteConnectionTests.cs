@@ -126,6 +126,25 @@ public sealed class SqliteConnectionTests
     }
 
     [Test]
+    public async Task A_schema_refresh_keeps_the_statistics_answering_while_they_are_read_again()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        var statistics = client.Server!.Context.Statistics;
+        var orders = new DbAgent.Sql.Semantics.QualifiedName(null, "orders");
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (statistics.CachedTable("shop", orders) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.That(statistics.CachedTable("shop", orders), Is.Not.Null);
+
+        await client.RequestAsync<RefreshSchemaResult>(CustomMethods.RefreshSchema, new { connection = "shop" });
+        statistics.HoverBudget = TimeSpan.Zero; // only what is in memory
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
+        Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `shop`"), "stale after the refresh, still shown, read again behind");
+    }
+
+    [Test]
     public async Task Hover_on_a_table_and_a_column_shows_their_statistics()
     {
         await using var client = LspTestClient.InProcess();

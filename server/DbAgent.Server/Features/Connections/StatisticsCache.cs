@@ -21,7 +21,7 @@ public sealed class StatisticsCache(ConnectionManager manager, CancellationToken
     /// read at 50,000 tables (seconds on a busy server): a hover does not wait on that. The read goes on in the
     /// background and the next hover shows its result; <see cref="PrefetchAsync"/> reads ahead what a document names.
     /// </summary>
-    public TimeSpan HoverBudget { get; set; } = TimeSpan.FromMilliseconds(15);
+    public TimeSpan HoverBudget { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The longest one background read may take.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -71,6 +71,18 @@ public sealed class StatisticsCache(ConnectionManager manager, CancellationToken
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// A connection's catalog changed (a refresh): its statistics are kept and still answered, but count as stale,
+    /// so the next hover on each has them read again in the background. Forgetting them would make every hover
+    /// after a refresh go without.
+    /// </summary>
+    public void MarkStale(string connection)
+    {
+        foreach (var (key, entry) in _entries)
+            if (key.StartsWith(connection + "\u0001", StringComparison.OrdinalIgnoreCase))
+                lock (entry) entry.Fetched = DateTimeOffset.MinValue;
     }
 
     /// <summary>Forget a connection's statistics (its catalog was refreshed).</summary>

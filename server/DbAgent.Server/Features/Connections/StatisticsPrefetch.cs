@@ -19,6 +19,8 @@ public sealed class StatisticsPrefetch(DocumentStore documents, DocumentConnecti
         {
             await Task.Yield();
             if (connections.For(uri) is not { } target) return;
+            // The catalog first (completion and hovers need it more): the prefetch does not compete with its read.
+            await connections.Manager.GetSchemaAsync(target.Name, refresh: false, lifetime).ConfigureAwait(false);
             var snapshot = await documents.GetAsync(uri, lifetime).ConfigureAwait(false);
             if (snapshot is null) return;
             var tables = new List<QualifiedName>();
