@@ -295,6 +295,10 @@ public sealed class ConnectionManager : IAsyncDisposable
                 {
                     var version = await s.CatalogVersionAsync(ct).ConfigureAwait(false);
                     if (known is not null && version is not null && version == knownVersion) return (Schema: known, Version: version);
+                    // Changed: where the engine can tell what changed, only that is read again.
+                    if (known is not null && version is not null && knownVersion is not null
+                        && await s.RefreshSchemaAsync(known, knownVersion, version, ct).ConfigureAwait(false) is { } patched)
+                        return (Schema: patched, Version: version);
                     var schema = await s.LoadSchemaAsync(ct).ConfigureAwait(false);
                     return (Schema: schema, Version: version);
                 }, token).ConfigureAwait(false);

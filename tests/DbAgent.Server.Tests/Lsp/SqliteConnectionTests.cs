@@ -87,6 +87,70 @@ public sealed class SqliteConnectionTests
     }
 
     [Test]
+    public async Task A_hover_does_not_wait_for_statistics_the_next_one_shows_them()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        // No wait at all: whatever is not in memory is read in the background.
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.Zero;
+        client.Server.Context.Statistics.PrefetchLimit = 0;
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        await client.DiagnosticsAsync(Uri);
+        var position = new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21));
+
+        var first = await client.RequestAsync<Hover>(Methods.Hover, position);
+        Assert.That(first!.Contents.Value, Does.Contain("**table**").Or.Contain("orders"), "the hover answers from the schema");
+        Assert.That(first.Contents.Value, Does.Contain("are being read in the background"));
+        Assert.That(first.Contents.Value, Does.Not.Contain("**Statistics** from"));
+
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        Hover? later;
+        do
+        {
+            await Task.Delay(50);
+            later = await client.RequestAsync<Hover>(Methods.Hover, position);
+        }
+        while (!later!.Contents.Value.Contains("**Statistics** from `shop`", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.That(later.Contents.Value, Does.Contain("**Statistics** from `shop`"), "the read went on after the first hover stopped waiting");
+    }
+
+    [Test]
+    public async Task Opening_a_file_reads_the_statistics_it_names_ahead_of_its_hovers()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.Zero;
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        var statistics = client.Server.Context.Statistics;
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (statistics.CachedTable("shop", new DbAgent.Sql.Semantics.QualifiedName(null, "orders")) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.That(statistics.CachedTable("shop", new DbAgent.Sql.Semantics.QualifiedName(null, "orders")), Is.Not.Null, "prefetched on open, before any hover");
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
+        Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `shop`"), "the first hover, with no wait, shows them");
+    }
+
+    [Test]
+    public async Task A_schema_refresh_keeps_the_statistics_answering_while_they_are_read_again()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        var statistics = client.Server!.Context.Statistics;
+        var orders = new DbAgent.Sql.Semantics.QualifiedName(null, "orders");
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (statistics.CachedTable("shop", orders) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.That(statistics.CachedTable("shop", orders), Is.Not.Null);
+
+        await client.RequestAsync<RefreshSchemaResult>(CustomMethods.RefreshSchema, new { connection = "shop" });
+        statistics.HoverBudget = TimeSpan.Zero; // only what is in memory
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
+        Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `shop`"), "stale after the refresh, still shown, read again behind");
+    }
+
+    [Test]
     public async Task The_hover_of_a_plan_finding_links_to_the_plan_view_with_the_code_lens_arguments()
     {
         await using var client = LspTestClient.InProcess();
@@ -118,6 +182,7 @@ public sealed class SqliteConnectionTests
         await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
         await client.DiagnosticsAsync(Uri);
 
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.FromSeconds(3); // what the statistics say, not how soon: wait for a read
         var table = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
         Assert.That(table!.Contents.Value, Does.Contain("**Statistics** from `shop`"));
         Assert.That(table.Contents.Value, Does.Contain("60k rows").Or.Contain("60000").Or.Contain("60.0k"));

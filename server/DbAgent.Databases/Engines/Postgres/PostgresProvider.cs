@@ -64,6 +64,9 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     public Task<string?> CatalogVersionAsync(CancellationToken cancellationToken) =>
         InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 10000 }, tx => PostgresCatalogReader.VersionAsync(Connection, tx, cancellationToken), cancellationToken);
 
+    public Task<SchemaModel?> RefreshSchemaAsync(SchemaModel known, string knownVersion, string version, CancellationToken cancellationToken) =>
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.RefreshAsync(Connection, tx, known, knownVersion, version, cancellationToken), cancellationToken);
+
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken) =>
         InReadOnlyTransactionAsync(new ReadOnlyQueryOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
 

@@ -95,7 +95,9 @@ public sealed class HoverHandler(LanguageServerContext context)
         var table = column is not null ? (column.Relation ?? ObjectHover.SoleRelation(statement))?.Name : relation?.IsCommonTableExpression == false ? relation.Name : null;
         if (table is null) return;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StatisticsTimeout);
+        var budget = context.Statistics.HoverBudget;
+        if (budget <= TimeSpan.Zero) await timeout.CancelAsync().ConfigureAwait(false); // only what is in memory
+        else timeout.CancelAfter(budget);
         try
         {
             if (column is not null)
@@ -113,7 +115,7 @@ public sealed class HoverHandler(LanguageServerContext context)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Unavailable(markdown, target.Name, $"it did not answer within {StatisticsTimeout.TotalSeconds:0} s");
+            markdown.AppendLine().Append("_Statistics from `").Append(target.Name).AppendLine("` are being read in the background: hover again in a moment._");
         }
     }
 
