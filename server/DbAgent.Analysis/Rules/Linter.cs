@@ -17,6 +17,9 @@ public sealed record LintResult(IReadOnlyList<Finding> Findings, IReadOnlyList<R
 /// </summary>
 public static class Linter
 {
+    private static readonly System.Buffers.SearchValues<string> SuppressionMarker =
+        System.Buffers.SearchValues.Create(["dbagent-ignore"], StringComparison.OrdinalIgnoreCase);
+
     public static IReadOnlyList<Finding> Analyze(SqlScript script, RuleSettings? settings = null, SchemaModel? schema = null) =>
         Run(script, settings, schema).Findings;
 
@@ -115,7 +118,8 @@ public static class Linter
         settings ??= RuleSettings.Default;
         var suppressions = new Dictionary<ParsedStatement, InlineSuppression>();
         // Most files have no suppression comment at all: then no finding needs its statement's comments read.
-        if (script is not null && !script.Text.Text.Contains("dbagent-ignore", StringComparison.OrdinalIgnoreCase)) script = null;
+        // (A vectorised search: String.Contains ignoring case walks a 20,000-line file a character at a time, per keystroke.)
+        if (script is not null && !script.Text.Text.AsSpan().ContainsAny(SuppressionMarker)) script = null;
         var kept = new List<Finding>();
         foreach (var finding in findings)
         {

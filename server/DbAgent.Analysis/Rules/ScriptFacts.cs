@@ -23,7 +23,11 @@ public sealed class ScriptFacts
     /// <summary>Finding data key: the table whose existing rows the finding is about (dropped when the table is new).</summary>
     public const string ExistingTableKey = "existingTable";
 
-    private readonly List<(int At, QualifiedName Table)> _created = [];
+    /// <summary>
+    /// The tables the script creates, by name (compared as <see cref="NameComparer"/> does), each with where it is
+    /// created, in document order: one lookup per question, not a walk over every CREATE TABLE of a long migration.
+    /// </summary>
+    private readonly Dictionary<string, List<(int At, string? Schema)>> _created = new(NameComparer.Instance);
     private readonly IReadOnlySet<string>? _newTables;
     private readonly bool[] _inTransaction;
     private readonly StatementSummary[] _summaries;
@@ -54,7 +58,11 @@ public sealed class ScriptFacts
                 continue;
             }
             _inTransaction[i] = open;
-            foreach (var table in summary.Created) _created.Add((statements[i].Span.Start, table));
+            foreach (var table in summary.Created)
+            {
+                if (!_created.TryGetValue(table.Name, out var places)) _created[table.Name] = places = [];
+                places.Add((statements[i].Span.Start, table.Schema));
+            }
         }
     }
 
@@ -90,8 +98,14 @@ public sealed class ScriptFacts
     /// <summary>True when the table was created earlier in this script, or by another migration of the same change.</summary>
     public bool IsNewTable(QualifiedName table, int before)
     {
-        foreach (var (at, name) in _created)
-            if (at < before && NameComparer.SameObject(name, table)) return true;
+        if (_created.TryGetValue(table.Name, out var places))
+        {
+            foreach (var (at, schema) in places)
+            {
+                if (at >= before) break;
+                if (schema is null || table.Schema is null || NameComparer.SameName(schema, table.Schema)) return true;
+            }
+        }
         return _newTables is not null && (_newTables.Contains(table.ToString()) || _newTables.Contains(table.Name));
     }
 

@@ -11,9 +11,11 @@ using DbAgent.Server.Protocol;
 namespace DbAgent.Server.Features.Diagnostics;
 
 /// <summary>
-/// Publishes textDocument/publishDiagnostics for open documents: debounced after each version, cancelled when a
-/// newer version arrives (the latest version wins), cleared with an empty list on close. A document that cannot be
-/// analysed is logged and gets what could be found; it never takes the server down.
+/// Publishes textDocument/publishDiagnostics for open documents: each new version is analysed at once when nothing
+/// is running for the document; a version that arrives while an analysis runs cancels it, and the latest version is
+/// analysed as soon as it stopped (bursts of edits collapse into one analysis, without a fixed delay on every
+/// keystroke). Only the latest version is published; a document is cleared with an empty list on close. A document
+/// that cannot be analysed is logged and gets what could be found; it never takes the server down.
 /// </summary>
 public sealed class DiagnosticsPublisher
 {
@@ -22,7 +24,8 @@ public sealed class DiagnosticsPublisher
     private readonly ILanguageClient _client;
     private readonly ServerLogger _log;
     private readonly PlanDiagnostics _plans;
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    /// <summary>Per open document: whether an analysis runs, and whether a newer version waits for it.</summary>
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PublishedFindings> _published = new(StringComparer.Ordinal);
     /// <summary>Per open document: an edit re-runs the rules only on the statements it touched.</summary>
     private readonly ConcurrentDictionary<string, LintCache> _lintCaches = new(StringComparer.Ordinal);
@@ -45,37 +48,62 @@ public sealed class DiagnosticsPublisher
     /// <summary>The schema the schema-aware rules read for a document (the workspace migrations' once built); never waits.</summary>
     public Func<string, DbAgent.Sql.Schema.SchemaModel?>? Schema { get; }
 
-    /// <summary>How long to wait after an edit before analysing: typing bursts collapse into one analysis.</summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(150);
-
     /// <summary>The findings last published for a document, with the version they were computed on.</summary>
     public PublishedFindings? LastPublished(string uri) => _published.TryGetValue(uri, out var p) ? p : null;
 
     public void Schedule(string uri)
     {
-        var cts = new CancellationTokenSource();
-        _pending.AddOrUpdate(uri, cts, (_, old) => { old.Cancel(); return cts; });
-        _ = RunAsync(uri, cts);
+        var pending = _pending.GetOrAdd(uri, _ => new Pending());
+        lock (pending)
+        {
+            // What runs analyses an older version: stop it; the loop below then takes the latest.
+            pending.Running?.Cancel();
+            pending.Dirty = true;
+            if (pending.Looping) return;
+            pending.Looping = true;
+        }
+        _ = Task.Run(() => LoopAsync(uri, pending));
     }
 
-    private async Task RunAsync(string uri, CancellationTokenSource cts)
+    /// <summary>Analyses the document's latest version until no newer one arrived meanwhile; one loop per document.</summary>
+    private async Task LoopAsync(string uri, Pending pending)
     {
-        var token = cts.Token;
+        while (true)
+        {
+            CancellationTokenSource cts;
+            lock (pending)
+            {
+                if (!pending.Dirty || pending.Closed)
+                {
+                    pending.Looping = false;
+                    pending.Running = null;
+                    return;
+                }
+                pending.Dirty = false;
+                pending.Running = cts = new CancellationTokenSource();
+            }
+            await RunAsync(uri, cts.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(string uri, CancellationToken token)
+    {
         try
         {
-            await Task.Delay(Debounce, token).ConfigureAwait(false);
             var snapshot = _documents.TryGet(uri);
             if (snapshot is null) return;
             var findings = Analyze(snapshot, token);
             token.ThrowIfCancellationRequested();
-            // A newer version may have been applied meanwhile; its own run publishes.
+            // A newer version may have been applied meanwhile; the loop analyses and publishes it next.
             if (_documents.TryGet(uri)?.Version != snapshot.Version) return;
             _published[uri] = new PublishedFindings(snapshot.Version, findings);
+            var diagnostics = new Diagnostic[findings.Count];
+            for (var i = 0; i < diagnostics.Length; i++) diagnostics[i] = ToDiagnostic(snapshot, findings[i]);
             await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams
             {
                 Uri = uri,
                 Version = snapshot.Version,
-                Diagnostics = findings.Select(f => ToDiagnostic(snapshot, f)).ToList(),
+                Diagnostics = diagnostics,
             }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -85,11 +113,18 @@ public sealed class DiagnosticsPublisher
         {
             _log.Error($"Diagnostics for {uri} failed: {e.GetType().Name}: {e.Message}");
         }
-        finally
-        {
-            // Not disposed: a newer Schedule may still cancel it, and a CTS without a timer holds nothing.
-            _pending.TryRemove(new KeyValuePair<string, CancellationTokenSource>(uri, cts));
-        }
+    }
+
+    /// <summary>The analysis state of one open document (guarded by locking the instance).</summary>
+    private sealed class Pending
+    {
+        /// <summary>A version arrived that no analysis has started on yet.</summary>
+        public bool Dirty;
+        /// <summary>A loop is analysing (or about to analyse) this document.</summary>
+        public bool Looping;
+        public bool Closed;
+        /// <summary>Cancels the running analysis. Not disposed: a newer Schedule may still cancel it, and a CTS without a timer holds nothing.</summary>
+        public CancellationTokenSource? Running;
     }
 
     /// <summary>The findings of one snapshot under its settings; what fails is logged and the rest kept.</summary>
@@ -126,7 +161,14 @@ public sealed class DiagnosticsPublisher
 
     private void Clear(string uri)
     {
-        if (_pending.TryRemove(uri, out var cts)) cts.Cancel();
+        if (_pending.TryRemove(uri, out var pending))
+        {
+            lock (pending)
+            {
+                pending.Closed = true;
+                pending.Running?.Cancel();
+            }
+        }
         _published.TryRemove(uri, out _);
         _lintCaches.TryRemove(uri, out _);
         _ = _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] })
