@@ -91,6 +91,13 @@ internal sealed class LspProcess : IAsyncDisposable
     public Task<JsonElement> HoverAsync(string uri, int line, int character) =>
         RequestAsync("textDocument/hover", new { textDocument = new { uri }, position = new { line, character } });
 
+    /// <summary>The CPU time the server process has used so far (user and system, every thread).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>The resident and peak resident memory of the process and its children (the peer runs a daemon).</summary>
     public (double RssMiB, double PeakMiB) Memory()
     {

@@ -22,7 +22,7 @@ static int Usage()
           corpus   the differential report: our parser against libpg_query and ScriptDom on the shared corpora
           schema   completion, hover and schema load at 50,000 tables (replayed and live on PostgreSQL) beside
                    postgres-language-server; replay linearity; typing in a 20,000-line file
-                   [--tables N] [--no-live] [--keep] [--peer PATH-TO-postgres-language-server]
+                   [--tables N] [--no-live] [--keep] [--peer PATH-TO-postgres-language-server] [--typing-only]
         """);
     return 2;
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DbAgent.Analysis.Findings;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Syntax;
@@ -8,8 +7,9 @@ namespace DbAgent.Analysis.Rules;
 
 /// <summary>
 /// The rules' findings of each statement of one document, kept across edits so that an edit re-runs the rules only
-/// on the statements it touched. Keyed by <see cref="ParsedStatement.TreeIdentity"/>, with spans relative to the
-/// statement's start. Other rules, settings or schema start a new generation. Safe for overlapping runs.
+/// on the statements it touched. Keyed by <see cref="ParsedStatement.TreeIdentity"/> and, when the tree is new, by the
+/// statement's text (an edit undone, a quote typed and deleted), with spans relative to the statement's start. Other
+/// rules, settings or schema start a new generation. Safe for overlapping runs.
 /// </summary>
 public sealed class LintCache
 {
@@ -29,28 +29,30 @@ public sealed class LintCache
 
     internal sealed class Generation(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
     {
-        private readonly ConditionalWeakTable<object, IReadOnlyList<Finding>> _byTree = new();
+        /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
+        private readonly StatementMemo<IReadOnlyList<Finding>> _known = new(GenerationSize);
 
         public RuleSettings Settings => settings;
         public SchemaModel? Schema => schema;
         public IReadOnlyList<ILintRule> Rules => rules;
 
-        public bool TryGet(ParsedStatement statement, out IEnumerable<Finding> findings)
+        /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>.</summary>
+        public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into)
         {
-            findings = [];
-            if (statement.TreeIdentity is not { } key || !_byTree.TryGetValue(key, out var relative)) return false;
+            if (!_known.TryGet(script, statement, out var relative)) return false;
             var start = statement.Span.Start;
-            findings = relative.Select(f => Move(f, start));
+            // A plain loop: this runs for every statement of the document on every keystroke.
+            for (var i = 0; i < relative.Count; i++) into.Add(relative[i].MovedBy(start));
             return true;
         }
 
-        public void Set(ParsedStatement statement, IReadOnlyList<Finding> findings)
+        public void Set(SqlScript script, ParsedStatement statement, IReadOnlyList<Finding> findings)
         {
-            if (statement.TreeIdentity is not { } key) return;
             var start = statement.Span.Start;
-            _byTree.AddOrUpdate(key, findings.Select(f => Move(f, -start)).ToList());
+            _known.Set(script, statement, findings.Select(f => f.MovedBy(-start)).ToList());
         }
-
-        private static Finding Move(Finding finding, int by) => finding.MovedBy(by);
     }
+
+    /// <summary>Statement texts remembered per document: far more than a 20,000-line file holds, bounded all the same.</summary>
+    private const int GenerationSize = 65_536;
 }

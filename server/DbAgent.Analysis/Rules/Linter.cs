@@ -48,11 +48,7 @@ public static class Linter
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (known is not null && known.TryGet(statement, out var cached))
-            {
-                raw.AddRange(cached);
-                continue;
-            }
+            if (known is not null && known.TryAddTo(script, statement, raw)) continue;
             statementFindings.Clear();
             var failed = false;
             LintContext context;
@@ -81,7 +77,7 @@ public static class Linter
             }
             raw.AddRange(statementFindings);
             // A failure is reported again next time rather than remembered as "no findings".
-            if (!failed) known?.Set(statement, statementFindings);
+            if (!failed) known?.Set(script, statement, statementFindings);
         }
 
         // Rules over the whole script (transactions, lock_timeout): cheap walks over the statement models, run every time.

@@ -69,11 +69,11 @@ public sealed class ScriptFacts
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
     private sealed record StatementSummary(StatementKind Kind, string? Detail, QualifiedName[] Created, QualifiedName? Locked, bool SetsTimeout);
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, StatementSummary> Summaries = new();
+    private static readonly StatementMemo<StatementSummary> Summaries = new(100_000);
 
     private static StatementSummary Summarize(SqlScript script, ParsedStatement statement)
     {
-        if (Summaries.TryGetValue(statement.TreeIdentity, out var known)) return known;
+        if (Summaries.TryGet(script, statement, out var known)) return known;
         var model = statement.Model;
         var setsTimeout = model.Kind is StatementKind.Set or StatementKind.Other or StatementKind.Unknown
             && statement.Span.End <= script.Text.Length
@@ -82,7 +82,7 @@ public sealed class ScriptFacts
                 || text.Contains("lock_wait_timeout", StringComparison.OrdinalIgnoreCase));
         var summary = new StatementSummary(model.Kind, model.Detail, model.Ddl.OfType<CreateTableAction>().Select(c => c.Table).ToArray(),
             Migrations.ScriptRule.LockedTable(model), setsTimeout);
-        Summaries.AddOrUpdate(statement.TreeIdentity, summary);
+        Summaries.Set(script, statement, summary);
         return summary;
     }
 

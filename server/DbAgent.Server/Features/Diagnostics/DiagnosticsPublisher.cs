@@ -154,10 +154,16 @@ public sealed class DiagnosticsPublisher
         Range = snapshot.Text.ToRange(finding.Span),
         Severity = finding.Severity.ToLsp(),
         Code = finding.RuleId,
-        CodeDescription = RuleDocumentation.UriFor(finding.RuleId) is { } help ? new CodeDescription(help.AbsoluteUri) : null,
+        CodeDescription = CodeDescriptionFor(finding.RuleId),
         Source = "dbagent",
         Message = finding.Message,
     };
+
+    /// <summary>Each rule's doc link, built once: a URI per diagnostic per keystroke was a measurable part of publishing thousands.</summary>
+    private static readonly ConcurrentDictionary<string, CodeDescription?> CodeDescriptions = new(StringComparer.Ordinal);
+
+    private static CodeDescription? CodeDescriptionFor(string ruleId) =>
+        CodeDescriptions.GetOrAdd(ruleId, static id => RuleDocumentation.UriFor(id) is { } help ? new CodeDescription(help.AbsoluteUri) : null);
 
     private void Clear(string uri)
     {
