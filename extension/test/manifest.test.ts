@@ -87,4 +87,25 @@ describe('package.json', () => {
     }
     assert.ok(manifest.contributes.chatParticipants[0].disambiguation.length > 0, 'the participant has a disambiguation entry');
   });
+
+  it('gives every tool a when clause over the context keys the extension sets', async () => {
+    const { toolContextKeys } = await import('../src/tools/toolForwarder');
+    const keys = new Set(Object.keys(toolContextKeys('running', 1)));
+    const tools = manifest.contributes.languageModelTools as Array<{ name: string; when?: string }>;
+    for (const tool of tools) {
+      assert.ok(tool.when, `${tool.name} has a when clause`);
+      const used = tool.when.match(/[\w.]+/g)!.filter((word) => word.startsWith('dbagent.'));
+      assert.ok(used.length > 0, `${tool.name}'s when clause reads a DbAgent key`);
+      for (const key of used) assert.ok(keys.has(key), `${tool.name}: the extension sets ${key}`);
+    }
+    assert.match(tools.find((t) => t.name === 'dbagent_table_stats')!.when!, /!dbagent\.noConnections/, 'statistics need a connection');
+  });
+
+  it('hides the tools only while the server is down, and statistics only without a connection', async () => {
+    const { toolContextKeys } = await import('../src/tools/toolForwarder');
+    assert.deepEqual(toolContextKeys('starting', 0), { 'dbagent.serverDown': false, 'dbagent.noConnections': true });
+    assert.deepEqual(toolContextKeys('running', 2), { 'dbagent.serverDown': false, 'dbagent.noConnections': false });
+    assert.equal(toolContextKeys('failed', 1)['dbagent.serverDown'], true);
+    assert.equal(toolContextKeys('stopped', 1)['dbagent.serverDown'], true);
+  });
 });

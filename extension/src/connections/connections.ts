@@ -58,8 +58,14 @@ export async function confirmModal(message: string, yes: string): Promise<boolea
   return (await vscode.window.showWarningMessage(message, { modal: true }, yes)) === yes;
 }
 
-function configuredConnections(): ConnectionSetting[] {
-  const list = vscode.workspace.getConfiguration('dbagent').get<unknown>('connections');
+/** How many connections the settings name, over every workspace folder (the setting is per resource). */
+export function configuredConnectionCount(): number {
+  const scopes = vscode.workspace.workspaceFolders?.map((folder) => folder.uri) ?? [undefined];
+  return new Set(scopes.flatMap((scope) => configuredConnections(scope).map((c) => c.name))).size;
+}
+
+function configuredConnections(scope?: vscode.Uri): ConnectionSetting[] {
+  const list = vscode.workspace.getConfiguration('dbagent', scope).get<unknown>('connections');
   return Array.isArray(list)
     ? list.filter((c): c is ConnectionSetting => !!c && typeof c === 'object' && typeof c.name === 'string')
     : [];

@@ -5,10 +5,8 @@ using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Pipeline;
 using DbAgent.Databases;
 using DbAgent.Databases.Connections;
-using DbAgent.Server.Documents;
-using DbAgent.Server.Features.Configuration;
-using DbAgent.Server.Features.Connections;
-using DbAgent.Server.Features.Plans;
+using DbAgent.Databases.Plans;
+using DbAgent.Server.Settings;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql;
 using DbAgent.Sql.Dialects;
@@ -176,7 +174,7 @@ public static class CheckCommand
             }
         }
         await using var sessionScope = session;
-        var engineDialect = session is null ? (SqlDialect?)null : DocumentConnections.DialectOf(session.ServerInfo.Engine);
+        var engineDialect = session is null ? (SqlDialect?)null : session.ServerInfo.Engine.ToDialect();
 
         var schemas = new Dictionary<string, Sql.Schema.SchemaModel?>(StringComparer.Ordinal);
         var reported = new List<Reported>();
@@ -217,16 +215,15 @@ public static class CheckCommand
                 var settings = config?.Apply(DbAgentSettings.Default, file) ?? DbAgentSettings.Default;
                 source = SourceText.From(text);
                 // --dialect is what the user says; without it the connection's engine, the first line, then dbagent.json.
-                var dialect = DialectResolver.Resolve(text, options.Dialect is null ? engineDialect : null, options.Dialect ?? settings.Dialect, out var dialectSource);
+                var dialect = DialectResolver.Resolve(text, options.Dialect is null ? engineDialect : null, options.Dialect ?? settings.Dialect, out _);
                 script = SqlScript.Parse(source, dialect);
                 IEnumerable<Finding> planFindings = [];
                 if (session is not null)
                 {
-                    var snapshot = new DocumentSnapshot(new Uri(Path.GetFullPath(file)).AbsoluteUri, 0, "sql", source, script, dialectSource);
-                    var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(settings),
-                        SessionPlanRunner.Options(settings), schema: null, cancellationToken).ConfigureAwait(false);
+                    var (found, failure) = await StatementPlanner.FindingsAsync(session, script, settings.Plans.Thresholds(),
+                        settings.Plans.QueryOptions(), schema: null, cancellationToken).ConfigureAwait(false);
                     if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
-                    planFindings = StatementPlanner.Anchor(plans, snapshot);
+                    planFindings = found;
                 }
                 var analysisInput = settings.AnalysisInput(external: planFindings) with { Schema = SchemaFor(config, dialect, schemas), NewTables = newTables, OneShot = true };
                 var result = FindingsPipeline.Analyze(script, analysisInput, cancellationToken);
@@ -290,8 +287,15 @@ public static class CheckCommand
         var folders = config.MigrationFolders.Count > 0 ? config.MigrationFolders : [config.Root];
         var key = string.Join('|', folders) + "|" + dialect;
         if (!cache.TryGetValue(key, out var schema))
-            cache[key] = schema = WorkspaceSchema.Build(folders, _ => config?.Dialect ?? dialect, null)?.Schema;
+            cache[key] = schema = MigrationSchema.Build(folders, _ => config?.Dialect ?? dialect, MigrationProblem)?.Schema;
         return schema;
+    }
+
+    /// <summary>A migration that could not be replayed goes to stderr, as the editor logs it; progress is not shown.</summary>
+    private static void MigrationProblem(Microsoft.Extensions.Logging.LogLevel level, string message)
+    {
+        if (level >= Microsoft.Extensions.Logging.LogLevel.Warning)
+            Console.Error.WriteLine($"[{(level == Microsoft.Extensions.Logging.LogLevel.Warning ? "Warning" : "Error")}] {message}");
     }
 
     /// <summary>Absolute paths of the files added, copied, modified or renamed since <paramref name="since"/> (committed or not), or null with why.</summary>

@@ -42,7 +42,7 @@ public class SampleQueryPlanTests
             foreach (var statement in script.Statements)
             {
                 var sql = text[statement.Span.Start..statement.Span.End];
-                var plan = await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
+                var plan = await session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None);
                 // Every plan names the tables it reads, or carries the engine's reason for reading none (MariaDB:
                 // "Impossible WHERE noticed after reading const tables" when a looked-up key does not exist).
                 Assert.That(plan.Nodes.Any(n => n.Relation is not null) || plan.Root.Details.ContainsKey("message"), Is.True, $"{Path.GetFileName(file)}#{index}: {plan.RawPlan}");

@@ -75,7 +75,7 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
             Session = session,
             ConnectionName = connectionName,
             ConnectionProblem = connectionProblem,
-            ExplainOptions = SessionPlanRunner.Options(server.Configuration.For(document?.Uri)),
+            QueryOptions = server.Configuration.For(document?.Uri).Plans.QueryOptions(),
         };
     }
 
