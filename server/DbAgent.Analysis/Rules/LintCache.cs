@@ -30,7 +30,7 @@ public sealed class LintCache
     internal sealed class Generation(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
     {
         /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
-        private readonly StatementMemo<IReadOnlyList<Finding>> _known = new(GenerationSize);
+        private readonly StatementMemo<Entry> _known = new(GenerationSize);
 
         public RuleSettings Settings => settings;
         public SchemaModel? Schema => schema;
@@ -39,19 +39,38 @@ public sealed class LintCache
         /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>.</summary>
         public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into)
         {
-            if (!_known.TryGet(script, statement, out var relative)) return false;
+            if (!_known.TryGet(script, statement, out var entry)) return false;
             var start = statement.Span.Start;
-            // A plain loop: this runs for every statement of the document on every keystroke.
-            for (var i = 0; i < relative.Count; i++) into.Add(relative[i].MovedBy(start));
+            // The statements before an edit stay where they were: their findings are reused as they are, not copied.
+            var placed = Volatile.Read(ref entry.Placed);
+            if (placed.Start != start)
+            {
+                var relative = entry.Relative;
+                var moved = new Finding[relative.Length];
+                for (var i = 0; i < moved.Length; i++) moved[i] = relative[i].MovedBy(start);
+                placed = new Placed(start, moved);
+                Volatile.Write(ref entry.Placed, placed);
+            }
+            into.AddRange(placed.Findings);
             return true;
         }
 
         public void Set(SqlScript script, ParsedStatement statement, IReadOnlyList<Finding> findings)
         {
             var start = statement.Span.Start;
-            _known.Set(script, statement, findings.Select(f => f.MovedBy(-start)).ToList());
+            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray()) { Placed = new Placed(start, findings.ToArray()) };
+            _known.Set(script, statement, entry);
         }
     }
+
+    /// <summary>A statement's findings relative to its start, and the same placed at the start it last had (swapped whole, so racing runs each see one).</summary>
+    internal sealed class Entry(Finding[] relative)
+    {
+        public Finding[] Relative { get; } = relative;
+        public Placed Placed = new(0, relative);
+    }
+
+    internal sealed record Placed(int Start, Finding[] Findings);
 
     /// <summary>Statement texts remembered per document: far more than a 20,000-line file holds, bounded all the same.</summary>
     private const int GenerationSize = 65_536;
