@@ -17,7 +17,7 @@ static int Usage()
           parse    parse throughput (lex + split + parse + bind) over the PostgreSQL regression corpus, beside libpg_query
           edit     edit-to-fresh-model and edit-to-fresh-diagnostics latency on a generated 20,000-line migration, every
                    rule on, in process and over a real `dbagent lsp` (didChange to publishDiagnostics) (p50/p95/p99)
-                   [edits] [--no-lsp] [--lsp-only]
+                   [edits] [--no-lsp] [--lsp-only] [--phases]
           lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall time, peak memory)
           corpus   the differential report: our parser against libpg_query and ScriptDom on the shared corpora
           schema   completion, hover and schema load at 50,000 tables (replayed and live on PostgreSQL) beside
