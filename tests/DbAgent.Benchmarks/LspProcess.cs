@@ -16,10 +16,13 @@ internal sealed class LspProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly JsonRpc _rpc;
 
-    private LspProcess(Process process, JsonRpc rpc)
+    private readonly ClientTarget _target;
+
+    private LspProcess(Process process, JsonRpc rpc, ClientTarget target)
     {
         _process = process;
         _rpc = rpc;
+        _target = target;
     }
 
     public int Pid => _process.Id;
@@ -40,9 +43,10 @@ internal sealed class LspProcess : IAsyncDisposable
         var formatter = new SystemTextJsonFormatter();
         LanguageServerHost.ConfigureSerializer(formatter.JsonSerializerOptions);
         var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, formatter));
-        rpc.AddLocalRpcTarget(new ClientTarget(settings, password), new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
+        var target = new ClientTarget(settings, password);
+        rpc.AddLocalRpcTarget(target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
         rpc.StartListening();
-        return new LspProcess(process, rpc);
+        return new LspProcess(process, rpc, target);
     }
 
     public async Task InitializeAsync(string? workspaceFolder)
@@ -61,12 +65,22 @@ internal sealed class LspProcess : IAsyncDisposable
     public Task OpenAsync(string uri, string text, int version = 1) =>
         _rpc.NotifyWithParameterObjectAsync("textDocument/didOpen", new { textDocument = new { uri, languageId = "sql", version, text } });
 
-    public Task ChangeAsync(string uri, int version, Position at, string text) =>
+    public Task ChangeAsync(string uri, int version, Position at, string text) => ChangeAsync(uri, version, at, at, text);
+
+    /// <summary>One incremental edit: the range from <paramref name="start"/> to <paramref name="end"/> replaced by <paramref name="text"/>.</summary>
+    public Task ChangeAsync(string uri, int version, Position start, Position end, string text) =>
         _rpc.NotifyWithParameterObjectAsync("textDocument/didChange", new
         {
             textDocument = new { uri, version },
-            contentChanges = new[] { new { range = new { start = at, end = at }, text } },
+            contentChanges = new[] { new { range = new { start, end }, text } },
         });
+
+    /// <summary>Raised on the connection's reader for each textDocument/publishDiagnostics: uri, version (or null), number of diagnostics.</summary>
+    public event Action<string, int?, int>? Published
+    {
+        add => _target.Published += value;
+        remove => _target.Published -= value;
+    }
 
     public Task<JsonElement> RequestAsync(string method, object parameters, CancellationToken cancellationToken = default) =>
         _rpc.InvokeWithParameterObjectAsync<JsonElement>(method, parameters, cancellationToken);
@@ -76,6 +90,13 @@ internal sealed class LspProcess : IAsyncDisposable
 
     public Task<JsonElement> HoverAsync(string uri, int line, int character) =>
         RequestAsync("textDocument/hover", new { textDocument = new { uri }, position = new { line, character } });
+
+    /// <summary>The CPU time the server process has used so far (user and system, every thread).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
 
     /// <summary>The resident and peak resident memory of the process and its children (the peer runs a daemon).</summary>
     public (double RssMiB, double PeakMiB) Memory()
@@ -166,6 +187,16 @@ internal sealed class LspProcess : IAsyncDisposable
         public void Status(JsonElement parameters)
         {
             lock (Messages) Messages.Add("status: " + parameters.GetProperty("message").GetString());
+        }
+
+        /// <summary>A field, not an event: StreamJsonRpc would offer a target's events to the server.</summary>
+        public Action<string, int?, int>? Published;
+
+        [JsonRpcMethod("textDocument/publishDiagnostics", UseSingleObjectParameterDeserialization = true)]
+        public void PublishDiagnostics(JsonElement parameters)
+        {
+            var version = parameters.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : (int?)null;
+            Published?.Invoke(parameters.GetProperty("uri").GetString() ?? "", version, parameters.GetProperty("diagnostics").GetArrayLength());
         }
 
         [JsonRpcMethod("client/registerCapability", UseSingleObjectParameterDeserialization = true)]

@@ -32,6 +32,20 @@ internal static class Measure
     {
         Console.WriteLine($"runtime {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Environment.ProcessorCount} cores, "
             + $"{(Debugger.IsAttached ? "debugger attached, " : "")}configuration {Configuration}");
+        Load();
+    }
+
+    /// <summary>The machine's load average (1, 5, 15 minutes): figures taken on a busy machine say so.</summary>
+    public static void Load()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            Console.WriteLine($"load average {parts[0]}, {parts[1]}, {parts[2]}");
+        }
+        catch (IOException)
+        {
+        }
     }
 
 #if DEBUG

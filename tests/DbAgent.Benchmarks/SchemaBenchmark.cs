@@ -30,6 +30,8 @@ internal static class SchemaBenchmark
     {
         var tables = Option(args, "--tables") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 50_000;
         var live = !args.Contains("--no-live");
+        // --typing-only: only the sample-workspace measurement (completion while typing in a 20,000-line file).
+        var typingOnly = args.Contains("--typing-only");
         Keep = args.Contains("--keep");
         if (Option(args, "--database") is { } database) Database = database;
         var peer = Option(args, "--peer") ?? System.Environment.GetEnvironmentVariable("POSTGRES_LANGUAGE_SERVER") ?? FindPeer();
@@ -38,6 +40,13 @@ internal static class SchemaBenchmark
         var root = Path.Combine(Path.GetTempPath(), $"dbagent-schema-bench-{System.Environment.ProcessId}");
         try
         {
+            if (typingOnly)
+            {
+                Console.WriteLine("\n== Completion while typing in a 20,000-line file (sample workspace schema)");
+                await Typing(server);
+                Measure.Load();
+                return 0;
+            }
             Console.WriteLine($"\n== Replay linearity ({Columns} columns per table, 50 migration files)");
             foreach (var n in new[] { tables / 5, tables / 2, tables }.Distinct())
             {

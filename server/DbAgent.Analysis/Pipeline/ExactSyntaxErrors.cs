@@ -118,9 +118,9 @@ public static class ExactSyntaxErrors
     {
         var batches = new List<TextSpan>();
         var start = 0;
-        foreach (var token in script.Tokens)
+        // Only the boundary tokens: walking every token of a 20,000-line file was a tenth of a keystroke's analysis.
+        foreach (var token in script.BatchBoundaries())
         {
-            if (token.Kind is not (TokenKind.BatchSeparator or TokenKind.MetaCommand or TokenKind.DelimiterCommand)) continue;
             if (token.Start > start) batches.Add(TextSpan.FromBounds(start, token.Start));
             start = token.End;
         }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DbAgent.Analysis.Findings;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Syntax;
@@ -8,8 +7,9 @@ namespace DbAgent.Analysis.Rules;
 
 /// <summary>
 /// The rules' findings of each statement of one document, kept across edits so that an edit re-runs the rules only
-/// on the statements it touched. Keyed by <see cref="ParsedStatement.TreeIdentity"/>, with spans relative to the
-/// statement's start. Other rules, settings or schema start a new generation. Safe for overlapping runs.
+/// on the statements it touched. Keyed by <see cref="ParsedStatement.TreeIdentity"/> and, when the tree is new, by the
+/// statement's text (an edit undone, a quote typed and deleted), with spans relative to the statement's start. Other
+/// rules, settings or schema start a new generation. Safe for overlapping runs.
 /// </summary>
 public sealed class LintCache
 {
@@ -29,28 +29,49 @@ public sealed class LintCache
 
     internal sealed class Generation(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
     {
-        private readonly ConditionalWeakTable<object, IReadOnlyList<Finding>> _byTree = new();
+        /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
+        private readonly StatementMemo<Entry> _known = new(GenerationSize);
 
         public RuleSettings Settings => settings;
         public SchemaModel? Schema => schema;
         public IReadOnlyList<ILintRule> Rules => rules;
 
-        public bool TryGet(ParsedStatement statement, out IEnumerable<Finding> findings)
+        /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>.</summary>
+        public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into)
         {
-            findings = [];
-            if (statement.TreeIdentity is not { } key || !_byTree.TryGetValue(key, out var relative)) return false;
+            if (!_known.TryGet(script, statement, out var entry)) return false;
             var start = statement.Span.Start;
-            findings = relative.Select(f => Move(f, start));
+            // The statements before an edit stay where they were: their findings are reused as they are, not copied.
+            var placed = Volatile.Read(ref entry.Placed);
+            if (placed.Start != start)
+            {
+                var relative = entry.Relative;
+                var moved = new Finding[relative.Length];
+                for (var i = 0; i < moved.Length; i++) moved[i] = relative[i].MovedBy(start);
+                placed = new Placed(start, moved);
+                Volatile.Write(ref entry.Placed, placed);
+            }
+            into.AddRange(placed.Findings);
             return true;
         }
 
-        public void Set(ParsedStatement statement, IReadOnlyList<Finding> findings)
+        public void Set(SqlScript script, ParsedStatement statement, IReadOnlyList<Finding> findings)
         {
-            if (statement.TreeIdentity is not { } key) return;
             var start = statement.Span.Start;
-            _byTree.AddOrUpdate(key, findings.Select(f => Move(f, -start)).ToList());
+            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray()) { Placed = new Placed(start, findings.ToArray()) };
+            _known.Set(script, statement, entry);
         }
-
-        private static Finding Move(Finding finding, int by) => finding.MovedBy(by);
     }
+
+    /// <summary>A statement's findings relative to its start, and the same placed at the start it last had (swapped whole, so racing runs each see one).</summary>
+    internal sealed class Entry(Finding[] relative)
+    {
+        public Finding[] Relative { get; } = relative;
+        public Placed Placed = new(0, relative);
+    }
+
+    internal sealed record Placed(int Start, Finding[] Findings);
+
+    /// <summary>Statement texts remembered per document: far more than a 20,000-line file holds, bounded all the same.</summary>
+    private const int GenerationSize = 65_536;
 }

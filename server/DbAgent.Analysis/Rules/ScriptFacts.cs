@@ -23,7 +23,11 @@ public sealed class ScriptFacts
     /// <summary>Finding data key: the table whose existing rows the finding is about (dropped when the table is new).</summary>
     public const string ExistingTableKey = "existingTable";
 
-    private readonly List<(int At, QualifiedName Table)> _created = [];
+    /// <summary>
+    /// The tables the script creates, by name (compared as <see cref="NameComparer"/> does), each with where it is
+    /// created, in document order: one lookup per question, not a walk over every CREATE TABLE of a long migration.
+    /// </summary>
+    private readonly Dictionary<string, List<(int At, string? Schema)>> _created = new(NameComparer.Instance);
     private readonly IReadOnlySet<string>? _newTables;
     private readonly bool[] _inTransaction;
     private readonly StatementSummary[] _summaries;
@@ -54,18 +58,22 @@ public sealed class ScriptFacts
                 continue;
             }
             _inTransaction[i] = open;
-            foreach (var table in summary.Created) _created.Add((statements[i].Span.Start, table));
+            foreach (var table in summary.Created)
+            {
+                if (!_created.TryGetValue(table.Name, out var places)) _created[table.Name] = places = [];
+                places.Add((statements[i].Span.Start, table.Schema));
+            }
         }
     }
 
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
     private sealed record StatementSummary(StatementKind Kind, string? Detail, QualifiedName[] Created, QualifiedName? Locked, bool SetsTimeout);
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, StatementSummary> Summaries = new();
+    private static readonly StatementMemo<StatementSummary> Summaries = new(100_000);
 
     private static StatementSummary Summarize(SqlScript script, ParsedStatement statement)
     {
-        if (Summaries.TryGetValue(statement.TreeIdentity, out var known)) return known;
+        if (Summaries.TryGet(script, statement, out var known)) return known;
         var model = statement.Model;
         var setsTimeout = model.Kind is StatementKind.Set or StatementKind.Other or StatementKind.Unknown
             && statement.Span.End <= script.Text.Length
@@ -74,7 +82,7 @@ public sealed class ScriptFacts
                 || text.Contains("lock_wait_timeout", StringComparison.OrdinalIgnoreCase));
         var summary = new StatementSummary(model.Kind, model.Detail, model.Ddl.OfType<CreateTableAction>().Select(c => c.Table).ToArray(),
             Migrations.ScriptRule.LockedTable(model), setsTimeout);
-        Summaries.AddOrUpdate(statement.TreeIdentity, summary);
+        Summaries.Set(script, statement, summary);
         return summary;
     }
 
@@ -90,8 +98,14 @@ public sealed class ScriptFacts
     /// <summary>True when the table was created earlier in this script, or by another migration of the same change.</summary>
     public bool IsNewTable(QualifiedName table, int before)
     {
-        foreach (var (at, name) in _created)
-            if (at < before && NameComparer.SameObject(name, table)) return true;
+        if (_created.TryGetValue(table.Name, out var places))
+        {
+            foreach (var (at, schema) in places)
+            {
+                if (at >= before) break;
+                if (schema is null || table.Schema is null || NameComparer.SameName(schema, table.Schema)) return true;
+            }
+        }
         return _newTables is not null && (_newTables.Contains(table.ToString()) || _newTables.Contains(table.Name));
     }
 

@@ -164,6 +164,41 @@ internal sealed class TokenList : IReadOnlyList<Token>
         }
     }
 
+    /// <summary>
+    /// Where each token array holds a batch boundary (a T-SQL GO line, a psql meta-command, a MySQL DELIMITER line),
+    /// found once per array: the arrays are shared by every later version of the document, so a question asked on
+    /// every keystroke costs one search per piece instead of a walk over every token.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Token[], int[]> BoundaryIndexes = new();
+
+    /// <summary>True for the tokens that end what an engine parses as one unit: GO, psql meta-commands, DELIMITER lines.</summary>
+    public static bool IsBatchBoundary(TokenKind kind) => kind is TokenKind.BatchSeparator or TokenKind.MetaCommand or TokenKind.DelimiterCommand;
+
+    /// <summary>The batch-boundary tokens (see <see cref="IsBatchBoundary"/>), in document order, at their current positions.</summary>
+    public List<Token> BatchBoundaries()
+    {
+        var found = new List<Token>();
+        foreach (var p in _pieces)
+        {
+            var indexes = BoundaryIndexes.GetValue(p.Tokens, static tokens =>
+            {
+                var list = new List<int>();
+                for (var i = 0; i < tokens.Length; i++)
+                    if (IsBatchBoundary(tokens[i].Kind)) list.Add(i);
+                return list.ToArray();
+            });
+            if (indexes.Length == 0) continue;
+            var from = Array.BinarySearch(indexes, p.Offset);
+            if (from < 0) from = ~from;
+            for (var j = from; j < indexes.Length && indexes[j] < p.Offset + p.Count; j++)
+            {
+                var t = p.Tokens[indexes[j]];
+                found.Add(p.Delta == 0 ? t : t with { Start = t.Start + p.Delta });
+            }
+        }
+        return found;
+    }
+
     public bool Exists(Func<Token, bool> match)
     {
         foreach (var t in this)

@@ -136,6 +136,12 @@ public sealed class SqlScript
     public IReadOnlyList<ParsedStatement> Statements { get; }
     public IReadOnlyList<SyntaxError> Errors { get; }
 
+    /// <summary>
+    /// The tokens that split the document into what the engine parses as one unit (T-SQL GO lines, psql
+    /// meta-commands, MySQL DELIMITER lines), in order. Cheap on every version: it does not walk every token.
+    /// </summary>
+    public IReadOnlyList<Token> BatchBoundaries() => ((TokenList)Tokens).BatchBoundaries();
+
     public static SqlScript Parse(string text, SqlDialect dialect, SchemaModel? schema = null) => Parse(SourceText.From(text), dialect, schema);
 
     public static SqlScript Parse(SourceText text, SqlDialect dialect) => Parse(text, dialect, null);
@@ -184,7 +190,7 @@ public sealed class SqlScript
             return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors);
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
-        if (Dialect == SqlDialect.MySql && (oldTokens.Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newSource.Contains("DELIMITER", StringComparison.OrdinalIgnoreCase)))
+        if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newSource.Contains("DELIMITER", StringComparison.OrdinalIgnoreCase)))
             return Parse(newText, Dialect, Schema);
 
         // Restart at the statement before the first one the edit can touch (its end decides where the next begins).

@@ -52,11 +52,14 @@ public class LintCacheTests
         var change = new TextChange(new TextSpan(at, 0), "b = 2, ");
         var edited = script.WithChanges(script.Text.WithChange(change), [change]);
         var rebuilt = edited.Statements.Count(s => !script.Statements.Any(o => ReferenceEquals(o.TreeIdentity, s.TreeIdentity)));
+        // A statement parsed again with the text it had is answered from its text: only new texts meet the rules.
+        var newTexts = edited.Statements.Count(s => !script.Statements.Any(o => script.Text.ToString(o.Span) == edited.Text.ToString(s.Span)));
         rule.Calls = 0;
         var second = Linter.Run(edited, rules: [rule], cache: cache).Findings;
 
         Assert.That(rebuilt, Is.InRange(1, 4), "the parser keeps the trees of the statements the edit did not touch");
-        Assert.That(rule.Calls, Is.EqualTo(rebuilt), "the rules see only the statements with a new tree");
+        Assert.That(newTexts, Is.EqualTo(1));
+        Assert.That(rule.Calls, Is.EqualTo(newTexts), "the rules see only the statements with a new text");
         Assert.That(second, Has.Count.EqualTo(first.Count));
         Assert.That(second.Select(f => edited.Text.ToString(f.Span)), Is.EqualTo(first.Select(f => script.Text.ToString(f.Span))),
             "the reused findings moved with their statements");
@@ -108,5 +111,75 @@ public class LintCacheTests
                 Assert.That(cached.Select(Shown), Is.EqualTo(fresh.Select(Shown)), script.Text.ToString());
             }
         }, iter: 200);
+    }
+
+    [Test]
+    public void An_edit_undone_runs_no_rule_again_even_where_it_re_lexed_the_rest_of_the_file()
+    {
+        // A quote typed flips every later string: every statement after it gets a new tree, and so does the undo.
+        var text = string.Concat(Enumerable.Range(0, 30).Select(i => $"UPDATE t{i} SET a = 'x{i}' WHERE id = {i};\n"));
+        var rule = new CountingRule();
+        var cache = new LintCache();
+        var script = SqlScript.Parse(text, SqlDialect.Postgres);
+        var before = Linter.Run(script, rules: [rule], cache: cache).Findings;
+        var at = text.IndexOf("UPDATE t5 ", StringComparison.Ordinal);
+        var quote = new TextChange(new TextSpan(at, 0), "'");
+        var quoted = script.WithChanges(script.Text.WithChange(quote), [quote]);
+        Linter.Run(quoted, rules: [rule], cache: cache);
+        var undo = new TextChange(new TextSpan(at, 1), "");
+        var undone = quoted.WithChanges(quoted.Text.WithChange(undo), [undo]);
+        Assert.That(undone.Statements.Count(s => !script.Statements.Any(o => ReferenceEquals(o.TreeIdentity, s.TreeIdentity))), Is.GreaterThan(10),
+            "the undo parses the rest of the file again");
+
+        rule.Calls = 0;
+        var after = Linter.Run(undone, rules: [rule], cache: cache).Findings;
+        Assert.That(rule.Calls, Is.Zero, "every statement has a text the cache has seen");
+        Assert.That(after.Select(Shown), Is.EqualTo(before.Select(Shown)));
+    }
+
+    /// <summary>A migration with what the script rules read: created tables, a transaction block, a lock timeout, locking DDL.</summary>
+    private const string Migration = """
+        CREATE TABLE a (id serial PRIMARY KEY, name varchar(20));
+        CREATE INDEX a_name ON a (name);
+        ALTER TABLE b ADD COLUMN c int NOT NULL;
+        BEGIN;
+        CREATE INDEX CONCURRENTLY b_c ON b (c);
+        ALTER TABLE b ALTER COLUMN c TYPE bigint;
+        UPDATE b SET c = 1;
+        COMMIT;
+        SET lock_timeout = '5s';
+        ALTER TABLE a DROP COLUMN name;
+        DELETE FROM a WHERE name = NULL;
+        SELECT * FROM a, b LIMIT 10;
+        """;
+
+    [Test]
+    public void Over_random_edits_and_undos_the_whole_pipeline_with_every_rule_on_equals_a_fresh_analysis()
+    {
+        var all = RuleSettings.From(RuleCatalog.LintRules.Select(r => r.Descriptor).Concat(RuleCatalog.ScriptRules.Select(r => r.Descriptor))
+            .Select(d => new KeyValuePair<string, string?>(d.Id, "default")));
+        var edits = Gen.Select(Gen.Int[0, Migration.Length], Gen.Int[0, 4], Gen.String[Gen.Char["abc ;'()=\nWHERECONCURRENTLY"], 0, 6], Gen.Bool);
+        edits.List[1, 10].Sample(list =>
+        {
+            var cache = new LintCache();
+            var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
+            Pipeline.FindingsPipeline.Analyze(script, new Pipeline.AnalysisInput { Rules = all, Cache = cache });
+            foreach (var (position, length, text, undo) in list)
+            {
+                var start = Math.Min(position, script.Text.Length);
+                var span = new TextSpan(start, Math.Min(length, script.Text.Length - start));
+                var removed = script.Text.ToString(span);
+                var change = new TextChange(span, text);
+                var steps = undo ? new[] { change, new TextChange(new TextSpan(start, text.Length), removed) } : [change];
+                foreach (var step in steps)
+                {
+                    script = script.WithChanges(script.Text.WithChange(step), [step]);
+                    var cached = Pipeline.FindingsPipeline.Analyze(script, new Pipeline.AnalysisInput { Rules = all, Cache = cache }).Findings;
+                    var fresh = Pipeline.FindingsPipeline.Analyze(SqlScript.Parse(script.Text.ToString(), SqlDialect.Postgres), new Pipeline.AnalysisInput { Rules = all }).Findings;
+                    Assert.That(cached.Select(Shown), Is.EqualTo(fresh.Select(Shown)), script.Text.ToString());
+                    Assert.That(cached.Select(f => f.Fixes.Count), Is.EqualTo(fresh.Select(f => f.Fixes.Count)));
+                }
+            }
+        }, iter: 150);
     }
 }

@@ -28,6 +28,8 @@ public sealed class CompletionHandler(LanguageServerContext context)
     [JsonRpcMethod(Methods.Completion, UseSingleObjectParameterDeserialization = true)]
     public async Task<CompletionList?> CompleteAsync(CompletionParams parameters, CancellationToken cancellationToken)
     {
+        // The user waits for this list as they type: the keystroke's analysis runs after it, not beside it.
+        using var aside = context.Diagnostics.StepAside();
         var snapshot = await context.Documents.GetAsync(parameters.TextDocument.Uri, cancellationToken).ConfigureAwait(false);
         if (snapshot is null) return null;
         var offset = snapshot.Text.ToOffset(parameters.Position);
