@@ -16,7 +16,7 @@ static int Usage()
         usage: dotnet run -c Release --project tests/DbAgent.Benchmarks -- <command>
           parse    parse throughput (lex + split + parse + bind) over the PostgreSQL regression corpus, beside libpg_query
           edit     edit-to-fresh-model latency on a generated 20,000-line migration (p50/p95/p99)
-          lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall time, peak memory)
+          lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall, CPU, peak memory)
           corpus   the differential report: our parser against libpg_query and ScriptDom on the shared corpora
           schema   completion, hover and schema load at 50,000 tables (replayed and live on PostgreSQL) beside
                    postgres-language-server; replay linearity; typing in a 20,000-line file
