@@ -13,6 +13,19 @@ public enum DatabaseEngine
     Sqlite,
 }
 
+public static class DatabaseEngineDialects
+{
+    /// <summary>The SQL dialect an engine speaks (MariaDB speaks MySQL's): the one mapping from engine to dialect.</summary>
+    public static SqlDialect ToDialect(this DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.Postgres => SqlDialect.Postgres,
+        DatabaseEngine.MySql => SqlDialect.MySql,
+        DatabaseEngine.SqlServer => SqlDialect.TSql,
+        DatabaseEngine.Sqlite => SqlDialect.Sqlite,
+        _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown engine."),
+    };
+}
+
 /// <summary>What an engine can do here, so that features degrade honestly rather than pretend.</summary>
 public sealed record EngineCapabilities
 {
@@ -28,7 +41,11 @@ public sealed record EngineCapabilities
     public string? Notes { get; init; }
 }
 
-public sealed record ExplainOptions
+/// <summary>
+/// How the server runs any query against a user's database (catalog and statistics reads, EXPLAIN, what-if): in a
+/// read-only or rolled-back transaction, within these statement and lock timeouts.
+/// </summary>
+public sealed record ReadOnlyQueryOptions
 {
     /// <summary>EXPLAIN ANALYZE, only for read-only statements and only when the user opted in.</summary>
     public bool Analyze { get; init; }
@@ -49,8 +66,8 @@ public interface IDatabaseSession : IAsyncDisposable
     Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken);
     Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken);
     Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken);
-    /// <summary>The plan of a statement, without running it (unless <see cref="ExplainOptions.Analyze"/> on a read-only statement).</summary>
-    Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken);
+    /// <summary>The plan of a statement, without running it (unless <see cref="ReadOnlyQueryOptions.Analyze"/> on a read-only statement).</summary>
+    Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken cancellationToken);
 
     /// <summary>What this database can do, found when the session opened (e.g. HypoPG installed in this database).</summary>
     EngineCapabilities Capabilities => new();
@@ -65,14 +82,14 @@ public interface IDatabaseSession : IAsyncDisposable
     /// The plan of a statement as it would be with one more index, without building it for real: HypoPG on
     /// PostgreSQL, a private in-memory copy of the schema and statistics on SQLite. Engines that cannot answer say so in the result.
     /// </summary>
-    Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken) =>
+    Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken cancellationToken) =>
         Task.FromResult(WhatIfIndexResult.Unsupported("This engine cannot evaluate an index without building it; the index is only proposed."));
 
     /// <summary>
     /// One what-if batch for the workload advisor: every index of the set made hypothetical at once, every statement
     /// explained under it, then the hypothetical indexes removed. Nothing is built. Engines without what-if say so.
     /// </summary>
-    Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ExplainOptions options, CancellationToken cancellationToken) =>
+    Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ReadOnlyQueryOptions options, CancellationToken cancellationToken) =>
         Task.FromResult(WhatIfBatch.Unsupported("This engine cannot evaluate an index without building it; indexes are proposed unverified."));
 
     /// <summary>The engine's own statement statistics (pg_stat_statements, performance_schema digests, Query Store), most time first.</summary>
@@ -110,7 +127,6 @@ public sealed record WhatIfIndexResult
 public interface IDatabaseProvider
 {
     DatabaseEngine Engine { get; }
-    SqlDialect Dialect { get; }
     EngineCapabilities Capabilities { get; }
     Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken);
 }

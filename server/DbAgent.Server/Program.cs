@@ -12,7 +12,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "advise") return await AdviseCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
         if (args is ["--version" or "-v" or "version"])
         {
-            Console.WriteLine(Features.Lifecycle.InitializeHandler.Version);
+            Console.WriteLine(ProductVersion.Current);
             return 0;
         }
         if (args.Length == 0)

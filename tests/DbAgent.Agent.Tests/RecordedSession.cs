@@ -24,7 +24,7 @@ internal sealed class RecordedSession(ServerInfo info) : IDatabaseSession
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken) => Task.FromResult<ColumnStats?>(null);
 
-    public async Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken)
+    public async Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
     {
         if (BeforeAnswer is not null) await BeforeAnswer(cancellationToken);
         Explained.Add(sql);
@@ -34,7 +34,7 @@ internal sealed class RecordedSession(ServerInfo info) : IDatabaseSession
     public WhatIfIndexResult? WhatIf { get; init; }
     public List<DbAgent.Sql.Semantics.IndexDefinition> Tried { get; } = [];
 
-    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, DbAgent.Sql.Semantics.IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken)
+    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, DbAgent.Sql.Semantics.IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
     {
         Tried.Add(index);
         return Task.FromResult(WhatIf ?? WhatIfIndexResult.Unsupported("MySQL cannot evaluate an index without building it; the index is only proposed."));

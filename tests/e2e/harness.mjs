@@ -110,7 +110,7 @@ const baseSettings = {
  * Starts a fresh VS Code: a scratch copy of `workspaceSource`, new user data and extension folders, the given
  * extensions installed, code-server listening on a free loopback port, and chromium on its page.
  */
-export async function launch({ name, workspaceSource, vsixes, userSettings = {}, env = {} }) {
+export async function launch({ name, workspaceSource, vsixes, userSettings = {}, env = {}, codeServerArgs = [] }) {
   const vscode = ensureVsCode();
   const dir = path.join(artifacts, name);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -134,7 +134,7 @@ export async function launch({ name, workspaceSource, vsixes, userSettings = {},
     vscode.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--extensions-dir', extensions, '--user-data-dir', userData,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    workspace,
+    ...codeServerArgs, workspace,
   ], { env: childEnv, stdio: ['ignore', serverLog, serverLog], detached: true });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('code-server /healthz', async () => (await fetch(`${url}/healthz`)).ok, 60_000);

@@ -58,8 +58,14 @@ export async function confirmModal(message: string, yes: string): Promise<boolea
   return (await vscode.window.showWarningMessage(message, { modal: true }, yes)) === yes;
 }
 
-function configuredConnections(): ConnectionSetting[] {
-  const list = vscode.workspace.getConfiguration('dbagent').get<unknown>('connections');
+/** How many connections the settings name, over every workspace folder (the setting is per resource). */
+export function configuredConnectionCount(): number {
+  const scopes = vscode.workspace.workspaceFolders?.map((folder) => folder.uri) ?? [undefined];
+  return new Set(scopes.flatMap((scope) => configuredConnections(scope).map((c) => c.name))).size;
+}
+
+function configuredConnections(scope?: vscode.Uri): ConnectionSetting[] {
+  const list = vscode.workspace.getConfiguration('dbagent', scope).get<unknown>('connections');
   return Array.isArray(list)
     ? list.filter((c): c is ConnectionSetting => !!c && typeof c === 'object' && typeof c.name === 'string')
     : [];
@@ -139,15 +145,23 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   }
 }
 
+/** The running client, or undefined after telling the user why the server is not there. */
+async function readyClient(server: DbAgentServer): Promise<Awaited<ReturnType<DbAgentServer['ready']>>> {
+  const client = await server.ready();
+  if (!client) {
+    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
+  }
+  return client;
+}
+
 /**
  * Reads a pasted connection string or URL with the server's parser (the one the settings and the CLI use), asking
  * for the engine when the text does not tell it. Undefined when the user backed out or the text was refused
  * (the reason was shown).
  */
 async function parseConnection(server: DbAgentServer, text: string): Promise<ParseConnectionResult | undefined> {
-  const client = await server.ready();
+  const client = await readyClient(server);
   if (!client) {
-    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
     return undefined;
   }
   try {
@@ -277,9 +291,8 @@ async function testConnection(server: DbAgentServer, name?: string): Promise<voi
   if (!connection) {
     return;
   }
-  const client = await server.ready();
+  const client = await readyClient(server);
   if (!client) {
-    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
     return;
   }
   try {
@@ -316,9 +329,8 @@ async function refreshSchema(server: DbAgentServer): Promise<void> {
   } else if (connections.length === 1) {
     name = connections[0].name;
   }
-  const client = await server.ready();
+  const client = await readyClient(server);
   if (!client) {
-    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
     return;
   }
   try {

@@ -16,6 +16,19 @@ export const dbagentTools = {
 
 export type DbAgentToolName = keyof typeof dbagentTools;
 
+/**
+ * The context keys the tools' `when` clauses read (contributes.languageModelTools in package.json). Both are negative,
+ * so that before the extension activates (a tool call activates it) no tool is hidden: every tool is hidden while the
+ * server is down, and the statistics tool, which has nothing to read without a database, while no connection is
+ * configured.
+ */
+export function toolContextKeys(serverState: 'starting' | 'running' | 'stopped' | 'failed', connectionCount: number) {
+  return {
+    'dbagent.serverDown': serverState === 'stopped' || serverState === 'failed',
+    'dbagent.noConnections': connectionCount === 0,
+  };
+}
+
 export type ToolInput = Record<string, unknown>;
 
 function target(input: ToolInput): string {

@@ -1,14 +1,31 @@
 // Registers DbAgent's language model tools for agent mode (contributes.languageModelTools in package.json).
 import * as vscode from 'vscode';
 import type { DbAgentServer } from '../server/languageServer';
-import { dbagentTools, DbAgentToolName, invokeTool, ToolInput } from './toolForwarder';
+import { configuredConnectionCount } from '../connections/connections';
+import { dbagentTools, DbAgentToolName, invokeTool, toolContextKeys, ToolInput } from './toolForwarder';
 
 export function activateTools(context: vscode.ExtensionContext, server: DbAgentServer): void {
+  const updateContext = () => {
+    for (const [key, value] of Object.entries(toolContextKeys(server.state.kind, configuredConnectionCount()))) {
+      void vscode.commands.executeCommand('setContext', key, value);
+    }
+  };
+  updateContext();
+  context.subscriptions.push(
+    server.onDidChangeState(updateContext),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('dbagent.connections')) {
+        updateContext();
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(updateContext),
+  );
   for (const name of Object.keys(dbagentTools) as DbAgentToolName[]) {
     context.subscriptions.push(
       vscode.lm.registerTool<ToolInput>(name, {
         prepareInvocation(options) {
-          return { invocationMessage: `${dbagentTools[name](options.input ?? {})} (read-only)` };
+          // Markdown, so that the table and file names the message quotes show as code in the chat.
+          return { invocationMessage: new vscode.MarkdownString(`${dbagentTools[name](options.input ?? {})} (read-only)`) };
         },
         async invoke(options, token) {
           const client = await server.ready();

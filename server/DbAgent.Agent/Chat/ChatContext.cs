@@ -75,7 +75,7 @@ public sealed record ChatContext
     public string? ConnectionProblem { get; init; }
 
     /// <summary>How plans are asked for (timeouts from `dbagent.plans.statementTimeoutMs`).</summary>
-    public DbAgent.Databases.ExplainOptions ExplainOptions { get; init; } = new();
+    public DbAgent.Databases.ReadOnlyQueryOptions QueryOptions { get; init; } = new();
 
     /// <summary>The model for free-form questions; null or unconfigured: answers come from the tools alone.</summary>
     public Models.ModelSettings? Model { get; init; }
@@ -107,13 +107,5 @@ public sealed record ChatContext
 
     /// <summary>The dialect: the session's engine first, then the document's, then the schema's.</summary>
     public SqlDialect? Dialect =>
-        Session is not null ? DialectOf(Session.ServerInfo.Engine) : Document?.Dialect ?? Schema?.Dialect;
-
-    public static SqlDialect DialectOf(DatabaseEngine engine) => engine switch
-    {
-        DatabaseEngine.Postgres => SqlDialect.Postgres,
-        DatabaseEngine.MySql => SqlDialect.MySql,
-        DatabaseEngine.SqlServer => SqlDialect.TSql,
-        _ => SqlDialect.Sqlite,
-    };
+        Session is not null ? Session.ServerInfo.Engine.ToDialect() : Document?.Dialect ?? Schema?.Dialect;
 }

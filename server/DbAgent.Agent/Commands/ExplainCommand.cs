@@ -45,7 +45,7 @@ public sealed class ExplainCommand : IChatCommand
                 try
                 {
                     // EXPLAIN without ANALYZE inside a rolled-back read-only transaction: the statement is not run.
-                    var plan = await session.ExplainAsync(doc.TextOf(statement.Span), context.ExplainOptions, response.CancellationToken);
+                    var plan = await session.ExplainAsync(doc.TextOf(statement.Span), context.QueryOptions, response.CancellationToken);
                     await response.MarkdownAsync($"**Plan** ({EngineNames.ServerName(session.ServerInfo)}):\n\n" + StatementDescription.RenderPlan(plan) + "\n");
                     planned = true;
                 }

@@ -56,7 +56,7 @@ public sealed class IndexesCommand : IChatCommand
         try
         {
             advice = await DbAgent.Databases.Advisor.WorkloadAdvisor.AdviseAsync(context.Session, dialect, queries, context.Schema,
-                new DbAgent.Databases.Advisor.WorkloadAdviceOptions { Explain = context.ExplainOptions }, response.CancellationToken);
+                new DbAgent.Databases.Advisor.WorkloadAdviceOptions { Explain = context.QueryOptions }, response.CancellationToken);
         }
         catch (OperationCanceledException) when (response.CancellationToken.IsCancellationRequested)
         {
@@ -122,7 +122,7 @@ public sealed class IndexesCommand : IChatCommand
         };
         try
         {
-            var result = await session.ExplainWithIndexAsync(sql, index, context.ExplainOptions, response.CancellationToken);
+            var result = await session.ExplainWithIndexAsync(sql, index, context.QueryOptions, response.CancellationToken);
             if (!result.Supported) return $"*What-if:* {result.Message ?? "this engine cannot try an index without building it."}\n\n";
             var verdict = result.IndexUsed ? "the plan **uses the index**" : "the plan **does not use the index**: the engine prefers another path (check the statistics, or the selectivity of the filter)";
             var cost = result.Before?.TotalCost is { } before && result.After?.TotalCost is { } after

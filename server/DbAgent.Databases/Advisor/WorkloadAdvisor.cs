@@ -14,7 +14,7 @@ public sealed record WorkloadAdviceOptions
     /// <summary>Most bytes the new indexes may take; null: <see cref="BudgetFraction"/> of the workload's tables' size.</summary>
     public long? BudgetBytes { get; init; }
     public double BudgetFraction { get; init; } = 1.0;
-    public ExplainOptions Explain { get; init; } = new() { StatementTimeoutMs = 10000 };
+    public ReadOnlyQueryOptions Explain { get; init; } = new() { StatementTimeoutMs = 10000 };
 }
 
 /// <summary>The advisor's answer for a workload: the selection, the queries as read, what could not be done.</summary>
@@ -104,7 +104,7 @@ public static class WorkloadAdvisor
     }
 
     /// <summary>The plan of one statement without and with the chosen indexes (hypothetical), for the plan view.</summary>
-    public static async Task<(QueryPlan? Before, QueryPlan? After)> PlansAsync(IDatabaseSession session, string sql, IReadOnlyList<IndexCandidate> indexes, ExplainOptions options, CancellationToken cancellationToken)
+    public static async Task<(QueryPlan? Before, QueryPlan? After)> PlansAsync(IDatabaseSession session, string sql, IReadOnlyList<IndexCandidate> indexes, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
     {
         var before = await session.WhatIfBatchAsync([sql], [], options, cancellationToken).ConfigureAwait(false);
         if (!before.Supported) return (await session.ExplainAsync(sql, options, cancellationToken).ConfigureAwait(false), null);
@@ -117,7 +117,7 @@ public static class WorkloadAdvisor
 
     private static string Short(string sql) => sql.Length <= 80 ? sql : sql[..77] + "...";
 
-    private sealed class SessionCostOracle(IDatabaseSession session, ExplainOptions options) : IWhatIfCostOracle
+    private sealed class SessionCostOracle(IDatabaseSession session, ReadOnlyQueryOptions options) : IWhatIfCostOracle
     {
         public async Task<IReadOnlyList<double?>> CostAsync(IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken)
         {

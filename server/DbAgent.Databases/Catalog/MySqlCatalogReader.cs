@@ -14,19 +14,19 @@ public static class MySqlCatalogReader
 {
     public static async Task<SchemaModel> ReadAsync(DbConnection connection, DbTransaction? transaction, bool mariaDb, CancellationToken ct)
     {
-        var database = (string?)await Db.ScalarAsync(connection, transaction, "SELECT DATABASE()", ct);
+        var database = (string?)await AdoCommands.ScalarAsync(connection, transaction, "SELECT DATABASE()", ct);
         var rows = new CatalogRows { DefaultSchema = database };
         if (database is null)
             return CatalogBuilder.Build(SqlDialect.MySql, rows);
         rows.Schemas.Add(database);
 
-        var tables = await Db.QueryAsync(connection, transaction,
+        var tables = await AdoCommands.QueryAsync(connection, transaction,
             "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
             r => (Name: r.GetString(0), Type: r.GetString(1)), ct);
         rows.Tables.AddRange(tables.Where(t => t.Type is "BASE TABLE" or "SYSTEM VERSIONED").Select(t => new CatalogTableRow(database, t.Name)));
         var views = tables.Where(t => t.Type == "VIEW").Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
 
-        var columns = await Db.QueryAsync(connection, transaction, """
+        var columns = await AdoCommands.QueryAsync(connection, transaction, """
             SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE = 'YES', COLUMN_DEFAULT, EXTRA
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
             """, r => new CatalogColumnRow(database, r.GetString(0), r.GetString(1), r.Int(2), r.GetString(3))
@@ -36,7 +36,7 @@ public static class MySqlCatalogReader
         rows.Columns.AddRange(columns.Where(c => !views.Contains(c.Table)));
         rows.ViewColumns.AddRange(columns.Where(c => views.Contains(c.Table)));
 
-        rows.Constraints.AddRange(await Db.QueryAsync(connection, transaction, """
+        rows.Constraints.AddRange(await AdoCommands.QueryAsync(connection, transaction, """
             SELECT tc.TABLE_NAME, tc.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.ORDINAL_POSITION, k.COLUMN_NAME,
                    k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME
             FROM information_schema.TABLE_CONSTRAINTS tc
@@ -59,7 +59,7 @@ public static class MySqlCatalogReader
         {
             var tableColumn = mariaDb ? "cc.TABLE_NAME" : "tc.TABLE_NAME";
             var join = mariaDb ? "" : "JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'";
-            checks.AddRange(await Db.QueryAsync(connection, transaction, $"""
+            checks.AddRange(await AdoCommands.QueryAsync(connection, transaction, $"""
                 SELECT {tableColumn}, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS cc {join}
                 WHERE cc.CONSTRAINT_SCHEMA = DATABASE()
                 """, r => new CatalogConstraintRow(database, r.GetString(0), r.GetString(1), ConstraintKind.Check) { CheckExpression = r.Str(2) }, ct));
@@ -79,7 +79,7 @@ public static class MySqlCatalogReader
             rows.Constraints.Add(check);
         }
 
-        rows.Indexes.AddRange(await Db.QueryAsync(connection, transaction, """
+        rows.Indexes.AddRange(await AdoCommands.QueryAsync(connection, transaction, """
             SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, COLLATION, NON_UNIQUE, INDEX_TYPE, SUB_PART
             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
             """, r => new CatalogIndexRow(database, r.GetString(0), r.GetString(1), r.Int(2))
@@ -94,7 +94,7 @@ public static class MySqlCatalogReader
             rows.Indexes[rows.Indexes.IndexOf(i)] = i with { Column = null };
         }
 
-        rows.Views.AddRange(await Db.QueryAsync(connection, transaction,
+        rows.Views.AddRange(await AdoCommands.QueryAsync(connection, transaction,
             "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
             r => new CatalogViewRow(database, r.GetString(0), false, r.Str(1)), ct));
 

@@ -21,7 +21,7 @@ public static class PostgresCatalogReader
     /// </summary>
     public static async Task<string?> VersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        var row = await Db.QueryAsync(connection, transaction, $"""
+        var row = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT (SELECT count(*)::text || ':' || coalesce(max(c.xmin::text::bigint), 0)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}),
                    (SELECT count(*)::text || ':' || coalesce(max(a.xmin::text::bigint), 0)::text FROM pg_attribute a WHERE a.attrelid >= 16384),
                    (SELECT count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text FROM pg_constraint),
@@ -32,17 +32,17 @@ public static class PostgresCatalogReader
 
     public static async Task<SchemaModel> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        var defaultSchema = (string?)await Db.ScalarAsync(connection, transaction, "SELECT current_schema()", ct);
+        var defaultSchema = (string?)await AdoCommands.ScalarAsync(connection, transaction, "SELECT current_schema()", ct);
         var rows = new CatalogRows { DefaultSchema = defaultSchema ?? "public" };
-        rows.Schemas.AddRange(await Db.QueryAsync(connection, transaction,
+        rows.Schemas.AddRange(await AdoCommands.QueryAsync(connection, transaction,
             $"SELECT n.nspname FROM pg_namespace n WHERE {UserSchemas} ORDER BY 1", r => r.GetString(0), ct));
 
-        rows.Tables.AddRange(await Db.QueryAsync(connection, transaction, $"""
+        rows.Tables.AddRange(await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND {UserSchemas} ORDER BY 1, 2
             """, r => new CatalogTableRow(r.GetString(0), r.GetString(1)), ct));
 
-        var columns = await Db.QueryAsync(connection, transaction, $"""
+        var columns = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
                    pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%', c.relkind
             FROM pg_attribute a
@@ -58,7 +58,7 @@ public static class PostgresCatalogReader
         rows.ViewColumns.AddRange(columns.Where(c => c.Kind is "v" or "m").Select(c => c.Row));
 
         // Key constraints: one row per column, in key order; CHECK constraints as a whole.
-        rows.Constraints.AddRange(await Db.QueryAsync(connection, transaction, $"""
+        rows.Constraints.AddRange(await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, c.relname, con.conname, con.contype::text, k.ord::int, a.attname, fn.nspname, fc.relname, fa.attname,
                    CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
             FROM pg_constraint con
@@ -77,7 +77,7 @@ public static class PostgresCatalogReader
                 CheckExpression = StripCheck(r.Str(9)),
             }, ct));
 
-        rows.Indexes.AddRange(await Db.QueryAsync(connection, transaction, $"""
+        rows.Indexes.AddRange(await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, t.relname, ic.relname, k.ord::int, a.attname,
                    CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) END,
                    k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1, k.ord > i.indnkeyatts,
@@ -99,20 +99,20 @@ public static class PostgresCatalogReader
         SortByName(rows.Constraints, c => (c.Schema, c.Table, c.Name), c => c.Ordinal);
         SortByName(rows.Indexes, i => (i.Schema, i.Table, i.Name), i => i.Ordinal);
 
-        rows.Views.AddRange(await Db.QueryAsync(connection, transaction, $"""
+        rows.Views.AddRange(await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('v', 'm') AND {UserSchemas} ORDER BY 1, 2
             """, r => new CatalogViewRow(r.GetString(0), r.GetString(1), r.Bool(2), r.Str(3)), ct));
 
-        var enumLabels = await Db.QueryAsync(connection, transaction, $"""
+        var enumLabels = await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, t.typname, e.enumsortorder::float8, e.enumlabel
             FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE {UserSchemas} ORDER BY 1, 2, 3
             """, r => (Schema: r.GetString(0), Name: r.GetString(1), Sort: r.Double(2) ?? 0, Value: r.GetString(3)), ct);
         rows.Enums.AddRange(enumLabels.GroupBy(e => (e.Schema, e.Name)).SelectMany(g => g.Select((e, i) => new CatalogEnumRow(e.Schema, e.Name, i, e.Value))));
 
-        rows.Sequences.AddRange(await Db.QueryAsync(connection, transaction, $"""
+        rows.Sequences.AddRange(await AdoCommands.QueryAsync(connection, transaction, $"""
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'S' AND {UserSchemas} ORDER BY 1, 2
             """, r => new QualifiedName(r.GetString(0), r.GetString(1)), ct));

@@ -17,14 +17,14 @@ public static partial class SqliteCatalogReader
     {
         var rows = new CatalogRows { DefaultSchema = "main" };
         rows.Schemas.Add("main");
-        var objects = await Db.QueryAsync(connection, null,
+        var objects = await AdoCommands.QueryAsync(connection, null,
             "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
             r => (Type: r.GetString(0), Name: r.GetString(1), Table: r.GetString(2), Sql: r.Str(3)), ct);
 
         foreach (var table in objects.Where(o => o.Type == "table"))
         {
             rows.Tables.Add(new CatalogTableRow("main", table.Name));
-            var columns = await Db.QueryAsync(connection, null, "SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(@t)",
+            var columns = await AdoCommands.QueryAsync(connection, null, "SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(@t)",
                 r => (Cid: r.Int(0), Name: r.GetString(1), Type: r.Str(2) ?? "", NotNull: r.Bool(3), Default: r.Str(4), Pk: r.Int(5), Hidden: r.Int(6)), ct, null, ("t", table.Name));
             var pkColumns = columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).ToList();
             foreach (var c in columns.Where(c => c.Hidden is 0 or 2 or 3))
@@ -39,7 +39,7 @@ public static partial class SqliteCatalogReader
             foreach (var (pk, i) in pkColumns.Select((c, i) => (c, i)))
                 rows.Constraints.Add(new CatalogConstraintRow("main", table.Name, $"pk_{table.Name}", ConstraintKind.PrimaryKey) { Ordinal = i, Column = pk.Name });
 
-            var foreignKeys = await Db.QueryAsync(connection, null, "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(@t) ORDER BY id, seq",
+            var foreignKeys = await AdoCommands.QueryAsync(connection, null, "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(@t) ORDER BY id, seq",
                 r => (Id: r.Int(0), Seq: r.Int(1), Table: r.GetString(2), From: r.GetString(3), To: r.Str(4)), ct, null, ("t", table.Name));
             foreach (var fk in foreignKeys)
                 rows.Constraints.Add(new CatalogConstraintRow("main", table.Name, $"fk_{table.Name}_{fk.Id}", ConstraintKind.ForeignKey)
@@ -47,11 +47,11 @@ public static partial class SqliteCatalogReader
                     Ordinal = fk.Seq, Column = fk.From, ReferencedSchema = "main", ReferencedTable = fk.Table, ReferencedColumn = fk.To,
                 });
 
-            var indexes = await Db.QueryAsync(connection, null, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(@t)",
+            var indexes = await AdoCommands.QueryAsync(connection, null, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(@t)",
                 r => (Name: r.GetString(0), Unique: r.Bool(1), Origin: r.Str(2), Partial: r.Bool(3)), ct, null, ("t", table.Name));
             foreach (var index in indexes)
             {
-                var keys = await Db.QueryAsync(connection, null, "SELECT seqno, cid, name, \"desc\", key FROM pragma_index_xinfo(@i) WHERE key = 1 ORDER BY seqno",
+                var keys = await AdoCommands.QueryAsync(connection, null, "SELECT seqno, cid, name, \"desc\", key FROM pragma_index_xinfo(@i) WHERE key = 1 ORDER BY seqno",
                     r => (Seq: r.Int(0), Cid: r.Int(1), Name: r.Str(2), Desc: r.Bool(3)), ct, null, ("i", index.Name));
                 var sql = objects.FirstOrDefault(o => o.Type == "index" && o.Name == index.Name).Sql;
                 var expressions = sql is null ? [] : KeyExpressions(sql);
@@ -76,7 +76,7 @@ public static partial class SqliteCatalogReader
             rows.Views.Add(new CatalogViewRow("main", view.Name, false, view.Sql is null ? null : ViewBody().Match(view.Sql) is { Success: true } m ? m.Groups[1].Value : view.Sql));
             try
             {
-                var columns = await Db.QueryAsync(connection, null, "SELECT cid, name, type FROM pragma_table_info(@t)",
+                var columns = await AdoCommands.QueryAsync(connection, null, "SELECT cid, name, type FROM pragma_table_info(@t)",
                     r => new CatalogColumnRow("main", view.Name, r.GetString(1), r.Int(0), (r.Str(2) ?? "").ToLowerInvariant()), ct, null, ("t", view.Name));
                 rows.ViewColumns.AddRange(columns);
             }

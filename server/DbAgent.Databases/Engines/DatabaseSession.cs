@@ -39,7 +39,7 @@ internal abstract class DatabaseSession<TConnection>(ConnectionTarget target, TC
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await Db.GuardAsync(target, work);
+            return await AdoCommands.GuardAsync(target, work);
         }
         finally
         {

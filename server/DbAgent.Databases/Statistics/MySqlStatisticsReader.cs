@@ -14,7 +14,7 @@ public static class MySqlStatisticsReader
 {
     public static async Task<TableStats?> ReadTableAsync(DbConnection c, DbTransaction? tx, QualifiedName table, CancellationToken ct)
     {
-        var found = await Db.QueryAsync(c, tx, """
+        var found = await AdoCommands.QueryAsync(c, tx, """
             SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH, DATA_FREE, UPDATE_TIME
             FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name AND TABLE_TYPE <> 'VIEW'
@@ -29,18 +29,18 @@ public static class MySqlStatisticsReader
         var schema = stats.Table.Schema!;
         var name = stats.Table.Name;
 
-        var indexRows = await Db.QueryAsync(c, tx, """
+        var indexRows = await AdoCommands.QueryAsync(c, tx, """
             SELECT INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(CONCAT(COLUMN_NAME, CASE WHEN SUB_PART IS NULL THEN '' ELSE CONCAT('(', SUB_PART, ')') END) ORDER BY SEQ_IN_INDEX SEPARATOR ', '), MAX(INDEX_TYPE)
             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @name GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME
             """, r => (Name: r.GetString(0), Unique: r.Int(1) == 0, Columns: r.Str(2) ?? "", Type: r.Str(3)), ct, null, ("schema", schema), ("name", name));
 
         // InnoDB keeps each index's size in pages; readable where the account may read the mysql schema.
-        var sizes = await OptionalAsync(() => Db.QueryAsync(c, tx, """
+        var sizes = await OptionalAsync(() => AdoCommands.QueryAsync(c, tx, """
             SELECT s.index_name, s.stat_value * @@innodb_page_size FROM mysql.innodb_index_stats s
             WHERE s.database_name = @schema AND s.table_name = @name AND s.stat_name = 'size'
             """, r => (Name: r.GetString(0), Bytes: r.Long(1)), ct, null, ("schema", schema), ("name", name)));
         // performance_schema counts reads per index since the server started (when it is enabled).
-        var usage = await OptionalAsync(() => Db.QueryAsync(c, tx, """
+        var usage = await OptionalAsync(() => AdoCommands.QueryAsync(c, tx, """
             SELECT INDEX_NAME, COUNT_READ FROM performance_schema.table_io_waits_summary_by_index_usage
             WHERE OBJECT_SCHEMA = @schema AND OBJECT_NAME = @name
             """, r => (Name: r.Str(0), Reads: r.Long(1)), ct, null, ("schema", schema), ("name", name)));
@@ -64,7 +64,7 @@ public static class MySqlStatisticsReader
 
     public static async Task<ColumnStats?> ReadColumnAsync(DbConnection c, DbTransaction? tx, QualifiedName table, string column, bool mariaDb, CancellationToken ct)
     {
-        var found = await Db.QueryAsync(c, tx, """
+        var found = await AdoCommands.QueryAsync(c, tx, """
             SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES', COLUMN_DEFAULT
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name AND COLUMN_NAME = @column
             """, r => new ColumnStats(new QualifiedName(r.GetString(0), r.GetString(1)), r.GetString(2))
@@ -77,7 +77,7 @@ public static class MySqlStatisticsReader
         var schema = stats.Table.Schema!;
 
         // Distinct values of a column that leads an index: the index's cardinality.
-        var cardinality = await Db.QueryAsync(c, tx, """
+        var cardinality = await AdoCommands.QueryAsync(c, tx, """
             SELECT MAX(CARDINALITY) FROM information_schema.STATISTICS
             WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = @name AND COLUMN_NAME = @column AND SEQ_IN_INDEX = 1
             """, r => r.Double(0), ct, null, ("schema", schema), ("name", stats.Table.Name), ("column", stats.Column));
@@ -86,7 +86,7 @@ public static class MySqlStatisticsReader
         if (mariaDb)
         {
             // Engine-independent statistics, filled by ANALYZE TABLE ... PERSISTENT FOR ALL (or use_stat_tables).
-            var persistent = await OptionalAsync(() => Db.QueryAsync(c, tx, """
+            var persistent = await OptionalAsync(() => AdoCommands.QueryAsync(c, tx, """
                 SELECT nulls_ratio, avg_frequency FROM mysql.column_stats WHERE db_name = @schema AND table_name = @name AND column_name = @column
                 """, r => (Nulls: r.Double(0), AvgFrequency: r.Double(1)), ct, null, ("schema", schema), ("name", stats.Table.Name), ("column", stats.Column)));
             if (persistent is { Count: > 0 } && persistent[0] is var p)
@@ -102,7 +102,7 @@ public static class MySqlStatisticsReader
         else
         {
             // MySQL 8: ANALYZE TABLE ... UPDATE HISTOGRAM ON col stores a JSON histogram with its null fraction.
-            var histogram = await OptionalAsync(() => Db.QueryAsync(c, tx, """
+            var histogram = await OptionalAsync(() => AdoCommands.QueryAsync(c, tx, """
                 SELECT HISTOGRAM FROM information_schema.COLUMN_STATISTICS WHERE SCHEMA_NAME = @schema AND TABLE_NAME = @name AND COLUMN_NAME = @column
                 """, r => r.Str(0), ct, null, ("schema", schema), ("name", stats.Table.Name), ("column", stats.Column)));
             if (histogram is { Count: > 0 } && histogram[0] is { } json)

@@ -23,7 +23,7 @@ public static class PostgresStatisticsReader
                 ORDER BY array_position(current_schemas(false), n.nspname)
                 LIMIT 1
                 """;
-            var found = await Db.QueryAsync(connection, transaction, sql, r => Convert.ToUInt32(r.GetValue(0)), ct, null,
+            var found = await AdoCommands.QueryAsync(connection, transaction, sql, r => Convert.ToUInt32(r.GetValue(0)), ct, null,
                 ("name", table.Name), ("schema", (object?)table.Schema ?? DBNull.Value));
             if (found.Count > 0) return found[0];
         }
@@ -41,7 +41,7 @@ public static class PostgresStatisticsReader
             LEFT JOIN (SELECT * FROM pg_stat_user_tables WHERE relid = CAST(@oid AS bigint)::oid) s ON true
             WHERE c.oid = CAST(@oid AS bigint)::oid
             """;
-        var found = await Db.QueryAsync(connection, transaction, tableSql, r => new TableStats(new QualifiedName(r.GetString(1), r.GetString(2)))
+        var found = await AdoCommands.QueryAsync(connection, transaction, tableSql, r => new TableStats(new QualifiedName(r.GetString(1), r.GetString(2)))
         {
             EstimatedRows = r.Double(3) is { } rows && rows >= 0 ? rows : null,
             TableBytes = r.Long(4), IndexBytes = r.Long(5), TotalBytes = r.Long(6),
@@ -52,7 +52,7 @@ public static class PostgresStatisticsReader
             return null;
         var stats = found[0];
 
-        var indexes = await Db.QueryAsync(connection, transaction, """
+        var indexes = await AdoCommands.QueryAsync(connection, transaction, """
             SELECT ic.relname, pg_get_indexdef(i.indexrelid), pg_relation_size(i.indexrelid), s.idx_scan, i.indisunique, i.indisprimary
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
             LEFT JOIN (SELECT indexrelid, idx_scan FROM pg_stat_user_indexes WHERE relid = CAST(@oid AS bigint)::oid) s ON s.indexrelid = i.indexrelid
@@ -76,7 +76,7 @@ public static class PostgresStatisticsReader
             ORDER BY (a.attname = @column) DESC
             LIMIT 1
             """;
-        var found = await Db.QueryAsync(connection, transaction, sql, r => new ColumnStats(new QualifiedName(r.GetString(0), r.GetString(1)), r.GetString(2))
+        var found = await AdoCommands.QueryAsync(connection, transaction, sql, r => new ColumnStats(new QualifiedName(r.GetString(0), r.GetString(1)), r.GetString(2))
         {
             DataType = r.Str(3), Nullable = r.Bool(4), Default = r.Str(5),
         }, ct, null, ("oid", (long)oid), ("column", column));
@@ -84,7 +84,7 @@ public static class PostgresStatisticsReader
             return null;
         var stats = found[0];
         // pg_stats by constant names: the view then reads pg_statistic for this one column.
-        var values = await Db.QueryAsync(connection, transaction, """
+        var values = await AdoCommands.QueryAsync(connection, transaction, """
             SELECT s.null_frac::float8, s.n_distinct::float8, s.most_common_vals::text, s.most_common_freqs::float8[], s.correlation::float8
             FROM pg_stats s WHERE s.schemaname = @schema AND s.tablename = @name AND s.attname = @column
             ORDER BY (s.inherited IS TRUE)

@@ -15,7 +15,7 @@ public static class SqlServerStatisticsReader
 
     public static async Task<TableStats?> ReadTableAsync(DbConnection c, DbTransaction? tx, QualifiedName table, CancellationToken ct)
     {
-        var found = await Db.QueryAsync(c, tx, $"""
+        var found = await AdoCommands.QueryAsync(c, tx, $"""
             SELECT SCHEMA_NAME(t.schema_id), t.name,
                    (SELECT SUM(ps.row_count) FROM sys.dm_db_partition_stats ps WHERE ps.object_id = t.object_id AND ps.index_id IN (0, 1)),
                    (SELECT SUM(ps.used_page_count) * 8192 FROM sys.dm_db_partition_stats ps WHERE ps.object_id = t.object_id AND ps.index_id IN (0, 1)),
@@ -32,7 +32,7 @@ public static class SqlServerStatisticsReader
         if (found.Count == 0)
             return null;
         var stats = found[0];
-        var indexes = await Db.QueryAsync(c, tx, $"""
+        var indexes = await AdoCommands.QueryAsync(c, tx, $"""
             SELECT i.name, i.type_desc, i.is_unique, i.is_primary_key,
                    (SELECT SUM(ps.used_page_count) * 8192 FROM sys.dm_db_partition_stats ps WHERE ps.object_id = i.object_id AND ps.index_id = i.index_id),
                    (SELECT SUM(us.user_seeks + us.user_scans + us.user_lookups) FROM sys.dm_db_index_usage_stats us WHERE us.database_id = DB_ID() AND us.object_id = i.object_id AND us.index_id = i.index_id),
@@ -48,7 +48,7 @@ public static class SqlServerStatisticsReader
 
     public static async Task<ColumnStats?> ReadColumnAsync(DbConnection c, DbTransaction? tx, QualifiedName table, string column, CancellationToken ct)
     {
-        var found = await Db.QueryAsync(c, tx, $"""
+        var found = await AdoCommands.QueryAsync(c, tx, $"""
             SELECT SCHEMA_NAME(o.schema_id), o.name, col.name, ty.name, col.max_length, col.precision, col.scale, col.is_nullable, dc.definition
             FROM sys.columns col JOIN sys.objects o ON o.object_id = col.object_id JOIN sys.types ty ON ty.user_type_id = col.user_type_id
             LEFT JOIN sys.default_constraints dc ON dc.object_id = col.default_object_id
@@ -61,7 +61,7 @@ public static class SqlServerStatisticsReader
             return null;
         var stats = found[0];
         // The statistics object whose first column is this one; its histogram steps give distinct values and the most common ones.
-        var histogram = await Db.QueryAsync(c, tx, $"""
+        var histogram = await AdoCommands.QueryAsync(c, tx, $"""
             SELECT CONVERT(nvarchar(4000), h.range_high_key), h.equal_rows, h.distinct_range_rows, sp.rows
             FROM sys.stats s
             JOIN sys.stats_columns sc ON sc.object_id = s.object_id AND sc.stats_id = s.stats_id AND sc.stats_column_id = 1

@@ -17,14 +17,14 @@ public static class SqliteStatisticsReader
     public const int SampleRows = 100_000;
 
     private static async Task<string?> RealNameAsync(SqliteConnection c, string name, CancellationToken ct) =>
-        (await Db.QueryAsync(c, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND lower(name) = lower(@n)", r => r.GetString(0), ct, null, ("n", name))).FirstOrDefault();
+        (await AdoCommands.QueryAsync(c, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND lower(name) = lower(@n)", r => r.GetString(0), ct, null, ("n", name))).FirstOrDefault();
 
     public static async Task<Dictionary<string, string>> Stat1Async(SqliteConnection c, CancellationToken ct)
     {
-        var exists = (await Db.QueryAsync(c, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'", r => 1, ct)).Count > 0;
+        var exists = (await AdoCommands.QueryAsync(c, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'", r => 1, ct)).Count > 0;
         if (!exists)
             return new(StringComparer.OrdinalIgnoreCase);
-        var rows = await Db.QueryAsync(c, null, "SELECT tbl, idx, stat FROM sqlite_stat1", r => (Table: r.GetString(0), Index: r.Str(1), Stat: r.Str(2) ?? ""), ct);
+        var rows = await AdoCommands.QueryAsync(c, null, "SELECT tbl, idx, stat FROM sqlite_stat1", r => (Table: r.GetString(0), Index: r.Str(1), Stat: r.Str(2) ?? ""), ct);
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in rows)
             result[row.Index ?? "table:" + row.Table] = row.Stat;
@@ -40,11 +40,11 @@ public static class SqliteStatisticsReader
     {
         if (stat1.TryGetValue("table:" + table, out var ts) && ParseStat(ts) is { Length: > 0 } t)
             return (t[0], false);
-        var indexes = await Db.QueryAsync(c, null, "SELECT name FROM pragma_index_list(@t)", r => r.GetString(0), ct, null, ("t", table));
+        var indexes = await AdoCommands.QueryAsync(c, null, "SELECT name FROM pragma_index_list(@t)", r => r.GetString(0), ct, null, ("t", table));
         foreach (var index in indexes)
             if (stat1.TryGetValue(index, out var s) && ParseStat(s) is { Length: > 0 } figures)
                 return (figures[0], false);
-        var count = await Db.QueryAsync(c, null, $"SELECT count(*) FROM (SELECT 1 FROM {Db.Quote(DatabaseEngine.Sqlite, table)} LIMIT {CountLimit + 1})", r => r.Long(0) ?? 0, ct);
+        var count = await AdoCommands.QueryAsync(c, null, $"SELECT count(*) FROM (SELECT 1 FROM {AdoCommands.Quote(DatabaseEngine.Sqlite, table)} LIMIT {CountLimit + 1})", r => r.Long(0) ?? 0, ct);
         return (count[0], count[0] <= CountLimit);
     }
 
@@ -68,7 +68,7 @@ public static class SqliteStatisticsReader
     {
         try
         {
-            await Db.QueryAsync(c, null, "SELECT 1 FROM dbstat LIMIT 1", r => 1, ct);
+            await AdoCommands.QueryAsync(c, null, "SELECT 1 FROM dbstat LIMIT 1", r => 1, ct);
             return true;
         }
         catch (SqliteException)
@@ -85,10 +85,10 @@ public static class SqliteStatisticsReader
         var (rows, _) = await RowsAsync(c, name, stat1, ct);
         var dbstat = await HasDbstatAsync(c, ct);
         async Task<long?> SizeAsync(string objectName) => dbstat
-            ? (await Db.QueryAsync(c, null, "SELECT sum(pgsize) FROM dbstat WHERE name = @n", r => r.Long(0), ct, null, ("n", objectName))).FirstOrDefault()
+            ? (await AdoCommands.QueryAsync(c, null, "SELECT sum(pgsize) FROM dbstat WHERE name = @n", r => r.Long(0), ct, null, ("n", objectName))).FirstOrDefault()
             : null;
 
-        var indexRows = await Db.QueryAsync(c, null, """
+        var indexRows = await AdoCommands.QueryAsync(c, null, """
             SELECT il.name, il."unique", il.origin, s.sql FROM pragma_index_list(@t) il LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name
             """, r => (Name: r.GetString(0), Unique: r.Bool(1), Origin: r.Str(2), Sql: r.Str(3)), ct, null, ("t", name));
         var indexes = new List<IndexStats>();
@@ -108,15 +108,15 @@ public static class SqliteStatisticsReader
     {
         if (await RealNameAsync(c, table.Name, ct) is not { } name)
             return null;
-        var info = (await Db.QueryAsync(c, null, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(@t) WHERE lower(name) = lower(@c)",
+        var info = (await AdoCommands.QueryAsync(c, null, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(@t) WHERE lower(name) = lower(@c)",
             r => (Name: r.GetString(0), Type: r.Str(1), NotNull: r.Bool(2), Default: r.Str(3), Pk: r.Int(4)), ct, null, ("t", name), ("c", column))).FirstOrDefault();
         if (info.Name is null)
             return null;
-        var q = Db.Quote(DatabaseEngine.Sqlite, info.Name);
-        var sample = $"(SELECT {q} AS v FROM {Db.Quote(DatabaseEngine.Sqlite, name)} LIMIT {SampleRows})";
-        var counts = (await Db.QueryAsync(c, null, $"SELECT count(*), count(v), count(DISTINCT v) FROM {sample}",
+        var q = AdoCommands.Quote(DatabaseEngine.Sqlite, info.Name);
+        var sample = $"(SELECT {q} AS v FROM {AdoCommands.Quote(DatabaseEngine.Sqlite, name)} LIMIT {SampleRows})";
+        var counts = (await AdoCommands.QueryAsync(c, null, $"SELECT count(*), count(v), count(DISTINCT v) FROM {sample}",
             r => (All: r.Long(0) ?? 0, NonNull: r.Long(1) ?? 0, Distinct: r.Long(2) ?? 0), ct)).First();
-        var common = await Db.QueryAsync(c, null, $"SELECT CAST(v AS TEXT), count(*) AS n FROM {sample} WHERE v IS NOT NULL GROUP BY v HAVING count(*) > 1 ORDER BY n DESC LIMIT 5",
+        var common = await AdoCommands.QueryAsync(c, null, $"SELECT CAST(v AS TEXT), count(*) AS n FROM {sample} WHERE v IS NOT NULL GROUP BY v HAVING count(*) > 1 ORDER BY n DESC LIMIT 5",
             r => (Value: r.Str(0) ?? "", Count: r.Long(1) ?? 0), ct);
         double? distinct = counts.All == 0 ? null : counts.Distinct == counts.NonNull && counts.NonNull > 0 ? -(double)counts.NonNull / counts.All : counts.Distinct;
         return new ColumnStats(new QualifiedName("main", name), info.Name)

@@ -6,7 +6,6 @@ using DbAgent.Analysis.Advisor.Workload;
 using DbAgent.Databases;
 using DbAgent.Databases.Advisor;
 using DbAgent.Databases.Connections;
-using DbAgent.Server.Features.Connections;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql;
 using DbAgent.Sql.Dialects;
@@ -56,7 +55,7 @@ public static class AdviseCommand
             }
         }
         await using var _ = session;
-        var dialect = options.Dialect ?? (session is null ? SqlDialect.Postgres : DocumentConnections.DialectOf(session.ServerInfo.Engine));
+        var dialect = options.Dialect ?? (session is null ? SqlDialect.Postgres : session.ServerInfo.Engine.ToDialect());
 
         var workload = new List<WorkloadQuery>();
         foreach (var path in options.Workload)

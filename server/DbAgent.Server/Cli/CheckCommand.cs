@@ -5,10 +5,8 @@ using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Pipeline;
 using DbAgent.Databases;
 using DbAgent.Databases.Connections;
-using DbAgent.Server.Documents;
-using DbAgent.Server.Features.Configuration;
-using DbAgent.Server.Features.Connections;
-using DbAgent.Server.Features.Plans;
+using DbAgent.Databases.Plans;
+using DbAgent.Server.Settings;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql;
 using DbAgent.Sql.Dialects;
@@ -176,7 +174,7 @@ public static class CheckCommand
             }
         }
         await using var sessionScope = session;
-        var engineDialect = session is null ? (SqlDialect?)null : DocumentConnections.DialectOf(session.ServerInfo.Engine);
+        var engineDialect = session is null ? (SqlDialect?)null : session.ServerInfo.Engine.ToDialect();
 
         var schemas = new SchemaCache();
         var keepReported = options.Format != OutputFormat.Text;
@@ -263,7 +261,7 @@ public static class CheckCommand
     private sealed record CheckContext(Options Options, SqlDialect? EngineDialect, IReadOnlySet<string>? NewTables, SchemaCache Schemas);
 
     /// <summary>A file read and parsed, ready for the analysis (and, with a connection, the plans before it).</summary>
-    private sealed record Parsed(string Display, DbAgentSettings Settings, SourceText Source, SqlScript Script, SqlDialect Dialect, DialectSource DialectSource);
+    private sealed record Parsed(string Display, DbAgentSettings Settings, SourceText Source, SqlScript Script, SqlDialect Dialect);
 
     /// <summary>
     /// Files on every core, reported in the order given: each worker takes the next file and its outcome waits in
@@ -341,11 +339,10 @@ public static class CheckCommand
             FileOutcome? failed = null;
             try
             {
-                var snapshot = new DocumentSnapshot(new Uri(Path.GetFullPath(item.Input.Path)).AbsoluteUri, 0, "sql", parsed.Source, parsed.Script, parsed.DialectSource);
-                var (planned, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(parsed.Settings),
-                    SessionPlanRunner.Options(parsed.Settings), schema: null, cancellationToken).ConfigureAwait(false);
+                var (found, failure) = await StatementPlanner.FindingsAsync(session, parsed.Script, parsed.Settings.Plans.Thresholds(),
+                    parsed.Settings.Plans.QueryOptions(), schema: null, cancellationToken).ConfigureAwait(false);
                 if (failure is not null) planErrors.Add($"{parsed.Display}: plans stopped: {failure.Message}");
-                plans = StatementPlanner.Anchor(planned, snapshot);
+                plans = found;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -382,8 +379,8 @@ public static class CheckCommand
             var source = SourceText.From(text);
             // --dialect is what the user says; without it the connection's engine, the first line, then dbagent.json.
             var options = context.Options;
-            var dialect = DialectResolver.Resolve(text, options.Dialect is null ? context.EngineDialect : null, options.Dialect ?? settings.Dialect, out var dialectSource);
-            return (new Parsed(display, settings, source, SqlScript.Parse(source, dialect), dialect, dialectSource), null);
+            var dialect = DialectResolver.Resolve(text, options.Dialect is null ? context.EngineDialect : null, options.Dialect ?? settings.Dialect, out _);
+            return (new Parsed(display, settings, source, SqlScript.Parse(source, dialect), dialect), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -443,8 +440,15 @@ public static class CheckCommand
             var folders = config.MigrationFolders.Count > 0 ? config.MigrationFolders : [config.Root];
             var key = string.Join('|', folders) + "|" + dialect;
             return _built.GetOrAdd(key, _ => new Lazy<Sql.Schema.SchemaModel?>(
-                () => WorkspaceSchema.Build(folders, _ => config.Dialect ?? dialect, null)?.Schema, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+                () => MigrationSchema.Build(folders, _ => config.Dialect ?? dialect, MigrationProblem)?.Schema, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
         }
+    }
+
+    /// <summary>A migration that could not be replayed goes to stderr, as the editor logs it; progress is not shown.</summary>
+    private static void MigrationProblem(Microsoft.Extensions.Logging.LogLevel level, string message)
+    {
+        if (level >= Microsoft.Extensions.Logging.LogLevel.Warning)
+            Console.Error.WriteLine($"[{(level == Microsoft.Extensions.Logging.LogLevel.Warning ? "Warning" : "Error")}] {message}");
     }
 
     private static async Task<int> UsageAsync(TextWriter error, string problem)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using DbAgent.Server.Features.Lifecycle;
 
 namespace DbAgent.Server.Cli;
 
@@ -11,7 +10,7 @@ public static class CommandLine
 {
     public static RootCommand Create(TextWriter output, TextWriter error)
     {
-        var root = new RootCommand($"DbAgent {InitializeHandler.Version}: the database expert behind the VS Code extension.");
+        var root = new RootCommand($"DbAgent {ProductVersion.Current}: the database expert behind the VS Code extension.");
         root.Add(CheckCommand.Create(() => output, () => error));
 
         // lsp and advise keep their own argument handling (the sample generator is dbagent-sample); they are listed here for help and suggestions.

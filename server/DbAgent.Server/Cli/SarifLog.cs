@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Rules;
-using DbAgent.Server.Features.Lifecycle;
 
 namespace DbAgent.Server.Cli;
 
@@ -76,7 +75,7 @@ public static class SarifLog
                     ["driver"] = new JsonObject
                     {
                         ["name"] = "dbagent",
-                        ["semanticVersion"] = InitializeHandler.Version,
+                        ["semanticVersion"] = ProductVersion.Current,
                         ["informationUri"] = RuleDocumentation.DefaultBaseUri?.AbsoluteUri is { } local && docsBaseUri is null ? local : (docsBaseUri ?? new Uri("urn:dbagent")).AbsoluteUri,
                         ["rules"] = ruleNodes,
                     },

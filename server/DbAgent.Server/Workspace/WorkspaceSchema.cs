@@ -8,14 +8,6 @@ using DbAgent.Sql.Schema;
 
 namespace DbAgent.Server.Workspace;
 
-/// <summary>The schema the workspace's migrations build, with where it came from (for hovers and the chat).</summary>
-public sealed record WorkspaceSchemaSnapshot(SchemaModel Schema, string Source, IReadOnlyList<MigrationSet> Sets, IReadOnlyList<MigrationReplayResult> Replays)
-{
-    /// <summary>Every migration file replayed, as document URIs (a save of one of them rebuilds the schema).</summary>
-    public IReadOnlySet<string> MigrationUris { get; } =
-        Replays.SelectMany(r => r.Files).Select(f => f.DocumentUri).ToHashSet(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// Discovers the migration folders of the workspace folders and replays them, in their tool's order, into one schema
 /// model. Built lazily off the request path, rebuilt after a migration is saved or the settings change; readers get
@@ -89,74 +81,11 @@ public sealed class WorkspaceSchema
         var first = (string?)null;
         // The project's dbagent.json may name migration folders outside the usual places.
         var folders = Folders.Concat(Folders.SelectMany(f => _configuration.Projects.For(f, out _)?.MigrationFolders ?? [])).Distinct(StringComparer.Ordinal).ToList();
-        return Build(folders, sets =>
+        return MigrationSchema.Build(folders, sets =>
         {
             first = sets.SelectMany(s => s.Files).Select(f => new Uri(Path.GetFullPath(f.Path)).AbsoluteUri).FirstOrDefault();
             return (first is null ? null : _connections.DialectFor(first)) ?? _configuration.Global.Dialect;
-        }, _log);
-    }
-
-    /// <summary>
-    /// Replays the migrations found under <paramref name="folders"/> into one schema: what the editor and
-    /// `dbagent check` give the schema-aware rules, built the same way for both.
-    /// </summary>
-    public static WorkspaceSchemaSnapshot? Build(IEnumerable<string> folders, Func<IReadOnlyList<MigrationSet>, SqlDialect?> dialectOf, ServerLogger? log)
-    {
-        var _log = log ?? new ServerLogger(null, Microsoft.Extensions.Logging.LogLevel.Warning);
-        try
-        {
-            var sets = folders.SelectMany(MigrationDiscovery.Discover).ToList();
-            if (sets.Count == 0) return null;
-            var dialect = dialectOf(sets) ?? DetectDialect(sets);
-            var schema = new SchemaModel(dialect);
-            var replays = new List<MigrationReplayResult>();
-            foreach (var set in sets)
-            {
-                var result = MigrationReplay.Replay(set, dialect, schema);
-                replays.Add(result);
-                foreach (var failed in result.Files.Where(f => f.ReadError is not null))
-                    _log.Warning($"Migration {failed.File.Path} not replayed: {failed.ReadError}");
-            }
-            var files = replays.Sum(r => r.Files.Count);
-            var source = $"{files} migration file{(files == 1 ? "" : "s")} in {string.Join(", ", sets.Select(s => Relative(folders, s.Directory)))}";
-            _log.Info($"Schema from {source}: {schema.Tables.Count} tables, {schema.Views.Count} views.");
-            return new WorkspaceSchemaSnapshot(schema, source, sets, replays);
-        }
-        catch (Exception e)
-        {
-            _log.Error($"Replaying the workspace migrations failed: {e.GetType().Name}: {e.Message}");
-            return null;
-        }
-    }
-
-    /// <summary>The dialect the migrations are written in: the first file that says or shows one, else PostgreSQL.</summary>
-    private static SqlDialect DetectDialect(IEnumerable<MigrationSet> sets)
-    {
-        foreach (var file in sets.SelectMany(s => s.Files).Take(20))
-        {
-            try
-            {
-                using var reader = new StreamReader(file.Path);
-                var buffer = new char[16 * 1024];
-                var head = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length));
-                var dialect = DialectResolver.Resolve(head, null, null, out var source);
-                if (source != DialectSource.Default) return dialect;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return SqlDialect.Postgres;
-    }
-
-    private static string Relative(IEnumerable<string> folders, string directory)
-    {
-        foreach (var folder in folders)
-        {
-            var relative = Path.GetRelativePath(folder, directory);
-            if (!relative.StartsWith("..", StringComparison.Ordinal)) return relative;
-        }
-        return directory;
+        }, _log.Log);
     }
 
     public static string? LocalPath(string uri) =>

@@ -112,7 +112,6 @@ public class ConnectionManagerTests
     {
         private readonly SqliteProvider _inner = new();
         public DatabaseEngine Engine => DatabaseEngine.Sqlite;
-        public DbAgent.Sql.SqlDialect Dialect => _inner.Dialect;
         public EngineCapabilities Capabilities => _inner.Capabilities;
 
         public Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)

@@ -133,7 +133,7 @@ public class ConnectionParsingTests
     [Test]
     public void A_document_uses_the_connection_of_its_longest_folder_prefix()
     {
-        var root = "/work/app";
+        IReadOnlyList<string> root = ["/work/app"];
         IReadOnlyList<ConnectionTarget> connections =
         [
             new ConnectionTarget("all-db", DatabaseEngine.Postgres) { Folders = ["db"] },
@@ -150,6 +150,40 @@ public class ConnectionParsingTests
         });
         IReadOnlyList<ConnectionTarget> single = [new ConnectionTarget("only", DatabaseEngine.Sqlite)];
         Assert.That(ConnectionResolver.ForDocument("/anywhere/q.sql", single, root)?.Name, Is.EqualTo("only"));
+        Assert.That(ConnectionResolver.ForDocument("untitled:Untitled-1", single, root)?.Name, Is.EqualTo("only"), "an unsaved document uses the only unscoped connection");
+        Assert.That(ConnectionResolver.ForDocument("untitled:Untitled-1", connections, root), Is.Null, "an unsaved document is in no folder");
+    }
+
+    [Test]
+    public void A_file_no_folder_claims_uses_the_first_connection_that_names_no_folders()
+    {
+        IReadOnlyList<string> root = ["/work/app"];
+        // What Add Connection leaves behind: the workspace's first connection, then the one just added.
+        IReadOnlyList<ConnectionTarget> connections =
+        [
+            new ConnectionTarget("reports", DatabaseEngine.Postgres) { Folders = ["db/reports"] },
+            new ConnectionTarget("shop", DatabaseEngine.Sqlite),
+            new ConnectionTarget("added", DatabaseEngine.Sqlite),
+        ];
+        Assert.Multiple(() =>
+        {
+            Assert.That(ConnectionResolver.ForDocument("/work/app/queries/q.sql", connections, root)?.Name, Is.EqualTo("shop"));
+            Assert.That(ConnectionResolver.ForDocument("untitled:Untitled-1", connections, root)?.Name, Is.EqualTo("shop"));
+            Assert.That(ConnectionResolver.ForDocument("/work/app/db/reports/q.sql", connections, root)?.Name, Is.EqualTo("reports"), "a folder still wins");
+        });
+    }
+
+    [Test]
+    public void A_relative_folder_is_read_from_the_workspace_folder_that_holds_the_document()
+    {
+        IReadOnlyList<string> folders = ["/work/app", "/work/reports"];
+        IReadOnlyList<ConnectionTarget> connections = [new ConnectionTarget("db", DatabaseEngine.Postgres) { Folders = ["db"] }];
+        Assert.Multiple(() =>
+        {
+            Assert.That(ConnectionResolver.ForDocument("file:///work/reports/db/q.sql", connections, folders)?.Name, Is.EqualTo("db"));
+            Assert.That(ConnectionResolver.ForDocument("file:///work/app/db/q.sql", connections, folders)?.Name, Is.EqualTo("db"));
+            Assert.That(ConnectionResolver.ForDocument("file:///work/reports/q.sql", connections, folders), Is.Null);
+        });
     }
 }
 

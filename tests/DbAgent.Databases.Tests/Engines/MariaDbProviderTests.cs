@@ -70,7 +70,7 @@ public class MariaDbProviderTests
         Assert.That(session.ServerInfo.Database, Is.EqualTo(_db.SchemaName));
         Assert.That(session.Capabilities.HypotheticalIndexes, Is.False);
         var whatIf = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE note = 'gift'",
-            new IndexDefinition(null, new QualifiedName(null, "orders"), [new IndexKey("status", null, false)], default), new ExplainOptions(), CancellationToken.None);
+            new IndexDefinition(null, new QualifiedName(null, "orders"), [new IndexKey("status", null, false)], default), new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(whatIf.Supported, Is.False);
         Assert.That(whatIf.Message, Does.Contain("only proposed"));
     }
@@ -127,22 +127,22 @@ public class MariaDbProviderTests
     public async Task Json_plans_of_mariadb_with_real_table_names()
     {
         await using var session = await Open();
-        var slow = await session.ExplainAsync("SELECT * FROM orders o WHERE o.total > 10 ORDER BY o.created_at", new ExplainOptions(), CancellationToken.None);
+        var slow = await session.ExplainAsync("SELECT * FROM orders o WHERE o.total > 10 ORDER BY o.created_at", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(slow.Engine, Is.EqualTo("mariadb"));
         var scan = slow.Nodes.Single(n => n.Operation == PlanOperation.FullScan);
         Assert.That((scan.Relation, scan.Alias), Is.EqualTo(("orders", "o")));
         Assert.That(scan.EstimatedRows, Is.GreaterThan(10000));
         Assert.That(slow.Nodes.Any(n => n.Operation == PlanOperation.Sort), Is.True);
 
-        var join = await session.ExplainAsync("SELECT c.email FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.country = 'se'", new ExplainOptions(), CancellationToken.None);
+        var join = await session.ExplainAsync("SELECT c.email FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.country = 'se'", new ReadOnlyQueryOptions(), CancellationToken.None);
         var seek = join.Nodes.Single(n => n.Relation == "orders");
         Assert.That((seek.Operation, seek.IndexName), Is.EqualTo((PlanOperation.IndexSeek, "ix_orders_customer")));
 
-        var delete = await session.ExplainAsync("DELETE FROM orders WHERE status = 'cancelled'", new ExplainOptions { Analyze = true }, CancellationToken.None);
+        var delete = await session.ExplainAsync("DELETE FROM orders WHERE status = 'cancelled'", new ReadOnlyQueryOptions { Analyze = true }, CancellationToken.None);
         Assert.That(delete.Nodes.Single(n => n.Relation == "orders").Operation, Is.EqualTo(PlanOperation.FullScan));
         Assert.That((await _db.QueryAsync("SELECT count(*) FROM orders WHERE status = 'cancelled'"))[0][0], Is.EqualTo(12500L), "ANALYZE was not applied to a DELETE");
 
-        var analyzed = await session.ExplainAsync("SELECT count(*) FROM customers WHERE country = 'se'", new ExplainOptions { Analyze = true }, CancellationToken.None);
+        var analyzed = await session.ExplainAsync("SELECT count(*) FROM customers WHERE country = 'se'", new ReadOnlyQueryOptions { Analyze = true }, CancellationToken.None);
         Assert.That(analyzed.Nodes.Any(n => n.Details.ContainsKey("r_rows")), Is.True, "MariaDB's ANALYZE FORMAT=JSON for an opted-in read-only statement");
     }
 
@@ -200,7 +200,7 @@ public class MariaDbProviderTests
         {
             await using var session = await Open();
             var sw = Stopwatch.StartNew();
-            var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM customers", new ExplainOptions { LockTimeoutMs = 1000 }, CancellationToken.None));
+            var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM customers", new ReadOnlyQueryOptions { LockTimeoutMs = 1000 }, CancellationToken.None));
             Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.Timeout), e.Message);
             Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(6)));
         }
@@ -221,7 +221,7 @@ public class MariaDbProviderTests
         try
         {
             await using var session = await Open();
-            var explain = session.ExplainAsync("SELECT * FROM orders", new ExplainOptions { LockTimeoutMs = 20000, StatementTimeoutMs = 30000 }, CancellationToken.None);
+            var explain = session.ExplainAsync("SELECT * FROM orders", new ReadOnlyQueryOptions { LockTimeoutMs = 20000, StatementTimeoutMs = 30000 }, CancellationToken.None);
             await using var killer = new MySqlConnection(_db.ConnectionString);
             await killer.OpenAsync();
             for (var i = 0; i < 50; i++)

@@ -57,7 +57,7 @@ public sealed class PostgresPlanningRunsNoCodeTests
         await using var session = await ProviderRegistry.Default.OpenAsync(_db.Target("pg"), CancellationToken.None);
         try
         {
-            await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
+            await session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None);
             return null;
         }
         catch (StatementNotExplainableException e)
@@ -82,7 +82,7 @@ public sealed class PostgresPlanningRunsNoCodeTests
         StatementNotExplainableException? refused = null;
         try
         {
-            await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
+            await session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None);
         }
         catch (StatementNotExplainableException e)
         {
@@ -161,7 +161,7 @@ public sealed class MySqlPlanningRunsNoCodeTests
         StatementNotExplainableException? refused = null;
         try
         {
-            await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
+            await session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None);
         }
         catch (StatementNotExplainableException e)
         {
@@ -177,7 +177,7 @@ public sealed class MySqlPlanningRunsNoCodeTests
     public async Task Built_in_functions_are_still_explained()
     {
         await using var session = await ProviderRegistry.Default.OpenAsync(_db.Target("my"), CancellationToken.None);
-        var plan = await session.ExplainAsync("SELECT * FROM items WHERE id = ABS(-2) AND name = LOWER('B')", new ExplainOptions(), CancellationToken.None);
+        var plan = await session.ExplainAsync("SELECT * FROM items WHERE id = ABS(-2) AND name = LOWER('B')", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(plan.Nodes, Is.Not.Empty);
     }
 }

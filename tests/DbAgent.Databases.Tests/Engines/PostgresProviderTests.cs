@@ -135,22 +135,22 @@ public class PostgresProviderTests
     public async Task Plans_in_json_with_generic_plans_for_parameters()
     {
         await using var session = await Open();
-        var slow = await session.ExplainAsync("SELECT * FROM orders o WHERE o.note = 'gift' ORDER BY o.total;", new ExplainOptions(), CancellationToken.None);
+        var slow = await session.ExplainAsync("SELECT * FROM orders o WHERE o.note = 'gift' ORDER BY o.total;", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(slow.Engine, Is.EqualTo("postgres"));
         Assert.That(slow.RawPlan, Does.Contain("\"Node Type\""));
         var scan = slow.Nodes.Single(n => n.Operation == PlanOperation.FullScan);
         Assert.That((scan.Relation, scan.Alias, scan.FilterColumns.Single()), Is.EqualTo(("orders", "o", "note")));
         Assert.That(slow.Nodes.Any(n => n.Operation == PlanOperation.Sort && n.SortKeys.Any(k => k.EndsWith("total"))), Is.True);
 
-        var seek = await session.ExplainAsync("SELECT * FROM orders WHERE id = 42", new ExplainOptions(), CancellationToken.None);
+        var seek = await session.ExplainAsync("SELECT * FROM orders WHERE id = 42", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That((seek.Root.Operation, seek.Root.IndexName, seek.Root.EstimatedRows), Is.EqualTo((PlanOperation.IndexSeek, "orders_pkey", (double?)1)));
 
         // $1 parameters: planned without values (PREPARE + generic plan on PostgreSQL 15, GENERIC_PLAN on 16+).
-        var generic = await session.ExplainAsync("SELECT * FROM orders WHERE customer_id = $1 AND created_at > $2", new ExplainOptions(), CancellationToken.None);
+        var generic = await session.ExplainAsync("SELECT * FROM orders WHERE customer_id = $1 AND created_at > $2", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(generic.Nodes.Any(n => n.IndexName == "ix_orders_customer"), Is.True, generic.RawPlan);
         Assert.That(generic.Nodes.SelectMany(n => n.FilterColumns), Does.Contain("customer_id"));
         // Twice, to show the prepared statement was deallocated (same name space, no clash) and the session is reusable.
-        var again = await session.ExplainAsync("UPDATE orders SET note = $2 WHERE id = $1", new ExplainOptions(), CancellationToken.None);
+        var again = await session.ExplainAsync("UPDATE orders SET note = $2 WHERE id = $1", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(again.Root.NodeType, Is.EqualTo("ModifyTable"));
     }
 
@@ -158,9 +158,9 @@ public class PostgresProviderTests
     public async Task Analyze_runs_only_for_read_only_statements_when_asked()
     {
         await using var session = await Open();
-        var analyzed = await session.ExplainAsync("SELECT count(*) FROM customers", new ExplainOptions { Analyze = true }, CancellationToken.None);
+        var analyzed = await session.ExplainAsync("SELECT count(*) FROM customers", new ReadOnlyQueryOptions { Analyze = true }, CancellationToken.None);
         Assert.That(analyzed.Root.Details.ContainsKey("Actual Rows"), Is.True);
-        var notAnalyzed = await session.ExplainAsync("DELETE FROM customers WHERE id = 1", new ExplainOptions { Analyze = true }, CancellationToken.None);
+        var notAnalyzed = await session.ExplainAsync("DELETE FROM customers WHERE id = 1", new ReadOnlyQueryOptions { Analyze = true }, CancellationToken.None);
         Assert.That(notAnalyzed.Root.Details.ContainsKey("Actual Rows"), Is.False);
         Assert.That((await _db.QueryAsync("SELECT count(*) FROM customers WHERE id = 1"))[0][0], Is.EqualTo(1L));
     }
@@ -172,7 +172,7 @@ public class PostgresProviderTests
         if (!session.Capabilities.HypotheticalIndexes)
             Assert.Ignore("HypoPG is not installed on this PostgreSQL server: " + session.Capabilities.Notes);
         var index = new IndexDefinition(null, new QualifiedName(null, "orders"), [new IndexKey("note", null, false)], default);
-        var result = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE note = 'gift' AND total > 490", index, new ExplainOptions(), CancellationToken.None);
+        var result = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE note = 'gift' AND total > 490", index, new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(result.Supported, Is.True);
         Assert.That(result.IndexUsed, Is.True, result.Message);
         Assert.That(result.After!.TotalCost, Is.LessThan(result.Before!.TotalCost!.Value));
@@ -180,7 +180,7 @@ public class PostgresProviderTests
         var count = await _db.QueryAsync($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_db.SchemaName}' AND tablename = 'orders'");
         Assert.That(count[0][0], Is.EqualTo(3L), "no real index was built");
         // HypoPG's indexes live in the backend: none remain for the next statement of the session.
-        var after = await session.ExplainAsync("SELECT * FROM orders WHERE note = 'gift' AND total > 490", new ExplainOptions(), CancellationToken.None);
+        var after = await session.ExplainAsync("SELECT * FROM orders WHERE note = 'gift' AND total > 490", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(after.Nodes.Any(n => n.IndexName?.Contains("note") == true), Is.False);
     }
 
@@ -295,13 +295,13 @@ public class PostgresProviderTests
         await using var tableLock = await LockAsync("customers");
         await using var session = await Open();
         var sw = Stopwatch.StartNew();
-        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM customers", new ExplainOptions { LockTimeoutMs = 500 }, CancellationToken.None));
+        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM customers", new ReadOnlyQueryOptions { LockTimeoutMs = 500 }, CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.Timeout));
         Assert.That(e.Message, Does.Contain("lock timeout"));
         Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
         await tableLock.ReleaseAsync();
         // The session is usable again once the lock is gone.
-        Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ExplainOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
+        Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ReadOnlyQueryOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
     }
 
     [Test]
@@ -311,7 +311,7 @@ public class PostgresProviderTests
         // A 12-way self join with join_collapse_limit raised by nothing: planning alone takes long; 1 ms is far too little.
         var joins = string.Join(" ", Enumerable.Range(1, 12).Select(i => $"JOIN orders o{i} ON o{i}.customer_id = o{i - 1}.customer_id"));
         var sql = $"SELECT count(*) FROM orders o0 {joins} WHERE o0.total > 10";
-        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync(sql, new ExplainOptions { StatementTimeoutMs = 1 }, CancellationToken.None));
+        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync(sql, new ReadOnlyQueryOptions { StatementTimeoutMs = 1 }, CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.Timeout));
         Assert.That(e.Message, Does.Contain("statement timeout"));
     }
@@ -323,10 +323,10 @@ public class PostgresProviderTests
         await using var session = await Open();
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var sw = Stopwatch.StartNew();
-        Assert.CatchAsync<OperationCanceledException>(() => session.ExplainAsync("SELECT * FROM customers", new ExplainOptions { LockTimeoutMs = 20000 }, cts.Token));
+        Assert.CatchAsync<OperationCanceledException>(() => session.ExplainAsync("SELECT * FROM customers", new ReadOnlyQueryOptions { LockTimeoutMs = 20000 }, cts.Token));
         Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
         await tableLock.ReleaseAsync();
-        Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ExplainOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
+        Assert.That((await session.ExplainAsync("SELECT * FROM customers", new ReadOnlyQueryOptions(), CancellationToken.None)).Root.Relation, Is.EqualTo("customers"));
     }
 
     [Test]
@@ -334,10 +334,10 @@ public class PostgresProviderTests
     {
         await using var session = await Open();
         var garbage = new string(Enumerable.Range(0, 2000).Select(i => (char)((i * 7919) % 0xD7FF)).ToArray());
-        Assert.ThrowsAsync<DbAgent.Databases.Plans.StatementNotExplainableException>(() => session.ExplainAsync(garbage, new ExplainOptions(), CancellationToken.None));
-        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT FROM WHERE ((", new ExplainOptions(), CancellationToken.None));
+        Assert.ThrowsAsync<DbAgent.Databases.Plans.StatementNotExplainableException>(() => session.ExplainAsync(garbage, new ReadOnlyQueryOptions(), CancellationToken.None));
+        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT FROM WHERE ((", new ReadOnlyQueryOptions(), CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.QueryFailed));
-        Assert.That((await session.ExplainAsync("SELECT 1", new ExplainOptions(), CancellationToken.None)).Root, Is.Not.Null);
+        Assert.That((await session.ExplainAsync("SELECT 1", new ReadOnlyQueryOptions(), CancellationToken.None)).Root, Is.Not.Null);
     }
 
     [Test]
@@ -346,7 +346,7 @@ public class PostgresProviderTests
         // The backend is killed from a second connection while the EXPLAIN waits on a lock.
         await using var tableLock = await LockAsync("orders");
         await using var session = await Open();
-        var explain = session.ExplainAsync("SELECT * FROM orders", new ExplainOptions { LockTimeoutMs = 20000, StatementTimeoutMs = 30000 }, CancellationToken.None);
+        var explain = session.ExplainAsync("SELECT * FROM orders", new ReadOnlyQueryOptions { LockTimeoutMs = 20000, StatementTimeoutMs = 30000 }, CancellationToken.None);
         var database = new NpgsqlConnectionStringBuilder(_db.ConnectionString).Database;
         // A connection of its own: pg_stat_activity is a snapshot that stays fixed inside a transaction.
         await using var killer = new NpgsqlConnection(_db.ConnectionString);

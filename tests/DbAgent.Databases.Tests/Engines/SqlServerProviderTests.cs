@@ -114,7 +114,7 @@ public class SqlServerProviderTests
             }
             var target = ConnectionTargetParser.FromConnectionString(connectionString, DatabaseEngine.SqlServer, "mssql");
             await using var session = await new SqlServerProvider().OpenAsync(target, CancellationToken.None);
-            var plan = await session.ExplainAsync("DELETE FROM dbo.dbagent_orders WHERE status = 'paid'", new ExplainOptions(), CancellationToken.None);
+            var plan = await session.ExplainAsync("DELETE FROM dbo.dbagent_orders WHERE status = 'paid'", new ReadOnlyQueryOptions(), CancellationToken.None);
             Assert.That(plan.Engine, Is.EqualTo("sqlserver"));
             Assert.That(plan.Nodes.Any(n => n.Relation == "dbagent_orders"), Is.True);
             var schema = await session.LoadSchemaAsync(CancellationToken.None);

@@ -117,20 +117,20 @@ public class SqliteProviderTests
     public async Task Plans_show_full_scans_seeks_and_sorts_with_row_estimates()
     {
         await using var session = await Open();
-        var slow = await session.ExplainAsync("SELECT * FROM orders o WHERE o.status = 'paid' ORDER BY o.total", new ExplainOptions(), CancellationToken.None);
+        var slow = await session.ExplainAsync("SELECT * FROM orders o WHERE o.status = 'paid' ORDER BY o.total", new ReadOnlyQueryOptions(), CancellationToken.None);
         var scan = slow.Nodes.Single(n => n.Operation == PlanOperation.FullScan);
         Assert.That((scan.Relation, scan.Alias, scan.EstimatedRows), Is.EqualTo(("orders", "o", (double?)20000)));
         Assert.That(slow.Nodes.Single(n => n.Operation == PlanOperation.Sort).EstimatedRows, Is.EqualTo(20000));
 
-        var fast = await session.ExplainAsync("SELECT * FROM orders WHERE customer_id = 42;", new ExplainOptions(), CancellationToken.None);
+        var fast = await session.ExplainAsync("SELECT * FROM orders WHERE customer_id = 42;", new ReadOnlyQueryOptions(), CancellationToken.None);
         var seek = fast.Nodes.Single(n => n.Relation == "orders");
         Assert.That((seek.Operation, seek.IndexName), Is.EqualTo((PlanOperation.IndexSeek, "ix_orders_customer")));
 
         var join = await session.ExplainAsync("SELECT c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.total > 400",
-            new ExplainOptions(), CancellationToken.None);
+            new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(join.Nodes.Any(n => n.Operation == PlanOperation.NestedLoop), Is.True);
 
-        var parameters = await session.ExplainAsync("SELECT * FROM orders WHERE customer_id = ? AND status = :status", new ExplainOptions(), CancellationToken.None);
+        var parameters = await session.ExplainAsync("SELECT * FROM orders WHERE customer_id = ? AND status = :status", new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(parameters.Nodes.Single(n => n.Relation == "orders").IndexName, Is.EqualTo("ix_orders_customer"));
     }
 
@@ -140,7 +140,7 @@ public class SqliteProviderTests
         await using var session = await Open();
         Assert.That(session.Capabilities.HypotheticalIndexes, Is.True);
         var index = new IndexDefinition(null, new QualifiedName(null, "orders"), [new IndexKey("status", null, false), new IndexKey("total", null, false)], default);
-        var result = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE status = 'paid' ORDER BY total", index, new ExplainOptions(), CancellationToken.None);
+        var result = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE status = 'paid' ORDER BY total", index, new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(result.Supported, Is.True);
         Assert.That(result.IndexUsed, Is.True, result.Message);
         Assert.That(result.Before!.Nodes.Any(n => n.Operation == PlanOperation.FullScan), Is.True);
@@ -200,12 +200,12 @@ public class SqliteProviderTests
     public async Task Malformed_sql_is_a_query_failure_not_a_crash()
     {
         await using var session = await Open();
-        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT FROM WHERE ((", new ExplainOptions(), CancellationToken.None));
+        var e = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT FROM WHERE ((", new ReadOnlyQueryOptions(), CancellationToken.None));
         Assert.That(e!.Failure.Kind, Is.EqualTo(ConnectionFailureKind.QueryFailed));
-        var missing = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM no_such_table", new ExplainOptions(), CancellationToken.None));
+        var missing = Assert.ThrowsAsync<DatabaseAccessException>(() => session.ExplainAsync("SELECT * FROM no_such_table", new ReadOnlyQueryOptions(), CancellationToken.None));
         Assert.That(missing!.Message, Does.Contain("no such table"));
         // The session is still usable afterwards.
-        Assert.That((await session.ExplainAsync("SELECT 1", new ExplainOptions(), CancellationToken.None)).Root, Is.Not.Null);
+        Assert.That((await session.ExplainAsync("SELECT 1", new ReadOnlyQueryOptions(), CancellationToken.None)).Root, Is.Not.Null);
     }
 
     private async Task<string> Snapshot()

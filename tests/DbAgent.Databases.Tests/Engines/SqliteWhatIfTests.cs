@@ -79,7 +79,7 @@ public sealed class SqliteWhatIfTests
             await using var session = await Open();
             // A lock wait would end in "database is locked" (or this token): neither may happen.
             using var noWait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var result = await session.ExplainWithIndexAsync("SELECT id, total FROM orders WHERE coupon = 'C3'", Index("orders", "coupon"), new ExplainOptions(), noWait.Token);
+            var result = await session.ExplainWithIndexAsync("SELECT id, total FROM orders WHERE coupon = 'C3'", Index("orders", "coupon"), new ReadOnlyQueryOptions(), noWait.Token);
             Assert.That(result.Supported, Is.True, result.Message);
             Assert.That(result.Before!.Nodes.Any(n => n.Operation == PlanOperation.FullScan && n.Relation == "orders"), Is.True);
             Assert.That(result.IndexUsed, Is.True, result.Message);
@@ -106,7 +106,7 @@ public sealed class SqliteWhatIfTests
         }
         await using var session = await Open();
         using var noWait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var result = await session.ExplainWithIndexAsync("SELECT id FROM orders WHERE coupon = 'C3'", Index("orders", "coupon"), new ExplainOptions(), noWait.Token);
+        var result = await session.ExplainWithIndexAsync("SELECT id FROM orders WHERE coupon = 'C3'", Index("orders", "coupon"), new ReadOnlyQueryOptions(), noWait.Token);
         Assert.That(result.IndexUsed, Is.True, result.Message);
         tx.Rollback();
     }
@@ -116,18 +116,18 @@ public sealed class SqliteWhatIfTests
     {
         await using var session = await Open();
         const string sql = "SELECT * FROM orders WHERE customer_id = 5 AND status = 'paid' AND total > 10";
-        var onFile = await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
+        var onFile = await session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(onFile.Nodes.Single(n => n.Relation == "orders").IndexName, Is.EqualTo("ix_customer"), "the file's statistics choose ix_customer");
 
         // An index the planner has no reason to take leaves the copy's plan as the file's: the "before" plan is
         // the copy's, so it shows the statistics arrived (without them SQLite takes ix_status_total).
-        var result = await session.ExplainWithIndexAsync(sql, Index("orders", "total"), new ExplainOptions(), CancellationToken.None);
+        var result = await session.ExplainWithIndexAsync(sql, Index("orders", "total"), new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(result.Before!.Nodes.Single(n => n.Relation == "orders").IndexName, Is.EqualTo("ix_customer"));
         Assert.That(result.IndexUsed, Is.False, result.Message);
         Assert.That(result.After!.Nodes.Single(n => n.Relation == "orders").IndexName, Is.EqualTo("ix_customer"));
 
         // Views come along.
-        var view = await session.ExplainWithIndexAsync("SELECT * FROM paid WHERE coupon = 'C1'", Index("orders", "coupon"), new ExplainOptions(), CancellationToken.None);
+        var view = await session.ExplainWithIndexAsync("SELECT * FROM paid WHERE coupon = 'C1'", Index("orders", "coupon"), new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(view.IndexUsed, Is.True, view.Message);
     }
 
@@ -138,7 +138,7 @@ public sealed class SqliteWhatIfTests
         // status has four values (5,000 rows each): a full scan is as good, and SQLite with the estimated
         // statistics keeps the index on customer_id rather than a new one on status.
         var result = await session.ExplainWithIndexAsync("SELECT * FROM orders WHERE customer_id = 7 AND status = 'new'",
-            Index("orders", "status"), new ExplainOptions(), CancellationToken.None);
+            Index("orders", "status"), new ReadOnlyQueryOptions(), CancellationToken.None);
         Assert.That(result.IndexUsed, Is.False, result.Message);
         Assert.That(result.After!.Nodes.Single(n => n.Relation == "orders").IndexName, Is.EqualTo("ix_customer"));
     }

@@ -26,7 +26,8 @@ public class SampleQueryPlanTests
             if (Directory.Exists(candidate))
                 return candidate;
         }
-        Assert.Ignore($"samples/{name} is not in this checkout.");
+        // The samples are part of the repository: their absence is a broken checkout, not a reason to skip.
+        Assert.Fail($"samples/{name} is not in this checkout.");
         return "";
     }
 
@@ -42,7 +43,7 @@ public class SampleQueryPlanTests
             foreach (var statement in script.Statements)
             {
                 var sql = text[statement.Span.Start..statement.Span.End];
-                var plan = await session.ExplainAsync(sql, new ExplainOptions(), CancellationToken.None);
+                var plan = await session.ExplainAsync(sql, new ReadOnlyQueryOptions(), CancellationToken.None);
                 // Every plan names the tables it reads, or carries the engine's reason for reading none (MariaDB:
                 // "Impossible WHERE noticed after reading const tables" when a looked-up key does not exist).
                 Assert.That(plan.Nodes.Any(n => n.Relation is not null) || plan.Root.Details.ContainsKey("message"), Is.True, $"{Path.GetFileName(file)}#{index}: {plan.RawPlan}");
@@ -62,7 +63,8 @@ public class SampleQueryPlanTests
         Assert.That(plans["maintenance.sql#0"].Nodes.Any(n => n.Relation == "orders" && n.Operation == PlanOperation.FullScan), Is.True);
         Assert.That(plans["maintenance.sql#1"].Nodes.Any(n => n.Relation == "customers" && n.Operation == PlanOperation.FullScan), Is.True);
         // Full scans carry the engine's (or, for SQLite, the statistics') row estimate.
-        Assert.That(plans.Values.SelectMany(p => p.Nodes).Where(n => n.Operation == PlanOperation.FullScan).Select(n => n.EstimatedRows), Has.All.GreaterThan(0));
+        var fullScanRows = plans.Values.SelectMany(p => p.Nodes).Where(n => n.Operation == PlanOperation.FullScan).Select(n => n.EstimatedRows).ToList();
+        Assert.That(fullScanRows, Is.Not.Empty.And.All.GreaterThan(0));
     }
 
     [Test]

@@ -26,7 +26,7 @@ public static class SafetyHarness
                 string result;
                 try
                 {
-                    var plan = await session.ExplainAsync(text, new ExplainOptions { Analyze = analyze, StatementTimeoutMs = 5000 }, CancellationToken.None);
+                    var plan = await session.ExplainAsync(text, new ReadOnlyQueryOptions { Analyze = analyze, StatementTimeoutMs = 5000 }, CancellationToken.None);
                     result = "plan:" + plan.Root.NodeType;
                 }
                 catch (StatementNotExplainableException e)

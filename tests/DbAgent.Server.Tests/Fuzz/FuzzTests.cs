@@ -8,6 +8,7 @@ using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
+using DbAgent.Server.Settings;
 using DbAgent.Server.Tests.Chat;
 using DbAgent.Sql;
 using DbAgent.Sql.Syntax;

@@ -26,7 +26,7 @@ public sealed class PlanDiagnosticsTests
         public int Explains;
         public DbAgent.Databases.ServerInfo ServerInfo { get; } = new(DatabaseEngine.Postgres, "15.8", "shop");
 
-        public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken)
+        public Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Explains);
             var scan = sql.Contains("customer_id", StringComparison.Ordinal);

@@ -110,7 +110,7 @@ public sealed class SchemaFeaturesTests
     private sealed class RecordedScan : DbAgent.Databases.IDatabaseSession
     {
         public DbAgent.Databases.ServerInfo ServerInfo { get; } = new(DbAgent.Databases.DatabaseEngine.Postgres, "15.8", "shop");
-        public Task<DbAgent.Analysis.Plans.QueryPlan> ExplainAsync(string sql, DbAgent.Databases.ExplainOptions options, CancellationToken cancellationToken) =>
+        public Task<DbAgent.Analysis.Plans.QueryPlan> ExplainAsync(string sql, DbAgent.Databases.ReadOnlyQueryOptions options, CancellationToken cancellationToken) =>
             Task.FromResult(new DbAgent.Analysis.Plans.QueryPlan
             {
                 Engine = "postgres",

@@ -11,7 +11,7 @@ namespace DbAgent.Server.Tests.Product;
 /// <summary>
 /// The product's promise, "analysis never changes a database", checked on the compiled code the .vsix carries:
 /// `dbagent` and every DbAgent assembly it references. Each method that sends SQL to a database (calls a driver's
-/// command, or the engines' Db helpers) must not hold a statement that writes (INSERT, UPDATE, DELETE, COPY, CREATE
+/// command, or the engines. AdoCommands helpers) must not hold a statement that writes (INSERT, UPDATE, DELETE, COPY, CREATE
 /// TABLE, DROP, TRUNCATE, ALTER, GRANT...), and no shipped code may use a driver's bulk-write API. Text that writes but
 /// is never sent (DDL rendered into a migration file, rule docs, keyword tables) lives in other methods and passes.
 /// The reviewed writes: SQLite's what-if index is tried on SqliteWhatIfCopy, an in-memory copy of the schema and
@@ -114,7 +114,7 @@ public sealed class DatabaseWritesTests
                     if (BulkWriteMembers.Contains(member) || BulkWriteTypes.Contains(declaring))
                         results.Add($"{where} uses {declaring}.{member}");
                     if (SendMembers.Contains(member) && declaring.EndsWith("Command", StringComparison.Ordinal)
-                        || declaring == "Db" && member is "ExecuteAsync" or "QueryAsync" or "ScalarAsync"
+                        || declaring == "AdoCommands" && member is "ExecuteAsync" or "QueryAsync" or "ScalarAsync"
                         || opcode == OpCodes.Newobj && declaring.EndsWith("Command", StringComparison.Ordinal))
                         sends = true;
                 }
@@ -166,7 +166,7 @@ public sealed class DatabaseWritesTests
         .ToDictionary(o => o.Value);
 
     /// <summary>The instructions of a method body, with the operand as a token where it is one (else 0).</summary>
-    private static IEnumerable<(OpCode OpCode, int Token)> Instructions(byte[] il)
+    internal static IEnumerable<(OpCode OpCode, int Token)> Instructions(byte[] il)
     {
         var i = 0;
         while (i < il.Length)

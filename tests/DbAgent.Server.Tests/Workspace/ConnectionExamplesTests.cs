@@ -5,6 +5,7 @@ using DbAgent.Databases;
 using DbAgent.Databases.Connections;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Settings;
 
 namespace DbAgent.Server.Tests.Workspace;
 
@@ -38,7 +39,7 @@ public sealed class ConnectionExamplesTests
     private static ConnectionTargetList Parse(JsonArray connections, string workspaceFolder)
     {
         var section = JsonDocument.Parse(new JsonObject { ["connections"] = connections.DeepClone() }.ToJsonString()).RootElement;
-        return ConnectionTargets.FromSettings(DbAgentSettings.FromJson(section), [workspaceFolder], environment: null);
+        return ConnectionResolver.FromSettings(DbAgentSettings.FromJson(section).Connections, [workspaceFolder], environment: null);
     }
 
     [Test]

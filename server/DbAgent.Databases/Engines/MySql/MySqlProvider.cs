@@ -13,7 +13,6 @@ namespace DbAgent.Databases.Engines.MySql;
 public sealed class MySqlProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.MySql;
-    public SqlDialect Dialect => SqlDialect.MySql;
 
     public EngineCapabilities Capabilities { get; } = new()
     {
@@ -27,12 +26,12 @@ public sealed class MySqlProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.GuardAsync(target, async () =>
+        return await AdoCommands.GuardAsync(target, async () =>
         {
             var connection = new MySqlConnection(DriverConnectionStrings.Build(target));
             return await DatabaseSession<MySqlConnection>.OpenAsync(connection, async () =>
             {
-                var info = await Db.QueryAsync(connection, null, "SELECT VERSION(), COALESCE(DATABASE(), ''), @@performance_schema",
+                var info = await AdoCommands.QueryAsync(connection, null, "SELECT VERSION(), COALESCE(DATABASE(), ''), @@performance_schema",
                     r => (Version: r.GetString(0), Database: r.GetString(1), PerformanceSchema: r.Bool(2)), cancellationToken);
                 var (version, database, performanceSchema) = info[0];
                 var mariaDb = IsMariaDbVersion(version) || connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
@@ -56,22 +55,22 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     : DatabaseSession<MySqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
-        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(Connection, tx, ServerInfo.IsMariaDb, ct), ct);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 30000 }, tx => MySqlCatalogReader.ReadAsync(Connection, tx, ServerInfo.IsMariaDb, ct), ct);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
-        InReadOnlyTransactionAsync(new ExplainOptions(), tx => MySqlStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions(), tx => MySqlStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        InReadOnlyTransactionAsync(new ExplainOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions(), tx => MySqlStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ServerInfo.IsMariaDb, ct), ct);
 
     /// <summary>performance_schema's statement digests of this database (MySQL 5.6+, MariaDB 10.0+), when the schema is on.</summary>
     public Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken ct) =>
-        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 10000 }, async tx =>
         {
             try
             {
                 // SUM_TIMER_WAIT is in picoseconds.
-                return (IReadOnlyList<StatementStat>)await Db.QueryAsync(Connection, tx,
+                return (IReadOnlyList<StatementStat>)await AdoCommands.QueryAsync(Connection, tx,
                     $"SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT / 1000000000.0 FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = DATABASE() AND DIGEST_TEXT IS NOT NULL ORDER BY SUM_TIMER_WAIT DESC LIMIT {Math.Max(1, limit)}",
                     r => new StatementStat(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0), ct);
             }
@@ -81,7 +80,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             }
         }, ct);
 
-    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
+    public Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.MySql);
         if (statement.ParameterNames.Count > 0)
@@ -103,7 +102,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             if (json.Contains("\"Deleting all rows", StringComparison.Ordinal) &&
                 DbAgent.Sql.Syntax.SqlScript.Parse(statement.Sql, SqlDialect.MySql).Statements is [var first, ..] && first.Model.Targets.FirstOrDefault() is { } written)
             {
-                var rows = await Db.QueryAsync(Connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
+                var rows = await AdoCommands.QueryAsync(Connection, tx, "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(@schema, DATABASE()) AND TABLE_NAME = @name",
                     r => r.Double(0), ct, null, ("schema", written.Name.Schema), ("name", written.Name.Name));
                 deletedTable = (written.Name.Name, rows.FirstOrDefault());
             }
@@ -120,14 +119,14 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     {
         var names = PlanningCodeGuard.Names(statement.Sql, SqlDialect.MySql);
         if (names.Words.Count == 0) return;
-        var functions = await Db.QueryAsync(Connection, tx,
+        var functions = await AdoCommands.QueryAsync(Connection, tx,
             "SELECT ROUTINE_SCHEMA, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'",
             r => (Schema: r.GetString(0), Name: r.GetString(1)), ct);
         if (functions.Count == 0) return;
         var called = names.Called.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var reached = functions.Where(f => called.Contains(f.Name)).ToList();
         var words = names.Words.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var views = await Db.QueryAsync(Connection, tx, "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS",
+        var views = await AdoCommands.QueryAsync(Connection, tx, "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS",
             r => (Name: r.GetString(0), Definition: r.IsDBNull(1) ? "" : r.GetString(1)), ct);
         foreach (var view in views.Where(v => words.Contains(v.Name)))
             reached.AddRange(functions.Where(f => view.Definition.Contains(f.Name + "(", StringComparison.OrdinalIgnoreCase) || view.Definition.Contains(f.Name + "`(", StringComparison.OrdinalIgnoreCase)));
@@ -137,7 +136,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
             $"{(ServerInfo.IsMariaDb ? "MariaDB" : "MySQL")} evaluates while optimising when its arguments are constant, even under EXPLAIN."));
     }
 
-    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct) =>
+    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken ct) =>
         Task.FromResult(WhatIfIndexResult.Unsupported(
             $"{(ServerInfo.IsMariaDb ? "MariaDB" : "MySQL")} has no hypothetical indexes, and DbAgent never builds one to find out: the index is only proposed."));
 
@@ -146,7 +145,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
     /// transaction (error 1792). EXPLAIN without ANALYZE never executes the statement (and ANALYZE is never used for
     /// them), and the transaction is rolled back all the same.
     /// </param>
-    private Task<T> InReadOnlyTransactionAsync<T>(ExplainOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true) =>
+    private Task<T> InReadOnlyTransactionAsync<T>(ReadOnlyQueryOptions options, Func<MySqlTransaction, Task<T>> work, CancellationToken ct, bool readOnly = true) =>
         InRolledBackTransactionAsync(
             async () =>
             {
@@ -154,7 +153,7 @@ internal sealed class MySqlSession(ConnectionTarget target, MySqlConnection conn
                 var timeout = ServerInfo.IsMariaDb
                     ? $"SET SESSION max_statement_time = {options.StatementTimeoutMs / 1000.0:0.###}"
                     : $"SET SESSION max_execution_time = {Math.Max(1, options.StatementTimeoutMs)}";
-                await Db.ExecuteAsync(Connection, null,
+                await AdoCommands.ExecuteAsync(Connection, null,
                     $"{timeout.Replace(',', '.')}; SET SESSION lock_wait_timeout = {seconds}; SET SESSION innodb_lock_wait_timeout = {seconds}", ct);
                 return await Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: readOnly, ct);
             },

@@ -15,7 +15,6 @@ namespace DbAgent.Databases.Engines.Postgres;
 public sealed class PostgresProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.Postgres;
-    public SqlDialect Dialect => SqlDialect.Postgres;
 
     /// <summary>What every PostgreSQL offers; a session adds HypoPG when the database has it.</summary>
     public EngineCapabilities Capabilities { get; } = new()
@@ -27,12 +26,12 @@ public sealed class PostgresProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.GuardAsync(target, async () =>
+        return await AdoCommands.GuardAsync(target, async () =>
         {
             var connection = new NpgsqlConnection(DriverConnectionStrings.Build(target));
             return await DatabaseSession<NpgsqlConnection>.OpenAsync(connection, async () =>
             {
-                var info = await Db.QueryAsync(connection, null, """
+                var info = await AdoCommands.QueryAsync(connection, null, """
                     SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_database(),
                            (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'),
                            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')
@@ -60,24 +59,24 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     : DatabaseSession<NpgsqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken cancellationToken) =>
-        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(Connection, tx, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 30000 }, tx => PostgresCatalogReader.ReadAsync(Connection, tx, cancellationToken), cancellationToken);
 
     public Task<string?> CatalogVersionAsync(CancellationToken cancellationToken) =>
-        InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 10000 }, tx => PostgresCatalogReader.VersionAsync(Connection, tx, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 10000 }, tx => PostgresCatalogReader.VersionAsync(Connection, tx, cancellationToken), cancellationToken);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken cancellationToken) =>
-        InReadOnlyTransactionAsync(new ExplainOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions(), tx => PostgresStatisticsReader.ReadTableAsync(Connection, tx, table, cancellationToken), cancellationToken);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken) =>
-        InReadOnlyTransactionAsync(new ExplainOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(Connection, tx, table, column, cancellationToken), cancellationToken);
+        InReadOnlyTransactionAsync(new ReadOnlyQueryOptions(), tx => PostgresStatisticsReader.ReadColumnAsync(Connection, tx, table, column, cancellationToken), cancellationToken);
 
-    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken)
+    public Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Postgres);
         return InReadOnlyTransactionAsync(options, tx => ExplainInTransactionAsync(statement, options, tx, cancellationToken), cancellationToken);
     }
 
-    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken)
+    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
     {
         if (!Capabilities.HypotheticalIndexes)
             return WhatIfIndexResult.Unsupported(Capabilities.Notes ?? "HypoPG is not installed in this database.");
@@ -92,7 +91,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             // dropped right after (they are not transactional, so a rollback alone would not remove them).
             try
             {
-                var created = await Db.QueryAsync(Connection, tx, $"SELECT indexname FROM {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
+                var created = await AdoCommands.QueryAsync(Connection, tx, $"SELECT indexname FROM {AdoCommands.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_create_index(@ddl)", r => r.GetString(0), cancellationToken, null, ("ddl", ddl));
                 var after = await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken);
                 var hypoName = created.FirstOrDefault();
                 var used = hypoName is not null && after.Nodes.Any(n => n.IndexName is not null && n.IndexName.Contains(hypoName, StringComparison.Ordinal));
@@ -105,29 +104,29 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             }
             finally
             {
-                await Db.ExecuteAsync(Connection, tx, $"SELECT {Db.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_reset()", CancellationToken.None);
+                await AdoCommands.ExecuteAsync(Connection, tx, $"SELECT {AdoCommands.Quote(DatabaseEngine.Postgres, hypoSchema!)}.hypopg_reset()", CancellationToken.None);
             }
         }, cancellationToken);
     }
 
-    public async Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ExplainOptions options, CancellationToken cancellationToken)
+    public async Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ReadOnlyQueryOptions options, CancellationToken cancellationToken)
     {
         if (!Capabilities.HypotheticalIndexes)
             return WhatIfBatch.Unsupported(Capabilities.Notes ?? "HypoPG is not installed in this database.");
         var plainOptions = options with { Analyze = false };
-        var hypo = Db.Quote(DatabaseEngine.Postgres, hypoSchema!);
+        var hypo = AdoCommands.Quote(DatabaseEngine.Postgres, hypoSchema!);
         return await InReadOnlyTransactionAsync(plainOptions, async tx =>
         {
             // HypoPG's indexes live in this backend's memory, not in the catalog; they are not transactional, so they
             // are reset before (a batch starts from none) and after, whatever happens.
-            await Db.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", cancellationToken);
+            await AdoCommands.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", cancellationToken);
             try
             {
                 var sizes = new List<long?>();
                 for (var i = 0; i < indexes.Count; i++)
                 {
                     var ddl = IndexDdl.Create(DatabaseEngine.Postgres, indexes[i], $"dbagent_whatif_{i}");
-                    var rows = await Db.QueryAsync(Connection, tx, $"SELECT {hypo}.hypopg_relation_size(indexrelid) FROM {hypo}.hypopg_create_index(@ddl)",
+                    var rows = await AdoCommands.QueryAsync(Connection, tx, $"SELECT {hypo}.hypopg_relation_size(indexrelid) FROM {hypo}.hypopg_create_index(@ddl)",
                         r => r.Long(0), cancellationToken, null, ("ddl", ddl));
                     sizes.Add(rows.FirstOrDefault());
                 }
@@ -139,15 +138,15 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
                     try { statement = ExplainGuard.Check(sql, SqlDialect.Postgres); }
                     catch (StatementNotExplainableException) { plans.Add(null); continue; }
                     // One statement that fails to plan must not lose the batch: a savepoint isolates it.
-                    await Db.ExecuteAsync(Connection, tx, "SAVEPOINT dbagent_whatif", cancellationToken);
+                    await AdoCommands.ExecuteAsync(Connection, tx, "SAVEPOINT dbagent_whatif", cancellationToken);
                     try
                     {
                         plans.Add(await ExplainInTransactionAsync(statement, plainOptions, tx, cancellationToken));
-                        await Db.ExecuteAsync(Connection, tx, "RELEASE SAVEPOINT dbagent_whatif", cancellationToken);
+                        await AdoCommands.ExecuteAsync(Connection, tx, "RELEASE SAVEPOINT dbagent_whatif", cancellationToken);
                     }
                     catch (PostgresException)
                     {
-                        await Db.ExecuteAsync(Connection, tx, "ROLLBACK TO SAVEPOINT dbagent_whatif", CancellationToken.None);
+                        await AdoCommands.ExecuteAsync(Connection, tx, "ROLLBACK TO SAVEPOINT dbagent_whatif", CancellationToken.None);
                         plans.Add(null);
                     }
                 }
@@ -155,27 +154,27 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             }
             finally
             {
-                await Db.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", CancellationToken.None);
+                await AdoCommands.ExecuteAsync(Connection, tx, $"SELECT {hypo}.hypopg_reset()", CancellationToken.None);
             }
         }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken cancellationToken)
     {
-        return await InReadOnlyTransactionAsync(new ExplainOptions { StatementTimeoutMs = 10000 }, async tx =>
+        return await InReadOnlyTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 10000 }, async tx =>
         {
-            var schema = await Db.QueryAsync(Connection, tx, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
+            var schema = await AdoCommands.QueryAsync(Connection, tx, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
                 r => r.GetString(0), cancellationToken);
             if (schema.Count == 0) return (IReadOnlyList<StatementStat>)[];
-            var view = Db.Quote(DatabaseEngine.Postgres, schema[0]) + ".pg_stat_statements";
+            var view = AdoCommands.Quote(DatabaseEngine.Postgres, schema[0]) + ".pg_stat_statements";
             var time = versionNumber >= 130000 ? "total_exec_time" : "total_time";
-            return await Db.QueryAsync(Connection, tx,
+            return await AdoCommands.QueryAsync(Connection, tx,
                 $"SELECT query, calls, {time} FROM {view} WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY {time} DESC LIMIT {Math.Max(1, limit)}",
                 r => new StatementStat(r.GetString(0), r.Long(1) ?? 0, r.Double(2) ?? 0), cancellationToken);
         }, cancellationToken);
     }
 
-    private async Task<QueryPlan> ExplainInTransactionAsync(ExplainableStatement statement, ExplainOptions options, NpgsqlTransaction tx, CancellationToken ct)
+    private async Task<QueryPlan> ExplainInTransactionAsync(ExplainableStatement statement, ReadOnlyQueryOptions options, NpgsqlTransaction tx, CancellationToken ct)
     {
         await RefuseUserCodeInPlanningAsync(statement, tx, ct);
         var analyze = options.Analyze && statement.IsReadOnly && statement.ParameterCount == 0;
@@ -195,8 +194,8 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             // force_generic_plan makes EXECUTE show the plan for unknown values (NULLs are only placeholders; with a
             // custom plan they would be folded into the plan). Prepared statements outlive a rollback: deallocate.
             var name = "dbagent_explain_" + Guid.NewGuid().ToString("N")[..12];
-            await Db.ExecuteAsync(Connection, tx, "SET LOCAL plan_cache_mode = force_generic_plan", ct);
-            await Db.ExecuteAsync(Connection, tx, $"PREPARE {name} AS {statement.Sql}", ct);
+            await AdoCommands.ExecuteAsync(Connection, tx, "SET LOCAL plan_cache_mode = force_generic_plan", ct);
+            await AdoCommands.ExecuteAsync(Connection, tx, $"PREPARE {name} AS {statement.Sql}", ct);
             try
             {
                 var nulls = string.Join(", ", Enumerable.Repeat("NULL", statement.ParameterCount));
@@ -204,7 +203,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
             }
             finally
             {
-                await Db.ExecuteAsync(Connection, tx, $"DEALLOCATE {name}", CancellationToken.None);
+                await AdoCommands.ExecuteAsync(Connection, tx, $"DEALLOCATE {name}", CancellationToken.None);
             }
         }
         var plan = PostgresPlanParser.Parse(json);
@@ -223,7 +222,7 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
     {
         var names = PlanningCodeGuard.Names(statement.Sql, SqlDialect.Postgres);
         if (names.Words.Count == 0 && names.Operators.Count == 0) return;
-        var unsafeFunctions = await Db.QueryAsync(Connection, tx, """
+        var unsafeFunctions = await AdoCommands.QueryAsync(Connection, tx, """
             WITH RECURSIVE rels(oid) AS (
                 SELECT c.oid FROM pg_class c WHERE c.relname = ANY(@words)
                 UNION
@@ -255,20 +254,20 @@ internal sealed partial class PostgresSession(ConnectionTarget target, NpgsqlCon
                 "PostgreSQL may run while planning (it evaluates IMMUTABLE and STABLE functions with constant arguments, and inlines SQL functions)."));
     }
 
-    private async Task<string> ExplainTextAsync(string sql, NpgsqlTransaction tx, ExplainOptions options, CancellationToken ct)
+    private async Task<string> ExplainTextAsync(string sql, NpgsqlTransaction tx, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, Connection, tx) { CommandTimeout = ClientTimeoutSeconds(options) };
         var value = await command.ExecuteScalarAsync(ct);
         return value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "[]";
     }
 
-    private static int ClientTimeoutSeconds(ExplainOptions options) => Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2);
+    private static int ClientTimeoutSeconds(ReadOnlyQueryOptions options) => Math.Max(1, (options.StatementTimeoutMs + options.LockTimeoutMs) / 1000 + 2);
 
     /// <summary>BEGIN READ ONLY, the timeouts as SET LOCAL, the work, then ROLLBACK whatever happened.</summary>
-    private Task<T> InReadOnlyTransactionAsync<T>(ExplainOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
+    private Task<T> InReadOnlyTransactionAsync<T>(ReadOnlyQueryOptions options, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
         InRolledBackTransactionAsync(
             async () => await Connection.BeginTransactionAsync(ct),
-            tx => Db.ExecuteAsync(Connection, tx,
+            tx => AdoCommands.ExecuteAsync(Connection, tx,
                 $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {Math.Max(1, options.StatementTimeoutMs)}; SET LOCAL lock_timeout = {Math.Max(1, options.LockTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = {Math.Max(1000, options.StatementTimeoutMs * 2)}",
                 ct),
             work, ct);

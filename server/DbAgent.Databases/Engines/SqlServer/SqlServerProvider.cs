@@ -13,7 +13,6 @@ namespace DbAgent.Databases.Engines.SqlServer;
 public sealed class SqlServerProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.SqlServer;
-    public SqlDialect Dialect => SqlDialect.TSql;
 
     public EngineCapabilities Capabilities { get; } = new()
     {
@@ -25,12 +24,12 @@ public sealed class SqlServerProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.GuardAsync(target, async () =>
+        return await AdoCommands.GuardAsync(target, async () =>
         {
             var connection = new SqlConnection(DriverConnectionStrings.Build(target));
             return await DatabaseSession<SqlConnection>.OpenAsync(connection, async () =>
             {
-                var info = await Db.QueryAsync(connection, null, "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)), DB_NAME()",
+                var info = await AdoCommands.QueryAsync(connection, null, "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)), DB_NAME()",
                     r => (Version: r.GetString(0), Database: r.GetString(1)), cancellationToken);
                 return (IDatabaseSession)new SqlServerSession(target, connection, new ServerInfo(DatabaseEngine.SqlServer, info[0].Version, info[0].Database), Capabilities);
             }, cancellationToken);
@@ -46,21 +45,21 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
     : DatabaseSession<SqlConnection>(target, connection, serverInfo, capabilities), IDatabaseSession
 {
     public Task<SchemaModel> LoadSchemaAsync(CancellationToken ct) =>
-        InRolledBackTransactionAsync(new ExplainOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(Connection, tx, ct), ct);
+        InRolledBackTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 30000 }, tx => SqlServerCatalogReader.ReadAsync(Connection, tx, ct), ct);
 
     public Task<TableStats?> GetTableStatsAsync(QualifiedName table, CancellationToken ct) =>
-        InRolledBackTransactionAsync(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
+        InRolledBackTransactionAsync(new ReadOnlyQueryOptions(), tx => SqlServerStatisticsReader.ReadTableAsync(Connection, tx, table, ct), ct);
 
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
-        InRolledBackTransactionAsync(new ExplainOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ct), ct);
+        InRolledBackTransactionAsync(new ReadOnlyQueryOptions(), tx => SqlServerStatisticsReader.ReadColumnAsync(Connection, tx, table, column, ct), ct);
 
-    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
+    public Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.TSql);
         return InRolledBackTransactionAsync(options, async tx =>
         {
             // SHOWPLAN_XML must be alone in its batch. From here until OFF, nothing sent is executed.
-            await Db.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML ON", ct);
+            await AdoCommands.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML ON", ct);
             try
             {
                 await using var command = new SqlCommand(statement.Sql, Connection, tx) { CommandTimeout = Math.Max(1, options.StatementTimeoutMs / 1000) };
@@ -70,12 +69,12 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
             finally
             {
                 if (Connection.State == System.Data.ConnectionState.Open)
-                    await Db.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML OFF", CancellationToken.None);
+                    await AdoCommands.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML OFF", CancellationToken.None);
             }
         }, ct);
     }
 
-    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
+    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         // SQL Server has no hypothetical index for ordinary users; what it offers is the optimizer's own report of
         // the index it missed, which the plan carries.
@@ -90,9 +89,9 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         };
     }
 
-    private Task<T> InRolledBackTransactionAsync<T>(ExplainOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
+    private Task<T> InRolledBackTransactionAsync<T>(ReadOnlyQueryOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
         InRolledBackTransactionAsync(
             async () => (SqlTransaction)await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct),
-            tx => Db.ExecuteAsync(Connection, tx, $"SET LOCK_TIMEOUT {Math.Max(1, options.LockTimeoutMs)}", ct),
+            tx => AdoCommands.ExecuteAsync(Connection, tx, $"SET LOCK_TIMEOUT {Math.Max(1, options.LockTimeoutMs)}", ct),
             work, ct);
 }

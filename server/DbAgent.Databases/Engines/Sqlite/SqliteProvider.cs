@@ -16,7 +16,6 @@ namespace DbAgent.Databases.Engines.Sqlite;
 public sealed class SqliteProvider : IDatabaseProvider
 {
     public DatabaseEngine Engine => DatabaseEngine.Sqlite;
-    public SqlDialect Dialect => SqlDialect.Sqlite;
 
     public EngineCapabilities Capabilities { get; } = new()
     {
@@ -28,7 +27,7 @@ public sealed class SqliteProvider : IDatabaseProvider
 
     public async Task<IDatabaseSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        return await Db.GuardAsync(target, async () =>
+        return await AdoCommands.GuardAsync(target, async () =>
         {
             var path = target.Database ?? new SqliteConnectionStringBuilder(target.ConnectionString ?? "").DataSource;
             if (string.IsNullOrEmpty(path) || path != ":memory:" && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && !File.Exists(path))
@@ -38,8 +37,8 @@ public sealed class SqliteProvider : IDatabaseProvider
             return await DatabaseSession<SqliteConnection>.OpenAsync(connection, async () =>
             {
                 // The connection is read-only already (Mode=ReadOnly); query_only makes SQLite itself refuse writes too.
-                await Db.ExecuteAsync(connection, null, "PRAGMA query_only = 1", cancellationToken);
-                var version = (string?)await Db.ScalarAsync(connection, null, "SELECT sqlite_version()", cancellationToken) ?? "?";
+                await AdoCommands.ExecuteAsync(connection, null, "PRAGMA query_only = 1", cancellationToken);
+                var version = (string?)await AdoCommands.ScalarAsync(connection, null, "SELECT sqlite_version()", cancellationToken) ?? "?";
                 return (IDatabaseSession)new SqliteSession(target, connection, new ServerInfo(DatabaseEngine.Sqlite, version, Path.GetFileName(path)), Capabilities);
             }, cancellationToken);
         });
@@ -56,7 +55,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken ct) =>
         ExclusiveAsync(() => SqliteStatisticsReader.ReadColumnAsync(Connection, table, column, ct), ct);
 
-    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken ct)
+    public Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
         return ExclusiveAsync(() => ExplainOnAsync(Connection, statement, options, ct), ct);
@@ -66,7 +65,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     /// The plan with and without the index, both on a private in-memory copy of the schema and statistics
     /// (<see cref="SqliteWhatIfCopy"/>): the user's file is only read, and nothing waits on a lock DbAgent itself holds.
     /// </summary>
-    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken ct)
+    public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
         return await ExclusiveAsync(async () =>
@@ -86,7 +85,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
         }, ct);
     }
 
-    private async Task<QueryPlan> ExplainOnAsync(SqliteConnection c, ExplainableStatement statement, ExplainOptions options, CancellationToken ct)
+    private async Task<QueryPlan> ExplainOnAsync(SqliteConnection c, ExplainableStatement statement, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         // EXPLAIN QUERY PLAN compiles the statement and never runs it; the transaction is rolled back all the same.
         List<SqliteQueryPlanRow> rows;
@@ -105,7 +104,7 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
     }
 
     private static Task<List<SqliteQueryPlanRow>> ExplainRowsAsync(SqliteConnection c, SqliteTransaction? tx, ExplainableStatement statement, CancellationToken ct) =>
-        Db.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
+        AdoCommands.QueryAsync(c, tx, "EXPLAIN QUERY PLAN " + WithoutParameters(statement.Sql), r => new SqliteQueryPlanRow(r.Int(0), r.Int(1), r.GetString(3)), ct);
 
     /// <summary>Row estimates are read on the session's own Connection, outside any transaction.</summary>
     private async Task<QueryPlan> BuildPlanAsync(List<SqliteQueryPlanRow> rows, ExplainableStatement statement, CancellationToken ct)

@@ -20,7 +20,7 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
 
     public static async Task<SqliteWhatIfCopy> CreateAsync(SqliteConnection source, CancellationToken ct)
     {
-        var objects = await Db.QueryAsync(source, null,
+        var objects = await AdoCommands.QueryAsync(source, null,
             "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND type IN ('table', 'index', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' " +
             "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid",
             r => (Type: r.GetString(0), Name: r.GetString(1), Sql: r.GetString(2)), ct);
@@ -32,7 +32,7 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
             {
                 try
                 {
-                    await Db.ExecuteAsync(copy, null, o.Sql, ct);
+                    await AdoCommands.ExecuteAsync(copy, null, o.Sql, ct);
                 }
                 catch (SqliteException)
                 {
@@ -52,22 +52,22 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
 
     private static async Task CopyStatisticsAsync(SqliteConnection source, SqliteConnection copy, CancellationToken ct)
     {
-        var tables = await Db.QueryAsync(source, null, "SELECT name FROM sqlite_schema WHERE name IN ('sqlite_stat1', 'sqlite_stat4')", r => r.GetString(0), ct);
+        var tables = await AdoCommands.QueryAsync(source, null, "SELECT name FROM sqlite_schema WHERE name IN ('sqlite_stat1', 'sqlite_stat4')", r => r.GetString(0), ct);
         if (!tables.Contains("sqlite_stat1")) return;
         // ANALYZE of the empty copy creates the statistics tables this library keeps; their rows are then replaced
         // by the file's.
-        await Db.ExecuteAsync(copy, null, "ANALYZE", ct);
-        await Db.ExecuteAsync(copy, null, "DELETE FROM sqlite_stat1", ct);
-        var stat1 = await Db.QueryAsync(source, null, "SELECT tbl, idx, stat FROM sqlite_stat1", r => (r.Str(0), r.Str(1), r.Str(2)), ct);
+        await AdoCommands.ExecuteAsync(copy, null, "ANALYZE", ct);
+        await AdoCommands.ExecuteAsync(copy, null, "DELETE FROM sqlite_stat1", ct);
+        var stat1 = await AdoCommands.QueryAsync(source, null, "SELECT tbl, idx, stat FROM sqlite_stat1", r => (r.Str(0), r.Str(1), r.Str(2)), ct);
         await InsertAsync(copy, "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ($a, $b, $c)", stat1.Select(r => new object?[] { r.Item1, r.Item2, r.Item3 }), ct);
 
-        var copyHasStat4 = (await Db.QueryAsync(copy, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'", r => 1, ct)).Count > 0;
+        var copyHasStat4 = (await AdoCommands.QueryAsync(copy, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'", r => 1, ct)).Count > 0;
         if (copyHasStat4)
         {
-            await Db.ExecuteAsync(copy, null, "DELETE FROM sqlite_stat4", ct);
+            await AdoCommands.ExecuteAsync(copy, null, "DELETE FROM sqlite_stat4", ct);
             if (tables.Contains("sqlite_stat4"))
             {
-                var stat4 = await Db.QueryAsync(source, null, "SELECT tbl, idx, neq, nlt, ndlt, sample FROM sqlite_stat4",
+                var stat4 = await AdoCommands.QueryAsync(source, null, "SELECT tbl, idx, neq, nlt, ndlt, sample FROM sqlite_stat4",
                     r => new object?[] { r.GetValue(0), r.GetValue(1), r.GetValue(2), r.GetValue(3), r.GetValue(4), r.GetValue(5) }, ct);
                 await InsertAsync(copy, "INSERT INTO sqlite_stat4 (tbl, idx, neq, nlt, ndlt, sample) VALUES ($a, $b, $c, $d, $e, $f)", stat4, ct);
             }
@@ -76,7 +76,7 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
     }
 
     /// <summary>The planner reads the statistics tables when it loads the schema; this makes it read them again.</summary>
-    private static Task ReloadStatisticsAsync(SqliteConnection copy, CancellationToken ct) => Db.ExecuteAsync(copy, null, "ANALYZE sqlite_schema", ct);
+    private static Task ReloadStatisticsAsync(SqliteConnection copy, CancellationToken ct) => AdoCommands.ExecuteAsync(copy, null, "ANALYZE sqlite_schema", ct);
 
     private static async Task InsertAsync(SqliteConnection copy, string sql, IEnumerable<object?[]> rows, CancellationToken ct)
     {
@@ -102,8 +102,8 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
     /// </summary>
     public async Task AddIndexAsync(SqliteConnection source, IndexDefinition index, string name, CancellationToken ct)
     {
-        await Db.ExecuteAsync(Connection, null, IndexDdl.Create(DatabaseEngine.Sqlite, index, name), ct);
-        var hasStat1 = (await Db.QueryAsync(Connection, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'", r => 1, ct)).Count > 0;
+        await AdoCommands.ExecuteAsync(Connection, null, IndexDdl.Create(DatabaseEngine.Sqlite, index, name), ct);
+        var hasStat1 = (await AdoCommands.QueryAsync(Connection, null, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'", r => 1, ct)).Count > 0;
         if (!hasStat1) return; // the file was never analysed: every index plans on defaults, this one too
         if (await EstimateStatAsync(source, index, ct) is not { } stat) return;
         await InsertAsync(Connection, "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ($a, $b, $c)", [[index.Table.Name, name, stat]], ct);
@@ -118,13 +118,13 @@ internal sealed class SqliteWhatIfCopy : IAsyncDisposable
     internal static async Task<string?> EstimateStatAsync(SqliteConnection source, IndexDefinition index, CancellationToken ct)
     {
         if (index.Predicate is { Length: > 0 } || index.Keys.Count == 0 || index.Keys.Any(k => k.Column is null)) return null;
-        var table = Db.Quote(DatabaseEngine.Sqlite, index.Table.Name);
-        var columns = index.Keys.Select(k => Db.Quote(DatabaseEngine.Sqlite, k.Column!)).ToList();
+        var table = AdoCommands.Quote(DatabaseEngine.Sqlite, index.Table.Name);
+        var columns = index.Keys.Select(k => AdoCommands.Quote(DatabaseEngine.Sqlite, k.Column!)).ToList();
         var prefixes = Enumerable.Range(1, columns.Count)
             .Select(n => $"(SELECT count(*) FROM (SELECT DISTINCT {string.Join(", ", columns.Take(n))} FROM sample))");
         var sql = $"WITH sample AS MATERIALIZED (SELECT {string.Join(", ", columns)} FROM {table} LIMIT {SqliteStatisticsReader.SampleRows}) " +
                   $"SELECT (SELECT count(*) FROM sample), {string.Join(", ", prefixes)}";
-        var counts = (await Db.QueryAsync(source, null, sql, r => Enumerable.Range(0, r.FieldCount).Select(i => (double)(r.Long(i) ?? 0)).ToArray(), ct)).Single();
+        var counts = (await AdoCommands.QueryAsync(source, null, sql, r => Enumerable.Range(0, r.FieldCount).Select(i => (double)(r.Long(i) ?? 0)).ToArray(), ct)).Single();
         var sampled = counts[0];
         if (sampled == 0) return null;
         var stat1 = await SqliteStatisticsReader.Stat1Async(source, ct);

@@ -75,11 +75,11 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
             Session = session,
             ConnectionName = connectionName,
             ConnectionProblem = connectionProblem,
-            ExplainOptions = SessionPlanRunner.Options(server.Configuration.For(document?.Uri)),
+            QueryOptions = server.Configuration.For(document?.Uri).Plans.QueryOptions(),
         };
     }
 
-    /// <summary>A URI for "no document": with a single connection that names no folders, it still applies.</summary>
+    /// <summary>A URI for "no document": the first connection that names no folders still applies to it.</summary>
     private const string NoDocumentUri = "untitled:chat";
 
     /// <summary>

@@ -27,10 +27,10 @@ internal sealed class ChatDatabaseSession(DocumentConnections connections, strin
     public Task<ColumnStats?> GetColumnStatsAsync(QualifiedName table, string column, CancellationToken cancellationToken) =>
         UseAsync((s, ct) => s.GetColumnStatsAsync(table, column, ct), cancellationToken);
 
-    public Task<QueryPlan> ExplainAsync(string sql, ExplainOptions options, CancellationToken cancellationToken) =>
+    public Task<QueryPlan> ExplainAsync(string sql, ReadOnlyQueryOptions options, CancellationToken cancellationToken) =>
         UseAsync((s, ct) => s.ExplainAsync(sql, options, ct), cancellationToken);
 
-    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ExplainOptions options, CancellationToken cancellationToken) =>
+    public Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken cancellationToken) =>
         UseAsync((s, ct) => s.ExplainWithIndexAsync(sql, index, options, ct), cancellationToken);
 
     private async Task<T> UseAsync<T>(Func<IDatabaseSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)

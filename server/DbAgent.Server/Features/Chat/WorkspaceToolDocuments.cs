@@ -1,5 +1,6 @@
 using DbAgent.Agent.Chat;
 using DbAgent.Agent.Tools;
+using DbAgent.Databases;
 using DbAgent.Server.Features.Diagnostics;
 using DbAgent.Server.Host;
 using DbAgent.Server.Workspace;
@@ -37,7 +38,7 @@ internal sealed class WorkspaceToolDocuments(LanguageServerContext server) : ITo
         if (!folders.Any(f => Inside(path, f)) || !File.Exists(path) || new FileInfo(path).Length > MaxFileBytes) return null;
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         var settings = server.Configuration.For(uri);
-        var connection = server.Connections.For(uri) is { } target ? Connections.DocumentConnections.DialectOf(target.Engine) : (DbAgent.Sql.SqlDialect?)null;
+        var connection = server.Connections.For(uri) is { } target ? target.Engine.ToDialect() : (DbAgent.Sql.SqlDialect?)null;
         var dialect = DialectResolver.Resolve(text, connection, settings.Dialect, out _);
         var script = SqlScript.Parse(text, dialect);
         // The one pipeline the editor and `dbagent check` use, with the migrations' schema (no plans: the file is not open).

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
+using DbAgent.Server.Settings;
 
 namespace DbAgent.Server.Features.Configuration;
 

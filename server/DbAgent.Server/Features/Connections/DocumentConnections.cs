@@ -10,10 +10,11 @@ using DbAgent.Sql.Schema;
 namespace DbAgent.Server.Features.Connections;
 
 /// <summary>
-/// The databases the open documents use: the configured connections (`dbagent.connections`, else the environment)
-/// held by the connection layer's <see cref="ConnectionManager"/> (state, backoff, reconnect, cached catalog).
-/// Passwords come from the client's SecretStorage through `dbagent/connectionPassword`; status changes go to the
-/// client as `dbagent/connectionStatus`. A connection that fails never stops the static features.
+/// The language server's side of the connection layer, per document: <see cref="ConnectionResolver"/> says which
+/// target a document uses (from `dbagent.connections`, else the environment), the <see cref="ConnectionManager"/>
+/// holds the live sessions, state and catalog per target. This class only ties them to the client: passwords come
+/// from its SecretStorage through `dbagent/connectionPassword`, status changes go to it as `dbagent/connectionStatus`.
+/// A connection that fails never stops the static features.
 /// </summary>
 public sealed class DocumentConnections : IAsyncDisposable
 {
@@ -51,7 +52,7 @@ public sealed class DocumentConnections : IAsyncDisposable
     /// <summary>Reads the connections from the settings (or the environment) into the manager; unchanged ones keep their state.</summary>
     public void Reconfigure()
     {
-        var targets = ConnectionTargets.FromSettings(_configuration.Global, _state.WorkspaceFolders, _environment);
+        var targets = ConnectionResolver.FromSettings(_configuration.Global.Connections, _state.WorkspaceFolders, _environment);
         foreach (var problem in targets.Problems) _log.Warning(problem);
         _targets = targets;
         Manager.Configure(targets.Targets);
@@ -59,19 +60,11 @@ public sealed class DocumentConnections : IAsyncDisposable
             _log.Info($"Connections: {string.Join(", ", targets.Targets.Select(t => t.ToString()))}.");
     }
 
-    public static DbAgent.Sql.SqlDialect DialectOf(DatabaseEngine engine) => engine switch
-    {
-        DatabaseEngine.MySql => DbAgent.Sql.SqlDialect.MySql,
-        DatabaseEngine.SqlServer => DbAgent.Sql.SqlDialect.TSql,
-        DatabaseEngine.Sqlite => DbAgent.Sql.SqlDialect.Sqlite,
-        _ => DbAgent.Sql.SqlDialect.Postgres,
-    };
-
     /// <summary>The dialect of the engine a document's connection runs (it outranks every other sign), or null.</summary>
-    public DbAgent.Sql.SqlDialect? DialectFor(string documentUri) => For(documentUri) is { } target ? DialectOf(target.Engine) : null;
+    public DbAgent.Sql.SqlDialect? DialectFor(string documentUri) => For(documentUri) is { } target ? target.Engine.ToDialect() : null;
 
     /// <summary>The connection a document uses, or null.</summary>
-    public ConnectionTarget? For(string documentUri) => ConnectionTargets.ForDocument(documentUri, _targets.Targets, _state.WorkspaceFolders);
+    public ConnectionTarget? For(string documentUri) => ConnectionResolver.ForDocument(documentUri, _targets.Targets, _state.WorkspaceFolders);
 
     /// <summary>Runs an operation on the document's database; null when the document uses none.</summary>
     public async Task<ConnectionResult<T>?> UseAsync<T>(string documentUri, Func<IDatabaseSession, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)

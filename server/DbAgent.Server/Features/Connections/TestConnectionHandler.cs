@@ -17,7 +17,7 @@ public sealed class TestConnectionHandler(LanguageServerContext context)
         DbAgent.Databases.ConnectionTarget target;
         try
         {
-            target = ConnectionTargets.Anchor(ConnectionTargetParser.FromSettings(settings), context.State.WorkspaceFolders);
+            target = ConnectionResolver.Anchor(ConnectionTargetParser.FromSettings(settings), context.State.WorkspaceFolders);
         }
         catch (ConnectionConfigurationException e)
         {

@@ -62,7 +62,8 @@ public sealed class HoverHandler(LanguageServerContext context)
                     ObjectHover.DescribeRelation(markdown, schema.Model, relation!, schema.Source);
                     range = relation!.Span;
                 }
-                await StatisticsAsync(markdown, snapshot, statement.Model, column, relation, cancellationToken).ConfigureAwait(false);
+                var indexesListed = column is null && schema.Model?.FindTable(relation!.Name)?.Indexes.Count > 0;
+                await StatisticsAsync(markdown, snapshot, statement.Model, column, relation, indexesListed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -83,7 +84,7 @@ public sealed class HoverHandler(LanguageServerContext context)
 
     /// <summary>The table's or column's statistics from the document's database, or why there are none.</summary>
     private async Task StatisticsAsync(StringBuilder markdown, DocumentSnapshot snapshot, StatementModel statement, ColumnReference? column,
-        RelationReference? relation, CancellationToken cancellationToken)
+        RelationReference? relation, bool indexesListed, CancellationToken cancellationToken)
     {
         if (context.Connections.For(snapshot.Uri) is not { } target)
         {
@@ -105,7 +106,7 @@ public sealed class HoverHandler(LanguageServerContext context)
             else
             {
                 var result = await context.Statistics.TableAsync(target.Name, table, timeout.Token).ConfigureAwait(false);
-                if (result.Value is { } stats) StatisticsHover.DescribeTable(markdown, stats, target.Name, DateTimeOffset.UtcNow);
+                if (result.Value is { } stats) StatisticsHover.DescribeTable(markdown, stats, target.Name, DateTimeOffset.UtcNow, indexesListed);
                 else Unavailable(markdown, target.Name, result.Failure?.Message ?? $"`{table}` is not in its catalog");
             }
         }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 using StreamJsonRpc;
@@ -9,9 +8,6 @@ namespace DbAgent.Server.Features.Lifecycle;
 [LspHandler(mutatesState: true)]
 public sealed class InitializeHandler(LanguageServerContext context)
 {
-    public static string Version { get; } =
-        typeof(InitializeHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
     [JsonRpcMethod(Methods.Initialize, UseSingleObjectParameterDeserialization = true)]
     public InitializeResult Initialize(InitializeParams parameters)
     {
@@ -34,6 +30,6 @@ public sealed class InitializeHandler(LanguageServerContext context)
                 DocumentHighlightProvider = true,
                 SignatureHelpProvider = new SignatureHelpOptions(["(", ","], [","]),
             },
-            new ServerInfo("dbagent", Version));
+            new ServerInfo("dbagent", ProductVersion.Current));
     }
 }

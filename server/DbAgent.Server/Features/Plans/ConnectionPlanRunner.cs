@@ -1,8 +1,10 @@
 using DbAgent.Analysis.Drift;
 using DbAgent.Analysis.Findings;
+using DbAgent.Databases.Plans;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Features.Connections;
+using DbAgent.Server.Settings;
 using DbAgent.Server.Workspace;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Text;
@@ -31,7 +33,7 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
 
         var schema = catalog.Value ?? migrations?.Schema;
         var result = await connections.Manager.UseAsync(target.Name, (session, ct) =>
-            StatementPlanner.ExplainAsync(session, snapshot, SessionPlanRunner.Thresholds(settings), SessionPlanRunner.Options(settings), schema, ct),
+            StatementPlanner.ExplainAsync(session, snapshot.Script, snapshot.Version, settings.Plans.Thresholds(), settings.Plans.QueryOptions(), schema, ct),
             cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, result.Failure?.Message);
         var (plans, failure, _) = result.Value;

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using DbAgent.Analysis.Findings;
+using DbAgent.Databases.Plans;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
 using DbAgent.Server.Host;
+using DbAgent.Server.Settings;
 
 namespace DbAgent.Server.Features.Plans;
 
@@ -50,7 +52,7 @@ public sealed class PlanDiagnostics
 
     /// <summary>The plan findings of a snapshot: the last run's, on the statements still written as they were explained.</summary>
     public IReadOnlyList<Finding> FindingsFor(DocumentSnapshot snapshot) =>
-        _plans.TryGetValue(snapshot.Uri, out var plans) ? StatementPlanner.Anchor(plans, snapshot) : [];
+        _plans.TryGetValue(snapshot.Uri, out var plans) ? StatementPlanner.Anchor(plans, snapshot.Script) : [];
 
     /// <summary>Starts a run for a document (open, save, settings or connection change); the previous one is cancelled.</summary>
     public void Request(string uri)

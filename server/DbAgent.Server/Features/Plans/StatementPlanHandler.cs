@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using DbAgent.Analysis.Advisor;
 using DbAgent.Analysis.Plans;
 using DbAgent.Databases.Advisor;
+using DbAgent.Databases.Plans;
 using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
@@ -59,7 +60,7 @@ public sealed class StatementPlanHandler(LanguageServerContext context)
         var schema = (await context.Connections.Manager.GetSchemaAsync(target.Name, refresh: false, cancellationToken).ConfigureAwait(false)).Value;
         var indexes = IndexAdvisor.Propose(statement.Model, schema, snapshot.Script.Dialect, snapshot.Text.ToString());
         var result = await context.Connections.Manager.UseAsync(target.Name,
-            (session, ct) => WorkloadAdvisor.PlansAsync(session, sql, indexes, new DbAgent.Databases.ExplainOptions(), ct), cancellationToken).ConfigureAwait(false);
+            (session, ct) => WorkloadAdvisor.PlansAsync(session, sql, indexes, new DbAgent.Databases.ReadOnlyQueryOptions(), ct), cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return Fail(result.Failure!.Message);
         var (before, after) = result.Value;
         if (before is null) return Fail("The database could not plan this statement.");

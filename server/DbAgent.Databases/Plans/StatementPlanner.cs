@@ -1,13 +1,12 @@
 using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Plans;
-using DbAgent.Databases;
 using DbAgent.Databases.Connections;
-using DbAgent.Server.Documents;
 using DbAgent.Sql.Schema;
 using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
-namespace DbAgent.Server.Features.Plans;
+namespace DbAgent.Databases.Plans;
 
 /// <summary>The plan findings of one document, each kept relative to its statement so that edits elsewhere do not move it.</summary>
 public sealed record DocumentPlans(int Version, IReadOnlyList<StatementPlanFindings> Statements)
@@ -19,8 +18,9 @@ public sealed record DocumentPlans(int Version, IReadOnlyList<StatementPlanFindi
 public sealed record StatementPlanFindings(string StatementText, IReadOnlyList<Finding> Findings);
 
 /// <summary>
-/// EXPLAINs the statements of a document through an open session (never running them: the providers explain inside
-/// a read-only transaction that is rolled back) and reads findings from each plan.
+/// EXPLAINs the statements of a script through an open session (never running them: the providers explain inside
+/// a read-only transaction that is rolled back) and reads findings from each plan. The one plan-findings step that
+/// the editor (on open and save), `dbagent check --connection` and the chat share; below the LSP layer.
 /// </summary>
 public static class StatementPlanner
 {
@@ -36,19 +36,19 @@ public static class StatementPlanner
     /// exist yet, a parameter it cannot type) is skipped; a lost connection ends the run with its failure.
     /// </summary>
     public static async Task<(DocumentPlans Plans, ConnectionFailure? Failure, int Explained)> ExplainAsync(
-        IDatabaseSession session, DocumentSnapshot snapshot, PlanThresholds thresholds, ExplainOptions options, SchemaModel? schema,
+        IDatabaseSession session, SqlScript script, int version, PlanThresholds thresholds, ReadOnlyQueryOptions options, SchemaModel? schema,
         CancellationToken cancellationToken)
     {
         var results = new List<StatementPlanFindings>();
         var explained = 0;
         var attempts = 0;
-        foreach (var statement in snapshot.Script.Statements)
+        foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var model = statement.Model;
             if (!IsExplainable(model) || model.Span.IsEmpty) continue;
             if (++attempts > MaxStatementsPerRun) break;
-            var text = snapshot.Text.ToString(model.Span);
+            var text = script.Text.ToString(model.Span);
             QueryPlan plan;
             try
             {
@@ -61,9 +61,9 @@ public static class StatementPlanner
             }
             catch (DatabaseAccessException e) when (e.Failure.ConnectionLost)
             {
-                return (new DocumentPlans(snapshot.Version, results), e.Failure, explained);
+                return (new DocumentPlans(version, results), e.Failure, explained);
             }
-            catch (DbAgent.Databases.Plans.PlanningWouldRunCodeException e)
+            catch (PlanningWouldRunCodeException e)
             {
                 // Declined for safety: say so on the statement, so that a missing plan finding is never a silent "fine".
                 results.Add(new StatementPlanFindings(text, [new Finding(PlanRules.NotExplained.Id, PlanRules.NotExplained.DefaultSeverity, e.Message,
@@ -80,8 +80,8 @@ public static class StatementPlanner
             var findings = PlanAnalyzer.Analyze(plan, new PlanContext(model)
             {
                 Schema = schema,
-                Dialect = snapshot.Dialect,
-                Text = snapshot.Text.Text,
+                Dialect = script.Dialect,
+                Text = script.Text.Text,
                 TableRows = rows,
             }, thresholds);
             if (findings.Count == 0) continue;
@@ -91,14 +91,26 @@ public static class StatementPlanner
                 .Select(f => f with { Span = new TextSpan(f.Span.Start - start, f.Span.Length) })
                 .ToList()));
         }
-        return (new DocumentPlans(snapshot.Version, results), null, explained);
+        return (new DocumentPlans(version, results), null, explained);
+    }
+
+    /// <summary>
+    /// The plan findings of a script at their places in it, explained now (what `dbagent check --connection` reports),
+    /// with the failure that stopped the run early, if any.
+    /// </summary>
+    public static async Task<(IReadOnlyList<Finding> Findings, ConnectionFailure? Failure)> FindingsAsync(
+        IDatabaseSession session, SqlScript script, PlanThresholds thresholds, ReadOnlyQueryOptions options, SchemaModel? schema,
+        CancellationToken cancellationToken)
+    {
+        var (plans, failure, _) = await ExplainAsync(session, script, 0, thresholds, options, schema, cancellationToken).ConfigureAwait(false);
+        return (Anchor(plans, script), failure);
     }
 
     /// <summary>
     /// Re-anchors plan findings on the current text: a statement still written exactly as when it was explained gets
     /// its findings at its new place; a statement edited since loses them until the next save.
     /// </summary>
-    public static IReadOnlyList<Finding> Anchor(DocumentPlans plans, DocumentSnapshot snapshot)
+    public static IReadOnlyList<Finding> Anchor(DocumentPlans plans, SqlScript script)
     {
         if (plans.Statements.Count == 0) return [];
         // Plan and drift findings of one statement text together; a statement written twice was explained twice alike.
@@ -106,11 +118,11 @@ public static class StatementPlanner
             .ToDictionary(g => g.Key, g => g.SelectMany(s => s.Findings).GroupBy(f => (f.RuleId, f.Span, f.Message)).Select(d => d.First()).ToList(),
                 StringComparer.Ordinal);
         var anchored = new List<Finding>();
-        foreach (var statement in snapshot.Script.Statements)
+        foreach (var statement in script.Statements)
         {
             var span = statement.Model.Span;
-            if (span.IsEmpty || span.End > snapshot.Text.Length) continue;
-            if (!byText.TryGetValue(snapshot.Text.ToString(span), out var findings)) continue;
+            if (span.IsEmpty || span.End > script.Text.Length) continue;
+            if (!byText.TryGetValue(script.Text.ToString(span), out var findings)) continue;
             anchored.AddRange(findings.Select(f => f with { Span = new TextSpan(f.Span.Start + span.Start, f.Span.Length) }));
         }
         return anchored;

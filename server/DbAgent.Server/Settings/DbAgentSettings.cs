@@ -1,10 +1,12 @@
 using System.Text.Json;
 using DbAgent.Analysis.Findings;
 using DbAgent.Analysis.Pipeline;
+using DbAgent.Analysis.Plans;
 using DbAgent.Analysis.Rules;
+using DbAgent.Databases;
 using DbAgent.Sql;
 
-namespace DbAgent.Server.Features.Configuration;
+namespace DbAgent.Server.Settings;
 
 /// <summary>The `dbagent.plans.*` settings.</summary>
 public sealed record PlanSettings
@@ -14,6 +16,17 @@ public sealed record PlanSettings
     public double? CostThreshold { get; init; }
     public double? SortRows { get; init; }
     public int StatementTimeoutMs { get; init; } = 5000;
+
+    /// <summary>These settings as the plan analyzer's thresholds; unset ones keep its defaults.</summary>
+    public PlanThresholds Thresholds() => PlanThresholds.Default with
+    {
+        LargeTableRows = LargeTableRows > 0 ? LargeTableRows : PlanThresholds.Default.LargeTableRows,
+        SortRows = SortRows is > 0 and var sort ? sort : PlanThresholds.Default.SortRows,
+        CostThreshold = CostThreshold is > 0 and var cost ? cost : PlanThresholds.Default.CostThreshold,
+    };
+
+    /// <summary>How plans (and the chat's reads) are asked for under these settings.</summary>
+    public ReadOnlyQueryOptions QueryOptions() => new() { StatementTimeoutMs = StatementTimeoutMs };
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ using DbAgent.Analysis.Rules;
 using DbAgent.Sql;
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace DbAgent.Server.Features.Configuration;
+namespace DbAgent.Server.Settings;
 
 /// <summary>
 /// The project's <c>dbagent.json</c>, found upward from a file, shared by the editor and <c>dbagent check</c>:

@@ -4,7 +4,7 @@ using DbAgent.Databases.Connections;
 namespace DbAgent.Databases.Engines;
 
 /// <summary>Small ADO.NET helpers shared by the engines: typed reads and driver errors turned into clear failures.</summary>
-internal static class Db
+internal static class AdoCommands
 {
     public static async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map,
         CancellationToken cancellationToken, int? timeoutSeconds = null, params (string Name, object? Value)[] parameters)
