@@ -30,6 +30,7 @@ public static class NativeParserThread
         if (inputBytes > MaxInputBytes)
             throw new ArgumentOutOfRangeException(nameof(inputBytes), inputBytes, $"input longer than {MaxInputBytes} bytes is not given to the native parser");
         if (t_largeStack) return parse();
+        _ = Worker.Value; // started on first use
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Work.Add(() =>
         {
