@@ -19,7 +19,7 @@ static int Usage()
           edit     edit-to-fresh-model and edit-to-fresh-diagnostics latency on a generated 20,000-line migration, every
                    rule on, in process and over a real `dbagent lsp` (didChange to publishDiagnostics) (p50/p95/p99)
                    [edits] [--no-lsp] [--lsp-only] [--phases]
-          lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall time, peak memory)
+          lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall, CPU, peak memory)
           corpus   the differential report: our parser against libpg_query and ScriptDom on the shared corpora
           schema   completion, hover and schema load at 50,000 tables (replayed and live on PostgreSQL) beside
                    postgres-language-server; replay linearity; typing in a 20,000-line file

@@ -134,7 +134,8 @@ public static partial class SchemaDrift
             var actualType = NormalizeType(other.DataType, dialect);
             if (expectedType != actualType)
             {
-                findings.Add(Make(origin, "column-type",
+                // On the statement that gave the column the type the live one lacks: the last ALTER ... TYPE, else its declaration.
+                findings.Add(Make(column.TypeOrigin ?? origin, "column-type",
                     $"Column {declared.Name}.{column.Name} is {column.DataType} in the migrations but {other.DataType} in {liveName}.", declared.Name, column.Name, column.DataType, other.DataType));
             }
             // A primary key column is NOT NULL whatever the declaration says.
@@ -142,7 +143,7 @@ public static partial class SchemaDrift
             var actualNullable = other.Nullable && !actualKey.Any(k => NameComparer.SameName(k, other.Name));
             if (expectedNullable != actualNullable)
             {
-                findings.Add(Make(origin, "column-nullability",
+                findings.Add(Make(column.NullabilityOrigin ?? origin, "column-nullability",
                     $"Column {declared.Name}.{column.Name} is {Nullability(expectedNullable)} in the migrations but {Nullability(actualNullable)} in {liveName}.",
                     declared.Name, column.Name, Nullability(expectedNullable), Nullability(actualNullable)));
             }

@@ -39,7 +39,8 @@ public static class ExactSyntaxErrors
     /// <param name="wholeBatchFirst">
     /// Parse each batch first and go statement by statement only through batches that fail: one engine call per clean
     /// file (what `dbagent check` wants). The editor leaves it off: per-statement results are cached across edits,
-    /// and the batch is parsed only to confirm errors.
+    /// and the batch is parsed only to confirm errors. A one-shot run caches nothing: no statement is seen twice,
+    /// and keeping every statement's text for the rest of the run was most of `dbagent check`'s memory.
     /// </param>
     public static IReadOnlyList<SyntaxError> Find(SqlScript script, CancellationToken cancellationToken, bool wholeBatchFirst = false) =>
         Find(script, wholeBatchFirst, outOfTime: null, out _, cancellationToken);
@@ -86,7 +87,7 @@ public static class ExactSyntaxErrors
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
                 var span = WithTerminator(script, statement.Span);
-                var own = ForStatement(script, statement, span, validator);
+                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(span), 0) : ForStatement(script, statement, span, validator);
                 if (own.Count == 0) continue;
                 // Confirm with more context than our split gave the engine: the statement with its neighbours in the
                 // batch (bounded cost per edit, cached like the statements). What passes there was our artefact.
@@ -95,7 +96,8 @@ public static class ExactSyntaxErrors
                     var to = i + 1 < s ? WithTerminator(script, statements[i + 1].Span).End : batch.End;
                     var window = TextSpan.FromBounds(Math.Max(batch.Start, from), Math.Min(batch.End, Math.Max(to, span.End)));
                     var windowText = script.Text.ToString(window);
-                    if (Lookup((script.Dialect, windowText), validator).Count == 0) continue;
+                    var inContext = wholeBatchFirst ? validator.Validate(windowText, 0) : Lookup((script.Dialect, windowText), validator);
+                    if (inContext.Count == 0) continue;
                 }
                 foreach (var error in own)
                     errors.Add(error with { Span = new TextSpan(error.Span.Start + span.Start, error.Span.Length) });

@@ -8,21 +8,33 @@ public readonly struct StatementTokens
 {
     private readonly SqlScript _script;
     private readonly ParsedStatement _statement;
+    private readonly IReadOnlyList<(Token Token, int Depth)>? _significant;
 
     public StatementTokens(SqlScript script, ParsedStatement statement)
+        : this(script, statement, null)
+    {
+    }
+
+    /// <param name="significant">The statement's significant tokens when already listed (see <see cref="LintContext"/>).</param>
+    internal StatementTokens(SqlScript script, ParsedStatement statement, IReadOnlyList<(Token Token, int Depth)>? significant)
     {
         _script = script;
         _statement = statement;
+        _significant = significant;
     }
 
     /// <summary>Significant tokens (no whitespace or comments) with the depth of parentheses they sit in.</summary>
-    public IReadOnlyList<(Token Token, int Depth)> Significant()
+    public IReadOnlyList<(Token Token, int Depth)> Significant() => _significant ?? List(_script, _statement);
+
+    /// <summary>The list <see cref="Significant"/> returns, built anew.</summary>
+    internal static IReadOnlyList<(Token Token, int Depth)> List(SqlScript script, ParsedStatement statement)
     {
-        var result = new List<(Token, int)>();
-        var tokens = _script.Tokens;
+        var tokens = script.Tokens;
         var depth = 0;
-        var last = Math.Min(_statement.Slice.LastToken, tokens.Count - 1);
-        for (var i = Math.Max(0, _statement.Slice.FirstToken); i <= last; i++)
+        var first = Math.Max(0, statement.Slice.FirstToken);
+        var last = Math.Min(statement.Slice.LastToken, tokens.Count - 1);
+        var result = new List<(Token, int)>(Math.Max(0, last - first + 1));
+        for (var i = first; i <= last; i++)
         {
             var t = tokens[i];
             if (t.IsTrivia) continue;

@@ -176,89 +176,59 @@ public static class CheckCommand
         await using var sessionScope = session;
         var engineDialect = session is null ? (SqlDialect?)null : session.ServerInfo.Engine.ToDialect();
 
-        var schemas = new Dictionary<string, Sql.Schema.SchemaModel?>(StringComparer.Ordinal);
+        var schemas = new SchemaCache();
+        var keepReported = options.Format != OutputFormat.Text;
         var reported = new List<Reported>();
         var errors = 0;
         var warnings = 0;
         var skipped = 0;
         var ignored = 0;
+
+        // Which config each file has is settled first, in order and cheaply: a broken dbagent.json stops the run at
+        // the first file it governs, after the files before it are reported, and its problems are told once.
+        var work = new List<FileWork>(inputs.Count);
+        string? stopWith = null;
         var configProblems = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in inputs)
         {
-            var file = input.Path;
-            cancellationToken.ThrowIfCancellationRequested();
-            var display = Display(file);
             string? configError = null;
-            var config = explicitConfig ?? configs.For(file, out configError);
-            if (configError is not null) return await UsageAsync(error, configError).ConfigureAwait(false);
+            var config = explicitConfig ?? configs.For(input.Path, out configError);
+            if (configError is not null)
+            {
+                stopWith = configError;
+                break;
+            }
+            var told = new List<string>();
             if (config is not null)
                 foreach (var p in config.Problems)
-                    if (configProblems.Add(config.FilePath + p)) await error.WriteLineAsync($"{config.FilePath}: {p}").ConfigureAwait(false);
-            if (config?.IsIgnored(file) == true)
+                    if (configProblems.Add(config.FilePath + p)) told.Add($"{config.FilePath}: {p}");
+            work.Add(new FileWork(input, config, told, config?.IsIgnored(input.Path) == true));
+        }
+
+        var context = new CheckContext(options, engineDialect, newTables, schemas);
+        var outcomes = session is null
+            ? CheckInParallelAsync(work, context, cancellationToken)
+            : CheckInOrderAsync(work, context, session, error, cancellationToken);
+        await foreach (var (item, outcome) in outcomes.ConfigureAwait(false))
+        {
+            foreach (var line in item.ConfigProblems) await error.WriteLineAsync(line).ConfigureAwait(false);
+            if (item.Ignored)
             {
                 ignored++;
                 continue;
             }
-            var (text, cannotCheck, notSql) = input.CannotCheck is { } why ? (null, why, null) : CheckInputs.Read(file);
-            if (text is null)
+            foreach (var line in outcome.Errors) await error.WriteLineAsync(line).ConfigureAwait(false);
+            if (outcome.Skipped) skipped++;
+            if (outcome.NotChecked) notChecked++;
+            foreach (var finding in outcome.Findings)
             {
-                skipped++;
-                if (cannotCheck is not null) notChecked++;
-                await error.WriteLineAsync(cannotCheck is not null ? $"{display}: not checked: {cannotCheck}" : $"{display}: skipped: {notSql}").ConfigureAwait(false);
-                continue;
-            }
-            IReadOnlyList<Finding> findings;
-            SourceText source;
-            SqlScript script;
-            try
-            {
-                var settings = config?.Apply(DbAgentSettings.Default, file) ?? DbAgentSettings.Default;
-                source = SourceText.From(text);
-                // --dialect is what the user says; without it the connection's engine, the first line, then dbagent.json.
-                var dialect = DialectResolver.Resolve(text, options.Dialect is null ? engineDialect : null, options.Dialect ?? settings.Dialect, out _);
-                script = SqlScript.Parse(source, dialect);
-                IEnumerable<Finding> planFindings = [];
-                if (session is not null)
-                {
-                    var (found, failure) = await StatementPlanner.FindingsAsync(session, script, settings.Plans.Thresholds(),
-                        settings.Plans.QueryOptions(), schema: null, cancellationToken, settings.Analysis).ConfigureAwait(false);
-                    if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
-                    planFindings = found;
-                }
-                var analysisInput = settings.AnalysisInput(external: planFindings) with { Schema = SchemaFor(config, dialect, schemas), NewTables = newTables, OneShot = true };
-                var result = FindingsPipeline.Analyze(script, analysisInput, cancellationToken);
-                foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
-                findings = result.Findings;
-                // A gate never passes on what it did not read: a file the size policy or a time limit cut short fails the check.
-                if (result.Limited.Count > 0)
-                {
-                    notChecked++;
-                    foreach (var limit in result.Limited) await error.WriteLineAsync($"{display}: only partly checked: {limit}").ConfigureAwait(false);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                skipped++;
-                await error.WriteLineAsync($"{display}: could not be analysed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-                continue;
-            }
-            var fingerprints = new FindingFingerprints(display, script);
-            foreach (var finding in findings)
-            {
-                var start = source.GetLinePosition(finding.Span.Start);
-                var end = source.GetLinePosition(finding.Span.End);
-                if (finding.Severity == FindingSeverity.Error) errors++;
-                else if (finding.Severity == FindingSeverity.Warning) warnings++;
-                var item = new Reported(display, start.Line + 1, start.Character + 1, end.Line + 1, end.Character + 1,
-                    finding.Severity.ToString().ToLowerInvariant(), finding.RuleId, finding.Message)
-                {
-                    Fingerprint = fingerprints.For(finding),
-                };
-                reported.Add(item);
-                if (options.Format == OutputFormat.Text)
-                    await output.WriteLineAsync($"{item.File}:{item.Line}:{item.Column}: {item.Severity} {item.Rule}: {OneLine(item.Message)}").ConfigureAwait(false);
+                if (finding.Severity == "error") errors++;
+                else if (finding.Severity == "warning") warnings++;
+                if (keepReported) reported.Add(finding);
+                else await output.WriteLineAsync($"{finding.File}:{finding.Line}:{finding.Column}: {finding.Severity} {finding.Rule}: {OneLine(finding.Message)}").ConfigureAwait(false);
             }
         }
+        if (stopWith is not null) return await UsageAsync(error, stopWith).ConfigureAwait(false);
 
         switch (options.Format)
         {
@@ -278,23 +248,204 @@ public static class CheckCommand
         return errors > 0 || notChecked > 0 ? ExitFindings : ExitClean;
     }
 
-    private static async Task<int> UsageAsync(TextWriter error, string problem)
+    /// <summary>A file to check with the config that governs it, and the config problems to tell before its report.</summary>
+    private sealed record FileWork(CheckInput Input, ProjectConfig? Config, IReadOnlyList<string> ConfigProblems, bool Ignored);
+
+    /// <summary>What checking one file produced: its report lines for stderr and its findings, in the order they are told.</summary>
+    private sealed record FileOutcome(IReadOnlyList<string> Errors, IReadOnlyList<Reported> Findings, bool Skipped, bool NotChecked)
     {
-        await error.WriteLineAsync($"dbagent check: {problem}").ConfigureAwait(false);
-        await error.WriteLineAsync("Run `dbagent check --help` for the options.").ConfigureAwait(false);
-        return ExitUsage;
+        public static readonly FileOutcome None = new([], [], false, false);
     }
 
-    /// <summary>The schema the migrations build, as the editor builds it: from dbagent.json's migration folders, else its folder.</summary>
-    private static Sql.Schema.SchemaModel? SchemaFor(ProjectConfig? config, SqlDialect dialect, Dictionary<string, Sql.Schema.SchemaModel?> cache)
+    /// <summary>What every file's check shares.</summary>
+    private sealed record CheckContext(Options Options, SqlDialect? EngineDialect, IReadOnlySet<string>? NewTables, SchemaCache Schemas);
+
+    /// <summary>A file read and parsed, ready for the analysis (and, with a connection, the plans before it).</summary>
+    private sealed record Parsed(string Display, DbAgentSettings Settings, SourceText Source, SqlScript Script, SqlDialect Dialect);
+
+    /// <summary>
+    /// Files on every core, reported in the order given: each worker takes the next file and its outcome waits in
+    /// its slot until the ones before it are written, so the output is the same as one file after the other. Only
+    /// the outcomes not yet written are held (their findings, not their text or trees). The workers have the large
+    /// stack on which PostgreSQL's parser runs inline, so they do not queue for one parser thread.
+    /// </summary>
+    private static async IAsyncEnumerable<(FileWork Work, FileOutcome Outcome)> CheckInParallelAsync(
+        List<FileWork> work, CheckContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Without a dbagent.json there is no project root to look for migrations in: schema-aware rules then say nothing.
-        if (config is null) return null;
-        var folders = config.MigrationFolders.Count > 0 ? config.MigrationFolders : [config.Root];
-        var key = string.Join('|', folders) + "|" + dialect;
-        if (!cache.TryGetValue(key, out var schema))
-            cache[key] = schema = MigrationSchema.Build(folders, _ => config?.Dialect ?? dialect, MigrationProblem)?.Schema;
-        return schema;
+        var slots = new TaskCompletionSource<FileOutcome>[work.Count];
+        for (var i = 0; i < slots.Length; i++) slots[i] = new TaskCompletionSource<FileOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var next = -1;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = stop.Token;
+        void Work()
+        {
+            for (var i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
+            {
+                try
+                {
+                    token.ThrowIfCancellationRequested();
+                    slots[i].SetResult(work[i].Ignored ? FileOutcome.None : Check(work[i], context, token));
+                }
+                catch (OperationCanceledException)
+                {
+                    slots[i].SetCanceled(token);
+                }
+                catch (Exception e)
+                {
+                    slots[i].SetException(e);
+                }
+            }
+        }
+        var workers = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, work.Count));
+        for (var w = 0; w < workers; w++) Sql.Validation.NativeParserThread.StartWithLargeStack(Work, "dbagent check");
+        try
+        {
+            for (var i = 0; i < slots.Length; i++)
+            {
+                var outcome = await slots[i].Task.ConfigureAwait(false);
+                slots[i] = null!; // written: let it go
+                yield return (work[i], outcome);
+            }
+        }
+        finally
+        {
+            // Stopped early (an error while writing, a cancellation): the workers take no further file.
+            Interlocked.Exchange(ref next, work.Count);
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>With a connection, one file after the other: the plans come from the one database session.</summary>
+    private static async IAsyncEnumerable<(FileWork Work, FileOutcome Outcome)> CheckInOrderAsync(
+        List<FileWork> work, CheckContext context, IDatabaseSession session, TextWriter error,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var item in work)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (item.Ignored)
+            {
+                yield return (item, FileOutcome.None);
+                continue;
+            }
+            var read = Read(item, context);
+            if (read.Parsed is not { } parsed)
+            {
+                yield return (item, read.Outcome!);
+                continue;
+            }
+            IEnumerable<Finding> plans = [];
+            var planErrors = new List<string>();
+            FileOutcome? failed = null;
+            try
+            {
+                var (found, failure) = await StatementPlanner.FindingsAsync(session, parsed.Script, parsed.Settings.Plans.Thresholds(),
+                    parsed.Settings.Plans.QueryOptions(), schema: null, cancellationToken, parsed.Settings.Analysis).ConfigureAwait(false);
+                if (failure is not null) planErrors.Add($"{parsed.Display}: plans stopped: {failure.Message}");
+                plans = found;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed = new FileOutcome([$"{parsed.Display}: could not be analysed: {e.GetType().Name}: {e.Message}"], [], Skipped: true, NotChecked: false);
+            }
+            if (failed is not null)
+            {
+                yield return (item, failed);
+                continue;
+            }
+            var outcome = Analyse(item, parsed, context, plans, cancellationToken);
+            yield return (item, planErrors.Count == 0 ? outcome : outcome with { Errors = [.. planErrors, .. outcome.Errors] });
+        }
+    }
+
+    /// <summary>One file without a connection: read, parse, analyse.</summary>
+    private static FileOutcome Check(FileWork item, CheckContext context, CancellationToken cancellationToken)
+    {
+        var read = Read(item, context);
+        return read.Parsed is { } parsed ? Analyse(item, parsed, context, [], cancellationToken) : read.Outcome!;
+    }
+
+    /// <summary>The file's text parsed in its dialect, or the outcome that says why it was not checked.</summary>
+    private static (Parsed? Parsed, FileOutcome? Outcome) Read(FileWork item, CheckContext context)
+    {
+        var input = item.Input;
+        var display = Display(input.Path);
+        var (text, cannotCheck, notSql) = input.CannotCheck is { } why ? (null, why, null) : CheckInputs.Read(input.Path);
+        if (text is null)
+            return (null, new FileOutcome([cannotCheck is not null ? $"{display}: not checked: {cannotCheck}" : $"{display}: skipped: {notSql}"], [], Skipped: true, NotChecked: cannotCheck is not null));
+        try
+        {
+            var settings = item.Config?.Apply(DbAgentSettings.Default, input.Path) ?? DbAgentSettings.Default;
+            var source = SourceText.From(text);
+            // --dialect is what the user says; without it the connection's engine, the first line, then dbagent.json.
+            var options = context.Options;
+            var dialect = DialectResolver.Resolve(text, options.Dialect is null ? context.EngineDialect : null, options.Dialect ?? settings.Dialect, out _);
+            return (new Parsed(display, settings, source, SqlScript.Parse(source, dialect), dialect), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, new FileOutcome([$"{display}: could not be analysed: {e.GetType().Name}: {e.Message}"], [], Skipped: true, NotChecked: false));
+        }
+    }
+
+    /// <summary>The one pipeline over a parsed file, its findings turned into what `check` reports.</summary>
+    private static FileOutcome Analyse(FileWork item, Parsed parsed, CheckContext context, IEnumerable<Finding> plans, CancellationToken cancellationToken)
+    {
+        var display = parsed.Display;
+        var told = new List<string>();
+        IReadOnlyList<Finding> findings;
+        bool limited;
+        try
+        {
+            var analysisInput = parsed.Settings.AnalysisInput(external: plans) with
+            {
+                Schema = context.Schemas.For(item.Config, parsed.Dialect),
+                NewTables = context.NewTables,
+                OneShot = true,
+            };
+            var result = FindingsPipeline.Analyze(parsed.Script, analysisInput, cancellationToken);
+            foreach (var p in result.Problems) told.Add($"{display}: {p}");
+            findings = result.Findings;
+            // A gate never passes on what it did not read: a file the size policy or a time limit cut short fails the check.
+            foreach (var limit in result.Limited) told.Add($"{display}: only partly checked: {limit}");
+            limited = result.Limited.Count > 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            told.Add($"{display}: could not be analysed: {e.GetType().Name}: {e.Message}");
+            return new FileOutcome(told, [], Skipped: true, NotChecked: false);
+        }
+        var fingerprints = new FindingFingerprints(display, parsed.Script);
+        var source = parsed.Source;
+        var reported = new List<Reported>(findings.Count);
+        foreach (var finding in findings)
+        {
+            var start = source.GetLinePosition(finding.Span.Start);
+            var end = source.GetLinePosition(finding.Span.End);
+            reported.Add(new Reported(display, start.Line + 1, start.Character + 1, end.Line + 1, end.Character + 1,
+                finding.Severity.ToString().ToLowerInvariant(), finding.RuleId, finding.Message)
+            {
+                Fingerprint = fingerprints.For(finding),
+            });
+        }
+        return new FileOutcome(told, reported, Skipped: false, NotChecked: limited);
+    }
+
+    /// <summary>The schema the migrations build, per config and dialect, built once even when files ask at the same time.</summary>
+    private sealed class SchemaCache
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Sql.Schema.SchemaModel?>> _built = new(StringComparer.Ordinal);
+
+        /// <summary>The schema the migrations build, as the editor builds it: from dbagent.json's migration folders, else its folder.</summary>
+        public Sql.Schema.SchemaModel? For(ProjectConfig? config, SqlDialect dialect)
+        {
+            // Without a dbagent.json there is no project root to look for migrations in: schema-aware rules then say nothing.
+            if (config is null) return null;
+            var folders = config.MigrationFolders.Count > 0 ? config.MigrationFolders : [config.Root];
+            var key = string.Join('|', folders) + "|" + dialect;
+            return _built.GetOrAdd(key, _ => new Lazy<Sql.Schema.SchemaModel?>(
+                () => MigrationSchema.Build(folders, _ => config.Dialect ?? dialect, MigrationProblem)?.Schema, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        }
     }
 
     /// <summary>A migration that could not be replayed goes to stderr, as the editor logs it; progress is not shown.</summary>
@@ -302,6 +453,13 @@ public static class CheckCommand
     {
         if (level >= Microsoft.Extensions.Logging.LogLevel.Warning)
             Console.Error.WriteLine($"[{(level == Microsoft.Extensions.Logging.LogLevel.Warning ? "Warning" : "Error")}] {message}");
+    }
+
+    private static async Task<int> UsageAsync(TextWriter error, string problem)
+    {
+        await error.WriteLineAsync($"dbagent check: {problem}").ConfigureAwait(false);
+        await error.WriteLineAsync("Run `dbagent check --help` for the options.").ConfigureAwait(false);
+        return ExitUsage;
     }
 
     /// <summary>Absolute paths of the files added, copied, modified or renamed since <paramref name="since"/> (committed or not), or null with why.</summary>

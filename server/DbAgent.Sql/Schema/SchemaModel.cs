@@ -13,7 +13,12 @@ public sealed class ColumnModel
     public bool Nullable { get; set; } = true;
     public string? Default { get; set; }
     public bool IsIdentity { get; set; }
+    /// <summary>The statement that declared the column (CREATE TABLE, ADD COLUMN): where its definition is.</summary>
     public SchemaOrigin? Origin { get; set; }
+    /// <summary>The last statement that changed the column's type after declaring it (ALTER COLUMN ... TYPE), when replayed.</summary>
+    public SchemaOrigin? TypeOrigin { get; set; }
+    /// <summary>The last statement that changed the column's nullability after declaring it (SET / DROP NOT NULL), when replayed.</summary>
+    public SchemaOrigin? NullabilityOrigin { get; set; }
 
     public ColumnModel Clone() => (ColumnModel)MemberwiseClone();
 }

@@ -102,9 +102,19 @@ public sealed class SchemaReplayer
             case AddColumnAction a: AddColumn(a, documentUri); break;
             case DropColumnAction a: DropColumn(a, documentUri); break;
             case AlterColumnTypeAction a:
-                WithColumn(a.Table, a.Column, a.Span, documentUri, c => c.DataType = TypeNames.Normalize(a.RawType.Length > 0 ? a.RawType : a.DataType, Dialect));
+                WithColumn(a.Table, a.Column, a.Span, documentUri, c =>
+                {
+                    c.DataType = TypeNames.Normalize(a.RawType.Length > 0 ? a.RawType : a.DataType, Dialect);
+                    c.TypeOrigin = origin;
+                });
                 break;
-            case SetColumnNullabilityAction a: WithColumn(a.Table, a.Column, a.Span, documentUri, c => c.Nullable = a.Nullable); break;
+            case SetColumnNullabilityAction a:
+                WithColumn(a.Table, a.Column, a.Span, documentUri, c =>
+                {
+                    c.Nullable = a.Nullable;
+                    c.NullabilityOrigin = origin;
+                });
+                break;
             case SetColumnDefaultAction a: WithColumn(a.Table, a.Column, a.Span, documentUri, c => c.Default = a.Default); break;
             case RenameColumnAction a: RenameColumn(a, documentUri); break;
             case RenameTableAction a: RenameTable(a, documentUri); break;

@@ -29,7 +29,8 @@ public static class NativeParserThread
         if (inputBytes <= InlineBytes) return parse();
         if (inputBytes > MaxInputBytes)
             throw new ArgumentOutOfRangeException(nameof(inputBytes), inputBytes, $"input longer than {MaxInputBytes} bytes is not given to the native parser");
-        if (Thread.CurrentThread == Worker.Value) return parse();
+        if (t_largeStack) return parse();
+        _ = Worker.Value; // started on first use
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Work.Add(() =>
         {
@@ -42,12 +43,28 @@ public static class NativeParserThread
 #pragma warning restore VSTHRD002
     }
 
-    private static Thread Start()
+    /// <summary>True on a thread with the large stack: native parses of any size run inline there.</summary>
+    [ThreadStatic]
+    private static bool t_largeStack;
+
+    private static Thread Start() => StartWithLargeStack(() => { foreach (var item in Work.GetConsumingEnumerable()) item(); }, "dbagent native parser");
+
+    /// <summary>
+    /// Starts a background thread with the large stack, on which native parses of any size run inline: for work that
+    /// runs in parallel (`dbagent check`'s files), where one shared parser thread would make the workers queue.
+    /// The stack is reserved address space, committed only as deep recursion touches it.
+    /// </summary>
+    public static Thread StartWithLargeStack(Action body, string name)
     {
-        var thread = new Thread(() => { foreach (var item in Work.GetConsumingEnumerable()) item(); }, StackBytes)
+        ArgumentNullException.ThrowIfNull(body);
+        var thread = new Thread(() =>
+        {
+            t_largeStack = true;
+            body();
+        }, StackBytes)
         {
             IsBackground = true,
-            Name = "dbagent native parser",
+            Name = name,
         };
         thread.Start();
         return thread;

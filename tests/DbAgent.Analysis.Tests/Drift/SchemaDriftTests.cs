@@ -153,4 +153,33 @@ public class SchemaDriftTests
     [TestCase("nvarchar(50)", "varchar(50)", SqlDialect.TSql)]
     public void Type_spellings_that_differ(string a, string b, SqlDialect dialect) =>
         Assert.That(SchemaDrift.NormalizeType(a, dialect), Is.Not.EqualTo(SchemaDrift.NormalizeType(b, dialect)));
+
+    [Test]
+    public void A_column_changed_by_a_later_statement_drifts_on_that_statement()
+    {
+        // Replayed from SQL text: each finding must sit inside the statement it is about, not at the top of the file
+        // and not on the CREATE TABLE when a later ALTER gave the column what the live database lacks.
+        const string sql = "CREATE TABLE orders (\n  id integer PRIMARY KEY,\n  total integer,\n  note text\n);\n"
+            + "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n"
+            + "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n";
+        var script = DbAgent.Sql.Syntax.SqlScript.Parse(sql, SqlDialect.Postgres);
+        var migrations = new SchemaModel(SqlDialect.Postgres) { DefaultSchema = "public" };
+        SchemaReplayer.Replay(script, migrations, Migration);
+        var live = new SchemaModel(SqlDialect.Postgres) { DefaultSchema = "public" };
+        var orders = new TableModel { Name = new QualifiedName("public", "orders") };
+        orders.Columns.Add(new ColumnModel { Name = "id", DataType = "integer", Nullable = false });
+        orders.Columns.Add(new ColumnModel { Name = "total", DataType = "integer" });
+        orders.Columns.Add(new ColumnModel { Name = "note", DataType = "text" });
+        orders.Constraints.Add(new ConstraintModel { Kind = ConstraintKind.PrimaryKey, Columns = ["id"] });
+        live.Tables.Add(orders);
+
+        var findings = SchemaDrift.Compare(migrations, live).ToDictionary(f => f.Data["kind"]);
+
+        Assert.That(findings.Keys, Is.EquivalentTo(new[] { "column-type", "column-nullability" }));
+        string StatementOf(Finding f) => sql[script.StatementAt(f.Span.Start)!.Span.Start..script.StatementAt(f.Span.Start)!.Span.End];
+        Assert.That(findings["column-type"].DocumentUri, Is.EqualTo(Migration));
+        Assert.That(findings["column-type"].Span.IsEmpty, Is.False);
+        Assert.That(StatementOf(findings["column-type"]), Does.StartWith("ALTER TABLE orders ALTER COLUMN total TYPE bigint"));
+        Assert.That(StatementOf(findings["column-nullability"]), Does.StartWith("ALTER TABLE orders ALTER COLUMN note SET NOT NULL"));
+    }
 }

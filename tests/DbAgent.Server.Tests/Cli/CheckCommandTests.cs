@@ -57,6 +57,45 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public async Task A_folder_checked_on_every_core_reports_what_each_file_reports_alone_in_the_folders_order()
+    {
+        // The first file is by far the largest, so that on more than one core the files after it finish first: the
+        // report must still come out in the folder's order, each file's findings exactly as a check of it alone gives.
+        var big = string.Concat(Enumerable.Range(0, 400).Select(i =>
+            $"CREATE INDEX ix_{i} ON orders (c{i});\nUPDATE orders SET c{i} = NULL;\nSELECT * FROM orders WHERE c{i} = NULL;\n"));
+        var files = new List<string> { Write("00_big.sql", big) };
+        for (var i = 1; i < 12; i++)
+        {
+            files.Add(Write($"{i:00}_small.sql", (i % 4) switch
+            {
+                0 => $"ALTER TABLE t{i} ADD COLUMN c INT NOT NULL;\nDELETE FROM t{i};\n",
+                1 => $"SELECT * FROM t{i} ORDER BY random() LIMIT {i};\nSELEC oops FROM t{i};\n",
+                2 => $"-- clean\nSELECT id FROM t{i} WHERE id = {i};\n",
+                _ => $"ALTER TABLE t{i} ALTER COLUMN c TYPE bigint;\nDROP TABLE t{i};\n",
+            }));
+        }
+        Write("99_binary.sql", "SELECT 1;\0\0");
+        files.Add(Path.Combine(_dir, "99_binary.sql"));
+
+        var folder = await Run(_dir, "--dialect", "postgres", "--format", "json");
+        var alone = new List<JsonElement>();
+        foreach (var file in files)
+        {
+            var one = await Run(file, "--dialect", "postgres", "--format", "json");
+            alone.AddRange(JsonDocument.Parse(one.Out).RootElement.GetProperty("findings").EnumerateArray());
+        }
+        var together = JsonDocument.Parse(folder.Out).RootElement.GetProperty("findings").EnumerateArray().ToList();
+        Assert.That(together, Has.Count.GreaterThan(1000), "the big file alone has over a thousand findings");
+        Assert.That(together.Select(f => f.GetRawText()), Is.EqualTo(alone.Select(f => f.GetRawText())));
+
+        var text = await Run(_dir, "--dialect", "postgres");
+        var textAlone = new List<string>();
+        foreach (var file in files) textAlone.Add((await Run(file, "--dialect", "postgres")).Out);
+        Assert.That(text.Out, Is.EqualTo(string.Concat(textAlone)));
+        Assert.That(text.Err, Does.Contain("99_binary.sql: skipped: binary content").And.Contain("13 file(s) checked"));
+    }
+
+    [Test]
     public async Task A_folder_is_walked_for_sql_files_in_a_stable_order()
     {
         Write("migrations/002_b.sql", "UPDATE accounts SET balance = 0;\n");

@@ -284,6 +284,43 @@ public sealed class SqliteConnectionTests
     }
 
     [Test]
+    public async Task A_table_no_migration_creates_drifts_on_the_latest_migrations_first_statement_not_an_empty_range_at_the_top()
+    {
+        var workspace = Path.Combine(Path.GetTempPath(), "dbagent-drift-" + Guid.NewGuid().ToString("N"));
+        var migration = Path.Combine(workspace, "migrations", "001_init.sql");
+        Directory.CreateDirectory(Path.GetDirectoryName(migration)!);
+        // The migration declares orders exactly as the database has it; the database also has a table no migration creates.
+        var text = "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, status TEXT NOT NULL, total REAL);\n";
+        File.WriteAllText(migration, text);
+        var database = SqliteShop.Create();
+        try
+        {
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+            {
+                connection.Open();
+                using var create = connection.CreateCommand();
+                create.CommandText = "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, entry TEXT);";
+                create.ExecuteNonQuery();
+            }
+            await using var client = LspTestClient.InProcess();
+            client.Settings = Settings(database);
+            await client.InitializeAsync(workspaceFolder: workspace);
+            var uri = new Uri(migration).AbsoluteUri;
+            await client.OpenAsync(uri, text);
+            var published = await client.DiagnosticsAsync(uri, p => p.Diagnostics.Any(d => d.Code == "schema-drift"));
+            var drift = published.Diagnostics.Single(d => d.Code == "schema-drift");
+            Assert.That(drift.Message, Does.Contain("audit_log"));
+            // On the statement's keywords (CREATE TABLE), where a reader sees it: not a zero-width mark at 0:0.
+            Assert.That(drift.Range, Is.EqualTo(new DbAgent.Server.Protocol.Range(new Position(0, 0), new Position(0, 12))));
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+            SqliteShop.Delete(database);
+        }
+    }
+
+    [Test]
     public async Task A_document_without_a_connection_is_told_so_and_a_broken_connection_keeps_the_static_checks()
     {
         await using var client = LspTestClient.InProcess();

@@ -62,14 +62,19 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
             var span = statement.Model.Span;
             if (span.IsEmpty || span.End > snapshot.Text.Length) continue;
             byStatement.Add(new StatementPlanFindings(snapshot.Text.ToString(span), group
-                .Select(f => f with { Span = Relative(f.Span, span) })
+                .Select(f => f with { Span = Relative(f.Span, span, statement.Model.KeywordSpan) })
                 .ToList()));
         }
         return byStatement;
     }
 
-    private static TextSpan Relative(TextSpan finding, TextSpan statement) =>
-        statement.Contains(finding)
-            ? new TextSpan(finding.Start - statement.Start, finding.Length)
-            : new TextSpan(0, Math.Min(statement.Length, Math.Max(finding.Length, 1)));
+    /// <summary>
+    /// The finding's place in its statement. One with no place of its own (an object no migration declares, reported
+    /// on the latest migration) sits on the statement's keyword, or the whole statement: never an empty range at the
+    /// top of the file.
+    /// </summary>
+    private static TextSpan Relative(TextSpan finding, TextSpan statement, TextSpan keyword) =>
+        !finding.IsEmpty && statement.Contains(finding) ? new TextSpan(finding.Start - statement.Start, finding.Length)
+        : !keyword.IsEmpty && statement.Contains(keyword) ? new TextSpan(keyword.Start - statement.Start, keyword.Length)
+        : new TextSpan(0, statement.Length);
 }
