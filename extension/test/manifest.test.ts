@@ -9,10 +9,11 @@ import { engines } from '../src/connections/protocol';
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-function sources(dir: string): string[] {
+function sources(dir: string, extension = '.ts'): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? sources(full) : entry.name.endsWith('.ts') ? [fs.readFileSync(full, 'utf8')] : [];
+    if (entry.isDirectory()) return ['bin', 'obj', 'node_modules'].includes(entry.name) ? [] : sources(full, extension);
+    return entry.name.endsWith(extension) ? [fs.readFileSync(full, 'utf8')] : [];
   });
 }
 
@@ -41,32 +42,46 @@ describe('package.json', () => {
     assert.deepEqual([...contributed].sort(), [...registered].sort());
   });
 
-  it('has every dbagent setting of the protocol, each described, the dialect per resource', () => {
+  it('has every dbagent setting described, documented in the README, and read by the extension or the server', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(properties).sort(), [
-      'dbagent.connections',
-      'dbagent.dialect',
-      'dbagent.model.endpoint',
-      'dbagent.model.name',
-      'dbagent.plans.costThreshold',
-      'dbagent.plans.enabled',
-      'dbagent.plans.largeTableRows',
-      'dbagent.plans.sortRows',
-      'dbagent.plans.statementTimeoutMs',
-      'dbagent.rules',
-      'dbagent.server.path',
-      'dbagent.trace.server',
-    ]);
-    for (const [key, value] of Object.entries<Record<string, unknown>>(properties)) {
-      assert.ok(value.description || value.markdownDescription, `${key} has no description`);
-      assert.ok('default' in value, `${key} has no default`);
+    const keys = Object.keys(properties);
+    assert.ok(keys.length > 0, 'the manifest contributes settings');
+    for (const key of keys) assert.match(key, /^dbagent\./, `${key} is in the dbagent section`);
+
+    // The README's settings table and the manifest list the same settings: a new one is documented, a gone one is not.
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| `(dbagent\.[\w.]+)` \|/gm)].map((m) => m[1]);
+    assert.deepEqual([...documented].sort(), [...keys].sort(), 'README settings table vs package.json');
+
+    // Each is read: by the extension (getConfiguration('dbagent').get('...')), by the language client (trace.server),
+    // or by the server, which gets the whole dbagent section and reads each segment of the name as a JSON property.
+    const extension = sources(path.join(root, 'extension', 'src')).join('\n');
+    const server = sources(path.join(root, 'server'), '.cs');
+    assert.match(extension, /configurationSection: 'dbagent'/, 'the client sends the dbagent section to the server');
+    for (const key of keys) {
+      const rest = key.slice('dbagent.'.length);
+      const segments = rest.split('.');
+      const byExtension = new RegExp(`\\.get(<[^>]*>)?\\(\\s*'${rest.replace(/\./g, '\\.')}'`).test(extension);
+      const byClient = rest === 'trace.server' && /LanguageClient\(\s*'dbagent'/.test(extension);
+      const readers = server.filter((text) => segments.every((segment) => text.includes(`"${segment}"`)));
+      const byServer = readers.length > 0;
+      assert.ok(byExtension || byClient || byServer, `${key} is read by neither the extension nor the server`);
+      assert.ok(properties[key].description || properties[key].markdownDescription, `${key} has no description`);
+      assert.ok('default' in properties[key], `${key} has no default`);
+
+      // Where the server declares its own default for the setting, the manifest shows the same one.
+      const property = segments[segments.length - 1].replace(/^./, (c) => c.toUpperCase());
+      const declared = readers
+        .map((text) => text.match(new RegExp(`\\b${property}\\s*\\{\\s*get;\\s*init;\\s*\\}\\s*=\\s*([\\w.]+);`)))
+        .find((m) => m !== null);
+      if (declared && segments.length > 1 && ['number', 'boolean'].includes(typeof properties[key].default)) {
+        assert.equal(String(properties[key].default), declared[1].replace(/_/g, ''), `${key}: the manifest's default is the server's`);
+      }
     }
     assert.equal(properties['dbagent.dialect'].scope, 'resource');
     assert.deepEqual(properties['dbagent.dialect'].enum, ['postgres', 'mysql', 'tsql', 'sqlite']);
     assert.deepEqual(properties['dbagent.connections'].items.properties.engine.enum, [...engines]);
     assert.ok(!('password' in properties['dbagent.connections'].items.properties), 'settings must not hold a password');
-    assert.equal(properties['dbagent.plans.largeTableRows'].default, 10000);
-    assert.equal(properties['dbagent.plans.statementTimeoutMs'].default, 5000);
   });
 
   it('starts on SQL files from the bundle', () => {

@@ -79,6 +79,14 @@ public interface IDatabaseSession : IAsyncDisposable
     Task<string?> CatalogVersionAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>
+    /// The catalog after a change, read incrementally: only the tables the engine says changed since
+    /// <paramref name="knownVersion"/> (from <see cref="CatalogVersionAsync"/>) are read again and put in a copy of
+    /// <paramref name="known"/>. Null when the engine cannot tell what changed (the caller then reads it all).
+    /// </summary>
+    Task<SchemaModel?> RefreshSchemaAsync(SchemaModel known, string knownVersion, string version, CancellationToken cancellationToken) =>
+        Task.FromResult<SchemaModel?>(null);
+
+    /// <summary>
     /// The plan of a statement as it would be with one more index, without building it for real: HypoPG on
     /// PostgreSQL, a private in-memory copy of the schema and statistics on SQLite. Engines that cannot answer say so in the result.
     /// </summary>

@@ -11,6 +11,17 @@ public enum SqlDialect
 
 public static class SqlDialectNames
 {
+    /// <summary>
+    /// An identifier between the dialect's delimiters, with the closing delimiter doubled inside: `name` (MySQL),
+    /// [name] (T-SQL), "name" (the others). The one place that knows how each dialect quotes a name.
+    /// </summary>
+    public static string Delimit(this SqlDialect dialect, string identifier) => dialect switch
+    {
+        SqlDialect.MySql => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`",
+        SqlDialect.TSql => "[" + identifier.Replace("]", "]]", StringComparison.Ordinal) + "]",
+        _ => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"",
+    };
+
     /// <summary>The names used in settings, on the command line and in `-- dbagent: dialect=` comments.</summary>
     public static string ToName(this SqlDialect dialect) => dialect switch
     {

@@ -51,32 +51,56 @@ var adviseSeconds = watch.Elapsed.TotalSeconds;
 var ours = advice.Selection.Indexes.Select(i => IndexAdvisor.Render(i.Index, SqlDialect.Postgres).Up.Replace(" CONCURRENTLY", "").Replace(" IF NOT EXISTS", "")).ToList();
 
 var grouped = Workload.Group(queries);
-var configurations = new List<(string Name, IReadOnlyList<string>? Ddl)> { ("none", []), ("Dexter", dexter.Ddl), ("DbAgent", ours) };
-var results = new List<(string Name, int Count, long Bytes, double Ms, IReadOnlyList<string> Ddl)>();
-var perQuery = new Dictionary<string, List<double>>();
-foreach (var (name, ddl) in configurations)
-{
-    if (ddl is null) continue;
-    await Bench.DropSecondaryIndexesAsync(data);
-    foreach (var statement in ddl) await Bench.ExecAsync(data, statement);
-    await Bench.ExecAsync(data, "ANALYZE");
-    var bytes = await Bench.SecondaryIndexBytesAsync(data);
-    double total;
-    var times = new List<double>();
-    foreach (var q in grouped) times.Add(await Bench.MedianMsAsync(data, q.Sql, 5));
-    total = times.Sum();
-    perQuery[name] = times;
-    results.Add((name, ddl.Count, bytes, total, ddl));
-}
-await Bench.DropSecondaryIndexesAsync(data);
+var dbagentByName = advice.Selection.Indexes.ToDictionary(i => i.Index.Name, i => i.Index, StringComparer.Ordinal);
 
-Console.WriteLine($"Advisor benchmark: {grouped.Count} query shapes ({queries.Count} queries) on {Database} (scale {scale:0.##}: {await Bench.ScalarAsync(data, "SELECT (SELECT count(*) FROM orders) || ' orders, ' || (SELECT count(*) FROM order_items) || ' order items, ' || (SELECT count(*) FROM customers) || ' customers, ' || (SELECT count(*) FROM products) || ' products'")}).");
-Console.WriteLine($"Workload time = sum over query shapes of the median of 5 EXPLAIN ANALYZE runs, indexes really built.");
-Console.WriteLine();
-foreach (var r in results.Skip(1))
+// Each configuration gets its own byte-for-byte copy of the data (CREATE DATABASE ... TEMPLATE: same pages, same
+// statistics), so that the three can be measured interleaved: query by query, run by run, none / Dexter / DbAgent in
+// turn (the order rotating), and load from elsewhere falls on all three alike.
+await data.CloseAsync();
+var configurations = new List<Config> { new("none", [], benchConnection) };
+if (dexter.Ddl is not null) configurations.Add(new("Dexter", dexter.Ddl, await Bench.CopyAsync(baseConnection, Database, Database + "_dexter")));
+configurations.Add(new("DbAgent", ours, await Bench.CopyAsync(baseConnection, Database, Database + "_dbagent")));
+foreach (var config in configurations)
 {
-    Console.WriteLine($"{r.Name} indexes ({r.Count}):");
-    foreach (var ddl in r.Ddl) Console.WriteLine("  " + ddl);
+    config.Connection = new NpgsqlConnection(config.ConnectionString);
+    await config.Connection.OpenAsync();
+    await Bench.DropSecondaryIndexesAsync(config.Connection);
+    foreach (var statement in config.Ddl) await Bench.ExecAsync(config.Connection, statement);
+    await Bench.ExecAsync(config.Connection, "ANALYZE");
+    config.Bytes = await Bench.SecondaryIndexBytesAsync(config.Connection);
+}
+const int Runs = 5;
+foreach (var q in grouped)
+{
+    var runs = configurations.ToDictionary(c => c.Name, _ => new List<double>());
+    foreach (var c in configurations) await Bench.ExplainAnalyzeAsync(c.Connection!, q.Sql); // warm-up
+    for (var round = 0; round < Runs; round++)
+        for (var k = 0; k < configurations.Count; k++)
+        {
+            var c = configurations[(k + round) % configurations.Count];
+            var (ms, used) = await Bench.ExplainAnalyzeAsync(c.Connection!, q.Sql);
+            runs[c.Name].Add(ms);
+            if (round == Runs - 1) c.IndexesUsed.Add(used);
+        }
+    foreach (var c in configurations) c.Medians.Add(Bench.Median(runs[c.Name]));
+}
+var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+foreach (var c in configurations) await c.Connection!.DisposeAsync();
+await using (var cleanup = new NpgsqlConnection(benchConnection))
+{
+    await cleanup.OpenAsync();
+    await Bench.DropSecondaryIndexesAsync(cleanup);
+    Console.WriteLine($"Advisor benchmark: {grouped.Count} query shapes ({queries.Count} queries) on {Database} (scale {scale:0.##}: {await Bench.ScalarAsync(cleanup, "SELECT (SELECT count(*) FROM orders) || ' orders, ' || (SELECT count(*) FROM order_items) || ' order items, ' || (SELECT count(*) FROM customers) || ' customers, ' || (SELECT count(*) FROM products) || ' products'")}).");
+}
+if (!keepData)
+    foreach (var c in configurations.Skip(1)) await Bench.DropDatabaseAsync(baseConnection, new NpgsqlConnectionStringBuilder(c.ConnectionString).Database!);
+Console.WriteLine($"Workload time = sum over query shapes of the median of {Runs} EXPLAIN ANALYZE runs after a warm-up, indexes really built,");
+Console.WriteLine($"each configuration in its own copy of the data, the three interleaved run by run. Load average at the end: {load}.");
+Console.WriteLine();
+foreach (var c in configurations.Skip(1))
+{
+    Console.WriteLine($"{c.Name} indexes ({c.Ddl.Count}):");
+    foreach (var ddl in c.Ddl) Console.WriteLine("  " + ddl);
 }
 if (dexter.Ddl is null) Console.WriteLine($"Dexter: NOT RUN: {dexter.Why}");
 Console.WriteLine();
@@ -84,23 +108,61 @@ Console.WriteLine($"DbAgent advising: {adviseSeconds:0.0} s; {advice.Selection.C
 if (dexter.Seconds is { } ds) Console.WriteLine($"Dexter advising: {ds:0.0} s.");
 Console.WriteLine();
 Console.WriteLine($"{"config",-8} {"indexes",8} {"size",10} {"workload ms",12} {"time vs none",13} {"time vs Dexter",15} {"size vs Dexter",15}");
-var none = results.First(r => r.Name == "none");
-var dex = results.FirstOrDefault(r => r.Name == "Dexter");
-foreach (var r in results)
+var none = configurations[0];
+var dex = configurations.FirstOrDefault(c => c.Name == "Dexter");
+foreach (var r in configurations)
 {
-    var vsDexterTime = dex.Name is null ? "-" : (r.Ms / dex.Ms).ToString("0.00x", CultureInfo.InvariantCulture);
-    var vsDexterSize = dex.Name is null || dex.Bytes == 0 ? "-" : (r.Bytes / (double)dex.Bytes).ToString("0.00x", CultureInfo.InvariantCulture);
-    Console.WriteLine($"{r.Name,-8} {r.Count,8} {IndexSelection.Bytes(r.Bytes),10} {r.Ms,12:0.0} {(r.Ms / none.Ms).ToString("0.000x", CultureInfo.InvariantCulture),13} {vsDexterTime,15} {vsDexterSize,15}");
+    var vsDexterTime = dex is null ? "-" : (r.Total / dex.Total).ToString("0.00x", CultureInfo.InvariantCulture);
+    var vsDexterSize = dex is null || dex.Bytes == 0 ? "-" : (r.Bytes / (double)dex.Bytes).ToString("0.00x", CultureInfo.InvariantCulture);
+    Console.WriteLine($"{r.Name,-8} {r.Ddl.Count,8} {IndexSelection.Bytes(r.Bytes),10} {r.Total,12:0.0} {(r.Total / none.Total).ToString("0.000x", CultureInfo.InvariantCulture),13} {vsDexterTime,15} {vsDexterSize,15}");
 }
+Console.WriteLine();
+
+// Where Dexter cannot go: the queries whose DbAgent plan reads an index of a kind Dexter 0.4.3 never proposes.
+var ourConfig = configurations.Last();
+Console.WriteLine("DbAgent indexes of kinds Dexter 0.4.3 does not propose (more than two keys, INCLUDE, DESC, partial, expression):");
+var special = advice.Selection.Indexes.Select(i => (i.Index, Kinds: Bench.Kinds(i.Index))).Where(x => x.Kinds.Count > 0).ToList();
+if (special.Count == 0) Console.WriteLine("  none chosen");
+foreach (var (index, kinds) in special) Console.WriteLine($"  {index.Name} [{string.Join(", ", kinds)}]");
+Console.WriteLine();
+Console.WriteLine($"Queries whose DbAgent plan uses one of them (median ms{(dex is null ? "" : "; DbAgent vs Dexter")}):");
+double specialOurs = 0, specialDexter = 0;
+for (var i = 0; i < grouped.Count; i++)
+{
+    var used = ourConfig.IndexesUsed[i].Where(n => dbagentByName.TryGetValue(n, out var x) && Bench.Kinds(x).Count > 0).ToList();
+    if (used.Count == 0) continue;
+    var ratio = dex is null ? "" : (ourConfig.Medians[i] / dex.Medians[i]).ToString("0.00x", CultureInfo.InvariantCulture);
+    specialOurs += ourConfig.Medians[i];
+    specialDexter += dex?.Medians[i] ?? 0;
+    Console.WriteLine($"  #{i + 1,-3} {(dex is null ? "" : $"Dexter {dex.Medians[i],8:0.00}  ")}DbAgent {ourConfig.Medians[i],8:0.00}  {ratio,6}  via {string.Join(", ", used.Select(n => $"{n} [{string.Join(", ", Bench.Kinds(dbagentByName[n]))}]"))}");
+    Console.WriteLine($"        {Short(grouped[i].Sql)}");
+}
+if (dex is not null && specialDexter > 0)
+    Console.WriteLine($"  together: Dexter {specialDexter:0.00} ms, DbAgent {specialOurs:0.00} ms ({(specialOurs / specialDexter).ToString("0.00x", CultureInfo.InvariantCulture)})");
 Console.WriteLine();
 if (args.Contains("--per-query"))
 {
-    Console.WriteLine("Per query, median ms (" + string.Join(" / ", perQuery.Keys) + "):");
+    Console.WriteLine("Per query, median ms (" + string.Join(" / ", configurations.Select(c => c.Name)) + "):");
     for (var i = 0; i < grouped.Count; i++)
-        Console.WriteLine($"  #{i + 1,-3} {string.Join(" / ", perQuery.Values.Select(t => t[i].ToString("0.00", CultureInfo.InvariantCulture))),-28} {(grouped[i].Sql.Length > 90 ? grouped[i].Sql[..90] : grouped[i].Sql)}");
+        Console.WriteLine($"  #{i + 1,-3} {string.Join(" / ", configurations.Select(c => c.Medians[i].ToString("0.00", CultureInfo.InvariantCulture))),-28} {Short(grouped[i].Sql)}");
 }
 else Console.WriteLine("Per query figures: add --per-query.");
 return 0;
+
+static string Short(string sql) => sql.Length > 100 ? sql[..100] : sql;
+
+/// <summary>One index configuration measured: its DDL, its own copy of the data, and what each query took and read.</summary>
+sealed class Config(string name, IReadOnlyList<string> ddl, string connectionString)
+{
+    public string Name { get; } = name;
+    public IReadOnlyList<string> Ddl { get; } = ddl;
+    public string ConnectionString { get; } = connectionString;
+    public NpgsqlConnection? Connection { get; set; }
+    public long Bytes { get; set; }
+    public List<double> Medians { get; } = [];
+    public List<IReadOnlyList<string>> IndexesUsed { get; } = [];
+    public double Total => Medians.Sum();
+}
 
 static class Generate
 {
@@ -209,20 +271,59 @@ static class Bench
     public static async Task<long> SecondaryIndexBytesAsync(NpgsqlConnection c) =>
         long.Parse(await ScalarAsync(c, "SELECT coalesce(sum(pg_relation_size(i.indexrelid)), 0) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE NOT i.indisprimary AND n.nspname = 'public'") ?? "0", CultureInfo.InvariantCulture);
 
-    /// <summary>Median of the execution times EXPLAIN ANALYZE reports, after one warm-up run.</summary>
-    public static async Task<double> MedianMsAsync(NpgsqlConnection c, string sql, int runs)
+    /// <summary>One EXPLAIN ANALYZE: the execution time it reports and the indexes its plan reads.</summary>
+    public static async Task<(double Ms, IReadOnlyList<string> Indexes)> ExplainAnalyzeAsync(NpgsqlConnection c, string sql)
     {
-        var times = new List<double>();
-        for (var i = 0; i <= runs; i++)
+        await using var command = new NpgsqlCommand($"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", c) { CommandTimeout = 0 };
+        var json = Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
+        using var doc = JsonDocument.Parse(json);
+        var indexes = new List<string>();
+        void Walk(JsonElement node)
         {
-            await using var command = new NpgsqlCommand($"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", c) { CommandTimeout = 0 };
-            var json = Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
-            using var doc = JsonDocument.Parse(json);
-            var ms = doc.RootElement[0].GetProperty("Execution Time").GetDouble();
-            if (i > 0) times.Add(ms);
+            if (node.TryGetProperty("Index Name", out var name) && name.GetString() is { } n && !indexes.Contains(n)) indexes.Add(n);
+            if (node.TryGetProperty("Plans", out var children)) foreach (var child in children.EnumerateArray()) Walk(child);
         }
-        times.Sort();
-        return times[times.Count / 2];
+        Walk(doc.RootElement[0].GetProperty("Plan"));
+        return (doc.RootElement[0].GetProperty("Execution Time").GetDouble(), indexes);
+    }
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>What makes an index one Dexter 0.4.3 never proposes (it proposes one or two plain ascending columns).</summary>
+    public static IReadOnlyList<string> Kinds(IndexCandidate index)
+    {
+        var kinds = new List<string>();
+        if (index.Keys.Count > 2) kinds.Add($"{index.Keys.Count} keys");
+        if (index.Include.Count > 0) kinds.Add("INCLUDE");
+        if (index.Keys.Any(k => k.Key.Descending)) kinds.Add("DESC");
+        if (index.Predicate is not null) kinds.Add("partial");
+        if (index.Keys.Any(k => k.Key.Expression is not null)) kinds.Add("expression");
+        return kinds;
+    }
+
+    /// <summary>A copy of the database (CREATE DATABASE ... TEMPLATE), made again each run; waits while the template is busy.</summary>
+    public static async Task<string> CopyAsync(string baseConnection, string template, string copy)
+    {
+        await using var admin = new NpgsqlConnection(baseConnection);
+        await admin.OpenAsync();
+        await ExecAsync(admin, $"DROP DATABASE IF EXISTS {copy} WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try { await ExecAsync(admin, $"CREATE DATABASE {copy} TEMPLATE {template}"); break; }
+            catch (PostgresException busy) when (busy.SqlState == "55006" && attempt < 60) { await Task.Delay(1000); }
+        }
+        return new NpgsqlConnectionStringBuilder(baseConnection) { Database = copy, CommandTimeout = 0, Pooling = false }.ConnectionString;
+    }
+
+    public static async Task DropDatabaseAsync(string baseConnection, string database)
+    {
+        await using var admin = new NpgsqlConnection(baseConnection);
+        await admin.OpenAsync();
+        await ExecAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
     }
 
     /// <summary>

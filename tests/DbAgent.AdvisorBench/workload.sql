@@ -1,4 +1,4 @@
--- The advisor benchmark's workload: 31 queries over the generated shop (see Program.cs for the data).
+-- The advisor benchmark's workload: 35 queries over the generated shop (see Program.cs for the data).
 -- equality
 SELECT * FROM customers WHERE email = 'user4242@example.com';
 -- expression: a case-insensitive lookup
@@ -61,3 +61,12 @@ SELECT id, created_at, total FROM orders WHERE status = 'shipped' ORDER BY creat
 SELECT order_id, quantity, price FROM order_items WHERE product_id = 7;
 -- a month's revenue per customer, read from the index alone
 SELECT customer_id, sum(total) FROM orders WHERE created_at >= '2024-12-01' GROUP BY customer_id;
+-- Where a two-column index falls short (Dexter 0.4.3 proposes at most two key columns, no INCLUDE, no DESC, no WHERE):
+-- three keys, two equalities and the order: the newest orders of a popular product bought in tens
+SELECT order_id FROM order_items WHERE product_id = 1 AND quantity = 10 ORDER BY order_id DESC LIMIT 20;
+-- covering read that needs INCLUDE: the sum is read from the index alone
+SELECT sum(total) FROM orders WHERE status = 'shipped' AND created_at >= '2024-07-01';
+-- mixed directions: per status, the biggest orders first
+SELECT id, status, total FROM orders ORDER BY status, total DESC LIMIT 20;
+-- a rare status, summed: a small index on those rows answers it
+SELECT sum(total) FROM orders WHERE status = 'refunded';

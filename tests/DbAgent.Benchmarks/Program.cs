@@ -7,6 +7,7 @@ return args.FirstOrDefault()?.ToLowerInvariant() switch
     "corpus" => CorpusCommand.Run(),
     "lint" => LintBenchmark.Run(args.Skip(1).ToArray()),
     "schema" => await SchemaBenchmark.Run(args.Skip(1).ToArray()),
+    "large" => await LargeFileBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -23,6 +24,8 @@ static int Usage()
           schema   completion, hover and schema load at 50,000 tables (replayed and live on PostgreSQL) beside
                    postgres-language-server; replay linearity; typing in a 20,000-line file
                    [--tables N] [--no-live] [--keep] [--peer PATH-TO-postgres-language-server] [--typing-only]
+          large    a 50 MB file in `dbagent lsp`: time to diagnostics and resident memory before, open and after close,
+                   under the size policy and with the limits off [--mb N] [--settle-seconds S] [--skip-full]
         """);
     return 2;
 }

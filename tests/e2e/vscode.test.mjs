@@ -85,7 +85,7 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       const hover = await s.hoverAtCursor((t) => /table (main\.)?orders/i.test(t) && /rows/i.test(t));
       log(`table hover:\n${hover}`);
       assert.match(hover, /coupon_code/);
-      assert.match(hover, /idx_orders_customer_ordered_at/);
+      assert.equal(hover.match(/idx_orders_customer_ordered_at/g)?.length, 1, 'each index is listed once');
       assert.doesNotMatch(hover, /need a connection/);
       // SQLite tracks no index size or scans: no empty columns for them.
       assert.doesNotMatch(hover, /size\s+scans/i);
@@ -247,6 +247,21 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       await s.screenshot('plan-view');
       await s.command('View: Close All Editor Groups', { exact: false });
     });
+    await s.step('Show plan link in the hover of a plan finding opens the plan view', async () => {
+      await s.openFile('queries/customer-login.sql');
+      await s.problems((t) => /plan-full-scan/.test(problemsOfFile(t, 'customer-login.sql')), 60_000);
+      await s.cursorAt('queries/customer-login.sql', 'FROM customers', 7);
+      const hover = await s.hoverAtCursor((t) => /plan-full-scan/.test(t) && /Show plan/.test(t));
+      log(`plan finding hover:\n${hover}`);
+      await s.page.locator('.monaco-hover:not(.hidden) a', { hasText: /Show plan/ }).first().click();
+      const view = s.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const node = view.locator('#highlighted-node');
+      await node.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await node.innerText(), /^SCAN[\s\S]*customers/);
+      assert.equal(await view.locator('g.node.highlighted[data-highlighted="true"]').count(), 1);
+      await s.screenshot('plan-view-from-hover');
+      await s.command('View: Close All Editor Groups', { exact: false });
+    });
   });
 
   it('answers /review and /indexes in the chat from its own analysis', async () => {
@@ -383,6 +398,9 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       assert.match(settings, /e2e-added/);
       assert.doesNotMatch(settings, /password/i);
       await s.dismissNotifications();
+      // The workspace's own connection keeps serving its files: the added one comes second.
+      await s.openFile('queries/orders-by-coupon.sql');
+      await waitFor('the file keeps the connection "shop"', async () => (/\bshop\b/.test(await s.statusBarText()) ? true : undefined), 30_000);
     });
     await s.step('a pasted URL keeps its password out of the settings', async () => {
       await s.command('DbAgent: Add Connection');

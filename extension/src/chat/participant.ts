@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-languageclient/node';
+import { planButton } from '../plans/planLinks';
 import type { DbAgentServer } from '../server/languageServer';
 import { ChatCancelledError, ChatInput, ChatSink, forwardChat } from './forwarder';
 import { ActiveChats, ModelParts, runModelTurn } from './modelBridge';
@@ -73,6 +74,12 @@ export function activateChat(context: vscode.ExtensionContext, server: DbAgentSe
         references: await readReferences(request.references ?? []),
       };
       const result = await forwardChat(client, input, streamSink(stream), token, chatToken);
+      // Under an /explain or /indexes answer: the plan view of the statement the question was asked about.
+      const editor = vscode.window.activeTextEditor;
+      const button = planButton(request.command, input.document, editor ? (input.selection?.start ?? editor.selection.active) : null);
+      if (button) {
+        stream.button(button);
+      }
       const metadata: DbAgentChatMetadata = { command: result.metadata.command, followups: result.followups };
       return { metadata };
     } catch (error) {

@@ -145,15 +145,23 @@ async function addConnection(server: DbAgentServer, secrets: vscode.SecretStorag
   }
 }
 
+/** The running client, or undefined after telling the user why the server is not there. */
+async function readyClient(server: DbAgentServer): Promise<Awaited<ReturnType<DbAgentServer['ready']>>> {
+  const client = await server.ready();
+  if (!client) {
+    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
+  }
+  return client;
+}
+
 /**
  * Reads a pasted connection string or URL with the server's parser (the one the settings and the CLI use), asking
  * for the engine when the text does not tell it. Undefined when the user backed out or the text was refused
  * (the reason was shown).
  */
 async function parseConnection(server: DbAgentServer, text: string): Promise<ParseConnectionResult | undefined> {
-  const client = await server.ready();
+  const client = await readyClient(server);
   if (!client) {
-    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
     return undefined;
   }
   try {
@@ -283,9 +291,8 @@ async function testConnection(server: DbAgentServer, name?: string): Promise<voi
   if (!connection) {
     return;
   }
-  const client = await server.ready();
+  const client = await readyClient(server);
   if (!client) {
-    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
     return;
   }
   try {
@@ -322,9 +329,8 @@ async function refreshSchema(server: DbAgentServer): Promise<void> {
   } else if (connections.length === 1) {
     name = connections[0].name;
   }
-  const client = await server.ready();
+  const client = await readyClient(server);
   if (!client) {
-    void vscode.window.showErrorMessage(server.startError ?? 'DbAgent: the language server is not running.');
     return;
   }
   try {

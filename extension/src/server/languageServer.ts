@@ -14,6 +14,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import type { ServerRunState } from '../connections/statusStore';
+import { hasPlanLink, planCommandTrust } from '../plans/planLinks';
 import { findExecutableOnPath, locateServer, LocatorResult, noServerMessage, ServerLaunch } from './serverLocator';
 
 /** Lets a feature hook its handlers onto every client the server gets (a restart makes a new one). */
@@ -98,6 +99,18 @@ export class DbAgentServer implements vscode.Disposable {
       synchronize: { configurationSection: 'dbagent' },
       outputChannel: this.output,
       errorHandler: lifecycle,
+      middleware: {
+        // A plan finding's hover carries a "Show plan" command link: trusted for that one command, nothing else.
+        provideHover: async (document, position, token, next) => {
+          const hover = await next(document, position, token);
+          for (const content of hover?.contents ?? []) {
+            if (content instanceof vscode.MarkdownString && hasPlanLink(content.value)) {
+              content.isTrusted = { enabledCommands: [...planCommandTrust.enabledCommands] };
+            }
+          }
+          return hover;
+        },
+      },
     };
     const client = new QuietStartLanguageClient('dbagent', 'DbAgent', serverOptions, clientOptions);
     lifecycle.afterStart = client.createDefaultErrorHandler(4);

@@ -71,12 +71,14 @@ public sealed class IndexesCommand : IChatCommand
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var sb = new System.Text.StringBuilder();
         sb.Append(inv, $"**For the whole file** ({advice.Queries.Count} query shape(s), {s.Candidates} candidates; ");
-        sb.Append(s.Verified ? $"planner what-if: {s.Counters.Batches} batches, {s.Counters.CacheHits} cache hits, nothing built)\n\n" : "not verified by a planner: this engine has no what-if indexes here)\n\n");
+        sb.Append(!s.Verified ? "not verified by a planner: this engine has no what-if indexes here)\n\n"
+            : s.CostBasis == DbAgent.Analysis.Plans.PlanShapeCost.Basis ? $"what-if on a private copy, {s.Counters.Batches} batches, {s.Counters.CacheHits} cache hits, nothing built; SQLite plans carry no cost, so the gain is the plan's shape: SCAN to SEARCH, the sort gone)\n\n"
+            : $"planner what-if: {s.Counters.Batches} batches, {s.Counters.CacheHits} cache hits, nothing built)\n\n");
         if (s.Indexes.Count == 0) sb.Append("No index lowers the file's cost enough to pay for itself.\n\n");
         else sb.Append("```sql\n" + string.Concat(s.Indexes.Select(i => IndexAdvisor.Render(i.Index, dialect).Up + "\n")) + "```\n\n");
         foreach (var d in s.Drops) sb.Append(inv, $"- drop `{d.Name}` ({d.Reason}): {d.Evidence}\n");
         foreach (var q in s.Queries.Where(q => q.Before is not null && q.After is not null && q.After < q.Before))
-            sb.Append(inv, $"- `{(q.Query.Sql.Length > 70 ? q.Query.Sql[..67] + "..." : q.Query.Sql)}`: cost {q.Before:0.##} → {q.After:0.##}\n");
+            sb.Append(inv, $"- `{(q.Query.Sql.Length > 70 ? q.Query.Sql[..67] + "..." : q.Query.Sql)}`: {(s.CostBasis == DbAgent.Analysis.Plans.PlanShapeCost.Basis ? "plan-shape cost" : "cost")} {q.Before:0.##} → {q.After:0.##}\n");
         sb.Append("\n`dbagent advise --workload <file> --migrations <folder>` writes this as a reversible migration.\n\n");
         await response.MarkdownAsync(sb.ToString());
     }

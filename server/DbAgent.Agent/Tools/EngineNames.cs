@@ -1,3 +1,4 @@
+using DbAgent.Databases;
 using DbAgent.Sql;
 
 namespace DbAgent.Agent.Tools;
@@ -14,11 +15,7 @@ public static class EngineNames
     };
 
     /// <summary>The server a session talks to, as people name it (MariaDB answers as MySQL but is not).</summary>
-    public static string ServerName(DbAgent.Databases.ServerInfo info) => info.Engine switch
-    {
-        DbAgent.Databases.DatabaseEngine.Postgres => "PostgreSQL",
-        DbAgent.Databases.DatabaseEngine.MySql => info.IsMariaDb ? "MariaDB" : "MySQL",
-        DbAgent.Databases.DatabaseEngine.SqlServer => "SQL Server",
-        _ => "SQLite",
-    } + (string.IsNullOrWhiteSpace(info.Version) ? "" : " " + info.Version);
+    public static string ServerName(ServerInfo info) =>
+        (info.Engine == DatabaseEngine.MySql ? info.IsMariaDb ? "MariaDB" : "MySQL" : DisplayName(info.Engine.ToDialect()))
+        + (string.IsNullOrWhiteSpace(info.Version) ? "" : " " + info.Version);
 }

@@ -23,12 +23,6 @@ public static class SqlIdentifiers
             && identifier.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
             && !Reserved.Contains(identifier)
             && (dialect != SqlDialect.Postgres || !identifier.Any(char.IsAsciiLetterUpper));
-        if (plain) return identifier;
-        return dialect switch
-        {
-            SqlDialect.MySql => "`" + identifier.Replace("`", "``") + "`",
-            SqlDialect.TSql => "[" + identifier.Replace("]", "]]") + "]",
-            _ => "\"" + identifier.Replace("\"", "\"\"") + "\"",
-        };
+        return plain ? identifier : dialect.Delimit(identifier);
     }
 }

@@ -19,11 +19,14 @@ public static class ExactSyntaxErrors
     /// old one is dropped. What every analysis run uses stays; what no document has any more goes within two turns.
     /// </summary>
     private const int GenerationSize = 100_000;
+    /// <summary>And at most this many characters of statement text per generation (32 MB): a few long statements must not pin memory either.</summary>
+    private const long GenerationCharacters = 16L << 20;
     private static readonly object Gate = new();
     private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _current = new();
     private static ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>> _previous = new();
     /// <summary>Entries added to the current generation. ConcurrentDictionary.Count takes every lock; this does not.</summary>
     private static int _added;
+    private static long _addedCharacters;
 
     public static SyntaxValidators Validators { get; set; } = SyntaxValidators.Default;
 
@@ -38,8 +41,14 @@ public static class ExactSyntaxErrors
     /// file (what `dbagent check` wants). The editor leaves it off: per-statement results are cached across edits,
     /// and the batch is parsed only to confirm errors.
     /// </param>
-    public static IReadOnlyList<SyntaxError> Find(SqlScript script, CancellationToken cancellationToken, bool wholeBatchFirst = false)
+    public static IReadOnlyList<SyntaxError> Find(SqlScript script, CancellationToken cancellationToken, bool wholeBatchFirst = false) =>
+        Find(script, wholeBatchFirst, outOfTime: null, out _, cancellationToken);
+
+    /// <param name="outOfTime">Asked between statements: true stops the check, and what was found so far is returned.</param>
+    /// <param name="stoppedAt">Where the check stopped for lack of time (the start of the first statement not checked), else null.</param>
+    public static IReadOnlyList<SyntaxError> Find(SqlScript script, bool wholeBatchFirst, Func<bool>? outOfTime, out int? stoppedAt, CancellationToken cancellationToken)
     {
+        stoppedAt = null;
         if (Validators.For(script.Dialect) is not { } validator) return [];
         var errors = new List<SyntaxError>();
         var broken = script.Errors;
@@ -49,6 +58,11 @@ public static class ExactSyntaxErrors
         foreach (var batch in Batches(script))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (outOfTime?.Invoke() == true)
+            {
+                stoppedAt = batch.Start;
+                return errors;
+            }
             var first = s;
             while (s < statements.Count && statements[s].Span.Start < batch.End) s++;
             if (first == s) continue;
@@ -63,6 +77,11 @@ public static class ExactSyntaxErrors
             for (var i = first; i < s; i++)
             {
                 var statement = statements[i];
+                if ((i & 7) == 7 && outOfTime?.Invoke() == true)
+                {
+                    stoppedAt = statement.Span.Start;
+                    return errors;
+                }
                 // Both lists are in document order: walk the lexical errors alongside.
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
@@ -133,7 +152,8 @@ public static class ExactSyntaxErrors
         var current = _current;
         if (current.TryGetValue(key, out var found)) return found;
         if (!_previous.TryGetValue(key, out found)) found = validator.Validate(key.Item2, 0);
-        if (current.TryAdd(key, found) && Interlocked.Increment(ref _added) > GenerationSize)
+        if (current.TryAdd(key, found)
+            && (Interlocked.Increment(ref _added) > GenerationSize | Interlocked.Add(ref _addedCharacters, key.Item2.Length) > GenerationCharacters))
         {
             lock (Gate)
             {
@@ -142,6 +162,7 @@ public static class ExactSyntaxErrors
                     _previous = current;
                     _current = new ConcurrentDictionary<(SqlDialect, string), IReadOnlyList<SyntaxError>>();
                     Volatile.Write(ref _added, 0);
+                    Volatile.Write(ref _addedCharacters, 0);
                 }
             }
         }

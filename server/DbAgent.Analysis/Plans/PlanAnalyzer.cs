@@ -51,7 +51,7 @@ public static class PlanAnalyzer
         return findings
             .GroupBy(f => (f.RuleId, f.Span))
             .Select(g => g.First())
-            .OrderBy(f => f.Span.Start).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .Order(Comparer<Finding>.Create(Linter.DocumentOrder))
             .ToList();
     }
 

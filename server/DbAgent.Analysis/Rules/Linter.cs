@@ -8,7 +8,21 @@ namespace DbAgent.Analysis.Rules;
 /// <summary>A rule that threw on a statement: reported for the log, never as a finding and never as a crash.</summary>
 public sealed record RuleFailure(string RuleId, TextSpan StatementSpan, string Error);
 
-public sealed record LintResult(IReadOnlyList<Finding> Findings, IReadOnlyList<RuleFailure> Failures);
+public sealed record LintResult(IReadOnlyList<Finding> Findings, IReadOnlyList<RuleFailure> Failures)
+{
+    /// <summary>How many statements the per-statement rules read (all of them unless a limit stopped the run).</summary>
+    public int StatementsRead { get; init; }
+    /// <summary>The run stopped at its time limit after <see cref="StatementsRead"/> statements.</summary>
+    public bool OutOfTime { get; init; }
+    /// <summary>The whole-script rules did not run (a large file, or no time left).</summary>
+    public bool ScriptRulesSkipped { get; init; }
+}
+
+/// <summary>How far one lint run may go: the first statements only, within a time limit, with or without the whole-script rules.</summary>
+public sealed record LintBounds(int MaxStatements = int.MaxValue, Func<bool>? OutOfTime = null, bool ScriptRules = true)
+{
+    public static readonly LintBounds None = new();
+}
 
 /// <summary>
 /// Runs the lint rules over a script: syntax errors become <c>syntax-error</c> findings, each statement goes through
@@ -26,9 +40,11 @@ public static class Linter
     /// <param name="cache">The document's findings from its previous version: statements an edit left untouched reuse them.</param>
     public static LintResult Run(SqlScript? script, RuleSettings? settings = null, SchemaModel? schema = null,
         IReadOnlyList<ILintRule>? rules = null, LintCache? cache = null,
-        IReadOnlySet<string>? newTables = null, IReadOnlyList<IScriptRule>? scriptRules = null, CancellationToken cancellationToken = default)
+        IReadOnlySet<string>? newTables = null, IReadOnlyList<IScriptRule>? scriptRules = null, LintBounds? bounds = null,
+        CancellationToken cancellationToken = default)
     {
         if (script is null) return new LintResult([], []);
+        bounds ??= LintBounds.None;
         settings ??= RuleSettings.Default;
         rules ??= RuleCatalog.LintRules;
         scriptRules ??= rules == RuleCatalog.LintRules ? RuleCatalog.ScriptRules : [];
@@ -45,9 +61,19 @@ public static class Linter
         }
 
         var statementFindings = new List<Finding>();
+        var read = 0;
+        var outOfTime = false;
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (read >= bounds.MaxStatements) break;
+            // Checked every 16 statements: the clock is cheap, but not free beside a cached statement.
+            if ((read & 15) == 15 && bounds.OutOfTime?.Invoke() == true)
+            {
+                outOfTime = true;
+                break;
+            }
+            read++;
             if (known is not null && known.TryAddTo(script, statement, raw)) continue;
             statementFindings.Clear();
             var failed = false;
@@ -80,25 +106,34 @@ public static class Linter
             if (!failed) known?.Set(script, statement, statementFindings);
         }
 
-        // Rules over the whole script (transactions, lock_timeout): cheap walks over the statement models, run every time.
-        var facts = new ScriptFacts(script, newTables);
-        foreach (var rule in scriptRules)
+        // Rules over the whole script (transactions, lock_timeout): cheap walks over the statement models, run every time
+        // (but not over a file the size policy or the clock cut short: they would bind every statement, and they read the
+        // order of all of them).
+        var skipScriptRules = !bounds.ScriptRules || outOfTime || read < script.Statements.Count;
+        if (!skipScriptRules)
         {
-            if (!settings.IsEnabled(rule.Descriptor.Id)) continue;
-            try
+            var facts = new ScriptFacts(script, newTables);
+            foreach (var rule in scriptRules)
             {
-                raw.AddRange(rule.Analyze(facts).ToList());
+                if (!settings.IsEnabled(rule.Descriptor.Id)) continue;
+                try
+                {
+                    raw.AddRange(rule.Analyze(facts).ToList());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failures.Add(new RuleFailure(rule.Descriptor.Id, new TextSpan(0, 0), ex.GetType().Name + ": " + ex.Message));
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failures.Add(new RuleFailure(rule.Descriptor.Id, new TextSpan(0, 0), ex.GetType().Name + ": " + ex.Message));
-            }
+
+            // A table created earlier in the same migration (or change) is new and empty: locking it harms nobody.
+            if (facts.HasNewTables) raw.RemoveAll(facts.IsAboutNewTable);
         }
 
-        // A table created earlier in the same migration (or change) is new and empty: locking it harms nobody.
-        if (facts.HasNewTables) raw.RemoveAll(facts.IsAboutNewTable);
-
-        return new LintResult(ApplySettings(script, raw, settings), failures);
+        return new LintResult(ApplySettings(script, raw, settings), failures)
+        {
+            StatementsRead = read, OutOfTime = outOfTime, ScriptRulesSkipped = skipScriptRules,
+        };
     }
 
     /// <summary>The one order findings are reported in: by position, then rule id.</summary>

@@ -37,6 +37,7 @@ public static class RuleCatalog
     public static IReadOnlyList<RuleDescriptor> All { get; } =
     [
         CoreRules.SyntaxError,
+        CoreRules.AnalysisLimited,
         .. LintRules.Select(r => r.Descriptor),
         .. ScriptRules.Select(r => r.Descriptor),
         .. PlanRules.All,

@@ -92,14 +92,21 @@ public static class WorkloadAdvisor
         var selectionOptions = new SelectionOptions { BudgetBytes = budget, TableRows = tableRows };
 
         WhatIfCache? whatIf = null;
+        SessionCostOracle? oracle = null;
         if (session is not null && session.Capabilities.HypotheticalIndexes)
-            whatIf = new WhatIfCache(new SessionCostOracle(session, options.Explain));
+            whatIf = new WhatIfCache(oracle = new SessionCostOracle(session, options.Explain));
         else
             notes.Add(session is null
                 ? "No connection: the indexes are the per-statement proposals merged, not verified by the planner."
                 : session.Capabilities.Notes ?? $"{session.ServerInfo.Engine} has no what-if indexes: the proposals are heuristic and unverified.");
 
         var selection = await IndexSelection.SelectAsync(analysed, candidates, existing, whatIf, selectionOptions, cancellationToken).ConfigureAwait(false);
+        if (oracle?.CostedByShape == true)
+        {
+            notes.Add("SQLite's EXPLAIN QUERY PLAN gives no costs: each plan was costed by its shape (a full SCAN counts the table's rows, a SEARCH USING INDEX the rows a lookup reaches, "
+                + "a covering index half, a temp B-tree sort n log n; rows from sqlite_stat1). The gain shown is the plan's shape changing (SCAN to SEARCH, the sort gone), not a planner cost.");
+            selection = selection with { CostBasis = PlanShapeCost.Basis };
+        }
         return new WorkloadAdvice(dialect, selection, analysed, notes, watch.Elapsed);
     }
 
@@ -122,7 +129,17 @@ public static class WorkloadAdvisor
         public async Task<IReadOnlyList<double?>> CostAsync(IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken)
         {
             var batch = await session.WhatIfBatchAsync(queries.Select(q => q.Query.Sql).ToList(), indexes.Select(Definition).ToList(), options, cancellationToken).ConfigureAwait(false);
-            return queries.Select((_, i) => i < batch.Plans.Count ? batch.Plans[i]?.TotalCost : null).ToList();
+            return queries.Select((_, i) => i < batch.Plans.Count && batch.Plans[i] is { } plan ? Cost(plan) : null).ToList();
+        }
+
+        /// <summary>True once a plan had no cost of its own (SQLite) and was costed by its shape.</summary>
+        public bool CostedByShape { get; private set; }
+
+        private double? Cost(QueryPlan plan)
+        {
+            if (plan.TotalCost is { } cost) return cost;
+            CostedByShape = true;
+            return PlanShapeCost.Estimate(plan);
         }
 
         public async Task<IReadOnlyList<long?>> SizesAsync(IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken)

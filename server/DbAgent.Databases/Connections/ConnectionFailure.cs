@@ -35,22 +35,50 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
     {
         var where = target is null ? "the database" : $"'{target.Name}' ({Describe(target)})";
         var (kind, detail) = Classify(exception);
+        // Some drivers (MySqlConnector) say only "unable to connect" for a name DNS does not know: ask DNS ourselves.
+        if (kind == ConnectionFailureKind.Unreachable && detail is null && HostIsUnknown(target?.Host))
+            kind = ConnectionFailureKind.UnknownHost;
         var message = kind switch
         {
             ConnectionFailureKind.Unreachable => $"Cannot reach {where}: the server is down or not accepting connections.",
             ConnectionFailureKind.AuthenticationFailed when detail == NoPassword =>
                 $"{Capitalise(where)} asks for a password and no password was given: store one with DbAgent: Add Connection (or put it in the connection's environment).",
             ConnectionFailureKind.AuthenticationFailed => $"{Capitalise(where)} refused the login: wrong user name or password.",
+            ConnectionFailureKind.Timeout when detail is "statement timeout" or "lock timeout" or "lock wait timeout" =>
+                $"{Capitalise(where)} stopped a statement at DbAgent's {detail} (dbagent.plans.statementTimeoutMs; raise it to let slow plans finish).",
+            ConnectionFailureKind.Timeout when target is not null && target.Engine != DatabaseEngine.Sqlite =>
+                $"{Capitalise(where)} did not answer in time: connecting timed out after {DriverConnectionStrings.ConnectTimeoutSeconds(target)} s "
+                + $"(a slow or filtered network, or an overloaded server). To wait longer, add connect_timeout to the connection's URL "
+                + $"(?connect_timeout=30) or {DriverConnectionStrings.ConnectTimeoutKeyword(target.Engine)}=30 to its connection string.",
             ConnectionFailureKind.Timeout => $"{Capitalise(where)} did not answer in time.",
-            ConnectionFailureKind.UnknownHost => $"Cannot reach {where}: the host name is unknown.",
+            ConnectionFailureKind.UnknownHost => $"Cannot reach {where}: the host name {(target?.Host is { } host ? $"'{host}' " : "")}is unknown (the DNS lookup found no such host).",
             ConnectionFailureKind.DatabaseNotFound => $"{Capitalise(where)}: the database does not exist.",
             ConnectionFailureKind.InvalidConfiguration => $"{Capitalise(where)}: the connection settings are not valid.",
             ConnectionFailureKind.QueryFailed => $"{Capitalise(where)} rejected the statement.",
             _ => $"{Capitalise(where)} failed.",
         };
-        if (!string.IsNullOrWhiteSpace(detail) && detail != NoPassword)
+        if (!string.IsNullOrWhiteSpace(detail) && detail != NoPassword && !(kind == ConnectionFailureKind.Timeout && message.Contains(detail, StringComparison.Ordinal)))
             message += $" ({detail.Trim().TrimEnd('.')})";
         return new ConnectionFailure(kind, SecretRedactor.Redact(message, target));
+    }
+
+    /// <summary>True only when DNS answered that the name does not exist (an IP address, a socket path or a failed lookup: false).</summary>
+    private static bool HostIsUnknown(string? host)
+    {
+        if (string.IsNullOrEmpty(host) || host.StartsWith('/') || System.Net.IPAddress.TryParse(host, out _)) return false;
+        try
+        {
+            // Only on a failure path, and a resolver that cannot be reached fails with another code (false).
+            return System.Net.Dns.GetHostAddresses(host).Length == 0;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The detail <see cref="Classify"/> gives when the server wanted a password and the client had none.</summary>
@@ -88,6 +116,9 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
                     MySqlErrorCode.LockWaitTimeout => (ConnectionFailureKind.Timeout, "lock wait timeout"),
                     MySqlErrorCode.QueryInterrupted or MySqlErrorCode.QueryTimeout or (MySqlErrorCode)1969 or (MySqlErrorCode)3024 =>
                         (ConnectionFailureKind.Timeout, "statement timeout"),
+                    // MySqlConnector: "Connect Timeout expired" with a CommandTimeoutExpired inside (and an aborted socket below it).
+                    MySqlErrorCode.UnableToConnectToHost when FindInner<MySqlException>(my.InnerException ?? my) is { ErrorCode: MySqlErrorCode.CommandTimeoutExpired } expired && expired != my =>
+                        (ConnectionFailureKind.Timeout, null),
                     MySqlErrorCode.UnableToConnectToHost when my.InnerException is not null && FindSocketError(my) is { } se => FromSocket(se),
                     MySqlErrorCode.UnableToConnectToHost => my.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase) || FindInner<TimeoutException>(my) is not null
                         ? (ConnectionFailureKind.Timeout, null) : (ConnectionFailureKind.Unreachable, null),
@@ -152,6 +183,7 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
     {
         SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => (ConnectionFailureKind.UnknownHost, null),
         SocketError.TimedOut => (ConnectionFailureKind.Timeout, null),
+        SocketError.ConnectionRefused => (ConnectionFailureKind.Unreachable, "connection refused: nothing listens on that port"),
         _ => (ConnectionFailureKind.Unreachable, null),
     };
 

@@ -295,6 +295,10 @@ public sealed class ConnectionManager : IAsyncDisposable
                 {
                     var version = await s.CatalogVersionAsync(ct).ConfigureAwait(false);
                     if (known is not null && version is not null && version == knownVersion) return (Schema: known, Version: version);
+                    // Changed: where the engine can tell what changed, only that is read again.
+                    if (known is not null && version is not null && knownVersion is not null
+                        && await s.RefreshSchemaAsync(known, knownVersion, version, ct).ConfigureAwait(false) is { } patched)
+                        return (Schema: patched, Version: version);
                     var schema = await s.LoadSchemaAsync(ct).ConfigureAwait(false);
                     return (Schema: schema, Version: version);
                 }, token).ConfigureAwait(false);
@@ -430,6 +434,19 @@ public sealed class ConnectionManager : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// Work that caught a lost connection itself (a plan run keeps the statements it explained) reports it here, so
+    /// that the connection is marked unreachable and the reconnect loop starts: when the database comes back,
+    /// <see cref="StatusChanged"/> says so and the work can run again without waiting on the user.
+    /// </summary>
+    public void ReportLost(string name, ConnectionFailure failure)
+    {
+        if (!failure.ConnectionLost) return;
+        Entry? entry;
+        lock (_lock) _entries.TryGetValue(name, out entry);
+        if (entry is not null) MarkUnreachable(entry, failure);
     }
 
     /// <summary>

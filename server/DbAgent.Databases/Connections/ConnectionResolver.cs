@@ -77,8 +77,9 @@ public static class ConnectionResolver
 
     /// <summary>
     /// The connection a document (a file URI or a path) uses: the one whose folder (or file) is the longest prefix of
-    /// its path, relative folders read from the workspace folder that holds the document; or, when exactly one
-    /// connection is configured and it names no folders, that one for every SQL file (and for unsaved documents).
+    /// its path, relative folders read from the workspace folder that holds the document; else the first connection
+    /// that names no folders (so a single connection serves every SQL file and unsaved documents, and adding a second
+    /// one does not take the first away from the files it served).
     /// </summary>
     public static ConnectionTarget? ForDocument(string document, IReadOnlyList<ConnectionTarget> connections, IReadOnlyList<string> workspaceFolders)
     {
@@ -88,7 +89,7 @@ public static class ConnectionResolver
         if (Uri.TryCreate(document, UriKind.Absolute, out var uri))
         {
             if (!uri.IsFile)
-                return OnlyUnscoped(connections);
+                return FirstUnscoped(connections);
             documentPath = uri.LocalPath;
         }
         var workspaceRoot = workspaceFolders.Where(f => documentPath.StartsWith(f.TrimEnd('/', '\\') + Path.DirectorySeparatorChar, StringComparison.Ordinal))
@@ -110,11 +111,12 @@ public static class ConnectionResolver
                 }
             }
         }
-        return best ?? OnlyUnscoped(connections);
+        return best ?? FirstUnscoped(connections);
     }
 
-    private static ConnectionTarget? OnlyUnscoped(IReadOnlyList<ConnectionTarget> connections) =>
-        connections.Count == 1 && connections[0].Folders.Count == 0 ? connections[0] : null;
+    /// <summary>The connection for what lies in no folder (an unsaved document, a chat without one): the first that names none.</summary>
+    public static ConnectionTarget? FirstUnscoped(IReadOnlyList<ConnectionTarget> connections) =>
+        connections.FirstOrDefault(c => c.Folders.Count == 0);
 
     private static StringComparison PathComparison =>
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;

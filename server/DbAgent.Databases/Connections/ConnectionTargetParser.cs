@@ -143,13 +143,9 @@ public static class ConnectionTargetParser
     {
         if (target.Engine == DatabaseEngine.Sqlite)
             return "sqlite:" + (target.Database ?? "") + Query(target.Options);
-        var scheme = target.Engine switch
-        {
-            DatabaseEngine.Postgres => "postgres",
-            DatabaseEngine.MySql => "mysql",
-            DatabaseEngine.SqlServer => "sqlserver",
-            _ => throw new ConnectionConfigurationException($"Connection '{target.Name}': unsupported engine."),
-        };
+        var scheme = target.Engine is DatabaseEngine.Postgres or DatabaseEngine.MySql or DatabaseEngine.SqlServer
+            ? EngineName(target.Engine)
+            : throw new ConnectionConfigurationException($"Connection '{target.Name}': unsupported engine.");
         var user = target.User is null ? "" : Uri.EscapeDataString(target.User) + "@";
         var host = target.Host is null ? "" : target.Host.Contains(':') ? $"[{target.Host}]" : Uri.EscapeDataString(target.Host);
         var port = target.Port is null ? "" : ":" + target.Port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -52,7 +52,8 @@ public static class DriverConnectionStrings
                 b.Host ??= "localhost";
                 b.ApplicationName = applicationName;
                 b.MaxPoolSize = MaxPoolSize;
-                b.Timeout = connectTimeoutSeconds;
+                // The user's own connect timeout (`connect_timeout` in the URL, `Timeout` in the string) wins over ours.
+                if (b.Timeout == NpgsqlDefaults.Timeout) b.Timeout = connectTimeoutSeconds;
                 return b.ConnectionString;
             }
             case DatabaseEngine.MySql:
@@ -67,7 +68,7 @@ public static class DriverConnectionStrings
                 if (string.IsNullOrEmpty(b.Server)) b.Server = "localhost";
                 b.ApplicationName = applicationName;
                 b.MaximumPoolSize = MaxPoolSize;
-                b.ConnectionTimeout = (uint)connectTimeoutSeconds;
+                if (b.ConnectionTimeout == MySqlDefaults.ConnectionTimeout) b.ConnectionTimeout = (uint)connectTimeoutSeconds;
                 return b.ConnectionString;
             }
             case DatabaseEngine.SqlServer:
@@ -81,7 +82,7 @@ public static class DriverConnectionStrings
                 if (string.IsNullOrEmpty(b.DataSource)) b.DataSource = "localhost";
                 b.ApplicationName = applicationName;
                 b.MaxPoolSize = MaxPoolSize;
-                b.ConnectTimeout = connectTimeoutSeconds;
+                if (b.ConnectTimeout == SqlServerDefaults.ConnectTimeout) b.ConnectTimeout = connectTimeoutSeconds;
                 b.ApplicationIntent = ApplicationIntent.ReadOnly;
                 return b.ConnectionString;
             }
@@ -100,6 +101,37 @@ public static class DriverConnectionStrings
         }
     }
 
+    private static readonly NpgsqlConnectionStringBuilder NpgsqlDefaults = new();
+    private static readonly MySqlConnectionStringBuilder MySqlDefaults = new();
+    private static readonly SqlConnectionStringBuilder SqlServerDefaults = new();
+
+    /// <summary>How long opening a connection to the target may take, in seconds (DbAgent's default or the user's own).</summary>
+    public static int ConnectTimeoutSeconds(ConnectionTarget target)
+    {
+        try
+        {
+            return target.Engine switch
+            {
+                DatabaseEngine.Postgres => new NpgsqlConnectionStringBuilder(Build(target)).Timeout,
+                DatabaseEngine.MySql => (int)new MySqlConnectionStringBuilder(Build(target)).ConnectionTimeout,
+                DatabaseEngine.SqlServer => new SqlConnectionStringBuilder(Build(target)).ConnectTimeout,
+                _ => DefaultConnectTimeoutSeconds,
+            };
+        }
+        catch (Exception e) when (e is ConnectionConfigurationException or ArgumentException or FormatException)
+        {
+            return DefaultConnectTimeoutSeconds;
+        }
+    }
+
+    /// <summary>The connection-string keyword of the driver's connect timeout, as a user would write it.</summary>
+    public static string ConnectTimeoutKeyword(DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.MySql => "Connection Timeout",
+        DatabaseEngine.SqlServer => "Connect Timeout",
+        _ => "Timeout",
+    };
+
     // URL query names → driver keywords; unknown names are tried as driver keywords as they are.
     private static readonly Dictionary<string, string> PostgresOptionNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -107,11 +139,12 @@ public static class DriverConnectionStrings
     };
     private static readonly Dictionary<string, string> MySqlOptionNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["ssl-mode"] = "SslMode", ["sslmode"] = "SslMode", ["ssl_mode"] = "SslMode", ["charset"] = "CharacterSet",
+        ["ssl-mode"] = "SslMode", ["sslmode"] = "SslMode", ["ssl_mode"] = "SslMode", ["charset"] = "CharacterSet", ["connect_timeout"] = "Connection Timeout",
     };
     private static readonly Dictionary<string, string> SqlServerOptionNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["encrypt"] = "Encrypt", ["trustServerCertificate"] = "TrustServerCertificate", ["integratedSecurity"] = "Integrated Security",
+        ["connect_timeout"] = "Connect Timeout",
     };
 
     private static void ApplyOptions(System.Data.Common.DbConnectionStringBuilder builder, ConnectionTarget target, Dictionary<string, string> names)

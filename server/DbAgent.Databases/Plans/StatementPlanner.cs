@@ -1,4 +1,6 @@
+using System.Globalization;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Plans;
 using DbAgent.Databases.Connections;
 using DbAgent.Sql.Schema;
@@ -12,6 +14,9 @@ namespace DbAgent.Databases.Plans;
 public sealed record DocumentPlans(int Version, IReadOnlyList<StatementPlanFindings> Statements)
 {
     public static readonly DocumentPlans None = new(-1, []);
+
+    /// <summary>Findings about the run itself (the size policy or the time limit left statements unexplained), at the top of the file.</summary>
+    public IReadOnlyList<Finding> Notices { get; init; } = [];
 }
 
 /// <summary>What one statement's plan showed, with spans relative to the statement's start.</summary>
@@ -37,17 +42,33 @@ public static class StatementPlanner
     /// </summary>
     public static async Task<(DocumentPlans Plans, ConnectionFailure? Failure, int Explained)> ExplainAsync(
         IDatabaseSession session, SqlScript script, int version, PlanThresholds thresholds, ReadOnlyQueryOptions options, SchemaModel? schema,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, AnalysisLimits? limits = null)
     {
+        limits ??= AnalysisLimits.Default;
+        // A file over the size policy is not explained at all: binding its statements alone would cost more than the rest.
+        if (OverSizePolicy(script, version, limits) is { } skipped) return (skipped, null, 0);
         var results = new List<StatementPlanFindings>();
+        var notices = new List<Finding>();
         var explained = 0;
         var attempts = 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var model = statement.Model;
             if (!IsExplainable(model) || model.Span.IsEmpty) continue;
-            if (++attempts > MaxStatementsPerRun) break;
+            if (++attempts > MaxStatementsPerRun)
+            {
+                notices.Add(AnalysisLimits.LimitedFinding(string.Create(CultureInfo.InvariantCulture,
+                    $"Plans cut short: only the first {MaxStatementsPerRun} statements that have a plan were explained; the rest, from line {LineOf(script, model.Span.Start)}, were not.")));
+                break;
+            }
+            if (limits.OutOfTime(started))
+            {
+                notices.Add(AnalysisLimits.LimitedFinding(string.Create(CultureInfo.InvariantCulture,
+                    $"Plans cut short: explaining stopped after {limits.StageTimeText} at line {LineOf(script, model.Span.Start)}; the statements from there on were not explained. Raise {AnalysisLimits.StageTimeSetting} (0 = no limit) to let it finish.")));
+                break;
+            }
             var text = script.Text.ToString(model.Span);
             QueryPlan plan;
             try
@@ -61,7 +82,7 @@ public static class StatementPlanner
             }
             catch (DatabaseAccessException e) when (e.Failure.ConnectionLost)
             {
-                return (new DocumentPlans(version, results), e.Failure, explained);
+                return (new DocumentPlans(version, results) { Notices = notices }, e.Failure, explained);
             }
             catch (PlanningWouldRunCodeException e)
             {
@@ -91,8 +112,16 @@ public static class StatementPlanner
                 .Select(f => f with { Span = new TextSpan(f.Span.Start - start, f.Span.Length) })
                 .ToList()));
         }
-        return (new DocumentPlans(version, results), null, explained);
+        return (new DocumentPlans(version, results) { Notices = notices }, null, explained);
     }
+
+    /// <summary>For a file over the size policy: no plans, and a notice that says why; null for any other file.</summary>
+    public static DocumentPlans? OverSizePolicy(SqlScript script, int version, AnalysisLimits limits) =>
+        limits.LargeReason(script) is { } large
+            ? new DocumentPlans(version, []) { Notices = [AnalysisLimits.LimitedFinding($"Plans not asked for: {large}.")] }
+            : null;
+
+    private static int LineOf(SqlScript script, int offset) => script.Text.GetLinePosition(offset).Line + 1;
 
     /// <summary>
     /// The plan findings of a script at their places in it, explained now (what `dbagent check --connection` reports),
@@ -100,9 +129,9 @@ public static class StatementPlanner
     /// </summary>
     public static async Task<(IReadOnlyList<Finding> Findings, ConnectionFailure? Failure)> FindingsAsync(
         IDatabaseSession session, SqlScript script, PlanThresholds thresholds, ReadOnlyQueryOptions options, SchemaModel? schema,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, AnalysisLimits? limits = null)
     {
-        var (plans, failure, _) = await ExplainAsync(session, script, 0, thresholds, options, schema, cancellationToken).ConfigureAwait(false);
+        var (plans, failure, _) = await ExplainAsync(session, script, 0, thresholds, options, schema, cancellationToken, limits).ConfigureAwait(false);
         return (Anchor(plans, script), failure);
     }
 
@@ -112,7 +141,7 @@ public static class StatementPlanner
     /// </summary>
     public static IReadOnlyList<Finding> Anchor(DocumentPlans plans, SqlScript script)
     {
-        if (plans.Statements.Count == 0) return [];
+        if (plans.Statements.Count == 0) return plans.Notices;
         // Plan and drift findings of one statement text together; a statement written twice was explained twice alike.
         var byText = plans.Statements.GroupBy(s => s.StatementText, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(s => s.Findings).GroupBy(f => (f.RuleId, f.Span, f.Message)).Select(d => d.First()).ToList(),
@@ -125,6 +154,7 @@ public static class StatementPlanner
             if (!byText.TryGetValue(script.Text.ToString(span), out var findings)) continue;
             anchored.AddRange(findings.Select(f => f with { Span = new TextSpan(f.Span.Start + span.Start, f.Span.Length) }));
         }
+        anchored.AddRange(plans.Notices);
         return anchored;
     }
 

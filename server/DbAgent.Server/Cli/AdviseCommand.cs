@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DbAgent.Analysis.Advisor;
 using DbAgent.Analysis.Advisor.Workload;
+using DbAgent.Analysis.Plans;
 using DbAgent.Databases;
 using DbAgent.Databases.Advisor;
 using DbAgent.Databases.Connections;
@@ -178,7 +179,7 @@ public static class AdviseCommand
         var s = advice.Selection;
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine(inv, $"Workload: {advice.Queries.Count} query shape(s), {s.Candidates} candidate index(es); {(s.Verified ? "costs from the planner (what-if, nothing built)" : "UNVERIFIED: no what-if costing on this engine")}.");
+        sb.AppendLine(inv, $"Workload: {advice.Queries.Count} query shape(s), {s.Candidates} candidate index(es); {(!s.Verified ? "UNVERIFIED: no what-if costing on this engine" : s.CostBasis == PlanShapeCost.Basis ? "costs from the plans' shape (SQLite plans carry no cost; what-if on a private copy, nothing built)" : "costs from the planner (what-if, nothing built)")}.");
         if (s.Verified)
             sb.AppendLine(inv, $"What-if: {s.Counters.Batches} batch(es), {s.Counters.Explains} plan(s) asked, {s.Counters.CacheHits} cache hit(s); {advice.Elapsed.TotalSeconds:0.0} s.");
         if (s.BudgetBytes is { } budget) sb.AppendLine(inv, $"Budget: {IndexSelection.Bytes(budget)}.");
@@ -196,7 +197,7 @@ public static class AdviseCommand
             foreach (var drop in s.Drops) sb.AppendLine(inv, $"  {drop.Table}.{drop.Name}: {drop.Reason}: {drop.Evidence}");
         }
         sb.AppendLine();
-        sb.AppendLine("Queries (weight; planner cost before -> after):");
+        sb.AppendLine(s.CostBasis == PlanShapeCost.Basis ? "Queries (weight; plan-shape cost before -> after):" : "Queries (weight; planner cost before -> after):");
         foreach (var q in s.Queries)
         {
             var cost = q.Before is { } b && q.After is { } a ? $"{b:0.##} -> {a:0.##}{(b > 0 ? $" ({a / b:P0})" : "")}" : "not costed";
@@ -218,6 +219,7 @@ public static class AdviseCommand
     {
         dialect = advice.Dialect.ToString().ToLowerInvariant(),
         verified = advice.Selection.Verified,
+        costBasis = advice.Selection.Verified ? advice.Selection.CostBasis : null,
         candidates = advice.Selection.Candidates,
         whatIf = new { batches = advice.Selection.Counters.Batches, explains = advice.Selection.Counters.Explains, cacheHits = advice.Selection.Counters.CacheHits },
         elapsedMs = (long)advice.Elapsed.TotalMilliseconds,

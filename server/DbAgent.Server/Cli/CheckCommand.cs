@@ -221,7 +221,7 @@ public static class CheckCommand
                 if (session is not null)
                 {
                     var (found, failure) = await StatementPlanner.FindingsAsync(session, script, settings.Plans.Thresholds(),
-                        settings.Plans.QueryOptions(), schema: null, cancellationToken).ConfigureAwait(false);
+                        settings.Plans.QueryOptions(), schema: null, cancellationToken, settings.Analysis).ConfigureAwait(false);
                     if (failure is not null) await error.WriteLineAsync($"{display}: plans stopped: {failure.Message}").ConfigureAwait(false);
                     planFindings = found;
                 }
@@ -229,6 +229,12 @@ public static class CheckCommand
                 var result = FindingsPipeline.Analyze(script, analysisInput, cancellationToken);
                 foreach (var p in result.Problems) await error.WriteLineAsync($"{display}: {p}").ConfigureAwait(false);
                 findings = result.Findings;
+                // A gate never passes on what it did not read: a file the size policy or a time limit cut short fails the check.
+                if (result.Limited.Count > 0)
+                {
+                    notChecked++;
+                    foreach (var limit in result.Limited) await error.WriteLineAsync($"{display}: only partly checked: {limit}").ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -78,8 +78,14 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
 
     public void Close(string uri) => Write(() =>
     {
-        if (_documents.TryRemove(uri, out _)) Closed?.Invoke(uri);
+        if (!_documents.TryRemove(uri, out var closed)) return;
+        Closed?.Invoke(uri);
+        // Everything that held the document let go of it above: give a large one's memory back.
+        if (closed.Text.Length >= MemoryRelease.LargeDocumentCharacters) Memory.Schedule();
     });
+
+    /// <summary>Returns a large document's memory to the system after it closes.</summary>
+    public MemoryRelease Memory { get; } = new();
 
     /// <summary>Re-selects the dialect of every open document (after a settings change) and re-parses those that changed.</summary>
     public void ReselectDialects() => Write(() =>

@@ -29,13 +29,18 @@ public sealed class LanguageServerContext
         DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
         Statistics = new StatisticsCache(Connections.Manager, ServerLifetime.Token);
         SqlFiles = new WorkspaceSqlFiles(Schema, Documents);
+        StatisticsPrefetch = new StatisticsPrefetch(Documents, Connections, Statistics, Log, ServerLifetime.Token);
         // A database that comes (back) up: the plans of the documents that use it run again.
         Connections.Connected += name =>
         {
             // Its catalog is read in the background now, so that completion and hovers find it loaded.
             Connections.Manager.PreloadSchema(name);
             foreach (var uri in Documents.OpenDocuments)
-                if (Connections.For(uri)?.Name is { } used && string.Equals(used, name, StringComparison.OrdinalIgnoreCase)) Plans.Request(uri);
+                if (Connections.For(uri)?.Name is { } used && string.Equals(used, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    Plans.Request(uri);
+                    StatisticsPrefetch.Request(uri);
+                }
         };
         // Thresholds, rules or connections may have changed: plans run again (Connections, subscribed first, re-read
         // the connections before).
@@ -43,7 +48,11 @@ public sealed class LanguageServerContext
         // A file opened before the settings arrived was told it has no connection: tell every open file again.
         Configuration.Changed += () =>
         {
-            foreach (var uri in Documents.OpenDocuments) Connections.RefreshDocumentStatus(uri, ServerLifetime.Token);
+            foreach (var uri in Documents.OpenDocuments)
+            {
+                Connections.RefreshDocumentStatus(uri, ServerLifetime.Token);
+                StatisticsPrefetch.Request(uri);
+            }
         };
     }
 
@@ -71,6 +80,9 @@ public sealed class LanguageServerContext
 
     /// <summary>Table and column statistics per connection, cached with a freshness policy.</summary>
     public StatisticsCache Statistics { get; }
+
+    /// <summary>Reads ahead the statistics an open document names.</summary>
+    public StatisticsPrefetch StatisticsPrefetch { get; }
 
     /// <summary>Where the streamed text of the chat model's turns (`dbagent/modelText`) goes.</summary>
     public DbAgent.Server.Features.Chat.ModelTextRouter ModelText { get; } = new();

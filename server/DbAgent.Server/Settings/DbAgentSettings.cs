@@ -41,12 +41,14 @@ public sealed record DbAgentSettings
     /// <summary>`dbagent.rules`, read by the analysis layer (unknown ids and levels are kept as problems for the log).</summary>
     public RuleSettings Rules { get; init; } = RuleSettings.Default;
     public PlanSettings Plans { get; init; } = new();
+    /// <summary>`dbagent.analysis.*`: the size policy and the time limit of each analysis stage.</summary>
+    public AnalysisLimits Analysis { get; init; } = AnalysisLimits.Default;
     /// <summary>The `dbagent.connections` array as JSON (may be undefined).</summary>
     public JsonElement Connections { get; init; }
 
     /// <summary>What the analysis pipeline is given under these settings: the same for the editor and `dbagent check`.</summary>
     public AnalysisInput AnalysisInput(LintCache? cache = null, IEnumerable<Finding>? external = null) =>
-        new() { Rules = Rules, Cache = cache, External = external ?? [] };
+        new() { Rules = Rules, Cache = cache, External = external ?? [], Limits = Analysis };
 
     /// <summary>Reads the section's value (the object under `dbagent`), tolerating nulls and wrong types.</summary>
     public static DbAgentSettings FromJson(JsonElement section)
@@ -71,8 +73,23 @@ public sealed record DbAgentSettings
             };
         }
 
+        var analysis = Get(section, "analysis") is { ValueKind: JsonValueKind.Object } a ? ReadLimits(a) : AnalysisLimits.Default;
+
         var connections = Get(section, "connections") is { ValueKind: JsonValueKind.Array } c ? c.Clone() : default;
-        return new DbAgentSettings { Dialect = dialect, Rules = rules, Plans = plans, Connections = connections };
+        return new DbAgentSettings { Dialect = dialect, Rules = rules, Plans = plans, Analysis = analysis, Connections = connections };
+    }
+
+    /// <summary>`analysis.maxFileSizeMB`, `analysis.maxStatements`, `analysis.stageTimeLimitMs`: 0 means no limit; a negative or wrong value keeps the default.</summary>
+    public static AnalysisLimits ReadLimits(JsonElement analysis)
+    {
+        var limits = AnalysisLimits.Default;
+        if (Number(analysis, "maxFileSizeMB") is { } mb && mb >= 0)
+            limits = limits with { MaxFileMegabytes = mb == 0 ? double.PositiveInfinity : mb };
+        if (Number(analysis, "maxStatements") is { } count && count >= 0)
+            limits = limits with { MaxStatements = count == 0 || count >= int.MaxValue ? int.MaxValue : (int)count };
+        if (Number(analysis, "stageTimeLimitMs") is { } ms && ms >= 0)
+            limits = limits with { StageTimeLimit = ms == 0 || ms >= int.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(ms) };
+        return limits;
     }
 
     /// <summary>Reads both `{ "dbagent": {...} }` (a whole settings object) and the section itself.</summary>

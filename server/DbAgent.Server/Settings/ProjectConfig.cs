@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Sql;
 using Microsoft.Extensions.FileSystemGlobbing;
@@ -42,6 +43,8 @@ public sealed class ProjectConfig
     public SqlDialect? Dialect { get; private init; }
     public IReadOnlyList<string> MigrationFolders { get; private init; } = [];
     public PlanSettings? Plans { get; private init; }
+    /// <summary>`analysis`: the size policy and stage time limits (the editor's settings win where they differ from the defaults).</summary>
+    public AnalysisLimits? Analysis { get; private init; }
     public Uri? DocsBaseUri { get; private init; }
     /// <summary>What could not be read (unknown keys, values of the wrong type): reported, never fatal.</summary>
     public IReadOnlyList<string> Problems { get; private init; } = [];
@@ -89,6 +92,7 @@ public sealed class ProjectConfig
             Matcher? ignore = null;
             var dialects = new List<(Matcher, SqlDialect)>();
             PlanSettings? plans = null;
+            AnalysisLimits? analysis = null;
             Uri? docs = null;
             var folder = Path.GetDirectoryName(path)!;
             foreach (var property in root.EnumerateObject())
@@ -129,6 +133,9 @@ public sealed class ProjectConfig
                     case "plans" when value.ValueKind == JsonValueKind.Object:
                         plans = DbAgentSettings.FromJson(JsonDocument.Parse($"{{\"plans\":{value.GetRawText()}}}").RootElement).Plans;
                         break;
+                    case "analysis" when value.ValueKind == JsonValueKind.Object:
+                        analysis = DbAgentSettings.ReadLimits(value);
+                        break;
                     case "docsBaseUri" when value.ValueKind == JsonValueKind.String && Uri.TryCreate(value.GetString(), UriKind.Absolute, out var uri):
                         docs = uri;
                         break;
@@ -139,7 +146,7 @@ public sealed class ProjectConfig
             }
             return new ProjectConfig(path, ignore, dialects)
             {
-                Rules = rules, Dialect = dialect, MigrationFolders = migrations, Plans = plans, DocsBaseUri = docs, Problems = problems,
+                Rules = rules, Dialect = dialect, MigrationFolders = migrations, Plans = plans, Analysis = analysis, DocsBaseUri = docs, Problems = problems,
             };
         }
     }
@@ -198,6 +205,7 @@ public sealed class ProjectConfig
             Rules = Rules.OverriddenBy(settings.Rules),
             Dialect = settings.Dialect ?? DialectFor(file),
             Plans = plans,
+            Analysis = Analysis is { } a && settings.Analysis == AnalysisLimits.Default ? a : settings.Analysis,
         };
     }
 }

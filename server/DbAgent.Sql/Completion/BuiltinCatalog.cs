@@ -51,13 +51,7 @@ public sealed class BuiltinCatalog
 
     private static BuiltinCatalog Load(SqlDialect dialect)
     {
-        var file = dialect switch
-        {
-            SqlDialect.MySql => "mysql",
-            SqlDialect.TSql => "tsql",
-            SqlDialect.Sqlite => "sqlite",
-            _ => "postgres",
-        };
+        var file = dialect.ToName();
         using var stream = typeof(BuiltinCatalog).Assembly.GetManifestResourceStream($"DbAgent.Sql.Completion.{file}.tsv")
             ?? throw new InvalidOperationException($"The built-in function table for {file} is missing from the assembly.");
         using var reader = new StreamReader(stream);

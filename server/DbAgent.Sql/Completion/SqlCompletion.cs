@@ -438,12 +438,7 @@ public static class SqlCompletion
             name.Schema is not null && !NameComparer.SameName(name.Schema, schema?.DefaultSchema) && !(dialect == SqlDialect.Sqlite && NameComparer.SameName(name.Schema, "main"));
 
         /// <summary>The identifier as the dialect needs it written: quoted when it has capitals (PostgreSQL), odd characters or is reserved.</summary>
-        public string Quote(string name) => NeedsQuotes(name, dialect) ? dialect switch
-        {
-            SqlDialect.MySql => $"`{name.Replace("`", "``")}`",
-            SqlDialect.TSql => $"[{name.Replace("]", "]]")}]",
-            _ => $"\"{name.Replace("\"", "\"\"")}\"",
-        } : name;
+        public string Quote(string name) => NeedsQuotes(name, dialect) ? dialect.Delimit(name) : name;
 
         private void Columns(int group, int category)
         {

@@ -15,9 +15,25 @@ public static class TypeNames
 {
     public static string Normalize(string? rawType, SqlDialect dialect) => NormalizeWithIdentity(rawType, dialect).Name;
 
+    /// <summary>
+    /// Spellings already normalised, per dialect. A schema of 500,000 columns spells a few dozen types, and the
+    /// binder and the replay each ask once per column: the same answer (and the same string, so a replayed schema
+    /// holds one copy of "varchar(255)", not one per column). Bounded: past the cap new spellings are computed, not kept.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, SqlDialect), NormalizedType> Known = new();
+    private const int KnownCap = 4096;
+
     public static NormalizedType NormalizeWithIdentity(string? rawType, SqlDialect dialect)
     {
         if (string.IsNullOrWhiteSpace(rawType)) return new NormalizedType("", false);
+        if (Known.TryGetValue((rawType, dialect), out var known)) return known;
+        var computed = Compute(rawType, dialect);
+        if (Known.Count < KnownCap) Known.TryAdd((rawType, dialect), computed);
+        return computed;
+    }
+
+    private static NormalizedType Compute(string rawType, SqlDialect dialect)
+    {
         var parsed = Parse(rawType, dialect);
         if (parsed.Words.Count == 0) return new NormalizedType(rawType.Trim(), false);
 

@@ -107,6 +107,27 @@ public class ConnectionManagerTests
         Assert.That(bad.Message, Does.Contain("does not exist"));
     }
 
+    [Test]
+    public async Task A_connection_lost_inside_work_is_marked_and_the_reconnect_loop_brings_it_back()
+    {
+        CreateDatabase();
+        await using var manager = new ConnectionManager { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        var events = new List<ConnectionStatus>();
+        manager.StatusChanged += s => { lock (events) events.Add(s); };
+        manager.Configure([new ConnectionTarget("local", DatabaseEngine.Sqlite) { Database = _path }]);
+        Assert.That((await manager.UseAsync("local", (s, ct) => s.LoadSchemaAsync(ct), CancellationToken.None)).Ok, Is.True);
+
+        manager.ReportLost("local", new ConnectionFailure(ConnectionFailureKind.QueryFailed, "one statement failed"));
+        Assert.That(manager.GetStatus("local").State, Is.EqualTo(ConnectionState.Connected), "a failed statement is not a lost connection");
+
+        manager.ReportLost("local", new ConnectionFailure(ConnectionFailureKind.Unreachable, "Cannot reach 'local'."));
+        Assert.That(manager.GetStatus("local").State, Is.EqualTo(ConnectionState.Unreachable));
+        var sw = Stopwatch.StartNew();
+        while (manager.GetStatus("local").State != ConnectionState.Connected && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        lock (events)
+            Assert.That(events.Select(e => e.State), Is.EqualTo(new[] { ConnectionState.Connected, ConnectionState.Unreachable, ConnectionState.Connected }));
+    }
+
     /// <summary>The real SQLite provider, counting opens (and seeing the target each open gets).</summary>
     private sealed class CountingProvider(Action onOpen, Action<ConnectionTarget>? onTarget = null) : IDatabaseProvider
     {

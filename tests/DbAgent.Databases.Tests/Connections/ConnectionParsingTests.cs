@@ -155,6 +155,26 @@ public class ConnectionParsingTests
     }
 
     [Test]
+    public void A_file_no_folder_claims_uses_the_first_connection_that_names_no_folders()
+    {
+        IReadOnlyList<string> root = ["/work/app"];
+        // What Add Connection leaves behind: the workspace's first connection, then the one just added.
+        IReadOnlyList<ConnectionTarget> connections =
+        [
+            new ConnectionTarget("reports", DatabaseEngine.Postgres) { Folders = ["db/reports"] },
+            new ConnectionTarget("shop", DatabaseEngine.Sqlite),
+            new ConnectionTarget("added", DatabaseEngine.Sqlite),
+        ];
+        Assert.Multiple(() =>
+        {
+            Assert.That(ConnectionResolver.ForDocument("/work/app/queries/q.sql", connections, root)?.Name, Is.EqualTo("shop"));
+            Assert.That(ConnectionResolver.ForDocument("untitled:Untitled-1", connections, root)?.Name, Is.EqualTo("shop"));
+            Assert.That(ConnectionResolver.ForDocument("/work/app/db/reports/q.sql", connections, root)?.Name, Is.EqualTo("reports"), "a folder still wins");
+            Assert.That(ConnectionResolver.FirstUnscoped(connections)?.Name, Is.EqualTo("shop"), "what the chat uses without a document");
+        });
+    }
+
+    [Test]
     public void A_relative_folder_is_read_from_the_workspace_folder_that_holds_the_document()
     {
         IReadOnlyList<string> folders = ["/work/app", "/work/reports"];

@@ -196,12 +196,24 @@ public sealed class CheckCommandTests
     }
 
     [Test]
-    public async Task A_large_file_is_analysed()
+    public async Task A_large_file_is_analysed_in_full_when_the_limits_are_raised_and_fails_the_check_when_it_is_not()
     {
         var text = string.Concat(Enumerable.Repeat("UPDATE accounts SET balance = balance + 1 WHERE id = 7;\n", 100_000)) + "DELETE FROM orders;\n";
         var file = Write("big.sql", text);
-        var (code, output, _) = await Run(file);
+
+        // The size policy (5.3 MB and 100,001 statements, over 5 MB and 20,000): the rules read the first 2,000, and the check says so and fails.
+        var (code, output, error) = await Run(file);
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(output, Does.Contain(":100001:1: error delete-without-where"));
+        Assert.That(output, Does.Contain(":1:1: information analysis-limited: Analysis limited: this file has 5.3 MB of text")
+            .And.Contain("the rules over the first 2,000 of 100,001 statements").And.Contain("in dbagent.json: analysis.maxFileSizeMB"));
+        Assert.That(output, Does.Not.Contain(":100001:1: error delete-without-where"));
+        Assert.That(error, Does.Contain("big.sql: only partly checked: Analysis limited").And.Contain("1 file(s) could not be checked"));
+
+        // Limits off in dbagent.json: every statement, the DELETE on the last line found.
+        Write("dbagent.json", """{ "analysis": { "maxStatements": 0, "maxFileSizeMB": 0, "stageTimeLimitMs": 0 } }""");
+        (code, output, error) = await Run(file);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(output, Does.Contain(":100001:1: error delete-without-where").And.Not.Contain("analysis-limited"));
+        Assert.That(error, Does.Not.Contain("partly checked"));
     }
 }

@@ -63,6 +63,21 @@ public sealed class StatisticsHoverTests
     }
 
     [Test]
+    public void Index_names_alone_are_not_repeated_when_the_schema_part_lists_the_indexes()
+    {
+        var stats = new TableStats(new QualifiedName("main", "orders")) { Indexes = [new IndexStats("ix_a"), new IndexStats("ix_b") { Unique = true }] };
+        var alone = new StringBuilder();
+        StatisticsHover.DescribeTable(alone, stats, "shop", Now);
+        Assert.That(alone.ToString(), Does.Contain("- indexes: `ix_a`, `ix_b` (unique)"), "without the schema part the names are the only index facts");
+        var besideSchema = new StringBuilder();
+        StatisticsHover.DescribeTable(besideSchema, stats, "shop", Now, indexesListed: true);
+        Assert.That(besideSchema.ToString(), Does.Not.Contain("ix_a"));
+        var sized = new StringBuilder();
+        StatisticsHover.DescribeTable(sized, stats with { Indexes = [new IndexStats("ix_a") { SizeBytes = 2048 }] }, "shop", Now, indexesListed: true);
+        Assert.That(sized.ToString(), Does.Contain("| `ix_a` | 2 KiB |"), "sizes and use are facts the schema part does not have");
+    }
+
+    [Test]
     public void A_table_with_little_known_says_only_that()
     {
         var markdown = new StringBuilder();

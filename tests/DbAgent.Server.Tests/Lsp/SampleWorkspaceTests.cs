@@ -84,6 +84,7 @@ public sealed class SampleWorkspaceTests
         var status = await client.ConnectionStatus.WaitAsync(s => s.Connection == "shop", 0, LspTestClient.Timeout);
         Assert.That(status.State, Is.EqualTo("connected"), status.Message);
 
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.FromSeconds(3); // what the statistics say, not how soon: wait for a read
         // The table's hover: statistics from the file, and no empty index columns (SQLite counts no index use).
         var hover = await client.RequestAsync<Hover>(Host.Methods.Hover,
             new TextDocumentPositionParams(new TextDocumentIdentifier(uri), new Position(4, "FROM ".Length + 2)));

@@ -122,6 +122,7 @@ public sealed class ServerEngineTests
         Assert.That(scan.Range, Is.EqualTo(new DbAgent.Server.Protocol.Range(new Position(0, 14), new Position(0, 14 + Table.Length))));
         Assert.That(published.Diagnostics.Where(d => d.Range.Start.Line == 1 && d.Code?.StartsWith("plan-") == true), Is.Empty);
 
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.FromSeconds(3); // what the statistics say, not how soon: wait for a read
         var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 20)));
         Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `db`"));
         Assert.That(hover.Contents.Value, Does.Contain("rows"));

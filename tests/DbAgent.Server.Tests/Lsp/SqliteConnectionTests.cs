@@ -69,8 +69,14 @@ public sealed class SqliteConnectionTests
             var marked = nodes.Single(n => n.Highlighted);
             Assert.That(marked.Relation, Is.EqualTo("orders"));
             Assert.That(marked.NodeType, Does.StartWith("SCAN"));
-            Assert.That(plan.After, Is.Null, "SQLite has no hypothetical indexes here: only the current plan");
-            Assert.That(plan.Message, Does.Contain("cannot try indexes"));
+            // The plan with the proposed index, planned on the private in-memory copy (SQLite's what-if).
+            var after = new List<DbAgent.Server.Features.Plans.PlanTreeNode>();
+            void WalkAfter(DbAgent.Server.Features.Plans.PlanTreeNode n) { after.Add(n); n.Children.ToList().ForEach(WalkAfter); }
+            Assert.That(plan.After, Is.Not.Null, plan.Message);
+            WalkAfter(plan.After!);
+            Assert.That(after.Any(n => n.NodeType.StartsWith("SEARCH", StringComparison.Ordinal) && n.Relation == "orders" && n.Index is not null), Is.True,
+                "with the proposed index the SCAN becomes a SEARCH");
+            Assert.That(plan.Indexes, Has.Some.Contains("customer_id"));
 
             var none = await client.RequestAsync<DbAgent.Server.Features.Plans.StatementPlanResult>(CustomMethods.StatementPlan,
                 new DbAgent.Server.Features.Plans.StatementPlanParams(new TextDocumentIdentifier("file:///work/queries/unknown.sql"), new Position(0, 0)));
@@ -78,6 +84,93 @@ public sealed class SqliteConnectionTests
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Assert.That(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_database))), Is.EqualTo(hash), "nothing written to the database file");
+    }
+
+    [Test]
+    public async Task A_hover_does_not_wait_for_statistics_the_next_one_shows_them()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        // No wait at all: whatever is not in memory is read in the background.
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.Zero;
+        client.Server.Context.Statistics.PrefetchLimit = 0;
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        await client.DiagnosticsAsync(Uri);
+        var position = new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21));
+
+        var first = await client.RequestAsync<Hover>(Methods.Hover, position);
+        Assert.That(first!.Contents.Value, Does.Contain("**table**").Or.Contain("orders"), "the hover answers from the schema");
+        Assert.That(first.Contents.Value, Does.Contain("are being read in the background"));
+        Assert.That(first.Contents.Value, Does.Not.Contain("**Statistics** from"));
+
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        Hover? later;
+        do
+        {
+            await Task.Delay(50);
+            later = await client.RequestAsync<Hover>(Methods.Hover, position);
+        }
+        while (!later!.Contents.Value.Contains("**Statistics** from `shop`", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.That(later.Contents.Value, Does.Contain("**Statistics** from `shop`"), "the read went on after the first hover stopped waiting");
+    }
+
+    [Test]
+    public async Task Opening_a_file_reads_the_statistics_it_names_ahead_of_its_hovers()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.Zero;
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        var statistics = client.Server.Context.Statistics;
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (statistics.CachedTable("shop", new DbAgent.Sql.Semantics.QualifiedName(null, "orders")) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.That(statistics.CachedTable("shop", new DbAgent.Sql.Semantics.QualifiedName(null, "orders")), Is.Not.Null, "prefetched on open, before any hover");
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
+        Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `shop`"), "the first hover, with no wait, shows them");
+    }
+
+    [Test]
+    public async Task A_schema_refresh_keeps_the_statistics_answering_while_they_are_read_again()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
+        var statistics = client.Server!.Context.Statistics;
+        var orders = new DbAgent.Sql.Semantics.QualifiedName(null, "orders");
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (statistics.CachedTable("shop", orders) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.That(statistics.CachedTable("shop", orders), Is.Not.Null);
+
+        await client.RequestAsync<RefreshSchemaResult>(CustomMethods.RefreshSchema, new { connection = "shop" });
+        statistics.HoverBudget = TimeSpan.Zero; // only what is in memory
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
+        Assert.That(hover!.Contents.Value, Does.Contain("**Statistics** from `shop`"), "stale after the refresh, still shown, read again behind");
+    }
+
+    [Test]
+    public async Task The_hover_of_a_plan_finding_links_to_the_plan_view_with_the_code_lens_arguments()
+    {
+        await using var client = LspTestClient.InProcess();
+        client.Settings = Settings(_database);
+        await client.InitializeAsync();
+        await client.OpenAsync(Uri, "SELECT * FROM orders WHERE customer_id = 42;\nSELECT * FROM orders WHERE id = 42;\n");
+        await client.DiagnosticsAsync(Uri, p => p.Diagnostics.Any(d => d.Code == "plan-full-scan"));
+
+        var hover = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 16)));
+        var text = hover!.Contents.Value;
+        Assert.That(text, Does.Contain("plan-full-scan"));
+        var link = System.Text.RegularExpressions.Regex.Match(text, @"\[Show plan\]\(command:dbagent\.showPlan\?([^ )]+)");
+        Assert.That(link.Success, Is.True, text);
+        using var arguments = JsonDocument.Parse(System.Uri.UnescapeDataString(link.Groups[1].Value));
+        var a = arguments.RootElement;
+        Assert.That((a[0].GetString(), a[1].GetInt32(), a[2].GetInt32(), a[3].GetString()), Is.EqualTo((Uri, 0, 14, "orders")),
+            "document, the finding's start and its table: what the Show plan code lens passes");
+
+        var fine = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(1, 16)));
+        Assert.That(fine?.Contents.Value ?? "", Does.Not.Contain("command:"), "no plan finding there, no link");
     }
 
     [Test]
@@ -89,6 +182,7 @@ public sealed class SqliteConnectionTests
         await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
         await client.DiagnosticsAsync(Uri);
 
+        client.Server!.Context.Statistics.HoverBudget = TimeSpan.FromSeconds(3); // what the statistics say, not how soon: wait for a read
         var table = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
         Assert.That(table!.Contents.Value, Does.Contain("**Statistics** from `shop`"));
         Assert.That(table.Contents.Value, Does.Contain("60k rows").Or.Contain("60000").Or.Contain("60.0k"));

@@ -4,6 +4,19 @@ namespace DbAgent.Sql.Tests.Schema;
 
 public class TypeNamesTests
 {
+    [Test]
+    public void A_spelling_seen_before_gives_the_same_answer_and_the_same_string_per_dialect()
+    {
+        var first = TypeNames.NormalizeWithIdentity("character varying(123)", SqlDialect.Postgres);
+        var again = TypeNames.NormalizeWithIdentity("character varying(123)", SqlDialect.Postgres);
+        Assert.That(again, Is.EqualTo(new NormalizedType("varchar(123)", false)));
+        Assert.That(ReferenceEquals(first.Name, again.Name), Is.True, "one string shared by every column of that type");
+        // The memo is per dialect: MySQL's serial is not PostgreSQL's.
+        Assert.That(TypeNames.NormalizeWithIdentity("serial", SqlDialect.Postgres), Is.EqualTo(new NormalizedType("integer", true)));
+        Assert.That(TypeNames.NormalizeWithIdentity("serial", SqlDialect.MySql), Is.EqualTo(new NormalizedType("bigint unsigned", true)));
+        Assert.That(TypeNames.NormalizeWithIdentity("serial", SqlDialect.Postgres), Is.EqualTo(new NormalizedType("integer", true)));
+    }
+
     [TestCase("int4", SqlDialect.Postgres, "integer")]
     [TestCase("INTEGER", SqlDialect.Postgres, "integer")]
     [TestCase("int", SqlDialect.TSql, "integer")]

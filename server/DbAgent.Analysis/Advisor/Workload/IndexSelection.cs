@@ -49,6 +49,8 @@ public sealed record WorkloadSelection(IReadOnlyList<ChosenIndex> Indexes, IRead
     public int Candidates { get; init; }
     public WhatIfCounters Counters { get; init; } = new(0, 0, 0);
     public long? BudgetBytes { get; init; }
+    /// <summary>What the before/after costs are: the planner's own costs, or (SQLite) a measure of the plan's shape.</summary>
+    public string CostBasis { get; init; } = "planner";
 }
 
 /// <summary>

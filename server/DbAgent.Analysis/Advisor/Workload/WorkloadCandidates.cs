@@ -95,7 +95,12 @@ public static partial class WorkloadCandidates
 
                 if (relation is null) continue;
                 if (Covering(q, relation, c, dialect, schema) is { } covering) Add(covering, q.Id, CandidateVariant.Covering);
-                foreach (var partial in RareValuePartials(q, relation, c, dialect, schema, frequencies)) Add(partial, q.Id, CandidateVariant.Partial);
+                foreach (var partial in RareValuePartials(q, relation, c, dialect, schema, frequencies))
+                {
+                    Add(partial, q.Id, CandidateVariant.Partial);
+                    // The rare rows only, and what the query reads of them: an index-only scan of a small index.
+                    if (Covering(q, relation, partial, dialect, schema) is { } coveringPartial) Add(coveringPartial, q.Id, CandidateVariant.Partial);
+                }
             }
         }
         return order.Select(k => new WorkloadCandidate(byDefinition[k].Index, byDefinition[k].For) { Variant = byDefinition[k].Variant }).ToList();
@@ -124,6 +129,11 @@ public static partial class WorkloadCandidates
     {
         if (q.Model.Kind != StatementKind.Select || SelectStar().IsMatch(q.Query.Sql)) return null;
         var keyColumns = c.Keys.Select(k => k.Key.Column).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // A partial index's WHERE answers for the columns it tests (PostgreSQL plans an index-only scan without them).
+        if (c.Predicate is not null)
+            foreach (var p in q.Model.Predicates.Where(p => p.Column is not null && p.Kind == PredicateKind.Equality
+                         && c.Predicate.StartsWith(SqlIdentifiers.Quote(p.Column.Name, dialect) + " = ", StringComparison.Ordinal)))
+                keyColumns.Add(p.Column!.Name);
         var columns = q.Model.Columns
             .Where(col => col.Name != "*" && StatementRelations.BelongsTo(col, relation, q.Model, schema) && !keyColumns.Contains(col.Name))
             .Select(col => col.Name)

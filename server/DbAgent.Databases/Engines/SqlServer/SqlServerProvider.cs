@@ -58,6 +58,7 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         var statement = ExplainGuard.Check(sql, SqlDialect.TSql);
         return InRolledBackTransactionAsync(options, async tx =>
         {
+            await RefuseScalarFunctionsAsync(statement.Sql, tx, ct);
             // SHOWPLAN_XML must be alone in its batch. From here until OFF, nothing sent is executed.
             await AdoCommands.ExecuteAsync(Connection, tx, "SET SHOWPLAN_XML ON", ct);
             try
@@ -74,6 +75,18 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
         }, ct);
     }
 
+    /// <summary>A statement that reaches a user scalar function is not compiled: SQL Server could run it while it does (see <see cref="SqlServerPlanningGuard"/>).</summary>
+    private async Task RefuseScalarFunctionsAsync(string sql, SqlTransaction tx, CancellationToken ct)
+    {
+        var functions = await AdoCommands.QueryAsync(Connection, tx, SqlServerPlanningGuard.FunctionsQuery,
+            r => new SqlServerFunction(r.GetString(0), r.GetString(1), r.GetString(2)), ct);
+        if (functions.Count == 0) return;
+        var views = await AdoCommands.QueryAsync(Connection, tx, SqlServerPlanningGuard.ViewReferencesQuery,
+            r => new SqlServerViewReference(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)), ct);
+        var reached = SqlServerPlanningGuard.Reached(sql, functions, views);
+        if (reached.Count > 0) throw new PlanningWouldRunCodeException(SqlServerPlanningGuard.Describe(reached));
+    }
+
     public async Task<WhatIfIndexResult> ExplainWithIndexAsync(string sql, IndexDefinition index, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         // SQL Server has no hypothetical index for ordinary users; what it offers is the optimizer's own report of
@@ -88,6 +101,10 @@ internal sealed class SqlServerSession(ConnectionTarget target, SqlConnection co
                 : $"SQL Server cannot evaluate an index without building it; its optimizer reports as missing: {missing}",
         };
     }
+
+    /// <summary>Query Store's statement statistics, or the plan cache's where Query Store is off (see <see cref="SqlServerWorkloadReader"/>).</summary>
+    public Task<IReadOnlyList<StatementStat>> ReadStatementStatsAsync(int limit, CancellationToken ct) =>
+        InRolledBackTransactionAsync(new ReadOnlyQueryOptions { StatementTimeoutMs = 10000 }, tx => SqlServerWorkloadReader.ReadAsync(Connection, tx, limit, ct), ct);
 
     private Task<T> InRolledBackTransactionAsync<T>(ReadOnlyQueryOptions options, Func<SqlTransaction, Task<T>> work, CancellationToken ct) =>
         InRolledBackTransactionAsync(

@@ -85,6 +85,41 @@ internal sealed class SqliteSession(ConnectionTarget target, SqliteConnection co
         }, ct);
     }
 
+    /// <summary>
+    /// One what-if batch for the workload advisor on one private in-memory copy (<see cref="SqliteWhatIfCopy"/>): the
+    /// set's indexes created there with estimated statistics, every statement planned. SQLite's plans carry no cost;
+    /// the advisor costs them by shape (<see cref="PlanShapeCost"/>) and says so. The user's file is only read.
+    /// </summary>
+    public async Task<WhatIfBatch> WhatIfBatchAsync(IReadOnlyList<string> statements, IReadOnlyList<IndexDefinition> indexes, ReadOnlyQueryOptions options, CancellationToken ct)
+    {
+        return await ExclusiveAsync(async () =>
+        {
+            await using var copy = await SqliteWhatIfCopy.CreateAsync(Connection, ct);
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                // The proposal's own name, so that the plan names it; another if the schema has that name already.
+                try { await copy.AddIndexAsync(Connection, indexes[i], indexes[i].Name ?? $"dbagent_whatif_{i}", ct); }
+                catch (SqliteException) when (indexes[i].Name is not null) { await copy.AddIndexAsync(Connection, indexes[i], $"dbagent_whatif_{i}", ct); }
+            }
+            var plans = new List<QueryPlan?>();
+            foreach (var sql in statements)
+            {
+                ct.ThrowIfCancellationRequested();
+                try
+                {
+                    var statement = ExplainGuard.Check(sql, SqlDialect.Sqlite);
+                    plans.Add(await BuildPlanAsync(await ExplainRowsAsync(copy.Connection, null, statement, ct), statement, ct));
+                }
+                catch (Exception e) when (e is StatementNotExplainableException or SqliteException)
+                {
+                    plans.Add(null);
+                }
+            }
+            // No size estimate here: the advisor estimates from the table's rows.
+            return new WhatIfBatch { Supported = true, Plans = plans, IndexSizes = indexes.Select(_ => (long?)null).ToList() };
+        }, ct);
+    }
+
     private async Task<QueryPlan> ExplainOnAsync(SqliteConnection c, ExplainableStatement statement, ReadOnlyQueryOptions options, CancellationToken ct)
     {
         // EXPLAIN QUERY PLAN compiles the statement and never runs it; the transaction is rolled back all the same.

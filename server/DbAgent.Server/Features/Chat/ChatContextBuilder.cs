@@ -79,7 +79,7 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
         };
     }
 
-    /// <summary>A URI for "no document": with a single connection that names no folders, it still applies.</summary>
+    /// <summary>A URI for "no document": the first connection that names no folders still applies to it.</summary>
     private const string NoDocumentUri = "untitled:chat";
 
     /// <summary>

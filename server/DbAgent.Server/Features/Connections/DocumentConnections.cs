@@ -80,7 +80,7 @@ public sealed class DocumentConnections : IAsyncDisposable
     /// </summary>
     public async Task<T> WithSessionAsync<T>(string? documentUri, Func<DatabaseAccess, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        var target = documentUri is null ? (Targets.Count == 1 && Targets[0].Folders.Count == 0 ? Targets[0] : null) : For(documentUri);
+        var target = documentUri is null ? ConnectionResolver.FirstUnscoped(Targets) : For(documentUri);
         if (target is null) return await work(new DatabaseAccess(null, null, null), cancellationToken).ConfigureAwait(false);
 
         var started = false;

@@ -19,7 +19,7 @@ public sealed class RefreshSchemaHandler(LanguageServerContext context)
         foreach (var connection in names)
         {
             var result = await context.Connections.Manager.GetSchemaAsync(connection, refresh: true, cancellationToken).ConfigureAwait(false);
-            context.Statistics.Forget(connection);
+            context.Statistics.MarkStale(connection);
             if (result.Ok && result.Value is { } schema) tables += schema.Tables.Count;
             else if (result.Failure is { } failure) context.Log.Warning(failure.Message);
         }

@@ -177,7 +177,10 @@ public sealed class DiagnosticsPublisher
             token.ThrowIfCancellationRequested();
             // A newer version may have been applied meanwhile; the loop analyses and publishes it next.
             if (_documents.TryGet(uri)?.Version != snapshot.Version) return;
+            var first = !_published.ContainsKey(uri);
             _published[uri] = new PublishedFindings(snapshot.Version, findings);
+            // The first analysis of a file over the size policy (its parse included) leaves much garbage: give it back.
+            if (first && _configuration.For(uri).Analysis.LargeReason(snapshot.Script) is not null) _documents.Memory.Schedule();
             var diagnostics = new Diagnostic[findings.Count];
             for (var i = 0; i < diagnostics.Length; i++) diagnostics[i] = ToDiagnostic(snapshot, findings[i]);
             await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams

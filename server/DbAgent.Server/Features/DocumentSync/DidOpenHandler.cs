@@ -18,6 +18,7 @@ public sealed class DidOpenHandler(LanguageServerContext context)
         // Now that the document is open, a settings change finds it and tells it its connection again; told before,
         // it could miss connections that arrive in between.
         context.Connections.RefreshDocumentStatus(uri, context.ServerLifetime.Token);
+        context.StatisticsPrefetch.Request(uri);
     }
 
     /// <summary>`dbagent.dialect` and `dbagent.rules` are resource scoped: a folder may set them for its files.</summary>

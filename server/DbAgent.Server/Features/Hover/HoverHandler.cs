@@ -62,7 +62,8 @@ public sealed class HoverHandler(LanguageServerContext context)
                     ObjectHover.DescribeRelation(markdown, schema.Model, relation!, schema.Source);
                     range = relation!.Span;
                 }
-                await StatisticsAsync(markdown, snapshot, statement.Model, column, relation, cancellationToken).ConfigureAwait(false);
+                var indexesListed = column is null && schema.Model?.FindTable(relation!.Name)?.Indexes.Count > 0;
+                await StatisticsAsync(markdown, snapshot, statement.Model, column, relation, indexesListed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -71,6 +72,7 @@ public sealed class HoverHandler(LanguageServerContext context)
         {
             if (markdown.Length > 0) markdown.AppendLine().AppendLine("---").AppendLine();
             DescribeFinding(markdown, finding);
+            if (finding.RuleId.StartsWith("plan-", StringComparison.Ordinal)) ShowPlanLink(markdown, snapshot, finding);
             range ??= finding.Span;
         }
 
@@ -83,7 +85,7 @@ public sealed class HoverHandler(LanguageServerContext context)
 
     /// <summary>The table's or column's statistics from the document's database, or why there are none.</summary>
     private async Task StatisticsAsync(StringBuilder markdown, DocumentSnapshot snapshot, StatementModel statement, ColumnReference? column,
-        RelationReference? relation, CancellationToken cancellationToken)
+        RelationReference? relation, bool indexesListed, CancellationToken cancellationToken)
     {
         if (context.Connections.For(snapshot.Uri) is not { } target)
         {
@@ -93,7 +95,9 @@ public sealed class HoverHandler(LanguageServerContext context)
         var table = column is not null ? (column.Relation ?? ObjectHover.SoleRelation(statement))?.Name : relation?.IsCommonTableExpression == false ? relation.Name : null;
         if (table is null) return;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StatisticsTimeout);
+        var budget = context.Statistics.HoverBudget;
+        if (budget <= TimeSpan.Zero) await timeout.CancelAsync().ConfigureAwait(false); // only what is in memory
+        else timeout.CancelAfter(budget);
         try
         {
             if (column is not null)
@@ -105,13 +109,13 @@ public sealed class HoverHandler(LanguageServerContext context)
             else
             {
                 var result = await context.Statistics.TableAsync(target.Name, table, timeout.Token).ConfigureAwait(false);
-                if (result.Value is { } stats) StatisticsHover.DescribeTable(markdown, stats, target.Name, DateTimeOffset.UtcNow);
+                if (result.Value is { } stats) StatisticsHover.DescribeTable(markdown, stats, target.Name, DateTimeOffset.UtcNow, indexesListed);
                 else Unavailable(markdown, target.Name, result.Failure?.Message ?? $"`{table}` is not in its catalog");
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Unavailable(markdown, target.Name, $"it did not answer within {StatisticsTimeout.TotalSeconds:0} s");
+            markdown.AppendLine().Append("_Statistics from `").Append(target.Name).AppendLine("` are being read in the background: hover again in a moment._");
         }
     }
 
@@ -126,6 +130,22 @@ public sealed class HoverHandler(LanguageServerContext context)
         // The rule's one-line why, when the finding's own message does not already say it.
         if (rule is not null && rule.Message != finding.Message) markdown.AppendLine().Append('_').Append(rule.Message).AppendLine("_");
         if (!string.IsNullOrWhiteSpace(finding.Detail)) markdown.AppendLine().AppendLine(finding.Detail);
+    }
+
+    /// <summary>The command the extension opens the plan view with (declared in package.json; the hover is trusted for it alone).</summary>
+    public const string ShowPlanCommand = "dbagent.showPlan";
+
+    /// <summary>
+    /// A link that opens the plan view on this statement with the finding's node marked: the same arguments as the
+    /// "Show plan" code lens (document, position, table). The extension trusts hovers for this one command only.
+    /// </summary>
+    private static void ShowPlanLink(StringBuilder markdown, DocumentSnapshot snapshot, Finding finding)
+    {
+        var start = snapshot.Text.ToRange(finding.Span).Start;
+        var table = finding.Data.TryGetValue("table", out var t) ? t.Split('.')[^1] : null;
+        var arguments = System.Text.Json.JsonSerializer.Serialize(new object?[] { snapshot.Uri, start.Line, start.Character, table });
+        markdown.AppendLine().Append("[Show plan](command:").Append(ShowPlanCommand).Append('?')
+            .Append(Uri.EscapeDataString(arguments)).AppendLine(" \"Open the plan view with this node marked\")");
     }
 
     private IReadOnlyList<Finding> FindingsAt(DocumentSnapshot snapshot, int offset, CancellationToken cancellationToken)

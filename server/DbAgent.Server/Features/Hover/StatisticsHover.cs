@@ -7,7 +7,9 @@ namespace DbAgent.Server.Features.Hover;
 /// <summary>Compact markdown of what an engine says about a table or a column (each engine what it has).</summary>
 public static class StatisticsHover
 {
-    public static void DescribeTable(StringBuilder markdown, TableStats stats, string connection, DateTimeOffset now)
+    /// <param name="indexesListed">The hover's schema part already lists the table's indexes with their keys: a list of
+    /// bare names (all an engine without index sizes or use counters gives, like SQLite) would say it again.</param>
+    public static void DescribeTable(StringBuilder markdown, TableStats stats, string connection, DateTimeOffset now, bool indexesListed = false)
     {
         markdown.AppendLine().Append("**Statistics** from `").Append(connection).AppendLine("`").AppendLine();
         var facts = new List<string>();
@@ -50,11 +52,11 @@ public static class StatisticsHover
                     markdown.AppendLine();
                 }
             }
-            else
+            else if (!indexesListed)
             {
                 markdown.Append("- indexes: ").AppendLine(string.Join(", ", shown.Select(i => $"`{i.Name}`{Kind(i)}")));
             }
-            if (stats.Indexes.Count > 12) markdown.Append("_… and ").Append(stats.Indexes.Count - 12).AppendLine(" more._");
+            if (stats.Indexes.Count > 12 && (withSize || withScans || !indexesListed)) markdown.Append("_… and ").Append(stats.Indexes.Count - 12).AppendLine(" more._");
         }
     }
 

@@ -28,15 +28,20 @@ public sealed class ConnectionPlanRunner(DocumentConnections connections, Worksp
             ? Drift(snapshot, migrations, live, target.Name)
             : [];
 
+        // Over the size policy: the planner says so without binding every statement to look for explainable ones.
+        if (StatementPlanner.OverSizePolicy(snapshot.Script, snapshot.Version, settings.Analysis) is { } skipped)
+            return new PlanRunOutcome(skipped with { Statements = drift }, target.Name, null);
         if (!snapshot.Script.Statements.Any(s => StatementPlanner.IsExplainable(s.Model)))
             return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, catalog.Failure?.Message);
 
         var schema = catalog.Value ?? migrations?.Schema;
         var result = await connections.Manager.UseAsync(target.Name, (session, ct) =>
-            StatementPlanner.ExplainAsync(session, snapshot.Script, snapshot.Version, settings.Plans.Thresholds(), settings.Plans.QueryOptions(), schema, ct),
+            StatementPlanner.ExplainAsync(session, snapshot.Script, snapshot.Version, settings.Plans.Thresholds(), settings.Plans.QueryOptions(), schema, ct, settings.Analysis),
             cancellationToken).ConfigureAwait(false);
         if (!result.Ok) return new PlanRunOutcome(new DocumentPlans(snapshot.Version, drift), target.Name, result.Failure?.Message);
         var (plans, failure, _) = result.Value;
+        // The run caught a lost connection itself: mark it, so that the reconnect loop runs these plans again when it is back.
+        if (failure is { ConnectionLost: true }) connections.Manager.ReportLost(target.Name, failure);
         return new PlanRunOutcome(plans with { Statements = [.. plans.Statements, .. drift] }, target.Name, failure?.Message);
     }
 

@@ -13,7 +13,7 @@ public sealed class SessionPlanRunner(IDatabaseSession session, string connectio
     public async Task<PlanRunOutcome> RunAsync(DocumentSnapshot snapshot, DbAgentSettings settings, CancellationToken cancellationToken)
     {
         var (plans, failure, _) = await StatementPlanner.ExplainAsync(session, snapshot.Script, snapshot.Version, settings.Plans.Thresholds(),
-            settings.Plans.QueryOptions(), schema?.Invoke(), cancellationToken).ConfigureAwait(false);
+            settings.Plans.QueryOptions(), schema?.Invoke(), cancellationToken, settings.Analysis).ConfigureAwait(false);
         return new PlanRunOutcome(plans, connectionName, failure?.Message);
     }
 }
