@@ -1,5 +1,6 @@
 using CsCheck;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Sql;
 using DbAgent.Sql.Syntax;
@@ -163,7 +164,7 @@ public class LintCacheTests
         {
             var cache = new LintCache();
             var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
-            Pipeline.FindingsPipeline.Analyze(script, new Pipeline.AnalysisInput { Rules = all, Cache = cache });
+            FindingsPipeline.Analyze(script, new AnalysisInput { Rules = all, Cache = cache });
             foreach (var (position, length, text, undo) in list)
             {
                 var start = Math.Min(position, script.Text.Length);
@@ -174,8 +175,8 @@ public class LintCacheTests
                 foreach (var step in steps)
                 {
                     script = script.WithChanges(script.Text.WithChange(step), [step]);
-                    var cached = Pipeline.FindingsPipeline.Analyze(script, new Pipeline.AnalysisInput { Rules = all, Cache = cache }).Findings;
-                    var fresh = Pipeline.FindingsPipeline.Analyze(SqlScript.Parse(script.Text.ToString(), SqlDialect.Postgres), new Pipeline.AnalysisInput { Rules = all }).Findings;
+                    var cached = FindingsPipeline.Analyze(script, new AnalysisInput { Rules = all, Cache = cache }).Findings;
+                    var fresh = FindingsPipeline.Analyze(SqlScript.Parse(script.Text.ToString(), SqlDialect.Postgres), new AnalysisInput { Rules = all }).Findings;
                     Assert.That(cached.Select(Shown), Is.EqualTo(fresh.Select(Shown)), script.Text.ToString());
                     Assert.That(cached.Select(f => f.Fixes.Count), Is.EqualTo(fresh.Select(f => f.Fixes.Count)));
                 }
