@@ -1,5 +1,6 @@
 using CsCheck;
 using DbAgent.Analysis.Findings;
+using DbAgent.Analysis.Pipeline;
 using DbAgent.Analysis.Rules;
 using DbAgent.Sql;
 using DbAgent.Sql.Syntax;
