@@ -97,6 +97,9 @@ public sealed class SqliteConnectionTests
         client.Server.Context.Statistics.PrefetchLimit = 0;
         await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
         await client.DiagnosticsAsync(Uri);
+        // Diagnostics no longer wait for a typing delay: the first publish can come before the settings that name the
+        // connection have arrived. Hover once the server has said the file's connection answers.
+        await client.ConnectionStatus.WaitAsync(s => s.Connection == "shop" && s.State == ConnectionStates.Connected, 0, LspTestClient.Timeout);
         var position = new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21));
 
         var first = await client.RequestAsync<Hover>(Methods.Hover, position);
@@ -181,6 +184,9 @@ public sealed class SqliteConnectionTests
         await client.InitializeAsync();
         await client.OpenAsync(Uri, "SELECT status FROM orders WHERE customer_id = 42;\n");
         await client.DiagnosticsAsync(Uri);
+        // Diagnostics no longer wait for a typing delay: the first publish can come before the settings that name the
+        // connection have arrived. Hover once the server has said the file's connection answers.
+        await client.ConnectionStatus.WaitAsync(s => s.Connection == "shop" && s.State == ConnectionStates.Connected, 0, LspTestClient.Timeout);
 
         client.Server!.Context.Statistics.HoverBudget = TimeSpan.FromSeconds(3); // what the statistics say, not how soon: wait for a read
         var table = await client.RequestAsync<Hover>(Methods.Hover, new TextDocumentPositionParams(new TextDocumentIdentifier(Uri), new Position(0, 21)));
