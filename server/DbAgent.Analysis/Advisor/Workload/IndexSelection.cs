@@ -79,27 +79,19 @@ public static class IndexSelection
 
         // Under a budget the candidates are ranked by benefit per byte (the knapsack's greedy), so that the budget keeps
         // the indexes that earn most for their size; without one, by benefit.
-        var (chosen, current) = await GreedyAsync(queries, candidates, existing, whatIf, options, sizes, baseline, weight, options.BudgetBytes,
-            byDensity: options.BudgetBytes is not null, cancellationToken).ConfigureAwait(false);
-
-        // Merge: an index the others make (nearly) redundant goes; last chosen first, since later ones tend to be wider.
-        for (var i = chosen.Count - 1; i >= 0; i--)
+        var chosen = new List<(WorkloadCandidate Candidate, double Gain)>();
+        var current = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
+        var mergedOut = new HashSet<WorkloadCandidate>();
+        // The merge frees bytes the greedy pass could not spend (a narrow index a wider one now serves): a second pass
+        // spends them on the candidates left, never on one the merge took out, and the merge runs again after it.
+        for (var pass = 0; pass < 2; pass++)
         {
-            var c = chosen[i];
-            var affected = queries.Where(q => q.Tables.Contains(c.Candidate.Table)).ToList();
-            var without = chosen.Where((_, j) => j != i).Select(x => x.Candidate.Index).ToList();
-            var costs = await whatIf.CostAsync(affected, without, cancellationToken).ConfigureAwait(false);
-            var loss = 0.0;
-            for (var k = 0; k < affected.Count; k++)
-                if (costs[k] is { } w && current[affected[k].Id] is { } now) loss += weight[affected[k].Id] * Math.Max(0, w - now);
-            // An index another chosen one serves (its prefix, or covered by it) goes unless it earns a quarter of its
-            // own gain over that one: two indexes for nearly one benefit cost twice the writes and the space.
-            var servedByOther = chosen.Where((_, j) => j != i).Any(x => Serves(x.Candidate.Index, c.Candidate.Index));
-            if (loss <= Math.Max(Penalty(c.Candidate.Index, queries, options), (servedByOther ? 0.25 : 0.02) * c.Gain))
-            {
-                chosen.RemoveAt(i);
-                for (var k = 0; k < affected.Count; k++) current[affected[k].Id] = costs[k];
-            }
+            var open = candidates.Where(c => !mergedOut.Contains(c) && !chosen.Any(x => ReferenceEquals(x.Candidate, c))).ToList();
+            var added = await GreedyAsync(queries, open, existing, whatIf, options, sizes, weight, options.BudgetBytes,
+                byDensity: options.BudgetBytes is not null, chosen, current, cancellationToken).ConfigureAwait(false);
+            var removed = await MergeAsync(queries, options, weight, chosen, current, whatIf, cancellationToken).ConfigureAwait(false);
+            mergedOut.UnionWith(removed);
+            if (options.BudgetBytes is null || removed.Count == 0 || (pass > 0 && added == 0)) break;
         }
 
         var baselineById = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
@@ -112,14 +104,14 @@ public static class IndexSelection
         };
     }
 
-    private static async Task<(List<(WorkloadCandidate Candidate, double Gain)> Chosen, Dictionary<int, double?> Current)> GreedyAsync(
+    /// <summary>Adds to <paramref name="chosen"/> greedily from <paramref name="candidates"/> within the budget (what is chosen already counts against it); returns how many it added.</summary>
+    private static async Task<int> GreedyAsync(
         IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<WorkloadCandidate> candidates, IReadOnlyList<ExistingIndex> existing, WhatIfCache whatIf,
-        SelectionOptions options, Dictionary<string, long?> sizes, IReadOnlyList<double?> baseline, Dictionary<int, double> weight, long? budget, bool byDensity,
-        CancellationToken cancellationToken)
+        SelectionOptions options, Dictionary<string, long?> sizes, Dictionary<int, double> weight, long? budget, bool byDensity,
+        List<(WorkloadCandidate Candidate, double Gain)> chosen, Dictionary<int, double?> current, CancellationToken cancellationToken)
     {
-        var current = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
-        var chosen = new List<(WorkloadCandidate Candidate, double Gain)>();
-        long used = 0;
+        var before = chosen.Count;
+        long used = chosen.Sum(x => NetSize(x.Candidate, sizes, existing));
         // Lazy greedy: a candidate's benefit only falls as indexes are added (the queries it helps get cheaper), so a
         // score computed before the last choice is an upper bound. Only the best-ranked stale candidates are asked
         // again; a table untouched by the last choice keeps its candidates' scores as they were.
@@ -158,7 +150,37 @@ public static class IndexSelection
             for (var i = 0; i < touched.Count; i++) current[touched[i].Id] = after[i];
             foreach (var c in scores.Keys.Where(c => c.Table == pick.Key.Table).ToList()) scores[c] = scores[c] with { Fresh = false };
         }
-        return (chosen, current);
+        return chosen.Count - before;
+    }
+
+    /// <summary>
+    /// Takes out every chosen index the others make (nearly) redundant, last chosen first (later ones tend to be
+    /// wider), updating the queries' costs; returns what it took out.
+    /// </summary>
+    private static async Task<List<WorkloadCandidate>> MergeAsync(IReadOnlyList<AnalysedQuery> queries, SelectionOptions options, Dictionary<int, double> weight,
+        List<(WorkloadCandidate Candidate, double Gain)> chosen, Dictionary<int, double?> current, WhatIfCache whatIf, CancellationToken cancellationToken)
+    {
+        var removed = new List<WorkloadCandidate>();
+        for (var i = chosen.Count - 1; i >= 0; i--)
+        {
+            var c = chosen[i];
+            var affected = queries.Where(q => q.Tables.Contains(c.Candidate.Table)).ToList();
+            var without = chosen.Where((_, j) => j != i).Select(x => x.Candidate.Index).ToList();
+            var costs = await whatIf.CostAsync(affected, without, cancellationToken).ConfigureAwait(false);
+            var loss = 0.0;
+            for (var k = 0; k < affected.Count; k++)
+                if (costs[k] is { } w && current[affected[k].Id] is { } now) loss += weight[affected[k].Id] * Math.Max(0, w - now);
+            // An index another chosen one serves (its prefix, or covered by it) goes unless it earns a quarter of its
+            // own gain over that one: two indexes for nearly one benefit cost twice the writes and the space.
+            var servedByOther = chosen.Where((_, j) => j != i).Any(x => Serves(x.Candidate.Index, c.Candidate.Index));
+            if (loss <= Math.Max(Penalty(c.Candidate.Index, queries, options), (servedByOther ? 0.25 : 0.02) * c.Gain))
+            {
+                chosen.RemoveAt(i);
+                removed.Add(c.Candidate);
+                for (var k = 0; k < affected.Count; k++) current[affected[k].Id] = costs[k];
+            }
+        }
+        return removed;
     }
 
     /// <summary>

@@ -209,6 +209,20 @@ public class IndexSelectionTests
     }
 
     [Test]
+    public async Task Bytes_the_merge_frees_go_to_a_candidate_that_did_not_fit_before()
+    {
+        // (a) is densest, then (a, b) for the frequent query; (c) no longer fits in 300 kB. The merge takes (a) out,
+        // since (a, b) serves its query as well: its 100 kB then hold (c). (Sizes over a page: density counts at least 8 kB.)
+        var queries = new[] { Q(0, "SELECT * FROM t WHERE a = 1"), Q(1, "SELECT * FROM t WHERE a = 1 AND b = 2", calls: 100), Q(2, "SELECT * FROM t WHERE c = 1") };
+        var candidates = new[] { C("ix_a", 100_000, "a"), C("ix_a_b", 150_000, "a", "b"), C("ix_c", 100_000, "c") };
+        var planner = new FakePlanner(new() { ["ix_a"] = 100_000, ["ix_a_b"] = 150_000, ["ix_c"] = 100_000 });
+        var selection = await IndexSelection.SelectAsync(queries, candidates, [], new WhatIfCache(planner), new SelectionOptions { BudgetBytes = 300_000 }, CancellationToken.None);
+        Assert.That(selection.Indexes.Select(i => i.Index.Name).Order(), Is.EqualTo(new[] { "ix_a_b", "ix_c" }));
+        Assert.That(selection.Indexes.Sum(i => i.SizeBytes), Is.LessThanOrEqualTo(300_000));
+        Assert.That(selection.Queries.Select(q => q.After), Is.EqualTo(new double?[] { 10, 10, 10 }));
+    }
+
+    [Test]
     public async Task Writes_to_the_table_outweigh_a_small_gain()
     {
         var queries = new[] { Q(0, "SELECT * FROM t WHERE a = 1"), Q(1, "UPDATE t SET c = 1 WHERE id = 5", calls: 1000) };
