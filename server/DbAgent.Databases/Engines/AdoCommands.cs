@@ -10,20 +10,9 @@ internal static class AdoCommands
     public static async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map,
         CancellationToken cancellationToken, int? timeoutSeconds = null, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        if (timeoutSeconds is not null)
-            command.CommandTimeout = timeoutSeconds.Value;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new List<T>();
+        await using var command = Command(connection, transaction, sql, timeoutSeconds, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             result.Add(map(reader));
         return result;
@@ -33,9 +22,19 @@ internal static class AdoCommands
     public static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row,
         CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
+        await using var command = Command(connection, transaction, sql, null, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            row(reader);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, int? timeoutSeconds, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
+        if (timeoutSeconds is not null)
+            command.CommandTimeout = timeoutSeconds.Value;
         foreach (var (name, value) in parameters)
         {
             var p = command.CreateParameter();
@@ -43,26 +42,18 @@ internal static class AdoCommands
             p.Value = value ?? DBNull.Value;
             command.Parameters.Add(p);
         }
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            row(reader);
+        return command;
     }
 
     public static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        if (timeoutSeconds is not null)
-            command.CommandTimeout = timeoutSeconds.Value;
+        await using var command = Command(connection, transaction, sql, timeoutSeconds, []);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
+        await using var command = Command(connection, transaction, sql, null, []);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DBNull ? null : value;
     }
