@@ -120,8 +120,11 @@ public sealed class LanguageServerTests
         aside.Dispose();
         var published = await client.DiagnosticsAsync(Uri, p => p.Version == 3);
         Assert.That(published.Diagnostics.Select(d => d.Code), Is.EquivalentTo(new[] { "delete-without-where", "update-without-where" }));
-        Assert.That(client.Diagnostics.Snapshot().Where(p => p.Uri == Uri).Select(p => p.Version), Is.EqualTo(new int?[] { 1, 3 }),
-            "the version the read skipped is never published");
+        // Version 3 may be published again when the server's settings arrive (they re-analyse open documents), but the
+        // version the read skipped never is.
+        var versions = client.Diagnostics.Snapshot().Where(p => p.Uri == Uri).Select(p => p.Version).ToList();
+        Assert.That(versions, Does.Not.Contain(2), "the version the read skipped is never published");
+        Assert.That(versions.Distinct(), Is.EqualTo(new int?[] { 1, 3 }));
     }
 
     [Test]
