@@ -87,11 +87,11 @@ public static class IndexSelection
         for (var pass = 0; pass < 2; pass++)
         {
             var open = candidates.Where(c => !mergedOut.Contains(c) && !chosen.Any(x => ReferenceEquals(x.Candidate, c))).ToList();
-            var added = await GreedyAsync(queries, open, existing, whatIf, options, sizes, weight, options.BudgetBytes,
+            await GreedyAsync(queries, open, existing, whatIf, options, sizes, weight, options.BudgetBytes,
                 byDensity: options.BudgetBytes is not null, chosen, current, cancellationToken).ConfigureAwait(false);
             var removed = await MergeAsync(queries, options, weight, chosen, current, whatIf, cancellationToken).ConfigureAwait(false);
             mergedOut.UnionWith(removed);
-            if (options.BudgetBytes is null || removed.Count == 0 || (pass > 0 && added == 0)) break;
+            if (options.BudgetBytes is null || removed.Count == 0) break;
         }
 
         var baselineById = queries.Select((q, i) => (q.Id, Cost: baseline[i])).ToDictionary(x => x.Id, x => x.Cost);
@@ -104,13 +104,12 @@ public static class IndexSelection
         };
     }
 
-    /// <summary>Adds to <paramref name="chosen"/> greedily from <paramref name="candidates"/> within the budget (what is chosen already counts against it); returns how many it added.</summary>
-    private static async Task<int> GreedyAsync(
+    /// <summary>Adds to <paramref name="chosen"/> greedily from <paramref name="candidates"/> within the budget (what is chosen already counts against it).</summary>
+    private static async Task GreedyAsync(
         IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<WorkloadCandidate> candidates, IReadOnlyList<ExistingIndex> existing, WhatIfCache whatIf,
         SelectionOptions options, Dictionary<string, long?> sizes, Dictionary<int, double> weight, long? budget, bool byDensity,
         List<(WorkloadCandidate Candidate, double Gain)> chosen, Dictionary<int, double?> current, CancellationToken cancellationToken)
     {
-        var before = chosen.Count;
         long used = chosen.Sum(x => NetSize(x.Candidate, sizes, existing));
         // Lazy greedy: a candidate's benefit only falls as indexes are added (the queries it helps get cheaper), so a
         // score computed before the last choice is an upper bound. Only the best-ranked stale candidates are asked
@@ -150,7 +149,6 @@ public static class IndexSelection
             for (var i = 0; i < touched.Count; i++) current[touched[i].Id] = after[i];
             foreach (var c in scores.Keys.Where(c => c.Table == pick.Key.Table).ToList()) scores[c] = scores[c] with { Fresh = false };
         }
-        return chosen.Count - before;
     }
 
     /// <summary>
