@@ -247,6 +247,11 @@ export class Session {
       : rows.filter({ hasText: label }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.click();
+    // A list that re-renders under the pointer (a recently used entry moving to the top) can swallow the click: if the
+    // palette still shows this command a moment later, run the highlighted entry, which is the one matched.
+    const stillOpen = async () => (await input.isVisible().catch(() => false)) && (await input.inputValue().catch(() => '')) === `>${label}`;
+    for (let i = 0; i < 10 && await stillOpen(); i++) await page.waitForTimeout(200);
+    if (await stillOpen()) await page.keyboard.press('Enter');
   }
 
   /** Picks an entry of the quick pick that is open (Add Connection's engine list, say). */
