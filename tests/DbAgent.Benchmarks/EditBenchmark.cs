@@ -16,7 +16,8 @@ namespace DbAgent.Benchmarks;
 /// replace), each applied to the same document, timed from the edit to the new script's statement models and to the
 /// findings of every rule (in process); then the same over the real language server: a `dbagent lsp` process over
 /// stdio, timed from sending textDocument/didChange to reading the textDocument/publishDiagnostics of that version.
-/// Options: [edits] [--no-lsp] [--lsp-only] [--phases] (the pipeline's parts timed apart, on the unchanged document).
+/// Options: [edits] [--no-lsp] [--lsp-only] [--phases] (the pipeline's parts timed apart, on the unchanged document, and
+/// the server's steps per keystroke in process) [--server-steps] (only those).
 /// </summary>
 internal static class EditBenchmark
 {
@@ -32,6 +33,15 @@ internal static class EditBenchmark
         var edits = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1000;
         Measure.Environment();
         var text = MigrationGenerator.Generate(Lines, seed: 20_000);
+        if (args.Contains("--server-steps"))
+        {
+            // Only the server's steps timed apart (for a profiler to attach to one loop).
+            var cache = new LintCache();
+            var settings = RuleSettings.From(AllRules());
+            FindingsPipeline.Analyze(SqlScript.Parse(SourceText.From(text), SqlDialect.Postgres), new AnalysisInput { Cache = cache, Rules = settings });
+            ServerPhases(text, edits, cache, settings);
+            return 0;
+        }
         var code = args.Contains("--lsp-only") ? 0 : InProcess(text, edits, args.Contains("--phases"));
         if (!args.Contains("--no-lsp")) code = Math.Max(code, await OverLsp(text, edits));
         return code;
@@ -79,9 +89,11 @@ internal static class EditBenchmark
             void Phase(string name, Action a)
             {
                 var t = new List<double>();
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
                 for (var k = 0; k < 300; k++) { var sw = Stopwatch.StartNew(); a(); t.Add(sw.Elapsed.TotalMilliseconds); }
+                bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
                 t.Sort();
-                Console.WriteLine($"  phase {name}, nothing changed: p50 {Measure.Percentile(t, 50):F2} ms");
+                Console.WriteLine($"  phase {name}, nothing changed: p50 {Measure.Percentile(t, 50):F2} ms, {bytes / 300 / 1024.0:F0} KiB allocated");
             }
             Phase("linter, statement rules only", () => Linter.Run(baseline, rules, cache: lintCache, scriptRules: []));
             Phase("linter, with script rules", () => Linter.Run(baseline, rules, cache: lintCache));
@@ -89,6 +101,26 @@ internal static class EditBenchmark
             Phase("exact syntax errors", () => ExactSyntaxErrors.Find(baseline, default));
             var all = FindingsPipeline.Analyze(baseline, new AnalysisInput { Cache = lintCache, Rules = rules }).Findings;
             Phase("apply settings", () => Linter.ApplySettings(baseline, all, rules));
+            var moved = Apply(baseline, new TextChange(new TextSpan(0, 0), " "));
+            var flip = false;
+            Phase("pipeline, every statement moved (a space typed at the start and deleted, in turn)", () =>
+                FindingsPipeline.Analyze((flip = !flip) ? moved : baseline, new AnalysisInput { Cache = lintCache, Rules = rules }));
+            if (System.Environment.GetEnvironmentVariable("DBAGENT_BENCH_ALLOCATIONS") == "1")
+            {
+                // What the moved case allocates, by type (sampled by the runtime about every 100 KB).
+                using var sampler = new AllocationSampler();
+                sampler.Start();
+                for (var k = 0; k < 300; k++) FindingsPipeline.Analyze((flip = !flip) ? moved : baseline, new AnalysisInput { Cache = lintCache, Rules = rules });
+                sampler.Stop();
+                Console.WriteLine("  allocated per run by the moved case, by type:");
+                sampler.Print(25, 300);
+                sampler.Start();
+                for (var k = 0; k < 300; k++) FindingsPipeline.Analyze(baseline, new AnalysisInput { Cache = lintCache, Rules = rules });
+                sampler.Stop();
+                Console.WriteLine("  allocated per run with nothing changed, by type:");
+                sampler.Print(15, 300);
+            }
+            Phase("pipeline, nothing changed", () => FindingsPipeline.Analyze(baseline, new AnalysisInput { Cache = lintCache, Rules = rules }));
             Phase("statement loop", () => { var n = 0L; foreach (var st in baseline.Statements) n += st.Span.Start; });
         }
         Console.WriteLine($"the pipeline with nothing changed (every statement's findings cached): p50 {Measure.Percentile(unchanged, 50):F2} ms, p95 {Measure.Percentile(unchanged, 95):F2} ms");
@@ -177,7 +209,90 @@ internal static class EditBenchmark
         Console.WriteLine($"incremental results that differ from a full parse: {mismatches}");
         Console.WriteLine($"mean statements per fresh model {statements / (double)edits:F0}");
         Console.WriteLine($"peak working set {Measure.PeakWorkingSet()}");
+        if (phases) ServerPhases(text, edits, lintCache, rules);
         return mismatches == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The language server's steps for one keystroke, in this process and timed apart: each edit and its undo applied
+    /// to the open document (positions to offsets, the new text), the incremental parse, the findings pipeline, the
+    /// findings made diagnostics (as the server does, with what the document's previous publish made), and those
+    /// serialised as the publishDiagnostics notification's JSON.
+    /// </summary>
+    private static void ServerPhases(string text, int edits, LintCache lintCache, RuleSettings rules)
+    {
+        var options = new JsonSerializerOptions();
+        Server.Host.LanguageServerHost.ConfigureSerializer(options);
+        var random = new Random(7);
+        var lines = text.Split('\n');
+        var snapshot = new Server.Documents.DocumentSnapshot("file:///bench.sql", 1, "sql", SourceText.From(text), SqlScript.Parse(SourceText.From(text), SqlDialect.Postgres), Sql.Dialects.DialectSource.Setting);
+        string[] names = ["text", "parse", "pipeline", "to diagnostics", "serialise", "total"];
+        var times = names.Select(_ => new List<double>()).ToArray();
+        var bytes = 0L;
+        var publication = new Server.Features.Diagnostics.DiagnosticsPublication();
+        var allocated = new long[names.Length];
+        var gcs = 0;
+        var gen2 = 0;
+        var paused = TimeSpan.Zero;
+        var cpu = TimeSpan.Zero;
+        void Step(LinePosition start, LinePosition end, string inserted, bool timed)
+        {
+            var a0 = GC.GetAllocatedBytesForCurrentThread();
+            var gc0 = GC.CollectionCount(0);
+            var gen20 = GC.CollectionCount(2);
+            var paused0 = GC.GetTotalPauseDuration();
+            var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var t0 = Stopwatch.GetTimestamp();
+            var change = new TextChange(snapshot.Text.GetSpan(start, end), inserted);
+            var newText = snapshot.Text.WithChange(change);
+            var t1 = Stopwatch.GetTimestamp();
+            var a1 = GC.GetAllocatedBytesForCurrentThread();
+            var script = snapshot.Script.WithChanges(newText, [change]);
+            snapshot = snapshot with { Version = snapshot.Version + 1, Text = newText, Script = script };
+            var t2 = Stopwatch.GetTimestamp();
+            var a2 = GC.GetAllocatedBytesForCurrentThread();
+            var findings = FindingsPipeline.Analyze(script, new AnalysisInput { Cache = lintCache, Rules = rules }).Findings;
+            var t3 = Stopwatch.GetTimestamp();
+            var a3 = GC.GetAllocatedBytesForCurrentThread();
+            var diagnostics = publication.Prepare(snapshot, findings);
+            var t4 = Stopwatch.GetTimestamp();
+            var a4 = GC.GetAllocatedBytesForCurrentThread();
+            var json = JsonSerializer.SerializeToUtf8Bytes(new Server.Protocol.PublishDiagnosticsParams { Uri = snapshot.Uri, Version = snapshot.Version, Diagnostics = diagnostics }, options);
+            var t5 = Stopwatch.GetTimestamp();
+            var a5 = GC.GetAllocatedBytesForCurrentThread();
+            if (!timed) return;
+            cpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            gcs += GC.CollectionCount(0) - gc0;
+            gen2 += GC.CollectionCount(2) - gen20;
+            paused += GC.GetTotalPauseDuration() - paused0;
+            long[] al = [a0, a1, a2, a3, a4, a5];
+            for (var k = 0; k < 5; k++) allocated[k] += al[k + 1] - al[k];
+            allocated[5] += a5 - a0;
+            if (System.Environment.GetEnvironmentVariable("KEYS14B_DUMP") is { } dump) File.WriteAllBytes(dump, json);
+            bytes += json.Length;
+            long[] at = [t0, t1, t2, t3, t4, t5];
+            for (var k = 0; k < 5; k++) times[k].Add(Stopwatch.GetElapsedTime(at[k], at[k + 1]).TotalMilliseconds);
+            times[5].Add(Stopwatch.GetElapsedTime(t0, t5).TotalMilliseconds);
+        }
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz_0123456789 ,()=;'\n";
+        for (var k = 0; k < edits + 50; k++)
+        {
+            var line = random.Next(lines.Length - 1);
+            var column = random.Next(lines[line].Length + 1);
+            var ch = alphabet[random.Next(alphabet.Length)].ToString();
+            var at = new LinePosition(line, column);
+            var after = ch == "\n" ? new LinePosition(line + 1, 0) : new LinePosition(line, column + 1);
+            Step(at, at, ch, k >= 50);
+            Step(at, after, "", k >= 50);
+        }
+        Console.WriteLine($"the server's steps per keystroke, in process ({times[0].Count} edits and undos; p50 / p95 ms):");
+        for (var k = 0; k < names.Length; k++)
+        {
+            times[k].Sort();
+            Console.WriteLine($"  {names[k]}: {Measure.Percentile(times[k], 50):F2} / {Measure.Percentile(times[k], 95):F2}; {allocated[k] / 1024.0 / times[k].Count:F0} KiB allocated per keystroke");
+        }
+        Console.WriteLine($"  publishDiagnostics JSON: {bytes / (double)times[0].Count / 1024:F0} KiB per publish; CPU {cpu.TotalMilliseconds / times[0].Count:F2} ms per keystroke (every thread, GC included); {gcs} collections ({gen2} of them gen2), {paused.TotalMilliseconds / times[0].Count:F2} ms paused per keystroke");
+        Measure.Load();
     }
 
     /// <summary>

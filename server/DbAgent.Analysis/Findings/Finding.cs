@@ -27,8 +27,26 @@ public sealed record Finding(string RuleId, FindingSeverity Severity, string Mes
     public Finding MovedBy(int by) => by == 0 ? this : this with
     {
         Span = new TextSpan(Span.Start + by, Span.Length),
-        Fixes = Fixes.Count == 0 ? Fixes : Fixes.Select(f => f with { Edits = f.Edits.Select(e => e with { Span = new TextSpan(e.Span.Start + by, e.Span.Length) }).ToList() }).ToList(),
+        Fixes = Fixes.Count == 0 ? Fixes : MovedFixes(Fixes, by),
     };
+
+    /// <summary>Plain loops, no iterators or closures: every finding after an edit moves on every keystroke.</summary>
+    private static FindingFix[] MovedFixes(IReadOnlyList<FindingFix> fixes, int by)
+    {
+        var moved = new FindingFix[fixes.Count];
+        for (var i = 0; i < moved.Length; i++)
+        {
+            var fix = fixes[i];
+            var edits = new FindingEdit[fix.Edits.Count];
+            for (var j = 0; j < edits.Length; j++)
+            {
+                var edit = fix.Edits[j];
+                edits[j] = edit with { Span = new TextSpan(edit.Span.Start + by, edit.Span.Length) };
+            }
+            moved[i] = fix with { Edits = edits };
+        }
+        return moved;
+    }
 }
 
 /// <summary>One replacement of a document range.</summary>

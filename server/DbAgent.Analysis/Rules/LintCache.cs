@@ -40,6 +40,8 @@ public sealed class LintCache
         public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into)
         {
             if (!_known.TryGet(script, statement, out var entry)) return false;
+            // Most statements have no finding: nothing to place, nothing to allocate when they move.
+            if (entry.Relative.Length == 0) return true;
             var start = statement.Span.Start;
             // The statements before an edit stay where they were: their findings are reused as they are, not copied.
             var placed = Volatile.Read(ref entry.Placed);
@@ -58,6 +60,11 @@ public sealed class LintCache
         public void Set(SqlScript script, ParsedStatement statement, IReadOnlyList<Finding> findings)
         {
             var start = statement.Span.Start;
+            if (findings.Count == 0)
+            {
+                _known.Set(script, statement, Entry.Empty);
+                return;
+            }
             var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray()) { Placed = new Placed(start, findings.ToArray()) };
             _known.Set(script, statement, entry);
         }
@@ -66,6 +73,9 @@ public sealed class LintCache
     /// <summary>A statement's findings relative to its start, and the same placed at the start it last had (swapped whole, so racing runs each see one).</summary>
     internal sealed class Entry(Finding[] relative)
     {
+        /// <summary>A statement without findings: one shared entry (it is never placed).</summary>
+        public static readonly Entry Empty = new([]);
+
         public Finding[] Relative { get; } = relative;
         public Placed Placed = new(0, relative);
     }

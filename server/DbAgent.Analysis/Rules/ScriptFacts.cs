@@ -27,7 +27,14 @@ public sealed class ScriptFacts
     /// The tables the script creates, by name (compared as <see cref="NameComparer"/> does), each with where it is
     /// created, in document order: one lookup per question, not a walk over every CREATE TABLE of a long migration.
     /// </summary>
-    private readonly Dictionary<string, List<(int At, string? Schema)>> _created = new(NameComparer.Instance);
+    private readonly Dictionary<string, Places> _created = new(NameComparer.Instance);
+
+    /// <summary>Where a table name is created: the first place inline (most tables are created once), any later ones in a list.</summary>
+    private struct Places((int At, string? Schema) first)
+    {
+        public readonly (int At, string? Schema) First = first;
+        public List<(int At, string? Schema)>? More;
+    }
     private readonly IReadOnlySet<string>? _newTables;
     private readonly bool[] _inTransaction;
     private readonly StatementSummary[] _summaries;
@@ -60,8 +67,10 @@ public sealed class ScriptFacts
             _inTransaction[i] = open;
             foreach (var table in summary.Created)
             {
-                if (!_created.TryGetValue(table.Name, out var places)) _created[table.Name] = places = [];
-                places.Add((statements[i].Span.Start, table.Schema));
+                var place = (statements[i].Span.Start, table.Schema);
+                ref var places = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_created, table.Name, out var exists);
+                if (!exists) places = new Places(place);
+                else (places.More ??= []).Add(place);
             }
         }
     }
@@ -100,14 +109,21 @@ public sealed class ScriptFacts
     {
         if (_created.TryGetValue(table.Name, out var places))
         {
-            foreach (var (at, schema) in places)
+            if (CreatedBefore(places.First, table, before)) return true;
+            if (places.More is { } more && places.First.At < before)
             {
-                if (at >= before) break;
-                if (schema is null || table.Schema is null || NameComparer.SameName(schema, table.Schema)) return true;
+                foreach (var place in more)
+                {
+                    if (place.At >= before) break;
+                    if (CreatedBefore(place, table, before)) return true;
+                }
             }
         }
         return _newTables is not null && (_newTables.Contains(table.ToString()) || _newTables.Contains(table.Name));
     }
+
+    private static bool CreatedBefore((int At, string? Schema) place, QualifiedName table, int before) =>
+        place.At < before && (place.Schema is null || table.Schema is null || NameComparer.SameName(place.Schema, table.Schema));
 
     internal bool IsAboutNewTable(Finding finding) =>
         finding.Data.TryGetValue(ExistingTableKey, out var table) && IsNewTable(QualifiedName.Parse(table), finding.Span.Start);

@@ -31,5 +31,6 @@ public sealed record PublishDiagnosticsParams
 {
     [JsonPropertyName("uri")] public required string Uri { get; init; }
     [JsonPropertyName("version")] public int? Version { get; init; }
-    [JsonPropertyName("diagnostics")] public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
+    /// <summary>A <see cref="PreparedDiagnostics"/> is written as its ready JSON.</summary>
+    [JsonPropertyName("diagnostics"), JsonConverter(typeof(DiagnosticListConverter))] public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
 }

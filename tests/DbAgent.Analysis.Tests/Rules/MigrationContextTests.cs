@@ -28,6 +28,23 @@ public class MigrationContextTests
     }
 
     [Test]
+    public void A_name_created_in_several_schemas_is_new_only_in_the_schema_created_before_the_statement()
+    {
+        var sql = "CREATE TABLE s1.t (id int);\nCREATE INDEX i1 ON s2.t (id);\nCREATE TABLE s2.t (id int);\nCREATE INDEX i2 ON s2.t (id);\nCREATE TABLE s3.t (id int);\n";
+        var script = SqlScript.Parse(sql, SqlDialect.Postgres);
+        var facts = new ScriptFacts(script);
+        int Start(int statement) => script.Statements[statement].Span.Start;
+        Assert.That(facts.IsNewTable(Sql.Semantics.QualifiedName.Parse("s2.t"), Start(1)), Is.False, "only s1.t exists before the first index");
+        Assert.That(facts.IsNewTable(Sql.Semantics.QualifiedName.Parse("s2.t"), Start(3)), Is.True, "s2.t, the second creation of the name, comes before the second index");
+        Assert.That(facts.IsNewTable(Sql.Semantics.QualifiedName.Parse("s3.t"), Start(3)), Is.False, "s3.t is created after it");
+        Assert.That(facts.IsNewTable(Sql.Semantics.QualifiedName.Parse("s3.t"), sql.Length), Is.True);
+        Assert.That(facts.IsNewTable(Sql.Semantics.QualifiedName.Parse("t"), Start(1)), Is.True, "an unqualified name matches any schema");
+        Assert.That(facts.IsNewTable(Sql.Semantics.QualifiedName.Parse("t"), Start(0)), Is.False);
+        Assert.That(Analyze(sql).Where(f => f.RuleId == "index-without-concurrently").Select(f => script.Text.ToString(f.Span)),
+            Has.Some.Contains("i1").And.None.Contains("i2"));
+    }
+
+    [Test]
     public void The_index_comes_after_the_table_only_when_created_before_it()
     {
         var sql = "CREATE INDEX carts_user_idx ON carts (user_id);\nCREATE TABLE carts2 (id bigint);\n";

@@ -181,13 +181,12 @@ public sealed class DiagnosticsPublisher
             _published[uri] = new PublishedFindings(snapshot.Version, findings);
             // The first analysis of a file over the size policy (its parse included) leaves much garbage: give it back.
             if (first && _configuration.For(uri).Analysis.LargeReason(snapshot.Script) is not null) _documents.Memory.Schedule();
-            var diagnostics = new Diagnostic[findings.Count];
-            for (var i = 0; i < diagnostics.Length; i++) diagnostics[i] = ToDiagnostic(snapshot, findings[i]);
+            var publication = _publications.GetOrAdd(uri, _ => new DiagnosticsPublication());
             await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams
             {
                 Uri = uri,
                 Version = snapshot.Version,
-                Diagnostics = diagnostics,
+                Diagnostics = publication.Prepare(snapshot, findings),
             }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -198,6 +197,8 @@ public sealed class DiagnosticsPublisher
             _log.Error($"Diagnostics for {uri} failed: {e.GetType().Name}: {e.Message}");
         }
     }
+
+    private readonly ConcurrentDictionary<string, DiagnosticsPublication> _publications = new(StringComparer.Ordinal);
 
     /// <summary>The analysis state of one open document (guarded by locking the instance).</summary>
     private sealed class Pending
@@ -261,6 +262,7 @@ public sealed class DiagnosticsPublisher
         }
         _published.TryRemove(uri, out _);
         _lintCaches.TryRemove(uri, out _);
+        _publications.TryRemove(uri, out _);
         _ = _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] })
             .ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using DbAgent.Server.Host;
+using DbAgent.Server.Protocol;
+using Range = DbAgent.Server.Protocol.Range;
+
+namespace DbAgent.Server.Features.Diagnostics;
+
+/// <summary>
+/// Makes the JSON of one document's diagnostics, publish after publish. Each diagnostic is its range, written here as
+/// numbers, and the rest (severity, code, its link, source, message) as the host's serializer writes it: that part is
+/// remembered by the message string, which a finding keeps when an edit only moves it. So an edit costs a copy of the
+/// document's diagnostics' bytes, not a serialisation of every one. Not thread-safe: one per document, used by the
+/// document's one analysis loop (each publish is written out before the next starts).
+/// </summary>
+public sealed class PublishedJson
+{
+    /// <summary>The host's serializer settings (<see cref="LanguageServerHost.ConfigureSerializer"/>).</summary>
+    private static readonly JsonSerializerOptions Options = HostOptions();
+
+    private static JsonSerializerOptions HostOptions()
+    {
+        var options = new JsonSerializerOptions();
+        LanguageServerHost.ConfigureSerializer(options);
+        return options;
+    }
+
+    private static readonly Range Origin = new(new Position(0, 0), new Position(0, 0));
+    /// <summary>What the serializer writes before the rest of a diagnostic whose range is <see cref="Origin"/>.</summary>
+    private static readonly byte[] OriginPrefix = "{\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}},"u8.ToArray();
+
+    /// <summary>The rest of each diagnostic (after its range), by what it says; kept for the next publish if used in this one.</summary>
+    private Dictionary<TailKey, byte[]> _tails = [];
+    private Dictionary<TailKey, byte[]> _used = [];
+    /// <summary>Two buffers in turn: a publish's JSON stays valid until the one after the next publish.</summary>
+    private readonly ArrayBufferWriter<byte>[] _buffers = [new(), new()];
+    private int _turn;
+
+    /// <summary>How many diagnostics' tails were serialised (not found remembered): for tests.</summary>
+    public int Serialized { get; private set; }
+
+    public PreparedDiagnostics Prepare(Diagnostic[] diagnostics)
+    {
+        var buffer = _buffers[_turn];
+        _turn ^= 1;
+        buffer.ResetWrittenCount();
+        Write(buffer, "["u8);
+        for (var i = 0; i < diagnostics.Length; i++)
+        {
+            var d = diagnostics[i];
+            var key = new TailKey(d.Message, d.Code, d.Severity, d.CodeDescription?.Href, d.Source);
+            if (!_used.TryGetValue(key, out var tail))
+            {
+                if (!_tails.TryGetValue(key, out tail))
+                {
+                    tail = Tail(d);
+                    Serialized++;
+                }
+                _used[key] = tail;
+            }
+            if (tail.Length == 0)
+            {
+                // The serializer did not write the expected shape: this publish goes the ordinary way.
+                _used.Clear();
+                return new PreparedDiagnostics(diagnostics, default);
+            }
+            if (i > 0) Write(buffer, ","u8);
+            WriteRange(buffer, d.Range);
+            Write(buffer, tail);
+        }
+        Write(buffer, "]"u8);
+        // What this publish used is what the next one will most likely need; the rest goes.
+        (_tails, _used) = (_used, _tails);
+        _used.Clear();
+        return new PreparedDiagnostics(diagnostics, buffer.WrittenMemory);
+    }
+
+    /// <summary>The serializer's JSON of the diagnostic after its range (from the first property after it to the closing brace); empty if the shape is not the expected one.</summary>
+    private static byte[] Tail(Diagnostic diagnostic)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(diagnostic with { Range = Origin }, Options);
+        return json.AsSpan().StartsWith(OriginPrefix) ? json[OriginPrefix.Length..] : [];
+    }
+
+    private static void WriteRange(ArrayBufferWriter<byte> buffer, Range range)
+    {
+        Write(buffer, "{\"range\":{\"start\":{\"line\":"u8);
+        WriteNumber(buffer, range.Start.Line);
+        Write(buffer, ",\"character\":"u8);
+        WriteNumber(buffer, range.Start.Character);
+        Write(buffer, "},\"end\":{\"line\":"u8);
+        WriteNumber(buffer, range.End.Line);
+        Write(buffer, ",\"character\":"u8);
+        WriteNumber(buffer, range.End.Character);
+        Write(buffer, "}},"u8);
+    }
+
+    private static void WriteNumber(ArrayBufferWriter<byte> buffer, int value)
+    {
+        var span = buffer.GetSpan(11);
+        Utf8Formatter.TryFormat(value, span, out var written);
+        buffer.Advance(written);
+    }
+
+    private static void Write(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
+
+    /// <summary>What a diagnostic says besides its range. Strings compare by reference: a moved finding keeps its strings, and a miss only costs one serialisation.</summary>
+    private readonly struct TailKey(string message, string? code, DiagnosticSeverity severity, string? href, string source) : IEquatable<TailKey>
+    {
+        private readonly string _message = message;
+        private readonly string? _code = code;
+        private readonly DiagnosticSeverity _severity = severity;
+        private readonly string? _href = href;
+        private readonly string _source = source;
+
+        public bool Equals(TailKey other) => ReferenceEquals(_message, other._message) && ReferenceEquals(_code, other._code) && _severity == other._severity
+            && ReferenceEquals(_href, other._href) && ReferenceEquals(_source, other._source);
+
+        public override bool Equals(object? obj) => obj is TailKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_message), RuntimeHelpers.GetHashCode(_code), _severity);
+    }
+}
