@@ -32,6 +32,9 @@ public sealed class LintCache
         /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
         private readonly StatementMemo<Entry> _known = new(GenerationSize);
 
+        /// <summary>How many findings the last run had before the settings were applied (to size the next run's list).</summary>
+        public int LastCount { get; set; }
+
         public RuleSettings Settings => settings;
         public SchemaModel? Schema => schema;
         public IReadOnlyList<ILintRule> Rules => rules;
@@ -53,7 +56,8 @@ public sealed class LintCache
                 placed = new Placed(start, moved);
                 Volatile.Write(ref entry.Placed, placed);
             }
-            into.AddRange(placed.Findings);
+            // As a span: List.AddRange of an array goes through ICollection.CopyTo and the checked Array.Copy, per statement.
+            into.AddRange(placed.Findings.AsSpan());
             return true;
         }
 

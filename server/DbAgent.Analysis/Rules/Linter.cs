@@ -49,7 +49,8 @@ public static class Linter
         rules ??= RuleCatalog.LintRules;
         scriptRules ??= rules == RuleCatalog.LintRules ? RuleCatalog.ScriptRules : [];
         var known = cache?.For(settings, schema, rules);
-        var raw = new List<Finding>();
+        // As many as last time, most likely: no growing and copying of a list of thousands on every keystroke.
+        var raw = new List<Finding>(known?.LastCount ?? 0);
         var failures = new List<RuleFailure>();
 
         foreach (var error in script.Errors)
@@ -130,6 +131,7 @@ public static class Linter
             if (facts.HasNewTables) raw.RemoveAll(facts.IsAboutNewTable);
         }
 
+        if (known is not null) known.LastCount = raw.Count;
         return new LintResult(ApplySettings(script, raw, settings), failures)
         {
             StatementsRead = read, OutOfTime = outOfTime, ScriptRulesSkipped = skipScriptRules,
@@ -151,7 +153,7 @@ public static class Linter
         // Most files have no suppression comment at all: then no finding needs its statement's comments read.
         // (A vectorised search: String.Contains ignoring case walks a 20,000-line file a character at a time, per keystroke.)
         if (script is not null && !script.Text.Text.AsSpan().ContainsAny(SuppressionMarker)) script = null;
-        var kept = new List<Finding>();
+        var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
         foreach (var finding in findings)
         {
             var severity = settings.SeverityFor(finding.RuleId, finding.Severity);

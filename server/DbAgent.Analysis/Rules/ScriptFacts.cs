@@ -27,7 +27,7 @@ public sealed class ScriptFacts
     /// The tables the script creates, by name (compared as <see cref="NameComparer"/> does), each with where it is
     /// created, in document order: one lookup per question, not a walk over every CREATE TABLE of a long migration.
     /// </summary>
-    private readonly Dictionary<string, Places> _created = new(NameComparer.Instance);
+    private readonly Dictionary<string, Places> _created;
 
     /// <summary>Where a table name is created: the first place inline (most tables are created once), any later ones in a list.</summary>
     private struct Places((int At, string? Schema) first)
@@ -52,11 +52,18 @@ public sealed class ScriptFacts
         var statements = script.Statements;
         _inTransaction = new bool[statements.Count];
         _summaries = new StatementSummary[statements.Count];
+        var creates = 0;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            _summaries[i] = Summarize(script, statements[i]);
+            creates += _summaries[i].Created.Length;
+        }
+        // Sized once: a long migration creates thousands of tables, and growing the map rehashed them all, per keystroke.
+        _created = new Dictionary<string, Places>(creates, NameComparer.Instance);
         var open = false;
         for (var i = 0; i < statements.Count; i++)
         {
-            var summary = Summarize(script, statements[i]);
-            _summaries[i] = summary;
+            var summary = _summaries[i];
             if (summary.Kind == StatementKind.Transaction)
             {
                 var word = summary.Detail ?? "";
