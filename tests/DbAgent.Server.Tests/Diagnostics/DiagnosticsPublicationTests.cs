@@ -132,6 +132,31 @@ public sealed class DiagnosticsPublicationTests
     }
 
     [Test]
+    public void What_is_remembered_stays_bounded_while_every_finding_moves_and_changes_again_and_again()
+    {
+        var script = SqlScript.Parse(string.Concat(Enumerable.Repeat(Migration, 8)), SqlDialect.Postgres);
+        var cache = new LintCache();
+        var publication = new DiagnosticsPublication();
+        var most = 0;
+        for (var k = 0; k < 60; k++)
+        {
+            // A line at the top (every finding moves) and, every other time, a statement whose message names a new table.
+            var change = new TextChange(new TextSpan(0, 0), k % 2 == 0 ? "-- x\n" : $"ALTER TABLE t{k} ADD COLUMN c int NOT NULL;\n");
+            script = script.WithChanges(script.Text.WithChange(change), [change]);
+            var snapshot = new DocumentSnapshot("file:///m.sql", k + 2, "sql", script.Text, script, DialectSource.Setting);
+            var findings = FindingsPipeline.Analyze(script, new AnalysisInput { Rules = AllRules, Cache = cache }).Findings;
+            var prepared = publication.Prepare(snapshot, findings);
+            var fresh = findings.Select(f => DiagnosticsPublisher.ToDiagnostic(snapshot, f)).ToArray();
+            Assert.That(prepared.Json.ToArray(), Is.EqualTo(Expected(fresh)));
+            var (remembered, tails) = publication.Remembered;
+            Assert.That(remembered, Is.LessThanOrEqualTo(2 * findings.Count + 64));
+            Assert.That(tails, Is.LessThanOrEqualTo(2 * findings.Count + 64));
+            most = Math.Max(most, remembered);
+        }
+        Assert.That(most, Is.GreaterThan(0));
+    }
+
+    [Test]
     public void A_list_that_is_not_prepared_is_written_as_the_serializer_writes_it()
     {
         var diagnostic = new Diagnostic { Range = new Range(new Position(1, 2), new Position(3, 4)), Severity = DiagnosticSeverity.Warning, Code = "x", Message = "m \"q\" <" };

@@ -11,11 +11,21 @@ namespace DbAgent.Server.Features.Diagnostics;
 /// </summary>
 public sealed class DiagnosticsPublication
 {
-    private Dictionary<Finding, Diagnostic> _previous = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<Finding, Diagnostic> _current = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The diagnostic made for each finding object, with the publish that last used it.</summary>
+    private readonly Dictionary<Finding, Made> _made = new(ReferenceEqualityComparer.Instance);
     private readonly PublishedJson _json = new();
+    private int _publish;
+
+    private sealed class Made(Diagnostic diagnostic)
+    {
+        public Diagnostic Diagnostic = diagnostic;
+        public int LastPublish;
+    }
 
     private readonly Lock _gate = new();
+
+    /// <summary>How many findings' diagnostics are remembered, and how many diagnostics' JSON (for tests: both stay bounded).</summary>
+    internal (int Findings, int Tails) Remembered => (_made.Count, _json.Remembered);
 
     public PreparedDiagnostics Prepare(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings)
     {
@@ -25,17 +35,24 @@ public sealed class DiagnosticsPublication
 
     private PreparedDiagnostics PrepareLocked(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings)
     {
+        var publish = ++_publish;
         var diagnostics = new Diagnostic[findings.Count];
         for (var i = 0; i < diagnostics.Length; i++)
         {
             var finding = findings[i];
-            if (!_previous.TryGetValue(finding, out var diagnostic) || !SameRange(snapshot, finding, diagnostic.Range))
-                diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
-            diagnostics[i] = diagnostic;
-            _current[finding] = diagnostic;
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_made, finding, out var known);
+            if (!known) slot = new Made(DiagnosticsPublisher.ToDiagnostic(snapshot, finding));
+            else if (!SameRange(snapshot, finding, slot!.Diagnostic.Range)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
+            var made = slot!;
+            made.LastPublish = publish;
+            diagnostics[i] = made.Diagnostic;
         }
-        (_previous, _current) = (_current, _previous);
-        _current.Clear();
+        // Findings no publish used lately (an edit moved or replaced them) go; the map stays within twice a publish.
+        if (_made.Count > 2 * diagnostics.Length + 64)
+        {
+            foreach (var (finding, made) in _made)
+                if (made.LastPublish != publish) _made.Remove(finding);
+        }
         return _json.Prepare(diagnostics);
     }
 

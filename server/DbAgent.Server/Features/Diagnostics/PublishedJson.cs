@@ -31,12 +31,14 @@ public sealed class PublishedJson
     /// <summary>What the serializer writes before the rest of a diagnostic whose range is <see cref="Origin"/>.</summary>
     private static readonly byte[] OriginPrefix = "{\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}},"u8.ToArray();
 
-    /// <summary>The rest of each diagnostic (after its range), by what it says; kept for the next publish if used in this one.</summary>
-    private Dictionary<TailKey, byte[]> _tails = [];
-    private Dictionary<TailKey, byte[]> _used = [];
+    /// <summary>The rest of each diagnostic (after its range), by what it says, with the publish that last used it.</summary>
+    private readonly Dictionary<TailKey, Tail> _tails = [];
+    private int _publish;
     /// <summary>Two buffers in turn: a publish's JSON stays valid until the one after the next publish.</summary>
     private readonly ArrayBufferWriter<byte>[] _buffers = [new(), new()];
     private int _turn;
+
+    internal int Remembered => _tails.Count;
 
     /// <summary>How many diagnostics' tails were serialised (not found remembered): for tests.</summary>
     public int Serialized { get; private set; }
@@ -46,39 +48,47 @@ public sealed class PublishedJson
         var buffer = _buffers[_turn];
         _turn ^= 1;
         buffer.ResetWrittenCount();
+        var publish = ++_publish;
         Write(buffer, "["u8);
         for (var i = 0; i < diagnostics.Length; i++)
         {
             var d = diagnostics[i];
-            var key = new TailKey(d.Message, d.Code, d.Severity, d.CodeDescription?.Href, d.Source);
-            if (!_used.TryGetValue(key, out var tail))
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tails,
+                new TailKey(d.Message, d.Code, d.Severity, d.CodeDescription?.Href, d.Source), out var known);
+            if (!known)
             {
-                if (!_tails.TryGetValue(key, out tail))
-                {
-                    tail = Tail(d);
-                    Serialized++;
-                }
-                _used[key] = tail;
+                slot = new Tail(TailOf(d));
+                Serialized++;
             }
-            if (tail.Length == 0)
+            var tail = slot!;
+            tail.LastPublish = publish;
+            if (tail.Bytes.Length == 0)
             {
                 // The serializer did not write the expected shape: this publish goes the ordinary way.
-                _used.Clear();
                 return new PreparedDiagnostics(diagnostics, default);
             }
             if (i > 0) Write(buffer, ","u8);
             WriteRange(buffer, d.Range);
-            Write(buffer, tail);
+            Write(buffer, tail.Bytes);
         }
         Write(buffer, "]"u8);
-        // What this publish used is what the next one will most likely need; the rest goes.
-        (_tails, _used) = (_used, _tails);
-        _used.Clear();
+        // What no publish used lately goes (the map stays within twice what a publish uses).
+        if (_tails.Count > 2 * diagnostics.Length + 64)
+        {
+            foreach (var (key, tail) in _tails)
+                if (tail.LastPublish != publish) _tails.Remove(key);
+        }
         return new PreparedDiagnostics(diagnostics, buffer.WrittenMemory);
     }
 
     /// <summary>The serializer's JSON of the diagnostic after its range (from the first property after it to the closing brace); empty if the shape is not the expected one.</summary>
-    private static byte[] Tail(Diagnostic diagnostic)
+    private sealed class Tail(byte[] bytes)
+    {
+        public byte[] Bytes { get; } = bytes;
+        public int LastPublish;
+    }
+
+    private static byte[] TailOf(Diagnostic diagnostic)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(diagnostic with { Range = Origin }, Options);
         return json.AsSpan().StartsWith(OriginPrefix) ? json[OriginPrefix.Length..] : [];
