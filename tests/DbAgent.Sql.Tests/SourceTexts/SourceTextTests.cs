@@ -35,6 +35,25 @@ public class SourceTextTests
             .Sample(text => LineStarts(SourceText.From(text)).SequenceEqual(ExpectedLineStarts(text)), iter: 2000);
 
     [Test]
+    public void Over_random_edits_the_line_map_moved_from_the_previous_version_equals_a_fresh_scan()
+    {
+        // Line breaks of every kind typed, deleted and split ("\r" and "\n" of a "\r\n" edited apart), at both ends too.
+        var edit = Gen.Select(Gen.Int[0, 200], Gen.Int[0, 5], Gen.Char["ab\r\n\n\r"].Array[0, 4].Select(a => new string(a)));
+        Gen.Select(Gen.Char["a \n\r;"].Array[0, 120].Select(a => new string(a)), edit.List[1, 25]).Sample(sample =>
+        {
+            var (initial, edits) = sample;
+            var text = SourceText.From(initial);
+            _ = text.LineCount; // the map is made: every edit below moves it
+            foreach (var (position, length, inserted) in edits)
+            {
+                var start = Math.Min(position, text.Length);
+                text = text.WithChange(new TextChange(new TextSpan(start, Math.Min(length, text.Length - start)), inserted));
+                Assert.That(LineStarts(text), Is.EqualTo(ExpectedLineStarts(text.Text)), $"{initial} -> {text.Text}");
+            }
+        }, iter: 3000);
+    }
+
+    [Test]
     public void Positions_map_to_offsets_and_back()
     {
         var text = SourceText.From("SELECT 1;\r\nSELECT 2;\nSELECT 3;");
