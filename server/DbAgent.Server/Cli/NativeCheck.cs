@@ -36,7 +36,14 @@ internal static partial class NativeCheck
         argv[^1] = null;
         Console.Out.Flush();
         Console.Error.Flush();
-        _ = Execv(path, argv);
+        try
+        {
+            _ = Execv(path, argv); // returns -1 when the file cannot be executed (permissions, a wrong platform)
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libc execv where we expected one: the check runs here.
+        }
     }
 
     public static bool CanExec => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
