@@ -95,7 +95,9 @@ public sealed class LargeDocumentTests
         for (var i = 0; i < 25_000; i++) text.Append("SELECT ").Append(i).Append(";\n");
         text.Append("DELETE FROM t;\n");
         await client.OpenAsync(Uri, text.ToString());
-        var published = await client.Diagnostics.WaitAsync(p => p.Uri == Uri && p.Diagnostics.Count > 0, 0, TimeSpan.FromSeconds(60));
-        Assert.That(published.Diagnostics.Select(d => d.Code), Does.Contain("delete-without-where").And.Not.Contain("analysis-limited"));
+        // The document may be analysed once before the settings arrive (under the default limits: that publish says
+        // "analysis limited"); the publish to judge is the one made under the raised limits, which reaches the last line.
+        var published = await client.Diagnostics.WaitAsync(p => p.Uri == Uri && p.Diagnostics.Any(d => d.Code == "delete-without-where"), 0, TimeSpan.FromSeconds(60));
+        Assert.That(published.Diagnostics.Select(d => d.Code), Does.Not.Contain("analysis-limited"));
     }
 }
