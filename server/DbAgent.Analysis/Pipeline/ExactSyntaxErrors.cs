@@ -135,7 +135,7 @@ public static class ExactSyntaxErrors
     /// each, with no copy of their text (copying and hashing every statement's text on each keystroke was most of an
     /// edit's analysis time in a large file).
     /// </summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, TreeErrors> ByTree = new();
+    private static readonly int ByTree = TreeMemo.Reserve();
 
     private sealed record TreeErrors(bool Terminated, IReadOnlyList<SyntaxError> Errors);
 
@@ -143,9 +143,9 @@ public static class ExactSyntaxErrors
     {
         // The semicolon after the tree is part of what the engine sees: the entry holds whether there was one.
         var terminated = span.End != statement.Span.End;
-        if (ByTree.TryGetValue(statement.TreeIdentity, out var known) && known.Terminated == terminated) return known.Errors;
+        if (statement.Memo.Get(ByTree) is TreeErrors known && known.Terminated == terminated) return known.Errors;
         var found = Lookup((script.Dialect, script.Text.ToString(span)), validator);
-        ByTree.AddOrUpdate(statement.TreeIdentity, new TreeErrors(terminated, found));
+        statement.Memo.Set(ByTree, new TreeErrors(terminated, found));
         return found;
     }
 

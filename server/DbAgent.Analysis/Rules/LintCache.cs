@@ -30,7 +30,7 @@ public sealed class LintCache
     internal sealed class Generation(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
     {
         /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
-        private readonly StatementMemo<Entry> _known = new(GenerationSize);
+        private readonly StatementMemo<Entry> _known = new(GenerationSize, Slot);
 
         /// <summary>How many findings the last run had before the settings were applied (to size the next run's list).</summary>
         public int LastCount { get; set; }
@@ -85,6 +85,9 @@ public sealed class LintCache
     }
 
     internal sealed record Placed(int Start, Finding[] Findings);
+
+    /// <summary>The statements' memo slot of every document's lint cache.</summary>
+    private static readonly int Slot = TreeMemo.Reserve();
 
     /// <summary>Statement texts remembered per document: far more than a 20,000-line file holds, bounded all the same.</summary>
     private const int GenerationSize = 65_536;

@@ -90,7 +90,7 @@ public sealed class ScriptFacts
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
     private sealed record StatementSummary(StatementKind Kind, string? Detail, QualifiedName[] Created, QualifiedName? Locked, bool SetsTimeout);
 
-    private static readonly StatementMemo<StatementSummary> Summaries = new(100_000);
+    private static readonly StatementMemo<StatementSummary> Summaries = new(100_000, TreeMemo.Reserve());
 
     private static StatementSummary Summarize(SqlScript script, ParsedStatement statement, bool remember)
     {

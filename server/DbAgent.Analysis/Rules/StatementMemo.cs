@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DbAgent.Sql;
 using DbAgent.Sql.Syntax;
 
@@ -12,11 +11,14 @@ namespace DbAgent.Analysis.Rules;
 /// Texts are kept in two generations of bounded size: what the document still has stays, what it lost goes.
 /// Safe for concurrent use.
 /// </summary>
-// ConditionalWeakTable may create a value with its parameterless constructor (GetValue's overload without a factory,
-// never called here); the annotation says so to the trimmer, for the ahead-of-time compiled dbagent-check.
-internal sealed class StatementMemo<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(int generationSize) where T : class
+/// <param name="slot">
+/// The statement memo slot (<see cref="TreeMemo.Reserve"/>) of this kind of cache; every instance of the kind shares it
+/// and marks what it put there as its own (a new generation of a document's cache simply takes the slots over).
+/// </param>
+internal sealed class StatementMemo<T>(int generationSize, int slot) where T : class
 {
-    private readonly ConditionalWeakTable<object, T> _byTree = new();
+    /// <summary>A value in a statement's memo slot, with the memo that put it there.</summary>
+    private sealed record Owned(StatementMemo<T> Owner, T Value);
     private readonly Lock _gate = new();
     private Dictionary<string, T>[] _current = NewGeneration();
     private Dictionary<string, T>[] _previous = NewGeneration();
@@ -28,8 +30,13 @@ internal sealed class StatementMemo<[System.Diagnostics.CodeAnalysis.Dynamically
     /// <summary>The remembered value for the statement, found by tree or else by text (then remembered for the tree too).</summary>
     public bool TryGet(SqlScript script, ParsedStatement statement, out T value)
     {
-        if (_byTree.TryGetValue(statement.TreeIdentity, out value!)) return true;
+        if (statement.Memo.Get(slot) is Owned owned && ReferenceEquals(owned.Owner, this))
+        {
+            value = owned.Value;
+            return true;
+        }
         var text = TextOf(script, statement);
+        value = null!;
         if (text.IsEmpty) return false;
         lock (_gate)
         {
@@ -40,13 +47,13 @@ internal sealed class StatementMemo<[System.Diagnostics.CodeAnalysis.Dynamically
                 AddLocked(dialect, key, value);
             }
         }
-        _byTree.AddOrUpdate(statement.TreeIdentity, value);
+        statement.Memo.Set(slot, new Owned(this, value));
         return true;
     }
 
     public void Set(SqlScript script, ParsedStatement statement, T value)
     {
-        _byTree.AddOrUpdate(statement.TreeIdentity, value);
+        statement.Memo.Set(slot, new Owned(this, value));
         var text = TextOf(script, statement);
         if (text.IsEmpty) return;
         lock (_gate) AddLocked((int)script.Dialect, text.ToString(), value);

@@ -44,6 +44,7 @@ public sealed class ParsedStatement
     internal ParsedStatement(ParsedStatement original, StatementSlice slice, int shift, BindContext context)
     {
         Tree = original.Tree;
+        _memo = original.Memo;
         Slice = slice;
         var built = Volatile.Read(ref original._model);
         if (built is not null)
@@ -109,6 +110,14 @@ public sealed class ParsedStatement
     /// tree untouched (the incremental parser reuses them): what per-statement caches key on. Reading it builds no model.
     /// </summary>
     public object TreeIdentity => Tree;
+
+    private TreeMemo? _memo;
+
+    /// <summary>
+    /// What per-statement caches remember of this tree: the same object wherever <see cref="TreeIdentity"/> is. Made
+    /// when first asked for (a one-shot `dbagent check` never asks, and pays nothing for it).
+    /// </summary>
+    public TreeMemo Memo => Volatile.Read(ref _memo) ?? Interlocked.CompareExchange(ref _memo, new TreeMemo(), null) ?? _memo!;
 }
 
 /// <summary>
