@@ -51,7 +51,7 @@ test('dbagent check --format sarif is valid SARIF 2.1.0 with rules, locations an
     }
     for (const result of run.results) {
       assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'migrations/001%20add%20index.sql');
-      assert.match(result.partialFingerprints['dbagentFindingHash/v1'], /^[0-9a-f]{32}$/);
+      assert.match(result.partialFingerprints['dbagentFindingHash/v2'], /^[0-9a-f]{32}$/);
     }
 
     // A broken log must fail the same validator: the test can fail.

@@ -21,8 +21,11 @@ internal static partial class LintBenchmark
         // way extension/scripts/package.mjs does. Without it, the framework-dependent build through `dotnet`, said so.
         var published = Path.Combine(repo, "server", "DbAgent.Server", "bin", "Release", "net10.0", Rid(), "publish", OperatingSystem.IsWindows() ? "dbagent.exe" : "dbagent");
         var dll = Path.Combine(repo, "server", "DbAgent.Server", "bin", "Release", "net10.0", "dbagent.dll");
+        var native = Path.Combine(Path.GetDirectoryName(published)!, "dbagent-check");
         var (dbagentCommand, dbagentPrefix, dbagentForm) = File.Exists(published)
-            ? (published, Array.Empty<string>(), "published apphost, ReadyToRun (as the .vsix ships it)")
+            ? (published, Array.Empty<string>(), File.Exists(native)
+                ? "published as the .vsix ships it: `dbagent check` hands the run to dbagent-check (Native AOT) beside it"
+                : "published apphost, ReadyToRun, without dbagent-check beside it (published for another platform?)")
             : (File.Exists(dll) ? ("dotnet", new[] { dll }, "`dotnet dbagent.dll`, framework-dependent and not ReadyToRun: publish for the shipped form") : (null, [], ""));
         if (dbagentCommand is null)
         {
@@ -49,12 +52,21 @@ internal static partial class LintBenchmark
         Console.WriteLine($"dbagent: {dbagentForm}");
         Console.WriteLine($"load average before: {LoadAverage()}");
         var ours = new List<Timing>();
+        var managed = new List<Timing>();
         var theirs = new List<Timing>();
+        string[] checkArgs = [.. dbagentPrefix, "check", "--dialect", "postgres", "--config", config, corpus];
+        // The managed check (DBAGENT_NATIVE_CHECK=0: the run stays in the .NET runtime) beside the native one: the same
+        // report, byte for byte, or the figures compare two different things.
+        Dictionary<string, string?> managedOnly = new() { ["DBAGENT_NATIVE_CHECK"] = "0" };
         try
         {
+            var same = Report(dbagentCommand, checkArgs, null) == Report(dbagentCommand, checkArgs, managedOnly);
+            Console.WriteLine($"native and managed check reports identical: {(same ? "yes" : "NO")}");
+            if (!same) return 1;
             for (var i = 0; i < runs; i++)
             {
-                ours.Add(Time(dbagentCommand, [.. dbagentPrefix, "check", "--dialect", "postgres", "--config", config, corpus]));
+                ours.Add(Time(dbagentCommand, checkArgs));
+                managed.Add(Time(dbagentCommand, checkArgs, managedOnly));
                 theirs.Add(Time(squawk, files));
             }
         }
@@ -67,6 +79,7 @@ internal static partial class LintBenchmark
         // CPU seconds (user + system) beside wall time: on a loaded machine they move less than wall time does.
         Console.WriteLine($"{"tool",-10} {"wall s",8} {"cpu s",8} {"peak MiB",9}");
         Console.WriteLine($"{"dbagent",-10} {ow,8:F2} {oc,8:F2} {om / 1024.0,9:F1}");
+        Console.WriteLine($"{"(managed)",-10} {managed.Min(r => r.Wall),8:F2} {managed.Min(r => r.Cpu),8:F2} {managed.Min(r => r.PeakKb) / 1024.0,9:F1}   DBAGENT_NATIVE_CHECK=0: the same check in the .NET runtime");
         Console.WriteLine($"{"squawk",-10} {tw,8:F2} {tc,8:F2} {tm / 1024.0,9:F1}");
         Console.WriteLine($"ratio: wall {ow / tw:F2}x (target <= 1), cpu {oc / tc:F2}x, memory {om / (double)tm:F2}x (target <= 2)");
         Console.WriteLine($"load average after: {LoadAverage()}");
@@ -75,9 +88,24 @@ internal static partial class LintBenchmark
 
     private sealed record Timing(double Wall, double Cpu, long PeakKb);
 
-    private static Timing Time(string command, string[] arguments)
+    /// <summary>What the command writes to stdout (the findings), for comparing two forms of the same check.</summary>
+    private static string Report(string command, string[] arguments, Dictionary<string, string?>? environment)
+    {
+        var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? []) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    private static Timing Time(string command, string[] arguments, Dictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (k, v) in environment ?? []) info.Environment[k] = v;
         info.ArgumentList.Add("-f");
         info.ArgumentList.Add("BENCH %e %M %U %S");
         info.ArgumentList.Add(command);

@@ -8,6 +8,7 @@ return args.FirstOrDefault()?.ToLowerInvariant() switch
     "lint" => LintBenchmark.Run(args.Skip(1).ToArray()),
     "schema" => await SchemaBenchmark.Run(args.Skip(1).ToArray()),
     "large" => await LargeFileBenchmark.Run(args.Skip(1).ToArray()),
+    "scaling" => ScalingBenchmark.Run(),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
                    rule on, in process and over a real `dbagent lsp` (didChange to publishDiagnostics) (p50/p95/p99)
                    [edits] [--no-lsp] [--lsp-only] [--phases]
           lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall, CPU, peak memory)
+          scaling  parse time against input size (4x input) on pathological inputs; exits 1 above 8x
           corpus   the differential report: our parser against libpg_query and ScriptDom on the shared corpora
           schema   completion, hover and schema load at 50,000 tables (replayed and live on PostgreSQL) beside
                    postgres-language-server; replay linearity; typing in a 20,000-line file

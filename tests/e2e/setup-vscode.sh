@@ -14,7 +14,8 @@ NODE_MAJOR=24
 if [[ $(id -u) -eq 0 ]]; then default_cache=/var/cache/dbagent-e2e; else default_cache=${XDG_CACHE_HOME:-$HOME/.cache}/dbagent-e2e; fi
 CACHE=${1:-${DBAGENT_E2E_CACHE:-$default_cache}}
 STAMP="$CACHE/.ready-code-server-$CODE_SERVER_VERSION"
-APT_PACKAGES=(build-essential pkg-config python3 libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep chromium)
+# clang and zlib1g-dev are not code-server's: the .vsix under test carries dbagent-check, which Native AOT links with them.
+APT_PACKAGES=(build-essential pkg-config python3 libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep chromium clang zlib1g-dev)
 
 T0=$(date +%s)
 log() { printf '[e2e-setup %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }

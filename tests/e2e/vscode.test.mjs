@@ -5,7 +5,7 @@
 //
 //   npm run test:e2e          (npm test runs it too; see the README for how long it takes)
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -452,6 +452,27 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       const answer = await s.chat('@database-expert /migrations', { timeoutMs: 60_000, done: (t) => /coupon_code/.test(t) });
       for (const rule of rules) assert.match(answer, new RegExp(rule), `the chat quotes ${rule}`);
       await s.command('View: Close Editor', { exact: false });
+    });
+  });
+
+  it('ships dbagent check compiled ahead of time, reporting exactly what the managed check reports', async () => {
+    await s.step('the installed dbagent check on the workspace, native and managed', async () => {
+      const installed = fs.readdirSync(s.extensions).find((d) => d.startsWith('dbagent.dbagent-'));
+      assert.ok(installed, `the product is installed in ${s.extensions}`);
+      const dir = path.join(s.extensions, installed, 'server', 'linux-x64');
+      assert.ok(fs.existsSync(path.join(dir, 'dbagent-check')), 'the .vsix carries dbagent-check beside dbagent');
+      // What a CI job runs: `dbagent check` on the project's SQL. Without a connection it becomes dbagent-check
+      // (same pid, execv); DBAGENT_NATIVE_CHECK=0 keeps it in the .NET runtime.
+      const check = (extra) => spawnSync(path.join(dir, 'dbagent'), ['check', '--format', 'json', '.'], {
+        cwd: s.workspace, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DBAGENT_NATIVE_CHECK: undefined, ...extra },
+      });
+      const native = check({});
+      const managed = check({ DBAGENT_NATIVE_CHECK: '0' });
+      assert.equal(native.error, undefined, `dbagent check ran: ${native.error}`);
+      assert.equal(native.status, managed.status, `exit codes: native ${native.status}, managed ${managed.status}\n${native.stderr}\n${managed.stderr}`);
+      assert.equal(native.stdout, managed.stdout, 'the same report, byte for byte');
+      const report = JSON.parse(native.stdout);
+      assert.ok(report.files > 0 && report.findings.length > 0, `findings in the workspace: ${native.stdout.slice(0, 400)}`);
     });
   });
 

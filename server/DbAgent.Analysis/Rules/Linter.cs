@@ -112,7 +112,7 @@ public static class Linter
         var skipScriptRules = !bounds.ScriptRules || outOfTime || read < script.Statements.Count;
         if (!skipScriptRules)
         {
-            var facts = new ScriptFacts(script, newTables);
+            var facts = new ScriptFacts(script, newTables, remember: known is not null);
             foreach (var rule in scriptRules)
             {
                 if (!settings.IsEnabled(rule.Descriptor.Id)) continue;

@@ -38,7 +38,12 @@ public sealed class ScriptFacts
     /// <summary>True when the statement sets lock_timeout, statement_timeout or lock_wait_timeout (LOCK_TIMEOUT in T-SQL).</summary>
     public bool SetsTimeout(int statementIndex) => _summaries[statementIndex].SetsTimeout;
 
-    public ScriptFacts(SqlScript script, IReadOnlySet<string>? newTables = null)
+    /// <param name="remember">
+    /// Keep each statement's summary for the next analysis (by tree and by text): what the editor wants from edit to
+    /// edit. A one-shot run (`dbagent check`) sees each statement once, and remembering them would hold every
+    /// statement's text of the whole run.
+    /// </param>
+    public ScriptFacts(SqlScript script, IReadOnlySet<string>? newTables = null, bool remember = true)
     {
         Script = script;
         _newTables = newTables;
@@ -48,7 +53,7 @@ public sealed class ScriptFacts
         var open = false;
         for (var i = 0; i < statements.Count; i++)
         {
-            var summary = Summarize(script, statements[i]);
+            var summary = Summarize(script, statements[i], remember);
             _summaries[i] = summary;
             if (summary.Kind == StatementKind.Transaction)
             {
@@ -71,9 +76,9 @@ public sealed class ScriptFacts
 
     private static readonly StatementMemo<StatementSummary> Summaries = new(100_000);
 
-    private static StatementSummary Summarize(SqlScript script, ParsedStatement statement)
+    private static StatementSummary Summarize(SqlScript script, ParsedStatement statement, bool remember)
     {
-        if (Summaries.TryGet(script, statement, out var known)) return known;
+        if (remember && Summaries.TryGet(script, statement, out var known)) return known;
         var model = statement.Model;
         var setsTimeout = model.Kind is StatementKind.Set or StatementKind.Other or StatementKind.Unknown
             && statement.Span.End <= script.Text.Length
@@ -82,7 +87,7 @@ public sealed class ScriptFacts
                 || text.Contains("lock_wait_timeout", StringComparison.OrdinalIgnoreCase));
         var summary = new StatementSummary(model.Kind, model.Detail, model.Ddl.OfType<CreateTableAction>().Select(c => c.Table).ToArray(),
             Migrations.ScriptRule.LockedTable(model), setsTimeout);
-        Summaries.Set(script, statement, summary);
+        if (remember) Summaries.Set(script, statement, summary);
         return summary;
     }
 

@@ -12,7 +12,9 @@ namespace DbAgent.Analysis.Rules;
 /// Texts are kept in two generations of bounded size: what the document still has stays, what it lost goes.
 /// Safe for concurrent use.
 /// </summary>
-internal sealed class StatementMemo<T>(int generationSize) where T : class
+// ConditionalWeakTable may create a value with its parameterless constructor (GetValue's overload without a factory,
+// never called here); the annotation says so to the trimmer, for the ahead-of-time compiled dbagent-check.
+internal sealed class StatementMemo<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(int generationSize) where T : class
 {
     private readonly ConditionalWeakTable<object, T> _byTree = new();
     private readonly Lock _gate = new();

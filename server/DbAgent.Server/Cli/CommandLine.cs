@@ -10,8 +10,8 @@ public static class CommandLine
 {
     public static RootCommand Create(TextWriter output, TextWriter error)
     {
-        var root = new RootCommand($"DbAgent {ProductVersion.Current}: the database expert behind the VS Code extension.");
-        root.Add(CheckCommand.Create(() => output, () => error));
+        var root = new RootCommand(CheckCommandLine.Description);
+        root.Add(CheckCommand.Create(() => output, () => error, ProviderDatabases.Instance));
 
         // lsp and advise keep their own argument handling (the sample generator is dbagent-sample); they are listed here for help and suggestions.
         var rest = new Argument<string[]>("ARGS") { Arity = ArgumentArity.ZeroOrMore, Description = "passed to the command" };
@@ -29,25 +29,6 @@ public static class CommandLine
     private static string[] Rest(ParseResult result, Argument<string[]> rest) =>
         [.. result.GetValue(rest) ?? [], .. result.UnmatchedTokens];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
-    {
-        var root = Create(output, error);
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            var command = parsed.CommandResult.Command;
-            var name = command is RootCommand ? "dbagent" : "dbagent " + command.Name;
-            foreach (var e in parsed.Errors)
-                await error.WriteLineAsync($"{name}: {Explain(e.Message)}").ConfigureAwait(false);
-            await error.WriteLineAsync($"Run `{name} --help` for the options.").ConfigureAwait(false);
-            return CheckCommand.ExitUsage;
-        }
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>System.CommandLine's "Unrecognized command or argument 'x'." said the way the rest of dbagent says it.</summary>
-    private static string Explain(string message) =>
-        message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)
-            ? "unknown option or command " + message[(message.IndexOf('\'') is var q and >= 0 ? q : 0)..].TrimEnd('.') + "."
-            : message;
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        CheckCommandLine.RunAsync(Create(output, error), args, output, error, cancellationToken);
 }

@@ -116,7 +116,7 @@ public sealed class CheckProjectTests
         var location = notNull.GetProperty("locations")[0].GetProperty("physicalLocation");
         Assert.That(location.GetProperty("artifactLocation").GetProperty("uri").GetString(), Is.EqualTo("m.sql"));
         Assert.That(location.GetProperty("region").GetProperty("startLine").GetInt32(), Is.EqualTo(2));
-        var fingerprint = notNull.GetProperty("partialFingerprints").GetProperty("dbagentFindingHash/v1").GetString();
+        var fingerprint = notNull.GetProperty("partialFingerprints").GetProperty("dbagentFindingHash/v2").GetString();
 
         // A line added above moves the finding but keeps its fingerprint.
         File.WriteAllText(file, "-- a comment\n" + Migration);
@@ -124,7 +124,7 @@ public sealed class CheckProjectTests
         using var movedDoc = JsonDocument.Parse(moved);
         var again = movedDoc.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().Single(r => r.GetProperty("ruleId").GetString() == "add-column-not-null-without-default");
         Assert.That(again.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32(), Is.EqualTo(3));
-        Assert.That(again.GetProperty("partialFingerprints").GetProperty("dbagentFindingHash/v1").GetString(), Is.EqualTo(fingerprint));
+        Assert.That(again.GetProperty("partialFingerprints").GetProperty("dbagentFindingHash/v2").GetString(), Is.EqualTo(fingerprint));
     }
 
     [Test]

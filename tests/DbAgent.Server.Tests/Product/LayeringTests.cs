@@ -23,13 +23,18 @@ public sealed class LayeringTests
 
     private static string ServerAssembly => Path.Combine(Path.GetDirectoryName(typeof(LanguageServerHost).Assembly.Location)!, "dbagent.dll");
 
+    /// <summary>`dbagent check` lives in DbAgent.Check, which the native checker compiles without the server.</summary>
+    private static string CheckAssembly => typeof(DbAgent.Server.Cli.CheckCommand).Assembly.Location;
+
     private static bool IsLsp(string ns) => LspNamespaces.Any(l => ns == l || ns.StartsWith(l + ".", StringComparison.Ordinal));
 
     [Test]
     public void The_command_line_reaches_no_LSP_feature_host_document_or_protocol_type()
     {
-        var references = References(ServerAssembly, type => type.Namespace == "DbAgent.Server.Cli" && type.Name != "LspCommand");
+        var references = References(ServerAssembly, type => type.Namespace == "DbAgent.Server.Cli" && type.Name != "LspCommand")
+            .Concat(References(CheckAssembly, _ => true)).ToList();
         Assert.That(references.Select(r => r.From), Has.Some.EqualTo("CheckCommand"), "the scan saw the check command");
+        Assert.That(references.Select(r => r.From), Has.Some.EqualTo("AdviseCommand"), "the scan saw the advise command");
         var lsp = references.Where(r => IsLsp(r.Namespace)).Select(r => $"{r.From} -> {r.Namespace}.{r.Type}").Distinct().ToList();
         Assert.That(lsp, Is.Empty);
     }
@@ -45,7 +50,7 @@ public sealed class LayeringTests
     public void The_editor_and_the_check_command_take_plan_findings_from_the_same_code_in_the_databases_layer()
     {
         const string planner = "DbAgent.Databases.Plans.StatementPlanner";
-        var cli = References(ServerAssembly, type => type.Name == "CheckCommand");
+        var cli = References(CheckAssembly, type => type.Name == "CheckCommand");
         var editor = References(ServerAssembly, type => type.Name is "ConnectionPlanRunner" or "SessionPlanRunner" or "PlanDiagnostics");
         Assert.Multiple(() =>
         {
@@ -53,6 +58,14 @@ public sealed class LayeringTests
             Assert.That(editor.Select(r => $"{r.Namespace}.{r.Type}"), Has.Some.EqualTo(planner));
             Assert.That(typeof(DbAgent.Databases.Plans.StatementPlanner).Assembly.GetName().Name, Is.EqualTo("DbAgent.Databases"));
         });
+    }
+
+    [Test]
+    public void The_check_assembly_does_not_reference_the_server()
+    {
+        var referenced = typeof(DbAgent.Server.Cli.CheckCommand).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.That(referenced, Has.Some.EqualTo("DbAgent.Databases"), "the scan read the references");
+        Assert.That(referenced, Has.None.EqualTo("dbagent").And.None.EqualTo("StreamJsonRpc").And.None.EqualTo("DbAgent.Agent"));
     }
 
     private sealed record Reference(string From, string Namespace, string Type);

@@ -23,7 +23,6 @@ namespace DbAgent.Server.Cli;
 /// </summary>
 public static class CheckCommand
 {
-    private static readonly JsonSerializerOptions JsonReport = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     public const int ExitClean = 0;
     public const int ExitFindings = 1;
@@ -100,14 +99,14 @@ public static class CheckCommand
     }
 
     /// <summary>The `check` command for the root command line.</summary>
-    public static Command Create(Func<TextWriter> output, Func<TextWriter> error)
+    public static Command Create(Func<TextWriter> output, Func<TextWriter> error, ICheckDatabases? databases)
     {
         var command = new Command("check", "Analyse .sql files and folders with every rule (and the plans, with --connection). " +
             "Exit codes: 0 no error-level finding, 1 at least one error-level finding or a file that could not be checked, 2 usage or configuration error.")
         {
             PathsArgument, DialectOption, ConnectionOption, FormatOption, ConfigOption, ChangedSinceOption,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(Read(result), output(), error(), cancellationToken));
+        command.SetAction((result, cancellationToken) => RunAsync(Read(result), output(), error(), databases, cancellationToken));
         return command;
     }
 
@@ -120,9 +119,10 @@ public static class CheckCommand
 
     /// <summary>Runs `check` with its own arguments (without the word `check`): tests and the root command line both land here.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        CommandLine.RunAsync(["check", .. args], output, error, cancellationToken);
+        CheckCommandLine.RunAsync(new RootCommand(CheckCommandLine.Description) { Create(() => output, () => error, ProviderDatabases.Instance) },
+            ["check", .. args], output, error, cancellationToken);
 
-    public static async Task<int> RunAsync(Options options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Options options, TextWriter output, TextWriter error, ICheckDatabases? databases, CancellationToken cancellationToken)
     {
         var paths = options.Paths.Count == 0 && options.ChangedSince is not null ? ["."] : options.Paths;
         if (paths.Count == 0) return await UsageAsync(error, "no PATH given: name .sql files or folders to check.").ConfigureAwait(false);
@@ -138,7 +138,8 @@ public static class CheckCommand
         ConnectionTarget? target = null;
         if (options.Connection is not null)
         {
-            try { target = ConnectionResolver.Resolve(options.Connection); }
+            if (databases is null) return await UsageAsync(error, "this build checks without a database: run `dbagent check` for --connection.").ConfigureAwait(false);
+            try { target = databases.Resolve(options.Connection); }
             catch (ConnectionConfigurationException e) { return await UsageAsync(error, e.Message).ConfigureAwait(false); }
         }
 
@@ -163,15 +164,9 @@ public static class CheckCommand
         IDatabaseSession? session = null;
         if (target is not null)
         {
-            try
-            {
-                session = await ProviderRegistry.Default.OpenAsync(target, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                var failure = e is DatabaseAccessException access ? access.Failure : ConnectionFailure.From(e, target);
-                await error.WriteLineAsync($"dbagent check: {failure.Message} Plan checks are skipped; the static checks run.").ConfigureAwait(false);
-            }
+            var (opened, failure) = await databases!.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+            session = opened;
+            if (failure is not null) await error.WriteLineAsync($"dbagent check: {failure} Plan checks are skipped; the static checks run.").ConfigureAwait(false);
         }
         await using var sessionScope = session;
         var engineDialect = session is null ? (SqlDialect?)null : session.ServerInfo.Engine.ToDialect();
@@ -233,8 +228,7 @@ public static class CheckCommand
         switch (options.Format)
         {
             case OutputFormat.Json:
-                var json = JsonSerializer.Serialize(new { files = files.Count, errors, warnings, skipped, ignored, findings = reported },
-                    JsonReport);
+                var json = JsonSerializer.Serialize(new JsonReport(files.Count, errors, warnings, skipped, ignored, reported), CheckJson.Default.JsonReport);
                 await output.WriteLineAsync(json).ConfigureAwait(false);
                 break;
             case OutputFormat.Sarif:
@@ -247,6 +241,9 @@ public static class CheckCommand
         if (notChecked > 0) await error.WriteLineAsync($"dbagent check: {notChecked} file(s) could not be checked (above).").ConfigureAwait(false);
         return errors > 0 || notChecked > 0 ? ExitFindings : ExitClean;
     }
+
+    /// <summary>What <c>--format json</c> writes: the counts, then every finding in the order told.</summary>
+    internal sealed record JsonReport(int Files, int Errors, int Warnings, int Skipped, int Ignored, IReadOnlyList<Reported> Findings);
 
     /// <summary>A file to check with the config that governs it, and the config problems to tell before its report.</summary>
     private sealed record FileWork(CheckInput Input, ProjectConfig? Config, IReadOnlyList<string> ConfigProblems, bool Ignored);
@@ -531,3 +528,8 @@ public static class CheckCommand
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }
+
+/// <summary>The JSON report's serialiser, generated at build time: the native checker has no reflection-based serialiser.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CheckCommand.JsonReport))]
+internal sealed partial class CheckJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -36,7 +36,7 @@ public static class SarifLog
             };
             if (RuleDocumentation.UriFor(rule.Id, docsBaseUri) is { } help) node["helpUri"] = help.AbsoluteUri;
             if (rule.Documentation is { Length: > 0 } doc) node["help"] = new JsonObject { ["text"] = rule.Message, ["markdown"] = doc };
-            ruleNodes.Add(node);
+            ruleNodes.Add((JsonNode)node); // the JsonNode overload: the generic one serialises by reflection
         }
 
         var results = new JsonArray();
@@ -58,10 +58,11 @@ public static class SarifLog
                         },
                     },
                 }),
-                ["partialFingerprints"] = new JsonObject { ["dbagentFindingHash/v1"] = f.Fingerprint },
+                // v2: XxHash128 (v1 was SHA-256); the key names the algorithm so that code scanning never compares across them.
+                ["partialFingerprints"] = new JsonObject { ["dbagentFindingHash/v2"] = f.Fingerprint },
             };
             if (index.TryGetValue(f.Rule, out var i)) result["ruleIndex"] = i;
-            results.Add(result);
+            results.Add((JsonNode)result);
         }
 
         var log = new JsonObject
