@@ -26,6 +26,8 @@ if (string.IsNullOrEmpty(baseConnection))
 }
 var scale = args.SkipWhile(a => a != "--scale").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1.0);
 var keepData = args.Contains("--keep-data");
+// --budget-fraction F: the advisor's storage budget as a fraction of the tables' size (default: the advisor's own default).
+var budgetFraction = args.SkipWhile(a => a != "--budget-fraction").Skip(1).Select(a => (double?)double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault();
 const string Database = "dbagent_test_advisor11_bench";
 var benchConnection = new NpgsqlConnectionStringBuilder(baseConnection) { Database = Database, CommandTimeout = 0, Pooling = false }.ConnectionString;
 var workloadPath = Path.Combine(AppContext.BaseDirectory, "workload.sql");
@@ -46,11 +48,18 @@ var watch = Stopwatch.StartNew();
 var target = ConnectionResolver.Resolve(benchConnection);
 WorkloadAdvice advice;
 await using (var session = await ProviderRegistry.Default.OpenAsync(target, CancellationToken.None))
-    advice = await WorkloadAdvisor.AdviseAsync(session, SqlDialect.Postgres, queries, null, new WorkloadAdviceOptions(), CancellationToken.None);
+    advice = await WorkloadAdvisor.AdviseAsync(session, SqlDialect.Postgres, queries, null, budgetFraction is { } f ? new WorkloadAdviceOptions { BudgetFraction = f } : new WorkloadAdviceOptions(), CancellationToken.None);
 var adviseSeconds = watch.Elapsed.TotalSeconds;
 var ours = advice.Selection.Indexes.Select(i => IndexAdvisor.Render(i.Index, SqlDialect.Postgres).Up.Replace(" CONCURRENTLY", "").Replace(" IF NOT EXISTS", "")).ToList();
 
 var grouped = Workload.Group(queries);
+if (args.Contains("--advise-only"))
+{
+    Console.WriteLine($"DbAgent advising: {adviseSeconds:0.0} s; {advice.Selection.Candidates} candidates; what-if: {advice.Selection.Counters.Batches} batches, {advice.Selection.Counters.Explains} plans, {advice.Selection.Counters.CacheHits} cache hits.");
+    foreach (var i in advice.Selection.Indexes) Console.WriteLine($"  {IndexSelection.Bytes(i.SizeBytes ?? 0),10}  {i.Index.DefinitionKey}  serves [{string.Join(", ", i.Serves)}]");
+    foreach (var q in advice.Selection.Queries) Console.WriteLine($"  q{q.Id,-3} {q.Before,10:0.0} -> {q.After,10:0.0}  {(q.Query.Sql.Length > 90 ? q.Query.Sql[..90] : q.Query.Sql)}");
+    return 0;
+}
 var dbagentByName = advice.Selection.Indexes.ToDictionary(i => i.Index.Name, i => i.Index, StringComparer.Ordinal);
 
 // Each configuration gets its own byte-for-byte copy of the data (CREATE DATABASE ... TEMPLATE: same pages, same

@@ -13,7 +13,13 @@ public sealed record WorkloadAdviceOptions
 {
     /// <summary>Most bytes the new indexes may take; null: <see cref="BudgetFraction"/> of the workload's tables' size.</summary>
     public long? BudgetBytes { get; init; }
-    public double BudgetFraction { get; init; } = 1.0;
+    /// <summary>
+    /// The default budget as a fraction of the tables' size: nine tenths, so that the new indexes stay under the data
+    /// they index. (Sizes are estimated as CREATE INDEX builds them, deduplication included.)
+    /// </summary>
+    public double BudgetFraction { get; init; } = DefaultBudgetFraction;
+
+    public const double DefaultBudgetFraction = 0.9;
     public ReadOnlyQueryOptions Explain { get; init; } = new() { StatementTimeoutMs = 10000 };
 }
 

@@ -113,7 +113,7 @@ public static class AdviseCommand
         {
             advice = await WorkloadAdvisor.AdviseAsync(session, dialect, workload, null, new WorkloadAdviceOptions
             {
-                BudgetBytes = options.BudgetBytes, BudgetFraction = options.BudgetFraction ?? 1.0,
+                BudgetBytes = options.BudgetBytes, BudgetFraction = options.BudgetFraction ?? WorkloadAdviceOptions.DefaultBudgetFraction,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (DatabaseAccessException e)

@@ -86,7 +86,7 @@ public static class IndexSelection
         // spends them on the candidates left, never on one the merge took out, and the merge runs again after it.
         for (var pass = 0; pass < 2; pass++)
         {
-            var open = candidates.Where(c => !mergedOut.Contains(c) && !chosen.Any(x => ReferenceEquals(x.Candidate, c))).ToList();
+            var open = candidates.Where(c => !mergedOut.Any(m => m.Index.DefinitionKey == c.Index.DefinitionKey) && !chosen.Any(x => x.Candidate.Index.DefinitionKey == c.Index.DefinitionKey)).ToList();
             await GreedyAsync(queries, open, existing, whatIf, options, sizes, weight, options.BudgetBytes,
                 byDensity: options.BudgetBytes is not null, chosen, current, cancellationToken).ConfigureAwait(false);
             var removed = await MergeAsync(queries, options, weight, chosen, current, whatIf, cancellationToken).ConfigureAwait(false);
@@ -104,7 +104,12 @@ public static class IndexSelection
         };
     }
 
-    /// <summary>Adds to <paramref name="chosen"/> greedily from <paramref name="candidates"/> within the budget (what is chosen already counts against it).</summary>
+    /// <summary>
+    /// Adds to <paramref name="chosen"/> greedily from <paramref name="candidates"/> within the budget (what is chosen
+    /// already counts against it). A candidate that serves a chosen index (extends its keys, or covers it) is weighed as
+    /// its replacement: its bytes are what it adds over the one it replaces, its gain what the queries gain net of what
+    /// the others lose, and when picked it takes that one's place. A candidate a chosen index serves is not weighed.
+    /// </summary>
     private static async Task GreedyAsync(
         IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<WorkloadCandidate> candidates, IReadOnlyList<ExistingIndex> existing, WhatIfCache whatIf,
         SelectionOptions options, Dictionary<string, long?> sizes, Dictionary<int, double> weight, long? budget, bool byDensity,
@@ -113,18 +118,27 @@ public static class IndexSelection
         long used = chosen.Sum(x => NetSize(x.Candidate, sizes, existing));
         // Lazy greedy: a candidate's benefit only falls as indexes are added (the queries it helps get cheaper), so a
         // score computed before the last choice is an upper bound. Only the best-ranked stale candidates are asked
-        // again; a table untouched by the last choice keeps its candidates' scores as they were.
-        var scores = new Dictionary<WorkloadCandidate, (double Rank, double Gain, long Size, bool Fresh)>();
+        // again; a table untouched by the last choice keeps its candidates' scores as they were. The exception is a
+        // candidate that extends the index just chosen: as its replacement it costs fewer bytes, so it is asked at once.
+        var scores = new Dictionary<WorkloadCandidate, Score>();
         async Task EvaluateAsync(WorkloadCandidate c)
         {
-            var size = NetSize(c, sizes, existing);
+            var replaces = chosen.Where(x => x.Candidate.Table == c.Table && Serves(c.Index, x.Candidate.Index)).ToList();
+            var size = Math.Max(0, NetSize(c, sizes, existing) - replaces.Sum(x => NetSize(x.Candidate, sizes, existing)));
             var affected = queries.Where(q => q.Tables.Contains(c.Table)).ToList();
-            if (affected.Count == 0) { scores[c] = (0, 0, size, true); return; }
-            var set = chosen.Select(x => x.Candidate.Index).Append(c.Index).ToList();
+            if (affected.Count == 0 || chosen.Any(x => x.Candidate.Table == c.Table && Serves(x.Candidate.Index, c.Index)))
+            {
+                scores[c] = new Score(0, 0, size, true, []);
+                return;
+            }
+            var set = chosen.Where(x => !replaces.Contains(x)).Select(x => x.Candidate.Index).Append(c.Index).ToList();
             var costs = await whatIf.CostAsync(affected, set, cancellationToken).ConfigureAwait(false);
             var gain = Gain(affected, costs, current, weight, options.MinImprovement);
-            var score = gain - Penalty(c.Index, queries, options);
-            scores[c] = (byDensity ? score / Math.Max(8192, size) : score, gain, size, true);
+            // Replacing an index can make a query it served costlier (a wider index has more pages to read): that counts.
+            if (replaces.Count > 0) gain -= Loss(affected, costs, current, weight);
+            // One index in place of the ones it replaces: the writes maintain one instead of those.
+            var score = gain - Penalty(c.Index, queries, options) * (1 - replaces.Count);
+            scores[c] = new Score(byDensity ? score / Math.Max(8192, size) : score, gain, size, true, replaces.Select(x => x.Candidate).ToList());
         }
         foreach (var c in candidates) await EvaluateAsync(c).ConfigureAwait(false);
         while (true)
@@ -140,16 +154,27 @@ public static class IndexSelection
                 foreach (var c in stale) await EvaluateAsync(c).ConfigureAwait(false);
                 continue;
             }
-            var pick = window.OrderBy(kv => kv.Value.Size).ThenByDescending(kv => kv.Value.Rank).First();
-            chosen.Add((pick.Key, pick.Value.Gain));
-            used += pick.Value.Size;
-            scores.Remove(pick.Key);
-            var touched = queries.Where(q => q.Tables.Contains(pick.Key.Table)).ToList();
+            var (pick, score) = window.OrderBy(kv => kv.Value.Size).ThenByDescending(kv => kv.Value.Rank).Select(kv => (kv.Key, kv.Value)).First();
+            var replaced = chosen.Where(x => score.Replaces.Contains(x.Candidate)).ToList();
+            chosen.RemoveAll(x => score.Replaces.Contains(x.Candidate));
+            // The replacement serves the queries the replaced ones were proposed for, and carries their gain.
+            var taken = replaced.Count == 0 ? pick : pick with { ProposedFor = pick.ProposedFor.Union(replaced.SelectMany(x => x.Candidate.ProposedFor)).ToHashSet() };
+            chosen.Add((taken, score.Gain + replaced.Sum(x => x.Gain)));
+            used += score.Size;
+            scores.Remove(pick);
+            var touched = queries.Where(q => q.Tables.Contains(pick.Table)).ToList();
             var after = await whatIf.CostAsync(touched, chosen.Select(x => x.Candidate.Index).ToList(), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < touched.Count; i++) current[touched[i].Id] = after[i];
-            foreach (var c in scores.Keys.Where(c => c.Table == pick.Key.Table).ToList()) scores[c] = scores[c] with { Fresh = false };
+            foreach (var c in scores.Keys.Where(c => c.Table == pick.Table).ToList())
+            {
+                if (Serves(c.Index, pick.Index)) await EvaluateAsync(c).ConfigureAwait(false);
+                else scores[c] = scores[c] with { Fresh = false };
+            }
         }
     }
+
+    /// <summary>A candidate's standing in the greedy: its rank (gain, or gain per byte), gain, bytes, whether it is current, and the chosen indexes it would replace.</summary>
+    private sealed record Score(double Rank, double Gain, long Size, bool Fresh, IReadOnlyList<WorkloadCandidate> Replaces);
 
     /// <summary>
     /// Takes out every chosen index the others make (nearly) redundant, last chosen first (later ones tend to be
@@ -280,6 +305,15 @@ public static class IndexSelection
             if (after <= before * (1 - minImprovement)) gain += weight[affected[i].Id] * (before - after);
         }
         return gain;
+    }
+
+    /// <summary>What the queries made costlier lose, weighted.</summary>
+    private static double Loss(IReadOnlyList<AnalysedQuery> affected, IReadOnlyList<double?> costs, Dictionary<int, double?> current, Dictionary<int, double> weight)
+    {
+        var loss = 0.0;
+        for (var i = 0; i < affected.Count; i++)
+            if (costs[i] is { } after && current[affected[i].Id] is { } before && after > before) loss += weight[affected[i].Id] * (after - before);
+        return loss;
     }
 
     /// <summary>Each write to the table maintains the index: the workload's own writes, and the table's measured writes.</summary>

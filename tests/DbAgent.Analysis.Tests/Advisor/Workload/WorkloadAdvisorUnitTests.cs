@@ -223,6 +223,57 @@ public class IndexSelectionTests
     }
 
     [Test]
+    public async Task A_wider_index_that_serves_a_chosen_one_replaces_it_for_the_bytes_it_adds()
+    {
+        // (a) is densest and taken first. (a, b) beside it would need 250 kB of the 200 kB; in its place it adds only
+        // 50 kB and makes the two-column query ten times cheaper: it is weighed as the replacement and takes (a)'s place.
+        var queries = new[] { Q(0, "SELECT * FROM t WHERE a = 1"), Q(1, "SELECT * FROM t WHERE a = 1 AND b = 2") };
+        var candidates = new[] { C("ix_a", 100_000, "a"), C("ix_a_b", 150_000, "a", "b") };
+        var planner = new FakePlanner(new() { ["ix_a"] = 100_000, ["ix_a_b"] = 150_000 });
+        var selection = await IndexSelection.SelectAsync(queries, candidates, [], new WhatIfCache(planner), new SelectionOptions { BudgetBytes = 200_000 }, CancellationToken.None);
+        Assert.That(selection.Indexes.Select(i => i.Index.Name), Is.EqualTo(new[] { "ix_a_b" }));
+        Assert.That(selection.Queries.Select(q => q.After), Is.EqualTo(new double?[] { 10, 10 }));
+        Assert.That(selection.Indexes[0].Serves, Is.EqualTo(new[] { 0, 1 }), "the replacement serves the queries of the one it replaced");
+        Assert.That(selection.Indexes[0].Gain, Is.EqualTo(990 + 990).Within(1e-9), "its gain is the replaced one's and its own");
+    }
+
+    [Test]
+    public async Task A_replacement_that_makes_the_other_queries_costlier_than_it_saves_is_not_taken()
+    {
+        // (a, b) in place of (a) makes the query on a and b cheaper by 100, but the other two read a wider index: 80 more each.
+        var queries = new[] { Q(0, "SELECT * FROM t WHERE a = 1"), Q(1, "SELECT * FROM t WHERE a = 2 AND c = 3"), Q(2, "SELECT * FROM t WHERE a = 3 AND b = 2") };
+        var candidates = new[] { C("ix_a", 100_000, "a"), C("ix_a_b", 120_000, "a", "b") };
+        var planner = new DelegatePlanner((q, set) =>
+        {
+            var filtered = q.Model.Predicates.Select(p => p.Column!.Name).ToHashSet();
+            var cost = 1000.0;
+            foreach (var index in set.Select(i => i.Name))
+                cost = Math.Min(cost, (index, filtered.Contains("b")) switch
+                {
+                    ("ix_a", false) => 100,
+                    ("ix_a", true) => 500,
+                    ("ix_a_b", false) => 180,
+                    ("ix_a_b", true) => 400,
+                    _ => 1000,
+                });
+            return cost;
+        }, new() { ["ix_a"] = 100_000, ["ix_a_b"] = 120_000 });
+        var selection = await IndexSelection.SelectAsync(queries, candidates, [], new WhatIfCache(planner), new SelectionOptions { BudgetBytes = 150_000 }, CancellationToken.None);
+        Assert.That(selection.Indexes.Select(i => i.Index.Name), Is.EqualTo(new[] { "ix_a" }), "100 saved, 2 × 80 lost: (a) stays");
+        Assert.That(selection.Queries.Select(q => q.After), Is.EqualTo(new double?[] { 100, 100, 500 }));
+    }
+
+    /// <summary>A planner stand-in that costs each query under an index set with a function.</summary>
+    private sealed class DelegatePlanner(Func<AnalysedQuery, IReadOnlyList<IndexCandidate>, double> cost, Dictionary<string, long> sizes) : IWhatIfCostOracle
+    {
+        public Task<IReadOnlyList<double?>> CostAsync(IReadOnlyList<AnalysedQuery> queries, IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<double?>>(queries.Select(q => (double?)cost(q, indexes)).ToList());
+
+        public Task<IReadOnlyList<long?>> SizesAsync(IReadOnlyList<IndexCandidate> indexes, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<long?>>(indexes.Select(i => (long?)sizes[i.Name]).ToList());
+    }
+
+    [Test]
     public async Task Writes_to_the_table_outweigh_a_small_gain()
     {
         var queries = new[] { Q(0, "SELECT * FROM t WHERE a = 1"), Q(1, "UPDATE t SET c = 1 WHERE id = 5", calls: 1000) };
