@@ -76,6 +76,21 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       const problems = await s.problems((t) => /delete-without-where/.test(t) && /update-without-where/.test(t));
       assert.match(problems, /DELETE without a WHERE clause removes every row of orders/);
     });
+    await s.step('a line typed above the findings moves their squiggles with them, and undo moves them back', async () => {
+      // Each publish reuses an untouched finding's diagnostic and the JSON of its message: through
+      // vscode-languageclient the moved ones must arrive at their new lines, none lost and none doubled.
+      const mine = (t) => problemsOfFile(t, 'maintenance.sql');
+      const at = (rule, line) => new RegExp(`${rule}\\)?\\s*\\[Ln ${line}, Col \\d+\\]`);
+      const before = mine(await s.problems((t) => at('delete-without-where', 3).test(mine(t))));
+      const count = (t) => (t.match(/\[Ln \d+, Col \d+\]/g) ?? []).length;
+      await s.goTo(3, 1);
+      await s.press('Enter');
+      const moved = mine(await s.problems((t) => at('delete-without-where', 4).test(mine(t)) && at('update-without-where', 6).test(mine(t))));
+      assert.equal(count(moved), count(before), `the same problems, moved:\n${moved}`);
+      await s.press('Control+Z');
+      const back = mine(await s.problems((t) => at('delete-without-where', 3).test(mine(t)) && at('update-without-where', 5).test(mine(t))));
+      assert.equal(count(back), count(before));
+    });
   });
 
   it('hovers a table and a column with their statistics', async () => {
