@@ -5,8 +5,8 @@ namespace DbAgent.Server.Cli;
 /// <summary>
 /// `dbagent check` without a database runs in <c>dbagent-check</c> when the build ships one beside `dbagent`: the same
 /// check command (<see cref="CheckCommand"/>, <see cref="CheckCommandLine.CreateNativeCheck"/>) compiled ahead of time
-/// (Native AOT), with no JIT and no database providers. It starts in a fraction of the time and needs about half the
-/// memory, which is what a CI job that runs on every push pays for. `dbagent` replaces itself with it (execv: one
+/// (Native AOT), with no JIT and no database providers. It starts at once and its peak memory is about 60% of the
+/// managed check's (46.5 against 76.4 MiB on postgres-regress), which is what a CI job that runs on every push pays for. `dbagent` replaces itself with it (execv: one
 /// process, the same pid, arguments, streams and exit code). A run with <c>--connection</c> stays here, where the
 /// providers are; so does every run on Windows, and every run with <c>DBAGENT_NATIVE_CHECK=0</c>.
 /// </summary>
