@@ -32,7 +32,7 @@ public sealed class ProviderDatabases : ICheckDatabases
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (null, (e is DatabaseAccessException access ? access.Failure : ConnectionFailure.From(e, target)).Message);
+            return (null, ConnectionFailure.From(e, target).Message);
         }
     }
 }

@@ -30,9 +30,13 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
     public bool ConnectionLost => Kind is ConnectionFailureKind.Unreachable or ConnectionFailureKind.AuthenticationFailed
         or ConnectionFailureKind.UnknownHost or ConnectionFailureKind.DatabaseNotFound or ConnectionFailureKind.InvalidConfiguration;
 
-    /// <summary>Maps a driver exception to a kind and a message naming the connection, with every secret removed.</summary>
+    /// <summary>
+    /// Maps a driver exception to a kind and a message naming the connection, with every secret removed. A
+    /// <see cref="DatabaseAccessException"/> already carries its failure, which is returned as it is.
+    /// </summary>
     public static ConnectionFailure From(Exception exception, ConnectionTarget? target)
     {
+        if (exception is DatabaseAccessException access) return access.Failure;
         var where = target is null ? "the database" : $"'{target.Name}' ({Describe(target)})";
         var (kind, detail) = Classify(exception);
         // Some drivers (MySqlConnector) say only "unable to connect" for a name DNS does not know: ask DNS ourselves.

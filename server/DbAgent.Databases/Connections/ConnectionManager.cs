@@ -184,7 +184,7 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
         catch (Exception e)
         {
-            var failure = e is DatabaseAccessException dae ? dae.Failure : ConnectionFailure.From(e, entry.Target);
+            var failure = ConnectionFailure.From(e, entry.Target);
             MarkUnreachable(entry, failure);
             return new(default, failure);
         }
@@ -210,7 +210,7 @@ public sealed class ConnectionManager : IAsyncDisposable
             }
             catch (Exception e)
             {
-                var failure = e is DatabaseAccessException dae ? dae.Failure : ConnectionFailure.From(e, entry.Target);
+                var failure = ConnectionFailure.From(e, entry.Target);
                 if (failure.ConnectionLost)
                     MarkUnreachable(entry, failure);
                 return new(default, failure);
@@ -337,7 +337,7 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var failure = e is DatabaseAccessException dae ? dae.Failure : ConnectionFailure.From(e, target);
+            var failure = ConnectionFailure.From(e, target);
             return (false, failure.Message, null);
         }
     }
@@ -416,7 +416,7 @@ public sealed class ConnectionManager : IAsyncDisposable
                 }
                 catch (Exception e)
                 {
-                    var failure = e is DatabaseAccessException dae ? dae.Failure : ConnectionFailure.From(e, entry.Target);
+                    var failure = ConnectionFailure.From(e, entry.Target);
                     ConnectionStatus status;
                     lock (_lock)
                     {
