@@ -207,10 +207,44 @@ internal static class EditBenchmark
             return $"{k.Key} {k.Value.Count} {Measure.Percentile(k.Value, 50):F1}/{Measure.Percentile(k.Value, 95):F1}";
         })));
         Console.WriteLine($"incremental results that differ from a full parse: {mismatches}");
+        QuoteTypedAndDeleted(baseline);
         Console.WriteLine($"mean statements per fresh model {statements / (double)edits:F0}");
         Console.WriteLine($"peak working set {Measure.PeakWorkingSet()}");
         if (phases) ServerPhases(text, edits, lintCache, rules);
         return mismatches == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The worst single keystroke: a quote typed into a string literal in the middle of the file turns the rest of the
+    /// file inside out (strings become code and code strings, to the end), and deleting it turns it back. Both re-lex
+    /// and re-split everything after the edit; timed for the incremental parse alone.
+    /// </summary>
+    private static void QuoteTypedAndDeleted(SqlScript baseline)
+    {
+        var text = baseline.Text.Text;
+        var at = text.IndexOf("'active'", text.Length / 2, StringComparison.Ordinal) + 3;
+        var typed = new List<double>();
+        var deleted = new List<double>();
+        var statements = (0, 0);
+        for (var k = 0; k < 80; k++)
+        {
+            var quote = new TextChange(new TextSpan(at, 0), "'");
+            var stopwatch = Stopwatch.StartNew();
+            var inside = Apply(baseline, quote);
+            var a = stopwatch.Elapsed.TotalMilliseconds;
+            var undo = new TextChange(new TextSpan(at, 1), "");
+            stopwatch.Restart();
+            var back = inside.WithChanges(inside.Text.WithChange(undo), [undo]);
+            var b = stopwatch.Elapsed.TotalMilliseconds;
+            statements = (inside.Statements.Count, back.Statements.Count);
+            if (k < 20) continue; // warm-up
+            typed.Add(a);
+            deleted.Add(b);
+        }
+        typed.Sort();
+        deleted.Sort();
+        Console.WriteLine($"a quote typed mid-file (statements {baseline.Statements.Count} -> {statements.Item1}): p50 {Measure.Percentile(typed, 50):F2} ms, p95 {Measure.Percentile(typed, 95):F2} ms; "
+            + $"deleted again (-> {statements.Item2}): p50 {Measure.Percentile(deleted, 50):F2} ms, p95 {Measure.Percentile(deleted, 95):F2} ms (incremental parse only)");
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ public static class SqlLexer
         var scratch = t_scratch ?? new List<Token>(4096);
         t_scratch = null;
         scratch.Clear();
-        Scan(text, dialect, 0, true, scratch, int.MaxValue, null);
+        Scan(text, dialect, 0, true, scratch, int.MaxValue, null, null);
         return scratch;
     }
 
@@ -74,10 +74,15 @@ public static class SqlLexer
     /// custom delimiter) into <paramref name="output"/>, and stops as soon as, at or after <paramref name="resyncFrom"/>,
     /// <paramref name="canResync"/> says the old tokens from that position on are the same. Returns the position
     /// where it stopped (the input's length when it ran to the end). Lexing is deterministic from a token boundary
-    /// and its state, which is what makes this safe. <paramref name="canResync"/> must not throw.
+    /// and its state, which is what makes this safe. <paramref name="nextCandidate"/> gives the first position at or
+    /// after the one given where an old token starts (int.MaxValue when none does): only there can the old tokens
+    /// resume, so only there is <paramref name="canResync"/> asked, and the fast scan runs on between them (a quote
+    /// typed mid-file re-lexes to the end, and old and new tokens then rarely start at the same place). Neither
+    /// callback may throw.
     /// </summary>
-    internal static int LexFrom(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool> canResync) =>
-        Scan(text, dialect, start, atLineStart, output, resyncFrom, canResync);
+    internal static int LexFrom(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom,
+        Func<int, int> nextCandidate, Func<int, bool, bool> canResync) =>
+        Scan(text, dialect, start, atLineStart, output, resyncFrom, nextCandidate, canResync);
 
     /// <summary>The lexer's state at a token boundary: true after a whitespace token that holds a line feed.</summary>
     internal static bool AtLineStartAfter(string text, in Token previous) =>
@@ -158,7 +163,8 @@ public static class SqlLexer
     /// each time FastScan stops, and all tokens while a MySQL delimiter is set.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as FastScan
-    private static int Scan(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom, Func<int, bool, bool>? canResync)
+    private static int Scan(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom,
+        Func<int, int>? nextCandidate, Func<int, bool, bool>? canResync)
     {
         ReadOnlySpan<char> s = text;
         var partMask = PartMask(dialect);
@@ -173,17 +179,28 @@ public static class SqlLexer
         var buffer = CollectionsMarshal.AsSpan(output);
 
         var pos = start;
+        // Where the old tokens might resume next (resyncFrom is int.MaxValue for a full lex): FastScan stops there.
+        var stopAt = resyncFrom == int.MaxValue ? int.MaxValue : Math.Max(resyncFrom, nextCandidate!(resyncFrom));
         while ((uint)pos < (uint)s.Length)
         {
             if (delimiter is null)
             {
-                pos = FastScan(s, pos, buffer, ref n, ref atLineStart, resyncFrom, partMask, scriptLetter);
+                pos = FastScan(s, pos, buffer, ref n, ref atLineStart, stopAt, partMask, scriptLetter);
                 if ((uint)pos >= (uint)s.Length) break;
             }
 
             // One token that FastScan left: any kind, in any state.
-            // resyncFrom is int.MaxValue for a full lex.
-            if (pos >= resyncFrom && canResync!(pos, atLineStart)) break;
+            if (pos >= stopAt)
+            {
+                // A token that ran over the candidate (a slow-path one does not stop there): the next candidate may be here.
+                if (pos > stopAt) stopAt = Math.Max(resyncFrom, nextCandidate!(pos));
+                if (pos == stopAt)
+                {
+                    if (canResync!(pos, atLineStart)) break;
+                    // This token starts at the candidate: the next candidate lies after it.
+                    stopAt = Math.Max(resyncFrom, nextCandidate!(pos + 1));
+                }
+            }
             start = pos;
             var c = s[pos];
             TokenKind kind;

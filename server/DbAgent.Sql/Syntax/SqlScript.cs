@@ -215,12 +215,22 @@ public sealed class SqlScript
         // Re-lex until a token boundary after the edit lines up with an old one in the same state.
         var relexed = new List<Token>(64);
         var resumeOld = -1;
+        // The first old token at or after the last position asked about: positions only grow, so the search walks on
+        // from it instead of starting over (a quote typed or deleted re-lexes to the end of the file, asking at every token).
+        var cursor = -1;
         // Resync strictly after the change: the lexer reads the character before a ':' (a '::' cast is not a :name
         // parameter), so that character must be one the edit left alone.
-        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, relexed, newEnd + 1, (pos, lineStart) =>
+        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, relexed, newEnd + 1, pos =>
         {
-            var j = FindTokenStartingAt(oldTokens, pos - delta);
-            if (j <= 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[j - 1]) != lineStart) return false;
+            var old = pos - delta;
+            if (cursor < 0) cursor = FirstTokenStartingAtOrAfter(oldTokens, old);
+            while (cursor < oldTokens.Count && oldTokens[cursor].Start < old) cursor++;
+            return cursor < oldTokens.Count ? oldTokens[cursor].Start + delta : int.MaxValue;
+        }, (pos, lineStart) =>
+        {
+            // Asked only where an old token starts (the candidate the cursor is on).
+            var j = cursor;
+            if (j <= 0 || j >= oldTokens.Count || oldTokens[j].Start != pos - delta || SqlLexer.AtLineStartAfter(oldSource, oldTokens[j - 1]) != lineStart) return false;
             resumeOld = j;
             return true;
         });
@@ -297,17 +307,16 @@ public sealed class SqlScript
         return Math.Max(0, Math.Min(lo, tokens.Count - 1));
     }
 
-    private static int FindTokenStartingAt(IReadOnlyList<Token> tokens, int offset)
+    /// <summary>Index of the first token that starts at or after the offset (the count when none does).</summary>
+    private static int FirstTokenStartingAtOrAfter(IReadOnlyList<Token> tokens, int offset)
     {
         int lo = 0, hi = tokens.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var start = tokens[mid].Start;
-            if (start == offset) return mid;
-            if (start < offset) lo = mid + 1; else hi = mid - 1;
+            if (tokens[mid].Start < offset) lo = mid + 1; else hi = mid - 1;
         }
-        return -1;
+        return lo;
     }
 
     private static int FindStatementByLeading(List<ParsedStatement> statements, int leading)

@@ -276,27 +276,41 @@ public class LexerTests
     }
 
     [Test]
-    public void LexFrom_asks_to_resync_at_every_token_from_the_resync_point_and_stops_where_told()
+    public void LexFrom_asks_to_resync_only_where_a_candidate_starts_a_token_from_the_resync_point_and_stops_where_told()
     {
-        // select␠a␠from␠t: tokens start at 0 6 7 8 9 13 14; asked from 8 on, told yes at 13.
+        // select␠a␠from␠t: tokens start at 0 6 7 8 9 13 14. Old tokens started at 3 9 11 13: 3 lies before the resync
+        // point (8), 11 inside "from"; 9 and 13 start new tokens and are asked about, and the answer at 13 is yes.
         const string sql = "select a from t";
+        int[] candidates = [3, 9, 11, 13];
         var asked = new List<int>();
         var output = new List<Token>();
-        var stop = SqlLexer.LexFrom(sql, SqlDialect.Postgres, 0, true, output, 8, (pos, _) =>
-        {
-            asked.Add(pos);
-            return pos == 13;
-        });
+        var stop = SqlLexer.LexFrom(sql, SqlDialect.Postgres, 0, true, output, 8,
+            pos => candidates.FirstOrDefault(c => c >= pos, int.MaxValue),
+            (pos, _) =>
+            {
+                asked.Add(pos);
+                return pos == 13;
+            });
         Assert.That(stop, Is.EqualTo(13));
-        Assert.That(asked, Is.EqualTo(new[] { 8, 9, 13 }));
+        Assert.That(asked, Is.EqualTo(new[] { 9, 13 }));
         Assert.That(output.Select(t => sql.Substring(t.Start, t.Length)), Is.EqualTo(new[] { "select", " ", "a", " ", "from" }));
+    }
+
+    [Test]
+    public void LexFrom_runs_to_the_end_when_no_candidate_resyncs()
+    {
+        const string sql = "select 'a;b' from t";
+        var output = new List<Token>();
+        var stop = SqlLexer.LexFrom(sql, SqlDialect.Postgres, 0, true, output, 1, pos => pos <= 7 ? 7 : int.MaxValue, (_, _) => false);
+        Assert.That(stop, Is.EqualTo(sql.Length));
+        Assert.That(output, Is.EqualTo(SqlLexer.Lex(sql, SqlDialect.Postgres)));
     }
 
     [Test]
     public void LexFrom_appends_to_what_the_list_holds()
     {
         var output = new List<Token> { new(TokenKind.Word, 0, 3) };
-        var end = SqlLexer.LexFrom("abc def", SqlDialect.Postgres, 3, false, output, int.MaxValue, (_, _) => false);
+        var end = SqlLexer.LexFrom("abc def", SqlDialect.Postgres, 3, false, output, int.MaxValue, _ => int.MaxValue, (_, _) => false);
         Assert.That(end, Is.EqualTo(7));
         Assert.That(output, Is.EqualTo(new[] { new Token(TokenKind.Word, 0, 3), new Token(TokenKind.Whitespace, 3, 1), new Token(TokenKind.Word, 4, 3) }));
     }
