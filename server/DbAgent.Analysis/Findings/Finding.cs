@@ -21,14 +21,51 @@ public sealed record Finding(string RuleId, FindingSeverity Severity, string Mes
     /// <summary>The document the span is in, when it is not the document being analysed (schema drift points at migrations).</summary>
     public string? DocumentUri { get; init; }
     /// <summary>Mechanical fixes (edits of the analysed document), offered as quick fixes by the editor.</summary>
-    public IReadOnlyList<FindingFix> Fixes { get; init; } = [];
-
-    /// <summary>The same finding with its span and its fixes' edits moved by <paramref name="by"/> characters.</summary>
-    public Finding MovedBy(int by) => by == 0 ? this : this with
+    public IReadOnlyList<FindingFix> Fixes
     {
-        Span = new TextSpan(Span.Start + by, Span.Length),
-        Fixes = Fixes.Count == 0 ? Fixes : MovedFixes(Fixes, by),
-    };
+        get
+        {
+            var fixes = Volatile.Read(ref _fixes);
+            if (fixes is not PendingMove pending) return (IReadOnlyList<FindingFix>)fixes;
+            // Moved when first read (readers racing each move them, alike): most moved findings never have theirs read.
+            var moved = MovedFixes(pending.Fixes, pending.By);
+            Volatile.Write(ref _fixes, moved);
+            return moved;
+        }
+        init => _fixes = value;
+    }
+
+    /// <summary>The fixes as given, or, for a moved finding whose fixes were not read yet, those and how far to move them.</summary>
+    private object _fixes = Array.Empty<FindingFix>();
+
+    private sealed record PendingMove(IReadOnlyList<FindingFix> Fixes, int By);
+
+    /// <summary>
+    /// The finding this one was moved from by <see cref="MovedBy"/> (the first of a chain of moves), or itself: the same
+    /// object for every place an edit moves a cached finding to, for what the editor keeps per finding (its diagnostic).
+    /// </summary>
+    public Finding Origin => _origin ?? this;
+
+    private Finding? _origin;
+
+    /// <summary>
+    /// The same finding with its span moved by <paramref name="by"/> characters, and its fixes' edits with it when they
+    /// are read. Every finding after an edit moves on every keystroke: this makes one object per finding, not four.
+    /// </summary>
+    public Finding MovedBy(int by)
+    {
+        if (by == 0) return this;
+        var fixes = Volatile.Read(ref _fixes);
+        var moved = this with { Span = new TextSpan(Span.Start + by, Span.Length) };
+        moved._origin = Origin;
+        moved._fixes = fixes switch
+        {
+            PendingMove pending => new PendingMove(pending.Fixes, pending.By + by),
+            IReadOnlyList<FindingFix> { Count: 0 } none => none,
+            _ => new PendingMove((IReadOnlyList<FindingFix>)fixes, by),
+        };
+        return moved;
+    }
 
     /// <summary>Plain loops, no iterators or closures: every finding after an edit moves on every keystroke.</summary>
     private static FindingFix[] MovedFixes(IReadOnlyList<FindingFix> fixes, int by)

@@ -157,6 +157,31 @@ public sealed class DiagnosticsPublicationTests
     }
 
     [Test]
+    public void A_finding_an_edit_moves_keeps_its_diagnostic_while_its_line_and_column_hold()
+    {
+        var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
+        var cache = new LintCache();
+        var publication = new DiagnosticsPublication();
+        Diagnostic[] Publish(SqlScript s, int version)
+        {
+            var snapshot = new DocumentSnapshot("file:///m.sql", version, "sql", s.Text, s, DialectSource.Setting);
+            var findings = FindingsPipeline.Analyze(s, new AnalysisInput { Rules = AllRules, Cache = cache }).Findings;
+            var prepared = publication.Prepare(snapshot, findings).ToArray();
+            Assert.That(prepared, Is.EqualTo(findings.Select(f => DiagnosticsPublisher.ToDiagnostic(snapshot, f)).ToArray()));
+            return prepared;
+        }
+        var before = Publish(script, 1);
+        // A character typed at the end of the first line: every later finding moves by one offset, but not by a line or column.
+        var at = Migration.IndexOf('\n');
+        var change = new TextChange(new TextSpan(at, 0), " ");
+        var after = Publish(script.WithChanges(script.Text.WithChange(change), [change]), 2);
+        var statementRules = RuleCatalog.LintRules.Select(r => r.Descriptor.Id).ToHashSet();
+        var later = after.Where(d => d.Range.Start.Line > 0 && d.Code is { } code && statementRules.Contains(code)).ToList();
+        Assert.That(later, Has.Count.GreaterThan(5));
+        Assert.That(later.All(d => before.Any(b => ReferenceEquals(b, d))), Is.True, "each moved finding's diagnostic is last publish's object");
+    }
+
+    [Test]
     public void A_list_that_is_not_prepared_is_written_as_the_serializer_writes_it()
     {
         var diagnostic = new Diagnostic { Range = new Range(new Position(1, 2), new Position(3, 4)), Severity = DiagnosticSeverity.Warning, Code = "x", Message = "m \"q\" <" };

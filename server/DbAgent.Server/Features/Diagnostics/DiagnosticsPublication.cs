@@ -11,14 +11,18 @@ namespace DbAgent.Server.Features.Diagnostics;
 /// </summary>
 public sealed class DiagnosticsPublication
 {
-    /// <summary>The diagnostic made for each finding object, with the publish that last used it.</summary>
+    /// <summary>
+    /// The diagnostic made for each finding, by its <see cref="Finding.Origin"/> (a finding an edit moved is a new
+    /// object with the same origin), with the finding it was made for and the publish that last used it.
+    /// </summary>
     private readonly Dictionary<Finding, Made> _made = new(ReferenceEqualityComparer.Instance);
     private readonly PublishedJson _json = new();
     private int _publish;
 
-    private sealed class Made(Diagnostic diagnostic)
+    private sealed class Made(Diagnostic diagnostic, Finding finding)
     {
         public Diagnostic Diagnostic = diagnostic;
+        public Finding Finding = finding;
         public int LastPublish;
     }
 
@@ -40,10 +44,11 @@ public sealed class DiagnosticsPublication
         for (var i = 0; i < diagnostics.Length; i++)
         {
             var finding = findings[i];
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_made, finding, out var known);
-            if (!known) slot = new Made(DiagnosticsPublisher.ToDiagnostic(snapshot, finding));
-            else if (!SameRange(snapshot, finding, slot!.Diagnostic.Range)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_made, finding.Origin, out var known);
+            if (!known) slot = new Made(DiagnosticsPublisher.ToDiagnostic(snapshot, finding), finding);
+            else if (!SameSay(slot!.Finding, finding) || !SameRange(snapshot, finding, slot.Diagnostic.Range)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
             var made = slot!;
+            made.Finding = finding;
             made.LastPublish = publish;
             diagnostics[i] = made.Diagnostic;
         }
@@ -55,6 +60,10 @@ public sealed class DiagnosticsPublication
         }
         return _json.Prepare(diagnostics);
     }
+
+    /// <summary>True when a diagnostic made for <paramref name="made"/> says what one for <paramref name="finding"/> would (a moved finding does; a severity setting changed does not).</summary>
+    private static bool SameSay(Finding made, Finding finding) =>
+        ReferenceEquals(made, finding) || (made.Severity == finding.Severity && ReferenceEquals(made.Message, finding.Message) && ReferenceEquals(made.RuleId, finding.RuleId));
 
     private static bool SameRange(DocumentSnapshot snapshot, Finding finding, Protocol.Range range)
     {
