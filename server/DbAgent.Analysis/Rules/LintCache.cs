@@ -46,19 +46,23 @@ public sealed class LintCache
             // Most statements have no finding: nothing to place, nothing to allocate when they move.
             if (entry.Relative.Length == 0) return true;
             var start = statement.Span.Start;
-            // The statements before an edit stay where they were: their findings are reused as they are, not copied.
-            var placed = Volatile.Read(ref entry.Placed);
-            if (placed.Start != start)
+            // The statements before an edit are the same objects, where they were: their findings are reused as they
+            // are. A statement the edit moved is a new object: its findings are placed anew, and kept on it.
+            if (statement.Placement is not Placed placed || !ReferenceEquals(placed.Entry, entry) || placed.Start != start)
             {
-                var relative = entry.Relative;
-                var moved = new Finding[relative.Length];
-                for (var i = 0; i < moved.Length; i++) moved[i] = relative[i].MovedBy(start);
-                placed = new Placed(start, moved);
-                Volatile.Write(ref entry.Placed, placed);
+                placed = entry.Placed.Start == start ? entry.Placed : new Placed(entry, start, Moved(entry.Relative, start));
+                statement.Placement = placed;
             }
             // As a span: List.AddRange of an array goes through ICollection.CopyTo and the checked Array.Copy, per statement.
             into.AddRange(placed.Findings.AsSpan());
             return true;
+        }
+
+        private static Finding[] Moved(Finding[] relative, int start)
+        {
+            var moved = new Finding[relative.Length];
+            for (var i = 0; i < moved.Length; i++) moved[i] = relative[i].MovedBy(start);
+            return moved;
         }
 
         public void Set(SqlScript script, ParsedStatement statement, IReadOnlyList<Finding> findings)
@@ -69,22 +73,32 @@ public sealed class LintCache
                 _known.Set(script, statement, Entry.Empty);
                 return;
             }
-            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray()) { Placed = new Placed(start, findings.ToArray()) };
+            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray(), start, findings.ToArray());
             _known.Set(script, statement, entry);
+            statement.Placement = entry.Placed;
         }
     }
 
-    /// <summary>A statement's findings relative to its start, and the same placed at the start it last had (swapped whole, so racing runs each see one).</summary>
-    internal sealed class Entry(Finding[] relative)
+    /// <summary>A statement's findings relative to its start, and as they were found, at the start it had then.</summary>
+    internal sealed class Entry
     {
         /// <summary>A statement without findings: one shared entry (it is never placed).</summary>
-        public static readonly Entry Empty = new([]);
+        public static readonly Entry Empty = new([], 0, []);
 
-        public Finding[] Relative { get; } = relative;
-        public Placed Placed = new(0, relative);
+        public Entry(Finding[] relative, int start, Finding[] found)
+        {
+            Relative = relative;
+            Placed = new Placed(this, start, found);
+        }
+
+        public Finding[] Relative { get; }
+
+        /// <summary>Never replaced: placements elsewhere are kept on the statements (<see cref="ParsedStatement.Placement"/>).</summary>
+        public Placed Placed { get; }
     }
 
-    internal sealed record Placed(int Start, Finding[] Findings);
+    /// <summary>An entry's findings placed at a start.</summary>
+    internal sealed record Placed(Entry Entry, int Start, Finding[] Findings);
 
     /// <summary>The statements' memo slot of every document's lint cache.</summary>
     private static readonly int Slot = TreeMemo.Reserve();

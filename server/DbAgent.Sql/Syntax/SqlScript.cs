@@ -118,6 +118,21 @@ public sealed class ParsedStatement
     /// when first asked for (a one-shot `dbagent check` never asks, and pays nothing for it).
     /// </summary>
     public TreeMemo Memo => Volatile.Read(ref _memo) ?? Interlocked.CompareExchange(ref _memo, new TreeMemo(), null) ?? _memo!;
+
+    private object? _placement;
+
+    /// <summary>
+    /// What an analysis cache keeps about the statement where it stands, unlike <see cref="Memo"/>, which follows its
+    /// tree: an edit before the statement makes a new object, so this starts empty there. The lint cache keeps the
+    /// statement's findings placed at its start here, on the statement of the current version rather than in its own
+    /// long-lived tables (which every keystroke would otherwise fill with references to new objects, each to be
+    /// scanned by the garbage collector). Any thread; the last writer wins, so what is kept must say what it is for.
+    /// </summary>
+    public object? Placement
+    {
+        get => Volatile.Read(ref _placement);
+        set => Volatile.Write(ref _placement, value);
+    }
 }
 
 /// <summary>

@@ -86,6 +86,25 @@ public class LintCacheTests
     }
 
     [Test]
+    public void Statements_an_edit_moved_and_its_undo_moved_back_give_the_findings_they_first_gave()
+    {
+        var cache = new LintCache();
+        var script = SqlScript.Parse(Script, SqlDialect.Postgres);
+        var first = Linter.Run(script, cache: cache).Findings;
+        var change = new TextChange(new TextSpan(0, 0), "SELECT 1;\n");
+        var edited = script.WithChanges(script.Text.WithChange(change), [change]);
+        var moved = Linter.Run(edited, cache: cache).Findings;
+        var undo = new TextChange(new TextSpan(0, "SELECT 1;\n".Length), "");
+        var undone = edited.WithChanges(edited.Text.WithChange(undo), [undo]);
+        var back = Linter.Run(undone, cache: cache).Findings;
+
+        Assert.That(moved.Select(f => f.Span.Start), Is.EqualTo(first.Select(f => f.Span.Start + change.NewText.Length)));
+        Assert.That(moved.Select(f => f.Origin), Is.EqualTo(back.Select(f => f.Origin)).Using<Finding>(ReferenceEquals), "a moved finding keeps its origin");
+        // Back where they were found: the very findings of the first run, not copies moved there again.
+        Assert.That(back.Zip(first).All(p => ReferenceEquals(p.First, p.Second)), Is.True);
+    }
+
+    [Test]
     public void New_settings_are_not_answered_from_findings_made_under_the_old_ones()
     {
         var cache = new LintCache();

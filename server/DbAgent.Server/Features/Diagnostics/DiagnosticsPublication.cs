@@ -1,5 +1,6 @@
 using DbAgent.Analysis.Findings;
 using DbAgent.Server.Documents;
+using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 
 namespace DbAgent.Server.Features.Diagnostics;
@@ -13,16 +14,17 @@ public sealed class DiagnosticsPublication
 {
     /// <summary>
     /// The diagnostic made for each finding, by its <see cref="Finding.Origin"/> (a finding an edit moved is a new
-    /// object with the same origin), with the finding it was made for and the publish that last used it.
+    /// object with the same origin), with the publish that last used it. Nothing here is written on a keystroke but
+    /// for a diagnostic made anew: a reference from this long-lived map to each keystroke's new objects would be
+    /// scanned by every collection of young objects until the next full one.
     /// </summary>
     private readonly Dictionary<Finding, Made> _made = new(ReferenceEqualityComparer.Instance);
     private readonly PublishedJson _json = new();
     private int _publish;
 
-    private sealed class Made(Diagnostic diagnostic, Finding finding)
+    private sealed class Made(Diagnostic diagnostic)
     {
         public Diagnostic Diagnostic = diagnostic;
-        public Finding Finding = finding;
         public int LastPublish;
     }
 
@@ -45,10 +47,9 @@ public sealed class DiagnosticsPublication
         {
             var finding = findings[i];
             ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_made, finding.Origin, out var known);
-            if (!known) slot = new Made(DiagnosticsPublisher.ToDiagnostic(snapshot, finding), finding);
-            else if (!SameSay(slot!.Finding, finding) || !SameRange(snapshot, finding, slot.Diagnostic.Range)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
+            if (!known) slot = new Made(DiagnosticsPublisher.ToDiagnostic(snapshot, finding));
+            else if (!SameSay(slot!.Diagnostic, finding) || !SameRange(snapshot, finding, slot.Diagnostic.Range)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
             var made = slot!;
-            made.Finding = finding;
             made.LastPublish = publish;
             diagnostics[i] = made.Diagnostic;
         }
@@ -61,9 +62,9 @@ public sealed class DiagnosticsPublication
         return _json.Prepare(diagnostics);
     }
 
-    /// <summary>True when a diagnostic made for <paramref name="made"/> says what one for <paramref name="finding"/> would (a moved finding does; a severity setting changed does not).</summary>
-    private static bool SameSay(Finding made, Finding finding) =>
-        ReferenceEquals(made, finding) || (made.Severity == finding.Severity && ReferenceEquals(made.Message, finding.Message) && ReferenceEquals(made.RuleId, finding.RuleId));
+    /// <summary>True when the diagnostic says what one made for <paramref name="finding"/> would, its range aside (a moved finding's does; after a severity setting changed, not).</summary>
+    private static bool SameSay(Diagnostic diagnostic, Finding finding) =>
+        diagnostic.Severity == finding.Severity.ToLsp() && ReferenceEquals(diagnostic.Message, finding.Message) && ReferenceEquals(diagnostic.Code, finding.RuleId);
 
     private static bool SameRange(DocumentSnapshot snapshot, Finding finding, Protocol.Range range)
     {
