@@ -35,6 +35,15 @@ public sealed class LintCache
         /// <summary>How many findings the last run had before the settings were applied (to size the next run's list).</summary>
         public int LastCount { get; set; }
 
+        /// <summary>What the script facts of the last run concluded: the next run takes it over if its statements summarise alike.</summary>
+        public ScriptFacts.Concluded? LastFacts
+        {
+            get => Volatile.Read(ref _lastFacts);
+            set => Volatile.Write(ref _lastFacts, value);
+        }
+
+        private ScriptFacts.Concluded? _lastFacts;
+
         public RuleSettings Settings => settings;
         public SchemaModel? Schema => schema;
         public IReadOnlyList<ILintRule> Rules => rules;

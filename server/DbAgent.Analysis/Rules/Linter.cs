@@ -113,7 +113,8 @@ public static class Linter
         var skipScriptRules = !bounds.ScriptRules || outOfTime || read < script.Statements.Count;
         if (!skipScriptRules)
         {
-            var facts = new ScriptFacts(script, newTables, remember: known is not null);
+            var facts = new ScriptFacts(script, newTables, remember: known is not null, previous: known?.LastFacts);
+            if (known is not null) known.LastFacts = facts.Conclusions;
             foreach (var rule in scriptRules)
             {
                 if (!settings.IsEnabled(rule.Descriptor.Id)) continue;

@@ -24,20 +24,33 @@ public sealed class ScriptFacts
     public const string ExistingTableKey = "existingTable";
 
     /// <summary>
-    /// The tables the script creates, by name (compared as <see cref="NameComparer"/> does), each with where it is
-    /// created, in document order: one lookup per question, not a walk over every CREATE TABLE of a long migration.
+    /// What follows from the statements' summaries taken together, by statement index: the same for every version of a
+    /// document whose statements summarise alike (most keystrokes change no statement's kind, created or locked
+    /// table), so the editor's next analysis takes it over instead of walking the script again.
     /// </summary>
-    private readonly Dictionary<string, Places> _created;
-
-    /// <summary>Where a table name is created: the first place inline (most tables are created once), any later ones in a list.</summary>
-    private struct Places((int At, string? Schema) first)
+    internal sealed class Derived
     {
-        public readonly (int At, string? Schema) First = first;
-        public List<(int At, string? Schema)>? More;
+        /// <summary>
+        /// The tables the script creates, by name (compared as <see cref="NameComparer"/> does), each with the index of
+        /// the statement that creates it, in document order: one lookup per question, not a walk over every CREATE TABLE.
+        /// </summary>
+        public required Dictionary<string, Places> Created { get; init; }
+        public required bool[] InTransaction { get; init; }
+        /// <summary>Per statement: 0 not yet known, 1 the table it locks is new, 2 it is not (or it locks none).</summary>
+        public required byte[] LockedIsNew { get; init; }
+        /// <summary>Table names in findings' data, parsed once: the same strings come back with every moved finding.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, QualifiedName> Names { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>Where a table name is created: the first statement inline (most tables are created once), any later ones in a list.</summary>
+    internal struct Places((int Index, string? Schema) first)
+    {
+        public readonly (int Index, string? Schema) First = first;
+        public List<(int Index, string? Schema)>? More;
     }
     private readonly IReadOnlySet<string>? _newTables;
-    private readonly bool[] _inTransaction;
     private readonly StatementSummary[] _summaries;
+    private readonly Derived _derived;
 
     /// <summary>The existing table a statement locks (DDL on it), from a summary kept per statement tree.</summary>
     public QualifiedName? LockedTable(int statementIndex) => _summaries[statementIndex].Locked;
@@ -50,25 +63,61 @@ public sealed class ScriptFacts
     /// edit. A one-shot run (`dbagent check`) sees each statement once, and remembering them would hold every
     /// statement's text of the whole run.
     /// </param>
-    public ScriptFacts(SqlScript script, IReadOnlySet<string>? newTables = null, bool remember = true)
+    /// <param name="previous">What the document's previous analysis concluded (<see cref="Conclusions"/>): taken over when its statements summarised alike.</param>
+    public ScriptFacts(SqlScript script, IReadOnlySet<string>? newTables = null, bool remember = true, Concluded? previous = null)
     {
         Script = script;
         _newTables = newTables;
         var statements = script.Statements;
-        _inTransaction = new bool[statements.Count];
         _summaries = new StatementSummary[statements.Count];
-        var creates = 0;
-        for (var i = 0; i < statements.Count; i++)
+        for (var i = 0; i < statements.Count; i++) _summaries[i] = Summarize(script, statements[i], remember);
+        _derived = previous is not null && ReferenceEquals(previous.NewTables, newTables) && SummariseAlike(previous.Summaries, _summaries)
+            ? previous.Derived
+            : Derive(_summaries);
+    }
+
+    /// <summary>True when what the conclusions follow from is the same: a statement an edit changed has a new summary that most often says the same.</summary>
+    private static bool SummariseAlike(StatementSummary[] a, StatementSummary[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
         {
-            _summaries[i] = Summarize(script, statements[i], remember);
-            creates += _summaries[i].Created.Length;
+            var (x, y) = (a[i], b[i]);
+            if (ReferenceEquals(x, y)) continue;
+            if (x.Kind != y.Kind || x.Detail != y.Detail || x.SetsTimeout != y.SetsTimeout || x.Locked != y.Locked || !x.Created.AsSpan().SequenceEqual(y.Created)) return false;
         }
-        // Sized once: a long migration creates thousands of tables, and growing the map rehashed them all, per keystroke.
-        _created = new Dictionary<string, Places>(creates, NameComparer.Instance);
-        var open = false;
-        for (var i = 0; i < statements.Count; i++)
+        return true;
+    }
+
+    /// <summary>What these facts concluded, for the next analysis of the same document; it holds no text or statement.</summary>
+    public Concluded Conclusions => new(_summaries, _derived, _newTables);
+
+    /// <summary>The statements' summaries and what followed from them (see <see cref="Conclusions"/>).</summary>
+    public sealed class Concluded
+    {
+        internal Concluded(StatementSummary[] summaries, Derived derived, IReadOnlySet<string>? newTables)
         {
-            var summary = _summaries[i];
+            Summaries = summaries;
+            Derived = derived;
+            NewTables = newTables;
+        }
+
+        internal StatementSummary[] Summaries { get; }
+        internal Derived Derived { get; }
+        internal IReadOnlySet<string>? NewTables { get; }
+    }
+
+    private static Derived Derive(StatementSummary[] summaries)
+    {
+        var creates = 0;
+        foreach (var summary in summaries) creates += summary.Created.Length;
+        // Sized once: a long migration creates thousands of tables, and growing the map rehashed them all.
+        var created = new Dictionary<string, Places>(creates, NameComparer.Instance);
+        var inTransaction = new bool[summaries.Length];
+        var open = false;
+        for (var i = 0; i < summaries.Length; i++)
+        {
+            var summary = summaries[i];
             if (summary.Kind == StatementKind.Transaction)
             {
                 var word = summary.Detail ?? "";
@@ -76,19 +125,20 @@ public sealed class ScriptFacts
                 else if (word is "COMMIT" or "ROLLBACK" or "END" or "ABORT") open = false;
                 continue;
             }
-            _inTransaction[i] = open;
+            inTransaction[i] = open;
             foreach (var table in summary.Created)
             {
-                var place = (statements[i].Span.Start, table.Schema);
-                ref var places = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_created, table.Name, out var exists);
+                var place = (i, table.Schema);
+                ref var places = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(created, table.Name, out var exists);
                 if (!exists) places = new Places(place);
                 else (places.More ??= []).Add(place);
             }
         }
+        return new Derived { Created = created, InTransaction = inTransaction, LockedIsNew = new byte[summaries.Length] };
     }
 
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
-    private sealed record StatementSummary(StatementKind Kind, string? Detail, QualifiedName[] Created, QualifiedName? Locked, bool SetsTimeout);
+    internal sealed record StatementSummary(StatementKind Kind, string? Detail, QualifiedName[] Created, QualifiedName? Locked, bool SetsTimeout);
 
     private static readonly StatementMemo<StatementSummary> Summaries = new(100_000, TreeMemo.Reserve());
 
@@ -112,33 +162,69 @@ public sealed class ScriptFacts
     public IReadOnlyList<ParsedStatement> Statements => Script.Statements;
 
     /// <summary>True when the statement runs inside BEGIN ... COMMIT written in the script.</summary>
-    public bool InTransactionBlock(int statementIndex) => _inTransaction[statementIndex];
+    public bool InTransactionBlock(int statementIndex) => _derived.InTransaction[statementIndex];
 
-    public bool HasNewTables => _created.Count > 0 || _newTables is { Count: > 0 };
+    public bool HasNewTables => _derived.Created.Count > 0 || _newTables is { Count: > 0 };
 
-    /// <summary>True when the table was created earlier in this script, or by another migration of the same change.</summary>
-    public bool IsNewTable(QualifiedName table, int before)
+    /// <summary>True when the table was created earlier in this script (before offset <paramref name="before"/>), or by another migration of the same change.</summary>
+    public bool IsNewTable(QualifiedName table, int before) => IsNewTableBefore(table, StatementsStartingBefore(before));
+
+    /// <summary>True when the table the statement locks (<see cref="LockedTable"/>) was created before it; false when it locks none.</summary>
+    public bool LocksNewTable(int statementIndex)
     {
-        if (_created.TryGetValue(table.Name, out var places))
+        var known = _derived.LockedIsNew;
+        if (known[statementIndex] == 0)
+            known[statementIndex] = _summaries[statementIndex].Locked is { } table && IsNewTableBefore(table, statementIndex) ? (byte)1 : (byte)2;
+        return known[statementIndex] == 1;
+    }
+
+    /// <summary>True when the table was created by one of the first <paramref name="statementCount"/> statements, or by another migration of the change.</summary>
+    private bool IsNewTableBefore(QualifiedName table, int statementCount)
+    {
+        if (_derived.Created.TryGetValue(table.Name, out var places))
         {
-            if (CreatedBefore(places.First, table, before)) return true;
-            if (places.More is { } more && places.First.At < before)
+            if (CreatedBefore(places.First, table, statementCount)) return true;
+            if (places.More is { } more && places.First.Index < statementCount)
             {
                 foreach (var place in more)
                 {
-                    if (place.At >= before) break;
-                    if (CreatedBefore(place, table, before)) return true;
+                    if (place.Index >= statementCount) break;
+                    if (CreatedBefore(place, table, statementCount)) return true;
                 }
             }
         }
         return _newTables is not null && (_newTables.Contains(table.ToString()) || _newTables.Contains(table.Name));
     }
 
-    private static bool CreatedBefore((int At, string? Schema) place, QualifiedName table, int before) =>
-        place.At < before && (place.Schema is null || table.Schema is null || NameComparer.SameName(place.Schema, table.Schema));
+    /// <summary>How many statements start before the offset (they are in document order).</summary>
+    private int StatementsStartingBefore(int offset)
+    {
+        var statements = Script.Statements;
+        int lo = 0, hi = statements.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (statements[mid].Span.Start < offset) lo = mid + 1; else hi = mid - 1;
+        }
+        return lo;
+    }
 
-    internal bool IsAboutNewTable(Finding finding) =>
-        finding.Data.TryGetValue(ExistingTableKey, out var table) && IsNewTable(QualifiedName.Parse(table), finding.Span.Start);
+    private static bool CreatedBefore((int Index, string? Schema) place, QualifiedName table, int statementCount) =>
+        place.Index < statementCount && (place.Schema is null || table.Schema is null || NameComparer.SameName(place.Schema, table.Schema));
+
+    internal bool IsAboutNewTable(Finding finding)
+    {
+        if (!finding.Data.TryGetValue(ExistingTableKey, out var table)) return false;
+        var names = _derived.Names;
+        if (!names.TryGetValue(table, out var name))
+        {
+            // Findings made anew bring new strings: the map stays within a few times the statements. (Counting takes
+            // every lock of the map: only on a miss.)
+            if (names.Count > 4 * _summaries.Length + 1024) names.Clear();
+            name = names.GetOrAdd(table, QualifiedName.Parse);
+        }
+        return IsNewTable(name, finding.Span.Start);
+    }
 
     /// <summary>The first word of a statement, upper-cased.</summary>
     public string FirstWord(ParsedStatement statement)

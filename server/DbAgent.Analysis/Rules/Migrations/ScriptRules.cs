@@ -100,7 +100,7 @@ public sealed class MissingLockTimeoutRule() : ScriptRule(Definition)
         {
             var statement = statements[i];
             if (facts.SetsTimeout(i)) yield break;
-            if (facts.LockedTable(i) is not { } table || facts.IsNewTable(table, statement.Span.Start)) continue;
+            if (facts.LockedTable(i) is not { } table || facts.LocksNewTable(i)) continue;
             var (setting, line) = facts.Dialect switch
             {
                 SqlDialect.MySql => ("lock_wait_timeout", "SET SESSION lock_wait_timeout = 5;"),
@@ -134,7 +134,7 @@ public sealed class DdlWithBackfillRule() : ScriptRule(Definition)
         {
             var statement = statements[i];
             if (!facts.InTransactionBlock(i)) { locked = null; continue; }
-            if (facts.LockedTable(i) is { } table && !facts.IsNewTable(table, statement.Span.Start)) { locked ??= table; continue; }
+            if (facts.LockedTable(i) is { } table && !facts.LocksNewTable(i)) { locked ??= table; continue; }
             var model = statement.Model;
             if (locked is null || model.Kind is not (StatementKind.Update or StatementKind.Delete or StatementKind.Insert)) continue;
             // A backfill reads or writes many rows: INSERT ... SELECT, or an UPDATE/DELETE over a table.

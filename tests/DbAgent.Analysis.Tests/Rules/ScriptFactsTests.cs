@@ -1,0 +1,62 @@
+using DbAgent.Analysis.Rules;
+using DbAgent.Sql;
+using DbAgent.Sql.Semantics;
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Analysis.Tests.Rules;
+
+/// <summary>What a script says as a whole, and what an edit lets the next analysis take over.</summary>
+public class ScriptFactsTests
+{
+    private const string Migration = """
+        ALTER TABLE a ADD COLUMN x int;
+        CREATE TABLE a (id bigint);
+        BEGIN;
+        CREATE INDEX a_x ON a (x);
+        SELECT * FROM a LIMIT 10;
+        COMMIT;
+        """;
+
+    private static SqlScript Edit(SqlScript script, string find, string replace)
+    {
+        var at = script.Text.ToString().IndexOf(find, StringComparison.Ordinal);
+        var change = new TextChange(new TextSpan(at, find.Length), replace);
+        return script.WithChanges(script.Text.WithChange(change), [change]);
+    }
+
+    [Test]
+    public void A_table_is_new_after_the_statement_that_creates_it_and_locking_it_is_harmless()
+    {
+        var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
+        var facts = new ScriptFacts(script);
+        var a = QualifiedName.Parse("a");
+        Assert.That(facts.LocksNewTable(0), Is.False, "ALTER before the CREATE: a exists");
+        Assert.That(facts.LocksNewTable(3), Is.True, "CREATE INDEX after it");
+        Assert.That(facts.IsNewTable(a, script.Statements[1].Span.Start), Is.False, "not before its own CREATE starts");
+        Assert.That(facts.IsNewTable(a, script.Statements[1].Span.Start + 1), Is.True);
+        Assert.That(facts.IsNewTable(QualifiedName.Parse("b"), script.Text.Length), Is.False);
+        Assert.That(Enumerable.Range(0, script.Statements.Count).Select(facts.InTransactionBlock), Is.EqualTo(new[] { false, false, false, true, true, false }));
+    }
+
+    [Test]
+    public void An_edit_that_changes_no_statements_summary_takes_the_conclusions_over_and_one_that_does_not()
+    {
+        var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
+        var first = new ScriptFacts(script).Conclusions;
+
+        var inSelect = Edit(script, "LIMIT 10", "LIMIT 20");
+        var second = new ScriptFacts(inSelect, previous: first);
+        Assert.That(second.Conclusions.Derived, Is.SameAs(first.Derived));
+        Assert.That(second.LocksNewTable(3), Is.True);
+
+        var renamed = Edit(inSelect, "CREATE TABLE a", "CREATE TABLE b");
+        var third = new ScriptFacts(renamed, previous: second.Conclusions);
+        Assert.That(third.Conclusions.Derived, Is.Not.SameAs(first.Derived));
+        Assert.That(third.LocksNewTable(3), Is.False, "a is no longer created before its index");
+        Assert.That(third.IsNewTable(QualifiedName.Parse("b"), renamed.Text.Length), Is.True);
+
+        var otherChange = new ScriptFacts(renamed, new HashSet<string> { "a" }, previous: third.Conclusions);
+        Assert.That(otherChange.LocksNewTable(3), Is.True, "a table another migration of the change creates is new too");
+    }
+}
