@@ -16,7 +16,7 @@ namespace DbAgent.Benchmarks;
 /// replace), each applied to the same document, timed from the edit to the new script's statement models and to the
 /// findings of every rule (in process); then the same over the real language server: a `dbagent lsp` process over
 /// stdio, timed from sending textDocument/didChange to reading the textDocument/publishDiagnostics of that version.
-/// Options: [edits] [--no-lsp] [--lsp-only] [--phases] (the pipeline's parts timed apart, on the unchanged document, and
+/// Options: [edits] [--no-lsp] [--lsp-only] [--rpc-client] (StreamJsonRpc as the client instead of the lean one) [--phases] (the pipeline's parts timed apart, on the unchanged document, and
 /// the server's steps per keystroke in process) [--server-steps] (only those).
 /// </summary>
 internal static class EditBenchmark
@@ -43,7 +43,7 @@ internal static class EditBenchmark
             return 0;
         }
         var code = args.Contains("--lsp-only") ? 0 : InProcess(text, edits, args.Contains("--phases"));
-        if (!args.Contains("--no-lsp")) code = Math.Max(code, await OverLsp(text, edits));
+        if (!args.Contains("--no-lsp")) code = Math.Max(code, await OverLsp(text, edits, args.Contains("--rpc-client")));
         return code;
     }
 
@@ -335,7 +335,7 @@ internal static class EditBenchmark
     /// to reading the publishDiagnostics that carries that version. One edit at a time: the next is sent after the
     /// previous one's diagnostics arrived.
     /// </summary>
-    private static async Task<int> OverLsp(string text, int edits)
+    private static async Task<int> OverLsp(string text, int edits, bool rpcClient)
     {
         Console.WriteLine();
         Console.WriteLine("== dbagent lsp over stdio: textDocument/didChange to the textDocument/publishDiagnostics of that version, every rule on");
@@ -345,7 +345,10 @@ internal static class EditBenchmark
         try
         {
             var settings = JsonSerializer.SerializeToElement(new { dialect = "postgres", rules = AllRules().ToDictionary(r => r.Key, r => r.Value) });
-            await using var lsp = LspProcess.Start("dotnet", [server, "lsp"], settings, null);
+            await using IEditorClient lsp = rpcClient ? LspProcess.Start("dotnet", [server, "lsp"], settings, null) : LeanLspClient.Start("dotnet", [server, "lsp"], settings);
+            Console.WriteLine(rpcClient
+                ? "client: StreamJsonRpc (a general RPC library: each publish read, parsed, its parameter copied and dispatched to the thread pool)"
+                : "client: each message read whole and parsed once (JsonDocument), as VS Code's client parses with JSON.parse; publishes reported from the reading thread");
             var uri = new Uri(Path.Combine(folder, "V001__generated.sql")).AbsoluteUri;
             var waiting = new System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource<int>>();
             lsp.Published += (u, version, count) =>

@@ -11,7 +11,7 @@ namespace DbAgent.Benchmarks;
 /// (workspace/configuration, DbAgent's connection password) and records diagnostics. Used for `dbagent lsp` and for
 /// the peer, so both are driven the same way and their working sets are their own.
 /// </summary>
-internal sealed class LspProcess : IAsyncDisposable
+internal sealed class LspProcess : IEditorClient
 {
     private readonly Process _process;
     private readonly JsonRpc _rpc;

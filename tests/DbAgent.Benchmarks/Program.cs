@@ -19,7 +19,7 @@ static int Usage()
           parse    parse throughput (lex + split + parse + bind) over the PostgreSQL regression corpus, beside libpg_query
           edit     edit-to-fresh-model and edit-to-fresh-diagnostics latency on a generated 20,000-line migration, every
                    rule on, in process and over a real `dbagent lsp` (didChange to publishDiagnostics) (p50/p95/p99)
-                   [edits] [--no-lsp] [--lsp-only] [--phases]
+                   [edits] [--no-lsp] [--lsp-only] [--rpc-client] [--phases]
           lint     dbagent check with every rule beside squawk on the PostgreSQL regression corpus (wall, CPU, peak memory)
           scaling  parse time against input size (4x input) on pathological inputs; exits 1 above 8x
           corpus   the differential report: our parser against libpg_query and ScriptDom on the shared corpora
