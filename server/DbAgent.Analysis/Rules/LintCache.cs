@@ -49,8 +49,9 @@ public sealed class LintCache
         public IReadOnlyList<ILintRule> Rules => rules;
 
         /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>.</summary>
-        public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into)
+        public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into, out Placed? placement)
         {
+            placement = null;
             if (!_known.TryGet(script, statement, out var entry)) return false;
             // Most statements have no finding: nothing to place, nothing to allocate when they move.
             if (entry.Relative.Length == 0) return true;
@@ -64,6 +65,7 @@ public sealed class LintCache
             }
             // As a span: List.AddRange of an array goes through ICollection.CopyTo and the checked Array.Copy, per statement.
             into.AddRange(placed.Findings.AsSpan());
+            placement = placed;
             return true;
         }
 
@@ -104,10 +106,25 @@ public sealed class LintCache
 
         /// <summary>Never replaced: placements elsewhere are kept on the statements (<see cref="ParsedStatement.Placement"/>).</summary>
         public Placed Placed { get; }
+
+        /// <summary>Which findings the new-table check drops (see <see cref="Linter"/>): replaced only when the script's conclusions or the statement's index change.</summary>
+        public KeptFindings? KeptBeside
+        {
+            get => Volatile.Read(ref _kept);
+            set => Volatile.Write(ref _kept, value);
+        }
+
+        private KeptFindings? _kept;
     }
 
     /// <summary>An entry's findings placed at a start.</summary>
     internal sealed record Placed(Entry Entry, int Start, Finding[] Findings);
+
+    /// <summary>
+    /// Which of a statement's findings are about a table the script created before it (dropped; null when none is),
+    /// under those conclusions of the script and at that statement index.
+    /// </summary>
+    internal sealed record KeptFindings(object Conclusions, int StatementIndex, bool[]? Dropped);
 
     /// <summary>The statements' memo slot of every document's lint cache.</summary>
     private static readonly int Slot = TreeMemo.Reserve();

@@ -51,6 +51,7 @@ public static class Linter
         var known = cache?.For(settings, schema, rules);
         // As many as last time, most likely: no growing and copying of a list of thousands on every keystroke.
         var raw = new List<Finding>(known?.LastCount ?? 0);
+        var found = 0;
         var failures = new List<RuleFailure>();
 
         foreach (var error in script.Errors)
@@ -62,6 +63,10 @@ public static class Linter
         }
 
         var statementFindings = new List<Finding>();
+        // Where each statement's findings went in raw, for the new-table check below (statements without findings: none).
+        // One list per thread, kept: thousands of statements with findings make it too large to allocate each keystroke.
+        var segments = t_segments ??= [];
+        segments.Clear();
         var read = 0;
         var outOfTime = false;
         foreach (var statement in script.Statements)
@@ -75,7 +80,12 @@ public static class Linter
                 break;
             }
             read++;
-            if (known is not null && known.TryAddTo(script, statement, raw)) continue;
+            var from = raw.Count;
+            if (known is not null && known.TryAddTo(script, statement, raw, out var placed))
+            {
+                if (raw.Count > from) segments.Add(new FindingSegment(read - 1, from, raw.Count - from, placed));
+                continue;
+            }
             statementFindings.Clear();
             var failed = false;
             LintContext context;
@@ -103,6 +113,7 @@ public static class Linter
                 }
             }
             raw.AddRange(statementFindings);
+            if (statementFindings.Count > 0) segments.Add(new FindingSegment(read - 1, from, statementFindings.Count, null));
             // A failure is reported again next time rather than remembered as "no findings".
             if (!failed) known?.Set(script, statement, statementFindings);
         }
@@ -129,14 +140,76 @@ public static class Linter
             }
 
             // A table created earlier in the same migration (or change) is new and empty: locking it harms nobody.
-            if (facts.HasNewTables) raw.RemoveAll(facts.IsAboutNewTable);
+            if (facts.HasNewTables)
+            {
+                found = raw.Count;
+                raw = WithoutNewTableFindings(script, raw, segments, facts);
+            }
         }
 
-        if (known is not null) known.LastCount = raw.Count;
+        segments.Clear(); // holds no placement past the run
+        if (known is not null) known.LastCount = Math.Max(found, raw.Count);
         return new LintResult(ApplySettings(script, raw, settings), failures)
         {
             StatementsRead = read, OutOfTime = outOfTime, ScriptRulesSkipped = skipScriptRules,
         };
+    }
+
+    [ThreadStatic]
+    private static List<FindingSegment>? t_segments;
+
+    /// <summary>One statement's findings in the run's list: from where, how many, and their placement when the cache gave them.</summary>
+    private readonly record struct FindingSegment(int StatementIndex, int From, int Count, LintCache.Placed? Placed);
+
+    /// <summary>
+    /// The findings without those about a table the script created before them (see <see cref="ScriptFacts.IsAboutNewTable"/>),
+    /// statement by statement: what a cached statement keeps is remembered on its placement while the script's
+    /// conclusions and the statement's index hold, so a keystroke looks again only at the statements it changed.
+    /// </summary>
+    private static List<Finding> WithoutNewTableFindings(SqlScript script, List<Finding> raw, List<FindingSegment> segments, ScriptFacts facts)
+    {
+        var kept = new List<Finding>(raw.Count);
+        var at = 0;
+        foreach (var segment in segments)
+        {
+            // What lies between statements' findings (the syntax errors, first) is not about a table.
+            kept.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw)[at..segment.From]);
+            var findings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw).Slice(segment.From, segment.Count);
+            var start = script.Statements[segment.StatementIndex].Span.Start;
+            if (segment.Placed is { } placed)
+            {
+                // Which of a statement's findings are about a new table does not depend on where it stands: kept on its
+                // cache entry while the conclusions and its index hold.
+                var entry = placed.Entry;
+                if (entry.KeptBeside is not { } known || !ReferenceEquals(known.Conclusions, facts.ConclusionsKey) || known.StatementIndex != segment.StatementIndex)
+                {
+                    known = new LintCache.KeptFindings(facts.ConclusionsKey, segment.StatementIndex, Dropped(findings, facts, segment.StatementIndex, start));
+                    entry.KeptBeside = known;
+                }
+                if (known.Dropped is not { } dropped) kept.AddRange(findings);
+                else
+                {
+                    for (var i = 0; i < findings.Length; i++)
+                        if (!dropped[i]) kept.Add(findings[i]);
+                }
+            }
+            else
+            {
+                foreach (var finding in findings)
+                    if (!facts.IsAboutNewTable(finding, segment.StatementIndex, start)) kept.Add(finding);
+            }
+            at = segment.From + segment.Count;
+        }
+        kept.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw)[at..]);
+        return kept;
+
+        static bool[]? Dropped(ReadOnlySpan<Finding> findings, ScriptFacts facts, int index, int start)
+        {
+            bool[]? dropped = null;
+            for (var i = 0; i < findings.Length; i++)
+                if (facts.IsAboutNewTable(findings[i], index, start)) (dropped ??= new bool[findings.Length])[i] = true;
+            return dropped;
+        }
     }
 
     /// <summary>The one order findings are reported in: by position, then rule id.</summary>

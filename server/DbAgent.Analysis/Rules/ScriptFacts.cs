@@ -212,9 +212,19 @@ public sealed class ScriptFacts
     private static bool CreatedBefore((int Index, string? Schema) place, QualifiedName table, int statementCount) =>
         place.Index < statementCount && (place.Schema is null || table.Schema is null || NameComparer.SameName(place.Schema, table.Schema));
 
-    internal bool IsAboutNewTable(Finding finding)
+    /// <summary>What identifies these facts' conclusions: the same object while a document's statements summarise alike.</summary>
+    internal object ConclusionsKey => _derived;
+
+    /// <summary>True when the finding, of the statement at <paramref name="statementIndex"/> (which starts at <paramref name="statementStart"/>), is about a table created before it.</summary>
+    internal bool IsAboutNewTable(Finding finding, int statementIndex, int statementStart)
     {
         if (!finding.Data.TryGetValue(ExistingTableKey, out var table)) return false;
+        // Created before the finding: by an earlier statement, or by this one when the finding lies after its start.
+        return IsNewTableBefore(NameOf(table), finding.Span.Start > statementStart ? statementIndex + 1 : statementIndex);
+    }
+
+    private QualifiedName NameOf(string table)
+    {
         var names = _derived.Names;
         if (!names.TryGetValue(table, out var name))
         {
@@ -223,7 +233,7 @@ public sealed class ScriptFacts
             if (names.Count > 4 * _summaries.Length + 1024) names.Clear();
             name = names.GetOrAdd(table, QualifiedName.Parse);
         }
-        return IsNewTable(name, finding.Span.Start);
+        return name;
     }
 
     /// <summary>The first word of a statement, upper-cased.</summary>
