@@ -1,5 +1,6 @@
 using DbAgent.Analysis.Findings;
 using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
@@ -107,24 +108,33 @@ public sealed class LintCache
         /// <summary>Never replaced: placements elsewhere are kept on the statements (<see cref="ParsedStatement.Placement"/>).</summary>
         public Placed Placed { get; }
 
-        /// <summary>Which findings the new-table check drops (see <see cref="Linter"/>): replaced only when the script's conclusions or the statement's index change.</summary>
-        public KeptFindings? KeptBeside
+        /// <summary>
+        /// The existing table each finding is about (<see cref="ScriptFacts.ExistingTableKey"/>), or null; empty when
+        /// none is about one. Parsed when first asked for, once: where the statement stands does not change it.
+        /// </summary>
+        public QualifiedName?[] ExistingTables
         {
-            get => Volatile.Read(ref _kept);
-            set => Volatile.Write(ref _kept, value);
+            get
+            {
+                if (Volatile.Read(ref _tables) is { } known) return known;
+                var tables = new QualifiedName?[Relative.Length];
+                var any = false;
+                for (var i = 0; i < tables.Length; i++)
+                {
+                    if (!Relative[i].Data.TryGetValue(ScriptFacts.ExistingTableKey, out var table)) continue;
+                    tables[i] = QualifiedName.Parse(table);
+                    any = true;
+                }
+                Volatile.Write(ref _tables, any ? tables : []);
+                return _tables!;
+            }
         }
 
-        private KeptFindings? _kept;
+        private QualifiedName?[]? _tables;
     }
 
     /// <summary>An entry's findings placed at a start.</summary>
     internal sealed record Placed(Entry Entry, int Start, Finding[] Findings);
-
-    /// <summary>
-    /// Which of a statement's findings are about a table the script created before it (dropped; null when none is),
-    /// under those conclusions of the script and at that statement index.
-    /// </summary>
-    internal sealed record KeptFindings(object Conclusions, int StatementIndex, bool[]? Dropped);
 
     /// <summary>The statements' memo slot of every document's lint cache.</summary>
     private static readonly int Slot = TreeMemo.Reserve();

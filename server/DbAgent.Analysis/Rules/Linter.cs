@@ -163,8 +163,7 @@ public static class Linter
 
     /// <summary>
     /// The findings without those about a table the script created before them (see <see cref="ScriptFacts.IsAboutNewTable"/>),
-    /// statement by statement: what a cached statement keeps is remembered on its placement while the script's
-    /// conclusions and the statement's index hold, so a keystroke looks again only at the statements it changed.
+    /// statement by statement, with the statement's index at hand (no search for it per finding).
     /// </summary>
     private static List<Finding> WithoutNewTableFindings(SqlScript script, List<Finding> raw, List<FindingSegment> segments, ScriptFacts facts)
     {
@@ -178,19 +177,15 @@ public static class Linter
             var start = script.Statements[segment.StatementIndex].Span.Start;
             if (segment.Placed is { } placed)
             {
-                // Which of a statement's findings are about a new table does not depend on where it stands: kept on its
-                // cache entry while the conclusions and its index hold.
-                var entry = placed.Entry;
-                if (entry.KeptBeside is not { } known || !ReferenceEquals(known.Conclusions, facts.ConclusionsKey) || known.StatementIndex != segment.StatementIndex)
-                {
-                    known = new LintCache.KeptFindings(facts.ConclusionsKey, segment.StatementIndex, Dropped(findings, facts, segment.StatementIndex, start));
-                    entry.KeptBeside = known;
-                }
-                if (known.Dropped is not { } dropped) kept.AddRange(findings);
+                // The tables a cached statement's findings name are parsed once, on its cache entry; then each keystroke
+                // asks the map of created tables, and writes nothing into the long-lived cache.
+                var tables = placed.Entry.ExistingTables;
+                if (tables.Length == 0) kept.AddRange(findings);
                 else
                 {
                     for (var i = 0; i < findings.Length; i++)
-                        if (!dropped[i]) kept.Add(findings[i]);
+                        if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], segment.StatementIndex, start))
+                            kept.Add(findings[i]);
                 }
             }
             else
@@ -202,14 +197,6 @@ public static class Linter
         }
         kept.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw)[at..]);
         return kept;
-
-        static bool[]? Dropped(ReadOnlySpan<Finding> findings, ScriptFacts facts, int index, int start)
-        {
-            bool[]? dropped = null;
-            for (var i = 0; i < findings.Length; i++)
-                if (facts.IsAboutNewTable(findings[i], index, start)) (dropped ??= new bool[findings.Length])[i] = true;
-            return dropped;
-        }
     }
 
     /// <summary>The one order findings are reported in: by position, then rule id.</summary>

@@ -39,7 +39,7 @@ public sealed class ScriptFacts
         /// <summary>Per statement: 0 not yet known, 1 the table it locks is new, 2 it is not (or it locks none).</summary>
         public required byte[] LockedIsNew { get; init; }
         /// <summary>Table names in findings' data, parsed once: the same strings come back with every moved finding.</summary>
-        public System.Collections.Concurrent.ConcurrentDictionary<string, QualifiedName> Names { get; } = new(ReferenceEqualityComparer.Instance);
+        public required System.Collections.Concurrent.ConcurrentDictionary<string, QualifiedName> Names { get; init; }
     }
 
     /// <summary>Where a table name is created: the first statement inline (most tables are created once), any later ones in a list.</summary>
@@ -71,9 +71,20 @@ public sealed class ScriptFacts
         var statements = script.Statements;
         _summaries = new StatementSummary[statements.Count];
         for (var i = 0; i < statements.Count; i++) _summaries[i] = Summarize(script, statements[i], remember);
-        _derived = previous is not null && ReferenceEquals(previous.NewTables, newTables) && SummariseAlike(previous.Summaries, _summaries)
-            ? previous.Derived
-            : Derive(_summaries);
+        var comparable = previous is not null && ReferenceEquals(previous.NewTables, newTables);
+        _derived = comparable && SummariseAlike(previous!.Summaries, _summaries) ? previous.Derived
+            // Most other edits still create the same tables in the same statements: the map of them (and all that is
+            // remembered beside it) stays.
+            : comparable && CreateAlike(previous!.Summaries, _summaries) ? Derive(_summaries, previous.Derived)
+            : Derive(_summaries, null);
+    }
+
+    private static bool CreateAlike(StatementSummary[] a, StatementSummary[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (!ReferenceEquals(a[i], b[i]) && !a[i].Created.AsSpan().SequenceEqual(b[i].Created)) return false;
+        return true;
     }
 
     /// <summary>True when what the conclusions follow from is the same: a statement an edit changed has a new summary that most often says the same.</summary>
@@ -107,12 +118,14 @@ public sealed class ScriptFacts
         internal IReadOnlySet<string>? NewTables { get; }
     }
 
-    private static Derived Derive(StatementSummary[] summaries)
+    /// <param name="sameCreates">Conclusions from statements that create the same tables at the same places: their map is taken over.</param>
+    private static Derived Derive(StatementSummary[] summaries, Derived? sameCreates)
     {
         var creates = 0;
-        foreach (var summary in summaries) creates += summary.Created.Length;
+        if (sameCreates is null)
+            foreach (var summary in summaries) creates += summary.Created.Length;
         // Sized once: a long migration creates thousands of tables, and growing the map rehashed them all.
-        var created = new Dictionary<string, Places>(creates, NameComparer.Instance);
+        var created = sameCreates?.Created ?? new Dictionary<string, Places>(creates, NameComparer.Instance);
         var inTransaction = new bool[summaries.Length];
         var open = false;
         for (var i = 0; i < summaries.Length; i++)
@@ -126,6 +139,7 @@ public sealed class ScriptFacts
                 continue;
             }
             inTransaction[i] = open;
+            if (sameCreates is not null) continue;
             foreach (var table in summary.Created)
             {
                 var place = (i, table.Schema);
@@ -134,7 +148,7 @@ public sealed class ScriptFacts
                 else (places.More ??= []).Add(place);
             }
         }
-        return new Derived { Created = created, InTransaction = inTransaction, LockedIsNew = new byte[summaries.Length] };
+        return new Derived { Created = created, InTransaction = inTransaction, LockedIsNew = new byte[summaries.Length], Names = sameCreates?.Names ?? new(ReferenceEqualityComparer.Instance) };
     }
 
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
@@ -212,16 +226,17 @@ public sealed class ScriptFacts
     private static bool CreatedBefore((int Index, string? Schema) place, QualifiedName table, int statementCount) =>
         place.Index < statementCount && (place.Schema is null || table.Schema is null || NameComparer.SameName(place.Schema, table.Schema));
 
-    /// <summary>What identifies these facts' conclusions: the same object while a document's statements summarise alike.</summary>
-    internal object ConclusionsKey => _derived;
+    /// <summary>The map of created tables: the same object while a document's statements create the same tables at the same places.</summary>
+    internal object CreatedTables => _derived.Created;
 
     /// <summary>True when the finding, of the statement at <paramref name="statementIndex"/> (which starts at <paramref name="statementStart"/>), is about a table created before it.</summary>
-    internal bool IsAboutNewTable(Finding finding, int statementIndex, int statementStart)
-    {
-        if (!finding.Data.TryGetValue(ExistingTableKey, out var table)) return false;
-        // Created before the finding: by an earlier statement, or by this one when the finding lies after its start.
-        return IsNewTableBefore(NameOf(table), finding.Span.Start > statementStart ? statementIndex + 1 : statementIndex);
-    }
+    internal bool IsAboutNewTable(Finding finding, int statementIndex, int statementStart) =>
+        finding.Data.TryGetValue(ExistingTableKey, out var table) && IsNewTableFor(NameOf(table), finding, statementIndex, statementStart);
+
+    /// <summary>True when <paramref name="table"/>, which a finding of the statement at <paramref name="statementIndex"/> is about, was created before the finding.</summary>
+    internal bool IsNewTableFor(QualifiedName table, Finding finding, int statementIndex, int statementStart) =>
+        // By an earlier statement, or by this one when the finding lies after its start.
+        IsNewTableBefore(table, finding.Span.Start > statementStart ? statementIndex + 1 : statementIndex);
 
     private QualifiedName NameOf(string table)
     {

@@ -50,9 +50,17 @@ public class ScriptFactsTests
         Assert.That(second.Conclusions.Derived, Is.SameAs(first.Derived));
         Assert.That(second.LocksNewTable(3), Is.True);
 
+        // Another table altered: the statements summarise differently, but create the same tables at the same places.
+        var otherAlter = Edit(inSelect, "ALTER TABLE a", "ALTER TABLE c");
+        var altered = new ScriptFacts(otherAlter, previous: second.Conclusions);
+        Assert.That(altered.Conclusions.Derived, Is.Not.SameAs(first.Derived));
+        Assert.That(altered.CreatedTables, Is.SameAs(second.CreatedTables), "the map of created tables is taken over");
+        Assert.That(altered.LocksNewTable(0), Is.False);
+
         var renamed = Edit(inSelect, "CREATE TABLE a", "CREATE TABLE b");
         var third = new ScriptFacts(renamed, previous: second.Conclusions);
         Assert.That(third.Conclusions.Derived, Is.Not.SameAs(first.Derived));
+        Assert.That(third.CreatedTables, Is.Not.SameAs(second.CreatedTables));
         Assert.That(third.LocksNewTable(3), Is.False, "a is no longer created before its index");
         Assert.That(third.IsNewTable(QualifiedName.Parse("b"), renamed.Text.Length), Is.True);
 
