@@ -28,8 +28,23 @@ public sealed class LintCache
         }
     }
 
-    internal sealed class Generation(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
+    internal sealed class Generation
     {
+        private readonly RuleSettings _settings;
+        private readonly SchemaModel? _schema;
+        private readonly IReadOnlyList<ILintRule> _rules;
+
+        public Generation(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
+        {
+            _settings = settings;
+            _schema = schema;
+            _rules = rules;
+            _none = new Placed(Entry.Empty, 0, [], this);
+        }
+
+        /// <summary>What this generation places on a statement without findings (wherever it stands).</summary>
+        private readonly Placed _none;
+
         /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
         private readonly StatementMemo<Entry> _known = new(GenerationSize, Slot);
 
@@ -45,25 +60,44 @@ public sealed class LintCache
 
         private ScriptFacts.Concluded? _lastFacts;
 
-        public RuleSettings Settings => settings;
-        public SchemaModel? Schema => schema;
-        public IReadOnlyList<ILintRule> Rules => rules;
+        public RuleSettings Settings => _settings;
+        public SchemaModel? Schema => _schema;
+        public IReadOnlyList<ILintRule> Rules => _rules;
 
         /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>.</summary>
         public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into, out Placed? placement)
         {
             placement = null;
-            if (!_known.TryGet(script, statement, out var entry)) return false;
-            // Most statements have no finding: nothing to place, nothing to allocate when they move.
-            if (entry.Relative.Length == 0) return true;
             var start = statement.Span.Start;
-            // The statements before an edit are the same objects, where they were: their findings are reused as they
-            // are. A statement the edit moved is a new object: its findings are placed anew, and kept on it.
-            if (statement.Placement is not Placed placed || !ReferenceEquals(placed.Entry, entry) || placed.Start != start)
+            // The statements before an edit are the same objects, where they were: what this generation placed on one
+            // answers without looking its tree up (a statement's tree, and so its entry here, never changes).
+            // A statement an edit moved is a new object that starts with the old one's placement: same tree, same entry.
+            var placed = statement.Placement as Placed;
+            Entry? entry;
+            if (placed is not null && ReferenceEquals(placed.Owner, this))
             {
-                placed = entry.Placed.Start == start ? entry.Placed : new Placed(entry, start, Moved(entry.Relative, start));
-                statement.Placement = placed;
+                if (ReferenceEquals(placed, _none)) return true;
+                if (placed.Start == start)
+                {
+                    into.AddRange(placed.Findings.AsSpan());
+                    placement = placed;
+                    return true;
+                }
+                entry = placed.Entry;
             }
+            else
+            {
+                if (!_known.TryGet(script, statement, out entry)) return false;
+                // Most statements have no finding: nothing to place, nothing to allocate when they move.
+                if (entry.Relative.Length == 0)
+                {
+                    statement.Placement = _none;
+                    return true;
+                }
+            }
+            // Placed anew where the statement now stands, and kept on it.
+            placed = entry.Placed.Start == start ? entry.Placed : new Placed(entry, start, Moved(entry.Relative, start), this);
+            statement.Placement = placed;
             // As a span: List.AddRange of an array goes through ICollection.CopyTo and the checked Array.Copy, per statement.
             into.AddRange(placed.Findings.AsSpan());
             placement = placed;
@@ -83,9 +117,10 @@ public sealed class LintCache
             if (findings.Count == 0)
             {
                 _known.Set(script, statement, Entry.Empty);
+                statement.Placement = _none;
                 return;
             }
-            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray(), start, findings.ToArray());
+            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray(), start, findings.ToArray(), this);
             _known.Set(script, statement, entry);
             statement.Placement = entry.Placed;
         }
@@ -94,13 +129,13 @@ public sealed class LintCache
     /// <summary>A statement's findings relative to its start, and as they were found, at the start it had then.</summary>
     internal sealed class Entry
     {
-        /// <summary>A statement without findings: one shared entry (it is never placed).</summary>
-        public static readonly Entry Empty = new([], 0, []);
+        /// <summary>A statement without findings: one shared entry (placed only as each generation's own marker).</summary>
+        public static readonly Entry Empty = new([], 0, [], null);
 
-        public Entry(Finding[] relative, int start, Finding[] found)
+        public Entry(Finding[] relative, int start, Finding[] found, Generation? owner)
         {
             Relative = relative;
-            Placed = new Placed(this, start, found);
+            Placed = new Placed(this, start, found, owner);
         }
 
         public Finding[] Relative { get; }
@@ -134,7 +169,7 @@ public sealed class LintCache
     }
 
     /// <summary>An entry's findings placed at a start.</summary>
-    internal sealed record Placed(Entry Entry, int Start, Finding[] Findings);
+    internal sealed record Placed(Entry Entry, int Start, Finding[] Findings, Generation? Owner);
 
     /// <summary>The statements' memo slot of every document's lint cache.</summary>
     private static readonly int Slot = TreeMemo.Reserve();

@@ -45,6 +45,7 @@ public sealed class ParsedStatement
     {
         Tree = original.Tree;
         _memo = original.Memo;
+        _placement = original.Placement;
         Slice = slice;
         var built = Volatile.Read(ref original._model);
         if (built is not null)
@@ -123,7 +124,8 @@ public sealed class ParsedStatement
 
     /// <summary>
     /// What an analysis cache keeps about the statement where it stands, unlike <see cref="Memo"/>, which follows its
-    /// tree: an edit before the statement makes a new object, so this starts empty there. The lint cache keeps the
+    /// tree: an edit before the statement makes a new object, which starts with what the old one kept (so what is kept
+    /// must say where it was made for, and may be used for the tree's sake). The lint cache keeps the
     /// statement's findings placed at its start here, on the statement of the current version rather than in its own
     /// long-lived tables (which every keystroke would otherwise fill with references to new objects, each to be
     /// scanned by the garbage collector). Any thread; the last writer wins, so what is kept must say what it is for.
