@@ -44,6 +44,31 @@ public sealed class SourceText
         return new LinePosition(line, offset - starts[line]);
     }
 
+    /// <summary>
+    /// As <see cref="GetLinePosition(int)"/>, for offsets asked mostly in increasing order (a document's findings):
+    /// <paramref name="line"/> carries the line of the last answer (start with 0) and the search walks on from it,
+    /// rather than searching all the lines again for each.
+    /// </summary>
+    public LinePosition GetLinePosition(int offset, ref int line)
+    {
+        offset = Math.Clamp(offset, 0, Text.Length);
+        var starts = LineStarts;
+        var at = (uint)line < (uint)starts.Length && starts[line] <= offset ? line : 0;
+        for (var steps = 0; at + 1 < starts.Length && starts[at + 1] <= offset; steps++)
+        {
+            if (steps == 8)
+            {
+                // Far ahead: search the rest.
+                var found = Array.BinarySearch(starts, at, starts.Length - at, offset);
+                at = found >= 0 ? found : ~found - 1;
+                break;
+            }
+            at++;
+        }
+        line = at;
+        return new LinePosition(at, offset - starts[at]);
+    }
+
     public LineSpan GetLineSpan(TextSpan span) => new(GetLinePosition(span.Start), GetLinePosition(span.End));
 
     /// <summary>Offset of a line/character; positions past the end of a line clamp to the line's end, as LSP asks.</summary>

@@ -63,4 +63,16 @@ public class SourceTextTests
         Assert.That(text.GetOffset(new LinePosition(1, 99)), Is.EqualTo(20));
         Assert.That(text.GetOffset(new LinePosition(2, 99)), Is.EqualTo(30));
     }
+
+    [Test]
+    public void Positions_asked_with_a_line_hint_equal_those_asked_without_in_any_order()
+    {
+        var random = new Random(5);
+        var text = SourceText.From(string.Concat(Enumerable.Range(0, 400).Select(i => new string('x', random.Next(0, 30)) + (i % 7 == 0 ? "\r\n" : "\n"))));
+        var line = 0;
+        // Mostly increasing, as a document's findings are, with jumps both ways and offsets out of range.
+        var offsets = Enumerable.Range(0, 2000).Select(i => i % 50 == 0 ? random.Next(-5, text.Length + 5) : i * text.Length / 2000 + random.Next(0, 3));
+        foreach (var offset in offsets)
+            Assert.That(text.GetLinePosition(offset, ref line), Is.EqualTo(text.GetLinePosition(offset)), $"offset {offset}");
+    }
 }

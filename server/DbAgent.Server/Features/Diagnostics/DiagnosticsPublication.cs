@@ -43,12 +43,14 @@ public sealed class DiagnosticsPublication
     {
         var publish = ++_publish;
         var diagnostics = new Diagnostic[findings.Count];
+        // The findings come in document order: each range is looked up from the line of the one before.
+        var line = 0;
         for (var i = 0; i < diagnostics.Length; i++)
         {
             var finding = findings[i];
             ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_made, finding.Origin, out var known);
             if (!known) slot = new Made(DiagnosticsPublisher.ToDiagnostic(snapshot, finding));
-            else if (!SameSay(slot!.Diagnostic, finding) || !SameRange(snapshot, finding, slot.Diagnostic.Range)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
+            else if (!SameSay(slot!.Diagnostic, finding) || !SameRange(snapshot, finding, slot.Diagnostic.Range, ref line)) slot.Diagnostic = DiagnosticsPublisher.ToDiagnostic(snapshot, finding);
             var made = slot!;
             made.LastPublish = publish;
             diagnostics[i] = made.Diagnostic;
@@ -66,11 +68,12 @@ public sealed class DiagnosticsPublication
     private static bool SameSay(Diagnostic diagnostic, Finding finding) =>
         diagnostic.Severity == finding.Severity.ToLsp() && ReferenceEquals(diagnostic.Message, finding.Message) && ReferenceEquals(diagnostic.Code, finding.RuleId);
 
-    private static bool SameRange(DocumentSnapshot snapshot, Finding finding, Protocol.Range range)
+    private static bool SameRange(DocumentSnapshot snapshot, Finding finding, Protocol.Range range, ref int line)
     {
-        var start = snapshot.Text.GetLinePosition(finding.Span.Start);
+        var start = snapshot.Text.GetLinePosition(finding.Span.Start, ref line);
         if (start.Line != range.Start.Line || start.Character != range.Start.Character) return false;
-        var end = snapshot.Text.GetLinePosition(finding.Span.End);
+        var endLine = line;
+        var end = snapshot.Text.GetLinePosition(finding.Span.End, ref endLine);
         return end.Line == range.End.Line && end.Character == range.End.Character;
     }
 }
