@@ -23,8 +23,21 @@ internal sealed class ChatContextBuilder(LanguageServerContext server)
 {
     private static readonly TimeSpan ClientAnswerTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a chat request waits for the settings to be first read.</summary>
+    private static readonly TimeSpan SettingsWait = TimeSpan.FromSeconds(5);
+
     public async Task<ChatContext> BuildAsync(ChatParams parameters, CancellationToken cancellationToken, bool withModel = true)
     {
+        // The settings name the connection whose password the chat masks: a question sent right after start-up must
+        // not be answered on defaults, which know no connection (and so no password to mask).
+        try
+        {
+            await server.Configuration.Loaded.WaitAsync(SettingsWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            server.Log.Warning($"The settings were not read within {SettingsWait.TotalSeconds:F0} s; the chat goes on with those known.");
+        }
         ChatDocument? document = null;
         if (parameters.Document?.Uri is { Length: > 0 } uri &&
             await server.Documents.GetAsync(uri, cancellationToken).ConfigureAwait(false) is { } snapshot)

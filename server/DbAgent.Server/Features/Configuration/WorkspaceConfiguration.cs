@@ -72,10 +72,31 @@ public sealed class WorkspaceConfiguration(ILanguageClient client, ServerState s
         _signature = "";
         _byDocument.Clear();
         Changed?.Invoke();
+        _loaded.TrySetResult();
     }
+
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the client's settings were first read (or could not be, or the client pushes them instead):
+    /// what must not run on defaults (the chat masks the connection's password, which the settings name) waits for it.
+    /// </summary>
+    public Task Loaded => _loaded.Task;
 
     /// <summary>Pulls the global section and the section for each given document in one request.</summary>
     public async Task RefreshAsync(IReadOnlyCollection<string> documentUris, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PullAsync(documentUris, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loaded.TrySetResult();
+        }
+    }
+
+    private async Task PullAsync(IReadOnlyCollection<string> documentUris, CancellationToken cancellationToken)
     {
         if (!ClientSupportsPull) return;
         var uris = documentUris.ToList();
