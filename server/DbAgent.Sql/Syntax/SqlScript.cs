@@ -29,11 +29,13 @@ public sealed class ParsedStatement
     private StatementModel? _unshifted;
     private readonly int _shift;
 
-    internal ParsedStatement(GreenNode[] tree, StatementSlice slice, BindContext context)
+    internal ParsedStatement(GreenNode[] tree, StatementSlice slice, BindContext context, TreeMemo? memo = null, object? placement = null)
     {
         Tree = tree;
         Slice = slice;
         _context = context;
+        _memo = memo;
+        _placement = placement;
     }
 
     /// <summary>
@@ -120,6 +122,9 @@ public sealed class ParsedStatement
     /// </summary>
     public TreeMemo Memo => Volatile.Read(ref _memo) ?? Interlocked.CompareExchange(ref _memo, new TreeMemo(), null) ?? _memo!;
 
+    /// <summary>The memo if one was made: what a dropped tree keeps without making one.</summary>
+    internal TreeMemo? MemoIfMade => Volatile.Read(ref _memo);
+
     private object? _placement;
 
     /// <summary>
@@ -144,8 +149,10 @@ public sealed class ParsedStatement
 /// </summary>
 public sealed class SqlScript
 {
-    private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, TokenList tokens, List<ParsedStatement> statements, List<SyntaxError> errors)
+    private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, TokenList tokens, List<ParsedStatement> statements, List<SyntaxError> errors,
+        DroppedTrees? dropped = null)
     {
+        _dropped = dropped ?? new DroppedTrees();
         Text = text;
         Dialect = dialect;
         Schema = schema;
@@ -153,6 +160,11 @@ public sealed class SqlScript
         Statements = statements;
         Errors = errors;
     }
+
+    /// <summary>What edits of this document re-parsed away, shared by its versions (see <see cref="DroppedTrees"/>).</summary>
+    private readonly DroppedTrees _dropped;
+
+    internal (int Statements, int Stretches, long Characters) DroppedSize => _dropped.Size;
 
     public SourceText Text { get; }
     public SqlDialect Dialect { get; }
@@ -213,7 +225,7 @@ public sealed class SqlScript
         var oldTokens = (TokenList)Tokens;
         var oldStatements = (List<ParsedStatement>)Statements;
         if (prefix == oldSource.Length && prefix == newSource.Length)
-            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors);
+            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, _dropped);
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
         if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newSource.Contains("DELIMITER", StringComparison.OrdinalIgnoreCase)))
@@ -264,6 +276,7 @@ public sealed class SqlScript
         // Splitting is deterministic from a statement's leading trivia; with no statement before, from the start (the
         // first statement's comments begin at token 0, however far into the document the edit is).
         var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : 0;
+        var dropEnd = oldStatements.Count;
         while (StatementSplitter.Next(tokens, Dialect, ref index, out var slice))
         {
             if (resumeOld >= 0 && slice.LeadingTriviaStart >= relexedEnd)
@@ -271,14 +284,20 @@ public sealed class SqlScript
                 var m = FindStatementByLeading(oldStatements, slice.LeadingTriviaStart - tokenDelta);
                 if (m >= 0)
                 {
+                    dropEnd = m;
                     for (var s = m; s < oldStatements.Count; s++) statements.Add(Shift(oldStatements[s], delta, tokenDelta, context));
                     break;
                 }
             }
-            statements.Add(new ParsedStatement(parser.ParseStatement(newSource, tokens, slice, Dialect), slice, context));
+            // A statement an earlier edit dropped comes back as it was (an edit undone): its tree, not a new parse.
+            statements.Add(_dropped.TryTake(newSource.AsSpan(slice.Span.Start, slice.Span.Length), out var tree, out var memo, out var placement)
+                ? new ParsedStatement(tree, slice, context, memo, placement)
+                : new ParsedStatement(parser.ParseStatement(newSource, tokens, slice, Dialect), slice, context));
         }
+        // What this edit re-parsed away, for a later edit that brings it back.
+        _dropped.Remember(oldSource, oldStatements, keep, dropEnd);
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
-            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta));
+            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta), _dropped);
     }
 
     private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)

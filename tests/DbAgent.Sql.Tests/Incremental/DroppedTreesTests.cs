@@ -1,0 +1,61 @@
+using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
+
+namespace DbAgent.Sql.Tests.Incremental;
+
+/// <summary>What an edit re-parses away comes back as it was when a later edit restores its text.</summary>
+public class DroppedTreesTests
+{
+    private static string Migration(int tables) => string.Concat(Enumerable.Range(0, tables).Select(i =>
+        $"CREATE TABLE t{i} (id bigint, status text DEFAULT 'new');\nUPDATE t{i} SET status = 'done' WHERE id = {i};\n"));
+
+    [Test]
+    public void A_quote_typed_and_deleted_gives_the_rest_of_the_file_its_trees_back()
+    {
+        var text = Migration(200);
+        var script = SqlScript.Parse(text, SqlDialect.Postgres);
+        var at = text.IndexOf("'done'", text.Length / 2, StringComparison.Ordinal) + 2;
+        var quote = new TextChange(new TextSpan(at, 0), "'");
+        var inside = script.WithChanges(script.Text.WithChange(quote), [quote]);
+        Assert.That(inside.Statements.Count, Is.LessThan(script.Statements.Count), "the quote turned the rest of the file into strings");
+
+        var undo = new TextChange(new TextSpan(at, 1), "");
+        var back = inside.WithChanges(inside.Text.WithChange(undo), [undo]);
+        IncrementalParseTests.AssertSame(back, SqlScript.Parse(back.Text, SqlDialect.Postgres));
+        var same = back.Statements.Zip(script.Statements).Count(p => ReferenceEquals(p.First.TreeIdentity, p.Second.TreeIdentity));
+        // All but the statement the quote went into and the one before it (re-parsed from where the edit restarted).
+        Assert.That(same, Is.GreaterThanOrEqualTo(script.Statements.Count - 3));
+    }
+
+    [Test]
+    public void A_statement_is_given_its_old_tree_only_for_exactly_its_text_and_once()
+    {
+        var dropped = new DroppedTrees();
+        var script = SqlScript.Parse("SELECT 1;\nSELECT 2;\n:x;\n", SqlDialect.Postgres);
+        dropped.Remember(script.Text.Text, script.Statements, 0, script.Statements.Count);
+        Assert.That(dropped.TryTake("SELECT 3", out _, out _, out _), Is.False);
+        Assert.That(dropped.TryTake("SELECT 2", out var tree, out _, out _), Is.True);
+        Assert.That(tree, Is.SameAs(script.Statements[1].TreeIdentity));
+        Assert.That(dropped.TryTake("SELECT 2", out _, out _, out _), Is.False, "taken once");
+        Assert.That(dropped.TryTake(":x", out _, out _, out _), Is.False, "a ':' first lexes by the character before it");
+    }
+
+    [Test]
+    public void What_is_remembered_stays_bounded_over_many_edits()
+    {
+        var text = Migration(2000);
+        var script = SqlScript.Parse(text, SqlDialect.Postgres);
+        var random = new Random(3);
+        for (var k = 0; k < 200; k++)
+        {
+            var at = random.Next(script.Text.Length);
+            var change = new TextChange(new TextSpan(at, 0), k % 10 == 0 ? "'" : ";");
+            script = script.WithChanges(script.Text.WithChange(change), [change]);
+        }
+        IncrementalParseTests.AssertSame(script, SqlScript.Parse(script.Text, SqlDialect.Postgres));
+        var (statements, stretches, characters) = script.DroppedSize;
+        Assert.That(statements, Is.GreaterThan(0));
+        Assert.That(stretches, Is.LessThanOrEqualTo(DroppedTrees.MaxStretches));
+        Assert.That(characters, Is.LessThanOrEqualTo(DroppedTrees.MaxCharacters));
+    }
+}
