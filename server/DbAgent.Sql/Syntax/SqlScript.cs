@@ -232,8 +232,15 @@ public sealed class SqlScript
             return Parse(newText, Dialect, Schema);
 
         // Restart at the statement before the first one the edit can touch (its end decides where the next begins).
-        var k = 0;
-        while (k < oldStatements.Count && oldStatements[k].Slice.FullSpan(oldTokens).End + 4 < prefix) k++;
+        // (Statements and their ends are in document order: a binary search, not a walk over every statement before
+        // the edit, each reading its terminator token.)
+        int lo = 0, hi = oldStatements.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (oldStatements[mid].Slice.FullSpan(oldTokens).End + 4 < prefix) lo = mid + 1; else hi = mid;
+        }
+        var k = lo;
         var keep = Math.Max(0, k - 1);
         var restartToken = TokenAt(oldTokens, Math.Max(0, prefix - 4));
         if (keep < oldStatements.Count) restartToken = Math.Min(restartToken, oldStatements[keep].Slice.LeadingTriviaStart);
