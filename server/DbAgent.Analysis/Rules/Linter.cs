@@ -215,14 +215,23 @@ public static class Linter
         // (A vectorised search: String.Contains ignoring case walks a 20,000-line file a character at a time, per keystroke.)
         if (script is not null && !script.Text.Text.AsSpan().ContainsAny(SuppressionMarker)) script = null;
         var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        // Findings of one rule come in runs (and a document has few rules' findings): its setting is looked up once per run.
+        string? lastRule = null;
+        var lastDefault = default(FindingSeverity);
+        FindingSeverity? lastSeverity = null;
+        var sorted = true;
         foreach (var finding in findings)
         {
-            var severity = settings.SeverityFor(finding.RuleId, finding.Severity);
+            if (!ReferenceEquals(finding.RuleId, lastRule) || finding.Severity != lastDefault)
+                (lastRule, lastDefault, lastSeverity) = (finding.RuleId, finding.Severity, settings.SeverityFor(finding.RuleId, finding.Severity));
+            var severity = lastSeverity;
             if (severity is null) continue;
             if (script is not null && IsSuppressed(script, finding, suppressions)) continue;
+            if (sorted && kept.Count > 0 && DocumentOrder(kept[^1], finding) > 0) sorted = false;
             kept.Add(severity == finding.Severity ? finding : finding with { Severity = severity.Value });
         }
-        kept.Sort(DocumentOrder);
+        // Statements' findings come in document order: most runs need no sort (List.Sort is not adaptive).
+        if (!sorted) kept.Sort(DocumentOrder);
         return kept;
     }
 
