@@ -38,6 +38,8 @@ public sealed class ScriptFacts
         public required bool[] InTransaction { get; init; }
         /// <summary>Per statement: 0 not yet known, 1 the table it locks is new, 2 it is not (or it locks none).</summary>
         public required byte[] LockedIsNew { get; init; }
+        /// <summary>See <see cref="FirstLockWithoutTimeout"/>: -2 until asked.</summary>
+        public int FirstLockWithoutTimeout = -2;
         /// <summary>Table names in findings' data, parsed once: the same strings come back with every moved finding.</summary>
         public required System.Collections.Concurrent.ConcurrentDictionary<string, QualifiedName> Names { get; init; }
     }
@@ -182,6 +184,27 @@ public sealed class ScriptFacts
 
     /// <summary>True when the table was created earlier in this script (before offset <paramref name="before"/>), or by another migration of the same change.</summary>
     public bool IsNewTable(QualifiedName table, int before) => IsNewTableBefore(table, StatementsStartingBefore(before));
+
+    /// <summary>
+    /// The first statement that locks an existing table with no lock timeout set before it, or -1: worked out once
+    /// for as long as the conclusions are taken over (a keystroke need not walk the whole migration for it).
+    /// </summary>
+    public int FirstLockWithoutTimeout()
+    {
+        var derived = _derived;
+        var known = Volatile.Read(ref derived.FirstLockWithoutTimeout);
+        if (known != -2) return known;
+        var found = -1;
+        for (var i = 0; i < _summaries.Length; i++)
+        {
+            if (SetsTimeout(i)) break;
+            if (LockedTable(i) is null || LocksNewTable(i)) continue;
+            found = i;
+            break;
+        }
+        Volatile.Write(ref derived.FirstLockWithoutTimeout, found);
+        return found;
+    }
 
     /// <summary>True when the table the statement locks (<see cref="LockedTable"/>) was created before it; false when it locks none.</summary>
     public bool LocksNewTable(int statementIndex)

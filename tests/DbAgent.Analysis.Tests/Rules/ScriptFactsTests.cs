@@ -67,4 +67,18 @@ public class ScriptFactsTests
         var otherChange = new ScriptFacts(renamed, new HashSet<string> { "a" }, previous: third.Conclusions);
         Assert.That(otherChange.LocksNewTable(3), Is.True, "a table another migration of the change creates is new too");
     }
+
+    [Test]
+    public void The_first_lock_without_a_timeout_is_the_first_statement_locking_an_existing_table_before_any_timeout_is_set()
+    {
+        Assert.That(new ScriptFacts(SqlScript.Parse(Migration, SqlDialect.Postgres)).FirstLockWithoutTimeout(), Is.EqualTo(0), "ALTER TABLE a, before a is created");
+        var newOnly = SqlScript.Parse("CREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);\nALTER TABLE b ADD COLUMN y int;\n", SqlDialect.Postgres);
+        Assert.That(new ScriptFacts(newOnly).FirstLockWithoutTimeout(), Is.EqualTo(2), "the index is on a new table; b exists");
+        var timed = SqlScript.Parse("SET lock_timeout = '5s';\n" + Migration, SqlDialect.Postgres);
+        Assert.That(new ScriptFacts(timed).FirstLockWithoutTimeout(), Is.EqualTo(-1));
+        // Taken over with the conclusions, and answered the same.
+        var first = new ScriptFacts(newOnly);
+        Assert.That(first.FirstLockWithoutTimeout(), Is.EqualTo(2));
+        Assert.That(new ScriptFacts(Edit(newOnly, "y int", "z int"), previous: first.Conclusions).FirstLockWithoutTimeout(), Is.EqualTo(2));
+    }
 }

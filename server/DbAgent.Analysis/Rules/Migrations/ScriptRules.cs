@@ -95,27 +95,23 @@ public sealed class MissingLockTimeoutRule() : ScriptRule(Definition)
 
     protected override IEnumerable<Finding> Check(ScriptFacts facts)
     {
-        var statements = facts.Statements;
-        for (var i = 0; i < statements.Count; i++)
+        var i = facts.FirstLockWithoutTimeout();
+        if (i < 0) yield break;
+        var statement = facts.Statements[i];
+        var table = facts.LockedTable(i)!;
+        var (setting, line) = facts.Dialect switch
         {
-            var statement = statements[i];
-            if (facts.SetsTimeout(i)) yield break;
-            if (facts.LockedTable(i) is not { } table || facts.LocksNewTable(i)) continue;
-            var (setting, line) = facts.Dialect switch
-            {
-                SqlDialect.MySql => ("lock_wait_timeout", "SET SESSION lock_wait_timeout = 5;"),
-                SqlDialect.TSql => ("LOCK_TIMEOUT", "SET LOCK_TIMEOUT 5000;"),
-                _ => ("lock_timeout", "SET lock_timeout = '5s';"),
-            };
-            var text = facts.Script.Text;
-            var lineStart = text.GetLineStart(text.GetLinePosition(statement.Span.Start).Line);
-            var indent = text.ToString(TextSpan.FromBounds(lineStart, statement.Span.Start));
-            var insertAt = string.IsNullOrWhiteSpace(indent) ? lineStart : statement.Span.Start;
-            yield return Report(ScriptFacts.KeywordSpan(statement),
-                $"This statement locks {table} and nothing set {setting} before it: while it waits behind a long-running transaction, every query on {table} queues behind it. Set it first: {line}",
-                new FindingFix($"Add {line} before it", [new FindingEdit(new TextSpan(insertAt, 0), (insertAt == lineStart ? indent : "") + line + "\n" + (insertAt == lineStart ? "" : indent))]));
-            yield break;
-        }
+            SqlDialect.MySql => ("lock_wait_timeout", "SET SESSION lock_wait_timeout = 5;"),
+            SqlDialect.TSql => ("LOCK_TIMEOUT", "SET LOCK_TIMEOUT 5000;"),
+            _ => ("lock_timeout", "SET lock_timeout = '5s';"),
+        };
+        var text = facts.Script.Text;
+        var lineStart = text.GetLineStart(text.GetLinePosition(statement.Span.Start).Line);
+        var indent = text.ToString(TextSpan.FromBounds(lineStart, statement.Span.Start));
+        var insertAt = string.IsNullOrWhiteSpace(indent) ? lineStart : statement.Span.Start;
+        yield return Report(ScriptFacts.KeywordSpan(statement),
+            $"This statement locks {table} and nothing set {setting} before it: while it waits behind a long-running transaction, every query on {table} queues behind it. Set it first: {line}",
+            new FindingFix($"Add {line} before it", [new FindingEdit(new TextSpan(insertAt, 0), (insertAt == lineStart ? indent : "") + line + "\n" + (insertAt == lineStart ? "" : indent))]));
     }
 }
 
