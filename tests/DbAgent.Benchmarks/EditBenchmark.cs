@@ -16,12 +16,15 @@ namespace DbAgent.Benchmarks;
 /// replace), each applied to the same document, timed from the edit to the new script's statement models and to the
 /// findings of every rule (in process); then the same over the real language server: a `dbagent lsp` process over
 /// stdio, timed from sending textDocument/didChange to reading the textDocument/publishDiagnostics of that version.
-/// Options: [edits] [--no-lsp] [--lsp-only] [--rpc-client] (StreamJsonRpc as the client instead of the lean one) [--phases] (the pipeline's parts timed apart, on the unchanged document, and
+/// Options: [edits] [--no-lsp] [--lsp-only] [--rpc-client] (StreamJsonRpc as the client instead of the lean one) [--write FILE] (only write the migration, and beside it the settings) [--phases] (the pipeline's parts timed apart, on the unchanged document, and
 /// the server's steps per keystroke in process) [--server-steps] (only those).
 /// </summary>
 internal static class EditBenchmark
 {
     public const int Lines = 20_000;
+
+    /// <summary>The `dbagent` settings the server is given over LSP: the dialect, and every rule on.</summary>
+    private static object Settings() => new { dialect = "postgres", rules = AllRules().ToDictionary(r => r.Key, r => r.Value) };
 
     /// <summary>Every rule on at its default severity, including those off by default: the full rule set.</summary>
     private static IEnumerable<KeyValuePair<string, string?>> AllRules() =>
@@ -33,6 +36,13 @@ internal static class EditBenchmark
         var edits = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1000;
         Measure.Environment();
         var text = MigrationGenerator.Generate(Lines, seed: 20_000);
+        if (Array.IndexOf(args, "--write") is var w and >= 0 && w + 1 < args.Length)
+        {
+            // The same migration and settings for another client to time (keystroke-vscode-client.mjs).
+            File.WriteAllText(args[w + 1], text);
+            File.WriteAllText(args[w + 1] + ".settings.json", JsonSerializer.Serialize(Settings()));
+            return 0;
+        }
         if (args.Contains("--server-steps"))
         {
             // Only the server's steps timed apart (for a profiler to attach to one loop).
@@ -344,7 +354,7 @@ internal static class EditBenchmark
         Directory.CreateDirectory(folder);
         try
         {
-            var settings = JsonSerializer.SerializeToElement(new { dialect = "postgres", rules = AllRules().ToDictionary(r => r.Key, r => r.Value) });
+            var settings = JsonSerializer.SerializeToElement(Settings());
             await using IEditorClient lsp = rpcClient ? LspProcess.Start("dotnet", [server, "lsp"], settings, null) : LeanLspClient.Start("dotnet", [server, "lsp"], settings);
             Console.WriteLine(rpcClient
                 ? "client: StreamJsonRpc (a general RPC library: each publish read, parsed, its parameter copied and dispatched to the thread pool)"

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The keystroke benchmark's LSP half with VS Code's own protocol library as the client: vscode-jsonrpc, which
+// vscode-languageclient uses to read the server (it parses each message with JSON.parse). It drives `dbagent lsp` from
+// this project's Release build over stdio on the same generated 20,000-line migration as `-- edit`, every rule on, and
+// times each textDocument/didChange to the textDocument/publishDiagnostics of that version, each random edit followed
+// by its undo. What VS Code does after that (turning the diagnostics into its own objects, drawing) is not in it.
+//   dotnet build -c Release tests/DbAgent.Benchmarks && node tests/DbAgent.Benchmarks/keystroke-vscode-client.mjs [edits]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+
+const edits = Number(process.argv[2] ?? 300);
+const bin = join(dirname(fileURLToPath(import.meta.url)), 'bin', 'Release', 'net10.0');
+const folder = mkdtempSync(join(tmpdir(), 'dbagent-keystroke-'));
+const file = join(folder, 'V001__generated.sql');
+try {
+  execFileSync('dotnet', [join(bin, 'DbAgent.Benchmarks.dll'), 'edit', '--write', file], { stdio: 'inherit' });
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const settings = JSON.parse(readFileSync(`${file}.settings.json`, 'utf8'));
+
+  const env = { ...process.env };
+  for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) delete env[name];
+  const server = spawn('dotnet', [join(bin, 'dbagent.dll'), 'lsp'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  connection.onRequest('workspace/configuration', (params) => params.items.map(() => settings));
+  connection.onRequest(() => null);
+  const waiting = new Map();
+  const uri = pathToFileURL(file).href;
+  connection.onNotification('textDocument/publishDiagnostics', (params) => {
+    const done = params.uri === uri ? waiting.get(params.version) : undefined;
+    if (done) { waiting.delete(params.version); done(params.diagnostics.length); }
+  });
+  connection.listen();
+  const published = (version) => new Promise((resolve) => waiting.set(version, resolve));
+
+  const folderUri = pathToFileURL(folder).href;
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: folderUri, workspaceFolders: [{ uri: folderUri, name: 'bench' }], capabilities: { workspace: { configuration: true } } });
+  await connection.sendNotification('initialized', {});
+  let version = 1;
+  const first = published(1);
+  const opened = performance.now();
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version, text } });
+  const count = await first;
+  console.log(`open to first diagnostics: ${(performance.now() - opened).toFixed(0)} ms, ${count} diagnostics`);
+
+  // A seeded generator (mulberry32): the same edits on every run.
+  let seed = 7;
+  const random = () => { seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const pick = (n) => Math.floor(random() * n);
+  const alphabet = "abcdefghijklmnopqrstuvwxyz_0123456789 ,()=;'\n";
+  const send = async (start, end, inserted) => {
+    const v = ++version;
+    const done = published(v);
+    const t0 = performance.now();
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start, end }, text: inserted }] });
+    await done;
+    return performance.now() - t0;
+  };
+  const warmUp = 60;
+  const latencies = [];
+  for (let k = 0; k < edits + warmUp; k++) {
+    const line = pick(lines.length - 1);
+    const length = lines[line].length;
+    const column = pick(length + 1);
+    const ch = alphabet[pick(alphabet.length)];
+    const at = { line, character: column };
+    const after = ch === '\n' ? { line: line + 1, character: 0 } : { line, character: column + 1 };
+    const removed = column < length ? lines[line][column] : '';
+    const kind = column < length ? pick(3) : 0;
+    const next = { line, character: column + 1 };
+    const [edit, undo] = kind === 0 ? [[at, at, ch], [at, after, '']]
+      : kind === 1 ? [[at, next, ''], [at, at, removed]]
+      : [[at, next, ch], [at, after, removed]];
+    const a = await send(...edit);
+    const b = await send(...undo);
+    if (k >= warmUp) latencies.push(a, b);
+  }
+  latencies.sort((x, y) => x - y);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p / 100))];
+  console.log(`client: vscode-jsonrpc ${JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'vscode-jsonrpc', 'package.json'), 'utf8')).version} on node ${process.version}`);
+  console.log(`${latencies.length} edits (each random edit and its undo), didChange to publishDiagnostics of that version: p50 ${pct(50).toFixed(2)} ms, p95 ${pct(95).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms (target p95 <= 16 ms)`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  await connection.sendRequest('shutdown');
+  await connection.sendNotification('exit');
+  connection.dispose();
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
