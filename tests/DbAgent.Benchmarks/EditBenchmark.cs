@@ -265,8 +265,7 @@ internal static class EditBenchmark
     /// </summary>
     private static void ServerPhases(string text, int edits, LintCache lintCache, RuleSettings rules)
     {
-        var options = new JsonSerializerOptions();
-        Server.Host.LanguageServerHost.ConfigureSerializer(options);
+        var options = Server.Host.LanguageServerHost.SerializerOptions();
         var random = new Random(7);
         var lines = text.Split('\n');
         var snapshot = new Server.Documents.DocumentSnapshot("file:///bench.sql", 1, "sql", SourceText.From(text), SqlScript.Parse(SourceText.From(text), SqlDialect.Postgres), Sql.Dialects.DialectSource.Setting);

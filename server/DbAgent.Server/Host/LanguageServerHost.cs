@@ -42,6 +42,14 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     /// <summary>Why the connection ended when it was not the client closing it (a broken frame, a stream error); else null.</summary>
     public string? DisconnectReason { get; private set; }
 
+    /// <summary>New serializer options as the host's connection has them (for JSON written outside it, and for tests).</summary>
+    public static JsonSerializerOptions SerializerOptions()
+    {
+        var options = new JsonSerializerOptions();
+        ConfigureSerializer(options);
+        return options;
+    }
+
     public static void ConfigureSerializer(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;

@@ -23,14 +23,7 @@ namespace DbAgent.Server.Tests.Diagnostics;
 [TestFixture]
 public sealed class DiagnosticsPublicationTests
 {
-    private static readonly JsonSerializerOptions HostOptions = Options();
-
-    private static JsonSerializerOptions Options()
-    {
-        var options = new JsonSerializerOptions();
-        LanguageServerHost.ConfigureSerializer(options);
-        return options;
-    }
+    private static readonly JsonSerializerOptions HostOptions = LanguageServerHost.SerializerOptions();
 
     /// <summary>Findings of every kind the rules make: several per line, fixes, quotes and non-ASCII in messages.</summary>
     private const string Migration = """

@@ -20,14 +20,7 @@ namespace DbAgent.Server.Tests.Lsp;
 [TestFixture]
 public sealed class ProtocolSerializationTests
 {
-    private static readonly JsonSerializerOptions Options = HostOptions();
-
-    private static JsonSerializerOptions HostOptions()
-    {
-        var options = new JsonSerializerOptions();
-        LanguageServerHost.ConfigureSerializer(options);
-        return options;
-    }
+    private static readonly JsonSerializerOptions Options = LanguageServerHost.SerializerOptions();
 
     private static JsonObject Write<T>(T value) => JsonNode.Parse(JsonSerializer.Serialize(value, Options))!.AsObject();
 

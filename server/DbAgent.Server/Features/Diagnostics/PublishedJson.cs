@@ -18,14 +18,7 @@ namespace DbAgent.Server.Features.Diagnostics;
 public sealed class PublishedJson
 {
     /// <summary>The host's serializer settings (<see cref="LanguageServerHost.ConfigureSerializer"/>).</summary>
-    private static readonly JsonSerializerOptions Options = HostOptions();
-
-    private static JsonSerializerOptions HostOptions()
-    {
-        var options = new JsonSerializerOptions();
-        LanguageServerHost.ConfigureSerializer(options);
-        return options;
-    }
+    private static readonly JsonSerializerOptions Options = LanguageServerHost.SerializerOptions();
 
     private static readonly Range Origin = new(new Position(0, 0), new Position(0, 0));
     /// <summary>What the serializer writes before the rest of a diagnostic whose range is <see cref="Origin"/>.</summary>
