@@ -40,8 +40,6 @@ public sealed class ScriptFacts
         public required byte[] LockedIsNew { get; init; }
         /// <summary>See <see cref="FirstLockWithoutTimeout"/>: -2 until asked.</summary>
         public int FirstLockWithoutTimeout = -2;
-        /// <summary>Table names in findings' data, parsed once: the same strings come back with every moved finding.</summary>
-        public required System.Collections.Concurrent.ConcurrentDictionary<string, QualifiedName> Names { get; init; }
     }
 
     /// <summary>Where a table name is created: the first statement inline (most tables are created once), any later ones in a list.</summary>
@@ -150,7 +148,7 @@ public sealed class ScriptFacts
                 else (places.More ??= []).Add(place);
             }
         }
-        return new Derived { Created = created, InTransaction = inTransaction, LockedIsNew = new byte[summaries.Length], Names = sameCreates?.Names ?? new(ReferenceEqualityComparer.Instance) };
+        return new Derived { Created = created, InTransaction = inTransaction, LockedIsNew = new byte[summaries.Length] };
     }
 
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>
@@ -252,27 +250,18 @@ public sealed class ScriptFacts
     /// <summary>The map of created tables: the same object while a document's statements create the same tables at the same places.</summary>
     internal object CreatedTables => _derived.Created;
 
-    /// <summary>True when the finding, of the statement at <paramref name="statementIndex"/> (which starts at <paramref name="statementStart"/>), is about a table created before it.</summary>
+    /// <summary>
+    /// True when the finding, of the statement at <paramref name="statementIndex"/> (which starts at <paramref name="statementStart"/>),
+    /// is about a table created before it. For findings just made (the statements an edit changed); a cached statement's
+    /// tables are parsed once, on its cache entry.
+    /// </summary>
     internal bool IsAboutNewTable(Finding finding, int statementIndex, int statementStart) =>
-        finding.Data.TryGetValue(ExistingTableKey, out var table) && IsNewTableFor(NameOf(table), finding, statementIndex, statementStart);
+        finding.Data.TryGetValue(ExistingTableKey, out var table) && IsNewTableFor(QualifiedName.Parse(table), finding, statementIndex, statementStart);
 
     /// <summary>True when <paramref name="table"/>, which a finding of the statement at <paramref name="statementIndex"/> is about, was created before the finding.</summary>
     internal bool IsNewTableFor(QualifiedName table, Finding finding, int statementIndex, int statementStart) =>
         // By an earlier statement, or by this one when the finding lies after its start.
         IsNewTableBefore(table, finding.Span.Start > statementStart ? statementIndex + 1 : statementIndex);
-
-    private QualifiedName NameOf(string table)
-    {
-        var names = _derived.Names;
-        if (!names.TryGetValue(table, out var name))
-        {
-            // Findings made anew bring new strings: the map stays within a few times the statements. (Counting takes
-            // every lock of the map: only on a miss.)
-            if (names.Count > 4 * _summaries.Length + 1024) names.Clear();
-            name = names.GetOrAdd(table, QualifiedName.Parse);
-        }
-        return name;
-    }
 
     /// <summary>The first word of a statement, upper-cased.</summary>
     public string FirstWord(ParsedStatement statement)
