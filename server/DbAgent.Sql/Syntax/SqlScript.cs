@@ -152,7 +152,7 @@ public sealed class SqlScript
     private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, TokenList tokens, List<ParsedStatement> statements, List<SyntaxError> errors,
         DroppedTrees? dropped = null)
     {
-        _dropped = dropped ?? new DroppedTrees();
+        _dropped = dropped;
         Text = text;
         Dialect = dialect;
         Schema = schema;
@@ -161,10 +161,15 @@ public sealed class SqlScript
         Errors = errors;
     }
 
-    /// <summary>What edits of this document re-parsed away, shared by its versions (see <see cref="DroppedTrees"/>).</summary>
-    private readonly DroppedTrees _dropped;
+    /// <summary>
+    /// What edits of this document re-parsed away, shared by its versions (see <see cref="DroppedTrees"/>): made by the
+    /// first edit, so that a script parsed once (`dbagent check`, a chat tool) carries none.
+    /// </summary>
+    private DroppedTrees? _dropped;
 
-    internal (int Statements, int Stretches, long Characters) DroppedSize => _dropped.Size;
+    private DroppedTrees Dropped => Volatile.Read(ref _dropped) ?? Interlocked.CompareExchange(ref _dropped, new DroppedTrees(), null) ?? _dropped!;
+
+    internal (int Statements, int Stretches, long Characters) DroppedSize => _dropped?.Size ?? (0, 0, 0);
 
     public SourceText Text { get; }
     public SqlDialect Dialect { get; }
@@ -225,7 +230,7 @@ public sealed class SqlScript
         var oldTokens = (TokenList)Tokens;
         var oldStatements = (List<ParsedStatement>)Statements;
         if (prefix == oldSource.Length && prefix == newSource.Length)
-            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, _dropped);
+            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, Volatile.Read(ref _dropped));
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
         if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newSource.Contains("DELIMITER", StringComparison.OrdinalIgnoreCase)))
@@ -252,7 +257,7 @@ public sealed class SqlScript
         var relexed = new List<Token>(64);
         var resumeOld = -1;
         // The first old token at or after the last position asked about: positions only grow, so the search walks on
-        // from it instead of starting over (a quote typed or deleted re-lexes to the end of the file, asking at every token).
+        // from it instead of starting over (a quote typed or deleted re-lexes to the end of the file).
         var cursor = -1;
         // Resync strictly after the change: the lexer reads the character before a ':' (a '::' cast is not a :name
         // parameter), so that character must be one the edit left alone.
@@ -284,6 +289,7 @@ public sealed class SqlScript
         // first statement's comments begin at token 0, however far into the document the edit is).
         var index = keep < oldStatements.Count ? Math.Min(oldStatements[keep].Slice.LeadingTriviaStart, restartToken) : 0;
         var dropEnd = oldStatements.Count;
+        var dropped = Dropped;
         while (StatementSplitter.Next(tokens, Dialect, ref index, out var slice))
         {
             if (resumeOld >= 0 && slice.LeadingTriviaStart >= relexedEnd)
@@ -297,14 +303,14 @@ public sealed class SqlScript
                 }
             }
             // A statement an earlier edit dropped comes back as it was (an edit undone): its tree, not a new parse.
-            statements.Add(_dropped.TryTake(newSource.AsSpan(slice.Span.Start, slice.Span.Length), out var tree, out var memo, out var placement)
+            statements.Add(dropped.TryTake(newSource.AsSpan(slice.Span.Start, slice.Span.Length), out var tree, out var memo, out var placement)
                 ? new ParsedStatement(tree, slice, context, memo, placement)
                 : new ParsedStatement(parser.ParseStatement(newSource, tokens, slice, Dialect), slice, context));
         }
         // What this edit re-parsed away, for a later edit that brings it back.
-        _dropped.Remember(oldSource, oldStatements, keep, dropEnd);
+        dropped.Remember(oldSource, oldStatements, keep, dropEnd);
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
-            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta), _dropped);
+            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta), dropped);
     }
 
     private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
