@@ -357,7 +357,7 @@ internal static class EditBenchmark
             await using IEditorClient lsp = rpcClient ? LspProcess.Start("dotnet", [server, "lsp"], settings, null) : LeanLspClient.Start("dotnet", [server, "lsp"], settings);
             Console.WriteLine(rpcClient
                 ? "client: StreamJsonRpc (a general RPC library: each publish read, parsed, its parameter copied and dispatched to the thread pool)"
-                : "client: each message read whole and parsed once (JsonDocument), as VS Code's client parses with JSON.parse; publishes reported from the reading thread");
+                : "client: each message read whole and parsed once (JsonDocument), publishes reported from the reading thread (VS Code's own client library costs more: keystroke-vscode-client.mjs)");
             var uri = new Uri(Path.Combine(folder, "V001__generated.sql")).AbsoluteUri;
             var waiting = new System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource<int>>();
             lsp.Published += (u, version, count) =>

@@ -29,17 +29,7 @@ internal sealed class LspProcess : IEditorClient
 
     public static LspProcess Start(string fileName, IEnumerable<string> arguments, JsonElement settings, string? password, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory,
-        };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        // No connection from the benchmark's own environment: the server sees only what the settings say.
-        foreach (var variable in new[] { "DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD" }) info.Environment.Remove(variable);
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
+        var process = StartServer(fileName, arguments, workingDirectory);
         var formatter = new SystemTextJsonFormatter();
         LanguageServerHost.ConfigureSerializer(formatter.JsonSerializerOptions);
         var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, formatter));
@@ -47,6 +37,25 @@ internal sealed class LspProcess : IEditorClient
         rpc.AddLocalRpcTarget(target, new JsonRpcTargetOptions { AllowNonPublicInvocation = false });
         rpc.StartListening();
         return new LspProcess(process, rpc, target);
+    }
+
+    /// <summary>
+    /// A server process on stdio, its standard error read and dropped. No connection from the benchmark's own
+    /// environment: the server sees only what the settings say.
+    /// </summary>
+    internal static Process StartServer(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory,
+        };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var variable in new[] { "DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD" }) info.Environment.Remove(variable);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return process;
     }
 
     public async Task InitializeAsync(string? workspaceFolder)
