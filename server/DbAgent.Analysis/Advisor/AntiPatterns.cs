@@ -104,7 +104,7 @@ public static class AntiPatterns
     /// <summary>A top-level `*` (or `t.*`) in the select list; `count(*)` and products are not it.</summary>
     public static TextSpan? FindSelectStar(SqlScript script, ParsedStatement statement)
     {
-        var text = script.Text.Text;
+        var text = script.Text;
         var tokens = script.Tokens;
         var depth = 0;
         Token? previous = null;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using DbAgent.Sql.Lexing;
 using DbAgent.Sql.Syntax;
+using DbAgent.Sql.Text;
 
 namespace DbAgent.Analysis.Rules;
 
@@ -28,7 +29,7 @@ public sealed partial class InlineSuppression
     /// <summary>The suppressions that apply to one statement.</summary>
     public static InlineSuppression For(SqlScript script, ParsedStatement statement)
     {
-        var text = script.Text.Text;
+        var text = script.Text;
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var all = false;
         foreach (var comment in script.CommentsAround(statement))
@@ -36,7 +37,7 @@ public sealed partial class InlineSuppression
             // A comment before the statement counts only on a line of its own: a comment after the previous
             // statement on the same line belongs to that statement.
             if (comment.End <= statement.Span.Start && !StartsItsLine(text, comment)) continue;
-            var body = text.AsSpan(comment.Start, comment.Length).ToString();
+            var body = text.ToString(comment.Span);
             foreach (Match match in Directive().Matches(body))
             {
                 var list = match.Groups["ids"];
@@ -52,7 +53,7 @@ public sealed partial class InlineSuppression
         return ids.Count == 0 && !all ? None : new InlineSuppression(ids, all);
     }
 
-    private static bool StartsItsLine(string text, Token comment)
+    private static bool StartsItsLine(SourceText text, Token comment)
     {
         for (var i = comment.Start - 1; i >= 0; i--)
         {

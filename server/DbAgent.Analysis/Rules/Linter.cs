@@ -213,7 +213,7 @@ public static class Linter
         var suppressions = new Dictionary<ParsedStatement, InlineSuppression>();
         // Most files have no suppression comment at all: then no finding needs its statement's comments read.
         // (A vectorised search: String.Contains ignoring case walks a 20,000-line file a character at a time, per keystroke.)
-        if (script is not null && !script.Text.Text.AsSpan().ContainsAny(SuppressionMarker)) script = null;
+        if (script is not null && !script.Text.ContainsAny(SuppressionMarker, "dbagent-ignore".Length)) script = null;
         var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
         // Findings of one rule come in runs (and a document has few rules' findings): its setting is looked up once per run.
         string? lastRule = null;

@@ -267,7 +267,7 @@ public sealed class ScriptFacts
     public string FirstWord(ParsedStatement statement)
     {
         foreach (var (token, _) in new StatementTokens(Script, statement).Significant())
-            return Script.Text.Text.Substring(token.Start, token.Length).ToUpperInvariant();
+            return Script.Text.ToString(token.Span).ToUpperInvariant();
         return "";
     }
 

@@ -75,6 +75,6 @@ internal sealed class StatementMemo<T>(int generationSize, int slot) where T : c
     private static ReadOnlySpan<char> TextOf(SqlScript script, ParsedStatement statement)
     {
         var span = statement.Slice.FullSpan(script.Tokens);
-        return span.End <= script.Text.Length ? script.Text.Text.AsSpan(span.Start, span.Length) : default;
+        return span.End <= script.Text.Length ? script.Text.Slice(span) : default;
     }
 }

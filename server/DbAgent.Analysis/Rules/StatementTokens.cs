@@ -45,10 +45,10 @@ public readonly struct StatementTokens
         return result;
     }
 
-    public bool IsWord(Token token, string word) => token.IsWord(_script.Text.Text, word);
+    public bool IsWord(Token token, string word) => token.IsWord(_script.Text, word);
 
     /// <summary>The token's text as written.</summary>
-    public string Text(Token token) => _script.Text.Text.Substring(token.Start, token.Length);
+    public string Text(Token token) => _script.Text.ToString(token.Span);
 
     /// <summary>The index in <paramref name="significant"/> of the first <paramref name="word"/> at or after <paramref name="from"/> (at top level when <paramref name="topLevel"/>), or -1.</summary>
     public int Find(IReadOnlyList<(Token Token, int Depth)> significant, string word, int from = 0, bool topLevel = true)

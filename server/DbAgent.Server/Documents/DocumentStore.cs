@@ -106,7 +106,7 @@ public sealed class DocumentStore(ServerLogger log, Func<string, SqlDialect?> co
 
     private DocumentSnapshot Build(string uri, int version, string languageId, SourceText text, DocumentSnapshot? previous, IReadOnlyList<TextChange>? changes = null)
     {
-        var dialect = DialectResolver.Resolve(text.Text, _engineDialect(uri), configuredDialect(uri), out var source);
+        var dialect = DialectResolver.Resolve(text, _engineDialect(uri), configuredDialect(uri), out var source);
         try
         {
             // Same dialect and a parse to start from: only the statements the edit touched are parsed again.

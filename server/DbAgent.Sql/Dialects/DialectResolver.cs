@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Dialects;
 
@@ -47,10 +48,45 @@ public static partial class DialectResolver
         return SqlDialect.Postgres;
     }
 
-    /// <summary>`-- dbagent: dialect=NAME` on the first non-empty line.</summary>
-    public static SqlDialect? FromFirstLineComment(string text)
+    /// <summary>
+    /// As <see cref="Resolve(string, SqlDialect?, SqlDialect?, out DialectSource)"/> for a document's text, reading
+    /// only its head (a keystroke in a long file makes no string of the whole of it): the first-line comment is looked
+    /// for in the first <see cref="FirstLineWindow"/> characters, the content in the first 64K.
+    /// </summary>
+    public static SqlDialect Resolve(SourceText text, SqlDialect? connectionDialect, SqlDialect? setting, out DialectSource source)
     {
-        var span = text.AsSpan();
+        if (connectionDialect is { } connected)
+        {
+            source = DialectSource.Connection;
+            return connected;
+        }
+        if (FromFirstLineComment(text.Slice(new TextSpan(0, Math.Min(text.Length, FirstLineWindow)))) is { } commented)
+        {
+            source = DialectSource.FirstLineComment;
+            return commented;
+        }
+        if (setting is { } set)
+        {
+            source = DialectSource.Setting;
+            return set;
+        }
+        if (Detect(text.Length > DetectionWindow ? text.ToString(new TextSpan(0, DetectionWindow)) : text.Text) is { } detected)
+        {
+            source = DialectSource.Content;
+            return detected;
+        }
+        source = DialectSource.Default;
+        return SqlDialect.Postgres;
+    }
+
+    /// <summary>How far into a document its first-line dialect comment is looked for.</summary>
+    private const int FirstLineWindow = 4096;
+
+    /// <summary>`-- dbagent: dialect=NAME` on the first non-empty line.</summary>
+    public static SqlDialect? FromFirstLineComment(string text) => FromFirstLineComment(text.AsSpan());
+
+    private static SqlDialect? FromFirstLineComment(ReadOnlySpan<char> span)
+    {
         var start = 0;
         while (start < span.Length && char.IsWhiteSpace(span[start])) start++;
         var end = span[start..].IndexOfAny('\r', '\n');

@@ -80,13 +80,28 @@ public static class SqlLexer
     /// typed mid-file re-lexes to the end, and old and new tokens then rarely start at the same place). Neither
     /// callback may throw.
     /// </summary>
-    internal static int LexFrom(string text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom,
-        Func<int, int> nextCandidate, Func<int, bool, bool> canResync) =>
-        Scan(text, dialect, start, atLineStart, output, resyncFrom, nextCandidate, canResync);
+    /// <remarks>
+    /// <paramref name="text"/> may hold only part of the document (from its <see cref="TextWindow.Base"/>): positions
+    /// in and out are document offsets, and the end of the window is the end of the input. A caller that gives part
+    /// of a document checks where the lexer stopped: at the window's end, the last token may have been cut short.
+    /// </remarks>
+    internal static int LexFrom(TextWindow text, SqlDialect dialect, int start, bool atLineStart, List<Token> output, int resyncFrom,
+        Func<int, int> nextCandidate, Func<int, bool, bool> canResync)
+    {
+        var b = text.Base;
+        if (b == 0) return Scan(text.Chars, dialect, start, atLineStart, output, resyncFrom, nextCandidate, canResync);
+        var first = output.Count;
+        var stopped = Scan(text.Chars, dialect, start - b, atLineStart, output, resyncFrom == int.MaxValue ? int.MaxValue : resyncFrom - b,
+            p => nextCandidate(p + b) is var c && c != int.MaxValue ? c - b : int.MaxValue,
+            (p, lineStart) => canResync(p + b, lineStart));
+        var tokens = CollectionsMarshal.AsSpan(output);
+        for (var i = first; i < tokens.Length; i++) tokens[i] = tokens[i] with { Start = tokens[i].Start + b };
+        return stopped + b;
+    }
 
     /// <summary>The lexer's state at a token boundary: true after a whitespace token that holds a line feed.</summary>
-    internal static bool AtLineStartAfter(string text, in Token previous) =>
-        previous.Kind == TokenKind.Whitespace && text.AsSpan(previous.Start, previous.Length).Contains('\n');
+    internal static bool AtLineStartAfter(SourceText text, in Token previous) =>
+        previous.Kind == TokenKind.Whitespace && text.Slice(previous.Span).Contains('\n');
 
     [ThreadStatic]
     private static List<Token>? t_scratch;

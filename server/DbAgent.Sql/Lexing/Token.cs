@@ -78,6 +78,11 @@ public readonly record struct Token(
 
     public ReadOnlySpan<char> TextIn(string source) => source.AsSpan(Start, Length);
 
+    public ReadOnlySpan<char> TextIn(SourceText source) => source.Slice(Span);
+
+    public bool IsWord(SourceText source, string word) =>
+        Kind == TokenKind.Word && source.Slice(Span).Equals(word, StringComparison.OrdinalIgnoreCase);
+
     public bool IsWord(string source, string word) =>
         Kind == TokenKind.Word && source.AsSpan(Start, Length).Equals(word, StringComparison.OrdinalIgnoreCase);
 }

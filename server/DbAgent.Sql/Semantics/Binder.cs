@@ -12,7 +12,8 @@ namespace DbAgent.Sql.Semantics;
 /// </summary>
 internal sealed partial class Binder
 {
-    private string _text = "";
+    /// <summary>The statement's characters, by document offset.</summary>
+    private TextWindow _text;
     private SqlDialect _dialect;
     private SchemaModel? _schema;
 
@@ -37,7 +38,7 @@ internal sealed partial class Binder
     /// Binds one statement of a script with this thread's binder: its lists, scopes and name table are reused from
     /// statement to statement (names are plain text, so the table serves every script).
     /// </summary>
-    public static StatementModel Bind(string text, SqlDialect dialect, SchemaModel? schema, SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
+    public static StatementModel Bind(TextWindow text, SqlDialect dialect, SchemaModel? schema, SyntaxNode root, IReadOnlyList<Token> tokens, in StatementSlice slice)
     {
         var binder = t_binder ??= new Binder();
         binder._text = text;
@@ -50,7 +51,7 @@ internal sealed partial class Binder
         finally
         {
             // Do not keep a document's text alive through an idle thread's binder.
-            binder._text = "";
+            binder._text = default;
             binder._schema = null;
         }
     }

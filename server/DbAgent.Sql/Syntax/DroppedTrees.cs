@@ -37,13 +37,13 @@ internal sealed class DroppedTrees
     }
 
     /// <summary>Remembers the statements an edit dropped (in document order) with their text from <paramref name="source"/>, the version they were in.</summary>
-    public void Remember(string source, IReadOnlyList<ParsedStatement> statements, int from, int to)
+    public void Remember(SourceText source, IReadOnlyList<ParsedStatement> statements, int from, int to)
     {
         if (from >= to) return;
         var first = statements[from].Span.Start;
         var last = statements[to - 1].Span.End;
         if (first < 0 || last > source.Length || last - first > MaxCharacters / 4) return;
-        var stretch = new Stretch(source.Substring(first, last - first));
+        var stretch = new Stretch(source.ToString(TextSpan.FromBounds(first, last)));
         lock (_gate)
         {
             for (var i = from; i < to; i++)

@@ -17,14 +17,14 @@ internal static class LexicalErrors
     /// unbalanced, and <see cref="Find"/> would report only an unterminated token, which can only be the last one
     /// (it runs to the end of the input). Equal to <see cref="Find"/> for such a document, without reading its tokens.
     /// </summary>
-    public static List<SyntaxError> FindInBalanced(string text, IReadOnlyList<Token> tokens)
+    public static List<SyntaxError> FindInBalanced(SourceText text, IReadOnlyList<Token> tokens)
     {
         var errors = new List<SyntaxError>();
         if (tokens.Count > 0 && tokens[^1].IsUnterminated) errors.Add(Unterminated(text, tokens[^1]));
         return errors;
     }
 
-    public static List<SyntaxError> Find(string text, IReadOnlyList<Token> tokens, SqlDialect dialect)
+    public static List<SyntaxError> Find(SourceText text, IReadOnlyList<Token> tokens, SqlDialect dialect)
     {
         _ = dialect;
         var errors = new List<SyntaxError>();
@@ -38,7 +38,7 @@ internal static class LexicalErrors
     /// [<paramref name="firstChanged"/>, <paramref name="changedEnd"/>), the tokens after being the old ones moved by
     /// <paramref name="delta"/> characters. Equal to <see cref="Find"/> over the new tokens.
     /// </summary>
-    public static List<SyntaxError> Update(string text, IReadOnlyList<Token> tokens, IReadOnlyList<SyntaxError> oldErrors, int firstChanged, int changedEnd, int delta)
+    public static List<SyntaxError> Update(SourceText text, IReadOnlyList<Token> tokens, IReadOnlyList<SyntaxError> oldErrors, int firstChanged, int changedEnd, int delta)
     {
         // The scan's state is empty just after a delimiter: start after the last one before the change, stop at
         // (and including) the first one after it.
@@ -77,13 +77,13 @@ internal static class LexicalErrors
     private static bool IsDelimiter(TokenKind kind) => kind is TokenKind.Semicolon or TokenKind.CustomDelimiter or TokenKind.BatchSeparator;
 
     /// <summary>Checks tokens [from, to); the stretch starts with nothing open and what is open at its end is reported.</summary>
-    private static void Scan(string text, IReadOnlyList<Token> tokens, int from, int to, List<SyntaxError> errors)
+    private static void Scan(SourceText text, IReadOnlyList<Token> tokens, int from, int to, List<SyntaxError> errors)
     {
         if (TokenSource.TryGetSpan(tokens, out var span)) Scan(text, new SpanTokens(span), from, to, errors);
         else Scan(text, new ListTokens(tokens), from, to, errors);
     }
 
-    private static void Scan<TTokens>(string text, TTokens tokens, int from, int to, List<SyntaxError> errors)
+    private static void Scan<TTokens>(SourceText text, TTokens tokens, int from, int to, List<SyntaxError> errors)
         where TTokens : ITokenSource, allows ref struct
     {
         var open = new Stack<int>();
@@ -126,7 +126,7 @@ internal static class LexicalErrors
         }
     }
 
-    private static SyntaxError Unterminated(string text, Token t)
+    private static SyntaxError Unterminated(SourceText text, Token t)
     {
         var what = t.Kind switch
         {
@@ -139,7 +139,7 @@ internal static class LexicalErrors
         return new SyntaxError(new TextSpan(t.Start, Math.Min(t.Length, OpeningLength(text, t))), $"Unterminated {what}: it runs to the end of the file.");
     }
 
-    private static int OpeningLength(string text, Token t)
+    private static int OpeningLength(SourceText text, Token t)
     {
         if ((t.Flags & TokenFlags.DollarQuoted) != 0)
         {

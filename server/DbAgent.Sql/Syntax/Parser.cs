@@ -1,4 +1,5 @@
 using DbAgent.Sql.Lexing;
+using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Syntax;
 
@@ -14,7 +15,8 @@ internal sealed partial class Parser
     /// <summary>Deeper nesting than this (parentheses, subqueries, unary chains) is kept flat and unparsed.</summary>
     private const int MaxDepth = 160;
 
-    private string _text = "";
+    /// <summary>The statement's characters, by document offset.</summary>
+    private TextWindow _text;
     private SqlDialect _dialect;
     private Token[] _tok = new Token[256];
     private int _n;
@@ -48,7 +50,7 @@ internal sealed partial class Parser
     }
 
     /// <summary>Parses the significant tokens of one statement into its tree; the root spans exactly the slice.</summary>
-    public GreenNode[] ParseStatement(string text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
+    public GreenNode[] ParseStatement(TextWindow text, IReadOnlyList<Token> tokens, in StatementSlice slice, SqlDialect dialect)
     {
         _text = text;
         _dialect = dialect;

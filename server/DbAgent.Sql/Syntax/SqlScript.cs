@@ -9,10 +9,17 @@ namespace DbAgent.Sql.Syntax;
 public sealed record SyntaxError(TextSpan Span, string Message, string Source = "dbagent");
 
 /// <summary>What binding a statement needs from its script: the text and tokens it lies in, the dialect, the schema.</summary>
-internal sealed class BindContext(string text, IReadOnlyList<Token> tokens, SqlDialect dialect, SchemaModel? schema)
+internal sealed class BindContext(SourceText text, IReadOnlyList<Token> tokens, SqlDialect dialect, SchemaModel? schema)
 {
     public StatementModel Bind(GreenNode[] tree, in StatementSlice slice) =>
-        Binder.Bind(text, dialect, schema, new SyntaxNode(tree, GreenTree.Root(tree), slice.Span.Start), tokens, slice);
+        Binder.Bind(WindowOf(text, tokens, slice), dialect, schema, new SyntaxNode(tree, GreenTree.Root(tree), slice.Span.Start), tokens, slice);
+
+    /// <summary>The characters parsing or binding a statement may read: from the comments before it to its terminator.</summary>
+    public static TextWindow WindowOf(SourceText text, IReadOnlyList<Token> tokens, in StatementSlice slice)
+    {
+        var start = slice.LeadingTriviaStart < tokens.Count ? Math.Min(tokens[slice.LeadingTriviaStart].Start, slice.Span.Start) : slice.Span.Start;
+        return text.Window(start, Math.Max(slice.Span.End, slice.FullSpan(tokens).End));
+    }
 }
 
 /// <summary>
@@ -195,7 +202,7 @@ public sealed class SqlScript
         var source = text.Text;
         var tokenList = new TokenList(SqlLexer.LexToArray(source, dialect));
         IReadOnlyList<Token> tokens = tokenList;
-        var context = new BindContext(source, tokenList, dialect, schema);
+        var context = new BindContext(text, tokenList, dialect, schema);
         var parser = new Parser();
         var statements = new List<ParsedStatement>(Math.Max(4, tokens.Count / 64));
         var i = 0;
@@ -205,7 +212,7 @@ public sealed class SqlScript
             statements.Add(new ParsedStatement(parser.ParseStatement(source, tokens, slice, dialect), slice, context));
             balanced &= parser.IsBalanced;
         }
-        var errors = balanced ? LexicalErrors.FindInBalanced(source, tokens) : LexicalErrors.Find(source, tokens, dialect);
+        var errors = balanced ? LexicalErrors.FindInBalanced(text, tokens) : LexicalErrors.Find(text, tokens, dialect);
         return new SqlScript(text, dialect, schema, tokenList, statements, errors);
     }
 
@@ -220,20 +227,20 @@ public sealed class SqlScript
     public SqlScript WithChanges(SourceText newText, IReadOnlyList<TextChange> changes)
     {
         _ = changes;
-        var oldSource = Text.Text;
-        var newSource = newText.Text;
-        var prefix = oldSource.AsSpan().CommonPrefixLength(newSource);
-        var maxSuffix = Math.Min(oldSource.Length, newSource.Length) - prefix;
-        var suffix = CommonSuffixLength(oldSource.AsSpan(prefix), newSource.AsSpan(prefix), maxSuffix);
-        var newEnd = newSource.Length - suffix;
-        var delta = newSource.Length - oldSource.Length;
+        var oldText = Text;
+        // Pieces the two versions share are not compared (an edited text shares all but the edited piece).
+        var prefix = SourceText.CommonPrefixLength(oldText, newText);
+        var maxSuffix = Math.Min(oldText.Length, newText.Length) - prefix;
+        var suffix = SourceText.CommonSuffixLength(oldText, newText, maxSuffix);
+        var newEnd = newText.Length - suffix;
+        var delta = newText.Length - oldText.Length;
         var oldTokens = (TokenList)Tokens;
         var oldStatements = (List<ParsedStatement>)Statements;
-        if (prefix == oldSource.Length && prefix == newSource.Length)
+        if (prefix == oldText.Length && prefix == newText.Length)
             return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, Volatile.Read(ref _dropped));
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
-        if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newSource.Contains("DELIMITER", StringComparison.OrdinalIgnoreCase)))
+        if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newText.ContainsIgnoreCase("DELIMITER")))
             return Parse(newText, Dialect, Schema);
 
         // Restart at the statement before the first one the edit can touch (its end decides where the next begins).
@@ -251,7 +258,7 @@ public sealed class SqlScript
         if (keep < oldStatements.Count) restartToken = Math.Min(restartToken, oldStatements[keep].Slice.LeadingTriviaStart);
         var restartPos = restartToken < oldTokens.Count ? oldTokens[restartToken].Start : 0;
         if (oldTokens.Count == 0) restartToken = 0;
-        var atLineStart = restartToken == 0 || SqlLexer.AtLineStartAfter(oldSource, oldTokens[restartToken - 1]);
+        var atLineStart = restartToken == 0 || SqlLexer.AtLineStartAfter(oldText, oldTokens[restartToken - 1]);
 
         // Re-lex until a token boundary after the edit lines up with an old one in the same state.
         var relexed = new List<Token>(64);
@@ -259,9 +266,30 @@ public sealed class SqlScript
         // The first old token at or after the last position asked about: positions only grow, so the search walks on
         // from it instead of starting over (a quote typed or deleted re-lexes to the end of the file).
         var cursor = -1;
+        // The lexer reads a window of the new text: from a little before the restart (it reads the character before a
+        // ':') to some way past the edit. Where it ran to the window's end without lining up, or lined up too near
+        // that end (a token's end may depend on the characters after it), it lexes again over a wider window.
+        var windowStart = Math.Max(0, restartPos - 16);
+        var reach = Math.Max(4096, 2 * (newEnd - restartPos));
+        const int margin = 64;
+        while (true)
+        {
+            var windowEnd = reach >= newText.Length - newEnd ? newText.Length : newEnd + reach;
+            relexed.Clear();
+            resumeOld = -1;
+            cursor = -1;
+            var stopped = Relex(newText.Window(windowStart, windowEnd), windowEnd);
+            if (windowEnd == newText.Length || (resumeOld >= 0 && stopped <= windowEnd - margin)) break;
+            reach = (int)Math.Min(int.MaxValue / 2, 8L * reach);
+        }
+        var relexedEnd = restartToken + relexed.Count;
+        var tokenDelta = resumeOld >= 0 ? relexedEnd - resumeOld : 0;
+        // The tokens after the resync point are the old ones moved by delta: shared, not copied.
+        var tokens = oldTokens.Replace(restartToken, resumeOld >= 0 ? resumeOld : oldTokens.Count, relexed, delta);
+
         // Resync strictly after the change: the lexer reads the character before a ':' (a '::' cast is not a :name
         // parameter), so that character must be one the edit left alone.
-        SqlLexer.LexFrom(newSource, Dialect, restartPos, atLineStart, relexed, newEnd + 1, pos =>
+        int Relex(TextWindow window, int windowEnd) => SqlLexer.LexFrom(window, Dialect, restartPos, atLineStart, relexed, newEnd + 1, pos =>
         {
             var old = pos - delta;
             if (cursor < 0) cursor = FirstTokenStartingAtOrAfter(oldTokens, old);
@@ -271,17 +299,15 @@ public sealed class SqlScript
         {
             // Asked only where an old token starts (the candidate the cursor is on).
             var j = cursor;
-            if (j <= 0 || j >= oldTokens.Count || oldTokens[j].Start != pos - delta || SqlLexer.AtLineStartAfter(oldSource, oldTokens[j - 1]) != lineStart) return false;
+            if (j <= 0 || j >= oldTokens.Count || oldTokens[j].Start != pos - delta || SqlLexer.AtLineStartAfter(oldText, oldTokens[j - 1]) != lineStart) return false;
+            // Too near the window's end to trust the token before: the caller lexes again over a wider window.
+            if (pos > windowEnd - margin && windowEnd < newText.Length) return false;
             resumeOld = j;
             return true;
         });
-        var relexedEnd = restartToken + relexed.Count;
-        var tokenDelta = resumeOld >= 0 ? relexedEnd - resumeOld : 0;
-        // The tokens after the resync point are the old ones moved by delta: shared, not copied.
-        var tokens = oldTokens.Replace(restartToken, resumeOld >= 0 ? resumeOld : oldTokens.Count, relexed, delta);
 
         // Re-split and re-parse from the kept statements until a statement boundary lines up with an old one.
-        var context = new BindContext(newSource, tokens, Dialect, Schema);
+        var context = new BindContext(newText, tokens, Dialect, Schema);
         var statements = new List<ParsedStatement>(oldStatements.Count + 4);
         for (var s = 0; s < keep; s++) statements.Add(Shift(oldStatements[s], 0, 0, context));
         var parser = new Parser();
@@ -303,24 +329,14 @@ public sealed class SqlScript
                 }
             }
             // A statement an earlier edit dropped comes back as it was (an edit undone): its tree, not a new parse.
-            statements.Add(dropped.TryTake(newSource.AsSpan(slice.Span.Start, slice.Span.Length), out var tree, out var memo, out var placement)
+            statements.Add(dropped.TryTake(newText.Slice(slice.Span), out var tree, out var memo, out var placement)
                 ? new ParsedStatement(tree, slice, context, memo, placement)
-                : new ParsedStatement(parser.ParseStatement(newSource, tokens, slice, Dialect), slice, context));
+                : new ParsedStatement(parser.ParseStatement(BindContext.WindowOf(newText, tokens, slice), tokens, slice, Dialect), slice, context));
         }
         // What this edit re-parsed away, for a later edit that brings it back.
-        dropped.Remember(oldSource, oldStatements, keep, dropEnd);
+        dropped.Remember(oldText, oldStatements, keep, dropEnd);
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
-            LexicalErrors.Update(newSource, tokens, Errors, restartToken, relexedEnd, delta), dropped);
-    }
-
-    private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
-    {
-        var n = 0;
-        // Whole blocks first (vectorised compares), then characters.
-        const int block = 64;
-        while (n + block <= max && a.Slice(a.Length - n - block, block).SequenceEqual(b.Slice(b.Length - n - block, block))) n += block;
-        while (n < max && a[a.Length - n - 1] == b[b.Length - n - 1]) n++;
-        return n;
+            LexicalErrors.Update(newText, tokens, Errors, restartToken, relexedEnd, delta), dropped);
     }
 
     /// <summary>
@@ -406,7 +422,7 @@ public sealed class SqlScript
         for (var i = after; i < Tokens.Count; i++)
         {
             var t = Tokens[i];
-            if (t.Kind == TokenKind.Whitespace && Text.Text.AsSpan(t.Start, t.Length).IndexOfAny('\n', '\r') >= 0) break;
+            if (t.Kind == TokenKind.Whitespace && Text.Slice(t.Span).IndexOfAny('\n', '\r') >= 0) break;
             if (t.IsComment) { yield return t; break; }
             if (!t.IsTrivia) break;
         }

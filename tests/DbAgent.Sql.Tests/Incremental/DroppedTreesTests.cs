@@ -32,7 +32,7 @@ public class DroppedTreesTests
     {
         var dropped = new DroppedTrees();
         var script = SqlScript.Parse("SELECT 1;\nSELECT 2;\n:x;\n", SqlDialect.Postgres);
-        dropped.Remember(script.Text.Text, script.Statements, 0, script.Statements.Count);
+        dropped.Remember(script.Text, script.Statements, 0, script.Statements.Count);
         Assert.That(dropped.TryTake("SELECT 3", out _, out _, out _), Is.False);
         Assert.That(dropped.TryTake("SELECT 2", out var tree, out _, out _), Is.True);
         Assert.That(tree, Is.SameAs(script.Statements[1].TreeIdentity));

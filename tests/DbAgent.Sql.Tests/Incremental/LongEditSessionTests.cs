@@ -21,17 +21,49 @@ public class LongEditSessionTests
         var script = SqlScript.Parse(source, SqlDialect.Postgres);
         for (var n = 0; n < 400; n++)
         {
-            var at = random.Next(source.Text.Length);
-            var change = random.Next(3) switch
-            {
-                0 => new TextChange(new TextSpan(at, 0), alphabet[random.Next(alphabet.Length)].ToString()),
-                1 => new TextChange(new TextSpan(at, Math.Min(1 + random.Next(3), source.Text.Length - at)), ""),
-                _ => new TextChange(new TextSpan(at, Math.Min(1, source.Text.Length - at)), alphabet[random.Next(alphabet.Length)].ToString()),
-            };
+            var change = RandomEdit(random, source, alphabet);
             source = source.WithChange(change);
             script = script.WithChanges(source, [change]);
             if (n % 25 == 24 || n >= 390) IncrementalParseTests.AssertSame(script, SqlScript.Parse(source, SqlDialect.Postgres));
         }
         Assert.That(script.Tokens[^1].End, Is.EqualTo(source.Text.Length), "the last token ends the document");
+    }
+
+    private static TextChange RandomEdit(Random random, SourceText source, string alphabet)
+    {
+        var at = random.Next(source.Length);
+        return random.Next(3) switch
+        {
+            0 => new TextChange(new TextSpan(at, 0), alphabet[random.Next(alphabet.Length)].ToString()),
+            1 => new TextChange(new TextSpan(at, Math.Min(1 + random.Next(3), source.Length - at)), ""),
+            _ => new TextChange(new TextSpan(at, Math.Min(1, source.Length - at)), alphabet[random.Next(alphabet.Length)].ToString()),
+        };
+    }
+
+    /// <summary>
+    /// The same on a text in pieces, as edits leave one: lexing, parsing and binding read windows of it (copies where a
+    /// statement crosses a seam; small pieces here, so that many do), a quote re-lexes over ever wider windows, and none
+    /// of it makes the whole string of the document.
+    /// </summary>
+    [TestCase(64)]
+    [TestCase(SourceText.ChunkTarget)]
+    public void Chained_edits_on_a_text_in_pieces_equal_full_parses_and_never_make_the_whole_string(int piece)
+    {
+        var text = string.Concat(Enumerable.Range(0, 1500).Select(i =>
+            $"-- step {i}\nCREATE TABLE t{i} (id int PRIMARY KEY, v text DEFAULT 'x');\nUPDATE t{i} SET v = $$y$$ WHERE id IN (SELECT id FROM t{i} WHERE v::text <> 'z');\n"));
+        var random = new Random(11);
+        const string alphabet = "abc_01 ,();\n'()$-:";
+        var source = SourceText.InPieces(text, piece);
+        var script = SqlScript.Parse(SourceText.From(text), SqlDialect.Postgres);
+        for (var n = 0; n < 150; n++)
+        {
+            var change = RandomEdit(random, source, alphabet);
+            source = source.WithChange(change);
+            script = script.WithChanges(source, [change]);
+            if (n % 10 != 9) continue;
+            foreach (var statement in script.Statements) _ = statement.Model;
+            Assert.That(source.HasWholeString, Is.False, $"edit {n}: parsing and binding made the whole string");
+            IncrementalParseTests.AssertSame(script, SqlScript.Parse(SourceText.From(source.ToString(new TextSpan(0, source.Length))), SqlDialect.Postgres));
+        }
     }
 }

@@ -23,7 +23,7 @@ public class LexicalErrorsTests
             var text = string.Concat(parts.Select(p => pieces[p]));
             var dialect = Dialects[d];
             var script = SqlScript.Parse(text, dialect);
-            var full = LexicalErrors.Find(text, SqlLexer.Lex(text, dialect), dialect);
+            var full = LexicalErrors.Find(DbAgent.Sql.Text.SourceText.From(text), SqlLexer.Lex(text, dialect), dialect);
             return script.Errors.SequenceEqual(full);
         }, iter: 3000);
     }

@@ -75,4 +75,67 @@ public class SourceTextTests
         foreach (var offset in offsets)
             Assert.That(text.GetLinePosition(offset, ref line), Is.EqualTo(text.GetLinePosition(offset)), $"offset {offset}");
     }
+
+    /// <summary>
+    /// A text in pieces (small ones here, so that every read crosses seams) answers every read as its string does,
+    /// edit after edit, and none of those reads makes the whole string: only <see cref="SourceText.Text"/> does.
+    /// </summary>
+    [Test]
+    public void A_text_in_pieces_reads_as_its_string_over_random_edits_without_making_it()
+    {
+        var edit = Gen.Select(Gen.Int[0, 300], Gen.Int[0, 40], Gen.Char["ab$\r\n'"].Array[0, 30].Select(a => new string(a)));
+        Gen.Select(Gen.Char["ab$ \n\r'"].Array[0, 200].Select(a => new string(a)), Gen.Int[1, 12], edit.List[1, 20], Gen.Int[0, 1000]).Sample(sample =>
+        {
+            var (initial, piece, edits, seed) = sample;
+            var random = new Random(seed);
+            var expected = initial;
+            var text = SourceText.InPieces(initial, piece);
+            _ = text.LineCount; // made from the string: edits move it from here on
+            foreach (var (position, length, inserted) in edits)
+            {
+                var start = Math.Min(position, text.Length);
+                var change = new TextChange(new TextSpan(start, Math.Min(length, text.Length - start)), inserted);
+                var previous = text;
+                text = text.WithChange(change);
+                expected = expected[..change.Span.Start] + inserted + expected[change.Span.End..];
+
+                Assert.That(text.Length, Is.EqualTo(expected.Length));
+                for (var k = 0; k < 20 && expected.Length > 0; k++)
+                {
+                    var a = random.Next(expected.Length + 1);
+                    var b = random.Next(a, expected.Length + 1);
+                    var span = TextSpan.FromBounds(a, b);
+                    if (a < expected.Length) Assert.That(text[a], Is.EqualTo(expected[a]), $"[{a}]");
+                    Assert.That(text.ToString(span), Is.EqualTo(expected[a..b]), $"ToString {span}");
+                    Assert.That(text.Slice(span).ToString(), Is.EqualTo(expected[a..b]), $"Slice {span}");
+                    var window = text.Window(a, b);
+                    Assert.That(window.AsSpan(a, b - a).ToString(), Is.EqualTo(expected[a..b]), $"Window {span}");
+                    Assert.That(text.IndexOf('$', a), Is.EqualTo(expected.IndexOf('$', a)), $"IndexOf from {a}");
+                }
+                Assert.That(text.ContainsIgnoreCase("B$A"), Is.EqualTo(expected.Contains("B$A", StringComparison.OrdinalIgnoreCase)));
+                var prefix = SourceText.CommonPrefixLength(previous, text);
+                var before = previous.ToString(new TextSpan(0, previous.Length));
+                Assert.That(prefix, Is.EqualTo(before.AsSpan().CommonPrefixLength(expected)), "common prefix");
+                var max = Math.Min(before.Length, expected.Length) - prefix;
+                var suffix = 0;
+                while (suffix < max && before[^(suffix + 1)] == expected[^(suffix + 1)]) suffix++;
+                Assert.That(SourceText.CommonSuffixLength(previous, text, max), Is.EqualTo(suffix), "common suffix");
+                Assert.That(Enumerable.Range(0, text.LineCount).Select(text.GetLineStart), Is.EqualTo(ExpectedLineStarts(expected)), "line starts");
+                Assert.That(text.HasWholeString, Is.False, "no read above made the whole string");
+            }
+            Assert.That(text.Text, Is.EqualTo(expected));
+        }, iter: 1500);
+    }
+
+    [Test]
+    public void An_edit_shares_the_pieces_it_did_not_touch()
+    {
+        var text = SourceText.From(new string('x', 10 * SourceText.ChunkTarget));
+        var once = text.WithChange(new TextChange(new TextSpan(5 * SourceText.ChunkTarget + 3, 1), "y"));
+        var twice = once.WithChange(new TextChange(new TextSpan(100, 0), "z"));
+        // Everything but the piece each edit touched is the same memory: the compare skips it.
+        Assert.That(SourceText.CommonPrefixLength(once, twice), Is.EqualTo(100));
+        Assert.That(twice.Slice(new TextSpan(5 * SourceText.ChunkTarget + 4, 1)).ToString(), Is.EqualTo("y"));
+        Assert.That(once.HasWholeString || twice.HasWholeString, Is.False);
+    }
 }

@@ -17,7 +17,7 @@ public sealed class CompareToNullRule() : StatementRule(Definition)
     {
         var tokens = context.Tokens;
         var significant = tokens.Significant();
-        var text = context.Script.Text.Text;
+        var text = context.Script.Text;
         // Only inside conditions: SET a = NULL assigns, T-SQL SELECT a = NULL names a column.
         var inCondition = new bool[64];
         for (var i = 0; i < significant.Count; i++)
@@ -34,10 +34,10 @@ public sealed class CompareToNullRule() : StatementRule(Definition)
                     inCondition[d] = false;
             }
             if (!inCondition[d] || t.Kind != TokenKind.Operator || i + 1 >= significant.Count || !tokens.IsWord(significant[i + 1].Token, "NULL")) continue;
-            var op = text.Substring(t.Start, t.Length);
+            var op = text.ToString(t.Span);
             if (op is not ("=" or "<>" or "!=")) continue;
             // `IS DISTINCT FROM`-like forms and `x = NULL::int` still compare with NULL; a following operator (NULL || 'a') does not.
-            if (i + 2 < significant.Count && significant[i + 2].Token.Kind == TokenKind.Operator && text.Substring(significant[i + 2].Token.Start, significant[i + 2].Token.Length) != "::") continue;
+            if (i + 2 < significant.Count && significant[i + 2].Token.Kind == TokenKind.Operator && !text.Slice(significant[i + 2].Token.Span).SequenceEqual("::")) continue;
             var replacement = op == "=" ? "IS NULL" : "IS NOT NULL";
             var span = TextSpan.FromBounds(t.Start, significant[i + 1].Token.End);
             yield return Report(context, span, $"{op} NULL is never true (NULL compares as unknown): use {replacement}.", null,
@@ -259,7 +259,7 @@ public sealed class SelectStarInViewRule() : StatementRule(Definition)
         if (context.Model.Kind is not (StatementKind.CreateView or StatementKind.CreateMaterializedView or StatementKind.AlterView)) yield break;
         var tokens = context.Tokens;
         var significant = tokens.Significant();
-        var text = context.Script.Text.Text;
+        var text = context.Script.Text;
         var select = tokens.Find(significant, "SELECT");
         if (select < 0) yield break;
         for (var i = select + 1; i < significant.Count; i++)
