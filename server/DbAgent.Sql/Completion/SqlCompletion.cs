@@ -76,10 +76,17 @@ public static class SqlCompletion
         "IN", "LIKE", "ILIKE", "IS", "BETWEEN", "VALUES", "RETURNING", "EXISTS", "ALL", "ANY", "SOME", "TOP", "LIMIT", "OFFSET",
     };
 
-    public static SqlCompletionResult Complete(IReadOnlyList<Token> tokens, string source, SqlDialect dialect, int offset, SchemaModel? schema, BuiltinCatalog? builtins = null)
+    public static SqlCompletionResult Complete(IReadOnlyList<Token> tokens, string source, SqlDialect dialect, int offset, SchemaModel? schema, BuiltinCatalog? builtins = null) =>
+        Complete(StatementScope.At(tokens, source, dialect, offset), dialect, offset, schema, builtins);
+
+    /// <summary>Completion in a document, reading only the statement at the offset (not a string of the whole document).</summary>
+    public static SqlCompletionResult Complete(IReadOnlyList<Token> tokens, SourceText text, SqlDialect dialect, int offset, SchemaModel? schema, BuiltinCatalog? builtins = null) =>
+        Complete(StatementScope.At(tokens, text, dialect, offset), dialect, offset, schema, builtins);
+
+    private static SqlCompletionResult Complete(StatementScope scope, SqlDialect dialect, int offset, SchemaModel? schema, BuiltinCatalog? builtins)
     {
         builtins ??= BuiltinCatalog.For(dialect);
-        var scope = StatementScope.At(tokens, source, dialect, offset);
+        var source = scope.Source;
         var t = scope.Tokens;
         var k = 0;
         while (k < t.Count && t[k].Start < offset) k++;
@@ -90,7 +97,7 @@ public static class SqlCompletion
         if (b >= 0 && t[b].Kind is TokenKind.Word or TokenKind.QuotedIdentifier && t[b].End >= offset)
         {
             var start = t[b].Start;
-            prefix = source[start..offset];
+            prefix = source.Substring(start, offset - start);
             if (t[b].Kind == TokenKind.QuotedIdentifier && prefix.Length > 0) prefix = prefix[1..];
             replace = TextSpan.FromBounds(start, offset);
             b--;

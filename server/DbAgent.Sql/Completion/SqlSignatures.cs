@@ -1,4 +1,5 @@
 using DbAgent.Sql.Lexing;
+using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Completion;
 
@@ -8,10 +9,16 @@ public sealed record SignatureAt(IReadOnlyList<BuiltinFunction> Overloads, int A
 /// <summary>Finds the call around a position from the statement's tokens (works while the call is still unclosed).</summary>
 public static class SqlSignatures
 {
-    public static SignatureAt? At(IReadOnlyList<Token> tokens, string source, SqlDialect dialect, int offset, BuiltinCatalog? builtins = null)
+    public static SignatureAt? At(IReadOnlyList<Token> tokens, string source, SqlDialect dialect, int offset, BuiltinCatalog? builtins = null) =>
+        At(StatementScope.At(tokens, source, dialect, offset), dialect, offset, builtins);
+
+    /// <summary>The call around a position in a document, reading only the statement there.</summary>
+    public static SignatureAt? At(IReadOnlyList<Token> tokens, SourceText text, SqlDialect dialect, int offset, BuiltinCatalog? builtins = null) =>
+        At(StatementScope.At(tokens, text, dialect, offset), dialect, offset, builtins);
+
+    private static SignatureAt? At(StatementScope scope, SqlDialect dialect, int offset, BuiltinCatalog? builtins)
     {
         builtins ??= BuiltinCatalog.For(dialect);
-        var scope = StatementScope.At(tokens, source, dialect, offset);
         var t = scope.Tokens;
         // Walk back to each unclosed paren, innermost first; the first that follows a known function name wins.
         var depth = 0;

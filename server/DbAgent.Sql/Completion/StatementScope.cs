@@ -57,9 +57,9 @@ public sealed class StatementScope
         "PARTITION", "QUALIFY", "LOCK", "FORCE", "IGNORE", "USE", "ONLY", "DO", "CONFLICT", "INDEXED", "WINDOW",
     };
 
-    private readonly string _source;
+    private readonly TextWindow _source;
 
-    private StatementScope(string source, SqlDialect dialect, List<Token> tokens, int[] groups, List<int> parents, List<int> groupOpen)
+    private StatementScope(TextWindow source, SqlDialect dialect, List<Token> tokens, int[] groups, List<int> parents, List<int> groupOpen)
     {
         _source = source;
         Dialect = dialect;
@@ -72,7 +72,8 @@ public sealed class StatementScope
     public SqlDialect Dialect { get; }
 
     /// <summary>The document's text the tokens point into.</summary>
-    public string Source => _source;
+    /// <summary>The characters of the statement's tokens, by document offset.</summary>
+    public TextWindow Source => _source;
 
     /// <summary>The statement's tokens without trivia, in order.</summary>
     public IReadOnlyList<Token> Tokens { get; }
@@ -91,7 +92,7 @@ public sealed class StatementScope
 
     public string Text(int i) => _source.Substring(Tokens[i].Start, Tokens[i].Length);
 
-    public bool Is(int i, string word) => i >= 0 && i < Tokens.Count && Tokens[i].Kind == TokenKind.Word && Tokens[i].TextIn(_source).Equals(word, StringComparison.OrdinalIgnoreCase);
+    public bool Is(int i, string word) => i >= 0 && i < Tokens.Count && Tokens[i].Kind == TokenKind.Word && _source.AsSpan(Tokens[i].Start, Tokens[i].Length).Equals(word, StringComparison.OrdinalIgnoreCase);
 
     public bool IsName(int i) => i >= 0 && i < Tokens.Count && Tokens[i].Kind is TokenKind.Word or TokenKind.QuotedIdentifier;
 
@@ -110,7 +111,22 @@ public sealed class StatementScope
     /// The statement around <paramref name="offset"/>: from the token after the previous semicolon to the next one,
     /// so a statement being typed at the end of a file, after its last parsed statement, is found too.
     /// </summary>
-    public static StatementScope At(IReadOnlyList<Token> all, string source, SqlDialect dialect, int offset, int maxTokens = 20_000)
+    public static StatementScope At(IReadOnlyList<Token> all, string source, SqlDialect dialect, int offset, int maxTokens = 20_000) =>
+        Build(source, dialect, Gather(all, offset, maxTokens));
+
+    /// <summary>As <see cref="At(IReadOnlyList{Token}, string, SqlDialect, int, int)"/>, reading only the statement's part of the document.</summary>
+    public static StatementScope At(IReadOnlyList<Token> all, SourceText text, SqlDialect dialect, int offset, int maxTokens = 20_000)
+    {
+        var tokens = Gather(all, offset, maxTokens);
+        return Build(tokens.Count == 0 ? new TextWindow("", 0) : text.Window(tokens[0].Start, tokens[^1].End), dialect, tokens);
+    }
+
+    /// <summary>As <see cref="At(IReadOnlyList{Token}, string, SqlDialect, int, int)"/> within a statement already found (its tokens and their characters).</summary>
+    internal static StatementScope At(IReadOnlyList<Token> all, TextWindow source, SqlDialect dialect, int offset) =>
+        Build(source, dialect, Gather(all, offset, 20_000));
+
+    /// <summary>The significant tokens of the statement around the offset.</summary>
+    private static List<Token> Gather(IReadOnlyList<Token> all, int offset, int maxTokens)
     {
         // The last token that starts before the offset.
         int lo = 0, hi = all.Count - 1, at = -1;
@@ -135,10 +151,10 @@ public sealed class StatementScope
             if (t.Kind is TokenKind.Semicolon or TokenKind.BatchSeparator or TokenKind.CustomDelimiter) continue;
             if (!t.IsTrivia) tokens.Add(t);
         }
-        return Build(source, dialect, tokens);
+        return tokens;
     }
 
-    public static StatementScope Build(string source, SqlDialect dialect, List<Token> tokens)
+    public static StatementScope Build(TextWindow source, SqlDialect dialect, List<Token> tokens)
     {
         var groups = new int[tokens.Count];
         var parents = new List<int> { -1 };

@@ -29,9 +29,15 @@ public sealed record SqlSymbol(SqlSymbolKind Kind, TextSpan Span, StatementScope
     public CteDefinition? Cte { get; init; }
 
     /// <summary>The name at a position, or null when there is none or it means nothing the model knows.</summary>
-    public static SqlSymbol? At(IReadOnlyList<Token> tokens, string source, SqlDialect dialect, int offset, SchemaModel? schema)
+    public static SqlSymbol? At(IReadOnlyList<Token> tokens, string source, SqlDialect dialect, int offset, SchemaModel? schema) =>
+        At(StatementScope.At(tokens, source, dialect, offset), offset, schema);
+
+    /// <summary>The name at a position of a document, reading only the statement there.</summary>
+    public static SqlSymbol? At(IReadOnlyList<Token> tokens, SourceText text, SqlDialect dialect, int offset, SchemaModel? schema) =>
+        At(StatementScope.At(tokens, text, dialect, offset), offset, schema);
+
+    private static SqlSymbol? At(StatementScope scope, int offset, SchemaModel? schema)
     {
-        var scope = StatementScope.At(tokens, source, dialect, offset);
         var t = scope.Tokens;
         var i = -1;
         for (var k = 0; k < t.Count; k++)
@@ -140,7 +146,7 @@ public sealed record SqlSymbol(SqlSymbolKind Kind, TextSpan Span, StatementScope
                 for (var k = 0; k < t.Count; k++)
                 {
                     if (!Scope.IsName(k)) continue;
-                    var other = At(t, SourceOf(), Scope.Dialect, t[k].Start, schema);
+                    var other = At(StatementScope.At(t, Scope.Source, Scope.Dialect, t[k].Start), t[k].Start, schema);
                     if (other is not null && other.Kind == Kind && SameTable(other.Table, Table, schema) && NameComparer.SameName(other.Column, Column))
                         result.Add((t[k].Span, false));
                 }
@@ -148,8 +154,6 @@ public sealed record SqlSymbol(SqlSymbolKind Kind, TextSpan Span, StatementScope
         }
         return result.Distinct().ToList();
     }
-
-    private string SourceOf() => Scope.Source;
 
     private static bool SameTable(QualifiedName? a, QualifiedName? b, SchemaModel? schema) =>
         a is not null && b is not null && NameComparer.SameName(a.Name, b.Name)

@@ -35,7 +35,7 @@ public sealed class CompletionHandler(LanguageServerContext context)
         var offset = snapshot.Text.ToOffset(parameters.Position);
         var schema = await context.DocumentSchemas.GetAsync(snapshot, CatalogWait, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = SqlCompletion.Complete(snapshot.Script.Tokens, snapshot.Text.Text, snapshot.Dialect, offset, schema.Model);
+        var result = SqlCompletion.Complete(snapshot.Script.Tokens, snapshot.Text, snapshot.Dialect, offset, schema.Model);
         if (parameters.Context is { TriggerKind: 2, TriggerCharacter: " " } && !AfterSpace.Contains(result.Position))
             return new CompletionList(false, []);
         var range = snapshot.Text.ToRange(result.Replace);

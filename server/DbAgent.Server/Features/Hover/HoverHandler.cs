@@ -38,7 +38,7 @@ public sealed class HoverHandler(LanguageServerContext context)
             var relation = column is null ? model.Relations.FirstOrDefault(r => r.Span.ContainsOrTouches(offset)) : null;
             // On an alias or a CTE name (o in o.total), the relation it stands for: what go-to-definition and
             // highlights take the name to mean.
-            if (SqlSymbol.At(snapshot.Script.Tokens, snapshot.Text.Text, snapshot.Dialect, offset, null) is { Kind: SqlSymbolKind.Alias or SqlSymbolKind.Cte } symbol)
+            if (SqlSymbol.At(snapshot.Script.Tokens, snapshot.Text, snapshot.Dialect, offset, null) is { Kind: SqlSymbolKind.Alias or SqlSymbolKind.Cte } symbol)
             {
                 var named = symbol.Kind == SqlSymbolKind.Alias
                     ? model.Relations.FirstOrDefault(r => NameComparer.SameName(r.Alias, symbol.Relation?.Alias))

@@ -16,7 +16,7 @@ internal static class SymbolLookup
         if (snapshot is null) return null;
         var schema = await context.DocumentSchemas.GetAsync(snapshot, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         var offset = snapshot.Text.ToOffset(position);
-        var symbol = SqlSymbol.At(snapshot.Script.Tokens, snapshot.Text.Text, snapshot.Dialect, offset, schema.Model);
+        var symbol = SqlSymbol.At(snapshot.Script.Tokens, snapshot.Text, snapshot.Dialect, offset, schema.Model);
         return (snapshot, symbol, schema);
     }
 

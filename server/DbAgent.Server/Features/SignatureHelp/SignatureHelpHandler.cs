@@ -18,7 +18,7 @@ public sealed class SignatureHelpHandler(LanguageServerContext context)
         var snapshot = await context.Documents.GetAsync(parameters.TextDocument.Uri, cancellationToken).ConfigureAwait(false);
         if (snapshot is null) return null;
         var offset = snapshot.Text.ToOffset(parameters.Position);
-        if (SqlSignatures.At(snapshot.Script.Tokens, snapshot.Text.Text, snapshot.Dialect, offset) is not { } call) return null;
+        if (SqlSignatures.At(snapshot.Script.Tokens, snapshot.Text, snapshot.Dialect, offset) is not { } call) return null;
         var signatures = call.Overloads.Select(Describe).ToList();
         var active = call.Overloads.Select((f, i) => (f, i)).FirstOrDefault(x => x.f.Parameters.Count > call.ActiveParameter).i;
         return new Protocol.SignatureHelp(signatures, active, call.ActiveParameter);
