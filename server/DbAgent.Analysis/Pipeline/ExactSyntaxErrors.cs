@@ -86,14 +86,14 @@ public static class ExactSyntaxErrors
                 // Both lists are in document order: walk the lexical errors alongside.
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
-                var span = WithTerminator(script, statement.Span);
+                var span = WithTerminator(script, statement);
                 var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(span), 0) : ForStatement(script, statement, span, validator);
                 if (own.Count == 0) continue;
                 // Confirm with more context than our split gave the engine: the statement with its neighbours in the
                 // batch (bounded cost per edit, cached like the statements). What passes there was our artefact.
                 {
                     var from = i > first ? statements[i - 1].Span.Start : batch.Start;
-                    var to = i + 1 < s ? WithTerminator(script, statements[i + 1].Span).End : batch.End;
+                    var to = i + 1 < s ? WithTerminator(script, statements[i + 1]).End : batch.End;
                     var window = TextSpan.FromBounds(Math.Max(batch.Start, from), Math.Min(batch.End, Math.Max(to, span.End)));
                     var windowText = script.Text.ToString(window);
                     var inContext = wholeBatchFirst ? validator.Validate(windowText, 0) : Lookup((script.Dialect, windowText), validator);
@@ -106,13 +106,25 @@ public static class ExactSyntaxErrors
         return errors;
     }
 
-    /// <summary>The statement with the semicolon that ends it: T-SQL requires it after MERGE, and the engine must see it.</summary>
-    private static TextSpan WithTerminator(SqlScript script, TextSpan span)
+    /// <summary>
+    /// The statement with the semicolon that ends it when only spaces and line breaks stand between them: T-SQL requires
+    /// it after MERGE, and the engine must see it. Read from the statement's tokens (its terminator, and what lies
+    /// between), not character by character from the text: this runs for every statement on every keystroke.
+    /// </summary>
+    private static TextSpan WithTerminator(SqlScript script, ParsedStatement statement)
     {
-        var text = script.Text;
-        var end = span.End;
-        while (end < text.Length && text[end] is ' ' or '\t' or '\r' or '\n') end++;
-        return end < text.Length && text[end] == ';' ? TextSpan.FromBounds(span.Start, end + 1) : span;
+        var span = statement.Span;
+        var slice = statement.Slice;
+        var tokens = script.Tokens;
+        if (slice.TerminatorToken < 0 || slice.TerminatorToken >= tokens.Count) return span;
+        var terminator = tokens[slice.TerminatorToken];
+        if (terminator.Kind != TokenKind.Semicolon || terminator.Start < span.End) return span;
+        for (var i = slice.LastToken + 1; i < slice.TerminatorToken; i++)
+        {
+            var between = tokens[i];
+            if (between.Kind != TokenKind.Whitespace || script.Text.Slice(between.Span).IndexOfAnyExcept(" \t\r\n") >= 0) return span;
+        }
+        return TextSpan.FromBounds(span.Start, terminator.End);
     }
 
     /// <summary>What the engine parses as one unit: split at T-SQL GO lines and at client commands (psql \set, DELIMITER).</summary>

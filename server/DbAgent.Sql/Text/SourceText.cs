@@ -26,6 +26,8 @@ public sealed class SourceText
     private string? _whole;
     /// <summary>The pieces (null until the first edit of a text made from a string) and where each starts.</summary>
     private Chunks? _chunks;
+    /// <summary>The piece the indexer read last: a hint only (threads may overwrite it; every use checks it).</summary>
+    private int _lastPiece;
 
     public SourceText(string text)
     {
@@ -63,8 +65,15 @@ public sealed class SourceText
             if (Volatile.Read(ref _whole) is { } whole) return whole[index];
             if ((uint)index >= (uint)Length) throw new ArgumentOutOfRangeException(nameof(index), $"offset {index} is not within a text of {Length} characters");
             var chunks = _chunks!;
-            var i = chunks.IndexOf(index);
-            return chunks.Pieces[i][index - chunks.Starts[i]];
+            // Readers mostly go forward a character or a statement at a time: try the piece of the last read first.
+            var i = _lastPiece;
+            var starts = chunks.Starts;
+            if ((uint)i >= (uint)starts.Length || starts[i] > index || (i + 1 < starts.Length && starts[i + 1] <= index))
+            {
+                i = chunks.IndexOf(index);
+                _lastPiece = i;
+            }
+            return chunks.Pieces[i][index - starts[i]];
         }
     }
 
