@@ -86,9 +86,9 @@ public static class ExactSyntaxErrors
                 // Both lists are in document order: walk the lexical errors alongside.
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
-                var span = WithTerminator(script, statement);
-                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(span), 0) : ForStatement(script, statement, span, validator);
+                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(WithTerminator(script, statement)), 0) : ForStatement(script, statement, validator);
                 if (own.Count == 0) continue;
+                var span = WithTerminator(script, statement);
                 // Confirm with more context than our split gave the engine: the statement with its neighbours in the
                 // batch (bounded cost per edit, cached like the statements). What passes there was our artefact.
                 {
@@ -111,20 +111,22 @@ public static class ExactSyntaxErrors
     /// it after MERGE, and the engine must see it. Read from the statement's tokens (its terminator, and what lies
     /// between), not character by character from the text: this runs for every statement on every keystroke.
     /// </summary>
-    private static TextSpan WithTerminator(SqlScript script, ParsedStatement statement)
+    private static TextSpan WithTerminator(SqlScript script, ParsedStatement statement) =>
+        IsTerminated(script, statement) ? TextSpan.FromBounds(statement.Span.Start, script.Tokens[statement.Slice.TerminatorToken].End) : statement.Span;
+
+    /// <summary>Whether <see cref="WithTerminator"/> adds the semicolon: from the slice alone when the semicolon follows the statement at once.</summary>
+    private static bool IsTerminated(SqlScript script, ParsedStatement statement)
     {
-        var span = statement.Span;
         var slice = statement.Slice;
+        if (slice.Terminator != StatementTerminator.Semicolon || slice.TerminatorToken <= slice.LastToken) return false;
+        if (slice.TerminatorToken == slice.LastToken + 1) return true;
         var tokens = script.Tokens;
-        if (slice.TerminatorToken < 0 || slice.TerminatorToken >= tokens.Count) return span;
-        var terminator = tokens[slice.TerminatorToken];
-        if (terminator.Kind != TokenKind.Semicolon || terminator.Start < span.End) return span;
         for (var i = slice.LastToken + 1; i < slice.TerminatorToken; i++)
         {
             var between = tokens[i];
-            if (between.Kind != TokenKind.Whitespace || script.Text.Slice(between.Span).IndexOfAnyExcept(" \t\r\n") >= 0) return span;
+            if (between.Kind != TokenKind.Whitespace || script.Text.Slice(between.Span).IndexOfAnyExcept(" \t\r\n") >= 0) return false;
         }
-        return TextSpan.FromBounds(span.Start, terminator.End);
+        return true;
     }
 
     /// <summary>What the engine parses as one unit: split at T-SQL GO lines and at client commands (psql \set, DELIMITER).</summary>
@@ -151,11 +153,12 @@ public static class ExactSyntaxErrors
 
     private sealed record TreeErrors(bool Terminated, IReadOnlyList<SyntaxError> Errors);
 
-    private static IReadOnlyList<SyntaxError> ForStatement(SqlScript script, ParsedStatement statement, TextSpan span, ISyntaxValidator validator)
+    private static IReadOnlyList<SyntaxError> ForStatement(SqlScript script, ParsedStatement statement, ISyntaxValidator validator)
     {
         // The semicolon after the tree is part of what the engine sees: the entry holds whether there was one.
-        var terminated = span.End != statement.Span.End;
+        var terminated = IsTerminated(script, statement);
         if (statement.Memo.Get(ByTree) is TreeErrors known && known.Terminated == terminated) return known.Errors;
+        var span = terminated ? TextSpan.FromBounds(statement.Span.Start, script.Tokens[statement.Slice.TerminatorToken].End) : statement.Span;
         var found = Lookup((script.Dialect, script.Text.ToString(span)), validator);
         statement.Memo.Set(ByTree, new TreeErrors(terminated, found));
         return found;

@@ -70,7 +70,18 @@ public sealed class ScriptFacts
         _newTables = newTables;
         var statements = script.Statements;
         _summaries = new StatementSummary[statements.Count];
-        for (var i = 0; i < statements.Count; i++) _summaries[i] = Summarize(script, statements[i], remember);
+        // After an edit, the summaries of the statements it kept are the previous version's, by index: only the
+        // statements it made new are looked up (one lookup per statement of a long file was a walk over thousands of
+        // memos on every keystroke).
+        var (from, to) = (0, statements.Count);
+        if (previous is not null && script.Edit is { } edit && ReferenceEquals(edit.From, previous.Version)
+            && edit.Kept + edit.After <= Math.Min(statements.Count, previous.Summaries.Length))
+        {
+            Array.Copy(previous.Summaries, _summaries, edit.Kept);
+            Array.Copy(previous.Summaries, previous.Summaries.Length - edit.After, _summaries, statements.Count - edit.After, edit.After);
+            (from, to) = (edit.Kept, statements.Count - edit.After);
+        }
+        for (var i = from; i < to; i++) _summaries[i] = Summarize(script, statements[i], remember);
         var comparable = previous is not null && ReferenceEquals(previous.NewTables, newTables);
         _derived = comparable && SummariseAlike(previous!.Summaries, _summaries) ? previous.Derived
             // Most other edits still create the same tables in the same statements: the map of them (and all that is
@@ -101,18 +112,21 @@ public sealed class ScriptFacts
     }
 
     /// <summary>What these facts concluded, for the next analysis of the same document; it holds no text or statement.</summary>
-    public Concluded Conclusions => new(_summaries, _derived, _newTables);
+    public Concluded Conclusions => new(Script.Version, _summaries, _derived, _newTables);
 
     /// <summary>The statements' summaries and what followed from them (see <see cref="Conclusions"/>).</summary>
     public sealed class Concluded
     {
-        internal Concluded(StatementSummary[] summaries, Derived derived, IReadOnlySet<string>? newTables)
+        internal Concluded(object version, StatementSummary[] summaries, Derived derived, IReadOnlySet<string>? newTables)
         {
+            Version = version;
             Summaries = summaries;
             Derived = derived;
             NewTables = newTables;
         }
 
+        /// <summary>The <see cref="SqlScript.Version"/> these conclusions are of (an identity only: no script is held).</summary>
+        internal object Version { get; }
         internal StatementSummary[] Summaries { get; }
         internal Derived Derived { get; }
         internal IReadOnlySet<string>? NewTables { get; }

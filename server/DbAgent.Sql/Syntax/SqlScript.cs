@@ -150,6 +150,14 @@ public sealed class ParsedStatement
 }
 
 /// <summary>
+/// How an edit made a script from the version before it (<paramref name="From"/>, that version's
+/// <see cref="SqlScript.Version"/>): its first <paramref name="Kept"/> statements are that version's first ones, the same
+/// objects; its last <paramref name="After"/> are that version's last ones over the same trees, moved by
+/// <paramref name="Delta"/> characters; those between are new.
+/// </summary>
+public sealed record ScriptEdit(object From, int Kept, int After, int Delta);
+
+/// <summary>
 /// The immutable parse of a whole document: tokens, statements with their trees and models, and certain syntax
 /// errors. Safe to share across threads; an edit produces a new instance through <see cref="WithChanges"/>, which
 /// re-lexes from a safe restart point and re-parses only the statements the edit touched.
@@ -157,9 +165,10 @@ public sealed class ParsedStatement
 public sealed class SqlScript
 {
     private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, TokenList tokens, List<ParsedStatement> statements, List<SyntaxError> errors,
-        DroppedTrees? dropped = null)
+        DroppedTrees? dropped = null, ScriptEdit? edit = null)
     {
         _dropped = dropped;
+        Edit = edit;
         Text = text;
         Dialect = dialect;
         Schema = schema;
@@ -179,6 +188,17 @@ public sealed class SqlScript
     internal (int Statements, int Stretches, long Characters) DroppedSize => _dropped?.Size ?? (0, 0, 0);
 
     public SourceText Text { get; }
+
+    /// <summary>This version's identity, for what is computed per version and carried to the next (see <see cref="Edit"/>).</summary>
+    public object Version { get; } = new();
+
+    /// <summary>
+    /// How an edit made this version from the one before (null for a parse from scratch): which statements it kept,
+    /// so that what was computed per statement for the version before can be carried over by index, not looked up
+    /// statement by statement.
+    /// </summary>
+    public ScriptEdit? Edit { get; }
+
     public SqlDialect Dialect { get; }
     /// <summary>The schema used to resolve unqualified columns, when one was given.</summary>
     public SchemaModel? Schema { get; }
@@ -237,7 +257,8 @@ public sealed class SqlScript
         var oldTokens = (TokenList)Tokens;
         var oldStatements = (List<ParsedStatement>)Statements;
         if (prefix == oldText.Length && prefix == newText.Length)
-            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, Volatile.Read(ref _dropped));
+            return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, Volatile.Read(ref _dropped),
+                new ScriptEdit(Version, oldStatements.Count, 0, 0));
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
         if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newText.ContainsIgnoreCase("DELIMITER")))
@@ -336,7 +357,8 @@ public sealed class SqlScript
         // What this edit re-parsed away, for a later edit that brings it back.
         dropped.Remember(oldText, oldStatements, keep, dropEnd);
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
-            LexicalErrors.Update(newText, tokens, Errors, restartToken, relexedEnd, delta), dropped);
+            LexicalErrors.Update(newText, tokens, Errors, restartToken, relexedEnd, delta), dropped,
+            new ScriptEdit(Version, keep, oldStatements.Count - dropEnd, delta));
     }
 
     /// <summary>

@@ -69,6 +69,34 @@ public class ScriptFactsTests
     }
 
     [Test]
+    public void After_an_edit_the_summaries_of_the_statements_it_kept_are_carried_over_and_equal_fresh_ones()
+    {
+        var script = SqlScript.Parse(Migration + "\nSET lock_timeout = '1s';\nCREATE TABLE z (id int);\n", SqlDialect.Postgres);
+        var first = new ScriptFacts(script).Conclusions;
+        var edited = Edit(script, "LIMIT 10", "LIMIT 100");
+        var carried = new ScriptFacts(edited, previous: first).Conclusions;
+        var edit = edited.Edit!;
+        Assert.That(edit.Kept + edit.After, Is.LessThan(edited.Statements.Count), "the edit made a statement new");
+        for (var i = 0; i < edit.Kept; i++) Assert.That(carried.Summaries[i], Is.SameAs(first.Summaries[i]), $"kept statement {i}");
+        for (var k = 1; k <= edit.After; k++) Assert.That(carried.Summaries[^k], Is.SameAs(first.Summaries[^k]), $"statement {k} from the end");
+        // The same as summarising every statement afresh (nothing remembered, nothing carried).
+        var fresh = new ScriptFacts(edited, remember: false).Conclusions;
+        Assert.That(carried.Summaries.Select(Describe), Is.EqualTo(fresh.Summaries.Select(Describe)));
+
+        // Conclusions of another version (not the one the edit was made from) are not carried by index: here they would
+        // still say the second statement creates a.
+        var renamed = Edit(edited, "CREATE TABLE a", "CREATE TABLE b");
+        var other = Edit(renamed, "LIMIT 100", "LIMIT 7");
+        Assert.That(other.Edit!.Kept, Is.GreaterThan(1));
+        var stale = new ScriptFacts(other, previous: first).Conclusions;
+        Assert.That(stale.Summaries.Select(Describe), Is.EqualTo(new ScriptFacts(other, remember: false).Conclusions.Summaries.Select(Describe)));
+        Assert.That(Describe(stale.Summaries[1]), Does.Contain("[b]"));
+    }
+
+    private static string Describe(ScriptFacts.StatementSummary s) =>
+        $"{s.Kind} {s.Detail} [{string.Join(",", s.Created.Select(c => c.ToString()))}] {s.Locked} {s.SetsTimeout}";
+
+    [Test]
     public void The_first_lock_without_a_timeout_is_the_first_statement_locking_an_existing_table_before_any_timeout_is_set()
     {
         Assert.That(new ScriptFacts(SqlScript.Parse(Migration, SqlDialect.Postgres)).FirstLockWithoutTimeout(), Is.EqualTo(0), "ALTER TABLE a, before a is created");

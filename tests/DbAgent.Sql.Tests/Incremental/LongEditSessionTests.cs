@@ -66,4 +66,33 @@ public class LongEditSessionTests
             IncrementalParseTests.AssertSame(script, SqlScript.Parse(SourceText.From(source.ToString(new TextSpan(0, source.Length))), SqlDialect.Postgres));
         }
     }
+
+    /// <summary>An edit's record says which statements it kept: the same objects before the edit, the same trees after it, moved by its length.</summary>
+    [Test]
+    public void An_edits_record_names_the_statements_it_kept()
+    {
+        var text = string.Concat(Enumerable.Range(0, 300).Select(i => $"SELECT {i} FROM t{i};\nUPDATE t{i} SET v = 'y';\n"));
+        var random = new Random(3);
+        var source = SourceText.From(text);
+        var script = SqlScript.Parse(source, SqlDialect.Postgres);
+        for (var n = 0; n < 300; n++)
+        {
+            var change = RandomEdit(random, source, "ab ;\n'(");
+            source = source.WithChange(change);
+            var next = script.WithChanges(source, [change]);
+            var edit = next.Edit!;
+            Assert.That(edit.From, Is.SameAs(script.Version));
+            Assert.That(edit.Kept + edit.After, Is.LessThanOrEqualTo(Math.Min(script.Statements.Count, next.Statements.Count)));
+            Assert.That(edit.Delta, Is.EqualTo(change.NewText.Length - change.Span.Length));
+            for (var i = 0; i < edit.Kept; i++) Assert.That(next.Statements[i], Is.SameAs(script.Statements[i]), $"edit {n}: kept statement {i}");
+            for (var k = 1; k <= edit.After; k++)
+            {
+                var (now, before) = (next.Statements[^k], script.Statements[^k]);
+                Assert.That(now.TreeIdentity, Is.SameAs(before.TreeIdentity), $"edit {n}: statement {k} from the end");
+                Assert.That(now.Span.Start, Is.EqualTo(before.Span.Start + edit.Delta));
+            }
+            script = next;
+        }
+        Assert.That(SqlScript.Parse(source, SqlDialect.Postgres).Edit, Is.Null, "a parse from scratch has no edit");
+    }
 }
