@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using DbAgent.Sql;
 using DbAgent.Sql.Lexing;
 using DbAgent.Sql.Syntax;
@@ -47,7 +48,13 @@ public static class ExactSyntaxErrors
 
     /// <param name="outOfTime">Asked between statements: true stops the check, and what was found so far is returned.</param>
     /// <param name="stoppedAt">Where the check stopped for lack of time (the start of the first statement not checked), else null.</param>
-    public static IReadOnlyList<SyntaxError> Find(SqlScript script, bool wholeBatchFirst, Func<bool>? outOfTime, out int? stoppedAt, CancellationToken cancellationToken)
+    /// <param name="carried">
+    /// The document's engine results per statement from its last check (the editor keeps them on its lint cache): after
+    /// an edit, those of the statements the edit kept are taken by index (<see cref="SqlScript.Edit"/>), and the
+    /// check keeps this version's for the next one.
+    /// </param>
+    public static IReadOnlyList<SyntaxError> Find(SqlScript script, bool wholeBatchFirst, Func<bool>? outOfTime, out int? stoppedAt, CancellationToken cancellationToken,
+        StrongBox<Carried?>? carried = null)
     {
         stoppedAt = null;
         if (Validators.For(script.Dialect) is not { } validator) return [];
@@ -56,6 +63,18 @@ public static class ExactSyntaxErrors
         var next = 0;
         var statements = script.Statements;
         var s = 0;
+        // Each statement's own result (relative to its start), by index; null until checked.
+        IReadOnlyList<SyntaxError>?[]? results = null;
+        if (carried is not null && !wholeBatchFirst)
+        {
+            results = new IReadOnlyList<SyntaxError>?[statements.Count];
+            if (carried.Value is { } previous && script.Edit is { } edit && ReferenceEquals(edit.From, previous.Version)
+                && edit.Kept + edit.After <= Math.Min(statements.Count, previous.Results.Length))
+            {
+                Array.Copy(previous.Results, results, edit.Kept);
+                Array.Copy(previous.Results, previous.Results.Length - edit.After, results, statements.Count - edit.After, edit.After);
+            }
+        }
         foreach (var batch in Batches(script))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -86,7 +105,9 @@ public static class ExactSyntaxErrors
                 // Both lists are in document order: walk the lexical errors alongside.
                 while (next < broken.Count && broken[next].Span.End < statement.Span.Start) next++;
                 if (next < broken.Count && broken[next].Span.IntersectsWith(statement.Span)) continue;
-                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(WithTerminator(script, statement)), 0) : ForStatement(script, statement, validator);
+                var own = wholeBatchFirst ? validator.Validate(script.Text.ToString(WithTerminator(script, statement)), 0)
+                    : results is not null ? results[i] ??= ForStatement(script, statement, validator)
+                    : ForStatement(script, statement, validator);
                 if (own.Count == 0) continue;
                 var span = WithTerminator(script, statement);
                 // Confirm with more context than our split gave the engine: the statement with its neighbours in the
@@ -103,7 +124,22 @@ public static class ExactSyntaxErrors
                     errors.Add(error with { Span = new TextSpan(error.Span.Start + span.Start, error.Span.Length) });
             }
         }
+        if (carried is not null && results is not null) carried.Value = new Carried(script.Version, results);
         return errors;
+    }
+
+    /// <summary>One version's engine results per statement (see <c>carried</c> of <see cref="Find(SqlScript, bool, Func{bool}?, out int?, CancellationToken, StrongBox{Carried?}?)"/>).</summary>
+    public sealed class Carried
+    {
+        internal Carried(object version, IReadOnlyList<SyntaxError>?[] results)
+        {
+            Version = version;
+            Results = results;
+        }
+
+        /// <summary>The <see cref="SqlScript.Version"/> they are of (an identity only: no script is held).</summary>
+        internal object Version { get; }
+        internal IReadOnlyList<SyntaxError>?[] Results { get; }
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ public static class FindingsPipeline
             try
             {
                 var exactStarted = Stopwatch.GetTimestamp();
-                exact = ExactSyntaxErrors.Find(script, input.OneShot, () => limits.OutOfTime(exactStarted), out exactStoppedAt, cancellationToken);
+                exact = ExactSyntaxErrors.Find(script, input.OneShot, () => limits.OutOfTime(exactStarted), out exactStoppedAt, cancellationToken, input.Cache?.Exact);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

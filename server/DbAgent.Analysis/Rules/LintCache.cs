@@ -17,6 +17,9 @@ public sealed class LintCache
     private readonly object _gate = new();
     private Generation? _current;
 
+    /// <summary>The engine syntax check's results per statement of the last analysed version (any settings: the engine's grammar does not read them).</summary>
+    internal System.Runtime.CompilerServices.StrongBox<Pipeline.ExactSyntaxErrors.Carried?> Exact { get; } = new();
+
     /// <summary>The findings of one set of inputs; a run keeps the generation it started with.</summary>
     internal Generation For(RuleSettings settings, SchemaModel? schema, IReadOnlyList<ILintRule> rules)
     {
