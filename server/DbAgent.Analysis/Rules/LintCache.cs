@@ -48,6 +48,27 @@ public sealed class LintCache
         /// <summary>What this generation places on a statement without findings (wherever it stands).</summary>
         private readonly Placed _none;
 
+        public Placed None => _none;
+
+        /// <summary>
+        /// The last run's placement of each statement by index (null where a rule failed or the run stopped), with the
+        /// version it is of: the next run takes the statements an edit kept by index (<see cref="SqlScript.Edit"/>).
+        /// </summary>
+        public Run? LastRun
+        {
+            get => Volatile.Read(ref _lastRun);
+            set => Volatile.Write(ref _lastRun, value);
+        }
+
+        private Run? _lastRun;
+
+        /// <summary>A statement's placed findings, placed again where the statement now starts.</summary>
+        public Placed MovedTo(Placed placed, int start) =>
+            placed.Start == start || ReferenceEquals(placed, _none) ? placed
+            // Back where they were found (an edit undone): the very findings found there.
+            : placed.Entry.Placed.Start == start && ReferenceEquals(placed.Entry.Placed.Owner, this) ? placed.Entry.Placed
+            : new Placed(placed.Entry, start, Moved(placed.Entry.Relative, start), this);
+
         /// <summary>Findings relative to the statement's start, by tree and by text (see <see cref="StatementMemo{T}"/>).</summary>
         private readonly StatementMemo<Entry> _known = new(GenerationSize, Slot);
 
@@ -67,7 +88,7 @@ public sealed class LintCache
         public SchemaModel? Schema => _schema;
         public IReadOnlyList<ILintRule> Rules => _rules;
 
-        /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>.</summary>
+        /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>; <paramref name="placement"/> is what was placed (<see cref="None"/> for no findings).</summary>
         public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into, out Placed? placement)
         {
             placement = null;
@@ -79,7 +100,11 @@ public sealed class LintCache
             Entry? entry;
             if (placed is not null && ReferenceEquals(placed.Owner, this))
             {
-                if (ReferenceEquals(placed, _none)) return true;
+                if (ReferenceEquals(placed, _none))
+                {
+                    placement = _none;
+                    return true;
+                }
                 if (placed.Start == start)
                 {
                     into.AddRange(placed.Findings.AsSpan());
@@ -95,11 +120,12 @@ public sealed class LintCache
                 if (entry.Relative.Length == 0)
                 {
                     statement.Placement = _none;
+                    placement = _none;
                     return true;
                 }
             }
             // Placed anew where the statement now stands, and kept on it.
-            placed = entry.Placed.Start == start ? entry.Placed : new Placed(entry, start, Moved(entry.Relative, start), this);
+            placed = MovedTo(entry.Placed, start);
             statement.Placement = placed;
             // As a span: List.AddRange of an array goes through ICollection.CopyTo and the checked Array.Copy, per statement.
             into.AddRange(placed.Findings.AsSpan());
@@ -173,6 +199,9 @@ public sealed class LintCache
 
     /// <summary>An entry's findings placed at a start.</summary>
     internal sealed record Placed(Entry Entry, int Start, Finding[] Findings, Generation? Owner);
+
+    /// <summary>One run's placements by statement index, and the <see cref="SqlScript.Version"/> they are of (an identity: no script is held).</summary>
+    internal sealed record Run(object Version, Placed?[] ByStatement);
 
     /// <summary>The statements' memo slot of every document's lint cache.</summary>
     private static readonly int Slot = TreeMemo.Reserve();

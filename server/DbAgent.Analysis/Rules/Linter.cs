@@ -69,6 +69,14 @@ public static class Linter
         segments.Clear();
         var read = 0;
         var outOfTime = false;
+        var count = script.Statements.Count;
+        // Each statement's placement in this run, for the next; after an edit, the last run's of the statements it kept
+        // are taken by index: a walk that touches no statement without findings (most of them).
+        var byStatement = known is not null ? new LintCache.Placed?[count] : null;
+        var last = known?.LastRun;
+        var edit = script.Edit;
+        if (last is null || edit is null || !ReferenceEquals(edit.From, last.Version) || edit.Kept + edit.After > Math.Min(count, last.ByStatement.Length))
+            last = null;
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -79,11 +87,27 @@ public static class Linter
                 outOfTime = true;
                 break;
             }
-            read++;
+            var index = read++;
             var from = raw.Count;
-            if (known is not null && known.TryAddTo(script, statement, raw, out var placed))
+            if (last is not null)
             {
-                if (raw.Count > from) segments.Add(new FindingSegment(read - 1, from, raw.Count - from, placed));
+                var before = index < edit!.Kept;
+                var carried = before ? last.ByStatement[index] : index >= count - edit.After ? last.ByStatement[index - count + last.ByStatement.Length] : null;
+                if (carried is not null)
+                {
+                    // Kept where it was, or moved by the edit's length with the statements after it.
+                    var placed = known!.MovedTo(carried, before ? carried.Start : carried.Start + edit.Delta);
+                    byStatement![index] = placed;
+                    if (placed.Findings.Length == 0) continue;
+                    raw.AddRange(placed.Findings.AsSpan());
+                    segments.Add(new FindingSegment(index, from, placed.Findings.Length, placed));
+                    continue;
+                }
+            }
+            if (known is not null && known.TryAddTo(script, statement, raw, out var cached))
+            {
+                byStatement![index] = cached;
+                if (raw.Count > from) segments.Add(new FindingSegment(index, from, raw.Count - from, cached));
                 continue;
             }
             statementFindings.Clear();
@@ -115,8 +139,13 @@ public static class Linter
             raw.AddRange(statementFindings);
             if (statementFindings.Count > 0) segments.Add(new FindingSegment(read - 1, from, statementFindings.Count, null));
             // A failure is reported again next time rather than remembered as "no findings".
-            if (!failed) known?.Set(script, statement, statementFindings);
+            if (!failed && known is not null)
+            {
+                known.Set(script, statement, statementFindings);
+                byStatement![index] = statement.Placement as LintCache.Placed;
+            }
         }
+        if (known is not null) known.LastRun = new LintCache.Run(script.Version, byStatement!);
 
         // Rules over the whole script (transactions, lock_timeout): cheap walks over the statement models, run every time
         // (but not over a file the size policy or the clock cut short: they would bind every statement, and they read the
