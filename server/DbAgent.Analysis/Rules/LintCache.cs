@@ -17,6 +17,9 @@ public sealed class LintCache
     private readonly object _gate = new();
     private Generation? _current;
 
+    /// <summary>Whether the last linted version had a suppression comment anywhere, with that version (see <see cref="Linter"/>).</summary>
+    internal (object Version, bool Present)? SuppressionMarker { get; set; }
+
     /// <summary>The engine syntax check's results per statement of the last analysed version (any settings: the engine's grammar does not read them).</summary>
     internal System.Runtime.CompilerServices.StrongBox<Pipeline.ExactSyntaxErrors.Carried?> Exact { get; } = new();
 

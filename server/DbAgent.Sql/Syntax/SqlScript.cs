@@ -153,9 +153,10 @@ public sealed class ParsedStatement
 /// How an edit made a script from the version before it (<paramref name="From"/>, that version's
 /// <see cref="SqlScript.Version"/>): its first <paramref name="Kept"/> statements are that version's first ones, the same
 /// objects; its last <paramref name="After"/> are that version's last ones over the same trees, moved by
-/// <paramref name="Delta"/> characters; those between are new.
+/// <paramref name="Delta"/> characters; those between are new. <paramref name="Changed"/> is the stretch of the new text
+/// that differs from the old one (the text before it and after it is the old text, moved by <paramref name="Delta"/>).
 /// </summary>
-public sealed record ScriptEdit(object From, int Kept, int After, int Delta);
+public sealed record ScriptEdit(object From, int Kept, int After, int Delta, TextSpan Changed);
 
 /// <summary>
 /// The immutable parse of a whole document: tokens, statements with their trees and models, and certain syntax
@@ -258,7 +259,7 @@ public sealed class SqlScript
         var oldStatements = (List<ParsedStatement>)Statements;
         if (prefix == oldText.Length && prefix == newText.Length)
             return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, Volatile.Read(ref _dropped),
-                new ScriptEdit(Version, oldStatements.Count, 0, 0));
+                new ScriptEdit(Version, oldStatements.Count, 0, 0, default));
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
         if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newText.ContainsIgnoreCase("DELIMITER")))
@@ -358,7 +359,7 @@ public sealed class SqlScript
         dropped.Remember(oldText, oldStatements, keep, dropEnd);
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
             LexicalErrors.Update(newText, tokens, Errors, restartToken, relexedEnd, delta), dropped,
-            new ScriptEdit(Version, keep, oldStatements.Count - dropEnd, delta));
+            new ScriptEdit(Version, keep, oldStatements.Count - dropEnd, delta, TextSpan.FromBounds(prefix, newEnd)));
     }
 
     /// <summary>

@@ -133,6 +133,25 @@ public class LintCacheTests
     }
 
     [Test]
+    public void A_suppression_comment_typed_a_character_at_a_time_is_found_where_the_edits_change_the_text()
+    {
+        var cache = new LintCache();
+        const string text = "SELECT 1;\nDELETE FROM orders;\nSELECT 2;\n";
+        var script = SqlScript.Parse(text, SqlDialect.Postgres);
+        Assert.That(Linter.Run(script, cache: cache).Findings.Select(f => f.RuleId), Does.Contain("delete-without-where"));
+        const string comment = "-- dbagent-ignore delete-without-where\n";
+        var at = text.IndexOf("DELETE", StringComparison.Ordinal);
+        for (var i = 0; i < comment.Length; i++)
+        {
+            var change = new TextChange(new TextSpan(at + i, 0), comment[i].ToString());
+            script = script.WithChanges(script.Text.WithChange(change), [change]);
+            var found = Linter.Run(script, cache: cache).Findings;
+            Assert.That(found.Select(Shown), Is.EqualTo(Linter.Run(script).Findings.Select(Shown)), $"after typing {comment[..(i + 1)]}");
+        }
+        Assert.That(Linter.Run(script, cache: cache).Findings.Select(f => f.RuleId), Does.Not.Contain("delete-without-where"));
+    }
+
+    [Test]
     public void New_settings_are_not_answered_from_findings_made_under_the_old_ones()
     {
         var cache = new LintCache();

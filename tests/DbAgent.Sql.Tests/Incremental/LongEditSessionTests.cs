@@ -84,6 +84,10 @@ public class LongEditSessionTests
             Assert.That(edit.From, Is.SameAs(script.Version));
             Assert.That(edit.Kept + edit.After, Is.LessThanOrEqualTo(Math.Min(script.Statements.Count, next.Statements.Count)));
             Assert.That(edit.Delta, Is.EqualTo(change.NewText.Length - change.Span.Length));
+            // Outside the changed stretch, the new text is the old one (moved by the edit's length after it).
+            var (oldText, newText) = (script.Text.ToString(new TextSpan(0, script.Text.Length)), source.ToString(new TextSpan(0, source.Length)));
+            Assert.That(newText[..edit.Changed.Start], Is.EqualTo(oldText[..edit.Changed.Start]), $"edit {n}: before the change");
+            Assert.That(newText[edit.Changed.End..], Is.EqualTo(oldText[(edit.Changed.End - edit.Delta)..]), $"edit {n}: after the change");
             for (var i = 0; i < edit.Kept; i++) Assert.That(next.Statements[i], Is.SameAs(script.Statements[i]), $"edit {n}: kept statement {i}");
             for (var k = 1; k <= edit.After; k++)
             {
