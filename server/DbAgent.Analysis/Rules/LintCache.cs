@@ -204,7 +204,14 @@ public sealed class LintCache
     internal sealed record Placed(Entry Entry, int Start, Finding[] Findings, Generation? Owner);
 
     /// <summary>One run's placements by statement index, and the <see cref="SqlScript.Version"/> they are of (an identity: no script is held).</summary>
-    internal sealed record Run(object Version, Placed?[] ByStatement);
+    internal sealed record Run(object Version, Placed?[] ByStatement)
+    {
+        /// <summary>The map of created tables the new-table check of that run read (<see cref="ScriptFacts.CreatedTables"/>), and the change's new tables.</summary>
+        public object? CreatedTables { get; init; }
+        public IReadOnlySet<string>? NewTables { get; init; }
+        /// <summary>That check's verdict per statement index: bit i set where finding i was about a new table; -1 where none was kept.</summary>
+        public long[]? NewTableVerdicts { get; init; }
+    }
 
     /// <summary>The statements' memo slot of every document's lint cache.</summary>
     private static readonly int Slot = TreeMemo.Reserve();

@@ -145,12 +145,13 @@ public static class Linter
                 byStatement![index] = statement.Placement as LintCache.Placed;
             }
         }
-        if (known is not null) known.LastRun = new LintCache.Run(script.Version, byStatement!);
 
         // Rules over the whole script (transactions, lock_timeout): cheap walks over the statement models, run every time
         // (but not over a file the size policy or the clock cut short: they would bind every statement, and they read the
         // order of all of them).
         var skipScriptRules = !bounds.ScriptRules || outOfTime || read < script.Statements.Count;
+        object? createdTables = null;
+        long[]? newTableVerdicts = null;
         if (!skipScriptRules)
         {
             var facts = new ScriptFacts(script, newTables, remember: known is not null, previous: known?.LastFacts);
@@ -172,9 +173,16 @@ public static class Linter
             if (facts.HasNewTables)
             {
                 found = raw.Count;
-                raw = WithoutNewTableFindings(script, raw, segments, facts);
+                // The last run's verdicts hold for a statement it placed the same findings on, at the same index, while
+                // the tables created and where stay the same (the map is taken over only then).
+                var verdicts = last is not null && ReferenceEquals(last.CreatedTables, facts.CreatedTables) && ReferenceEquals(last.NewTables, newTables)
+                    && last.ByStatement.Length == count && last.NewTableVerdicts is not null ? last : null;
+                newTableVerdicts = new long[count];
+                raw = WithoutNewTableFindings(script, raw, segments, facts, verdicts, newTableVerdicts);
+                createdTables = facts.CreatedTables;
             }
         }
+        if (known is not null) known.LastRun = new LintCache.Run(script.Version, byStatement!) { CreatedTables = createdTables, NewTables = newTables, NewTableVerdicts = newTableVerdicts };
 
         segments.Clear(); // holds no placement past the run
         if (known is not null) known.LastCount = Math.Max(found, raw.Count);
@@ -194,8 +202,12 @@ public static class Linter
     /// The findings without those about a table the script created before them (see <see cref="ScriptFacts.IsAboutNewTable"/>),
     /// statement by statement, with the statement's index at hand (no search for it per finding).
     /// </summary>
-    private static List<Finding> WithoutNewTableFindings(SqlScript script, List<Finding> raw, List<FindingSegment> segments, ScriptFacts facts)
+    /// <param name="last">The last run, when its verdicts hold for the statements it placed the same findings on (see the caller).</param>
+    /// <param name="verdicts">This run's verdict per statement index, for the next: bit i set where finding i is about a new table; -1 where not kept.</param>
+    private static List<Finding> WithoutNewTableFindings(SqlScript script, List<Finding> raw, List<FindingSegment> segments, ScriptFacts facts,
+        LintCache.Run? last, long[] verdicts)
     {
+        Array.Fill(verdicts, -1L);
         var kept = new List<Finding>(raw.Count);
         var at = 0;
         foreach (var segment in segments)
@@ -203,7 +215,7 @@ public static class Linter
             // What lies between statements' findings (the syntax errors, first) is not about a table.
             kept.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw)[at..segment.From]);
             var findings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw).Slice(segment.From, segment.Count);
-            var start = script.Statements[segment.StatementIndex].Span.Start;
+            var index = segment.StatementIndex;
             if (segment.Placed is { } placed)
             {
                 // The tables a cached statement's findings name are parsed once, on its cache entry; then each keystroke
@@ -212,15 +224,40 @@ public static class Linter
                 if (tables.Length == 0) kept.AddRange(findings);
                 else
                 {
+                    var verdict = last is not null && last.ByStatement[index] is { } before && ReferenceEquals(before.Entry, placed.Entry) ? last.NewTableVerdicts![index] : -1L;
+                    if (verdict < 0)
+                    {
+                        var start = script.Statements[index].Span.Start;
+                        verdict = 0;
+                        for (var i = 0; i < findings.Length; i++)
+                        {
+                            if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], index, start)) continue;
+                            if (i >= 63)
+                            {
+                                verdict = -1;
+                                break;
+                            }
+                            verdict |= 1L << i;
+                        }
+                        if (verdict < 0)
+                        {
+                            // Too many findings for one verdict word: decided finding by finding, every time.
+                            for (var i = 0; i < findings.Length; i++)
+                                if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], index, start)) kept.Add(findings[i]);
+                            at = segment.From + segment.Count;
+                            continue;
+                        }
+                    }
+                    verdicts[index] = verdict;
                     for (var i = 0; i < findings.Length; i++)
-                        if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], segment.StatementIndex, start))
-                            kept.Add(findings[i]);
+                        if ((verdict >> i & 1) == 0) kept.Add(findings[i]);
                 }
             }
             else
             {
+                var start = script.Statements[index].Span.Start;
                 foreach (var finding in findings)
-                    if (!facts.IsAboutNewTable(finding, segment.StatementIndex, start)) kept.Add(finding);
+                    if (!facts.IsAboutNewTable(finding, index, start)) kept.Add(finding);
             }
             at = segment.From + segment.Count;
         }

@@ -152,6 +152,25 @@ public class LintCacheTests
     }
 
     [Test]
+    public void A_statement_that_turns_back_into_one_seen_before_gets_its_own_new_table_verdict_not_the_last_runs()
+    {
+        // The index switches between a table the migration creates (no lock worth a warning) and one that exists; the
+        // tables created stay the same, so the check's verdicts are taken over where a statement has the same findings.
+        var cache = new LintCache();
+        const string text = "CREATE TABLE a (id int);\nCREATE INDEX i ON a (id);\nSELECT 1;\n";
+        var script = SqlScript.Parse(text, SqlDialect.Postgres);
+        var at = text.IndexOf("ON a", StringComparison.Ordinal) + 3;
+        foreach (var table in new[] { "b", "a", "b", "a" })
+        {
+            var change = new TextChange(new TextSpan(at, 1), table);
+            script = script.WithChanges(script.Text.WithChange(change), [change]);
+            var found = Linter.Run(script, cache: cache).Findings;
+            Assert.That(found.Select(Shown), Is.EqualTo(Linter.Run(script).Findings.Select(Shown)), $"index on {table}");
+            Assert.That(found.Any(f => f.RuleId == "index-without-concurrently"), Is.EqualTo(table == "b"), $"index on {table}");
+        }
+    }
+
+    [Test]
     public void New_settings_are_not_answered_from_findings_made_under_the_old_ones()
     {
         var cache = new LintCache();
