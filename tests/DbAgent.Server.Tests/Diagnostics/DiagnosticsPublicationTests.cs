@@ -79,6 +79,38 @@ public sealed class DiagnosticsPublicationTests
     }
 
     [Test]
+    public void Typing_within_a_line_writes_only_the_diagnostics_around_it_and_copies_the_rest()
+    {
+        var cache = new LintCache();
+        var publication = new DiagnosticsPublication();
+        var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
+        var version = 1;
+        PreparedDiagnostics Publish()
+        {
+            var snapshot = new DocumentSnapshot("file:///m.sql", version++, "sql", script.Text, script, DialectSource.Setting);
+            var findings = FindingsPipeline.Analyze(script, new AnalysisInput { Rules = AllRules, Cache = cache }).Findings;
+            var prepared = publication.Prepare(snapshot, findings);
+            Assert.That(System.Text.Encoding.UTF8.GetString(prepared.Json.Span),
+                Is.EqualTo(System.Text.Encoding.UTF8.GetString(Expected(findings.Select(f => DiagnosticsPublisher.ToDiagnostic(snapshot, f))))));
+            return prepared;
+        }
+        var all = Publish().Count;
+        Assert.That(publication.LastWritten, Is.EqualTo(all), "the first publish writes every diagnostic");
+        // A digit typed in "LIMIT 10" (line 10): the findings on that line and after it on the line are written anew.
+        var at = Migration.IndexOf("LIMIT 10", StringComparison.Ordinal) + 7;
+        var change = new TextChange(new TextSpan(at, 0), "0");
+        script = script.WithChanges(script.Text.WithChange(change), [change]);
+        Assert.That(Publish().Count, Is.EqualTo(all));
+        Assert.That(publication.LastWritten, Is.LessThanOrEqualTo(3), "only what lies on the edited line");
+        // A line break typed on the second line: every line after it moves, so all that follows is written again.
+        var second = Migration.IndexOf("CREATE INDEX a_name", StringComparison.Ordinal);
+        change = new TextChange(new TextSpan(second, 0), "\n");
+        script = script.WithChanges(script.Text.WithChange(change), [change]);
+        var moved = Publish();
+        Assert.That(publication.LastWritten, Is.EqualTo(moved.Count(d => d.Range.Start.Line >= 1)));
+    }
+
+    [Test]
     public void The_notification_writes_the_prepared_json_and_reads_back_as_the_same_diagnostics()
     {
         var script = SqlScript.Parse(Migration, SqlDialect.Postgres);

@@ -22,6 +22,12 @@ public sealed class DiagnosticsPublication
     private readonly PublishedJson _json = new();
     private int _publish;
 
+    /// <summary>The last publish: the script version it was of, its findings and diagnostics, and its document's line count.</summary>
+    private object? _lastVersion;
+    private IReadOnlyList<Finding>? _lastFindings;
+    private Diagnostic[]? _lastDiagnostics;
+    private int _lastLineCount;
+
     private sealed class Made(Diagnostic diagnostic)
     {
         public Diagnostic Diagnostic = diagnostic;
@@ -33,6 +39,9 @@ public sealed class DiagnosticsPublication
     /// <summary>How many findings' diagnostics are remembered, and how many diagnostics' JSON (for tests: both stay bounded).</summary>
     internal (int Findings, int Tails) Remembered => (_made.Count, _json.Remembered);
 
+    /// <summary>How many diagnostics the last publish wrote rather than copied from the one before.</summary>
+    internal int LastWritten => _json.LastWritten;
+
     public PreparedDiagnostics Prepare(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings)
     {
         // One loop per document uses it; a loop still finishing after the document was closed and opened again is the rare second.
@@ -43,9 +52,12 @@ public sealed class DiagnosticsPublication
     {
         var publish = ++_publish;
         var diagnostics = new Diagnostic[findings.Count];
+        var (same, sameAtEnd) = Unchanged(snapshot, findings);
+        if (same > 0) Array.Copy(_lastDiagnostics!, diagnostics, same);
+        if (sameAtEnd > 0) Array.Copy(_lastDiagnostics!, _lastDiagnostics!.Length - sameAtEnd, diagnostics, diagnostics.Length - sameAtEnd, sameAtEnd);
         // The findings come in document order: each range is looked up from the line of the one before.
         var line = 0;
-        for (var i = 0; i < diagnostics.Length; i++)
+        for (var i = same; i < diagnostics.Length - sameAtEnd; i++)
         {
             var finding = findings[i];
             ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_made, finding.Origin, out var known);
@@ -55,18 +67,61 @@ public sealed class DiagnosticsPublication
             made.LastPublish = publish;
             diagnostics[i] = made.Diagnostic;
         }
-        // Findings no publish used lately (an edit moved or replaced them) go; the map stays within twice a publish.
-        if (_made.Count > 2 * diagnostics.Length + 64)
+        // Findings no publish used lately (an edit moved or replaced them) go; the map stays within twice a publish
+        // (a publish that took diagnostics over from the last one did not mark them, and only clears out a map grown far larger).
+        if (_made.Count > (same + sameAtEnd == 0 ? 2 : 8) * diagnostics.Length + 64)
         {
             foreach (var (finding, made) in _made)
                 if (made.LastPublish != publish) _made.Remove(finding);
         }
-        return _json.Prepare(diagnostics);
+        (_lastVersion, _lastFindings, _lastDiagnostics, _lastLineCount) = (snapshot.Script.Version, findings, diagnostics, snapshot.Text.LineCount);
+        return _json.Prepare(diagnostics, same, sameAtEnd);
+    }
+
+    /// <summary>
+    /// How many diagnostics at the start and at the end are the last publish's, ranges included, when this version was
+    /// made by an edit of the one it published (<see cref="DbAgent.Sql.Syntax.SqlScript.Edit"/>). At the start: the same
+    /// findings, ending before the text the edit changed (a position depends only on the text before it). At the end:
+    /// findings moved by the edit's length with their statements, on lines after the changed stretch's last line, when
+    /// the edit left the number of lines as it was (then their lines and columns are too). Typing within a line of a
+    /// long migration then writes only the diagnostics around it; the rest of the publish is two copies.
+    /// </summary>
+    private (int Same, int SameAtEnd) Unchanged(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings)
+    {
+        if (_lastFindings is not { } last || _lastDiagnostics is not { } lastDiagnostics || snapshot.Script.Edit is not { } edit
+            || !ReferenceEquals(edit.From, _lastVersion))
+            return (0, 0);
+        var max = Math.Min(findings.Count, last.Count);
+        var same = 0;
+        while (same < max && findings[same] is var now && now.Span.End < edit.Changed.Start
+               && (ReferenceEquals(now, last[same]) || (now.Span == last[same].Span && SaysTheSame(lastDiagnostics[same], now))))
+            same++;
+        var sameAtEnd = 0;
+        var text = snapshot.Text;
+        if (text.LineCount == _lastLineCount)
+        {
+            var after = text.GetLinePosition(edit.Changed.End).Line + 1;
+            var from = after < text.LineCount ? text.GetLineStart(after) : int.MaxValue;
+            while (sameAtEnd < max - same)
+            {
+                var (now, before) = (findings[^(sameAtEnd + 1)], last[^(sameAtEnd + 1)]);
+                if (now.Span.Start < from || now.Span.Start != before.Span.Start + edit.Delta || now.Span.Length != before.Span.Length
+                    || !SaysTheSame(lastDiagnostics[^(sameAtEnd + 1)], now))
+                    break;
+                sameAtEnd++;
+            }
+        }
+        return (same, sameAtEnd);
     }
 
     /// <summary>True when the diagnostic says what one made for <paramref name="finding"/> would, its range aside (a moved finding's does; after a severity setting changed, not).</summary>
     private static bool SameSay(Diagnostic diagnostic, Finding finding) =>
         diagnostic.Severity == finding.Severity.ToLsp() && ReferenceEquals(diagnostic.Message, finding.Message) && ReferenceEquals(diagnostic.Code, finding.RuleId);
+
+    /// <summary>As <see cref="SameSay"/>, comparing the texts (findings the script rules make again on every run are new objects with equal texts).</summary>
+    private static bool SaysTheSame(Diagnostic diagnostic, Finding finding) =>
+        diagnostic.Severity == finding.Severity.ToLsp() && string.Equals(diagnostic.Message, finding.Message, StringComparison.Ordinal)
+        && string.Equals(diagnostic.Code, finding.RuleId, StringComparison.Ordinal);
 
     private static bool SameRange(DocumentSnapshot snapshot, Finding finding, Protocol.Range range, ref int line)
     {

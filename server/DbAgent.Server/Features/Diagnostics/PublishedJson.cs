@@ -29,21 +29,48 @@ public sealed class PublishedJson
     private int _publish;
     /// <summary>Two buffers in turn: a publish's JSON stays valid until the one after the next publish.</summary>
     private readonly ArrayBufferWriter<byte>[] _buffers = [new(), new()];
+    /// <summary>Where each diagnostic's JSON starts in the buffer of the same turn (valid while that buffer is).</summary>
+    private readonly List<int>[] _starts = [[], []];
     private int _turn;
+    /// <summary>Whether the last publish was written here diagnostic by diagnostic (its bytes can be copied by the next).</summary>
+    private bool _lastWritten;
 
     internal int Remembered => _tails.Count;
 
     /// <summary>How many diagnostics' tails were serialised (not found remembered): for tests.</summary>
     public int Serialized { get; private set; }
 
-    public PreparedDiagnostics Prepare(Diagnostic[] diagnostics)
+    /// <summary>How many diagnostics the last publish wrote (the others it copied from the publish before): for tests.</summary>
+    internal int LastWritten { get; private set; }
+
+    public PreparedDiagnostics Prepare(Diagnostic[] diagnostics) => Prepare(diagnostics, 0, 0);
+
+    /// <summary>
+    /// As <see cref="Prepare(Diagnostic[])"/>, where the first <paramref name="same"/> diagnostics are the last publish's
+    /// first ones and the last <paramref name="sameAtEnd"/> its last ones, ranges included: their bytes are copied from the
+    /// last publish in two blocks, and only the diagnostics between are written.
+    /// </summary>
+    public PreparedDiagnostics Prepare(Diagnostic[] diagnostics, int same, int sameAtEnd)
     {
+        var previous = _buffers[_turn ^ 1];
+        var previousStarts = _starts[_turn ^ 1];
+        if (!_lastWritten || same + sameAtEnd > previousStarts.Count || same + sameAtEnd > diagnostics.Length) (same, sameAtEnd) = (0, 0);
         var buffer = _buffers[_turn];
+        var starts = _starts[_turn];
         _turn ^= 1;
         buffer.ResetWrittenCount();
+        starts.Clear();
         var publish = ++_publish;
+        _lastWritten = false;
         Write(buffer, "["u8);
-        for (var i = 0; i < diagnostics.Length; i++)
+        if (same > 0)
+        {
+            // Diagnostics [0, same) of the last publish: from the first one's start to the comma before the next.
+            var end = same < previousStarts.Count ? previousStarts[same] - 1 : previous.WrittenCount - 1;
+            foreach (var start in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(previousStarts)[..same]) starts.Add(start);
+            Write(buffer, previous.WrittenSpan[previousStarts[0]..end]);
+        }
+        for (var i = same; i < diagnostics.Length - sameAtEnd; i++)
         {
             var d = diagnostics[i];
             ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tails,
@@ -61,12 +88,25 @@ public sealed class PublishedJson
                 return new PreparedDiagnostics(diagnostics, default);
             }
             if (i > 0) Write(buffer, ","u8);
+            starts.Add(buffer.WrittenCount);
             WriteRange(buffer, d.Range);
             Write(buffer, tail.Bytes);
         }
+        if (sameAtEnd > 0)
+        {
+            // The last publish's last diagnostics: from the first one's start to its closing bracket, moved to here.
+            var from = previousStarts[^sameAtEnd];
+            if (diagnostics.Length > sameAtEnd) Write(buffer, ","u8);
+            var shift = buffer.WrittenCount - from;
+            foreach (var start in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(previousStarts)[^sameAtEnd..]) starts.Add(start + shift);
+            Write(buffer, previous.WrittenSpan[from..(previous.WrittenCount - 1)]);
+        }
         Write(buffer, "]"u8);
-        // What no publish used lately goes (the map stays within twice what a publish uses).
-        if (_tails.Count > 2 * diagnostics.Length + 64)
+        _lastWritten = true;
+        LastWritten = diagnostics.Length - same - sameAtEnd;
+        // What no publish used lately goes (the map stays within twice what a publish uses; a publish that copied
+        // the last one's bytes did not mark the tails it copied, so it only clears out a map grown far larger).
+        if (_tails.Count > (same + sameAtEnd == 0 ? 2 : 8) * diagnostics.Length + 64)
         {
             foreach (var (key, tail) in _tails)
                 if (tail.LastPublish != publish) _tails.Remove(key);
