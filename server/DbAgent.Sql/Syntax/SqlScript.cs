@@ -262,7 +262,7 @@ public sealed class SqlScript
                 new ScriptEdit(Version, oldStatements.Count, 0, 0, default));
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
-        if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newText.ContainsIgnoreCase("DELIMITER")))
+        if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newText.ContainsAny(DelimiterWord, "DELIMITER".Length)))
             return Parse(newText, Dialect, Schema);
 
         // Restart at the statement before the first one the edit can touch (its end decides where the next begins).
@@ -361,6 +361,8 @@ public sealed class SqlScript
             LexicalErrors.Update(newText, tokens, Errors, restartToken, relexedEnd, delta), dropped,
             new ScriptEdit(Version, keep, oldStatements.Count - dropEnd, delta, TextSpan.FromBounds(prefix, newEnd)));
     }
+
+    private static readonly System.Buffers.SearchValues<string> DelimiterWord = System.Buffers.SearchValues.Create(["DELIMITER"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A statement the edit did not touch, in the new version. One that does not move is the same object, bound from

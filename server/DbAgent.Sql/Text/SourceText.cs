@@ -173,10 +173,6 @@ public sealed class SourceText
         return n;
     }
 
-    /// <summary>Whether the text contains <paramref name="value"/> (ordinal, case-insensitive), without making the whole string.</summary>
-    public bool ContainsIgnoreCase(string value) =>
-        ContainsAny(System.Buffers.SearchValues.Create([value], StringComparison.OrdinalIgnoreCase), value.Length);
-
     /// <summary>
     /// Whether the text contains any of <paramref name="values"/> (none longer than <paramref name="longest"/>
     /// characters), without making the whole string.
