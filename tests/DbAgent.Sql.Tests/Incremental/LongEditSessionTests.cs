@@ -99,4 +99,23 @@ public class LongEditSessionTests
         }
         Assert.That(SqlScript.Parse(source, SqlDialect.Postgres).Edit, Is.Null, "a parse from scratch has no edit");
     }
+
+    /// <summary>A MySQL DELIMITER line typed into a text in pieces (the word across seams) is found, and the edit parses as the whole file does.</summary>
+    [Test]
+    public void A_delimiter_line_typed_across_the_seams_of_a_text_in_pieces_parses_as_the_whole_file()
+    {
+        const string text = "SELECT 1;\nCREATE PROCEDURE p() BEGIN SELECT 2; END;\nSELECT 3;\n";
+        var source = SourceText.InPieces(text, 4);
+        var script = SqlScript.Parse(SourceText.From(text), SqlDialect.MySql);
+        const string typed = "DELIMITER //\n";
+        var at = text.IndexOf("CREATE", StringComparison.Ordinal);
+        for (var i = 0; i < typed.Length; i++)
+        {
+            var change = new TextChange(new TextSpan(at + i, 0), typed[i].ToString());
+            source = source.WithChange(change);
+            script = script.WithChanges(source, [change]);
+            IncrementalParseTests.AssertSame(script, SqlScript.Parse(SourceText.From(source.ToString(new TextSpan(0, source.Length))), SqlDialect.MySql));
+        }
+        Assert.That(script.Tokens.Any(t => t.Kind == DbAgent.Sql.Lexing.TokenKind.DelimiterCommand), Is.True);
+    }
 }
