@@ -54,6 +54,10 @@ public sealed class LanguageServerHost : System.IAsyncDisposable
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // The protocol's JSON is read by the client's JSON.parse, never put into HTML: quotes, '<' and non-ASCII text
+        // are written as they are. The default encoder wrote each as a six-character escape (every "table's" and
+        // "<= n" in a message), which the client's parser decodes one by one on every publish.
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     }
 
     /// <summary>Serves until `exit` or until the client goes away; returns the process exit code.</summary>

@@ -31,6 +31,16 @@ public sealed class ProtocolSerializationTests
     }
 
     [Test]
+    public void Text_goes_out_as_written_apart_from_what_json_must_escape()
+    {
+        // No HTML escapes: the client parses the JSON, it never lands in a page. Quotes and control characters still are.
+        var diagnostic = new Diagnostic { Range = new DbAgent.Server.Protocol.Range(new Position(0, 0), new Position(0, 1)), Message = "table's <= n & é — \"q\"\n", Source = "dbagent" };
+        var json = JsonSerializer.Serialize(diagnostic, Options);
+        Assert.That(json, Does.Contain("\"message\":\"table's <= n & é — \\\"q\\\"\\n\""));
+        Assert.That(JsonSerializer.Deserialize<Diagnostic>(json, Options)!.Message, Is.EqualTo(diagnostic.Message));
+    }
+
+    [Test]
     public void OptionalVersionedTextDocumentIdentifier_writes_a_null_version()
     {
         AssertNullMember(Write(new OptionalVersionedTextDocumentIdentifier("file:///m.sql", null)), "version");
