@@ -51,8 +51,6 @@ public sealed class LintCache
         /// <summary>What this generation places on a statement without findings (wherever it stands).</summary>
         private readonly Placed _none;
 
-        public Placed None => _none;
-
         /// <summary>
         /// The last run's placement of each statement by index (null where a rule failed or the run stopped), with the
         /// version it is of: the next run takes the statements an edit kept by index (<see cref="SqlScript.Edit"/>).
@@ -91,7 +89,7 @@ public sealed class LintCache
         public SchemaModel? Schema => _schema;
         public IReadOnlyList<ILintRule> Rules => _rules;
 
-        /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>; <paramref name="placement"/> is what was placed (<see cref="None"/> for no findings).</summary>
+        /// <summary>Adds the statement's cached findings, moved to where the statement now starts, to <paramref name="into"/>; <paramref name="placement"/> is what was placed (this generation's empty placement for no findings).</summary>
         public bool TryAddTo(SqlScript script, ParsedStatement statement, List<Finding> into, out Placed? placement)
         {
             placement = null;

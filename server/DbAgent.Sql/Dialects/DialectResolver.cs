@@ -22,45 +22,27 @@ public static partial class DialectResolver
     /// <summary>Only the head of a large file is read for detection: the signals appear early and this keeps it cheap.</summary>
     private const int DetectionWindow = 64 * 1024;
 
-    public static SqlDialect Resolve(string text, SqlDialect? connectionDialect, SqlDialect? setting, out DialectSource source)
-    {
-        if (connectionDialect is { } connected)
-        {
-            source = DialectSource.Connection;
-            return connected;
-        }
-        if (FromFirstLineComment(text) is { } commented)
-        {
-            source = DialectSource.FirstLineComment;
-            return commented;
-        }
-        if (setting is { } set)
-        {
-            source = DialectSource.Setting;
-            return set;
-        }
-        if (Detect(text) is { } detected)
-        {
-            source = DialectSource.Content;
-            return detected;
-        }
-        source = DialectSource.Default;
-        return SqlDialect.Postgres;
-    }
+    public static SqlDialect Resolve(string text, SqlDialect? connectionDialect, SqlDialect? setting, out DialectSource source) =>
+        Resolve(text, () => text, connectionDialect, setting, out source);
 
     /// <summary>
     /// As <see cref="Resolve(string, SqlDialect?, SqlDialect?, out DialectSource)"/> for a document's text, reading
     /// only its head (a keystroke in a long file makes no string of the whole of it): the first-line comment is looked
     /// for in the first <see cref="FirstLineWindow"/> characters, the content in the first 64K.
     /// </summary>
-    public static SqlDialect Resolve(SourceText text, SqlDialect? connectionDialect, SqlDialect? setting, out DialectSource source)
+    public static SqlDialect Resolve(SourceText text, SqlDialect? connectionDialect, SqlDialect? setting, out DialectSource source) =>
+        Resolve(text.Slice(new TextSpan(0, Math.Min(text.Length, FirstLineWindow))),
+            () => text.Length > DetectionWindow ? text.ToString(new TextSpan(0, DetectionWindow)) : text.Text, connectionDialect, setting, out source);
+
+    /// <summary>The connection's dialect, the first-line comment in <paramref name="head"/>, the setting, then the <paramref name="content"/>'s signals.</summary>
+    private static SqlDialect Resolve(ReadOnlySpan<char> head, Func<string> content, SqlDialect? connectionDialect, SqlDialect? setting, out DialectSource source)
     {
         if (connectionDialect is { } connected)
         {
             source = DialectSource.Connection;
             return connected;
         }
-        if (FromFirstLineComment(text.Slice(new TextSpan(0, Math.Min(text.Length, FirstLineWindow)))) is { } commented)
+        if (FromFirstLineComment(head) is { } commented)
         {
             source = DialectSource.FirstLineComment;
             return commented;
@@ -70,7 +52,7 @@ public static partial class DialectResolver
             source = DialectSource.Setting;
             return set;
         }
-        if (Detect(text.Length > DetectionWindow ? text.ToString(new TextSpan(0, DetectionWindow)) : text.Text) is { } detected)
+        if (Detect(content()) is { } detected)
         {
             source = DialectSource.Content;
             return detected;

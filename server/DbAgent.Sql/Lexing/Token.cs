@@ -76,10 +76,6 @@ public readonly record struct Token(
     public bool IsComment => Kind is TokenKind.LineComment or TokenKind.BlockComment;
     public bool IsUnterminated => (Flags & TokenFlags.Unterminated) != 0;
 
-    public ReadOnlySpan<char> TextIn(string source) => source.AsSpan(Start, Length);
-
-    public ReadOnlySpan<char> TextIn(SourceText source) => source.Slice(Span);
-
     public bool IsWord(SourceText source, string word) =>
         Kind == TokenKind.Word && source.Slice(Span).Equals(word, StringComparison.OrdinalIgnoreCase);
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using DbAgent.Sql.Text;
 
 namespace DbAgent.Sql.Lexing;
 
@@ -69,16 +70,8 @@ internal sealed class TokenList : IReadOnlyList<Token>
         }
     }
 
-    private int PieceOf(int index)
-    {
-        int lo = 0, hi = _pieces.Length - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) >>> 1;
-            if (_firsts[mid] <= index) lo = mid; else hi = mid - 1;
-        }
-        return lo;
-    }
+    /// <summary>The piece that holds the token at <paramref name="index"/> (within the list's count).</summary>
+    private int PieceOf(int index) => Math.Clamp(SourceText.UpperBound(_firsts, index) - 1, 0, _pieces.Length - 1);
 
     /// <summary>
     /// This list with tokens [<paramref name="removeStart"/>, <paramref name="removeEnd"/>) replaced by

@@ -325,7 +325,7 @@ public sealed class SourceText
     }
 
     /// <summary>The number of elements of the sorted array that are at most <paramref name="value"/>.</summary>
-    private static int UpperBound(int[] sorted, int value)
+    internal static int UpperBound(int[] sorted, int value)
     {
         int lo = 0, hi = sorted.Length;
         while (lo < hi)
@@ -395,24 +395,9 @@ public readonly record struct TextWindow(string Chars, int Base)
     public string Substring(int start, int length) => Chars.Substring(start - Base, length);
 }
 
-/// <summary>The pieces of an edited <see cref="SourceText"/>, each with its start offset. Immutable.</summary>
-internal sealed class Chunks
+/// <summary>The pieces of an edited <see cref="SourceText"/>, each with its start offset, and about how many characters a piece holds. Immutable.</summary>
+internal sealed record Chunks(string[] Pieces, int[] Starts, int Length, int Target)
 {
-    public Chunks(string[] pieces, int[] starts, int length, int target)
-    {
-        Pieces = pieces;
-        Starts = starts;
-        Length = length;
-        Target = target;
-    }
-
-    /// <summary>About how many characters a piece holds.</summary>
-    public int Target { get; }
-
-    public string[] Pieces { get; }
-    public int[] Starts { get; }
-    public int Length { get; }
-
     public static Chunks Cut(string text, int target)
     {
         var count = Math.Max(1, (text.Length + target - 1) / target);
@@ -427,16 +412,7 @@ internal sealed class Chunks
     }
 
     /// <summary>The piece that holds <paramref name="offset"/> (the last one for the text's end).</summary>
-    public int IndexOf(int offset)
-    {
-        int lo = 0, hi = Starts.Length - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) >>> 1;
-            if (Starts[mid] <= offset) lo = mid; else hi = mid - 1;
-        }
-        return lo;
-    }
+    public int IndexOf(int offset) => Math.Max(0, SourceText.UpperBound(Starts, offset) - 1);
 
     public void CopyTo(int start, Span<char> destination)
     {
