@@ -232,6 +232,36 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       await s.page.keyboard.press('Escape');
       await s.command('File: Revert File');
     });
+    await s.step('in a long file, typing mid-file completes and finds as in a short one', async () => {
+      // Over 8K characters: once edited, the server holds the text in pieces it shares from version to version, and
+      // completion and the rules read only what the edit touched.
+      const lines = [];
+      for (let i = 1; i <= 600; i++) lines.push(`SELECT id, status FROM orders WHERE id = ${i};`);
+      fs.writeFileSync(file('queries/e2e-long.sql'), `${lines.join('\n')}\n`);
+      const mine = (t) => problemsOfFile(t, 'e2e-long.sql');
+      try {
+        await s.openFile('queries/e2e-long.sql');
+        await s.cursorAt('queries/e2e-long.sql', 'WHERE id = 300;', 'WHERE id = 300;'.length);
+        await s.focusEditor();
+        await s.press('Enter');
+        await s.page.keyboard.type('SELECT * FROM orders o WHERE o.');
+        const list = await suggestions((l) => l.includes('coupon_code'));
+        assert.ok(!list.includes('loyalty_points'), 'no column of another table');
+        await s.page.keyboard.press('Escape');
+        await s.page.keyboard.type('id = 1;');
+        await s.page.keyboard.press('Escape');
+        await s.press('Enter');
+        await s.page.keyboard.type('DELETE FROM order_items;');
+        await s.page.keyboard.press('Escape');
+        const found = mine(await s.problems((t) => /every row of order_items/.test(mine(t)), 60_000));
+        assert.match(found, /delete-without-where\)?\s*\[Ln 302, Col \d+\]/, `the finding on the line typed:\n${found}`);
+        await s.command('File: Revert File');
+        await s.problems((t) => !/every row of order_items/.test(mine(t)), 30_000);
+        await s.command('View: Close Editor', { exact: false });
+      } finally {
+        fs.rmSync(file('queries/e2e-long.sql'), { force: true });
+      }
+    });
     await s.step('go to definition of a table opens its migration', async () => {
       await s.openFile('queries/orders-by-coupon.sql');
       await s.cursorAt('queries/orders-by-coupon.sql', 'FROM orders', 7);
