@@ -119,7 +119,7 @@ public static class FindingsPipeline
         if (extra.Count == 0) return new AnalysisResult(result.Findings, problems) { Limited = limited };
 
         var findings = result.Findings.Concat(Linter.ApplySettings(script, extra, input.Rules)).ToList();
-        findings.Sort(Linter.DocumentOrder);
+        Linter.SortInDocumentOrder(findings);
         return new AnalysisResult(findings, problems) { Limited = limited };
     }
 

@@ -270,6 +270,50 @@ public static class Linter
         a.Span.Start != b.Span.Start ? a.Span.Start.CompareTo(b.Span.Start) : string.CompareOrdinal(a.RuleId, b.RuleId);
 
     /// <summary>
+    /// Puts findings in <see cref="DocumentOrder"/> (stable: findings that compare alike keep their order). They come
+    /// in a few runs that are each in order already (the syntax errors, the statements' findings, the script rules'),
+    /// so the runs are merged: a keystroke that made a syntax error in a long migration sorted its thousands of
+    /// findings from scratch, twice, and List.Sort does not look for runs.
+    /// </summary>
+    public static void SortInDocumentOrder(List<Finding> findings)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(findings);
+        var runs = new List<int>();
+        for (var i = 1; i < span.Length; i++)
+            if (DocumentOrder(span[i - 1], span[i]) > 0) runs.Add(i);
+        if (runs.Count == 0) return;
+        runs.Add(span.Length);
+        // Bottom-up: each pass merges neighbouring runs in pairs, from one buffer into the other.
+        var from = span.ToArray();
+        var into = new Finding[span.Length];
+        while (runs.Count > 1)
+        {
+            var merged = new List<int>((runs.Count + 1) / 2);
+            var start = 0;
+            for (var r = 0; r < runs.Count; r += 2)
+            {
+                var middle = runs[r];
+                var end = r + 1 < runs.Count ? runs[r + 1] : middle;
+                Merge(from, start, middle, end, into);
+                merged.Add(end);
+                start = end;
+            }
+            (from, into, runs) = (into, from, merged);
+        }
+        from.AsSpan().CopyTo(span);
+    }
+
+    /// <summary>Merges the ordered runs [start, middle) and [middle, end) of <paramref name="from"/> into the same places of <paramref name="into"/>, the left first on a tie.</summary>
+    private static void Merge(Finding[] from, int start, int middle, int end, Finding[] into)
+    {
+        int i = start, j = middle, k = start;
+        while (i < middle && j < end) into[k++] = DocumentOrder(from[j], from[i]) < 0 ? from[j++] : from[i++];
+        Array.Copy(from, i, into, k, middle - i);
+        k += middle - i;
+        Array.Copy(from, j, into, k, end - j);
+    }
+
+    /// <summary>
     /// Applies the settings (off, severity overrides) and the inline suppressions of the statement each finding lies
     /// in. For findings made elsewhere too: plan findings, schema drift.
     /// </summary>
@@ -308,7 +352,6 @@ public static class Linter
         string? lastRule = null;
         var lastDefault = default(FindingSeverity);
         FindingSeverity? lastSeverity = null;
-        var sorted = true;
         foreach (var finding in findings)
         {
             if (!ReferenceEquals(finding.RuleId, lastRule) || finding.Severity != lastDefault)
@@ -316,11 +359,9 @@ public static class Linter
             var severity = lastSeverity;
             if (severity is null) continue;
             if (script is not null && IsSuppressed(script, finding, suppressions)) continue;
-            if (sorted && kept.Count > 0 && DocumentOrder(kept[^1], finding) > 0) sorted = false;
             kept.Add(severity == finding.Severity ? finding : finding with { Severity = severity.Value });
         }
-        // Statements' findings come in document order: most runs need no sort (List.Sort is not adaptive).
-        if (!sorted) kept.Sort(DocumentOrder);
+        SortInDocumentOrder(kept);
         return kept;
     }
 

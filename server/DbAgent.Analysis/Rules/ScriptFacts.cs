@@ -86,8 +86,8 @@ public sealed class ScriptFacts
         _derived = comparable && SummariseAlike(previous!.Summaries, _summaries) ? previous.Derived
             // Most other edits still create the same tables in the same statements: the map of them (and all that is
             // remembered beside it) stays.
-            : comparable && CreateAlike(previous!.Summaries, _summaries) ? Derive(_summaries, previous.Derived)
-            : Derive(_summaries, null);
+            : comparable && CreateAlike(previous!.Summaries, _summaries) ? Rederive(_summaries, previous.Derived, previous.Summaries)
+            : Derive(_summaries);
     }
 
     private static bool CreateAlike(StatementSummary[] a, StatementSummary[] b)
@@ -132,14 +132,61 @@ public sealed class ScriptFacts
         internal IReadOnlySet<string>? NewTables { get; }
     }
 
-    /// <param name="sameCreates">Conclusions from statements that create the same tables at the same places: their map is taken over.</param>
-    private static Derived Derive(StatementSummary[] summaries, Derived? sameCreates)
+    private static Derived Derive(StatementSummary[] summaries)
     {
         var creates = 0;
-        if (sameCreates is null)
-            foreach (var summary in summaries) creates += summary.Created.Length;
+        foreach (var summary in summaries) creates += summary.Created.Length;
         // Sized once: a long migration creates thousands of tables, and growing the map rehashed them all.
-        var created = sameCreates?.Created ?? new Dictionary<string, Places>(creates, NameComparer.Instance);
+        var created = new Dictionary<string, Places>(creates, NameComparer.Instance);
+        for (var i = 0; i < summaries.Length; i++)
+        {
+            foreach (var table in summaries[i].Created)
+            {
+                var place = (i, table.Schema);
+                ref var places = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(created, table.Name, out var exists);
+                if (!exists) places = new Places(place);
+                else (places.More ??= []).Add(place);
+            }
+        }
+        return new Derived { Created = created, InTransaction = TransactionBlocks(summaries), LockedIsNew = new byte[summaries.Length] };
+    }
+
+    /// <summary>
+    /// <see cref="Derive"/> after an edit that changed some statements' summaries (<paramref name="before"/>, with
+    /// <paramref name="sameCreates"/> derived from them) but no table created: the map is taken over. A statement's
+    /// new-table verdict follows from the table it locks (and the map, the same), the transaction blocks from the
+    /// transaction statements, the first lock without a timeout from the locks and timeouts up to it. Only a change
+    /// of those is worked out again (a keystroke that made a syntax error in a CREATE TABLE looked every lock of a
+    /// long migration up again).
+    /// </summary>
+    private static Derived Rederive(StatementSummary[] summaries, Derived sameCreates, StatementSummary[] before)
+    {
+        var lockedIsNew = (byte[])sameCreates.LockedIsNew.Clone();
+        var transactionsAlike = true;
+        var firstLockInput = int.MaxValue;
+        for (var i = 0; i < summaries.Length; i++)
+        {
+            var (x, y) = (before[i], summaries[i]);
+            if (ReferenceEquals(x, y)) continue;
+            if (x.Kind == StatementKind.Transaction || y.Kind == StatementKind.Transaction) transactionsAlike = false;
+            if (x.Locked != y.Locked) lockedIsNew[i] = 0;
+            if ((x.Locked != y.Locked || x.SetsTimeout != y.SetsTimeout) && firstLockInput == int.MaxValue) firstLockInput = i;
+        }
+        var first = Volatile.Read(ref sameCreates.FirstLockWithoutTimeout);
+        // The walk for it stops at the first lock found: a change after that one leaves it where it was.
+        if (firstLockInput != int.MaxValue && !(first >= 0 && firstLockInput > first)) first = -2;
+        return new Derived
+        {
+            Created = sameCreates.Created,
+            InTransaction = transactionsAlike ? sameCreates.InTransaction : TransactionBlocks(summaries),
+            LockedIsNew = lockedIsNew,
+            FirstLockWithoutTimeout = first,
+        };
+    }
+
+    /// <summary>Per statement: whether it runs inside BEGIN ... COMMIT written in the script.</summary>
+    private static bool[] TransactionBlocks(StatementSummary[] summaries)
+    {
         var inTransaction = new bool[summaries.Length];
         var open = false;
         for (var i = 0; i < summaries.Length; i++)
@@ -153,16 +200,8 @@ public sealed class ScriptFacts
                 continue;
             }
             inTransaction[i] = open;
-            if (sameCreates is not null) continue;
-            foreach (var table in summary.Created)
-            {
-                var place = (i, table.Schema);
-                ref var places = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(created, table.Name, out var exists);
-                if (!exists) places = new Places(place);
-                else (places.More ??= []).Add(place);
-            }
         }
-        return new Derived { Created = created, InTransaction = inTransaction, LockedIsNew = new byte[summaries.Length] };
+        return inTransaction;
     }
 
     /// <summary>What the script walk needs of a statement, kept per statement tree: an edit elsewhere costs no model.</summary>

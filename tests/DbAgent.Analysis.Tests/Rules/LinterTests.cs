@@ -13,6 +13,32 @@ public class LinterTests
         Linter.Analyze(SqlScript.Parse(sql, SqlDialect.Postgres), settings);
 
     [Test]
+    public void Findings_in_runs_come_out_in_document_order_as_a_stable_sort_gives_them()
+    {
+        var random = new Random(11);
+        string[] rules = ["a-rule", "b-rule", "c-rule"];
+        for (var round = 0; round < 200; round++)
+        {
+            // A few runs, each in document order (as the linter makes them), of findings that often tie.
+            var findings = new List<Finding>();
+            var runs = random.Next(1, 7);
+            for (var r = 0; r < runs; r++)
+            {
+                var at = random.Next(0, 50);
+                for (var n = random.Next(0, 40); n > 0; n--)
+                {
+                    at += random.Next(0, 3);
+                    findings.Add(new Finding(rules[random.Next(rules.Length)], FindingSeverity.Warning, $"{r}/{n}", new Sql.Text.TextSpan(at, 1)));
+                }
+            }
+            if (round % 10 == 0) findings.Reverse();
+            var expected = findings.OrderBy(f => f, Comparer<Finding>.Create(Linter.DocumentOrder)).ToList();
+            Linter.SortInDocumentOrder(findings);
+            Assert.That(findings, Is.EqualTo(expected).Using<Finding>(ReferenceEquals), $"round {round}");
+        }
+    }
+
+    [Test]
     public void Suppression_on_the_line_before_silences_the_named_rule_only()
     {
         Assert.That(Lint("-- dbagent-ignore delete-without-where\nDELETE FROM a;"), Is.Empty);

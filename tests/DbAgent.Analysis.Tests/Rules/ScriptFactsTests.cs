@@ -93,6 +93,50 @@ public class ScriptFactsTests
         Assert.That(Describe(stale.Summaries[1]), Does.Contain("[b]"));
     }
 
+    [Test]
+    public void Over_random_edits_what_is_taken_over_answers_as_facts_worked_out_afresh()
+    {
+        // Each line one statement, each edit one line swapped for another of its choices: the statements stay where they
+        // are, and most edits create the same tables (the conclusions are then partly taken over, partly worked out).
+        string[][] choices =
+        [
+            ["CREATE TABLE a (id int);", "CREATE TABLE a (id int, x int);"],
+            ["ALTER TABLE a ADD COLUMN y int;", "ALTER TABLE b ADD COLUMN y int;", "SELECT 1;", "SET lock_timeout = '2s';"],
+            ["BEGIN;", "SELECT 2;", "COMMIT;"],
+            ["CREATE INDEX i1 ON b (x);", "CREATE INDEX i1 ON a (x);", "SET statement_timeout = '1min';", "SET work_mem = '4MB';"],
+            ["CREATE TABLE c (id int);", "CREATE TABLE d (id int);"],
+            ["ALTER TABLE c ALTER COLUMN id SET NOT NULL;", "ALTER TABLE e ALTER COLUMN id SET NOT NULL;", "SELECT 3;"],
+            ["COMMIT;", "SELECT 4;", "BEGIN;"],
+            ["ALTER TABLE d ADD COLUMN z int;", "ALTER TABLE a ADD COLUMN z int;", "ALTER TABLE f ADD COLUMN z int;"],
+        ];
+        var random = new Random(5);
+        var picked = choices.Select(_ => 0).ToArray();
+        var script = SqlScript.Parse(string.Join("\n", choices.Select(c => c[0])), SqlDialect.Postgres);
+        var facts = new ScriptFacts(script);
+        var rederived = 0;
+        for (var round = 0; round < 400; round++)
+        {
+            var line = random.Next(choices.Length);
+            var next = random.Next(choices[line].Length);
+            if (next == picked[line]) continue;
+            var at = script.Text.GetLineStart(line);
+            var change = new TextChange(new TextSpan(at, choices[line][picked[line]].Length), choices[line][next]);
+            picked[line] = next;
+            script = script.WithChanges(script.Text.WithChange(change), [change]);
+            var previous = facts;
+            // What the rules ask of the previous version first, as they do: answers worked out lazily are taken over too.
+            previous.FirstLockWithoutTimeout();
+            facts = new ScriptFacts(script, previous: previous.Conclusions);
+            if (!ReferenceEquals(facts.Conclusions.Derived, previous.Conclusions.Derived) && ReferenceEquals(facts.CreatedTables, previous.CreatedTables)) rederived++;
+            var fresh = new ScriptFacts(script, remember: false);
+            var count = script.Statements.Count;
+            Assert.That(Enumerable.Range(0, count).Select(facts.InTransactionBlock), Is.EqualTo(Enumerable.Range(0, count).Select(fresh.InTransactionBlock)), $"round {round}: transaction blocks");
+            Assert.That(Enumerable.Range(0, count).Select(facts.LocksNewTable), Is.EqualTo(Enumerable.Range(0, count).Select(fresh.LocksNewTable)), $"round {round}: new tables locked");
+            Assert.That(facts.FirstLockWithoutTimeout(), Is.EqualTo(fresh.FirstLockWithoutTimeout()), $"round {round}: {script.Text}");
+        }
+        Assert.That(rederived, Is.GreaterThan(100), "most edits kept the tables created and changed what else the statements say");
+    }
+
     private static string Describe(ScriptFacts.StatementSummary s) =>
         $"{s.Kind} {s.Detail} [{string.Join(",", s.Created.Select(c => c.ToString()))}] {s.Locked} {s.SetsTimeout}";
 
