@@ -4,27 +4,53 @@
 // this project's Release build over stdio on the same generated 20,000-line migration as `-- edit`, every rule on, and
 // times each textDocument/didChange to the textDocument/publishDiagnostics of that version, each random edit followed
 // by its undo. What VS Code does after that (turning the diagnostics into its own objects, drawing) is not in it.
+//
+// Then, in the same run, the same edits against a server that takes no time: this script again (`--replay`), which
+// answers each change at once with the diagnostics dbagent published for the opened file, written ahead as bytes. What
+// that costs is the client library's own share (reading, decoding and parsing each publish), whatever the server does.
 //   dotnet build -c Release tests/DbAgent.Benchmarks && node tests/DbAgent.Benchmarks/keystroke-vscode-client.mjs [edits]
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 
-const edits = Number(process.argv[2] ?? 300);
-const bin = join(dirname(fileURLToPath(import.meta.url)), 'bin', 'Release', 'net10.0');
-const folder = mkdtempSync(join(tmpdir(), 'dbagent-keystroke-'));
-const file = join(folder, 'V001__generated.sql');
-try {
-  execFileSync('dotnet', [join(bin, 'DbAgent.Benchmarks.dll'), 'edit', '--write', file], { stdio: 'inherit' });
+const script = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === '--replay') replay(process.argv[3]);
+else await main(Number(process.argv[2] ?? 300));
+
+async function main(edits) {
+  const bin = join(dirname(script), 'bin', 'Release', 'net10.0');
+  const folder = mkdtempSync(join(tmpdir(), 'dbagent-keystroke-'));
+  const file = join(folder, 'V001__generated.sql');
+  try {
+    execFileSync('dotnet', [join(bin, 'DbAgent.Benchmarks.dll'), 'edit', '--write', file], { stdio: 'inherit' });
+    const env = { ...process.env };
+    for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) delete env[name];
+    const published = join(folder, 'published.json');
+    console.log(`client: vscode-jsonrpc ${JSON.parse(readFileSync(join(dirname(script), '..', '..', 'node_modules', 'vscode-jsonrpc', 'package.json'), 'utf8')).version} on node ${process.version}`);
+    const ours = await measure(spawn('dotnet', [join(bin, 'dbagent.dll'), 'lsp'], { env, stdio: ['pipe', 'pipe', 'ignore'] }), file, edits, published);
+    report('dbagent lsp', ours, '(target p95 <= 16 ms)');
+    const floor = await measure(spawn(process.execPath, [script, '--replay', published], { stdio: ['pipe', 'pipe', 'inherit'] }), file, edits);
+    report('a server that answers at once with the same diagnostics (the client library alone)', floor, '');
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function report(server, latencies, target) {
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p / 100))];
+  console.log(`${server}: ${latencies.length} edits (each random edit and its undo), didChange to publishDiagnostics of that version: p50 ${pct(50).toFixed(2)} ms, p95 ${pct(95).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms ${target}`.trimEnd());
+}
+
+/** The edits, timed against one server process; the opened file's diagnostics are written to `keep` when given. */
+async function measure(server, file, edits, keep) {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const settings = JSON.parse(readFileSync(`${file}.settings.json`, 'utf8'));
-
-  const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) delete env[name];
-  const server = spawn('dotnet', [join(bin, 'dbagent.dll'), 'lsp'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   connection.onRequest('workspace/configuration', (params) => params.items.map(() => settings));
   connection.onRequest(() => null);
@@ -32,22 +58,25 @@ try {
   const uri = pathToFileURL(file).href;
   connection.onNotification('textDocument/publishDiagnostics', (params) => {
     const done = params.uri === uri ? waiting.get(params.version) : undefined;
-    if (done) { waiting.delete(params.version); done(params.diagnostics.length); }
+    if (done) { waiting.delete(params.version); done(params.diagnostics); }
   });
   connection.listen();
   const published = (version) => new Promise((resolve) => waiting.set(version, resolve));
 
-  const folderUri = pathToFileURL(folder).href;
+  const folderUri = pathToFileURL(dirname(file)).href;
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: folderUri, workspaceFolders: [{ uri: folderUri, name: 'bench' }], capabilities: { workspace: { configuration: true } } });
   await connection.sendNotification('initialized', {});
   let version = 1;
   const first = published(1);
   const opened = performance.now();
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version, text } });
-  const count = await first;
-  console.log(`open to first diagnostics: ${(performance.now() - opened).toFixed(0)} ms, ${count} diagnostics`);
+  const diagnostics = await first;
+  if (keep) {
+    writeFileSync(keep, JSON.stringify(diagnostics));
+    console.log(`open to first diagnostics: ${(performance.now() - opened).toFixed(0)} ms, ${diagnostics.length} diagnostics`);
+  }
 
-  // A seeded generator (mulberry32): the same edits on every run.
+  // A seeded generator (mulberry32): the same edits on every run, and for both servers.
   let seed = 7;
   const random = () => { seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
   const pick = (n) => Math.floor(random() * n);
@@ -79,14 +108,48 @@ try {
     const b = await send(...undo);
     if (k >= warmUp) latencies.push(a, b);
   }
-  latencies.sort((x, y) => x - y);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p / 100))];
-  console.log(`client: vscode-jsonrpc ${JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'vscode-jsonrpc', 'package.json'), 'utf8')).version} on node ${process.version}`);
-  console.log(`${latencies.length} edits (each random edit and its undo), didChange to publishDiagnostics of that version: p50 ${pct(50).toFixed(2)} ms, p95 ${pct(95).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms (target p95 <= 16 ms)`);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
   connection.dispose();
-} finally {
-  rmSync(folder, { recursive: true, force: true });
+  return latencies.sort((x, y) => x - y);
+}
+
+/**
+ * The server that takes no time: answers initialize and shutdown, and each didOpen or didChange with a
+ * publishDiagnostics of its version carrying the diagnostics in `file`, whose bytes are made once, ahead.
+ */
+function replay(file) {
+  const diagnostics = Buffer.from(`,"diagnostics":${readFileSync(file, 'utf8')}}}`);
+  // One message, one blocking write (as a server thread writes), retried where the pipe takes part of it.
+  const write = (...parts) => {
+    const body = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+    let bytes = Buffer.concat([Buffer.from(`Content-Length: ${body.reduce((n, p) => n + p.length, 0)}\r\n\r\n`), ...body]);
+    while (bytes.length > 0) {
+      try {
+        bytes = bytes.subarray(writeSync(1, bytes));
+      } catch (error) {
+        if (error.code !== 'EAGAIN') throw error;
+      }
+    }
+  };
+  let buffer = Buffer.alloc(0);
+  let uri = '';
+  process.stdin.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/Content-Length: *(\d+)/i.exec(buffer.subarray(0, end).toString('ascii'))[1]);
+      if (buffer.length < end + 4 + length) return;
+      const message = JSON.parse(buffer.subarray(end + 4, end + 4 + length).toString('utf8'));
+      buffer = buffer.subarray(end + 4 + length);
+      if (message.method === 'initialize') write(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { capabilities: { textDocumentSync: 2 } } }));
+      else if (message.method === 'shutdown') write(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: null }));
+      else if (message.method === 'exit') process.exit(0);
+      else if (message.method === 'textDocument/didOpen' || message.method === 'textDocument/didChange') {
+        uri = message.params.textDocument.uri ?? uri;
+        write(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)},"version":${message.params.textDocument.version}`, diagnostics);
+      }
+    }
+  });
 }
