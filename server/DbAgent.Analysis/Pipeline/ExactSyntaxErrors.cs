@@ -68,12 +68,8 @@ public static class ExactSyntaxErrors
         if (carried is not null && !wholeBatchFirst)
         {
             results = new IReadOnlyList<SyntaxError>?[statements.Count];
-            if (carried.Value is { } previous && script.Edit is { } edit && ReferenceEquals(edit.From, previous.Version)
-                && edit.Kept + edit.After <= Math.Min(statements.Count, previous.Results.Length))
-            {
-                Array.Copy(previous.Results, results, edit.Kept);
-                Array.Copy(previous.Results, previous.Results.Length - edit.After, results, statements.Count - edit.After, edit.After);
-            }
+            if (carried.Value is { } previous && script.IsEditOf(previous.Version, previous.Results.Length))
+                script.CarryKept(previous.Results, results);
         }
         foreach (var batch in Batches(script))
         {

@@ -75,8 +75,7 @@ public static class Linter
         var byStatement = known is not null ? new LintCache.Placed?[count] : null;
         var last = known?.LastRun;
         var edit = script.Edit;
-        if (last is null || edit is null || !ReferenceEquals(edit.From, last.Version) || edit.Kept + edit.After > Math.Min(count, last.ByStatement.Length))
-            last = null;
+        if (last is not null && !script.IsEditOf(last.Version, last.ByStatement.Length)) last = null;
         foreach (var statement in script.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -225,32 +224,26 @@ public static class Linter
                 else
                 {
                     var verdict = last is not null && last.ByStatement[index] is { } before && ReferenceEquals(before.Entry, placed.Entry) ? last.NewTableVerdicts![index] : -1L;
-                    if (verdict < 0)
+                    if (verdict < 0 && findings.Length <= 63)
                     {
                         var start = script.Statements[index].Span.Start;
                         verdict = 0;
                         for (var i = 0; i < findings.Length; i++)
-                        {
-                            if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], index, start)) continue;
-                            if (i >= 63)
-                            {
-                                verdict = -1;
-                                break;
-                            }
-                            verdict |= 1L << i;
-                        }
-                        if (verdict < 0)
-                        {
-                            // Too many findings for one verdict word: decided finding by finding, every time.
-                            for (var i = 0; i < findings.Length; i++)
-                                if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], index, start)) kept.Add(findings[i]);
-                            at = segment.From + segment.Count;
-                            continue;
-                        }
+                            if (tables[i] is { } table && facts.IsNewTableFor(table, findings[i], index, start)) verdict |= 1L << i;
                     }
-                    verdicts[index] = verdict;
-                    for (var i = 0; i < findings.Length; i++)
-                        if ((verdict >> i & 1) == 0) kept.Add(findings[i]);
+                    if (verdict >= 0)
+                    {
+                        verdicts[index] = verdict;
+                        for (var i = 0; i < findings.Length; i++)
+                            if ((verdict >> i & 1) == 0) kept.Add(findings[i]);
+                    }
+                    else
+                    {
+                        // More findings than one verdict word holds: decided finding by finding, every time.
+                        var start = script.Statements[index].Span.Start;
+                        for (var i = 0; i < findings.Length; i++)
+                            if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], index, start)) kept.Add(findings[i]);
+                    }
                 }
             }
             else

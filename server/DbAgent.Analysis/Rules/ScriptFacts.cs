@@ -74,12 +74,10 @@ public sealed class ScriptFacts
         // statements it made new are looked up (one lookup per statement of a long file was a walk over thousands of
         // memos on every keystroke).
         var (from, to) = (0, statements.Count);
-        if (previous is not null && script.Edit is { } edit && ReferenceEquals(edit.From, previous.Version)
-            && edit.Kept + edit.After <= Math.Min(statements.Count, previous.Summaries.Length))
+        if (previous is not null && script.IsEditOf(previous.Version, previous.Summaries.Length))
         {
-            Array.Copy(previous.Summaries, _summaries, edit.Kept);
-            Array.Copy(previous.Summaries, previous.Summaries.Length - edit.After, _summaries, statements.Count - edit.After, edit.After);
-            (from, to) = (edit.Kept, statements.Count - edit.After);
+            script.CarryKept(previous.Summaries, _summaries);
+            (from, to) = (script.Edit!.Kept, statements.Count - script.Edit.After);
         }
         for (var i = from; i < to; i++) _summaries[i] = Summarize(script, statements[i], remember);
         var comparable = previous is not null && ReferenceEquals(previous.NewTables, newTables);

@@ -71,7 +71,6 @@ public sealed class StatementScope
 
     public SqlDialect Dialect { get; }
 
-    /// <summary>The document's text the tokens point into.</summary>
     /// <summary>The characters of the statement's tokens, by document offset.</summary>
     public TextWindow Source => _source;
 
@@ -111,19 +110,16 @@ public sealed class StatementScope
     /// The statement around <paramref name="offset"/>: from the token after the previous semicolon to the next one,
     /// so a statement being typed at the end of a file, after its last parsed statement, is found too.
     /// </summary>
-    public static StatementScope At(IReadOnlyList<Token> all, string source, SqlDialect dialect, int offset, int maxTokens = 20_000) =>
+    /// <remarks><paramref name="source"/>: the characters the tokens point into (a string of the whole text, or a window of it).</remarks>
+    public static StatementScope At(IReadOnlyList<Token> all, TextWindow source, SqlDialect dialect, int offset, int maxTokens = 20_000) =>
         Build(source, dialect, Gather(all, offset, maxTokens));
 
-    /// <summary>As <see cref="At(IReadOnlyList{Token}, string, SqlDialect, int, int)"/>, reading only the statement's part of the document.</summary>
+    /// <summary>As <see cref="At(IReadOnlyList{Token}, TextWindow, SqlDialect, int, int)"/>, reading only the statement's part of the document.</summary>
     public static StatementScope At(IReadOnlyList<Token> all, SourceText text, SqlDialect dialect, int offset, int maxTokens = 20_000)
     {
         var tokens = Gather(all, offset, maxTokens);
         return Build(tokens.Count == 0 ? new TextWindow("", 0) : text.Window(tokens[0].Start, tokens[^1].End), dialect, tokens);
     }
-
-    /// <summary>As <see cref="At(IReadOnlyList{Token}, string, SqlDialect, int, int)"/> within a statement already found (its tokens and their characters).</summary>
-    internal static StatementScope At(IReadOnlyList<Token> all, TextWindow source, SqlDialect dialect, int offset) =>
-        Build(source, dialect, Gather(all, offset, 20_000));
 
     /// <summary>The significant tokens of the statement around the offset.</summary>
     private static List<Token> Gather(IReadOnlyList<Token> all, int offset, int maxTokens)

@@ -200,6 +200,25 @@ public sealed class SqlScript
     /// </summary>
     public ScriptEdit? Edit { get; }
 
+    /// <summary>
+    /// True when an edit made this version from <paramref name="version"/>, a version of <paramref name="statementCount"/>
+    /// statements: what was worked out per statement of that one then holds, by index, for the statements the edit kept
+    /// (<see cref="CarryKept{T}"/>).
+    /// </summary>
+    public bool IsEditOf(object? version, int statementCount) =>
+        Edit is { } edit && ReferenceEquals(edit.From, version) && edit.Kept + edit.After <= Math.Min(Statements.Count, statementCount);
+
+    /// <summary>
+    /// Copies what <paramref name="before"/> (one slot per statement of the version this one is an edit of, see
+    /// <see cref="IsEditOf"/>) holds for the statements the edit kept into their slots of <paramref name="into"/>.
+    /// </summary>
+    public void CarryKept<T>(T[] before, T[] into)
+    {
+        var edit = Edit ?? throw new InvalidOperationException("a version no edit made carries nothing");
+        Array.Copy(before, into, edit.Kept);
+        Array.Copy(before, before.Length - edit.After, into, into.Length - edit.After, edit.After);
+    }
+
     public SqlDialect Dialect { get; }
     /// <summary>The schema used to resolve unqualified columns, when one was given.</summary>
     public SchemaModel? Schema { get; }
