@@ -166,9 +166,10 @@ public sealed record ScriptEdit(object From, int Kept, int After, int Delta, Tex
 public sealed class SqlScript
 {
     private SqlScript(SourceText text, SqlDialect dialect, SchemaModel? schema, TokenList tokens, List<ParsedStatement> statements, List<SyntaxError> errors,
-        DroppedTrees? dropped = null, ScriptEdit? edit = null)
+        DroppedTrees? dropped = null, ScriptEdit? edit = null, Parts? before = null)
     {
         _dropped = dropped;
+        _before = before;
         Edit = edit;
         Text = text;
         Dialect = dialect;
@@ -187,6 +188,20 @@ public sealed class SqlScript
     private DroppedTrees Dropped => Volatile.Read(ref _dropped) ?? Interlocked.CompareExchange(ref _dropped, new DroppedTrees(), null) ?? _dropped!;
 
     internal (int Statements, int Stretches, long Characters) DroppedSize => _dropped?.Size ?? (0, 0, 0);
+
+    /// <summary>What a parse is made of: the version an edit that was costly to parse was made from keeps them (<see cref="_before"/>).</summary>
+    private sealed record Parts(SourceText Text, TokenList Tokens, List<ParsedStatement> Statements, List<SyntaxError> Errors);
+
+    /// <summary>
+    /// The parse of the version this one was made from, when that edit re-parsed much of the document (a quote typed
+    /// mid-file turns the rest into other statements): the edit that brings its text back (the quote deleted again,
+    /// an undo) takes it whole instead of lexing to the end of the file and re-parsing thousands of statements. Only
+    /// one version back: that version's parts hold no parts of their own.
+    /// </summary>
+    private readonly Parts? _before;
+
+    /// <summary>How many statements an edit re-parses (old ones dropped and new ones parsed) before its result keeps the version before it (<see cref="_before"/>).</summary>
+    private const int CostlyEdit = 64;
 
     public SourceText Text { get; }
 
@@ -279,6 +294,10 @@ public sealed class SqlScript
         if (prefix == oldText.Length && prefix == newText.Length)
             return new SqlScript(newText, Dialect, Schema, oldTokens, oldStatements, (List<SyntaxError>)Errors, Volatile.Read(ref _dropped),
                 new ScriptEdit(Version, oldStatements.Count, 0, 0, default));
+
+        // The text of the version before this one again: its parse, whole (see _before).
+        if (_before is { } before && before.Text.Length == newText.Length && SourceText.CommonPrefixLength(before.Text, newText) == newText.Length)
+            return Restore(before, newText, prefix, newEnd, delta);
 
         // A DELIMITER line changes lexing for the rest of the file: start over when one is involved.
         if (Dialect == SqlDialect.MySql && (oldTokens.BatchBoundaries().Exists(static t => t.Kind == TokenKind.DelimiterCommand) || newText.ContainsAny(DelimiterWord, "DELIMITER".Length)))
@@ -376,9 +395,32 @@ public sealed class SqlScript
         }
         // What this edit re-parsed away, for a later edit that brings it back.
         dropped.Remember(oldText, oldStatements, keep, dropEnd);
+        var reparsed = dropEnd - keep + statements.Count - (keep + oldStatements.Count - dropEnd);
         return new SqlScript(newText, Dialect, Schema, tokens, statements,
             LexicalErrors.Update(newText, tokens, Errors, restartToken, relexedEnd, delta), dropped,
-            new ScriptEdit(Version, keep, oldStatements.Count - dropEnd, delta, TextSpan.FromBounds(prefix, newEnd)));
+            new ScriptEdit(Version, keep, oldStatements.Count - dropEnd, delta, TextSpan.FromBounds(prefix, newEnd)),
+            reparsed >= CostlyEdit ? new Parts(oldText, oldTokens, oldStatements, (List<SyntaxError>)Errors) : null);
+    }
+
+    /// <summary>
+    /// This version's edit undone: the version before it again, its tokens, statements and errors as they were (they
+    /// equal a parse of the same text), with this version kept in turn for a redo. The statements it shares with this
+    /// one are found by object at the start and by tree at the end, for <see cref="Edit"/>.
+    /// </summary>
+    private SqlScript Restore(Parts before, SourceText newText, int prefix, int newEnd, int delta)
+    {
+        var now = (List<ParsedStatement>)Statements;
+        var then = before.Statements;
+        var most = Math.Min(now.Count, then.Count);
+        var kept = 0;
+        while (kept < most && ReferenceEquals(now[kept], then[kept])) kept++;
+        var after = 0;
+        while (kept + after < most && now[^(after + 1)] is var a && then[^(after + 1)] is var b
+               && ReferenceEquals(a.TreeIdentity, b.TreeIdentity) && a.Span.Start + delta == b.Span.Start)
+            after++;
+        return new SqlScript(newText, Dialect, Schema, before.Tokens, then, before.Errors, Volatile.Read(ref _dropped),
+            new ScriptEdit(Version, kept, after, delta, TextSpan.FromBounds(prefix, newEnd)),
+            new Parts(Text, (TokenList)Tokens, now, (List<SyntaxError>)Errors));
     }
 
     private static readonly System.Buffers.SearchValues<string> DelimiterWord = System.Buffers.SearchValues.Create(["DELIMITER"], StringComparison.OrdinalIgnoreCase);

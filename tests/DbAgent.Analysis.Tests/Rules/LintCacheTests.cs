@@ -275,4 +275,32 @@ public class LintCacheTests
             }
         }, iter: 150);
     }
+
+    [Test]
+    public void A_quote_typed_undone_and_typed_again_in_a_long_migration_is_analysed_as_afresh()
+    {
+        // Long enough that a quote near the start re-parses the many statements after it, and its undo restores the
+        // version before it whole (its statements, with what the analysis placed on them).
+        var text = string.Concat(Enumerable.Repeat(Migration + "\n", 12));
+        var all = RuleSettings.From(RuleCatalog.LintRules.Select(r => r.Descriptor).Concat(RuleCatalog.ScriptRules.Select(r => r.Descriptor))
+            .Select(d => new KeyValuePair<string, string?>(d.Id, "default")));
+        Gen.Int[0, text.Length / 2].Sample(at =>
+        {
+            var cache = new LintCache();
+            var script = SqlScript.Parse(text, SqlDialect.Postgres);
+            var quote = new TextChange(new TextSpan(at, 0), "'");
+            var undo = new TextChange(new TextSpan(at, 1), "");
+            var first = script.Statements;
+            var steps = new[] { (TextChange?)null, quote, undo, quote, undo };
+            for (var k = 0; k < steps.Length; k++)
+            {
+                if (steps[k] is { } change) script = script.WithChanges(script.Text.WithChange(change), [change]);
+                if (k == 2) Assert.That(script.Statements, Is.SameAs(first), "the version before the quote, whole");
+                var cached = DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(script, new DbAgent.Analysis.Pipeline.AnalysisInput { Rules = all, Cache = cache }).Findings;
+                var fresh = DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(SqlScript.Parse(script.Text.ToString(), SqlDialect.Postgres), new DbAgent.Analysis.Pipeline.AnalysisInput { Rules = all }).Findings;
+                Assert.That(cached.Select(Shown), Is.EqualTo(fresh.Select(Shown)), $"quote at {at}");
+                Assert.That(cached.Select(Fixes), Is.EqualTo(fresh.Select(Fixes)), $"quote at {at}");
+            }
+        }, iter: 40);
+    }
 }

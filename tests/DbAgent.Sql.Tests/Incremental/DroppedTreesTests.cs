@@ -10,7 +10,7 @@ public class DroppedTreesTests
         $"CREATE TABLE t{i} (id bigint, status text DEFAULT 'new');\nUPDATE t{i} SET status = 'done' WHERE id = {i};\n"));
 
     [Test]
-    public void A_quote_typed_and_deleted_gives_the_rest_of_the_file_its_trees_back()
+    public void A_quote_typed_and_closed_gives_the_rest_of_the_file_its_trees_back()
     {
         var text = Migration(200);
         var script = SqlScript.Parse(text, SqlDialect.Postgres);
@@ -19,12 +19,47 @@ public class DroppedTreesTests
         var inside = script.WithChanges(script.Text.WithChange(quote), [quote]);
         Assert.That(inside.Statements.Count, Is.LessThan(script.Statements.Count), "the quote turned the rest of the file into strings");
 
-        var undo = new TextChange(new TextSpan(at, 1), "");
-        var back = inside.WithChanges(inside.Text.WithChange(undo), [undo]);
+        // A second quote closes the first: the text is not the first version's, but all after the edit lexes as it did.
+        var close = new TextChange(new TextSpan(at + 1, 0), "'");
+        var back = inside.WithChanges(inside.Text.WithChange(close), [close]);
         IncrementalParseTests.AssertSame(back, SqlScript.Parse(back.Text, SqlDialect.Postgres));
         var same = back.Statements.Zip(script.Statements).Count(p => ReferenceEquals(p.First.TreeIdentity, p.Second.TreeIdentity));
-        // All but the statement the quote went into and the one before it (re-parsed from where the edit restarted).
+        // All but the statement the quotes went into and the one before it (re-parsed from where the edit restarted).
         Assert.That(same, Is.GreaterThanOrEqualTo(script.Statements.Count - 3));
+    }
+
+    [Test]
+    public void A_quote_deleted_again_restores_the_version_before_it_whole_and_typed_again_the_one_after()
+    {
+        var text = Migration(200);
+        var script = SqlScript.Parse(text, SqlDialect.Postgres);
+        var at = text.IndexOf("'done'", text.Length / 2, StringComparison.Ordinal) + 2;
+        var quote = new TextChange(new TextSpan(at, 0), "'");
+        var inside = script.WithChanges(script.Text.WithChange(quote), [quote]);
+        var undo = new TextChange(new TextSpan(at, 1), "");
+        var back = inside.WithChanges(inside.Text.WithChange(undo), [undo]);
+
+        IncrementalParseTests.AssertSame(back, SqlScript.Parse(back.Text, SqlDialect.Postgres));
+        Assert.That(back.Statements, Is.EqualTo(script.Statements).Using<ParsedStatement>(ReferenceEquals), "the very statements of the version before the quote");
+        Assert.That(back.Tokens, Is.SameAs(script.Tokens));
+        // What it shares with the version it was made from, for the analyses that carry their results by index.
+        var edit = back.Edit!;
+        Assert.That(edit.From, Is.SameAs(inside.Version));
+        Assert.That(edit.Kept, Is.EqualTo(inside.Statements.TakeWhile((s, i) => ReferenceEquals(s, script.Statements[i])).Count()).And.GreaterThan(0));
+        Assert.That(edit.After, Is.Zero, "the quote changed every statement after it");
+        Assert.That(back.IsEditOf(inside.Version, inside.Statements.Count), Is.True);
+
+        // The quote typed again (a redo): the version with it, whole.
+        var again = back.WithChanges(back.Text.WithChange(quote), [quote]);
+        Assert.That(again.Statements, Is.EqualTo(inside.Statements).Using<ParsedStatement>(ReferenceEquals));
+        IncrementalParseTests.AssertSame(again, SqlScript.Parse(again.Text, SqlDialect.Postgres));
+
+        // A small edit keeps no version before it: its undo is parsed as an edit (and still equals a parse).
+        var letter = new TextChange(new TextSpan(at + 1, 0), "x");
+        var typed = again.WithChanges(again.Text.WithChange(letter), [letter]);
+        var removed = typed.WithChanges(typed.Text.WithChange(new TextChange(new TextSpan(at + 1, 1), "")), [new TextChange(new TextSpan(at + 1, 1), "")]);
+        IncrementalParseTests.AssertSame(removed, SqlScript.Parse(removed.Text, SqlDialect.Postgres));
+        Assert.That(removed.Tokens, Is.Not.SameAs(again.Tokens));
     }
 
     [Test]
