@@ -9,14 +9,20 @@ public class DroppedTreesTests
     private static string Migration(int tables) => string.Concat(Enumerable.Range(0, tables).Select(i =>
         $"CREATE TABLE t{i} (id bigint, status text DEFAULT 'new');\nUPDATE t{i} SET status = 'done' WHERE id = {i};\n"));
 
-    [Test]
-    public void A_quote_typed_and_closed_gives_the_rest_of_the_file_its_trees_back()
+    /// <summary>A migration, and the same with a quote typed into a string half-way down (which turns the rest into strings).</summary>
+    private static (SqlScript Script, int At, TextChange Quote, SqlScript Inside) QuoteTypedMidFile()
     {
         var text = Migration(200);
         var script = SqlScript.Parse(text, SqlDialect.Postgres);
         var at = text.IndexOf("'done'", text.Length / 2, StringComparison.Ordinal) + 2;
         var quote = new TextChange(new TextSpan(at, 0), "'");
-        var inside = script.WithChanges(script.Text.WithChange(quote), [quote]);
+        return (script, at, quote, script.WithChanges(script.Text.WithChange(quote), [quote]));
+    }
+
+    [Test]
+    public void A_quote_typed_and_closed_gives_the_rest_of_the_file_its_trees_back()
+    {
+        var (script, at, quote, inside) = QuoteTypedMidFile();
         Assert.That(inside.Statements.Count, Is.LessThan(script.Statements.Count), "the quote turned the rest of the file into strings");
 
         // A second quote closes the first: the text is not the first version's, but all after the edit lexes as it did.
@@ -31,11 +37,7 @@ public class DroppedTreesTests
     [Test]
     public void A_quote_deleted_again_restores_the_version_before_it_whole_and_typed_again_the_one_after()
     {
-        var text = Migration(200);
-        var script = SqlScript.Parse(text, SqlDialect.Postgres);
-        var at = text.IndexOf("'done'", text.Length / 2, StringComparison.Ordinal) + 2;
-        var quote = new TextChange(new TextSpan(at, 0), "'");
-        var inside = script.WithChanges(script.Text.WithChange(quote), [quote]);
+        var (script, at, quote, inside) = QuoteTypedMidFile();
         var undo = new TextChange(new TextSpan(at, 1), "");
         var back = inside.WithChanges(inside.Text.WithChange(undo), [undo]);
 
