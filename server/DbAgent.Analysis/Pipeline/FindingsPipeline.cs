@@ -118,8 +118,8 @@ public static class FindingsPipeline
         var limited = notices.Select(n => n.Message).ToList();
         if (extra.Count == 0) return new AnalysisResult(result.Findings, problems) { Limited = limited };
 
-        var findings = result.Findings.Concat(Linter.ApplySettings(script, extra, input.Rules)).ToList();
-        Linter.SortInDocumentOrder(findings);
+        // The linter's findings are in order already: the few others are put in where they go.
+        var findings = Linter.MergeFew(result.Findings as List<Finding> ?? [.. result.Findings], [.. Linter.ApplySettings(script, extra, input.Rules)], tiesFirst: false);
         return new AnalysisResult(findings, problems) { Limited = limited };
     }
 

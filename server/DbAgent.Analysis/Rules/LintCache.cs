@@ -150,7 +150,7 @@ public sealed class LintCache
                 statement.Placement = _none;
                 return;
             }
-            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray(), start, findings.ToArray(), this);
+            var entry = new Entry(findings.Select(f => f.MovedBy(-start)).ToArray(), start, findings.ToArray(), this, _settings);
             _known.Set(script, statement, entry);
             statement.Placement = entry.Placed;
         }
@@ -160,13 +160,34 @@ public sealed class LintCache
     internal sealed class Entry
     {
         /// <summary>A statement without findings: one shared entry (placed only as each generation's own marker).</summary>
-        public static readonly Entry Empty = new([], 0, [], null);
+        public static readonly Entry Empty = new([], 0, [], null, null);
 
-        public Entry(Finding[] relative, int start, Finding[] found, Generation? owner)
+        public Entry(Finding[] relative, int start, Finding[] found, Generation? owner, RuleSettings? settings)
         {
             Relative = relative;
             Placed = new Placed(this, start, found, owner);
+            // What a keystroke's passes would otherwise read from every finding again, worked out once.
+            AsIs = settings is null || Array.TrueForAll(relative, f => settings.SeverityFor(f.RuleId, f.Severity) == f.Severity);
+            var sorted = true;
+            for (var i = 1; i < relative.Length && sorted; i++) sorted = Linter.DocumentOrder(relative[i - 1], relative[i]) <= 0;
+            InOrder = sorted;
+            FirstStart = relative.Length > 0 ? relative[0].Span.Start : 0;
+            LastStart = relative.Length > 0 ? relative[^1].Span.Start : 0;
+            NamesTables = Array.Exists(relative, f => f.Data.ContainsKey(ScriptFacts.ExistingTableKey));
         }
+
+        /// <summary>Where the first and the last finding start, relative to the statement (for the order of a run's findings without reading them).</summary>
+        public int FirstStart { get; }
+        public int LastStart { get; }
+
+        /// <summary>Some finding is about an existing table (<see cref="ExistingTables"/> has one).</summary>
+        public bool NamesTables { get; }
+
+        /// <summary>The generation's settings keep every finding here, at its own severity.</summary>
+        public bool AsIs { get; }
+
+        /// <summary>The findings are in <see cref="Linter.DocumentOrder"/>.</summary>
+        public bool InOrder { get; }
 
         public Finding[] Relative { get; }
 

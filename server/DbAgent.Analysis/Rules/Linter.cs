@@ -1,5 +1,6 @@
 using DbAgent.Analysis.Findings;
 using DbAgent.Sql.Schema;
+using DbAgent.Sql.Semantics;
 using DbAgent.Sql.Syntax;
 using DbAgent.Sql.Text;
 
@@ -151,6 +152,10 @@ public static class Linter
         var skipScriptRules = !bounds.ScriptRules || outOfTime || read < script.Statements.Count;
         object? createdTables = null;
         long[]? newTableVerdicts = null;
+        var statementsEnd = raw.Count;
+        var marker = HasSuppressionMarker(script, cache);
+        ScriptFacts? newTableFacts = null;
+        LintCache.Run? lastVerdicts = null;
         if (!skipScriptRules)
         {
             var facts = new ScriptFacts(script, newTables, remember: known is not null, previous: known?.LastFacts);
@@ -177,15 +182,16 @@ public static class Linter
                 var verdicts = last is not null && ReferenceEquals(last.CreatedTables, facts.CreatedTables) && ReferenceEquals(last.NewTables, newTables)
                     && last.ByStatement.Length == count && last.NewTableVerdicts is not null ? last : null;
                 newTableVerdicts = new long[count];
-                raw = WithoutNewTableFindings(script, raw, segments, facts, verdicts, newTableVerdicts);
+                // With the cache and no suppression comment, one pass below does this and the settings together.
+                (newTableFacts, lastVerdicts) = (facts, verdicts);
                 createdTables = facts.CreatedTables;
             }
         }
+        var applied = Settle(script, raw, script.Errors.Count, statementsEnd, segments, newTableFacts, lastVerdicts, newTableVerdicts, settings, marker);
         if (known is not null) known.LastRun = new LintCache.Run(script.Version, byStatement!) { CreatedTables = createdTables, NewTables = newTables, NewTableVerdicts = newTableVerdicts };
-
         segments.Clear(); // holds no placement past the run
         if (known is not null) known.LastCount = Math.Max(found, raw.Count);
-        return new LintResult(ApplySettings(script, raw, settings, HasSuppressionMarker(script, cache)), failures)
+        return new LintResult(applied, failures)
         {
             StatementsRead = read, OutOfTime = outOfTime, ScriptRulesSkipped = skipScriptRules,
         };
@@ -198,64 +204,157 @@ public static class Linter
     private readonly record struct FindingSegment(int StatementIndex, int From, int Count, LintCache.Placed? Placed);
 
     /// <summary>
-    /// The findings without those about a table the script created before them (see <see cref="ScriptFacts.IsAboutNewTable"/>),
-    /// statement by statement, with the statement's index at hand (no search for it per finding).
+    /// The run's findings as reported: without those about a table the script created before them (see
+    /// <see cref="ScriptFacts.IsAboutNewTable"/>), with the settings and the inline suppressions applied (as
+    /// <see cref="ApplySettings(SqlScript?, IEnumerable{Finding}, RuleSettings?)"/>), in <see cref="DocumentOrder"/>.
+    /// One pass over the statements' findings, statement by statement (the index at hand, no search for it per
+    /// finding), which reads none of a cached placement's findings when its entry says they are all kept as they are
+    /// and in order, and no suppression comment is in the file. On a long migration most of a keystroke's findings are
+    /// such; reading each again (two passes and a sort check, each finding an object somewhere in a large heap) was a
+    /// good part of an analysis in the editor.
     /// </summary>
+    /// <param name="errorsEnd">Where the syntax errors end in <paramref name="raw"/> (they come first).</param>
+    /// <param name="statementsEnd">Where the statements' findings end (the script rules' come after).</param>
+    /// <param name="facts">The script's facts when it creates tables, else null (no finding goes).</param>
     /// <param name="last">The last run, when its verdicts hold for the statements it placed the same findings on (see the caller).</param>
     /// <param name="verdicts">This run's verdict per statement index, for the next: bit i set where finding i is about a new table; -1 where not kept.</param>
-    private static List<Finding> WithoutNewTableFindings(SqlScript script, List<Finding> raw, List<FindingSegment> segments, ScriptFacts facts,
-        LintCache.Run? last, long[] verdicts)
+    /// <param name="markerPresent">The file has a suppression comment: each finding's statement is read for it.</param>
+    private static List<Finding> Settle(SqlScript script, List<Finding> raw, int errorsEnd, int statementsEnd, List<FindingSegment> segments,
+        ScriptFacts? facts, LintCache.Run? last, long[]? verdicts, RuleSettings settings, bool markerPresent)
     {
-        Array.Fill(verdicts, -1L);
-        var kept = new List<Finding>(raw.Count);
-        var at = 0;
+        if (verdicts is not null) Array.Fill(verdicts, -1L);
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw);
+        var severities = new Severities(settings, markerPresent ? script : null);
+        var main = new List<Finding>(statementsEnd - errorsEnd);
+        var ordered = true;
+        var lastStart = int.MinValue;
+        Finding? previous = null;
         foreach (var segment in segments)
         {
-            // What lies between statements' findings (the syntax errors, first) is not about a table.
-            kept.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw)[at..segment.From]);
-            var findings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw).Slice(segment.From, segment.Count);
+            var findings = all.Slice(segment.From, segment.Count);
             var index = segment.StatementIndex;
-            if (segment.Placed is { } placed)
+            // Bit i set: finding i is about a table created before it, and goes. Decided finding by finding where
+            // no verdict word holds them (each).
+            var verdict = 0L;
+            var each = false;
+            QualifiedName?[]? tables = null;
+            var statementStart = 0;
+            if (facts is not null)
             {
-                // The tables a cached statement's findings name are parsed once, on its cache entry; then each keystroke
-                // asks the map of created tables, and writes nothing into the long-lived cache.
-                var tables = placed.Entry.ExistingTables;
-                if (tables.Length == 0) kept.AddRange(findings);
+                if (segment.Placed is { } cached)
+                {
+                    if (cached.Entry.NamesTables)
+                    {
+                        tables = cached.Entry.ExistingTables;
+                        verdict = last is not null && last.ByStatement[index] is { } before && ReferenceEquals(before.Entry, cached.Entry) ? last.NewTableVerdicts![index] : -1L;
+                        if (verdict < 0 && findings.Length <= 63)
+                        {
+                            statementStart = script.Statements[index].Span.Start;
+                            verdict = 0;
+                            for (var i = 0; i < findings.Length; i++)
+                                if (tables[i] is { } table && facts.IsNewTableFor(table, findings[i], index, statementStart)) verdict |= 1L << i;
+                        }
+                    }
+                    if (verdict >= 0) verdicts![index] = verdict;
+                }
                 else
                 {
-                    var verdict = last is not null && last.ByStatement[index] is { } before && ReferenceEquals(before.Entry, placed.Entry) ? last.NewTableVerdicts![index] : -1L;
-                    if (verdict < 0 && findings.Length <= 63)
-                    {
-                        var start = script.Statements[index].Span.Start;
-                        verdict = 0;
-                        for (var i = 0; i < findings.Length; i++)
-                            if (tables[i] is { } table && facts.IsNewTableFor(table, findings[i], index, start)) verdict |= 1L << i;
-                    }
-                    if (verdict >= 0)
-                    {
-                        verdicts[index] = verdict;
-                        for (var i = 0; i < findings.Length; i++)
-                            if ((verdict >> i & 1) == 0) kept.Add(findings[i]);
-                    }
-                    else
-                    {
-                        // More findings than one verdict word holds: decided finding by finding, every time.
-                        var start = script.Statements[index].Span.Start;
-                        for (var i = 0; i < findings.Length; i++)
-                            if (tables[i] is not { } table || !facts.IsNewTableFor(table, findings[i], index, start)) kept.Add(findings[i]);
-                    }
+                    verdict = -1L;
+                }
+                if (verdict < 0)
+                {
+                    each = true;
+                    statementStart = script.Statements[index].Span.Start;
                 }
             }
-            else
+            if (!each && verdict == 0 && !markerPresent && segment.Placed is { Entry: { AsIs: true, InOrder: true } entry } placed)
             {
-                var start = script.Statements[index].Span.Start;
-                foreach (var finding in findings)
-                    if (!facts.IsAboutNewTable(finding, index, start)) kept.Add(finding);
+                // All kept as they are, in order: only where they start and end is looked at, from the entry.
+                var first = placed.Start + entry.FirstStart;
+                if (first < lastStart || (first == lastStart && DocumentOrder(previous!, findings[0]) > 0)) ordered = false;
+                main.AddRange(findings);
+                lastStart = placed.Start + entry.LastStart;
+                previous = findings[^1];
+                continue;
             }
-            at = segment.From + segment.Count;
+            for (var i = 0; i < findings.Length; i++)
+            {
+                var goes = !each ? (verdict >> i & 1) != 0
+                    : tables is not null ? tables[i] is { } table && facts!.IsNewTableFor(table, findings[i], index, statementStart)
+                    : facts!.IsAboutNewTable(findings[i], index, statementStart);
+                if (goes || severities.Settle(findings[i]) is not { } kept) continue;
+                var start = kept.Span.Start;
+                if (start < lastStart || (start == lastStart && DocumentOrder(previous!, kept) > 0)) ordered = false;
+                main.Add(kept);
+                lastStart = start;
+                previous = kept;
+            }
         }
-        kept.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw)[at..]);
-        return kept;
+        if (!ordered) SortInDocumentOrder(main);
+        // The syntax errors (first) and the script rules' findings (last): few, each put where it goes.
+        return MergeFew(MergeFew(main, severities.SettleAll(all[..errorsEnd]), tiesFirst: true), severities.SettleAll(all[statementsEnd..]), tiesFirst: false);
+    }
+
+    /// <summary>
+    /// <paramref name="main"/> (in <see cref="DocumentOrder"/>) with <paramref name="few"/> (in that order too) put in
+    /// where they go, as a stable sort of the two lists one after the other would: before the findings that compare
+    /// alike when <paramref name="tiesFirst"/> (the few came first), after them otherwise. Each is found by a binary
+    /// search and the stretches between are copied: a keystroke that made a syntax error reads a dozen findings to
+    /// place it, not all of them.
+    /// </summary>
+    public static List<Finding> MergeFew(List<Finding> main, List<Finding> few, bool tiesFirst)
+    {
+        if (few.Count == 0) return main;
+        var items = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(main);
+        var merged = new List<Finding>(items.Length + few.Count);
+        var from = 0;
+        foreach (var finding in few)
+        {
+            int lo = from, hi = items.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                var order = DocumentOrder(items[mid], finding);
+                if (order < 0 || (order == 0 && !tiesFirst)) lo = mid + 1; else hi = mid;
+            }
+            merged.AddRange(items[from..lo]);
+            merged.Add(finding);
+            from = lo;
+        }
+        merged.AddRange(items[from..]);
+        return merged;
+    }
+
+    /// <summary>
+    /// The settings' severity for each finding (null: the rule is off), looked up once per run of one rule's findings
+    /// (a document has few rules' findings, which come in runs), and the inline suppressions of the script when given.
+    /// </summary>
+    private struct Severities(RuleSettings settings, SqlScript? suppressionsIn)
+    {
+        private string? _rule;
+        private FindingSeverity _default;
+        private FindingSeverity? _severity;
+        private Dictionary<ParsedStatement, InlineSuppression>? _suppressions;
+
+        /// <summary>The finding at the severity the settings give it, or null when they turn its rule off or a comment suppresses it.</summary>
+        public Finding? Settle(Finding finding)
+        {
+            if (!ReferenceEquals(finding.RuleId, _rule) || finding.Severity != _default)
+                (_rule, _default, _severity) = (finding.RuleId, finding.Severity, settings.SeverityFor(finding.RuleId, finding.Severity));
+            if (_severity is not { } severity) return null;
+            if (suppressionsIn is not null && IsSuppressed(suppressionsIn, finding, _suppressions ??= [])) return null;
+            return severity == finding.Severity ? finding : finding with { Severity = severity };
+        }
+
+        /// <summary>Those kept, settled, in <see cref="DocumentOrder"/>.</summary>
+        public List<Finding> SettleAll(ReadOnlySpan<Finding> findings)
+        {
+            var kept = new List<Finding>(findings.Length);
+            foreach (var finding in findings)
+                if (Settle(finding) is { } settled) kept.Add(settled);
+            SortInDocumentOrder(kept);
+            return kept;
+        }
     }
 
     /// <summary>The one order findings are reported in: by position, then rule id.</summary>
@@ -337,23 +436,10 @@ public static class Linter
 
     private static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings, bool markerPresent)
     {
-        settings ??= RuleSettings.Default;
-        var suppressions = new Dictionary<ParsedStatement, InlineSuppression>();
-        if (!markerPresent) script = null;
+        var severities = new Severities(settings ?? RuleSettings.Default, markerPresent ? script : null);
         var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
-        // Findings of one rule come in runs (and a document has few rules' findings): its setting is looked up once per run.
-        string? lastRule = null;
-        var lastDefault = default(FindingSeverity);
-        FindingSeverity? lastSeverity = null;
         foreach (var finding in findings)
-        {
-            if (!ReferenceEquals(finding.RuleId, lastRule) || finding.Severity != lastDefault)
-                (lastRule, lastDefault, lastSeverity) = (finding.RuleId, finding.Severity, settings.SeverityFor(finding.RuleId, finding.Severity));
-            var severity = lastSeverity;
-            if (severity is null) continue;
-            if (script is not null && IsSuppressed(script, finding, suppressions)) continue;
-            kept.Add(severity == finding.Severity ? finding : finding with { Severity = severity.Value });
-        }
+            if (severities.Settle(finding) is { } settled) kept.Add(settled);
         SortInDocumentOrder(kept);
         return kept;
     }

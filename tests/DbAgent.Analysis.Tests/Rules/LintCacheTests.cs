@@ -246,15 +246,19 @@ public class LintCacheTests
         """;
 
     [Test]
-    public void Over_random_edits_and_undos_the_whole_pipeline_with_every_rule_on_equals_a_fresh_analysis()
+    public void Over_random_edits_and_undos_the_whole_pipeline_with_every_rule_on_equals_a_fresh_analysis(
+        [Values("default", "mixed", "suppressed")] string levels)
     {
+        // Mixed: every rule on, but every third at error and every fifth off, so that settings change what the rules
+        // found. Suppressed: a comment silences one statement's findings, so that each finding's statement is read.
         var all = RuleSettings.From(RuleCatalog.LintRules.Select(r => r.Descriptor).Concat(RuleCatalog.ScriptRules.Select(r => r.Descriptor))
-            .Select(d => new KeyValuePair<string, string?>(d.Id, "default")));
-        var edits = Gen.Select(Gen.Int[0, Migration.Length], Gen.Int[0, 4], Gen.String[Gen.Char["abc ;'()=\nWHERECONCURRENTLY"], 0, 6], Gen.Bool);
+            .Select((d, i) => new KeyValuePair<string, string?>(d.Id, levels != "mixed" ? "default" : i % 5 == 4 ? "off" : i % 3 == 0 ? "error" : "default")));
+        var migration = levels == "suppressed" ? Migration.Replace("ALTER TABLE b ALTER", "-- dbagent-ignore\nALTER TABLE b ALTER", StringComparison.Ordinal) : Migration;
+        var edits = Gen.Select(Gen.Int[0, migration.Length], Gen.Int[0, 4], Gen.String[Gen.Char["abc ;'()=\nWHERECONCURRENTLY"], 0, 6], Gen.Bool);
         edits.List[1, 10].Sample(list =>
         {
             var cache = new LintCache();
-            var script = SqlScript.Parse(Migration, SqlDialect.Postgres);
+            var script = SqlScript.Parse(migration, SqlDialect.Postgres);
             DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(script, new DbAgent.Analysis.Pipeline.AnalysisInput { Rules = all, Cache = cache });
             foreach (var (position, length, text, undo) in list)
             {
@@ -269,6 +273,7 @@ public class LintCacheTests
                     var cached = DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(script, new DbAgent.Analysis.Pipeline.AnalysisInput { Rules = all, Cache = cache }).Findings;
                     var fresh = DbAgent.Analysis.Pipeline.FindingsPipeline.Analyze(SqlScript.Parse(script.Text.ToString(), SqlDialect.Postgres), new DbAgent.Analysis.Pipeline.AnalysisInput { Rules = all }).Findings;
                     Assert.That(cached.Select(Shown), Is.EqualTo(fresh.Select(Shown)), script.Text.ToString());
+                    Assert.That(cached.Zip(cached.Skip(1)).All(p => Linter.DocumentOrder(p.First, p.Second) <= 0), Is.True, "in document order");
                     // The fixes moved with their findings: each edit where a fresh analysis puts it.
                     Assert.That(cached.Select(Fixes), Is.EqualTo(fresh.Select(Fixes)), script.Text.ToString());
                 }
