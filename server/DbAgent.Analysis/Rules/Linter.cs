@@ -182,7 +182,7 @@ public static class Linter
                 var verdicts = last is not null && ReferenceEquals(last.CreatedTables, facts.CreatedTables) && ReferenceEquals(last.NewTables, newTables)
                     && last.ByStatement.Length == count && last.NewTableVerdicts is not null ? last : null;
                 newTableVerdicts = new long[count];
-                // With the cache and no suppression comment, one pass below does this and the settings together.
+                // Dropped below, in the one pass that applies the settings.
                 (newTableFacts, lastVerdicts) = (facts, verdicts);
                 createdTables = facts.CreatedTables;
             }
@@ -409,8 +409,15 @@ public static class Linter
     /// Applies the settings (off, severity overrides) and the inline suppressions of the statement each finding lies
     /// in. For findings made elsewhere too: plan findings, schema drift.
     /// </summary>
-    public static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings) =>
-        ApplySettings(script, findings, settings, script is not null && HasSuppressionMarker(script, null));
+    public static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings)
+    {
+        var severities = new Severities(settings ?? RuleSettings.Default, script is not null && HasSuppressionMarker(script, null) ? script : null);
+        var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        foreach (var finding in findings)
+            if (severities.Settle(finding) is { } settled) kept.Add(settled);
+        SortInDocumentOrder(kept);
+        return kept;
+    }
 
     /// <summary>
     /// Whether the script has a suppression comment anywhere. Most files have none: then no finding needs its
@@ -432,16 +439,6 @@ public static class Linter
         }
         if (cache is not null) cache.SuppressionMarker = (script.Version, present);
         return present;
-    }
-
-    private static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings, bool markerPresent)
-    {
-        var severities = new Severities(settings ?? RuleSettings.Default, markerPresent ? script : null);
-        var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
-        foreach (var finding in findings)
-            if (severities.Settle(finding) is { } settled) kept.Add(settled);
-        SortInDocumentOrder(kept);
-        return kept;
     }
 
     private static bool IsSuppressed(SqlScript script, Finding finding, Dictionary<ParsedStatement, InlineSuppression> cache)
