@@ -409,15 +409,8 @@ public static class Linter
     /// Applies the settings (off, severity overrides) and the inline suppressions of the statement each finding lies
     /// in. For findings made elsewhere too: plan findings, schema drift.
     /// </summary>
-    public static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings)
-    {
-        var severities = new Severities(settings ?? RuleSettings.Default, script is not null && HasSuppressionMarker(script, null) ? script : null);
-        var kept = new List<Finding>(findings.TryGetNonEnumeratedCount(out var count) ? count : 0);
-        foreach (var finding in findings)
-            if (severities.Settle(finding) is { } settled) kept.Add(settled);
-        SortInDocumentOrder(kept);
-        return kept;
-    }
+    public static IReadOnlyList<Finding> ApplySettings(SqlScript? script, IEnumerable<Finding> findings, RuleSettings? settings) =>
+        new Severities(settings ?? RuleSettings.Default, script is not null && HasSuppressionMarker(script, null) ? script : null).SettleAll([.. findings]);
 
     /// <summary>
     /// Whether the script has a suppression comment anywhere. Most files have none: then no finding needs its
