@@ -54,5 +54,6 @@ public static class HandlerCatalog
         new DbAgent.Server.Features.Plans.StatementPlanHandler(context),
         new ModelTextHandler(context),
         new RunToolHandler(context),
+        new DbAgent.Server.Features.Diagnostics.DiagnosticsResyncHandler(context),
     ];
 }

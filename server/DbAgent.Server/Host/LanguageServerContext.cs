@@ -25,7 +25,7 @@ public sealed class LanguageServerContext
         Schema = new WorkspaceSchema(State, Configuration, Connections, Log);
         Plans = new PlanDiagnostics(Documents, Configuration, options.PlanRunner ?? new ConnectionPlanRunner(Connections, Schema), Log, ServerLifetime.Token);
         // The schema-aware rules read the migrations' schema once it is built; they never wait for it.
-        Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log, _ => Schema.Completed);
+        Diagnostics = new DiagnosticsPublisher(Documents, Configuration, Plans, client, Log, _ => Schema.Completed, () => State.ClientTakesDiagnosticsSplices);
         DocumentSchemas = new DocumentSchemas(Connections, Schema, Log);
         Statistics = new StatisticsCache(Connections.Manager, ServerLifetime.Token);
         SqlFiles = new WorkspaceSqlFiles(Schema, Documents);

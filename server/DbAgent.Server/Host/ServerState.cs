@@ -26,6 +26,15 @@ public sealed class ServerState
     /// <summary>The client's capabilities from initialize (an undefined element before it).</summary>
     public JsonElement ClientCapabilities => InitializeParams?.Capabilities ?? default;
 
+    /// <summary>
+    /// The client takes a document's diagnostics as splices of the last ones it got (`dbagent/diagnosticsSplice`) instead
+    /// of whole (`capabilities.experimental.dbagentDiagnosticsSplice` is true): DbAgent's own extension does.
+    /// </summary>
+    public bool ClientTakesDiagnosticsSplices =>
+        ClientCapabilities.ValueKind == JsonValueKind.Object &&
+        ClientCapabilities.TryGetProperty("experimental", out var experimental) && experimental.ValueKind == JsonValueKind.Object &&
+        experimental.TryGetProperty("dbagentDiagnosticsSplice", out var splice) && splice.ValueKind == JsonValueKind.True;
+
     /// <summary>The client applies workspace edits that create files (`workspace.workspaceEdit.resourceOperations` has "create").</summary>
     public bool ClientCanCreateFiles =>
         ClientCapabilities.ValueKind == JsonValueKind.Object &&

@@ -34,3 +34,21 @@ public sealed record PublishDiagnosticsParams
     /// <summary>A <see cref="PreparedDiagnostics"/> is written as its ready JSON.</summary>
     [JsonPropertyName("diagnostics"), JsonConverter(typeof(DiagnosticListConverter))] public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
 }
+
+/// <summary>The payload of `dbagent/diagnosticsSplice` (see <c>CustomMethods.DiagnosticsSplice</c>).</summary>
+public sealed record DiagnosticsSpliceParams
+{
+    [JsonPropertyName("uri")] public required string Uri { get; init; }
+    [JsonPropertyName("version")] public int? Version { get; init; }
+    /// <summary>The splice whose diagnostics this one edits; 0: none (the list starts empty).</summary>
+    [JsonPropertyName("base")] public int Base { get; init; }
+    [JsonPropertyName("id")] public int Id { get; init; }
+    [JsonPropertyName("start")] public int Start { get; init; }
+    [JsonPropertyName("deleteCount")] public int DeleteCount { get; init; }
+    /// <summary>What goes in at <see cref="Start"/>; a <see cref="PreparedDiagnostics"/> is written as its ready JSON.</summary>
+    [JsonPropertyName("diagnostics"), JsonConverter(typeof(DiagnosticListConverter))] public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
+}
+
+/// <summary>The payload of `dbagent/diagnosticsResync`.</summary>
+public sealed record DiagnosticsResyncParams([property: JsonPropertyName("uri")] string Uri);
+

@@ -46,6 +46,41 @@ public sealed class LspTestClient : IAsyncDisposable
     public Dictionary<string, JsonElement> ScopedSettings { get; } = new(StringComparer.Ordinal);
 
     public Notifications<PublishDiagnosticsParams> Diagnostics { get; } = new();
+    /// <summary>The splices received (with `diagnosticsSplice`), as they came.</summary>
+    public Notifications<DiagnosticsSpliceParams> Splices { get; } = new();
+    /// <summary>Splices that did not follow the last one applied (each answered with a resync).</summary>
+    public int SpliceMismatches => Volatile.Read(ref _spliceMismatches);
+    private int _spliceMismatches;
+    /// <summary>Set to lose the next splice on the way, as a test of the resync.</summary>
+    public bool DropNextSplice { get; set; }
+    private readonly Dictionary<string, (int Id, List<Diagnostic> Diagnostics)> _spliced = new(StringComparer.Ordinal);
+
+    private void Apply(DiagnosticsSpliceParams splice)
+    {
+        Splices.Add(splice);
+        if (DropNextSplice)
+        {
+            DropNextSplice = false;
+            return;
+        }
+        PublishDiagnosticsParams whole;
+        lock (_spliced)
+        {
+            var known = _spliced.TryGetValue(splice.Uri, out var last);
+            if (splice.Base != 0 && (!known || last.Id != splice.Base))
+            {
+                Interlocked.Increment(ref _spliceMismatches);
+                _ = NotifyAsync(CustomMethods.DiagnosticsResync, new DiagnosticsResyncParams(splice.Uri));
+                return;
+            }
+            var list = splice.Base == 0 ? [] : last.Diagnostics;
+            list.RemoveRange(splice.Start, splice.DeleteCount);
+            list.InsertRange(splice.Start, splice.Diagnostics);
+            _spliced[splice.Uri] = (splice.Id, list);
+            whole = new PublishDiagnosticsParams { Uri = splice.Uri, Version = splice.Version, Diagnostics = list.ToArray() };
+        }
+        Diagnostics.Add(whole);
+    }
     public Notifications<LogMessageParams> Logs { get; } = new();
     public Notifications<JsonElement> Progress { get; } = new();
     public Notifications<ConnectionStatusParams> ConnectionStatus { get; } = new();
@@ -73,12 +108,17 @@ public sealed class LspTestClient : IAsyncDisposable
     /// <summary>A client of a server process: writes to its stdin, reads its stdout.</summary>
     public static LspTestClient OverStreams(Stream toServer, Stream fromServer) => new(toServer, null, fromServer);
 
-    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true, string? workspaceFolder = null, bool canCreateFiles = false)
+    /// <param name="diagnosticsSplice">Declare `experimental.dbagentDiagnosticsSplice`, as the extension does: diagnostics
+    /// then come as splices, which this client applies (and asks a resync for, as the extension does, when one does not
+    /// follow the last) and records in <see cref="Diagnostics"/> whole.</param>
+    public async Task<InitializeResult> InitializeAsync(bool supportsConfiguration = true, string? workspaceFolder = null, bool canCreateFiles = false,
+        bool diagnosticsSplice = false)
     {
         var edits = canCreateFiles ? """, "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] }""" : "";
+        var experimental = diagnosticsSplice ? """, "experimental": { "dbagentDiagnosticsSplice": true }""" : "";
         var capabilities = supportsConfiguration
-            ? JsonDocument.Parse($$"""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false }{{edits}} }, "textDocument": { "publishDiagnostics": { "versionSupport": true } } }""").RootElement
-            : JsonDocument.Parse($$"""{ "workspace": { "a": 1{{edits}} } }""").RootElement;
+            ? JsonDocument.Parse($$"""{ "workspace": { "configuration": true, "didChangeConfiguration": { "dynamicRegistration": false }{{edits}} }, "textDocument": { "publishDiagnostics": { "versionSupport": true } }{{experimental}} }""").RootElement
+            : JsonDocument.Parse($$"""{ "workspace": { "a": 1{{edits}} }{{experimental}} }""").RootElement;
         var folderUri = workspaceFolder is null ? null : new Uri(workspaceFolder).AbsoluteUri;
         var result = await RequestAsync<InitializeResult>(Methods.Initialize, new
         {
@@ -152,6 +192,9 @@ public sealed class LspTestClient : IAsyncDisposable
 
         [JsonRpcMethod(Methods.PublishDiagnostics, UseSingleObjectParameterDeserialization = true)]
         public void PublishDiagnostics(PublishDiagnosticsParams parameters) => client.Diagnostics.Add(parameters);
+
+        [JsonRpcMethod(CustomMethods.DiagnosticsSplice, UseSingleObjectParameterDeserialization = true)]
+        public void DiagnosticsSplice(DiagnosticsSpliceParams parameters) => client.Apply(parameters);
 
         [JsonRpcMethod(Methods.LogMessage, UseSingleObjectParameterDeserialization = true)]
         public void LogMessage(LogMessageParams parameters) => client.Logs.Add(parameters);

@@ -138,7 +138,7 @@ public sealed class ProtocolSerializationTests
         "CodeActionContext.only",
         "CodeAction.diagnostics", "CodeAction.isPreferred", "CodeAction.edit",
         "Diagnostic.code", "Diagnostic.codeDescription", "Diagnostic.data",
-        "PublishDiagnosticsParams.version",
+        "PublishDiagnosticsParams.version", "DiagnosticsSpliceParams.version",
         "TextDocumentContentChangeEvent.range",
         "DidSaveTextDocumentParams.text",
         "Hover.range",

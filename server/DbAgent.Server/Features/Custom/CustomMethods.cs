@@ -50,4 +50,19 @@ public static class CustomMethods
 
     /// <summary>Client → server request: `{ name, input, document }` → `{ text, isError }`: one DbAgent tool (agent mode), read-only.</summary>
     public const string RunTool = "dbagent/runTool";
+
+    /// <summary>
+    /// Server → client notification, in place of textDocument/publishDiagnostics for a client that declares
+    /// `capabilities.experimental.dbagentDiagnosticsSplice: true` (the extension does): `{ uri, version, base, id, start,
+    /// deleteCount, diagnostics }`. The document's diagnostics become those of the splice numbered `base` (none when
+    /// `base` is 0) with `deleteCount` of them removed at `start` and `diagnostics` put there, and are numbered `id`. A
+    /// keystroke in a long migration then sends the few diagnostics around the edit, not all of them.
+    /// </summary>
+    public const string DiagnosticsSplice = "dbagent/diagnosticsSplice";
+
+    /// <summary>
+    /// Client → server notification: `{ uri }`, a splice arrived whose `base` is not the client's last: the next one
+    /// for that document is sent whole.
+    /// </summary>
+    public const string DiagnosticsResync = "dbagent/diagnosticsResync";
 }

@@ -50,9 +50,63 @@ public sealed class DiagnosticsPublication
 
     private PreparedDiagnostics PrepareLocked(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings)
     {
+        var diagnostics = Make(snapshot, findings, out var same, out var sameAtEnd);
+        return _json.Prepare(diagnostics, same, sameAtEnd);
+    }
+
+    /// <summary>
+    /// The document's diagnostics for <paramref name="findings"/> as a splice of the ones sent last
+    /// (<c>dbagent/diagnosticsSplice</c>): the diagnostics at the start and at the end that are the very objects sent last
+    /// time (the same finding with the same range and say) stay with the client, and only those between go. The first
+    /// splice of a document, and the first after <see cref="Resync"/>, carries them all.
+    /// </summary>
+    public DiagnosticsSpliceParams PrepareSplice(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings)
+    {
+        lock (_gate)
+        {
+            var sent = _sentSplice == 0 ? null : _lastDiagnostics;
+            var diagnostics = Make(snapshot, findings, out _, out _);
+            var (start, end) = (0, 0);
+            if (sent is not null)
+            {
+                var max = Math.Min(sent.Length, diagnostics.Length);
+                while (start < max && ReferenceEquals(sent[start], diagnostics[start])) start++;
+                while (end < max - start && ReferenceEquals(sent[^(end + 1)], diagnostics[^(end + 1)])) end++;
+            }
+            var splice = new DiagnosticsSpliceParams
+            {
+                Uri = snapshot.Uri,
+                Version = snapshot.Version,
+                Base = _sentSplice,
+                Id = ++_splices,
+                Start = start,
+                DeleteCount = sent is null ? 0 : sent.Length - start - end,
+                Diagnostics = _json.Prepare(diagnostics[start..^end], diagnostics.Length),
+            };
+            _sentSplice = splice.Id;
+            return splice;
+        }
+    }
+
+    /// <summary>The client's diagnostics are not the last splice's: the next splice carries them all.</summary>
+    public void Resync()
+    {
+        lock (_gate) _sentSplice = 0;
+    }
+
+    /// <summary>The id of the last splice sent (0: none since the start or a resync), and the count of splices made.</summary>
+    private int _sentSplice;
+    private int _splices;
+
+    /// <summary>
+    /// A diagnostic per finding, each the one made last time where the finding and its range are the same; with how many
+    /// at the start and at the end are the last publish's, ranges included (see <see cref="Unchanged"/>).
+    /// </summary>
+    private Diagnostic[] Make(DocumentSnapshot snapshot, IReadOnlyList<Finding> findings, out int same, out int sameAtEnd)
+    {
         var publish = ++_publish;
         var diagnostics = new Diagnostic[findings.Count];
-        var (same, sameAtEnd) = Unchanged(snapshot, findings);
+        (same, sameAtEnd) = Unchanged(snapshot, findings);
         if (same > 0) Array.Copy(_lastDiagnostics!, diagnostics, same);
         if (sameAtEnd > 0) Array.Copy(_lastDiagnostics!, _lastDiagnostics!.Length - sameAtEnd, diagnostics, diagnostics.Length - sameAtEnd, sameAtEnd);
         // The findings come in document order: each range is looked up from the line of the one before.
@@ -75,7 +129,7 @@ public sealed class DiagnosticsPublication
                 if (made.LastPublish != publish) _made.Remove(finding);
         }
         (_lastVersion, _lastFindings, _lastDiagnostics, _lastLineCount) = (snapshot.Script.Version, findings, diagnostics, snapshot.Text.LineCount);
-        return _json.Prepare(diagnostics, same, sameAtEnd);
+        return diagnostics;
     }
 
     /// <summary>

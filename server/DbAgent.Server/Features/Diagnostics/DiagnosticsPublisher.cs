@@ -5,6 +5,7 @@ using DbAgent.Analysis.Rules;
 using DbAgent.Server.Features.Plans;
 using DbAgent.Server.Documents;
 using DbAgent.Server.Features.Configuration;
+using DbAgent.Server.Features.Custom;
 using DbAgent.Server.Host;
 using DbAgent.Server.Protocol;
 
@@ -29,11 +30,14 @@ public sealed class DiagnosticsPublisher
     private readonly ConcurrentDictionary<string, PublishedFindings> _published = new(StringComparer.Ordinal);
     /// <summary>Per open document: an edit re-runs the rules only on the statements it touched.</summary>
     private readonly ConcurrentDictionary<string, LintCache> _lintCaches = new(StringComparer.Ordinal);
+    /// <summary>Whether the client takes diagnostics as splices (<see cref="CustomMethods.DiagnosticsSplice"/>); else whole.</summary>
+    private readonly Func<bool> _splices;
 
     public DiagnosticsPublisher(DocumentStore documents, WorkspaceConfiguration configuration, PlanDiagnostics plans, ILanguageClient client, ServerLogger log,
-        Func<string, DbAgent.Sql.Schema.SchemaModel?>? schema = null)
+        Func<string, DbAgent.Sql.Schema.SchemaModel?>? schema = null, Func<bool>? splices = null)
     {
         Schema = schema;
+        _splices = splices ?? (static () => false);
         _plans = plans;
         plans.Updated += Schedule;
         _documents = documents;
@@ -182,12 +186,15 @@ public sealed class DiagnosticsPublisher
             // The first analysis of a file over the size policy (its parse included) leaves much garbage: give it back.
             if (first && _configuration.For(uri).Analysis.LargeReason(snapshot.Script) is not null) _documents.Memory.Schedule();
             var publication = _publications.GetOrAdd(uri, _ => new DiagnosticsPublication());
-            await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams
-            {
-                Uri = uri,
-                Version = snapshot.Version,
-                Diagnostics = publication.Prepare(snapshot, findings),
-            }).ConfigureAwait(false);
+            if (_splices())
+                await _client.NotifyAsync(CustomMethods.DiagnosticsSplice, publication.PrepareSplice(snapshot, findings)).ConfigureAwait(false);
+            else
+                await _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams
+                {
+                    Uri = uri,
+                    Version = snapshot.Version,
+                    Diagnostics = publication.Prepare(snapshot, findings),
+                }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -250,6 +257,17 @@ public sealed class DiagnosticsPublisher
     private static CodeDescription? CodeDescriptionFor(string ruleId) =>
         CodeDescriptions.GetOrAdd(ruleId, static id => RuleDocumentation.UriFor(id) is { } help ? new CodeDescription(help.AbsoluteUri) : null);
 
+    /// <summary>
+    /// The client got a splice that does not follow the last one it has (<see cref="CustomMethods.DiagnosticsResync"/>):
+    /// the document's next diagnostics go whole, and are made now.
+    /// </summary>
+    public void Resync(string uri)
+    {
+        if (!_publications.TryGetValue(uri, out var publication)) return;
+        publication.Resync();
+        if (_documents.TryGet(uri) is not null) Schedule(uri);
+    }
+
     private void Clear(string uri)
     {
         if (_pending.TryRemove(uri, out var pending))
@@ -263,8 +281,10 @@ public sealed class DiagnosticsPublisher
         _published.TryRemove(uri, out _);
         _lintCaches.TryRemove(uri, out _);
         _publications.TryRemove(uri, out _);
-        _ = _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] })
-            .ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var cleared = _splices()
+            ? _client.NotifyAsync(CustomMethods.DiagnosticsSplice, new DiagnosticsSpliceParams { Uri = uri, Diagnostics = [] })
+            : _client.NotifyAsync(Methods.PublishDiagnostics, new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] });
+        _ = cleared.ContinueWith(t => _log.Debug($"Clearing diagnostics failed: {t.Exception?.GetBaseException().Message}"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 }
 

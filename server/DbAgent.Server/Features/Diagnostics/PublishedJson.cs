@@ -46,11 +46,24 @@ public sealed class PublishedJson
     public PreparedDiagnostics Prepare(Diagnostic[] diagnostics) => Prepare(diagnostics, 0, 0);
 
     /// <summary>
+    /// As <see cref="Prepare(Diagnostic[])"/> for part of a document's diagnostics (a splice), of
+    /// <paramref name="documentCount"/> in all: the other diagnostics' JSON stays remembered for the splices that move them.
+    /// </summary>
+    public PreparedDiagnostics Prepare(Diagnostic[] part, int documentCount)
+    {
+        var prepared = Prepare(part, 0, 0, documentCount);
+        _lastWritten = false; // not the document's whole list: nothing to copy from it
+        return prepared;
+    }
+
+    /// <summary>
     /// As <see cref="Prepare(Diagnostic[])"/>, where the first <paramref name="same"/> diagnostics are the last publish's
     /// first ones and the last <paramref name="sameAtEnd"/> its last ones, ranges included: their bytes are copied from the
     /// last publish in two blocks, and only the diagnostics between are written.
     /// </summary>
-    public PreparedDiagnostics Prepare(Diagnostic[] diagnostics, int same, int sameAtEnd)
+    public PreparedDiagnostics Prepare(Diagnostic[] diagnostics, int same, int sameAtEnd) => Prepare(diagnostics, same, sameAtEnd, diagnostics.Length);
+
+    private PreparedDiagnostics Prepare(Diagnostic[] diagnostics, int same, int sameAtEnd, int documentCount)
     {
         var previous = _buffers[_turn ^ 1];
         var previousStarts = _starts[_turn ^ 1];
@@ -104,9 +117,9 @@ public sealed class PublishedJson
         Write(buffer, "]"u8);
         _lastWritten = true;
         LastWritten = diagnostics.Length - same - sameAtEnd;
-        // What no publish used lately goes (the map stays within twice what a publish uses; a publish that copied
+        // What no publish used lately goes (the map stays within twice what the document has; a publish that copied
         // the last one's bytes did not mark the tails it copied, so it only clears out a map grown far larger).
-        if (_tails.Count > (same + sameAtEnd == 0 ? 2 : 8) * diagnostics.Length + 64)
+        if (_tails.Count > (same + sameAtEnd == 0 ? 2 : 8) * documentCount + 64)
         {
             foreach (var (key, tail) in _tails)
                 if (tail.LastPublish != publish) _tails.Remove(key);
