@@ -5,17 +5,29 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  ClientCapabilities,
   CloseAction,
+  Diagnostic as ProtocolDiagnostic,
   ErrorAction,
   ErrorHandler,
+  FeatureState,
   LanguageClient,
   LanguageClientOptions,
+  NotificationType,
   ServerOptions,
   State,
+  StaticFeature,
 } from 'vscode-languageclient/node';
 import type { ServerRunState } from '../connections/statusStore';
 import { hasPlanLink, planCommandTrust } from '../plans/planLinks';
 import { findExecutableOnPath, locateServer, LocatorResult, noServerMessage, ServerLaunch } from './serverLocator';
+import {
+  DiagnosticsSplice,
+  diagnosticsResyncMethod,
+  diagnosticsSpliceCapability,
+  diagnosticsSpliceMethod,
+  SplicedDiagnostics,
+} from './splicedDiagnostics';
 
 /** Lets a feature hook its handlers onto every client the server gets (a restart makes a new one). */
 export type ClientRegistration = (client: LanguageClient) => vscode.Disposable[];
@@ -115,6 +127,7 @@ export class DbAgentServer implements vscode.Disposable {
     const client = new QuietStartLanguageClient('dbagent', 'DbAgent', serverOptions, clientOptions);
     lifecycle.afterStart = client.createDefaultErrorHandler(4);
     this.client = client;
+    this.clientDisposables.push(takeDiagnosticsAsSplices(client, this.output));
     for (const registration of this.registrations) {
       this.clientDisposables.push(...registration(client));
     }
@@ -261,3 +274,36 @@ export function activateServer(context: vscode.ExtensionContext): DbAgentServer 
   );
   return server;
 }
+
+/**
+ * Declares `experimental.dbagentDiagnosticsSplice` and applies the server's `dbagent/diagnosticsSplice` notifications
+ * to the client's diagnostic collection, in the order they came (each converted as the client converts a
+ * publishDiagnostics). A splice that does not follow the last one applied asks for the document's diagnostics whole.
+ */
+function takeDiagnosticsAsSplices(client: LanguageClient, output: vscode.OutputChannel): vscode.Disposable {
+  const feature: StaticFeature = {
+    fillClientCapabilities(capabilities: ClientCapabilities): void {
+      capabilities.experimental = { ...(capabilities.experimental as object | undefined), [diagnosticsSpliceCapability]: true };
+    },
+    initialize(): void {},
+    getState(): FeatureState {
+      return { kind: 'static' };
+    },
+    clear(): void {},
+  };
+  client.registerFeature(feature);
+  const documents = new SplicedDiagnostics<vscode.Diagnostic>();
+  let applied: Promise<void> = Promise.resolve();
+  return client.onNotification(new NotificationType<DiagnosticsSplice<ProtocolDiagnostic>>(diagnosticsSpliceMethod), (splice) => {
+    applied = applied.then(async () => {
+      const inserted = splice.diagnostics.length === 0 ? [] : await client.protocol2CodeConverter.asDiagnostics(splice.diagnostics);
+      const diagnostics = documents.apply(splice, inserted);
+      if (diagnostics === undefined) {
+        await client.sendNotification(new NotificationType<{ uri: string }>(diagnosticsResyncMethod), { uri: splice.uri });
+        return;
+      }
+      client.diagnostics?.set(client.protocol2CodeConverter.asUri(splice.uri), diagnostics);
+    }).catch((error: unknown) => output.appendLine(`[server] diagnostics for ${splice.uri} could not be shown: ${messageOf(error)}`));
+  });
+}
+
