@@ -53,11 +53,7 @@ public sealed class DiagnosticsSpliceTests
         var text = Migration(40);
         await using var whole = await Start(splices: false);
         await using var spliced = await Start(splices: true);
-        await whole.OpenAsync(Uri, text);
-        await spliced.OpenAsync(Uri, text);
-        await whole.DiagnosticsAsync(Uri, p => p.Version == 1);
-        await spliced.DiagnosticsAsync(Uri, p => p.Version == 1);
-        await Task.WhenAll(Settled(whole), Settled(spliced));
+        await OpenSettled(text, whole, spliced);
         Assert.That(spliced.Diagnostics.Snapshot()[^1].Diagnostics, Is.EqualTo(whole.Diagnostics.Snapshot()[^1].Diagnostics));
 
         // Characters typed, deleted and replaced, line breaks among them (every diagnostic after one moves a line).
@@ -95,10 +91,8 @@ public sealed class DiagnosticsSpliceTests
     {
         var text = Migration(200);
         await using var client = await Start(splices: true);
-        await client.OpenAsync(Uri, text);
-        await client.DiagnosticsAsync(Uri, p => p.Version == 1);
         // The settings come after the open and set off a second analysis of version 1: wait until nothing more comes.
-        await Settled(client);
+        await OpenSettled(text, client);
         var opened = client.Diagnostics.Snapshot()[^1];
         Assert.That(opened.Diagnostics, Has.Count.GreaterThan(500));
 
@@ -114,6 +108,17 @@ public sealed class DiagnosticsSpliceTests
         Assert.That(splice.DeleteCount, Is.LessThanOrEqualTo(2));
         Assert.That(splice.Diagnostics.Any(d => d.Message.Contains("t100.bornx", StringComparison.Ordinal)), Is.True);
         Assert.That(typed.Diagnostics, Has.Count.EqualTo(opened.Diagnostics.Count));
+    }
+
+    /// <summary>Opens the text in each client, and waits for its first diagnostics and then for the analysis the settings set off.</summary>
+    private static async Task OpenSettled(string text, params LspTestClient[] clients)
+    {
+        foreach (var client in clients)
+        {
+            await client.OpenAsync(Uri, text);
+            await client.DiagnosticsAsync(Uri, p => p.Version == 1);
+        }
+        await Task.WhenAll(clients.Select(Settled));
     }
 
     /// <summary>Waits until no diagnostics have come for a quarter of a second.</summary>
@@ -132,11 +137,7 @@ public sealed class DiagnosticsSpliceTests
         var text = Migration(20);
         await using var whole = await Start(splices: false);
         await using var client = await Start(splices: true);
-        await whole.OpenAsync(Uri, text);
-        await client.OpenAsync(Uri, text);
-        await client.DiagnosticsAsync(Uri, p => p.Version == 1);
-        await whole.DiagnosticsAsync(Uri, p => p.Version == 1);
-        await Task.WhenAll(Settled(whole), Settled(client));
+        await OpenSettled(text, whole, client);
 
         var first = new TextDocumentContentChangeEvent { Range = new Range(new Position(0, 0), new Position(0, 0)), Text = "\n" };
         var second = new TextDocumentContentChangeEvent { Range = new Range(new Position(5, 0), new Position(5, 6)), Text = "" };
