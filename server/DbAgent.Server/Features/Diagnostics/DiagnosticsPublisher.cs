@@ -12,9 +12,10 @@ using DbAgent.Server.Protocol;
 namespace DbAgent.Server.Features.Diagnostics;
 
 /// <summary>
-/// Publishes textDocument/publishDiagnostics for open documents: each new version is analysed at once when nothing
-/// is running for the document; a version that arrives while an analysis runs cancels it, and the latest version is
-/// analysed as soon as it stopped (bursts of edits collapse into one analysis, without a fixed delay on every
+/// Publishes the diagnostics of open documents (textDocument/publishDiagnostics, or to a client that takes them so,
+/// splices of the last ones sent: <see cref="CustomMethods.DiagnosticsSplice"/>): each new version is analysed at once
+/// when nothing is running for the document; a version that arrives while an analysis runs cancels it, and the latest
+/// version is analysed as soon as it stopped (bursts of edits collapse into one analysis, without a fixed delay on every
 /// keystroke). Only the latest version is published; a document is cleared with an empty list on close. A document
 /// that cannot be analysed is logged and gets what could be found; it never takes the server down.
 /// </summary>
