@@ -275,6 +275,9 @@ export function activateServer(context: vscode.ExtensionContext): DbAgentServer 
   return server;
 }
 
+const diagnosticsSplice = new NotificationType<DiagnosticsSplice<ProtocolDiagnostic>>(diagnosticsSpliceMethod);
+const diagnosticsResync = new NotificationType<{ uri: string }>(diagnosticsResyncMethod);
+
 /**
  * Declares `experimental.dbagentDiagnosticsSplice` and applies the server's `dbagent/diagnosticsSplice` notifications
  * to the client's diagnostic collection, in the order they came (each converted as the client converts a
@@ -294,12 +297,12 @@ function takeDiagnosticsAsSplices(client: LanguageClient, output: vscode.OutputC
   client.registerFeature(feature);
   const documents = new SplicedDiagnostics<vscode.Diagnostic>();
   let applied: Promise<void> = Promise.resolve();
-  return client.onNotification(new NotificationType<DiagnosticsSplice<ProtocolDiagnostic>>(diagnosticsSpliceMethod), (splice) => {
+  return client.onNotification(diagnosticsSplice, (splice) => {
     applied = applied.then(async () => {
       const inserted = splice.diagnostics.length === 0 ? [] : await client.protocol2CodeConverter.asDiagnostics(splice.diagnostics);
       const diagnostics = documents.apply(splice, inserted);
       if (diagnostics === undefined) {
-        await client.sendNotification(new NotificationType<{ uri: string }>(diagnosticsResyncMethod), { uri: splice.uri });
+        await client.sendNotification(diagnosticsResync, { uri: splice.uri });
         return;
       }
       client.diagnostics?.set(client.protocol2CodeConverter.asUri(splice.uri), diagnostics);
