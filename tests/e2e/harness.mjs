@@ -195,8 +195,11 @@ export class Session {
     return out;
   }
 
-  /** Everything the extension host logged so far (VS Code swallows some errors there only). */
-  extensionHostLog() {
+  /**
+   * Everything written so far to the session's log files whose names match: `/exthost\.log$/` for the extension host
+   * (VS Code swallows some errors there only), `/DbAgent\.log$/` for the extension's output channel.
+   */
+  logText(name) {
     const logs = path.join(this.userData, 'logs');
     let text = '';
     const walk = (d) => {
@@ -204,7 +207,7 @@ export class Session {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
         const p = path.join(d, e.name);
         if (e.isDirectory()) walk(p);
-        else if (/exthost\.log$/.test(e.name)) text += fs.readFileSync(p, 'utf8');
+        else if (name.test(e.name)) text += fs.readFileSync(p, 'utf8');
       }
     };
     walk(logs);

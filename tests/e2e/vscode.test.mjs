@@ -77,8 +77,10 @@ describe('DbAgent in a real VS Code', { concurrency: false, timeout: minutes(40)
       assert.match(problems, /DELETE without a WHERE clause removes every row of orders/);
     });
     await s.step('a line typed above the findings moves their squiggles with them, and undo moves them back', async () => {
-      // Each publish reuses an untouched finding's diagnostic and the JSON of its message: through
-      // vscode-languageclient the moved ones must arrive at their new lines, none lost and none doubled.
+      // The extension takes each version's diagnostics as a splice of the last ones (the server says so when it
+      // starts): applied to the client's collection, the moved ones must arrive at their new lines, none lost and none
+      // doubled, and come back with the undo.
+      assert.match(s.logText(/DbAgent\.log$/), /ready for .*\(diagnostics as splices\)/);
       const mine = (t) => problemsOfFile(t, 'maintenance.sql');
       const at = (rule, line) => new RegExp(`${rule}\\)?\\s*\\[Ln ${line}, Col \\d+\\]`);
       const before = mine(await s.problems((t) => at('delete-without-where', 3).test(mine(t))));

@@ -55,6 +55,9 @@ public sealed class DiagnosticsSpliceTests
         await using var spliced = await Start(splices: true);
         await OpenSettled(text, whole, spliced);
         Assert.That(spliced.Diagnostics.Snapshot()[^1].Diagnostics, Is.EqualTo(whole.Diagnostics.Snapshot()[^1].Diagnostics));
+        // The server says in its ready line which way the client gets them (the real-VS-Code suite reads it there).
+        Assert.That(spliced.Logs.Snapshot().Count(l => l.Message.Contains("ready") && l.Message.Contains("(diagnostics as splices)")), Is.EqualTo(1));
+        Assert.That(whole.Logs.Snapshot().Any(l => l.Message.Contains("diagnostics as splices")), Is.False);
 
         // Characters typed, deleted and replaced, line breaks among them (every diagnostic after one moves a line).
         var random = new Random(11);

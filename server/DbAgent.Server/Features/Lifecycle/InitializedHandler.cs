@@ -14,7 +14,8 @@ public sealed class InitializedHandler(LanguageServerContext context)
     public void Initialized(object? parameters)
     {
         var client = context.State.InitializeParams?.ClientInfo;
-        context.Log.Info($"dbagent {ProductVersion.Current} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}.");
+        var splices = context.State.ClientTakesDiagnosticsSplices ? " (diagnostics as splices)" : "";
+        context.Log.Info($"dbagent {ProductVersion.Current} ready{(client is null ? "" : $" for {client.Name} {client.Version}")}{splices}.");
         foreach (var (dialect, reason) in ExactSyntaxErrors.Validators.Unavailable)
             context.Log.Info($"Exact {dialect} syntax errors are off: {reason}");
         // Connections from the environment count even when the settings say nothing (and so never change).
